@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/catalog"
+)
+
+func loadCatalog(c *cli.Context) (*catalog.Catalog, error) {
+	fsys, err := catalogFS(c)
+	if err != nil {
+		return nil, err
+	}
+	return generator.Load(fsys)
+}
+
+func targetsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "targets",
+		Usage: "list the supported Windows versions and what each has",
+		Action: func(c *cli.Context) error {
+			cat, err := loadCatalog(c)
+			if err != nil {
+				return err
+			}
+			for _, t := range cat.Targets {
+				printTarget(c, t)
+			}
+			return nil
+		},
+	}
+}
+
+func printTarget(c *cli.Context, t *catalog.Target) {
+	w := c.App.Writer
+	ps := t.PowerShell
+	if ps == "" {
+		ps = "none"
+	}
+	fmt.Fprintf(w, "%s\t%s\n", t.ID.Value, t.Name)
+	fmt.Fprintf(w, "  NT %s, builds %d-%d, %s; %s\n", t.NT, t.Builds.Min, t.Builds.Max,
+		strings.Join(t.Arch, "/"), strings.Join(t.Products, ", "))
+	fmt.Fprintf(w, "  PowerShell %s; Sysnative %s\n", ps, yesNo(t.Sysnative))
+	var svcs []string
+	for _, name := range sortedKeys(t.Services) {
+		s := t.Services[name]
+		desc := name + " (" + s.Start
+		if s.Delayed {
+			desc += ", delayed"
+		}
+		if s.Protected {
+			desc += ", protected"
+		}
+		svcs = append(svcs, desc+")")
+	}
+	fmt.Fprintf(w, "  services: %s\n", strings.Join(svcs, ", "))
+	fmt.Fprintf(w, "  tools: %s\n", strings.Join(sortedKeys(t.Tools), " "))
+	fmt.Fprintf(w, "  BITS queue: %s\\{%s}\n", t.BitsQueue.Dir, strings.Join(t.BitsQueue.Files, ","))
+}
+
+func stepsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "steps",
+		Usage: "list the catalog's steps and the targets each applies to",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "only steps that apply to target `ID`"}},
+		Action: func(c *cli.Context) error {
+			cat, err := loadCatalog(c)
+			if err != nil {
+				return err
+			}
+			only := c.String("target")
+			if only != "" {
+				if _, err := generator.Select(cat, []string{only}); err != nil {
+					return err
+				}
+			}
+			tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "STEP\tRISK\tREBOOT\tTARGETS\tTITLE")
+			for _, id := range sortedKeys(cat.Steps) {
+				s := cat.Steps[id]
+				var ids []string
+				for _, t := range catalog.StepTargets(cat, s) {
+					ids = append(ids, t.ID.Value)
+				}
+				if only != "" && !contains(ids, only) {
+					continue
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, s.Risk, yesNo(s.Reboot), strings.Join(ids, ","), s.Title)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

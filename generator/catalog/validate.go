@@ -1,0 +1,318 @@
+package catalog
+
+import (
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	codePattern = regexp.MustCompile(`^0x[0-9A-F]{8}$`)
+	confidences = []string{"H", "M", "L"}
+	startTypes  = []string{"auto", "manual", "disabled"}
+	products    = []string{"workstation", "server", "domain-controller"}
+	archs       = []string{"x86", "x64", "arm64"}
+	psVersions  = []string{"", "2.0", "3.0", "4.0", "5.0", "5.1"}
+	risks       = []string{"low", "medium", "high"}
+	// AllTargets in a step's targets list means every target.
+	AllTargets = "all"
+)
+
+// validate checks references across files; the loader has already checked
+// each file's shape.
+func validate(c *Catalog, ps *Problems) {
+	targets := map[string]*Target{}
+	for _, t := range c.Targets {
+		if prev, ok := targets[t.ID.Value]; ok {
+			ps.Add(t.ID.At(t.File), "duplicate target id %q (first in %s)", t.ID.Value, prev.File)
+			continue
+		}
+		targets[t.ID.Value] = t
+		validateTarget(c, t, ps)
+	}
+	for _, name := range sortedKeys(c.Libs) {
+		validateLib(c, c.Libs[name], ps)
+	}
+	for _, id := range sortedKeys(c.Steps) {
+		validateStep(c, targets, c.Steps[id], ps)
+	}
+	validatePlans(c, targets, ps)
+	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl"} {
+		if c.Bundle.Lookup(name) == nil {
+			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
+		}
+	}
+}
+
+func validateTarget(c *Catalog, t *Target, ps *Problems) {
+	at := Pos{File: t.File}
+	if want := strings.TrimSuffix(path.Base(t.File), ".yaml"); t.ID.Value != want {
+		ps.Add(t.ID.At(t.File), "target id %q must match its file name %q", t.ID.Value, want)
+	}
+	requireText(ps, at, "name", t.Name)
+	requireText(ps, at, "nt", t.NT)
+	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
+		ps.Add(at, "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
+	}
+	requireSubset(ps, at, "products", t.Products, products)
+	requireSubset(ps, at, "arch", t.Arch, archs)
+	oneOf(ps, at, "powershell", t.PowerShell, psVersions)
+	checkFact(c, t.File, "facts.builds", t.Facts.Builds, ps)
+	checkFact(c, t.File, "facts.sysnative", t.Facts.Sysnative, ps)
+	if t.PowerShell != "" {
+		checkFact(c, t.File, "facts.powershell", t.Facts.PowerShell, ps)
+	}
+	for _, name := range sortedKeys(t.Services) {
+		s := t.Services[name]
+		if name != strings.ToLower(name) {
+			ps.Add(at, "service %q: write service names in lower case", name)
+		}
+		oneOf(ps, at, "services."+name+".start", s.Start, startTypes)
+		checkFact(c, t.File, "services."+name, s.Fact, ps)
+	}
+	for _, name := range sortedKeys(t.Tools) {
+		if c.Tools[name] == nil {
+			ps.Add(t.Tools[name].Source.At(t.File), "unknown tool %q (not in templates/tools.yaml)", name)
+		}
+		checkFact(c, t.File, "tools."+name, *t.Tools[name], ps)
+	}
+	if t.BitsQueue.Dir == "" || len(t.BitsQueue.Files) == 0 {
+		ps.Add(at, "bits_queue: dir and files are required")
+	}
+	checkFact(c, t.File, "bits_queue", t.BitsQueue.Fact, ps)
+}
+
+// checkFact insists every fact names a known source and a confidence.
+func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
+	if f.Source.Value == "" {
+		ps.Add(Pos{File: file}, "%s: a source is required", what)
+	} else if c.Sources[f.Source.Value] == nil {
+		ps.Add(f.Source.At(file), "%s: unknown source %q (not in templates/sources.yaml)", what, f.Source.Value)
+	}
+	oneOf(ps, f.Source.At(file), what+".confidence", f.Confidence, confidences)
+}
+
+func validateLib(c *Catalog, l *Lib, ps *Problems) {
+	requireText(ps, Pos{File: l.File}, "what", l.What)
+	for _, t := range l.Tools {
+		if c.Tools[t.Value] == nil {
+			ps.Add(t.At(l.File), "unknown tool %q", t.Value)
+		}
+	}
+	for _, u := range l.Uses {
+		if c.Libs[u.Value] == nil {
+			ps.Add(u.At(l.File), "unknown lib %q", u.Value)
+		}
+	}
+	if l.Templates["cmd"] == nil {
+		ps.Add(Pos{File: path.Dir(l.File) + "/cmd.tmpl"}, "missing template")
+	}
+}
+
+func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems) {
+	at := Pos{File: s.File}
+	if want := path.Base(s.Dir); s.ID.Value != want || !idPattern.MatchString(want) {
+		ps.Add(s.ID.At(s.File), "step id %q must be lower-case words joined by '-' and match its folder %q", s.ID.Value, want)
+	}
+	requireText(ps, at, "title", s.Title)
+	requireText(ps, at, "summary", s.Summary)
+	requireText(ps, at, "revert", s.Revert)
+	oneOf(ps, at, "risk", s.Risk, risks)
+	for _, code := range s.Addresses {
+		if !codePattern.MatchString(code.Value) {
+			ps.Add(code.At(s.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
+		}
+	}
+	for _, t := range s.Requires.Tools {
+		if c.Tools[t.Value] == nil {
+			ps.Add(t.At(s.File), "step %q requires unknown tool %q", s.ID.Value, t.Value)
+		}
+	}
+	for _, u := range s.Uses {
+		if c.Libs[u.Value] == nil {
+			ps.Add(u.At(s.File), "step %q uses unknown lib %q", s.ID.Value, u.Value)
+		}
+	}
+	applies := StepTargets(c, s)
+	for _, name := range s.Targets {
+		if name.Value != AllTargets && targets[name.Value] == nil {
+			ps.Add(name.At(s.File), "step %q names unknown target %q", s.ID.Value, name.Value)
+		}
+	}
+	if len(s.Targets) == 0 {
+		ps.Add(at, "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
+	}
+	for _, t := range applies {
+		checkStepOnTarget(c, s, t, ps)
+	}
+	checkStepTemplates(s, applies, ps)
+}
+
+// checkStepOnTarget is the per-version gate: a step that would call a tool
+// or need a service the target lacks is a build error, not a surprise on
+// the machine.
+func checkStepOnTarget(c *Catalog, s *Step, t *Target, ps *Problems) {
+	for _, need := range StepTools(c, s) {
+		if t.Tools[need.Tool] == nil {
+			ps.Add(need.Pos, "step %q uses %q, which %s lacks (target %s)", s.ID.Value, need.Tool, t.Name, t.ID.Value)
+		}
+	}
+	for _, svc := range s.Requires.Services {
+		if t.Services[svc.Value] == nil {
+			ps.Add(svc.At(s.File), "step %q requires service %q, which %s lacks (target %s)", s.ID.Value, svc.Value, t.Name, t.ID.Value)
+		}
+	}
+}
+
+func checkStepTemplates(s *Step, applies []*Target, ps *Problems) {
+	needPS := slices.ContainsFunc(applies, func(t *Target) bool { return t.PowerShell != "" })
+	for _, d := range Dialects {
+		tmpl := s.Templates[d]
+		file := s.Dir + "/" + d + ".tmpl"
+		switch {
+		case tmpl == nil && (d == "cmd" || needPS):
+			ps.Add(Pos{File: file}, "missing template: step %q applies to a target with %s", s.ID.Value, d)
+		case tmpl != nil:
+			for _, block := range []string{"do", "undo"} {
+				if tmpl.Lookup(block) == nil {
+					ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
+				}
+			}
+		}
+	}
+}
+
+func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
+	ids := map[string]bool{}
+	defaults := 0
+	for _, p := range c.Plans {
+		if ids[p.ID.Value] {
+			ps.Add(p.ID.At(p.File), "duplicate plan id %q", p.ID.Value)
+		}
+		ids[p.ID.Value] = true
+		if p.Default {
+			defaults++
+		}
+		requireText(ps, Pos{File: p.File}, "title", p.Title)
+		for _, code := range p.Codes {
+			if !codePattern.MatchString(code.Value) {
+				ps.Add(code.At(p.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
+			}
+		}
+		if len(p.Steps) == 0 {
+			ps.Add(Pos{File: p.File}, "plan %q has no steps", p.ID.Value)
+		}
+		for _, s := range p.Steps {
+			if c.Steps[s.Value] == nil {
+				ps.Add(s.At(p.File), "plan %q names unknown step %q", p.ID.Value, s.Value)
+			}
+		}
+	}
+	if defaults != 1 && len(c.Plans) > 0 {
+		ps.Add(Pos{File: "templates/plans"}, "exactly one plan must be the default, found %d", defaults)
+	}
+}
+
+// ToolUse is a tool a step needs, directly or through a lib, and where
+// that need was declared.
+type ToolUse struct {
+	Tool string
+	Pos  Pos
+}
+
+// StepTools lists every tool a step calls, its own and its libs', once.
+func StepTools(c *Catalog, s *Step) []ToolUse {
+	var out []ToolUse
+	seen := map[string]bool{}
+	add := func(file string, names []Name) {
+		for _, n := range names {
+			if !seen[n.Value] {
+				seen[n.Value] = true
+				out = append(out, ToolUse{Tool: n.Value, Pos: n.At(file)})
+			}
+		}
+	}
+	add(s.File, s.Requires.Tools)
+	for _, lib := range LibClosure(c, s.Uses) {
+		add(lib.File, lib.Tools)
+	}
+	return out
+}
+
+// LibClosure returns the named libs and every lib they use, in a stable
+// order (sorted by name), each once.
+func LibClosure(c *Catalog, names []Name) []*Lib {
+	seen := map[string]*Lib{}
+	var walk func([]Name)
+	walk = func(ns []Name) {
+		for _, n := range ns {
+			lib := c.Libs[n.Value]
+			if lib == nil || seen[n.Value] != nil {
+				continue
+			}
+			seen[n.Value] = lib
+			walk(lib.Uses)
+		}
+	}
+	walk(names)
+	out := make([]*Lib, 0, len(seen))
+	for _, name := range sortedKeys(seen) {
+		out = append(out, seen[name])
+	}
+	return out
+}
+
+// StepTargets resolves a step's targets list.
+func StepTargets(c *Catalog, s *Step) []*Target {
+	var out []*Target
+	for _, t := range c.Targets {
+		for _, n := range s.Targets {
+			if n.Value == AllTargets || n.Value == t.ID.Value {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func requireText(ps *Problems, at Pos, key, value string) {
+	if strings.TrimSpace(value) == "" {
+		ps.Add(at, "%s is required", key)
+	}
+}
+
+func oneOf(ps *Problems, at Pos, key, value string, allowed []string) {
+	if !slices.Contains(allowed, value) {
+		ps.Add(at, "%s: %q is not one of %s", key, value, strings.Join(quoteAll(allowed), ", "))
+	}
+}
+
+func requireSubset(ps *Problems, at Pos, key string, values, allowed []string) {
+	if len(values) == 0 {
+		ps.Add(at, "%s is required", key)
+	}
+	for _, v := range values {
+		oneOf(ps, at, key, v, allowed)
+	}
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = `"` + s + `"`
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,76 @@
+// Package dialect owns the bytes of each generated file type: line endings,
+// encoding, byte-order mark, comment syntax and escaping. Templates produce
+// LF text; a dialect decides what reaches the disk.
+package dialect
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Dialect turns rendered LF text into the bytes of one file type.
+type Dialect interface {
+	// Name is the file extension the dialect serves, without the dot.
+	Name() string
+	// Comment renders one comment line, without the line ending.
+	Comment(text string) string
+	// Encode converts LF text into the file's bytes. It fails on characters
+	// the file type cannot carry.
+	Encode(text string) ([]byte, error)
+}
+
+// ForFile returns the dialect for a file name, or nil when the file is not
+// a script the generator encodes (manifest.json, SHA256SUMS).
+func ForFile(name string) Dialect {
+	switch {
+	case strings.HasSuffix(name, ".cmd"):
+		return Cmd{}
+	case strings.HasSuffix(name, ".ps1"):
+		return PS1{}
+	case strings.HasSuffix(name, ".reg"):
+		return Reg{}
+	case strings.HasSuffix(name, ".txt"):
+		return Text{}
+	}
+	return nil
+}
+
+// crlf normalises text to CRLF line endings with exactly one final line
+// ending. A CR already in the text is an error: templates are LF text.
+func crlf(text string) (string, error) {
+	if i := strings.IndexByte(text, '\r'); i >= 0 {
+		return "", fmt.Errorf("carriage return at byte %d: templates must use LF line endings", i)
+	}
+	text = strings.TrimRight(text, "\n") + "\n"
+	return strings.ReplaceAll(text, "\n", "\r\n"), nil
+}
+
+// ascii reports the first byte outside printable ASCII, tab and line
+// endings, with its line number.
+func ascii(text string) error {
+	line := 1
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == '\n':
+			line++
+		case c == '\r' || c == '\t':
+		case c < 0x20 || c > 0x7e:
+			return fmt.Errorf("line %d: byte 0x%02x is not ASCII: the file is read in the OEM code page", line, c)
+		}
+	}
+	return nil
+}
+
+// Text is README.txt: ASCII with CRLF, so Notepad on XP shows it right.
+type Text struct{}
+
+func (Text) Name() string               { return "txt" }
+func (Text) Comment(text string) string { return text }
+func (Text) Encode(text string) ([]byte, error) {
+	if err := ascii(text); err != nil {
+		return nil, err
+	}
+	out, err := crlf(text)
+	return []byte(out), err
+}

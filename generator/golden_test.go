@@ -1,0 +1,59 @@
+package generator_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+)
+
+// goldenDir holds the full bundle of every target, byte for byte.
+// `make golden` (WUFIX_UPDATE_GOLDEN=1) rewrites it; read the diff before
+// committing it.
+const goldenDir = "../golden"
+
+func TestGoldenBundles(t *testing.T) {
+	out, err := generator.Build(wufix.Catalog, generator.Options{})
+	require.NoError(t, err)
+	if os.Getenv("WUFIX_UPDATE_GOLDEN") == "1" {
+		updateGolden(t, out)
+	}
+	diffs, err := out.Check(goldenDir)
+	require.NoError(t, err)
+	for _, d := range diffs {
+		t.Errorf("golden/%s", d)
+	}
+	entries, err := os.ReadDir(goldenDir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !contains(out.Targets, e.Name()) {
+			t.Errorf("golden/%s: no target builds this folder any more (make golden removes it)", e.Name())
+		}
+	}
+}
+
+// updateGolden rewrites golden/ and removes folders of targets that no
+// longer exist, so the folder is exactly one build.
+func updateGolden(t *testing.T, out *generator.Output) {
+	require.NoError(t, out.Write(goldenDir))
+	entries, err := os.ReadDir(goldenDir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !contains(out.Targets, e.Name()) {
+			require.NoError(t, os.RemoveAll(filepath.Join(goldenDir, e.Name())))
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,93 @@
+// Package plan decides, per target, which steps run and with what data.
+// Every per-version choice is made here, at build time, so the generated
+// scripts carry no version branches.
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/wufix/wufix/generator/catalog"
+)
+
+// Bundle is everything that goes into one target's bundle.
+type Bundle struct {
+	Target *catalog.Target
+	Plans  []*Plan
+	Steps  []*Step // every step of every plan, once, in first-use order
+}
+
+// Plan is a catalog plan resolved for one target.
+type Plan struct {
+	Plan  *catalog.Plan
+	Steps []*Step
+}
+
+// Step is a catalog step resolved for one target.
+type Step struct {
+	Step *catalog.Step
+	// Services are the step's services that exist on the target, in the
+	// step's order; protected services never appear.
+	Services []string
+}
+
+// Options narrow a build.
+type Options struct {
+	// Plans, when not empty, keeps only these plan ids.
+	Plans []string
+}
+
+// For resolves the bundle of one target. A plan that names a step which
+// does not apply to the target is an error: the catalog must say how each
+// version is served rather than have a step silently vanish.
+func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
+	b := &Bundle{Target: t}
+	byID := map[string]*Step{}
+	for _, p := range c.Plans {
+		if len(opt.Plans) > 0 && !slices.Contains(opt.Plans, p.ID.Value) {
+			continue
+		}
+		rp := &Plan{Plan: p}
+		for _, name := range p.Steps {
+			s := c.Steps[name.Value]
+			if !slices.Contains(catalog.StepTargets(c, s), t) {
+				return nil, fmt.Errorf("%s: plan %q names step %q, which does not apply to %s (target %s)",
+					name.At(p.File), p.ID.Value, name.Value, t.Name, t.ID.Value)
+			}
+			step := byID[name.Value]
+			if step == nil {
+				step = resolve(s, t)
+				byID[name.Value] = step
+				b.Steps = append(b.Steps, step)
+			}
+			rp.Steps = append(rp.Steps, step)
+		}
+		b.Plans = append(b.Plans, rp)
+	}
+	if len(b.Plans) == 0 {
+		return nil, fmt.Errorf("no plan selected for target %s", t.ID.Value)
+	}
+	return b, nil
+}
+
+func resolve(s *catalog.Step, t *catalog.Target) *Step {
+	step := &Step{Step: s}
+	for _, name := range s.Services {
+		if f := t.Services[name.Value]; f != nil && !f.Protected {
+			step.Services = append(step.Services, name.Value)
+		}
+	}
+	return step
+}
+
+// Libs returns the shared routines the bundle's steps use, each once.
+func (b *Bundle) Libs(c *catalog.Catalog) []*catalog.Lib {
+	var uses []catalog.Name
+	for _, s := range b.Steps {
+		uses = append(uses, s.Step.Uses...)
+	}
+	return catalog.LibClosure(c, uses)
+}
+
+// HasPowerShell reports whether the target gets a .ps1 entry point.
+func (b *Bundle) HasPowerShell() bool { return b.Target.PowerShell != "" }

@@ -1,0 +1,136 @@
+// Package render runs the catalog's templates for one target and one
+// dialect. Templates see plain view values (view.go) and a small set of
+// dialect-aware functions (this file); all escaping lives in dialect.
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/dialect"
+)
+
+// Placeholders are the function names templates may call. The catalog
+// parses templates with these; each render binds the real ones.
+func Placeholders() template.FuncMap {
+	return (&scope{}).funcs()
+}
+
+// scope is what the functions of one render need to know.
+type scope struct {
+	dialect string
+	target  *catalog.Target
+	tools   map[string]*catalog.Tool
+	// declared is the set of tools the step or lib being rendered declared;
+	// nil for bundle templates, which may use any tool the target has.
+	declared map[string]bool
+	unit     string // "step component-reset", for error messages
+	prefix   string // label prefix, the step id with '-' as '_'
+}
+
+func (s *scope) funcs() template.FuncMap {
+	return template.FuncMap{
+		"tool":       s.tool,
+		"label":      s.label,
+		"cmdset":     dialect.CmdSet,
+		"cmdsetpath": dialect.CmdSetPath,
+		"cmdecho":    dialect.CmdEcho,
+		"cmdesc":     func(v string) (string, error) { return dialect.CmdEscape(v, false) },
+		"psq":        psq,
+		"psenv":      psenv,
+		"comment":    s.comment,
+		"has":        s.has,
+	}
+}
+
+// tool returns the absolute, quoted path of a program, and is the build's
+// last line of defence: a tool the target lacks is an error here even when
+// a template reaches it on a path the declarations did not foresee.
+func (s *scope) tool(name string) (string, error) {
+	t := s.tools[name]
+	if t == nil {
+		return "", fmt.Errorf("unknown tool %q", name)
+	}
+	if s.declared != nil && !s.declared[name] {
+		return "", fmt.Errorf("%s calls %q without declaring it (requires.tools or lib tools)", s.unit, name)
+	}
+	if s.target != nil && s.target.Tools[name] == nil {
+		return "", fmt.Errorf("%s uses %q, which %s lacks (target %s)", s.unit, name, s.target.Name, s.target.ID.Value)
+	}
+	if s.dialect == "ps1" {
+		return `"${env:SystemRoot}\` + t.Path + `"`, nil
+	}
+	return `"%SystemRoot%\` + t.Path + `"`, nil
+}
+
+// has reports whether the target has a tool, for the rare template that
+// picks between two ways of doing one thing.
+func (s *scope) has(name string) bool {
+	return s.target != nil && s.target.Tools[name] != nil
+}
+
+func (s *scope) label(name string) string {
+	return s.prefix + "_" + name
+}
+
+// comment wraps text into comment lines of the current dialect.
+func (s *scope) comment(text string) string {
+	var d dialect.Dialect = dialect.Cmd{}
+	if s.dialect == "ps1" {
+		d = dialect.PS1{}
+	}
+	var lines []string
+	for _, line := range wrap(strings.Join(strings.Fields(text), " "), 74) {
+		lines = append(lines, d.Comment(line))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
+}
+
+func psq(v any) (string, error) { return dialect.PSQuote(fmt.Sprint(v)) }
+
+var envRef = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_()]*)%`)
+
+// psenv turns a path written with cmd's %VAR% references into a
+// PowerShell double-quoted string reading the same environment variables.
+func psenv(v string) (string, error) {
+	if strings.ContainsAny(v, "\r\n") {
+		return "", fmt.Errorf("path %q holds a line break", v)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	last := 0
+	for _, m := range envRef.FindAllStringSubmatchIndex(v, -1) {
+		b.WriteString(psLiteral(v[last:m[0]]))
+		b.WriteString("${env:" + v[m[2]:m[3]] + "}")
+		last = m[1]
+	}
+	b.WriteString(psLiteral(v[last:]))
+	b.WriteByte('"')
+	return b.String(), nil
+}
+
+// psLiteral escapes text for the inside of a PowerShell double-quoted
+// string: the backtick is the escape character, and $ and " are special.
+func psLiteral(s string) string {
+	r := strings.NewReplacer("`", "``", "$", "`$", `"`, "`\"", "\u201c", "`\u201c", "\u201d", "`\u201d", "\u201e", "`\u201e")
+	return r.Replace(s)
+}

@@ -1,0 +1,87 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/plan"
+)
+
+// Script renders one bundle entry script (run.cmd, run.ps1) or text file
+// from templates/bundle/<name>.tmpl for the bundle's target. dialectName
+// selects the step and lib templates ("cmd", "ps1"); "" renders no steps.
+func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra map[string]any) (string, error) {
+	view, err := newView(c, b, dialectName)
+	if err != nil {
+		return "", err
+	}
+	view.Extra = extra
+	sc := &scope{dialect: dialectName, target: b.Target, tools: c.Tools, unit: "templates/bundle/" + name}
+	tmpl, err := c.Bundle.Clone()
+	if err != nil {
+		return "", err
+	}
+	return execute(tmpl.Funcs(sc.funcs()), name, view)
+}
+
+func execute(t *template.Template, name string, data any) (string, error) {
+	var out strings.Builder
+	if err := t.ExecuteTemplate(&out, name, data); err != nil {
+		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
+	}
+	return out.String(), nil
+}
+
+// renderStep renders the do, undo and (optional) subs blocks of a step.
+func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string) (*StepView, error) {
+	v := newStepView(s)
+	tmpl := s.Step.Templates[d]
+	if tmpl == nil {
+		return nil, fmt.Errorf("%s/%s.tmpl: missing template for target %s", s.Step.Dir, d, b.Target.ID.Value)
+	}
+	declared := map[string]bool{}
+	for _, t := range s.Step.Requires.Tools {
+		declared[t.Value] = true
+	}
+	sc := &scope{dialect: d, target: b.Target, tools: c.Tools, declared: declared,
+		unit: "step " + s.Step.ID.Value, prefix: v.Label}
+	clone, err := tmpl.Clone()
+	if err != nil {
+		return nil, err
+	}
+	clone.Funcs(sc.funcs())
+	data := map[string]any{"Target": b.Target, "Step": s.Step, "Services": s.Services}
+	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "subs": &v.Subs}
+	for _, name := range []string{"do", "undo", "subs"} {
+		if clone.Lookup(name) == nil {
+			continue
+		}
+		if *blocks[name], err = execute(clone, name, data); err != nil {
+			return nil, err
+		}
+		*blocks[name] = strings.Trim(*blocks[name], "\n")
+	}
+	return v, nil
+}
+
+// renderLib renders a shared routine once for the bundle.
+func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, d string) (string, error) {
+	tmpl := lib.Templates[d]
+	if tmpl == nil {
+		return "", fmt.Errorf("templates/libs/%s/%s.tmpl: missing template", lib.Name, d)
+	}
+	declared := map[string]bool{}
+	for _, t := range lib.Tools {
+		declared[t.Value] = true
+	}
+	sc := &scope{dialect: d, target: b.Target, tools: c.Tools, declared: declared,
+		unit: "lib " + lib.Name, prefix: strings.ReplaceAll(lib.Name, "-", "_")}
+	clone, err := tmpl.Clone()
+	if err != nil {
+		return "", err
+	}
+	out, err := execute(clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target})
+	return strings.Trim(out, "\n"), err
+}

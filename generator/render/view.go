@@ -1,0 +1,88 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/plan"
+)
+
+// View is what a bundle template sees.
+type View struct {
+	Target *catalog.Target
+	Plans  []*PlanView
+	Steps  []*StepView
+	Libs   []string // rendered shared routines, in name order
+	Extra  map[string]any
+}
+
+// PlanView is one plan with its steps in order.
+type PlanView struct {
+	ID, Title, Summary string
+	Default            bool
+	Codes              []string
+	Steps              []*StepView
+}
+
+// StepView is one step, with its blocks rendered for the dialect at hand.
+type StepView struct {
+	ID, Label, Title, Summary, Revert, Risk string
+	Reboot                                  bool
+	Addresses                               []string
+	Services                                []string
+	Do, Undo, Subs                          string
+}
+
+func newStepView(s *plan.Step) *StepView {
+	v := &StepView{
+		ID:       s.Step.ID.Value,
+		Label:    strings.ReplaceAll(s.Step.ID.Value, "-", "_"),
+		Title:    s.Step.Title,
+		Summary:  strings.TrimSpace(s.Step.Summary),
+		Revert:   strings.TrimSpace(s.Step.Revert),
+		Risk:     s.Step.Risk,
+		Reboot:   s.Step.Reboot,
+		Services: s.Services,
+	}
+	for _, a := range s.Step.Addresses {
+		v.Addresses = append(v.Addresses, a.Value)
+	}
+	return v
+}
+
+func newView(c *catalog.Catalog, b *plan.Bundle, d string) (*View, error) {
+	v := &View{Target: b.Target}
+	byID := map[string]*StepView{}
+	for _, s := range b.Steps {
+		sv := newStepView(s)
+		if d != "" {
+			var err error
+			if sv, err = renderStep(c, b, s, d); err != nil {
+				return nil, err
+			}
+		}
+		byID[sv.ID] = sv
+		v.Steps = append(v.Steps, sv)
+	}
+	for _, p := range b.Plans {
+		pv := &PlanView{ID: p.Plan.ID.Value, Title: p.Plan.Title, Summary: strings.TrimSpace(p.Plan.Summary), Default: p.Plan.Default}
+		for _, code := range p.Plan.Codes {
+			pv.Codes = append(pv.Codes, code.Value)
+		}
+		for _, s := range p.Steps {
+			pv.Steps = append(pv.Steps, byID[s.Step.ID.Value])
+		}
+		v.Plans = append(v.Plans, pv)
+	}
+	if d == "" {
+		return v, nil
+	}
+	for _, lib := range b.Libs(c) {
+		text, err := renderLib(c, b, lib, d)
+		if err != nil {
+			return nil, err
+		}
+		v.Libs = append(v.Libs, text)
+	}
+	return v, nil
+}

@@ -1,0 +1,68 @@
+package wine
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// ImportReg imports a .reg file (a host path) with "reg import". Wine's
+// importer skips lines it does not understand and still exits 0, so any
+// output at all counts as a failure, as does a non-zero exit. The output is
+// returned either way for the failure message.
+func (p *Prefix) ImportReg(file string) (string, error) {
+	p.t.Helper()
+	out := p.wine("", "reg", "import", p.WinPath(file))
+	text := decode(out.stdout) + decode(out.stderr)
+	if out.code != 0 || text != "" {
+		return text, fmt.Errorf("reg import %s: exit %d: %s", file, out.code, strings.TrimSpace(text))
+	}
+	return "", nil
+}
+
+// ExportKey returns the bytes "reg export KEY file /y" writes: a version
+// 5.00 file in UTF-16LE, laid out as regedit lays it out (dialect.ParseReg
+// reads it). Wine lists values in name order, not in creation order.
+func (p *Prefix) ExportKey(key string) ([]byte, error) {
+	p.t.Helper()
+	file := p.harnessFile("export", ".reg")
+	out := p.wine("", "reg", "export", key, file, "/y")
+	if text := decode(out.stdout) + decode(out.stderr); out.code != 0 || text != "" {
+		return nil, fmt.Errorf("reg export %s: exit %d: %s", key, out.code, strings.TrimSpace(text))
+	}
+	host := p.HostPath(file)
+	defer os.Remove(host)
+	return os.ReadFile(host)
+}
+
+// Query returns the type (REG_SZ, REG_DWORD...) and the data of one value
+// as "reg query KEY /v NAME" prints them ("" queries the default value with
+// /ve). DWORDs read 0x..., multi-strings a\0b, as on Windows.
+func (p *Prefix) Query(key, value string) (typ, data string, err error) {
+	p.t.Helper()
+	args := []string{"reg", "query", key, "/v", value}
+	if value == "" {
+		args = []string{"reg", "query", key, "/ve"}
+	}
+	out := p.wine("", args...)
+	text := decode(out.stdout)
+	if out.code != 0 {
+		return "", "", fmt.Errorf("reg query %s %q: exit %d: %s", key, value, out.code, strings.TrimSpace(text))
+	}
+	name := value
+	if name == "" {
+		name = "(Default)"
+	}
+	// Lines read "    NAME    REG_TYPE    DATA"; the four-space separators
+	// are fixed, so split on them rather than on any whitespace.
+	for _, line := range strings.Split(text, "\n") {
+		fields := strings.SplitN(strings.TrimPrefix(line, "    "), "    ", 3)
+		if len(fields) >= 2 && strings.EqualFold(fields[0], name) && strings.HasPrefix(fields[1], "REG_") {
+			if len(fields) == 3 {
+				data = fields[2]
+			}
+			return fields[1], data, nil
+		}
+	}
+	return "", "", fmt.Errorf("reg query %s %q: no value line in:\n%s", key, value, text)
+}

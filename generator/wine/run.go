@@ -1,0 +1,143 @@
+package wine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wufix/wufix/generator/dialect"
+)
+
+// exitMarker starts the line on which the wrapper reports the script's
+// full exit code; Linux sees only its low 8 bits (3010 arrives as 194).
+const exitMarker = "WUFIX-EXIT:"
+
+var exitLine = regexp.MustCompile(exitMarker + `(-?[0-9]+)\n$`)
+
+// Result is what one script run produced.
+type Result struct {
+	Code    int    // the full %ERRORLEVEL% the script exited with
+	Stdout  string // decoded from Windows-1252, CRLF turned into LF
+	Stderr  string // the same, without the harness's exit-code line
+	Elapsed time.Duration
+}
+
+// Run runs argv[0] (a .cmd relative to dir, or an absolute host path) with
+// the remaining arguments through cmd /c, in the host folder dir.
+//
+// The command goes through a wrapper batch file that runs "cmd /c" on it
+// and then prints %ERRORLEVEL% to stderr: "call" would lose the exit code
+// under Wine, and "exit 3010" without /b ends the cmd that runs it, which
+// the wrapper survives. Arguments are passed quoted, with %, ^ and the
+// operators escaped, so "a&b" arrives as one argument; a double quote
+// cannot be passed to a batch file reliably and fails the test. Like any
+// cmd /c command line, %NAME% in an argument is expanded when NAME exists.
+func (p *Prefix) Run(dir string, argv ...string) Result {
+	p.t.Helper()
+	if len(argv) == 0 {
+		p.t.Fatal("Run: no script given")
+	}
+	line, err := p.commandLine(argv)
+	if err != nil {
+		p.t.Fatalf("Run: %v", err)
+	}
+	wrapper := p.harnessFile("run", ".cmd")
+	body := "@echo off\r\ncmd /c \"" + line + "\"\r\n>&2 echo " + exitMarker + "%ERRORLEVEL%\r\n"
+	if err := os.WriteFile(p.HostPath(wrapper), []byte(body), 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	out := p.wine(dir, "cmd", "/c", wrapper)
+	r := Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr), Elapsed: out.took}
+	m := exitLine.FindStringSubmatchIndex(r.Stderr)
+	if m == nil {
+		p.t.Fatalf("Run %v: no exit-code line from the wrapper (wine exit %d)\nstdout:\n%s\nstderr:\n%s", argv, out.code, r.Stdout, r.Stderr)
+	}
+	r.Code, _ = strconv.Atoi(r.Stderr[m[2]:m[3]])
+	r.Stderr = r.Stderr[:m[0]]
+	return r
+}
+
+// commandLine quotes the script and its arguments for the wrapper's
+// cmd /c "..." line. Inside that line each quoted argument is, for the
+// batch parser reading the wrapper, outside quotes (the quotes pair up the
+// other way round), so operators there need a caret and % is doubled.
+func (p *Prefix) commandLine(argv []string) (string, error) {
+	script := argv[0]
+	if filepath.IsAbs(script) {
+		script = p.WinPath(script)
+	}
+	parts := make([]string, len(argv))
+	for i, arg := range append([]string{strings.ReplaceAll(script, "/", `\`)}, argv[1:]...) {
+		if strings.ContainsAny(arg, "\"\r\n\x00") {
+			return "", fmt.Errorf("argument %q holds a double quote or line break, which cmd cannot pass on", arg)
+		}
+		var b strings.Builder
+		for _, r := range arg {
+			switch {
+			case r == '%':
+				b.WriteString("%%")
+			case strings.ContainsRune("^&|<>()", r):
+				b.WriteRune('^')
+				b.WriteRune(r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		parts[i] = `"` + b.String() + `"`
+	}
+	return strings.Join(parts, " "), nil
+}
+
+// harnessFile returns a fresh Windows path in the harness folder.
+func (p *Prefix) harnessFile(kind, ext string) string {
+	p.seq++
+	return fmt.Sprintf(`%s\%s-%d%s`, harnessDir, kind, p.seq, ext)
+}
+
+// decode turns Wine's console bytes into Go text. cmd writes in the ANSI
+// code page (1252 under the C.UTF-8 locale the harness sets), whatever
+// code page the .cmd file itself was read in (437).
+func decode(b []byte) string {
+	return strings.ReplaceAll(dialect.Decode1252(b), "\r\n", "\n")
+}
+
+// regError matches the error lines of Wine's reg.exe, which go to stdout
+// rather than stderr.
+var regError = regexp.MustCompile(`^reg: `)
+
+// AssertNoErrors checks that the run printed no error: every stderr line,
+// and every stdout line in which Wine's reg reports an error, must match
+// one of the allow regular expressions. It reports through t and returns
+// whether the check passed.
+func (r Result) AssertNoErrors(t testing.TB, allow ...string) bool {
+	t.Helper()
+	var unexpected []string
+	check := func(line string) {
+		for _, pattern := range allow {
+			if regexp.MustCompile(pattern).MatchString(line) {
+				return
+			}
+		}
+		unexpected = append(unexpected, line)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(r.Stderr, "\n"), "\n") {
+		if line != "" {
+			check(line)
+		}
+	}
+	for _, line := range strings.Split(r.Stdout, "\n") {
+		if regError.MatchString(line) {
+			check(line)
+		}
+	}
+	if len(unexpected) > 0 {
+		t.Errorf("unexpected error output (exit code %d):\n  %s\nstdout:\n%s", r.Code, strings.Join(unexpected, "\n  "), r.Stdout)
+		return false
+	}
+	return true
+}

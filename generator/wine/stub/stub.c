@@ -1,0 +1,104 @@
+/*
+ * Recording stub for tests run under Wine. Copied over a system tool
+ * (C:\windows\system32\NAME.exe), it records the call instead of doing the
+ * work, so a test can assert what a generated script asked Windows to do.
+ *
+ * Each call appends one record to the file named by WUFIX_STUB_LOG:
+ *   name US raw-command-line US arg1 US arg2 ... RS LF
+ * (US = 0x1f, RS = 0x1e, all UTF-8). Those separators cannot come out of a
+ * batch file, so no escaping is needed. The process then exits with the
+ * number in WUFIX_STUB_EXIT_<NAME> (upper-case base name), default 0.
+ *
+ * Build: x86_64-w64-mingw32-gcc -Os -s -municode -o stub.exe stub.c
+ * Only kernel32 and the CRT are used: Wine 8 runs that reliably.
+ */
+#include <windows.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#define US L"\x1f"
+
+static wchar_t record[32768];
+
+/* base_name lower-cases the module's file name without folder and .exe. */
+static void base_name(wchar_t *out, size_t cap)
+{
+	wchar_t path[MAX_PATH];
+	wchar_t *p, *dot;
+	DWORD n = GetModuleFileNameW(NULL, path, MAX_PATH);
+
+	path[n < MAX_PATH ? n : MAX_PATH - 1] = 0;
+	p = wcsrchr(path, L'\\');
+	p = p ? p + 1 : path;
+	dot = wcsrchr(p, L'.');
+	if (dot)
+		*dot = 0;
+	wcsncpy(out, p, cap - 1);
+	out[cap - 1] = 0;
+	_wcslwr(out);
+}
+
+/* append writes the record as UTF-8 in one WriteFile, so that a log shared
+ * by several stubs never interleaves parts of two records. */
+static void append(const wchar_t *text)
+{
+	static char utf8[sizeof(record) * 2];
+	wchar_t log[MAX_PATH];
+	HANDLE h;
+	DWORD written;
+	int n;
+
+	if (!GetEnvironmentVariableW(L"WUFIX_STUB_LOG", log, MAX_PATH))
+		return;
+	n = WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, sizeof(utf8), NULL, NULL);
+	if (n <= 1)
+		return;
+	h = CreateFileW(log, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+			NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE)
+		return;
+	WriteFile(h, utf8, (DWORD)(n - 1), &written, NULL);
+	CloseHandle(h);
+}
+
+/* exit_code reads WUFIX_STUB_EXIT_<NAME>; base 0 accepts 3010 and
+ * 0x80070005 alike, and the cast keeps HRESULT-style codes intact. */
+static int exit_code(const wchar_t *name)
+{
+	wchar_t var[MAX_PATH], val[64];
+
+	_snwprintf(var, MAX_PATH, L"WUFIX_STUB_EXIT_%ls", name);
+	var[MAX_PATH - 1] = 0;
+	_wcsupr(var);
+	if (!GetEnvironmentVariableW(var, val, 64))
+		return 0;
+	return (int)(unsigned long)wcstoul(val, NULL, 0);
+}
+
+/* add appends s to the record, truncating rather than overflowing: a
+ * command line longer than 32000 characters is not one a script makes. */
+static void add(const wchar_t *s)
+{
+	size_t used = wcslen(record);
+
+	if (used < 32000)
+		wcsncat(record, s, 32000 - used);
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+	wchar_t name[MAX_PATH];
+	int i;
+
+	base_name(name, MAX_PATH);
+	add(name);
+	add(US);
+	add(GetCommandLineW());
+	for (i = 1; i < argc; i++) {
+		add(US);
+		add(argv[i]);
+	}
+	wcscat(record, L"\x1e\n");
+	append(record);
+	return exit_code(name);
+}
