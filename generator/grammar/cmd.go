@@ -48,11 +48,14 @@ type jump struct {
 func (s *source) checkBatchTree(root *ts.Node) {
 	labels := map[string]bool{}
 	var jumps []jump
+	hasErrors := root.HasError() // spares clean trees two cgo calls per node
 	walk(root, func(n *ts.Node) {
-		s.syntaxError(n)
+		if hasErrors && !s.computedCallColon(n) {
+			s.syntaxError(n)
+		}
 		switch n.Kind() {
 		case "label":
-			_, name := labelAt(text(n, s.text), 0)
+			_, name, _ := labelAt(text(n, s.text), 0)
 			labels[strings.ToLower(name)] = true
 		case "goto_stmt", "call_stmt":
 			if j, ok := s.jumpOf(n); ok {
@@ -85,12 +88,12 @@ func (s *source) jumpOf(n *ts.Node) (jump, bool) {
 	}
 	i = skipBlanks(stmt, i+len(verb))
 	start := int(n.StartByte()) + i
-	colon, name := labelAt(stmt, i)
+	colon, name, end := labelAt(stmt, i)
 	switch {
 	case verb == "call" && !colon:
 		return jump{}, false // calls a program or script, not a label
-	case hasChildKind(n, "variable_reference"):
-		return jump{}, false // computed target: only known at run time
+	case end < len(stmt) && (stmt[end] == '%' || stmt[end] == '!'):
+		return jump{}, false // computed target such as :plan_%NAME%: known at run time only
 	case name == "":
 		s.reportf(start, "%s without a label", verb)
 		return jump{}, false
@@ -100,17 +103,18 @@ func (s *source) jumpOf(n *ts.Node) (jump, bool) {
 	return jump{verb: verb, label: name, offset: start}, true
 }
 
-// labelAt reads an optional colon and a label name starting at t[i].
-func labelAt(t string, i int) (colon bool, name string) {
+// labelAt reads an optional colon and a label name starting at t[i]; end is
+// the index after the name.
+func labelAt(t string, i int) (colon bool, name string, end int) {
 	if i < len(t) && t[i] == ':' {
 		colon = true
 		i++
 	}
-	j := i
-	for j < len(t) && isLabelByte(t[j]) {
-		j++
+	end = i
+	for end < len(t) && isLabelByte(t[end]) {
+		end++
 	}
-	return colon, t[i:j]
+	return colon, t[i:end], end
 }
 
 // isLabelByte matches the characters the batch grammar allows in labels.
@@ -126,13 +130,19 @@ func skipBlanks(t string, i int) int {
 	return i
 }
 
-func hasChildKind(n *ts.Node, kind string) bool {
-	for i := range n.NamedChildCount() {
-		if n.NamedChild(i).Kind() == kind {
-			return true
-		}
+// computedCallColon recognises the grammar's false positive on a call whose
+// whole label is computed, "call :%HANDLER%": valid cmd, but the grammar
+// leaves the colon in ERROR nodes directly inside the call statement.
+func (s *source) computedCallColon(n *ts.Node) bool {
+	end := int(n.EndByte())
+	if !n.IsError() || text(n, s.text) != ":" || end >= len(s.text) || (s.text[end] != '%' && s.text[end] != '!') {
+		return false
 	}
-	return false
+	p := n.Parent()
+	for p != nil && p.IsError() {
+		p = p.Parent()
+	}
+	return p != nil && p.Kind() == "call_stmt"
 }
 
 // checkSetA explains the batch grammar's one known false positive: an

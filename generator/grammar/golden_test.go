@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,12 +19,44 @@ const goldenRoot = "../../golden"
 // grammars, so a template change that breaks a script fails here even though
 // no Windows machine runs the tests.
 func TestGoldenBundlesParse(t *testing.T) {
-	if _, err := os.Stat(goldenRoot); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s does not exist yet: nothing to check until the generator writes its goldens", goldenRoot)
-	}
+	requireGolden(t)
 	problems, err := CheckTree(goldenRoot)
 	require.NoError(t, err)
 	for _, p := range problems {
 		t.Error(p)
 	}
+}
+
+// BenchmarkCheckTreeGolden measures checking all committed bundles, and
+// reports the cost per script.
+func BenchmarkCheckTreeGolden(b *testing.B) {
+	requireGolden(b)
+	scripts := 0
+	err := filepath.WalkDir(goldenRoot, func(path string, d fs.DirEntry, err error) error {
+		if ext := filepath.Ext(path); ext == ".cmd" || ext == ".ps1" {
+			scripts++
+		}
+		return err
+	})
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := CheckTree(goldenRoot); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*max(scripts, 1)), "µs/script")
+}
+
+// requireGolden skips while the generator has not written its goldens yet;
+// CI sets WUFIX_REQUIRE_GRAMMAR=1 so that a missing folder fails there.
+func requireGolden(tb testing.TB) {
+	tb.Helper()
+	_, err := os.Stat(goldenRoot)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if os.Getenv("WUFIX_REQUIRE_GRAMMAR") == "1" {
+		tb.Fatalf("%s does not exist and WUFIX_REQUIRE_GRAMMAR=1", goldenRoot)
+	}
+	tb.Skipf("%s does not exist yet: nothing to check until the generator writes its goldens", goldenRoot)
 }

@@ -2,10 +2,18 @@
 
 package grammar
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-// Without cgo every other file of the package is excluded and `go test ./...`
-// would skip the grammar checks without a word; fail loudly instead.
+// Without cgo every other file of the package is excluded, and the grammar
+// checks would vanish from `go test ./...` without a word. Say so, and fail
+// where CI demands the checks (WUFIX_REQUIRE_GRAMMAR=1).
 func TestNeedsCgo(t *testing.T) {
-	t.Fatal("generator/grammar needs cgo and a C compiler (CGO_ENABLED=1); its checks did not run")
+	const msg = "generator/grammar needs cgo and a C compiler (CGO_ENABLED=1); the grammar checks did not run"
+	if os.Getenv("WUFIX_REQUIRE_GRAMMAR") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }

@@ -55,9 +55,18 @@ func text(n *ts.Node, src []byte) string {
 	return string(src[n.StartByte():n.EndByte()])
 }
 
-// syntaxError reports an ERROR or MISSING node; it reports nothing and
-// returns false for any other node.
-func (s *source) syntaxError(n *ts.Node) bool {
+// hasChildKind reports whether n has a named child of the given kind.
+func hasChildKind(n *ts.Node, kind string) bool {
+	for i := range n.NamedChildCount() {
+		if n.NamedChild(i).Kind() == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// syntaxError reports n if it is an ERROR or MISSING node.
+func (s *source) syntaxError(n *ts.Node) {
 	switch {
 	case n.IsMissing():
 		s.reportf(int(n.StartByte()), "syntax error: missing %q", n.Kind())
@@ -65,17 +74,14 @@ func (s *source) syntaxError(n *ts.Node) bool {
 		near := text(n, s.text)
 		if near == "" {
 			// An empty ERROR node marks a spot; show what follows it.
-			near = string(s.text[n.StartByte():])
+			near = string(s.text[n.StartByte():min(n.StartByte()+80, uint(len(s.text)))])
 		}
 		if near = snippet(near); near == "" {
 			s.reportf(int(n.StartByte()), "syntax error at end of line")
 		} else {
 			s.reportf(int(n.StartByte()), "syntax error near %q", near)
 		}
-	default:
-		return false
 	}
-	return true
 }
 
 // snippet is the first line of t, shortened so one message stays one line.

@@ -47,22 +47,25 @@ func (s *source) checkPowerShellTree(root *ts.Node, target version, gateFeatures
 	}
 	labels := map[string]bool{}
 	var jumps []jump
+	hasErrors := root.HasError() // spares clean trees two cgo calls per node
 	walk(root, func(n *ts.Node) {
-		switch kind := n.Kind(); {
-		case n.IsError():
+		kind := n.Kind()
+		switch {
+		case hasErrors && kind == "ERROR":
 			if j, ok := s.labeledJump(n); ok {
 				jumps = append(jumps, j)
 			} else {
 				s.syntaxError(n)
 			}
-		case s.syntaxError(n):
+		case hasErrors && n.IsMissing():
+			s.syntaxError(n)
 		case kind == "label" && n.Parent().Kind() != "label_expression":
 			labels[strings.ToLower(strings.TrimPrefix(text(n, s.text), ":"))] = true
 		case kind == "try_statement":
 			s.checkTry(n)
 		}
 		if gateFeatures {
-			s.checkFeatures(n, target)
+			s.checkFeatures(n, kind, target)
 		}
 	})
 	for _, j := range jumps {
@@ -115,8 +118,8 @@ func (s *source) checkTry(n *ts.Node) {
 	}
 }
 
-func (s *source) checkFeatures(n *ts.Node, target version) {
-	for _, f := range featuresByKind[n.Kind()] {
+func (s *source) checkFeatures(n *ts.Node, kind string, target version) {
+	for _, f := range featuresByKind[kind] {
 		if target.less(f.since) && f.match.match(n, s.text) {
 			s.reportf(int(n.StartByte()), "%s needs PowerShell %s, target has %s: %s", f.name, f.min, target, f.why)
 		}
