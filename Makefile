@@ -1,7 +1,8 @@
-# The tree-sitter PowerShell grammar's Go binding does not put its own src/
-# folder on the C include path; the tests that parse .ps1 need it.
-PS_GRAMMAR := $(shell go list -m -f '{{.Dir}}' github.com/airbus-cert/tree-sitter-powershell 2>/dev/null)
-export CGO_CFLAGS := -I$(PS_GRAMMAR)/src
+# The PowerShell grammar's Go binding leaves its src/ off the C include path
+# (airbus-cert/tree-sitter-powershell#42), and only CGO_CFLAGS can add it.
+# Setting CGO_CFLAGS replaces Go's default "-O2 -g", so that is kept.
+PS_GRAMMAR := $(shell go mod download github.com/airbus-cert/tree-sitter-powershell && go list -m -f '{{.Dir}}' github.com/airbus-cert/tree-sitter-powershell)
+export CGO_CFLAGS := -O2 -g -I$(PS_GRAMMAR)/src
 
 .PHONY: build test golden bench check vet
 

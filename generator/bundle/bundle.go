@@ -5,6 +5,8 @@
 package bundle
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 
@@ -30,22 +32,21 @@ var entries = []entry{
 	{"README.txt", "", func(*plan.Bundle) bool { return true }},
 }
 
-// Build renders every file of one target's bundle.
+// Build renders every file of one target's bundle. The entry scripts carry
+// a version: a digest of the bundle rendered without it, so that a changed
+// bundle is told apart (Group Policy runs it again) while two builds of the
+// same catalog stay byte-identical.
 func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
-	files := Files{}
-	for _, e := range entries {
-		if !e.when(b) {
-			continue
-		}
-		text, err := render.Script(c, b, e.file+".tmpl", e.dialect, nil)
-		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", b.Target.ID.Value, e.file, err)
-		}
-		data, err := dialect.ForFile(e.file).Encode(text)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s/%s: %w", b.Target.ID.Value, e.file, err)
-		}
-		files[e.file] = data
+	extra := extras(b)
+	extra["BundleHash"] = ""
+	draft, err := render1(c, b, extra)
+	if err != nil {
+		return nil, err
+	}
+	extra["BundleHash"] = digest(draft)
+	files, err := render1(c, b, extra)
+	if err != nil {
+		return nil, err
 	}
 	manifest, err := Manifest(b, files)
 	if err != nil {
@@ -56,6 +57,54 @@ func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	return files, nil
 }
 
+// extras are the bundle-wide facts the skeleton templates need.
+func extras(b *plan.Bundle) map[string]any {
+	aggressive := false
+	var optIn []string
+	for _, s := range b.Steps {
+		switch s.Step.Level {
+		case "aggressive":
+			aggressive = true
+		case "optin":
+			optIn = append(optIn, s.Step.ID.Value)
+		}
+	}
+	return map[string]any{"Aggressive": aggressive, "OptIn": optIn}
+}
+
+// digest is a short SHA-256 over every file, in path order.
+func digest(files Files) string {
+	h := sha256.New()
+	for _, name := range sortedNames(files) {
+		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
+		h.Write(files[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// render1 renders the entry scripts, README and .reg files.
+func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, error) {
+	files := Files{}
+	for _, e := range entries {
+		if !e.when(b) {
+			continue
+		}
+		text, err := render.Script(c, b, e.file+".tmpl", e.dialect, extra)
+		if err != nil {
+			return nil, fmt.Errorf("render %s/%s: %w", b.Target.ID.Value, e.file, err)
+		}
+		data, err := dialect.ForFile(e.file).Encode(text)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s/%s: %w", b.Target.ID.Value, e.file, err)
+		}
+		files[e.file] = data
+	}
+	if err := addRegFiles(b, files); err != nil {
+		return nil, fmt.Errorf("registry %s: %w", b.Target.ID.Value, err)
+	}
+	return files, nil
+}
+
 // Prefixed returns the files under dir/, for a build of several targets.
 func (f Files) Prefixed(dir string) Files {
 	out := Files{}
@@ -63,4 +112,47 @@ func (f Files) Prefixed(dir string) Files {
 		out[path.Join(dir, name)] = data
 	}
 	return out
+}
+
+// addRegFiles writes each step's registry data as a .reg file.
+func addRegFiles(b *plan.Bundle, files Files) error {
+	for _, s := range b.Steps {
+		if len(s.Step.Registry) == 0 {
+			continue
+		}
+		keys, err := regKeys(s.Step.Registry)
+		if err != nil {
+			return fmt.Errorf("step %s: %w", s.Step.ID.Value, err)
+		}
+		text, err := dialect.RegText([]string{Header, "Step " + s.Step.ID.Value + ": " + s.Step.Title}, keys)
+		if err != nil {
+			return fmt.Errorf("step %s: %w", s.Step.ID.Value, err)
+		}
+		data, err := dialect.Reg{}.Encode(text)
+		if err != nil {
+			return fmt.Errorf("step %s: %w", s.Step.ID.Value, err)
+		}
+		files[s.Step.RegFile()] = data
+	}
+	return nil
+}
+
+func regKeys(in []catalog.RegKey) ([]dialect.RegKey, error) {
+	var out []dialect.RegKey
+	for _, k := range in {
+		key := dialect.RegKey{Path: k.Key}
+		for _, v := range k.Values {
+			rv := dialect.RegValue{Name: v.Name, Type: dialect.RegType(v.Type), Data: v.Data, Multi: v.Multi}
+			if v.Type == "dword" {
+				n, err := catalog.ParseDWORD(v)
+				if err != nil {
+					return nil, err
+				}
+				rv.DWORD = n
+			}
+			key.Values = append(key.Values, rv)
+		}
+		out = append(out, key)
+	}
+	return out, nil
 }

@@ -4,7 +4,12 @@
 // reported at once with file:line.
 package catalog
 
-import "text/template"
+import (
+	"fmt"
+	"text/template"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // Catalog is everything the generator builds from.
 type Catalog struct {
@@ -104,9 +109,14 @@ type Step struct {
 	// Services the step stops and restarts where they exist, in stop order.
 	Services []Name `yaml:"services"`
 	// Rename lists folders the step renames aside, never deletes.
-	Rename    []string                      `yaml:"rename"`
-	Reboot    bool                          `yaml:"reboot"`
-	Risk      string                        `yaml:"risk"`
+	Rename []string `yaml:"rename"`
+	Reboot bool     `yaml:"reboot"`
+	Risk   string   `yaml:"risk"`
+	// Level says when the step runs: default (always, in its plans),
+	// aggressive (only with /aggressive), optin (only when named with /with).
+	Level string `yaml:"level"`
+	// Registry is data the step imports from <id>.reg in the bundle.
+	Registry  []RegKey                      `yaml:"registry"`
 	Revert    string                        `yaml:"revert"`
 	Templates map[string]*template.Template `yaml:"-"` // by dialect name
 }
@@ -120,21 +130,83 @@ type Requires struct {
 // Lib is a routine shared by steps (a cmd subroutine, a PowerShell
 // function), emitted once into a script only when a step uses it.
 type Lib struct {
-	Name      string                        `yaml:"-"`
-	File      string                        `yaml:"-"`
-	Tools     []Name                        `yaml:"tools"`
-	Uses      []Name                        `yaml:"uses"`
-	What      string                        `yaml:"what"`
+	Name  string `yaml:"-"`
+	File  string `yaml:"-"`
+	Tools []Name `yaml:"tools"`
+	// OptionalTools are used only where the target has them (the template
+	// asks with "has"); the tool function still refuses one a target lacks.
+	OptionalTools []Name `yaml:"optional_tools"`
+	Uses          []Name `yaml:"uses"`
+	What          string `yaml:"what"`
+	// Always puts the lib in every bundle: run.cmd's own routines.
+	Always    bool                          `yaml:"always"`
 	Templates map[string]*template.Template `yaml:"-"`
 }
 
 // Plan is an ordered list of steps for a kind of failure.
 type Plan struct {
-	File    string `yaml:"-"`
-	ID      Name   `yaml:"id"`
-	Title   string `yaml:"title"`
-	Summary string `yaml:"summary"`
-	Default bool   `yaml:"default"`
-	Codes   []Name `yaml:"codes"`
-	Steps   []Name `yaml:"steps"`
+	File    string      `yaml:"-"`
+	ID      Name        `yaml:"id"`
+	Title   string      `yaml:"title"`
+	Summary string      `yaml:"summary"`
+	Default bool        `yaml:"default"`
+	Codes   []Name      `yaml:"codes"`
+	Steps   []PlanEntry `yaml:"steps"`
+}
+
+// PlanEntry is a step id, or a group written {any: [a, b]} of which the
+// first step that applies to a target is used: the way one plan serves
+// versions that need different tools for the same job.
+type PlanEntry struct {
+	Any []Name
+}
+
+func (e *PlanEntry) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind == yaml.ScalarNode {
+		var n Name
+		if err := n.UnmarshalYAML(node); err != nil {
+			return err
+		}
+		e.Any = []Name{n}
+		return nil
+	}
+	var group struct {
+		Any []Name `yaml:"any"`
+	}
+	if node.Kind != yaml.MappingNode || len(node.Content) != 2 || node.Content[0].Value != "any" {
+		return fmt.Errorf("line %d: a plan step is a step id or {any: [ids]}", node.Line)
+	}
+	if err := node.Decode(&group); err != nil {
+		return err
+	}
+	if len(group.Any) == 0 {
+		return fmt.Errorf("line %d: an any group needs at least one step", node.Line)
+	}
+	e.Any = group.Any
+	return nil
+}
+
+// RegKey is one registry key a step writes, as data: the generator emits
+// the .reg file, and the step's template imports it after a backup.
+type RegKey struct {
+	Key    string     `yaml:"key"`
+	Values []RegValue `yaml:"values"`
+}
+
+// RegValue is one value under a RegKey. Type is string, expand, multi or
+// dword; Data is the text (a dword in decimal or 0x hex); Multi the lines.
+type RegValue struct {
+	Name  string   `yaml:"name"`
+	Type  string   `yaml:"type"`
+	Data  string   `yaml:"data"`
+	Multi []string `yaml:"multi"`
+}
+
+// RegFile is the name of the .reg file the step's registry data becomes in
+// a bundle, or "" when the step has none.
+func (s *Step) RegFile() string {
+	if len(s.Registry) == 0 {
+		return ""
+	}
+	return s.ID.Value + ".reg"
 }

@@ -1,10 +1,12 @@
 package catalog
 
 import (
+	"fmt"
 	"path"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -17,6 +19,9 @@ var (
 	archs       = []string{"x86", "x64", "arm64"}
 	psVersions  = []string{"", "2.0", "3.0", "4.0", "5.0", "5.1"}
 	risks       = []string{"low", "medium", "high"}
+	levels      = []string{"default", "aggressive", "optin"}
+	regTypes    = []string{"string", "expand", "multi", "dword"}
+	regRoots    = []string{`HKEY_LOCAL_MACHINE\`}
 	// AllTargets in a step's targets list means every target.
 	AllTargets = "all"
 )
@@ -97,7 +102,7 @@ func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 
 func validateLib(c *Catalog, l *Lib, ps *Problems) {
 	requireText(ps, Pos{File: l.File}, "what", l.What)
-	for _, t := range l.Tools {
+	for _, t := range append(append([]Name{}, l.Tools...), l.OptionalTools...) {
 		if c.Tools[t.Value] == nil {
 			ps.Add(t.At(l.File), "unknown tool %q", t.Value)
 		}
@@ -121,6 +126,21 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 	requireText(ps, at, "summary", s.Summary)
 	requireText(ps, at, "revert", s.Revert)
 	oneOf(ps, at, "risk", s.Risk, risks)
+	if s.Level == "" {
+		s.Level = "default"
+	}
+	oneOf(ps, at, "level", s.Level, levels)
+	for _, k := range s.Registry {
+		if !slices.ContainsFunc(regRoots, func(r string) bool { return strings.HasPrefix(k.Key, r) }) {
+			ps.Add(at, "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
+		}
+		for _, v := range k.Values {
+			oneOf(ps, at, "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
+			if _, err := ParseDWORD(v); v.Type == "dword" && err != nil {
+				ps.Add(at, "registry value %q: %v", v.Name, err)
+			}
+		}
+	}
 	for _, code := range s.Addresses {
 		if !codePattern.MatchString(code.Value) {
 			ps.Add(code.At(s.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
@@ -176,7 +196,7 @@ func checkStepTemplates(s *Step, applies []*Target, ps *Problems) {
 		case tmpl == nil && (d == "cmd" || needPS):
 			ps.Add(Pos{File: file}, "missing template: step %q applies to a target with %s", s.ID.Value, d)
 		case tmpl != nil:
-			for _, block := range []string{"do", "undo"} {
+			for _, block := range []string{"do", "undo", "preview"} {
 				if tmpl.Lookup(block) == nil {
 					ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
 				}
@@ -205,9 +225,11 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 		if len(p.Steps) == 0 {
 			ps.Add(Pos{File: p.File}, "plan %q has no steps", p.ID.Value)
 		}
-		for _, s := range p.Steps {
-			if c.Steps[s.Value] == nil {
-				ps.Add(s.At(p.File), "plan %q names unknown step %q", p.ID.Value, s.Value)
+		for _, e := range p.Steps {
+			for _, s := range e.Any {
+				if c.Steps[s.Value] == nil {
+					ps.Add(s.At(p.File), "plan %q names unknown step %q", p.ID.Value, s.Value)
+				}
 			}
 		}
 	}
@@ -315,4 +337,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// ParseDWORD reads a dword value's data, decimal or 0x hex.
+func ParseDWORD(v RegValue) (uint32, error) {
+	n, err := strconv.ParseUint(v.Data, 0, 32)
+	if err != nil {
+		return 0, fmt.Errorf("dword data %q is not a 32-bit number", v.Data)
+	}
+	return uint32(n), nil
 }

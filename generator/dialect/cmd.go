@@ -85,14 +85,14 @@ func CmdEscapeEnv(s string, inQuotes bool) (string, error) {
 	return b.String() + rest, err
 }
 
-// CmdEcho returns a complete echo command that prints s exactly. "echo("
+// CmdEcho returns a complete echo command that prints s exactly. "echo."
 // rather than "echo " keeps an empty line, "on", "off" and "/?" literal.
 func CmdEcho(s string) (string, error) {
 	esc, err := CmdEscape(s, false)
 	if err != nil {
 		return "", err
 	}
-	return "echo(" + esc, nil
+	return "echo." + esc, nil
 }
 
 // CmdSet returns `set "NAME=value"` that stores s exactly. The quotes

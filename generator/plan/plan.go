@@ -6,6 +6,8 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/wufix/wufix/generator/catalog"
 )
@@ -48,16 +50,17 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 			continue
 		}
 		rp := &Plan{Plan: p}
-		for _, name := range p.Steps {
-			s := c.Steps[name.Value]
-			if !slices.Contains(catalog.StepTargets(c, s), t) {
-				return nil, fmt.Errorf("%s: plan %q names step %q, which does not apply to %s (target %s)",
-					name.At(p.File), p.ID.Value, name.Value, t.Name, t.ID.Value)
+		for _, entry := range p.Steps {
+			s := pick(c, entry, t)
+			if s == nil {
+				name := entry.Any[0]
+				return nil, fmt.Errorf("%s: plan %q names %s, which does not apply to %s (target %s)",
+					name.At(p.File), p.ID.Value, describe(entry), t.Name, t.ID.Value)
 			}
-			step := byID[name.Value]
+			step := byID[s.ID.Value]
 			if step == nil {
 				step = resolve(s, t)
-				byID[name.Value] = step
+				byID[s.ID.Value] = step
 				b.Steps = append(b.Steps, step)
 			}
 			rp.Steps = append(rp.Steps, step)
@@ -68,6 +71,28 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 		return nil, fmt.Errorf("no plan selected for target %s", t.ID.Value)
 	}
 	return b, nil
+}
+
+// pick returns the first step of the entry that applies to the target.
+func pick(c *catalog.Catalog, e catalog.PlanEntry, t *catalog.Target) *catalog.Step {
+	for _, name := range e.Any {
+		s := c.Steps[name.Value]
+		if slices.Contains(catalog.StepTargets(c, s), t) {
+			return s
+		}
+	}
+	return nil
+}
+
+func describe(e catalog.PlanEntry) string {
+	if len(e.Any) == 1 {
+		return fmt.Sprintf("step %q", e.Any[0].Value)
+	}
+	var ids []string
+	for _, n := range e.Any {
+		ids = append(ids, strconv.Quote(n.Value))
+	}
+	return "steps " + strings.Join(ids, ", ") + " (none of them)"
 }
 
 func resolve(s *catalog.Step, t *catalog.Target) *Step {
@@ -83,6 +108,11 @@ func resolve(s *catalog.Step, t *catalog.Target) *Step {
 // Libs returns the shared routines the bundle's steps use, each once.
 func (b *Bundle) Libs(c *catalog.Catalog) []*catalog.Lib {
 	var uses []catalog.Name
+	for _, name := range sortedLibNames(c) {
+		if c.Libs[name].Always {
+			uses = append(uses, catalog.Name{Value: name})
+		}
+	}
 	for _, s := range b.Steps {
 		uses = append(uses, s.Step.Uses...)
 	}
@@ -91,3 +121,12 @@ func (b *Bundle) Libs(c *catalog.Catalog) []*catalog.Lib {
 
 // HasPowerShell reports whether the target gets a .ps1 entry point.
 func (b *Bundle) HasPowerShell() bool { return b.Target.PowerShell != "" }
+
+func sortedLibNames(c *catalog.Catalog) []string {
+	names := make([]string, 0, len(c.Libs))
+	for name := range c.Libs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}

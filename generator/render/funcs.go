@@ -33,16 +33,17 @@ type scope struct {
 
 func (s *scope) funcs() template.FuncMap {
 	return template.FuncMap{
-		"tool":       s.tool,
-		"label":      s.label,
-		"cmdset":     dialect.CmdSet,
-		"cmdsetpath": dialect.CmdSetPath,
-		"cmdecho":    dialect.CmdEcho,
-		"cmdesc":     func(v string) (string, error) { return dialect.CmdEscape(v, false) },
-		"psq":        psq,
-		"psenv":      psenv,
-		"comment":    s.comment,
-		"has":        s.has,
+		"tool":        s.tool,
+		"label":       s.label,
+		"cmdset":      dialect.CmdSet,
+		"cmdsetpath":  dialect.CmdSetPath,
+		"cmdecho":     dialect.CmdEcho,
+		"cmdesc":      func(v string) (string, error) { return dialect.CmdEscape(v, false) },
+		"psq":         psq,
+		"psenv":       psenv,
+		"comment":     s.comment,
+		"has":         s.has,
+		"productType": productType,
 	}
 }
 
@@ -133,4 +134,18 @@ func psenv(v string) (string, error) {
 func psLiteral(s string) string {
 	r := strings.NewReplacer("`", "``", "$", "`$", `"`, "`\"", "\u201c", "`\u201c", "\u201d", "`\u201d", "\u201e", "`\u201e")
 	return r.Replace(s)
+}
+
+// productType is the ProductOptions\ProductType value Windows stores for
+// a catalog product kind.
+func productType(kind string) (string, error) {
+	switch kind {
+	case "workstation":
+		return "WinNT", nil
+	case "server":
+		return "ServerNT", nil
+	case "domain-controller":
+		return "LanmanNT", nil
+	}
+	return "", fmt.Errorf("unknown product kind %q", kind)
 }

@@ -52,9 +52,10 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string) (*St
 		return nil, err
 	}
 	clone.Funcs(sc.funcs())
-	data := map[string]any{"Target": b.Target, "Step": s.Step, "Services": s.Services}
-	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "subs": &v.Subs}
-	for _, name := range []string{"do", "undo", "subs"} {
+	data := map[string]any{"Target": b.Target, "Step": s.Step, "Services": s.Services,
+		"RegFile": s.Step.RegFile()}
+	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "preview": &v.Preview, "subs": &v.Subs}
+	for _, name := range []string{"do", "undo", "preview", "subs"} {
 		if clone.Lookup(name) == nil {
 			continue
 		}
@@ -73,7 +74,7 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, d string) (
 		return "", fmt.Errorf("templates/libs/%s/%s.tmpl: missing template", lib.Name, d)
 	}
 	declared := map[string]bool{}
-	for _, t := range lib.Tools {
+	for _, t := range append(append([]catalog.Name{}, lib.Tools...), lib.OptionalTools...) {
 		declared[t.Value] = true
 	}
 	sc := &scope{dialect: d, target: b.Target, tools: c.Tools, declared: declared,
@@ -82,6 +83,6 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, d string) (
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target})
+	out, err := execute(clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets})
 	return strings.Trim(out, "\n"), err
 }

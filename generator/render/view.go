@@ -27,10 +27,11 @@ type PlanView struct {
 // StepView is one step, with its blocks rendered for the dialect at hand.
 type StepView struct {
 	ID, Label, Title, Summary, Revert, Risk string
+	Level                                   string
 	Reboot                                  bool
 	Addresses                               []string
 	Services                                []string
-	Do, Undo, Subs                          string
+	Do, Undo, Preview, Subs                 string
 }
 
 func newStepView(s *plan.Step) *StepView {
@@ -41,6 +42,7 @@ func newStepView(s *plan.Step) *StepView {
 		Summary:  strings.TrimSpace(s.Step.Summary),
 		Revert:   strings.TrimSpace(s.Step.Revert),
 		Risk:     s.Step.Risk,
+		Level:    s.Step.Level,
 		Reboot:   s.Step.Reboot,
 		Services: s.Services,
 	}

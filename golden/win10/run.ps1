@@ -14,7 +14,8 @@
     Nothing is deleted: folders and files are renamed to NAME.wufix-N, and
     every change is recorded in a state file under
     $env:SystemRoot\Logs\wufix so that -Undo can put it back. run.cmd in the
-    same folder does the same and shares the logs and state files.
+    same folder does the same work and shares the logs and state files; it
+    is the entry point for Group Policy.
 
 .PARAMETER ErrorCode
     An error code such as 0x80070003: runs the plan for it. Without it, the
@@ -26,33 +27,82 @@
 .PARAMETER Quiet
     Writes only to the log, for unattended runs.
 
+.PARAMETER Aggressive
+    Also runs the steps marked aggressive.
+
+.PARAMETER With
+    Also runs these opt-in steps, by id.
+
+.PARAMETER Report
+    A folder (a UNC share) to copy the run's JSON report to.
+
 .EXAMPLE
     powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\run.ps1 0x80070003
 
+.EXAMPLE
+    powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\run.ps1 -WhatIf
+
+    Shows every step with the current and intended values; changes nothing,
+    not even a log file.
+
 .NOTES
     Exit codes: 0 done, 3010 done and a restart is needed, 1 a step failed
-    (what it changed is kept and logged; -Undo reverts it), 2 an error code
-    with no plan here, 3 nothing to undo.
+    (what it changed is kept and logged; -Undo reverts it), 2 an unknown
+    error code, 3 nothing to undo, 4 not run as administrator, 5 a Windows
+    version this bundle was not built for.
 #>
-[CmdletBinding()]
+[CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
 param(
     [Parameter(Position = 0)]
     [string]$ErrorCode = '',
     [switch]$Undo,
-    [switch]$Quiet
+    [switch]$Quiet,
+    [switch]$Aggressive,
+    [string[]]$With = @(),
+    [string]$Report = ''
 )
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
 
+# Started from 32-bit PowerShell on 64-bit Windows, System32 and the
+# registry would be the 32-bit views: run again in 64-bit PowerShell.
+if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
+    $native = Join-Path $env:SystemRoot 'Sysnative\WindowsPowerShell\v1.0\powershell.exe'
+    if (Test-Path -LiteralPath $native) {
+        $argv = @('-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $MyInvocation.MyCommand.Definition)
+        foreach ($p in $PSBoundParameters.GetEnumerator()) {
+            if ($p.Value -is [System.Management.Automation.SwitchParameter]) {
+                if ($p.Value.IsPresent) { $argv += "-$($p.Key)" }
+            } elseif ($p.Value -is [array]) {
+                $argv += "-$($p.Key)"; $argv += ($p.Value -join ',')
+            } else {
+                $argv += "-$($p.Key)"; $argv += [string]$p.Value
+            }
+        }
+        & $native @argv
+        exit $LASTEXITCODE
+    }
+}
+
 $script:Bundle = 'win10'
+$script:BundleVersion = 'e68101ef80821c14'
 $script:Quiet = [bool]$Quiet
+$script:ReportTo = $Report
 $script:WasRunning = @{}
 $script:JournalSeq = 0
 $script:Step = ''
+$script:StepBefore = ''
+$script:StepAfter = ''
+$script:Report = @()
 $script:LogFile = $null
 $script:StateFile = $null
 $script:UndoState = $null
+$script:WindowsBuild = 0
+$script:Mode = 'run'
+$script:Reboot = $false
+if ($Undo) { $script:Mode = 'undo' }
+if ($WhatIfPreference) { $script:Mode = 'plan' }
 
 # --- Shared routines ---------------------------------------------------------
 
@@ -69,9 +119,9 @@ function Get-JournalRecords([string]$StepId) {
 }
 
 function Write-Log([string]$Message) {
-    # Console unless -Quiet, and always the run's log file.
+    # Console unless -Quiet; the run's log file behind the time.
     if (-not $script:Quiet) { Write-Host $Message }
-    if ($script:LogFile) { Add-Content -LiteralPath $script:LogFile -Value $Message }
+    if ($script:LogFile) { Add-Content -LiteralPath $script:LogFile -Value ((Get-Date -Format 'HH:mm:ss') + ' ' + $Message) }
 }
 
 function Add-Journal([string]$Record) {
@@ -80,7 +130,17 @@ function Add-Journal([string]$Record) {
     if (-not $script:StateFile) { return }
     $script:JournalSeq++
     $line = '{0:D5}|{1}|{2}' -f $script:JournalSeq, $script:Step, $Record
-    Add-Content -LiteralPath $script:StateFile -Value $line
+    # Newest on top, as run.cmd writes it.
+    $old = @(Get-Content -LiteralPath $script:StateFile)
+    Set-Content -LiteralPath $script:StateFile -Value (@($line) + $old)
+}
+
+function Show-RenameAside([string]$Path) {
+    # Plan mode: what Rename-Aside would do.
+    if (-not (Test-Path -LiteralPath $Path)) { Write-Log "   ${Path}: does not exist; nothing to rename"; return }
+    $n = 1
+    while (Test-Path -LiteralPath "$Path.wufix-$n") { $n++ }
+    Write-Log "   ${Path}: exists; would be renamed to .wufix-$n"
 }
 
 function Rename-Aside([string]$Path) {
@@ -116,6 +176,125 @@ function Restore-Renamed([string]$Path, [string]$BackupName) {
     }
     Write-Log "  renamed $BackupName back to $Path"
     return $true
+}
+
+function ConvertTo-JsonText([string]$Text) {
+    # A JSON string literal; ConvertTo-Json needs PowerShell 3.
+    if ($null -eq $Text) { return '""' }
+    $t = $Text.Replace('\', '\\').Replace('"', '\"').Replace("`t", '\t').Replace("`r", '\r').Replace("`n", '\n')
+    return '"' + $t + '"'
+}
+
+function Add-StepReport([string]$Id, [string]$Status, [int]$ExitCode) {
+    # One JSON object per step, as run.cmd writes them.
+    $script:Report += '    {"id": ' + (ConvertTo-JsonText $Id) + ', "status": ' + (ConvertTo-JsonText $Status) +
+        ', "exit_code": ' + $ExitCode + ', "before": ' + (ConvertTo-JsonText $script:StepBefore) +
+        ', "after": ' + (ConvertTo-JsonText $script:StepAfter) + '}'
+}
+
+function Write-RunReport([int]$ExitCode) {
+    # <run>.json beside the log: the same fields run.cmd writes.
+    $lines = @('{',
+        ('  "generated": "wufix",'),
+        ('  "bundle": {0},' -f (ConvertTo-JsonText $script:Bundle)),
+        ('  "bundle_version": {0},' -f (ConvertTo-JsonText $script:BundleVersion)),
+        ('  "computer": {0},' -f (ConvertTo-JsonText $env:COMPUTERNAME)),
+        ('  "run": {0},' -f (ConvertTo-JsonText $script:Run)),
+        ('  "mode": {0},' -f (ConvertTo-JsonText $script:Mode)),
+        ('  "plan": {0},' -f (ConvertTo-JsonText $script:Plan)),
+        ('  "windows_build": {0},' -f (ConvertTo-JsonText ([string]$script:WindowsBuild))),
+        ('  "started": {0},' -f (ConvertTo-JsonText $script:Started)),
+        ('  "finished": {0},' -f (ConvertTo-JsonText (Get-Date -Format 'yyyy-MM-ddTHH:mm:ss'))),
+        ('  "exit_code": {0},' -f $ExitCode),
+        ('  "log": {0},' -f (ConvertTo-JsonText $script:LogFile)),
+        '  "steps": [',
+        ($script:Report -join ",`r`n"),
+        '  ]',
+        '}')
+    $report = Join-Path $script:Logs "$($script:Run).json"
+    Set-Content -LiteralPath $report -Value $lines
+    if ($script:ReportTo) {
+        try {
+            Copy-Item -LiteralPath $report -Destination (Join-Path $script:ReportTo "$($env:COMPUTERNAME)-$($script:Run).json") -ErrorAction Stop
+        } catch {
+            Write-Log "could not copy the report to $($script:ReportTo): $($_.Exception.Message)"
+        }
+    }
+}
+
+function Write-RunEvent([int]$ExitCode) {
+    # One Application event per run (source "wufix"; ID 1 done, 2 restart
+    # needed, 3 failed), through eventcreate as run.cmd does.
+    $type, $id = 'INFORMATION', 1
+    if ($ExitCode -eq 3010) { $type, $id = 'WARNING', 2 }
+    if ($ExitCode -eq 1) { $type, $id = 'ERROR', 3 }
+    $text = "wufix $($script:Bundle) $($script:Mode) $($script:Run): exit code $ExitCode. Log: $($script:LogFile)"
+    & "${env:SystemRoot}\System32\eventcreate.exe" /T $type /ID $id /L APPLICATION /SO wufix /D $text | Out-Null
+}
+
+function Test-Administrator {
+    # True for members of Administrators with an elevated token, and for SYSTEM.
+    $principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
+    return $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+}
+
+function Get-FittingBundle {
+    # The bundle built for this machine's build number and product type,
+    # read from the registry (the version text differs between languages).
+    $cv = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
+    $po = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\ProductOptions'
+    $build = [int]$cv.CurrentBuildNumber
+    $type = [string]$po.ProductType
+    $script:WindowsBuild = $build
+    $fits = @(
+        @(2600, 2600, 'WinNT', 'xp')
+        @(3790, 3790, 'WinNT', 'server2003')
+        @(3790, 3790, 'ServerNT', 'server2003')
+        @(3790, 3790, 'LanmanNT', 'server2003')
+        @(6000, 6003, 'WinNT', 'vista')
+        @(6000, 6003, 'ServerNT', 'vista')
+        @(6000, 6003, 'LanmanNT', 'vista')
+        @(7600, 7601, 'WinNT', 'win7')
+        @(7600, 7601, 'ServerNT', 'win7')
+        @(7600, 7601, 'LanmanNT', 'win7')
+        @(9200, 9200, 'WinNT', 'win8')
+        @(9200, 9200, 'ServerNT', 'win8')
+        @(9200, 9200, 'LanmanNT', 'win8')
+        @(9600, 9600, 'WinNT', 'win81')
+        @(9600, 9600, 'ServerNT', 'win81')
+        @(9600, 9600, 'LanmanNT', 'win81')
+        @(10240, 19045, 'WinNT', 'win10')
+        @(14393, 20348, 'ServerNT', 'server2016')
+        @(14393, 20348, 'LanmanNT', 'server2016')
+        @(22000, 29999, 'WinNT', 'win11')
+        @(26100, 29999, 'ServerNT', 'server2025')
+        @(26100, 29999, 'LanmanNT', 'server2025')
+    )
+    foreach ($f in $fits) {
+        if ($build -ge $f[0] -and $build -le $f[1] -and $type -eq $f[2]) { return $f[3] }
+    }
+    return ''
+}
+
+function Open-RunLog {
+    # Each run gets the next free number: it names the log, the state file
+    # and the report, and no run ever writes over an earlier one's.
+    $script:Logs = Join-Path $env:SystemRoot 'Logs\wufix'
+    if (-not (Test-Path -LiteralPath $script:Logs)) { [void](New-Item -ItemType Directory -Path $script:Logs) }
+    $n = 1
+    while (Test-Path -LiteralPath (Join-Path $script:Logs ('{0}-{1:D4}.log' -f $script:Bundle, $n))) { $n++ }
+    $script:Run = '{0}-{1:D4}' -f $script:Bundle, $n
+    $script:LogFile = Join-Path $script:Logs "$($script:Run).log"
+    [void](New-Item -ItemType File -Path $script:LogFile)
+    $script:Started = Get-Date -Format 'yyyy-MM-ddTHH:mm:ss'
+}
+
+function Show-UpdateService([string]$Name) {
+    # Plan mode: what Stop-UpdateService and Restart-UpdateService would do.
+    $svc = Get-Service -Name $Name -ErrorAction SilentlyContinue
+    if (-not $svc) { Write-Log "   service ${Name}: not installed here; skipped"; return }
+    if ($svc.Status -eq 'Stopped') { Write-Log "   service ${Name}: Stopped; stays stopped"; return }
+    Write-Log "   service ${Name}: $($svc.Status); would be stopped and started again afterwards"
 }
 
 function Stop-UpdateService([string]$Name) {
@@ -207,6 +386,22 @@ function Invoke-ComponentReset {
     return $ok
 }
 
+function Show-ComponentReset {
+    foreach ($name in @('usosvc', 'dosvc', 'wuauserv', 'bits', 'appidsvc', 'cryptsvc')) {
+        Show-UpdateService $name
+    }
+    foreach ($folder in @("${env:SystemRoot}\SoftwareDistribution", "${env:SystemRoot}\System32\catroot2")) {
+        Show-RenameAside $folder
+    }
+    $queue = "${env:ALLUSERSPROFILE}\Microsoft\Network\Downloader"
+    foreach ($pattern in @('qmgr.db', 'qmgr.jfm', 'edb*.log', 'edb.chk', 'edb*.jrs')) {
+        foreach ($file in @(Get-ChildItem -LiteralPath $queue -Filter $pattern -Force -ErrorAction SilentlyContinue)) {
+            Show-RenameAside $file.FullName
+        }
+    }
+    return $true
+}
+
 function Undo-ComponentReset {
     # Stop the services again, put the renamed folders and queue files back
     # (setting aside what Windows rebuilt meanwhile), then start the services
@@ -239,71 +434,132 @@ $codes = @{
     '0x80070003' = 'windows-update'
 }
 $steps = @{
-    'component-reset' = @{ Title = 'Reset the Windows Update components'; Reboot = $false; Do = 'Invoke-ComponentReset'; Undo = 'Undo-ComponentReset' }
+    'component-reset' = @{ Title = 'Reset the Windows Update components'; Level = 'default'; Do = 'Invoke-ComponentReset'; Show = 'Show-ComponentReset'; Undo = 'Undo-ComponentReset' }
 }
 $order = @('component-reset')
-$plan = 'windows-update'
-if ($ErrorCode) {
-    $code = $ErrorCode.Trim()
-    if ($code -notmatch '^0x') { $code = '0x' + $code }
-    $code = '0x' + $code.Substring(2).ToUpper()
-    if (-not $codes.ContainsKey($code)) {
-        [Console]::Error.WriteLine("run.ps1: no plan here for error code $ErrorCode")
+$script:Plan = 'windows-update'
+
+foreach ($id in $With) {
+    if (-not $steps.ContainsKey($id) -or $steps[$id].Level -ne 'optin') {
+        [Console]::Error.WriteLine("run.ps1: -With names $id, which is not an opt-in step of this bundle")
         exit 2
     }
-    $plan = $codes[$code]
+}
+if ($ErrorCode) {
+    $code = $ErrorCode.Trim()
+    if ($code -notmatch '^0[xX]') { $code = '0x' + $code }
+    $code = '0x' + $code.Substring(2).ToUpper()
+    if (-not $codes.ContainsKey($code)) {
+        [Console]::Error.WriteLine("run.ps1: no plan in this bundle for error code $ErrorCode")
+        exit 2
+    }
+    $script:Plan = $codes[$code]
+}
+if (-not (Test-Administrator)) {
+    [Console]::Error.WriteLine('run.ps1: this bundle needs administrator rights. Run it elevated, or as SYSTEM. Nothing was changed.')
+    exit 4
+}
+$fits = Get-FittingBundle
+if ($fits -ne $script:Bundle) {
+    if (-not $fits) { $fits = 'none: wufix has no bundle for it' }
+    [Console]::Error.WriteLine("run.ps1: this bundle is for Windows 10 (builds 10240 to 19045). This is Windows build $($script:WindowsBuild); the bundle that fits: $fits. Nothing was changed.")
+    exit 5
 }
 
-# Each run gets the next free number: it names the log and the state file,
-# and no run ever writes over an earlier one's.
-$logs = Join-Path $env:SystemRoot 'Logs\wufix'
-if (-not (Test-Path -LiteralPath $logs)) { [void](New-Item -ItemType Directory -Path $logs) }
-$n = 1
-while (Test-Path -LiteralPath (Join-Path $logs ('{0}-{1:D4}.log' -f $script:Bundle, $n))) { $n++ }
-$run = '{0}-{1:D4}' -f $script:Bundle, $n
-$script:LogFile = Join-Path $logs "$run.log"
-[void](New-Item -ItemType File -Path $script:LogFile)
-$last = Join-Path $logs "$($script:Bundle).last"
+function Invoke-Plan {
+    # Runs, or with -WhatIf shows, every step of the chosen plan. Returns
+    # $true when none failed.
+    $ok = $true
+    $i = 0
+    foreach ($id in $plans[$script:Plan]) {
+        $i++
+        $step = $steps[$id]
+        $script:Step = $id
+        $script:StepBefore = ''
+        $script:StepAfter = ''
+        Write-Log ('== [{0}/{1}] {2}: {3}' -f $i, $plans[$script:Plan].Count, $id, $step.Title)
+        if (($step.Level -eq 'aggressive' -and -not $Aggressive) -or ($step.Level -eq 'optin' -and $With -notcontains $id)) {
+            Write-Log "   skipped: level $($step.Level) (-Aggressive or -With $id runs it)"
+            if ($script:Mode -eq 'run') { Add-StepReport $id 'skipped' 0 }
+            continue
+        }
+        if ($script:Mode -eq 'plan') {
+            [void](& $step.Show)
+            continue
+        }
+        if (-not $PSCmdlet.ShouldProcess($env:COMPUTERNAME, "$id ($($step.Title))")) {
+            Write-Log '   skipped: not confirmed'
+            Add-StepReport $id 'skipped' 0
+            continue
+        }
+        $result = & $step.Do
+        if ($result -is [int] -and $result -eq 2) {
+            Write-Log "   ${id}: not needed"
+            Add-StepReport $id 'not needed' 2
+        } elseif ($result) {
+            Write-Log "   ${id}: done"
+            Add-StepReport $id 'done' 0
+        } else {
+            $ok = $false
+            Write-Log "   ${id}: failed"
+            Add-StepReport $id 'failed' 1
+        }
+    }
+    return $ok
+}
 
-$failed = $false
-$reboot = $false
-if ($Undo) {
+function Invoke-Undo {
+    # Undoes, newest step first, every step the last run recorded.
+    $last = Join-Path $script:Logs "$($script:Bundle).last"
     $undoRun = $null
-    if (Test-Path -LiteralPath $last) { $undoRun = (Get-Content -LiteralPath $last | Select-Object -First 1).Trim() }
-    if ($undoRun) { $script:UndoState = Join-Path $logs "$undoRun.state" }
+    if (Test-Path -LiteralPath $last) { $undoRun = ([string](Get-Content -LiteralPath $last | Select-Object -First 1)).Trim() }
+    if ($undoRun) { $script:UndoState = Join-Path $script:Logs "$undoRun.state" }
     if (-not $undoRun -or -not (Test-Path -LiteralPath $script:UndoState)) {
         Write-Log 'nothing to undo: no state file from an earlier run of this bundle'
         exit 3
     }
-    Write-Log "wufix $($script:Bundle): undoing run $undoRun, log $($script:LogFile)"
+    Write-Log "wufix $($script:Bundle) $($script:BundleVersion): undoing run $undoRun, run $($script:Run)"
+    $ok = $true
     $ids = $order.Clone()
     [array]::Reverse($ids)
     foreach ($id in $ids) {
+        if (-not (Select-String -LiteralPath $script:UndoState -SimpleMatch "|$id|" -Quiet)) { continue }
         $script:Step = $id
-        Write-Log "== undo ${id}: $($steps[$id].Title)"
-        if (-not (& $steps[$id].Undo)) { $failed = $true }
-    }
-    if (-not $failed) { Rename-Item -LiteralPath $script:UndoState -NewName "$undoRun.undone" }
-} else {
-    $script:StateFile = Join-Path $logs "$run.state"
-    Set-Content -LiteralPath $last -Value $run
-    Write-Log "wufix $($script:Bundle): plan $plan, log $($script:LogFile)"
-    $i = 0
-    foreach ($id in $plans[$plan]) {
-        $i++
-        $script:Step = $id
-        Write-Log ('== [{0}/{1}] {2}: {3}' -f $i, $plans[$plan].Count, $id, $steps[$id].Title)
-        if (& $steps[$id].Do) {
-            if ($steps[$id].Reboot) { $reboot = $true }
+        Write-Log "== undo $id"
+        if (& $steps[$id].Undo) {
+            Add-StepReport $id 'undone' 0
         } else {
-            $failed = $true
-            Write-Log "   $id failed; see the lines above"
+            $ok = $false
+            Add-StepReport $id 'failed' 1
         }
     }
+    if ($ok) { Rename-Item -LiteralPath $script:UndoState -NewName "$undoRun.undone" }
+    return $ok
+}
+
+if ($script:Mode -eq 'plan') {
+    # -WhatIf changes nothing, not even a log file.
+    Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan). Nothing is changed in this mode."
+    [void](Invoke-Plan)
+    exit 0
+}
+
+Open-RunLog
+$ok = $true
+if ($Undo) {
+    $ok = Invoke-Undo
+} else {
+    $script:StateFile = Join-Path $script:Logs "$($script:Run).state"
+    [void](New-Item -ItemType File -Path $script:StateFile)
+    Set-Content -LiteralPath (Join-Path $script:Logs "$($script:Bundle).last") -Value $script:Run
+    Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
+    $ok = Invoke-Plan
 }
 
 $exitCode = 0
-if ($reboot) { $exitCode = 3010 }
-if ($failed) { $exitCode = 1 }
-Write-Log "finished with exit code $exitCode"
+if ($script:Reboot) { $exitCode = 3010 }
+if (-not $ok) { $exitCode = 1 }
+Write-RunReport $exitCode
+Write-RunEvent $exitCode
+Write-Log "finished with exit code $exitCode; log $($script:LogFile)"
 exit $exitCode
