@@ -38,6 +38,7 @@ var entries = []entry{
 // same catalog stay byte-identical.
 func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
+	extra["CatalogDate"] = c.Info.Date
 	extra["BundleHash"] = ""
 	draft, err := render1(c, b, extra)
 	if err != nil {

@@ -26,6 +26,7 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 		Steps: map[string]*Step{}, Tools: map[string]*Tool{},
 		Libs: map[string]*Lib{}, Sources: map[string]*Source{},
 	}}
+	l.decode("templates/catalog.yaml", &l.cat.Info)
 	l.loadSources()
 	l.loadTools()
 	l.loadTargets()

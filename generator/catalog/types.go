@@ -20,6 +20,16 @@ type Catalog struct {
 	Libs    map[string]*Lib    // shared script routines, by name
 	Sources map[string]*Source // fact sources, by short name
 	Bundle  *template.Template // templates/bundle/*.tmpl, one per output file
+	Info    Info               // templates/catalog.yaml
+}
+
+// Info is the catalog's own data.
+type Info struct {
+	// Date is when the catalog was last revised (YYYY-MM-DD). Bundles use it
+	// as a lower bound for today's date: a machine whose clock is earlier is
+	// wrong. It is a catalog fact, not the build time, so builds stay
+	// reproducible.
+	Date string `yaml:"date"`
 }
 
 // Fact says where a value came from and how sure we are: H (Microsoft
@@ -115,6 +125,9 @@ type Step struct {
 	// Level says when the step runs: default (always, in its plans),
 	// aggressive (only with /aggressive), optin (only when named with /with).
 	Level string `yaml:"level"`
+	// Long marks a step that can outlast the Group Policy script limit
+	// (SFC, DISM): under /gpo it is handed to a one-shot scheduled task.
+	Long bool `yaml:"long"`
 	// Registry is data the step imports from <id>.reg in the bundle.
 	Registry  []RegKey                      `yaml:"registry"`
 	Revert    string                        `yaml:"revert"`

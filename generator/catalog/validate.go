@@ -13,6 +13,7 @@ import (
 var (
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	codePattern = regexp.MustCompile(`^0x[0-9A-F]{8}$`)
+	datePattern = regexp.MustCompile(`^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`)
 	confidences = []string{"H", "M", "L"}
 	startTypes  = []string{"auto", "manual", "disabled"}
 	products    = []string{"workstation", "server", "domain-controller"}
@@ -40,11 +41,15 @@ func validate(c *Catalog, ps *Problems) {
 	}
 	for _, name := range sortedKeys(c.Libs) {
 		validateLib(c, c.Libs[name], ps)
+		checkAlwaysLib(c, c.Libs[name], ps)
 	}
 	for _, id := range sortedKeys(c.Steps) {
 		validateStep(c, targets, c.Steps[id], ps)
 	}
 	validatePlans(c, targets, ps)
+	if !datePattern.MatchString(c.Info.Date) {
+		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
+	}
 	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
@@ -114,6 +119,21 @@ func validateLib(c *Catalog, l *Lib, ps *Problems) {
 	}
 	if l.Templates["cmd"] == nil {
 		ps.Add(Pos{File: path.Dir(l.File) + "/cmd.tmpl"}, "missing template")
+	}
+}
+
+// checkAlwaysLib holds run.cmd's own routines to the same gate as steps:
+// every target must have the tools they always call.
+func checkAlwaysLib(c *Catalog, l *Lib, ps *Problems) {
+	if !l.Always {
+		return
+	}
+	for _, t := range c.Targets {
+		for _, need := range l.Tools {
+			if t.Tools[need.Value] == nil {
+				ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s lacks (target %s)", l.Name, need.Value, t.Name, t.ID.Value)
+			}
+		}
 	}
 }
 

@@ -13,11 +13,10 @@ import (
 // from templates/bundle/<name>.tmpl for the bundle's target. dialectName
 // selects the step and lib templates ("cmd", "ps1"); "" renders no steps.
 func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra map[string]any) (string, error) {
-	view, err := newView(c, b, dialectName)
+	view, err := newView(c, b, dialectName, extra)
 	if err != nil {
 		return "", err
 	}
-	view.Extra = extra
 	sc := &scope{dialect: dialectName, target: b.Target, tools: c.Tools, unit: "templates/bundle/" + name}
 	tmpl, err := c.Bundle.Clone()
 	if err != nil {
@@ -35,7 +34,7 @@ func execute(t *template.Template, name string, data any) (string, error) {
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.
-func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string) (*StepView, error) {
+func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string, extra map[string]any) (*StepView, error) {
 	v := newStepView(s)
 	tmpl := s.Step.Templates[d]
 	if tmpl == nil {
@@ -53,9 +52,9 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string) (*St
 	}
 	clone.Funcs(sc.funcs())
 	data := map[string]any{"Target": b.Target, "Step": s.Step, "Services": s.Services,
-		"RegFile": s.Step.RegFile()}
-	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "preview": &v.Preview, "subs": &v.Subs}
-	for _, name := range []string{"do", "undo", "preview", "subs"} {
+		"RegFile": s.Step.RegFile(), "Extra": extra}
+	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "preview": &v.Preview, "cleanup": &v.Cleanup, "subs": &v.Subs}
+	for _, name := range []string{"do", "undo", "preview", "cleanup", "subs"} {
 		if clone.Lookup(name) == nil {
 			continue
 		}

@@ -28,10 +28,10 @@ type PlanView struct {
 type StepView struct {
 	ID, Label, Title, Summary, Revert, Risk string
 	Level                                   string
-	Reboot                                  bool
+	Reboot, Long                            bool
 	Addresses                               []string
 	Services                                []string
-	Do, Undo, Preview, Subs                 string
+	Do, Undo, Preview, Cleanup, Subs        string
 }
 
 func newStepView(s *plan.Step) *StepView {
@@ -43,6 +43,7 @@ func newStepView(s *plan.Step) *StepView {
 		Revert:   strings.TrimSpace(s.Step.Revert),
 		Risk:     s.Step.Risk,
 		Level:    s.Step.Level,
+		Long:     s.Step.Long,
 		Reboot:   s.Step.Reboot,
 		Services: s.Services,
 	}
@@ -52,14 +53,14 @@ func newStepView(s *plan.Step) *StepView {
 	return v
 }
 
-func newView(c *catalog.Catalog, b *plan.Bundle, d string) (*View, error) {
-	v := &View{Target: b.Target}
+func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any) (*View, error) {
+	v := &View{Target: b.Target, Extra: extra}
 	byID := map[string]*StepView{}
 	for _, s := range b.Steps {
 		sv := newStepView(s)
 		if d != "" {
 			var err error
-			if sv, err = renderStep(c, b, s, d); err != nil {
+			if sv, err = renderStep(c, b, s, d, extra); err != nil {
 				return nil, err
 			}
 		}

@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = 'c531743d425faac7'
+$script:BundleVersion = 'f1dd9528c2dc3bad'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -509,15 +509,16 @@ function Invoke-Plan {
 }
 
 function Invoke-Undo {
-    # Undoes, newest step first, every step the last run recorded.
-    $last = Join-Path $script:Logs "$($script:Bundle).last"
-    $undoRun = $null
-    if (Test-Path -LiteralPath $last) { $undoRun = ([string](Get-Content -LiteralPath $last | Select-Object -First 1)).Trim() }
-    if ($undoRun) { $script:UndoState = Join-Path $script:Logs "$undoRun.state" }
-    if (-not $undoRun -or -not (Test-Path -LiteralPath $script:UndoState)) {
-        Write-Log 'nothing to undo: no state file from an earlier run of this bundle'
+    # Undoes, newest step first, every step of the newest run that is not
+    # undone yet, so repeated -Undo walks back through earlier runs.
+    $newest = Get-ChildItem -LiteralPath $script:Logs -Filter "$($script:Bundle)-*.state" |
+        Sort-Object Name -Descending | Select-Object -First 1
+    if (-not $newest) {
+        Write-Log 'nothing to undo: every run of this bundle here is undone already'
         exit 3
     }
+    $script:UndoState = $newest.FullName
+    $undoRun = [IO.Path]::GetFileNameWithoutExtension($newest.Name)
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): undoing run $undoRun, run $($script:Run)"
     $ok = $true
     $ids = $order.Clone()
@@ -551,7 +552,6 @@ if ($Undo) {
 } else {
     $script:StateFile = Join-Path $script:Logs "$($script:Run).state"
     [void](New-Item -ItemType File -Path $script:StateFile)
-    Set-Content -LiteralPath (Join-Path $script:Logs "$($script:Bundle).last") -Value $script:Run
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
     $ok = Invoke-Plan
 }

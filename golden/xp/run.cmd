@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=43795fbfc3027ba2"
+set "WUFIX_VERSION=d2d4a42393b516c7"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -42,6 +42,8 @@ set "WUFIX_QUIET="
 set "WUFIX_GPO="
 set "WUFIX_AGGRESSIVE="
 set "WUFIX_REPORT_TO="
+set "WUFIX_CODE="
+set "WUFIX_DEFERRED="
 set "WUFIX_FAILED="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
@@ -61,6 +63,8 @@ if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
 if /i "%ARG%"=="/quiet" goto parse_args
 if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
 if /i "%ARG%"=="/gpo" goto parse_args
+if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
+if /i "%ARG%"=="/deferred" goto parse_args
 if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
 if /i "%ARG:~0,8%"=="/report:" goto parse_args
 if "%ARG%"=="/?" goto usage
@@ -68,8 +72,9 @@ if /i "%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
 if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
-if defined WUFIX_PLAN goto parse_args
-goto bad_arg
+if not defined WUFIX_PLAN goto bad_arg
+set "WUFIX_CODE=%ARG%"
+goto parse_args
 
 :args_done
 if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
@@ -85,6 +90,7 @@ if "%WUFIX_MODE%"=="plan" goto preview
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
+if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
 if errorlevel 1 goto run
@@ -96,11 +102,12 @@ rem --- Run ------------------------------------------------------------------
 :run
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call :log
->"%WUFIX_LOGS%\%WUFIX_BUNDLE%.last" echo %WUFIX_RUN%
 call :plan_%WUFIX_PLAN%
 goto finish
 
 :finish
+if defined WUFIX_DEFERRED call :gpo_schedule
+if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
 set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
@@ -132,11 +139,16 @@ exit /b 0
 
 rem --- Undo -----------------------------------------------------------------
 :undo
-set "UNDO_RUN="
-if exist "%WUFIX_LOGS%\%WUFIX_BUNDLE%.last" set /p UNDO_RUN=<"%WUFIX_LOGS%\%WUFIX_BUNDLE%.last"
-if not defined UNDO_RUN goto undo_nothing
+rem The run to undo is the newest one whose state file has not been undone
+rem yet, so repeated /undo walks back through earlier runs.
+set "UNDO_N=%RUN_N%"
+:undo_find
+set /a "UNDO_N-=1"
+if %UNDO_N% LSS 1 goto undo_nothing
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
-if not exist "%UNDO_STATE%" goto undo_nothing
+if not exist "%UNDO_STATE%" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -148,7 +160,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: no state file from an earlier run of this bundle"
+set "MSG=nothing to undo: every run of this bundle here is undone already"
 call :log
 exit /b 3
 
@@ -173,13 +185,15 @@ rem --- Plan windows-update ------------------------------------------------
 :plan_windows_update
 set "STEP_NUM=1/1"
 set "STEP_TITLE=Reset the Windows Update components"
-call :run_step component-reset component_reset default
+call :run_step component-reset component_reset default short
 goto :eof
 
 :run_step
-rem Runs step %1 (label %2, level %3) in the current mode and records its
-rem result. Step blocks exit 0 when done, 1 when failed, 2 when there was
-rem nothing to do; they may set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT.
+rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
+rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
+rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
+rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
+rem scheduled task, which runs only those (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="
@@ -188,8 +202,11 @@ call :log
 if "%~3"=="aggressive" if not defined WUFIX_AGGRESSIVE goto run_step_skip
 if "%~3"=="optin" if not defined WITH_%~1 goto run_step_skip
 if "%WUFIX_MODE%"=="plan" goto run_step_preview
+if "%WUFIX_MODE%"=="deferred" if not "%~4"=="long" goto run_step_done_before
+if defined WUFIX_GPO if "%~4"=="long" goto run_step_defer
 call :do_%~2
 set "STEP_RC=%ERRORLEVEL%"
+set "RAN_%~2=1"
 set "STEP_STATUS=done"
 if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
 if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
@@ -200,6 +217,18 @@ call :report_step
 goto :eof
 :run_step_preview
 call :preview_%~2
+goto :eof
+:run_step_defer
+set "WUFIX_DEFERRED=1"
+set "MSG=   deferred: it may outlast the Group Policy script time limit, so a scheduled task runs it"
+call :log
+set "STEP_RC=0"
+set "STEP_STATUS=deferred"
+call :report_step
+goto :eof
+:run_step_done_before
+set "MSG=   done by the Group Policy run that scheduled this one"
+call :log
 goto :eof
 :run_step_skip
 set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
@@ -561,6 +590,32 @@ goto :eof
 rem One Application event per run with the outcome, where the version has
 rem eventcreate (source "wufix"; ID 1 done, 2 restart needed, 3 failed).
 rem This version has no eventcreate: the log and the report are the record.
+goto :eof
+
+:gpo_schedule
+rem Hands the deferred steps to a one-shot task that runs as SYSTEM after
+rem the startup script ends. The bundle is copied to a local folder first:
+rem the share it came from may be out of reach by then.
+set "WUFIX_LOCAL=%SystemRoot%\Temp\wufix-%WUFIX_BUNDLE%-%WUFIX_VERSION%"
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%WUFIX_LOCAL%\" /e /i /q /y >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+"%SystemRoot%\System32\schtasks.exe" /create /tn "wufix-%WUFIX_BUNDLE%" /tr "\"%WUFIX_LOCAL%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00:00 /ru SYSTEM /f >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+"%SystemRoot%\System32\schtasks.exe" /run /tn "wufix-%WUFIX_BUNDLE%" >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+set "MSG=scheduled task wufix-%WUFIX_BUNDLE% runs the deferred steps from %WUFIX_LOCAL%; it logs as run NNNN+1"
+call :log
+goto :eof
+:gpo_schedule_failed
+set "WUFIX_FAILED=1"
+set "MSG=could not schedule the deferred steps (task wufix-%WUFIX_BUNDLE%): run run.cmd on this machine to finish"
+call :log
+goto :eof
+
+:gpo_unschedule
+rem The deferred run removes its one-shot task; the local copy of the
+rem bundle stays, named by its version, for reading.
+"%SystemRoot%\System32\schtasks.exe" /delete /tn "wufix-%WUFIX_BUNDLE%" /f >nul 2>&1
 goto :eof
 
 :check_admin
