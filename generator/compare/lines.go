@@ -69,12 +69,12 @@ func lcsOps(a, b []string) []string {
 		case i < n && j < m && a[i] == b[j]:
 			out = append(out, " "+a[i])
 			i, j = i+1, j+1
-		case j < m && (i == n || dp[i][j+1] >= dp[i+1][j]):
-			out = append(out, "+"+b[j])
-			j++
-		default:
+		case i < n && (j == m || dp[i+1][j] >= dp[i][j+1]):
 			out = append(out, "-"+a[i])
 			i++
+		default:
+			out = append(out, "+"+b[j])
+			j++
 		}
 	}
 	return out
