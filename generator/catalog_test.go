@@ -96,7 +96,7 @@ func TestCatalogErrors(t *testing.T) {
 			name: "every problem at once, sorted",
 			changes: func(t *testing.T) map[string]string {
 				return map[string]string{
-					"targets/xp.yaml":  edit(t, "targets/xp.yaml", "nt: \"5.1\"\n", "nt: \"5.1\"\ncolour: blue\n"),
+					"targets/xp.yaml":   edit(t, "targets/xp.yaml", "nt: \"5.1\"\n", "nt: \"5.1\"\ncolour: blue\n"),
 					"targets/win7.yaml": edit(t, "targets/win7.yaml", "sysnative: true\n", "sysnative: true\nsysnativ: true\n"),
 				}
 			},
