@@ -19,6 +19,9 @@ import (
 type Options struct {
 	Targets []string // target ids; empty means all
 	Plans   []string // plan ids; empty means all
+	// Error, when set, builds only the plan that answers this error code
+	// (any form hresult.Parse accepts).
+	Error string
 }
 
 // Output is a build: every file of every selected bundle, by path
@@ -46,6 +49,16 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	targets, err := Select(c, opt.Targets)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Error != "" {
+		e, err := Explain(c, opt.Error)
+		if err != nil {
+			return nil, err
+		}
+		if e.Plan == nil {
+			return nil, fmt.Errorf("no plan in the catalog answers %s", e.Decoded.Code)
+		}
+		opt.Plans = []string{e.Plan.ID.Value}
 	}
 	out := &Output{Files: bundle.Files{}}
 	for _, t := range targets {

@@ -54,7 +54,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "catalog", Usage: "use the catalog in `DIR` (holding targets/ and templates/) instead of the embedded one"},
 		},
-		Commands: []*cli.Command{buildCommand(), checkCommand(), targetsCommand(), stepsCommand()},
+		Commands: []*cli.Command{buildCommand(), checkCommand(), explainCommand(), targetsCommand(), stepsCommand()},
 	}
 }
 
@@ -73,6 +73,7 @@ func catalogFS(c *cli.Context) (fs.FS, error) {
 var (
 	targetFlag = &cli.StringSliceFlag{Name: "target", Aliases: []string{"t"}, Usage: "build only target `ID` (repeatable; see wufix targets)"}
 	outFlag    = &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "dist", Usage: "output `DIR`"}
+	errorFlag  = &cli.StringFlag{Name: "error", Aliases: []string{"e"}, Usage: "build only the plan for error `CODE` (see wufix explain)"}
 )
 
 func buildOutput(c *cli.Context) (*generator.Output, error) {
@@ -80,7 +81,7 @@ func buildOutput(c *cli.Context) (*generator.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return generator.Build(fsys, generator.Options{Targets: c.StringSlice("target")})
+	return generator.Build(fsys, generator.Options{Targets: c.StringSlice("target"), Error: c.String("error")})
 }
 
 func buildCommand() *cli.Command {
@@ -88,7 +89,7 @@ func buildCommand() *cli.Command {
 		Name:      "build",
 		Usage:     "build the bundles into a folder, one subfolder per target",
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{targetFlag, outFlag},
+		Flags:     []cli.Flag{targetFlag, outFlag, errorFlag},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("build takes no arguments, got %q", strings.Join(c.Args().Slice(), " "))
@@ -112,7 +113,7 @@ func checkCommand() *cli.Command {
 		Name:      "check",
 		Usage:     "compare a folder with a fresh build; exit 1 and show each difference",
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{targetFlag, outFlag},
+		Flags:     []cli.Flag{targetFlag, outFlag, errorFlag},
 		Action: func(c *cli.Context) error {
 			out, err := buildOutput(c)
 			if err != nil {

@@ -33,6 +33,8 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l.loadLibs()
 	l.loadSteps()
 	l.loadPlans()
+	l.decode("templates/errors.yaml", &l.cat.Errors)
+	l.decode("templates/refused.yaml", &l.cat.Refused)
 	l.loadBundle()
 	if err := l.problems.Err(); err != nil {
 		return nil, err

@@ -21,6 +21,25 @@ type Catalog struct {
 	Sources map[string]*Source // fact sources, by short name
 	Bundle  *template.Template // templates/bundle/*.tmpl, one per output file
 	Info    Info               // templates/catalog.yaml
+	Errors  []*ErrorInfo       // templates/errors.yaml, in file order
+	Refused []*Refusal         // templates/refused.yaml, in file order
+}
+
+// ErrorInfo says what an error code means for the technician.
+type ErrorInfo struct {
+	Code    Name   `yaml:"code"`
+	Name    string `yaml:"name"`
+	Area    string `yaml:"area"`
+	Meaning string `yaml:"meaning"`
+	Source  string `yaml:"source"`
+}
+
+// Refusal is community advice the catalog will not follow, and why.
+type Refusal struct {
+	ID     string `yaml:"id"`
+	Advice string `yaml:"advice"`
+	Why    string `yaml:"why"`
+	Source string `yaml:"source"`
 }
 
 // Info is the catalog's own data.

@@ -47,6 +47,7 @@ func validate(c *Catalog, ps *Problems) {
 		validateStep(c, targets, c.Steps[id], ps)
 	}
 	validatePlans(c, targets, ps)
+	validateErrors(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
@@ -366,4 +367,48 @@ func ParseDWORD(v RegValue) (uint32, error) {
 		return 0, fmt.Errorf("dword data %q is not a 32-bit number", v.Data)
 	}
 	return uint32(n), nil
+}
+
+// validateErrors ties errors.yaml to the plans: each code is explained
+// once, and every code a plan answers is explained.
+func validateErrors(c *Catalog, ps *Problems) {
+	const file = "templates/errors.yaml"
+	seen := map[string]bool{}
+	for _, e := range c.Errors {
+		if !codePattern.MatchString(e.Code.Value) {
+			ps.Add(e.Code.At(file), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
+		}
+		if seen[e.Code.Value] {
+			ps.Add(e.Code.At(file), "error code %s is explained twice", e.Code.Value)
+		}
+		seen[e.Code.Value] = true
+		oneOf(ps, e.Code.At(file), "area", e.Area, []string{"update", "backup", "servicing"})
+		requireText(ps, e.Code.At(file), "meaning", e.Meaning)
+		requireText(ps, e.Code.At(file), "source", e.Source)
+	}
+	for _, p := range c.Plans {
+		for _, code := range p.Codes {
+			if !seen[code.Value] {
+				ps.Add(code.At(p.File), "plan %q answers %s, which templates/errors.yaml does not explain", p.ID.Value, code.Value)
+			}
+		}
+	}
+	for _, r := range c.Refused {
+		at := Pos{File: "templates/refused.yaml"}
+		requireText(ps, at, "id", r.ID)
+		requireText(ps, at, r.ID+": advice", r.Advice)
+		requireText(ps, at, r.ID+": why", r.Why)
+	}
+}
+
+// PlanFor returns the plan that answers an error code, or nil.
+func PlanFor(c *Catalog, code string) *Plan {
+	for _, p := range c.Plans {
+		for _, pc := range p.Codes {
+			if pc.Value == code {
+				return p
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,114 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/hresult"
+	"github.com/wufix/wufix/generator/plan"
+)
+
+// Explanation is what `wufix explain` prints: the decoded code, what it
+// means here, and the plan each target runs for it.
+type Explanation struct {
+	Decoded hresult.Decoded
+	Info    *catalog.ErrorInfo // nil when the catalog does not know the code
+	Plan    *catalog.Plan      // nil when no plan answers it
+	Targets []TargetPlan
+}
+
+// TargetPlan is one target's steps for the plan, in order.
+type TargetPlan struct {
+	Target *catalog.Target
+	Steps  []*plan.Step
+}
+
+// Explain decodes input (any accepted form of an error code) against a
+// catalog.
+func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
+	code, err := hresult.Parse(input)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	e := &Explanation{Decoded: hresult.Decode(code)}
+	for _, info := range c.Errors {
+		if info.Code.Value == code.String() {
+			e.Info = info
+		}
+	}
+	e.Plan = catalog.PlanFor(c, code.String())
+	if e.Plan == nil {
+		return e, nil
+	}
+	for _, t := range c.Targets {
+		b, err := plan.For(c, t, plan.Options{Plans: []string{e.Plan.ID.Value}})
+		if err != nil {
+			return nil, fmt.Errorf("explain: %w", err)
+		}
+		e.Targets = append(e.Targets, TargetPlan{Target: t, Steps: b.Plans[0].Steps})
+	}
+	return e, nil
+}
+
+// Lines renders the explanation as plain text.
+func (e *Explanation) Lines() []string {
+	lines := e.Decoded.Lines()
+	if e.Info != nil {
+		lines = append(lines, "", fmt.Sprintf("%s (%s)", e.Info.Name, e.Info.Area))
+		lines = append(lines, wrap(strings.TrimSpace(e.Info.Meaning), 76, "  ")...)
+		lines = append(lines, "  source: "+e.Info.Source)
+	}
+	if e.Plan == nil {
+		return append(lines, "", "no plan in this catalog answers "+e.Decoded.Code.String())
+	}
+	lines = append(lines, "", fmt.Sprintf("plan %s: %s (least invasive first; run.cmd %s)", e.Plan.ID.Value, e.Plan.Title, e.Decoded.Code))
+	// Targets that run the same steps are listed together.
+	var order []string
+	groups := map[string][]string{}
+	for _, tp := range e.Targets {
+		var steps []string
+		for i, s := range tp.Steps {
+			steps = append(steps, fmt.Sprintf("    %d. %s%s: %s", i+1, s.Step.ID.Value, levelNote(s.Step), s.Step.Title))
+		}
+		key := strings.Join(steps, "\n")
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], tp.Target.ID.Value)
+	}
+	for _, key := range order {
+		lines = append(lines, "  "+strings.Join(groups[key], ", ")+":")
+		lines = append(lines, strings.Split(key, "\n")...)
+	}
+	return lines
+}
+
+func levelNote(s *catalog.Step) string {
+	switch s.Level {
+	case "aggressive":
+		return " [with /aggressive]"
+	case "optin":
+		return " [with /with:" + s.ID.Value + "]"
+	}
+	return ""
+}
+
+func wrap(text string, width int, indent string) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(indent)+len(line)+1+len(word) > width {
+			lines = append(lines, indent+line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, indent+line)
+	}
+	return lines
+}
