@@ -14,6 +14,8 @@ func explainCommand() *cli.Command {
 		Name:      "explain",
 		Usage:     "decode an error code and show the plan each Windows version runs for it",
 		ArgsUsage: "CODE (0x80070003, 80070003, -2147024893 or 2147942403)",
+		// A signed decimal code starts with '-' and is not a flag.
+		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return fmt.Errorf("explain takes one error code, got %d arguments", c.NArg())
