@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=7556f7d423bb408d"
+set "WUFIX_VERSION=c935b1bc4e656306"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=f1dd9528c2dc3bad"
+set "WUFIX_VERSION=ac49ea7dc2f56e51"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = 'f1dd9528c2dc3bad'
+$script:BundleVersion = 'ac49ea7dc2f56e51'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

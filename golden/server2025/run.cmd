@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=2456efbc5a993d51"
+set "WUFIX_VERSION=57a8c024fa943fac"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=8347bb887fb441fa"
+set "WUFIX_VERSION=90d4dc68f996910c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

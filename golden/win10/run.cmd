@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=dd2160bf8fd8bcd4"
+set "WUFIX_VERSION=7530d2a9ddd14faf"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

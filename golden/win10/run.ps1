@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win10'
-$script:BundleVersion = 'dd2160bf8fd8bcd4'
+$script:BundleVersion = '7530d2a9ddd14faf'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=12f7d02ef171246e"
+set "WUFIX_VERSION=d2fe4986a1530a50"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=4b25a530021a3623"
+set "WUFIX_VERSION=0b1cf51e020e1d23"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win7'
-$script:BundleVersion = '4b25a530021a3623'
+$script:BundleVersion = '0b1cf51e020e1d23'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=a1d74d46f32a46f5"
+set "WUFIX_VERSION=8c3196caa4ffc7e8"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

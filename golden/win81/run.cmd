@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=e24ebf5c9405be80"
+set "WUFIX_VERSION=444e2fcdfa5c27fa"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

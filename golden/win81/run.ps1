@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win81'
-$script:BundleVersion = 'e24ebf5c9405be80'
+$script:BundleVersion = '444e2fcdfa5c27fa'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

@@ -23,18 +23,8 @@ rem Exit codes: see the table in README.txt.
 rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
-rem --- 64-bit Windows: leave WOW64 ------------------------------------------
-rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
-rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
-rem through Sysnative and hand back its exit code.
-if not defined PROCESSOR_ARCHITEW6432 goto native
-if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
-"%SystemRoot%\Sysnative\cmd.exe" /d /c ""%~f0" %*"
-exit /b %ERRORLEVEL%
-:native
-
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=d2d4a42393b516c7"
+set "WUFIX_VERSION=e92d9958e5e0255b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
