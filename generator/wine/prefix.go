@@ -31,6 +31,8 @@ type Prefix struct {
 	overrides []string // DLL overrides, e.g. "sc.exe=n" for stubs
 	vars      []string // extra NAME=value for scripts
 	seq       int      // numbers harness files, so runs never share one
+	shared    []sharedFile
+	template  string
 }
 
 // NewPrefix copies the template for t, starts its wineserver and stops it
@@ -43,34 +45,67 @@ func (e *Env) NewPrefix(t testing.TB) *Prefix {
 	}
 	p := &Prefix{Dir: filepath.Join(t.TempDir(), "prefix"), env: e, t: t}
 	start := time.Now()
-	if err := copyPrefix(tmpl.dir, p.Dir); err != nil {
+	shared, err := copyPrefix(tmpl.dir, p.Dir)
+	if err != nil {
 		t.Fatalf("wine prefix: copy %s: %v", tmpl.dir, err)
 	}
+	p.shared, p.template = shared, tmpl.dir
 	if err := os.MkdirAll(p.HostPath(harnessDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	copied := time.Since(start)
-	// A persistent server keeps one wine run at ~0.1 s instead of ~0.5 s.
-	if _, err := p.exec(e.Wineserver, "", "-p"); err != nil {
-		t.Fatalf("wine prefix: wineserver -p: %v", err)
-	}
 	t.Cleanup(p.stop)
+	if err := p.start(); err != nil {
+		t.Fatalf("wine prefix: %v", err)
+	}
 	how := "cached"
 	if tmpl.built {
 		how = "built"
 	}
-	t.Logf("wine prefix: template %s in %v, copied in %v", how, tmpl.took.Round(time.Millisecond), copied.Round(time.Millisecond))
+	t.Logf("wine prefix: template %s in %v, copied in %v, started in %v", how,
+		tmpl.took.Round(time.Millisecond), copied.Round(time.Millisecond), (time.Since(start) - copied).Round(time.Millisecond))
 	return p
+}
+
+// start runs a persistent wineserver, which keeps one wine run at ~0.1 s
+// instead of ~0.5 s, and a first, empty program, which starts Wine's own
+// services (services.exe, winedevice...). Neither gets the harness's pipes:
+// both leave processes behind that would hold them open, and every later
+// Run would then wait for them.
+func (p *Prefix) start() error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	for _, args := range [][]string{{p.env.Wineserver, "-p"}, {p.env.Wine, "cmd", "/c", "exit"}} {
+		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd.Env = p.environ()
+		cmd.Dir = p.Dir
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", strings.Join(args, " "), err)
+		}
+	}
+	return nil
 }
 
 // stop kills the prefix's server and every Windows process still running
 // in it (services started by scripts, for one), then removes the server's
 // socket folder, which lives outside the prefix.
 func (p *Prefix) stop() {
+	start := time.Now()
+	defer func() { p.t.Logf("wine prefix: stopped in %v", time.Since(start).Round(time.Millisecond)) }()
 	if _, err := p.exec(p.env.Wineserver, "", "-k"); err != nil {
 		p.t.Logf("wine prefix: wineserver -k: %v", err)
 	}
-	name, err := os.ReadFile(filepath.Join(p.Dir, "wineserver"))
+	removeServerDir(p.Dir)
+	if err := checkShared(p.shared, p.template); err != nil {
+		p.t.Error(err)
+	}
+}
+
+// removeServerDir removes the socket folder Debian's Wine makes for a
+// prefix in $TMPDIR; the prefix's file "wineserver" names it. Only call it
+// once the prefix's server is gone.
+func removeServerDir(prefix string) {
+	name, err := os.ReadFile(filepath.Join(prefix, "wineserver"))
 	if n := strings.TrimSpace(string(name)); err == nil && strings.HasPrefix(n, "wine-") && !strings.ContainsRune(n, '/') {
 		os.RemoveAll(filepath.Join(os.TempDir(), n))
 	}

@@ -122,10 +122,12 @@ func baseEnv(prefix, overrides string) []string {
 //     home; real folders keep scripts from writing outside the prefix;
 //   - Debian's Wine records its server socket folder in the file
 //     "wineserver"; without it each copy gets a server folder of its own;
-//   - Windows binaries become read-only, so copies can hard-link them (see
-//     copyPrefix) and a script that writes to one fails instead of
-//     changing every later test's prefix.
+//   - Windows binaries become read-only: copies hard-link them (see
+//     copyPrefix), and for a user other than root the kernel then refuses
+//     a script that writes to one. Root writes anyway; checkShared catches
+//     that afterwards.
 func prepareTemplate(dir string) error {
+	removeServerDir(dir)
 	if err := os.Remove(filepath.Join(dir, "wineserver")); err != nil && !os.IsNotExist(err) {
 		return err
 	}
@@ -158,45 +160,4 @@ func shareable(path string) bool {
 		return true
 	}
 	return false
-}
-
-// copyPrefix copies the template into dst. Read-only files (the binaries,
-// see prepareTemplate) are hard-linked; everything else, above all the
-// registry files wineserver rewrites, is copied.
-func copyPrefix(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.Mkdir(target, info.Mode().Perm()|0o700)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case info.Mode().Perm()&0o222 == 0:
-			// Across file systems a link fails: copy instead.
-			if os.Link(path, target) == nil {
-				return nil
-			}
-		}
-		return copyFile(path, target, info.Mode().Perm())
-	})
-}
-
-func copyFile(src, dst string, perm fs.FileMode) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(dst, data, perm)
 }
