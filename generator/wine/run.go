@@ -27,8 +27,9 @@ type Result struct {
 	Elapsed time.Duration
 }
 
-// Run runs argv[0] (a .cmd relative to dir, or an absolute host path) with
-// the remaining arguments through cmd /c, in the host folder dir.
+// Run runs argv[0] (a .cmd relative to dir, an absolute host path, or a
+// Windows path such as C:\windows\system32\sc.exe) with the remaining
+// arguments through cmd /c, in the host folder dir ("" for the prefix).
 //
 // The command goes through a wrapper batch file that runs "cmd /c" on it
 // and then prints %ERRORLEVEL% to stderr: "call" would lose the exit code
