@@ -30,7 +30,7 @@ func TestGoldenBundles(t *testing.T) {
 	entries, err := os.ReadDir(goldenDir)
 	require.NoError(t, err)
 	for _, e := range entries {
-		if !contains(out.Targets, e.Name()) {
+		if !contains(out.Entries(), e.Name()) {
 			t.Errorf("golden/%s: no target builds this folder any more (make golden removes it)", e.Name())
 		}
 	}
@@ -43,7 +43,7 @@ func updateGolden(t *testing.T, out *generator.Output) {
 	entries, err := os.ReadDir(goldenDir)
 	require.NoError(t, err)
 	for _, e := range entries {
-		if !contains(out.Targets, e.Name()) {
+		if !contains(out.Entries(), e.Name()) {
 			require.NoError(t, os.RemoveAll(filepath.Join(goldenDir, e.Name())))
 		}
 	}

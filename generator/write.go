@@ -4,14 +4,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/compare"
+	"github.com/wufix/wufix/generator/deploy"
+	"github.com/wufix/wufix/generator/payload"
 )
 
-// Write puts the build under dir, one folder per target, so that dir never
-// holds half a bundle: every target is first written in full to a staging
-// folder beside it, and only when all are written is each swapped in for
-// the old one. Folders of targets not in this build are left alone.
+// Write puts the build under dir, one folder per target and the top-level
+// files beside them, so that dir never holds half a build: payloads are
+// copied first (hashed on the way) and the manifests sealed over them,
+// everything is written in full to a staging folder beside the old files,
+// and only when all is written is each entry swapped in for the old one.
+// Folders of targets not in this build are left alone; top-level entries
+// an earlier build wrote and this one does not (an intune folder) are
+// removed, so the entry points always match the bundles.
 func (o *Output) Write(dir string) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write: %w", err)
@@ -25,6 +34,9 @@ func (o *Output) Write(dir string) (err error) {
 			err = fmt.Errorf("write: %w", rmErr)
 		}
 	}()
+	if err := o.stagePayloads(stage); err != nil {
+		return err
+	}
 	for name, data := range o.Files {
 		p := filepath.Join(stage, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -34,26 +46,94 @@ func (o *Output) Write(dir string) (err error) {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
-	for _, t := range o.Targets {
-		if err := swap(filepath.Join(stage, t), filepath.Join(dir, t), stage); err != nil {
+	for _, name := range o.Entries() {
+		if err := swap(filepath.Join(stage, name), filepath.Join(dir, name), stage); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	for _, name := range deploy.Owned {
+		if slices.Contains(o.Top, name) {
+			continue
+		}
+		if err := retire(filepath.Join(dir, name), stage); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 	}
 	return nil
 }
 
+// stagePayloads copies the payloads into the staging folder and seals
+// each bundle, and then the top level, over them.
+func (o *Output) stagePayloads(stage string) error {
+	if len(o.Payloads) == 0 {
+		return nil
+	}
+	opt := payload.StageOptions{Progress: o.Progress}
+	if o.sign != nil {
+		opt.Sign = o.sign.Cab
+	}
+	entries, err := payload.Stage(o.Payloads, stage, opt)
+	if err != nil {
+		return err
+	}
+	return o.seal(entries)
+}
+
+// seal rewrites the manifests of the bundles that hold payloads, then the
+// top-level ones.
+func (o *Output) seal(entries map[string][]bundle.Entry) error {
+	for _, t := range o.Targets {
+		if len(entries[t]) == 0 {
+			continue
+		}
+		files := bundle.Files{}
+		prefix := t + "/"
+		for name, data := range o.Files {
+			if rest, ok := strings.CutPrefix(name, prefix); ok {
+				files[rest] = data
+			}
+		}
+		if err := bundle.Seal(o.bundles[t], files, entries[t]); err != nil {
+			return err
+		}
+		for name, data := range files.Prefixed(t) {
+			o.Files[name] = data
+		}
+	}
+	return deploy.Seal(o.Files, o.Targets)
+}
+
 // swap replaces dst with the staged src; the old dst is moved into the
 // staging folder, which is removed afterwards.
 func swap(src, dst, stage string) error {
-	if _, err := os.Lstat(dst); err == nil {
-		if err := os.Rename(dst, filepath.Join(stage, ".old-"+filepath.Base(dst))); err != nil {
-			return err
-		}
+	if err := retire(dst, stage); err != nil {
+		return err
 	}
 	return os.Rename(src, dst)
 }
 
-// Check compares the build with what dir holds for the same targets.
+// retire moves dst, when it exists, into the staging folder.
+func retire(dst, stage string) error {
+	if _, err := os.Lstat(dst); err != nil {
+		return nil
+	}
+	return os.Rename(dst, filepath.Join(stage, ".old-"+filepath.Base(dst)))
+}
+
+// Check compares the build with what dir holds for the same targets and
+// top-level entries.
 func (o *Output) Check(dir string) ([]compare.Difference, error) {
-	return compare.Dir(o.Files, dir, o.Targets)
+	return compare.Dir(o.Files, dir, o.checked())
+}
+
+// checked are the entries Check looks at: this build's, and the top-level
+// names a build owns, so a stale one shows as extra.
+func (o *Output) checked() []string {
+	names := o.Entries()
+	for _, name := range deploy.Owned {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
 }

@@ -49,13 +49,26 @@ func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	manifest, err := Manifest(b, files)
+	if err := Seal(b, files, nil); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// Seal (re)writes manifest.json and SHA256SUMS over the rendered files and
+// the entries of files kept on disk (payloads), which are listed by their
+// size and digest and never held in memory. A build seals again after it
+// signs scripts or stages payloads.
+func Seal(b *plan.Bundle, files Files, onDisk []Entry) error {
+	delete(files, ManifestName)
+	delete(files, SumsName)
+	manifest, err := Manifest(b, files, onDisk...)
 	if err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", b.Target.ID.Value, err)
+		return fmt.Errorf("manifest %s: %w", b.Target.ID.Value, err)
 	}
 	files[ManifestName] = manifest
-	files[SumsName] = Sums(files)
-	return files, nil
+	files[SumsName] = Sums(files, onDisk...)
+	return nil
 }
 
 // extras are the bundle-wide facts the skeleton templates need.

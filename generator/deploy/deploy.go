@@ -1,0 +1,180 @@
+// Package deploy renders what a build puts beside the target folders: the
+// entry point that picks the bundle for the computer it runs on
+// (wufix.cmd), the Group Policy startup script and its notes (gpo/), the
+// Intune remediation pair (intune/), and the top-level manifest.json and
+// SHA256SUMS that tie the bundles together.
+//
+// Its templates live in the catalog under templates/top, templates/gpo and
+// templates/intune. A file <name>.<ext>.tmpl becomes <folder>/<name>.<ext>
+// (templates/top/ is the output's root); a file with one extension only
+// (templates/top/select.tmpl) holds definitions every folder shares.
+package deploy
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/wufix/wufix/generator/bundle"
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/dialect"
+)
+
+// Folders are the template folders, by the output folder they fill.
+var Folders = map[string]string{"templates/top": "", "templates/gpo": "gpo", "templates/intune": "intune"}
+
+// Options are the deployment facts only the person building knows.
+type Options struct {
+	// Report is where /gpo runs copy their JSON report (a UNC share); ""
+	// leaves reports on each computer only.
+	Report string
+	// IntuneRoot is where the Intune remediation finds the bundle folders
+	// on the device; "" means %ProgramData%\wufix.
+	IntuneRoot string
+}
+
+// DetectDays is how long Windows Update may go without a successful
+// installation before the Intune detection script calls it broken.
+const DetectDays = 45
+
+// DefaultIntuneRoot is where the remediation looks when no root is given.
+const DefaultIntuneRoot = `%ProgramData%\wufix`
+
+// View is what the top-level templates see.
+type View struct {
+	Fits       []Fit             // every catalog target, by product type
+	Built      []*catalog.Target // the targets of this build, in catalog order
+	Intune     []*catalog.Target // built targets the Intune pair serves
+	Report     string
+	IntuneRoot string
+	Extra      map[string]any
+}
+
+// Fit is one row of the table that picks a bundle: a product type and a
+// build range.
+type Fit struct {
+	ID, Name, Type string
+	Min, Max       int
+	Built          bool
+}
+
+// Build renders the top-level files for the built targets. The result has
+// no manifest.json or SHA256SUMS yet: Seal adds them once the bundles are
+// final.
+func Build(fsys fs.FS, c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Files, error) {
+	if err := checkOptions(opt); err != nil {
+		return nil, err
+	}
+	view, err := newView(c, built, opt)
+	if err != nil {
+		return nil, err
+	}
+	files := bundle.Files{}
+	for _, dir := range sortedKeys(Folders) {
+		if err := renderFolder(fsys, c, view, dir, Folders[dir], files); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, error) {
+	v := &View{Built: built, Report: opt.Report, IntuneRoot: opt.IntuneRoot,
+		Extra: map[string]any{"CatalogDate": c.Info.Date, "DetectDays": DetectDays}}
+	if v.IntuneRoot == "" {
+		v.IntuneRoot = DefaultIntuneRoot
+	}
+	for _, t := range c.Targets {
+		isBuilt := slices.Contains(built, t)
+		for _, p := range t.Products {
+			typ, err := productType(p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.File, err)
+			}
+			v.Fits = append(v.Fits, Fit{ID: t.ID.Value, Name: t.Name, Type: typ, Min: t.Builds.Min, Max: t.Builds.Max, Built: isBuilt})
+		}
+	}
+	for _, t := range built {
+		if IntuneServes(t) {
+			v.Intune = append(v.Intune, t)
+		}
+	}
+	return v, nil
+}
+
+// IntuneServes reports whether the Intune pair covers a target: Intune
+// manages Windows 10 and 11 clients (NT 10.0 workstations), not servers.
+func IntuneServes(t *catalog.Target) bool {
+	return t.NT == "10.0" && slices.Contains(t.Products, "workstation")
+}
+
+// checkOptions refuses values that cannot travel safely through a batch
+// argument or a PowerShell string.
+func checkOptions(opt Options) error {
+	for name, v := range map[string]string{"--report": opt.Report, "--intune-root": opt.IntuneRoot} {
+		if strings.ContainsAny(v, "\"%!^\r\n") {
+			return fmt.Errorf("%s %q: quotes, %%, ! and ^ cannot be passed safely to run.cmd", name, v)
+		}
+	}
+	return nil
+}
+
+// renderFolder renders every output template of one folder.
+func renderFolder(fsys fs.FS, c *catalog.Catalog, v *View, dir, out string, files bundle.Files) error {
+	names, err := fs.Glob(fsys, dir+"/*.tmpl")
+	if err != nil {
+		return err
+	}
+	shared, err := fs.Glob(fsys, "templates/top/*.tmpl")
+	if err != nil {
+		return err
+	}
+	set := template.New(dir).Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(funcs(c, v.Built))
+	for _, file := range append(shared, names...) {
+		if set.Lookup(path.Base(file)) != nil {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return err
+		}
+		if _, err := set.New(path.Base(file)).Parse(string(data)); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	for _, file := range names {
+		base := path.Base(file)
+		name := strings.TrimSuffix(base, ".tmpl")
+		if !strings.Contains(name, ".") || (dir == "templates/intune" && len(v.Intune) == 0) {
+			continue
+		}
+		var text strings.Builder
+		if err := set.ExecuteTemplate(&text, base, v); err != nil {
+			return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
+		}
+		d := dialect.ForFile(name)
+		if d == nil {
+			return fmt.Errorf("%s: no dialect for %s", file, name)
+		}
+		data, err := d.Encode(text.String())
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		files[path.Join(out, name)] = data
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,150 @@
+// Package payload places update packages downloaded elsewhere (.msu, .cab,
+// XP-era .exe) into the packages folder of the bundles that can install
+// them. Scan decides where each file goes, from Microsoft's file names or
+// from a small payload.yaml, and refuses anything doubtful before a byte is
+// written; Stage copies the files, hashing them on the way (each source is
+// read once), into a staging folder the caller swaps in.
+package payload
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/wufix/wufix/generator/catalog"
+)
+
+// Folder is where, inside a bundle, the offline-install steps look
+// (%WUFIX_HOME%packages\).
+const Folder = "packages"
+
+// ManifestName is the optional file in the payload folder that places
+// files their names do not place.
+const ManifestName = "payload.yaml"
+
+// File is one update package and the bundles it goes into.
+type File struct {
+	Src     string   // path on this machine
+	Rel     string   // slash path relative to the payload folder, for messages
+	Name    string   // file name inside packages/
+	Targets []string // target ids, in catalog order
+	Size    int64
+}
+
+// Result is what Scan found.
+type Result struct {
+	Files []File
+	// Skipped are files only targets outside this build can use.
+	Skipped []File
+}
+
+// safeName is what a payload file may be called: it travels through
+// run.cmd in variables and must mean the same to cmd on every version.
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Scan reads the payload folder dir and decides, for every file in it, the
+// targets of the whole catalog that can use it; only those in built are
+// kept. Every problem is reported at once, sorted.
+func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("payload: %s: not a folder", dir)
+	}
+	m, err := readManifest(dir, all)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	res := &Result{}
+	seen := map[string]bool{}
+	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case p == dir || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
+			return nil
+		case rel == ManifestName:
+			return nil
+		case e.Type()&fs.ModeSymlink != 0:
+			problems = append(problems, rel+": a symbolic link; payload files must be regular files in the folder")
+			return nil
+		case !e.Type().IsRegular():
+			problems = append(problems, rel+": not a regular file")
+			return nil
+		}
+		seen[rel] = true
+		f, problem := place(rel, m, all)
+		if problem != "" {
+			problems = append(problems, rel+": "+problem)
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		f.Src, f.Size = p, info.Size()
+		keep := filterBuilt(f.Targets, built)
+		if len(keep) == 0 {
+			res.Skipped = append(res.Skipped, f)
+			return nil
+		}
+		f.Targets = keep
+		res.Files = append(res.Files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	for _, rel := range m.order {
+		if !seen[rel] {
+			problems = append(problems, ManifestName+": "+rel+": no such file in the payload folder")
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, fmt.Errorf("payload %s:\n  %s", dir, strings.Join(problems, "\n  "))
+	}
+	return res, nil
+}
+
+// place decides the name and targets of one file, or says why it cannot.
+func place(rel string, m *manifest, all []*catalog.Target) (File, string) {
+	name := path.Base(rel)
+	f := File{Rel: rel, Name: name}
+	if !safeName.MatchString(name) {
+		return f, "a name with characters other than letters, digits, '.', '_' and '-' cannot be passed safely to run.cmd; rename it"
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".msu" && ext != ".cab" && ext != ".exe" {
+		return f, "not an update package (.msu, .cab or .exe)"
+	}
+	if ids, ok := m.files[rel]; ok {
+		f.Targets = ids
+		return f, ""
+	}
+	ids, problem := FromName(name, all)
+	if problem != "" {
+		return f, problem
+	}
+	f.Targets = ids
+	return f, ""
+}
+
+func filterBuilt(ids []string, built []*catalog.Target) []string {
+	var out []string
+	for _, t := range built {
+		if slices.Contains(ids, t.ID.Value) {
+			out = append(out, t.ID.Value)
+		}
+	}
+	return out
+}
