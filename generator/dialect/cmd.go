@@ -98,6 +98,11 @@ func CmdEcho(s string) (string, error) {
 // CmdSet returns `set "NAME=value"` that stores s exactly. The quotes
 // around the assignment keep trailing spaces out and operators literal.
 func CmdSet(name, s string) (string, error) {
+	if strings.Contains(s, `"`) {
+		// A quote would end the quoted assignment early, leaving the rest of
+		// the line to the parser.
+		return "", fmt.Errorf("cmd value %q holds a double quote", s)
+	}
 	esc, err := CmdEscape(s, true)
 	if err != nil {
 		return "", err
@@ -108,6 +113,9 @@ func CmdSet(name, s string) (string, error) {
 // CmdSetPath is CmdSet for a catalog path whose %NAME% references are
 // expanded on the machine.
 func CmdSetPath(name, s string) (string, error) {
+	if strings.Contains(s, `"`) {
+		return "", fmt.Errorf("cmd path %q holds a double quote", s)
+	}
 	esc, err := CmdEscapeEnv(s, true)
 	if err != nil {
 		return "", err

@@ -3,6 +3,7 @@ package dialect
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf16"
 )
@@ -76,6 +77,9 @@ func RegText(comments []string, keys []RegKey) (string, error) {
 		b.WriteString(Reg{}.Comment(c) + "\n")
 	}
 	for _, k := range keys {
+		if !strings.HasPrefix(k.Path, "HKEY_") {
+			return "", fmt.Errorf("key %q: write the root in full (HKEY_LOCAL_MACHINE): the importers skip short roots", k.Path)
+		}
 		b.WriteString("\n")
 		if k.Delete {
 			fmt.Fprintf(&b, "[-%s]\n", k.Path)
@@ -94,6 +98,14 @@ func RegText(comments []string, keys []RegKey) (string, error) {
 }
 
 func regLine(v RegValue) (string, error) {
+	// The importers end a value at a line break and skip what follows
+	// without a word, so a break inside a name or a string is refused.
+	if strings.ContainsAny(v.Name+v.Data, "\r\n") {
+		return "", fmt.Errorf("value %q holds a line break", v.Name)
+	}
+	if v.Type == RegMultiSZ && slices.Contains(v.Multi, "") {
+		return "", fmt.Errorf("value %q: an empty string in a multi-string ends the list early", v.Name)
+	}
 	name := "@"
 	if v.Name != "" {
 		name = regString(v.Name)

@@ -1,0 +1,242 @@
+package proof
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/compare"
+	"github.com/wufix/wufix/generator/wine"
+)
+
+var (
+	buildOnce sync.Once
+	built     *generator.Output
+	cat       *catalog.Catalog
+	buildErr  error
+)
+
+// bundles builds every target once per test process.
+func bundles(t *testing.T) (*generator.Output, *catalog.Catalog) {
+	t.Helper()
+	buildOnce.Do(func() {
+		if cat, buildErr = generator.Load(wufix.Catalog); buildErr == nil {
+			built, buildErr = generator.Build(wufix.Catalog, generator.Options{})
+		}
+	})
+	require.NoError(t, buildErr)
+	return built, cat
+}
+
+func target(t *testing.T, id string) *catalog.Target {
+	_, c := bundles(t)
+	for _, tg := range c.Targets {
+		if tg.ID.Value == id {
+			return tg
+		}
+	}
+	t.Fatalf("no target %s", id)
+	return nil
+}
+
+// install writes one target's bundle into dir (a host folder inside the
+// prefix) and returns dir.
+func install(t *testing.T, id, dir string) string {
+	t.Helper()
+	out, _ := bundles(t)
+	for name, data := range out.Files {
+		rel, ok := strings.CutPrefix(name, id+"/")
+		if !ok {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+	}
+	return dir
+}
+
+// wineVersion is the winecfg version nearest to each target; emulate then
+// sets the registry values the bundles actually read.
+var wineVersion = map[string]string{
+	"xp": "winxp", "server2003": "win2003", "vista": "vista", "win7": "win7",
+	"win8": "win8", "win81": "win81", "win10": "win10", "server2016": "win10",
+	"win11": "win11", "server2025": "win10",
+}
+
+// stubbed are the programs a run must not really run here (or that Wine
+// lacks), replaced by the harness's recording stub. fsutil answers the
+// admin check.
+var stubbed = []string{"fsutil", "sfc", "dism", "wusa", "eventcreate", "schtasks", "bitsadmin",
+	"wuauclt", "w32tm", "regsvr32", "proxycfg", "takeown", "icacls", "certutil", "netsh"}
+
+// machine is a prefix made to look like one target's Windows: its build
+// number and product type, the update folders a used machine has, and the
+// update service running.
+func machine(t *testing.T, id string) *wine.Prefix {
+	t.Helper()
+	tg := target(t, id)
+	p := wine.NewPrefix(t)
+	p.SetVersion(wineVersion[id])
+	kind := map[string]string{"workstation": "WinNT", "server": "ServerNT", "domain-controller": "LanmanNT"}[tg.Products[0]]
+	regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", kind)
+	regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", itoa(tg.Builds.Min))
+	for _, name := range stubbed {
+		p.InstallStub(name)
+	}
+	seed(t, p, tg)
+	r := p.Run("", `C:\windows\system32\sc.exe`, "start", "wuauserv")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	return p
+}
+
+// seed creates what a machine with a failing Windows Update has: a
+// download cache, a catalog database and a BITS queue.
+func seed(t *testing.T, p *wine.Prefix, tg *catalog.Target) {
+	t.Helper()
+	files := map[string]string{
+		`C:\windows\SoftwareDistribution\Download\a1\update.cab`: "payload",
+		`C:\windows\SoftwareDistribution\DataStore\DataStore.edb`: "db",
+		`C:\windows\system32\catroot2\edb.log`:                    "log",
+	}
+	queue := strings.NewReplacer(`%ALLUSERSPROFILE%`, allUsers(tg)).Replace(tg.BitsQueue.Dir)
+	for _, f := range tg.BitsQueue.Files {
+		files[queue+`\`+strings.ReplaceAll(f, "*", "0")] = "queue"
+	}
+	for win, text := range files {
+		host := p.HostPath(win)
+		require.NoError(t, os.MkdirAll(filepath.Dir(host), 0o755))
+		require.NoError(t, os.WriteFile(host, []byte(text), 0o644))
+	}
+}
+
+// allUsers is %ALLUSERSPROFILE% in a Wine prefix, whatever version it
+// reports: Wine keeps the Vista layout.
+func allUsers(*catalog.Target) string { return `C:\ProgramData` }
+
+func regAdd(t *testing.T, p *wine.Prefix, key, name, data string) {
+	t.Helper()
+	r := p.Run("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
+	require.Equal(t, 0, r.Code, r.Stdout)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// tree lists every file under a host folder with its contents, to compare
+// before and after.
+func tree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() {
+			out[rel+"/"] = ""
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		out[rel] = string(data)
+		return err
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func keys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// updateState is every file and folder a component reset may touch: the
+// SoftwareDistribution and catroot2 folders with their backups, and the
+// BITS queue folder, by Windows path, with file contents.
+func updateState(t *testing.T, p *wine.Prefix, tg *catalog.Target) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	queue := strings.NewReplacer(`%ALLUSERSPROFILE%`, allUsers(tg)).Replace(tg.BitsQueue.Dir)
+	for _, root := range []struct{ dir, prefix string }{
+		{`C:\windows`, "softwaredistribution"},
+		{`C:\windows\system32`, "catroot2"},
+		{queue, ""},
+	} {
+		host := p.HostPath(root.dir)
+		entries, err := os.ReadDir(host)
+		if os.IsNotExist(err) {
+			continue
+		}
+		require.NoError(t, err)
+		for _, e := range entries {
+			if !strings.HasPrefix(strings.ToLower(e.Name()), root.prefix) {
+				continue
+			}
+			for rel, data := range tree(t, filepath.Join(host, e.Name())) {
+				out[root.dir+`\`+e.Name()+"/"+rel] = data
+			}
+		}
+	}
+	return out
+}
+
+// volatile are keys Wine itself rewrites while services start and stop.
+var volatile = []string{`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ServiceCurrent`}
+
+// registry exports the machine hives a bundle may change, as text, without
+// the keys Wine changes by itself.
+func registry(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	var b strings.Builder
+	for _, key := range []string{`HKLM\SOFTWARE`, `HKLM\SYSTEM`} {
+		data, err := p.ExportKey(key)
+		require.NoError(t, err)
+		skip := false
+		for _, line := range strings.Split(utf16Text(data), "\r\n") {
+			if strings.HasPrefix(line, "[") {
+				skip = slices.Contains(volatile, strings.Trim(line, "[]"))
+			}
+			if !skip {
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// sameRegistry compares two exports and shows only the lines that differ.
+func sameRegistry(t *testing.T, want, got string, msg string) {
+	t.Helper()
+	if want != got {
+		t.Errorf("%s: the registry changed:\n%s", msg, compare.Lines(want, got))
+	}
+}
+
+func utf16Text(b []byte) string {
+	if len(b) >= 2 && b[0] == 0xff && b[1] == 0xfe {
+		b = b[2:]
+	}
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return string(utf16.Decode(u))
+}
