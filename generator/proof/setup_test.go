@@ -107,7 +107,7 @@ func machine(t *testing.T, id string) *wine.Prefix {
 func seed(t *testing.T, p *wine.Prefix, tg *catalog.Target) {
 	t.Helper()
 	files := map[string]string{
-		`C:\windows\SoftwareDistribution\Download\a1\update.cab`: "payload",
+		`C:\windows\SoftwareDistribution\Download\a1\update.cab`:  "payload",
 		`C:\windows\SoftwareDistribution\DataStore\DataStore.edb`: "db",
 		`C:\windows\system32\catroot2\edb.log`:                    "log",
 	}
