@@ -54,7 +54,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "catalog", Usage: "use the catalog in `DIR` (holding targets/ and templates/) instead of the embedded one"},
 		},
-		Commands: []*cli.Command{buildCommand(), checkCommand(), explainCommand(), targetsCommand(), stepsCommand()},
+		Commands: []*cli.Command{buildCommand(), checkCommand(), verifyCommand(), explainCommand(), targetsCommand(), stepsCommand()},
 	}
 }
 
@@ -81,7 +81,11 @@ func buildOutput(c *cli.Context) (*generator.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return generator.Build(fsys, generator.Options{Targets: c.StringSlice("target"), Error: c.String("error")})
+	opt, err := buildOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	return generator.Build(fsys, opt)
 }
 
 func buildCommand() *cli.Command {
@@ -89,7 +93,7 @@ func buildCommand() *cli.Command {
 		Name:      "build",
 		Usage:     "build the bundles into a folder, one subfolder per target",
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{targetFlag, outFlag, errorFlag},
+		Flags:     append([]cli.Flag{targetFlag, outFlag, errorFlag, zipFlag}, deliveryFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("build takes no arguments, got %q", strings.Join(c.Args().Slice(), " "))
@@ -98,7 +102,7 @@ func buildCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := out.Write(c.String("out")); err != nil {
+			if err := writeBuild(c, out); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.Writer, "built %d bundles (%d files) in %s: %s\n",
@@ -113,7 +117,7 @@ func checkCommand() *cli.Command {
 		Name:      "check",
 		Usage:     "compare a folder with a fresh build; exit 1 and show each difference",
 		ArgsUsage: " ",
-		Flags:     []cli.Flag{targetFlag, outFlag, errorFlag},
+		Flags:     append([]cli.Flag{targetFlag, outFlag, errorFlag}, deliveryFlags()...),
 		Action: func(c *cli.Context) error {
 			out, err := buildOutput(c)
 			if err != nil {

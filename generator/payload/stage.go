@@ -239,3 +239,31 @@ func pipe(r io.Reader, w io.Writer, h hash.Hash, progress func(int64)) (int64, e
 	}
 	return total, errors.Join(readErr, writeErr)
 }
+
+// Digests returns the entries Stage would return, by hashing the sources
+// in place: what `wufix check` compares a written build with. Signing
+// cannot be predicted without signing, so it refuses a signer's work.
+func Digests(files []File) (map[string][]bundle.Entry, error) {
+	files = append([]File{}, files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Rel < files[j].Rel })
+	placed := map[string]staged{}
+	out := map[string][]bundle.Entry{}
+	for _, f := range files {
+		sum, size, err := hashFile(f.Src)
+		if err != nil {
+			return nil, fmt.Errorf("payload: %s: %w", f.Rel, err)
+		}
+		for _, t := range f.Targets {
+			key := t + "/" + strings.ToLower(f.Name)
+			if p, ok := placed[key]; ok {
+				if p.sum != sum {
+					return nil, fmt.Errorf("payload: %s and %s have the same name in the %s bundle but different contents", p.rel, f.Rel, t)
+				}
+				continue
+			}
+			placed[key] = staged{rel: f.Rel, sum: sum, size: size}
+			out[t] = append(out[t], bundle.Entry{Path: Folder + "/" + f.Name, Size: size, SHA256: sum})
+		}
+	}
+	return out, nil
+}

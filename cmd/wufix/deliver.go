@@ -1,0 +1,123 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/archive"
+	"github.com/wufix/wufix/generator/deploy"
+	"github.com/wufix/wufix/generator/sign"
+)
+
+// deliveryFlags shape what a build holds beyond the bundles themselves:
+// payloads, signatures, and the Group Policy and Intune settings. check
+// takes them too, to compare with the same build.
+func deliveryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "payload", Usage: "copy the update packages in `DIR` (.msu, .cab, .exe; see payload.yaml in the README) into the bundles that use them"},
+		&cli.StringFlag{Name: "report", Usage: "Group Policy and Intune runs copy their JSON report to `SHARE` (\\\\server\\share\\wufix)"},
+		&cli.StringFlag{Name: "intune-root", Usage: "where the Intune remediation finds the bundle folders on a device (`PATH`; default " + deploy.DefaultIntuneRoot + ")"},
+		&cli.StringFlag{Name: "sign-cert", Usage: "Authenticode-sign every .ps1 (and unsigned .cab payloads) with the PEM certificate chain in `FILE`"},
+		&cli.StringFlag{Name: "sign-key", Usage: "the PEM private key for --sign-cert (`FILE`)"},
+		&cli.StringFlag{Name: "pfx", Usage: "sign with the PKCS#12 `FILE` instead; its password comes from $WUFIX_PFX_PASSWORD"},
+	}
+}
+
+// zipFlag asks build for archives as well.
+var zipFlag = &cli.BoolFlag{Name: "zip", Usage: "also write reproducible archives beside the output folder: DIR.zip (everything) and DIR-<target>.zip"}
+
+// buildOptions turns the command line into generator options.
+func buildOptions(c *cli.Context) (generator.Options, error) {
+	opt := generator.Options{
+		Targets: c.StringSlice("target"),
+		Error:   c.String("error"),
+		Payload: c.String("payload"),
+		Deploy:  deploy.Options{Report: c.String("report"), IntuneRoot: c.String("intune-root")},
+	}
+	if c.String("sign-cert") == "" && c.String("sign-key") == "" && c.String("pfx") == "" {
+		return opt, nil
+	}
+	date, err := catalogDate(c)
+	if err != nil {
+		return opt, err
+	}
+	opt.Sign, err = sign.New(sign.Options{
+		Cert: c.String("sign-cert"), Key: c.String("sign-key"),
+		PFX: c.String("pfx"), PFXPassword: os.Getenv("WUFIX_PFX_PASSWORD"),
+		Time: date,
+	})
+	return opt, err
+}
+
+// catalogDate is the signing time: the catalog's date, so that signing
+// the same catalog twice gives the same bytes.
+func catalogDate(c *cli.Context) (time.Time, error) {
+	cat, err := loadCatalog(c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(time.DateOnly, cat.Info.Date)
+}
+
+// writeBuild writes the build (payloads with a progress bar when stderr is
+// a terminal) and, with --zip, the archives.
+func writeBuild(c *cli.Context, out *generator.Output) error {
+	dir := c.String("out")
+	if len(out.Skipped) > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "wufix: %d payload file(s) left out: only targets outside this build use them\n", len(out.Skipped))
+	}
+	bar := progress(c.App.ErrWriter, out)
+	if err := out.Write(dir); err != nil {
+		return err
+	}
+	if bar != nil {
+		bar.Finish()
+	}
+	if !c.Bool("zip") {
+		return nil
+	}
+	date, err := catalogDate(c)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	base := filepath.Join(filepath.Dir(abs), filepath.Base(abs))
+	if err := archive.Write(base+".zip", abs, out.Entries(), date); err != nil {
+		return err
+	}
+	for _, t := range out.Targets {
+		if err := archive.Write(base+"-"+t+".zip", abs, []string{t}, date); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(c.App.Writer, "archives: %s.zip and %d per target (%s-<target>.zip)\n", base, len(out.Targets), base)
+	return nil
+}
+
+// progress shows a bar for the payload copy, only on a terminal: tests and
+// logs get no control characters.
+func progress(w io.Writer, out *generator.Output) *progressbar.ProgressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) || len(out.Payloads) == 0 {
+		return nil
+	}
+	var total int64
+	for _, p := range out.Payloads {
+		total += p.Size
+	}
+	bar := progressbar.NewOptions64(total, progressbar.OptionSetWriter(w), progressbar.OptionShowBytes(true),
+		progressbar.OptionSetDescription("payload"), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100*time.Millisecond))
+	out.Progress = func(n int64) { bar.Add64(n) }
+	return bar
+}
