@@ -1,0 +1,185 @@
+package proof
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The run-time contract of every run.cmd, one behaviour a test, on the
+// Windows 7 bundle (the contract is the same skeleton on every target;
+// TestBundleLifecycle runs each target's).
+
+func TestNotAdministratorChangesNothing(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	p.Setenv("WUFIX_STUB_EXIT_FSUTIL", "1") // fsutil refuses non-administrators
+	before := updateState(t, p, target(t, "win7"))
+	r := p.Run(dir, "run.cmd")
+	assert.Equal(t, 4, r.Code)
+	assert.Contains(t, r.Stderr, "run.cmd: this bundle needs administrator rights.")
+	assert.Contains(t, r.Stderr, "Nothing was changed.")
+	assert.Equal(t, before, updateState(t, p, target(t, "win7")))
+	assert.NoDirExists(t, p.HostPath(`C:\windows\Logs\wufix`))
+}
+
+func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "xp", p.HostPath(`C:\wufix`))
+	r := p.Run(dir, "run.cmd")
+	assert.Equal(t, 5, r.Code)
+	assert.Contains(t, r.Stderr, "run.cmd: this bundle is for Windows XP SP3 (builds 2600 to 2600).")
+	assert.Contains(t, r.Stderr, "This is Windows build 7600 (WinNT); the bundle that fits: win7. Nothing was changed.")
+	assert.NoDirExists(t, p.HostPath(`C:\windows\Logs\wufix`))
+
+	// A server build is told apart from the client with the same number.
+	regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", "ServerNT")
+	dir = install(t, "win7", p.HostPath(`C:\wufix7`))
+	regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "14393")
+	r = p.Run(dir, "run.cmd")
+	assert.Equal(t, 5, r.Code)
+	assert.Contains(t, r.Stderr, "the bundle that fits: server2016.")
+}
+
+func TestRunsFromAFolderWithSpecialCharacters(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	// Wine expands a % inside %~dp0 a second time (Windows does not), so
+	// the percent sign is the one character left out here.
+	dir := install(t, "win7", p.HostPath(`C:\wufix bundles (x86) & co!\win 7`))
+	r := p.Run(dir, "run.cmd", "/plan")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	r.AssertNoErrors(t)
+	r = p.Run(dir, "run.cmd")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	r.AssertNoErrors(t)
+	assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
+}
+
+func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	catroot2 := p.HostPath(`C:\windows\system32\catroot2`)
+	immutable(t, catroot2)
+
+	r := p.Run(dir, "run.cmd")
+	assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr)
+	assert.Contains(t, r.Stdout, "could not rename C:\\windows\\System32\\catroot2 (in use?): left as it was")
+	assert.Contains(t, serviceState(t, p, "wuauserv"), "RUNNING", "services that were running run again after a failure")
+	rep := readReport(t, p, "win7-0001")
+	assert.Equal(t, 1, rep.ExitCode)
+	require.Len(t, rep.Steps, 1)
+	assert.Equal(t, "failed", rep.Steps[0].Status)
+	assert.DirExists(t, catroot2, "nothing lost")
+	assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1\Download\a1\update.cab`), "what was renamed stays renamed")
+
+	// Undo puts back what the failed run did change.
+	r = p.Run(dir, "run.cmd", "/undo")
+	assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1\update.cab`))
+}
+
+func TestLeftoverBackupIsKept(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	old := p.HostPath(`C:\windows\SoftwareDistribution.wufix-1\from-an-earlier-run.txt`)
+	require.NoError(t, os.MkdirAll(filepath.Dir(old), 0o755))
+	require.NoError(t, os.WriteFile(old, []byte("keep me"), 0o644))
+	r := p.Run(dir, "run.cmd")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.FileExists(t, old)
+	assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2\Download\a1\update.cab`))
+}
+
+func TestMissingServiceIsSkipped(t *testing.T) {
+	t.Parallel()
+	// Wine has no CryptSvc and no AppIDSvc: the Windows 7 bundle meets the
+	// case on every run; the log says so and the step still succeeds.
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	r := p.Run(dir, "run.cmd")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.Contains(t, r.Stdout, "cryptsvc is not installed here: skipped")
+	assert.Contains(t, r.Stdout, "appidsvc is not installed here: skipped")
+}
+
+func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	share := p.HostPath(`C:\reports`)
+	require.NoError(t, os.MkdirAll(share, 0o755))
+
+	r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.Empty(t, r.Stdout, "/gpo is quiet")
+	typ, version, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7")
+	require.NoError(t, err)
+	assert.Equal(t, "REG_SZ", typ)
+	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
+	require.NoError(t, err)
+	assert.Contains(t, string(runCmd), `set "WUFIX_VERSION=`+version+`"`)
+	reports, err := filepath.Glob(filepath.Join(share, "*-win7-0001.json"))
+	require.NoError(t, err)
+	assert.Len(t, reports, 1, "the report is copied to /report:")
+
+	// The same version again: nothing to do, no new run.
+	r = p.Run(dir, "run.cmd", "/gpo")
+	assert.Equal(t, 0, r.Code)
+	assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0002.json`))
+	assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
+	assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2`))
+
+	// A changed bundle runs again.
+	changed := strings.Replace(string(runCmd), `set "WUFIX_VERSION=`+version+`"`, `set "WUFIX_VERSION=0000000000000000"`, 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "run.cmd"), []byte(changed), 0o644))
+	r = p.Run(dir, "run.cmd", "/gpo")
+	assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.json`))
+}
+
+func TestEventPerRun(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	r := p.Run(dir, "run.cmd")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	var events []string
+	for _, c := range p.StubCalls() {
+		if c.Name == "eventcreate" {
+			events = append(events, strings.Join(c.Args, " "))
+		}
+	}
+	require.Len(t, events, 1)
+	assert.Contains(t, events[0], "/T INFORMATION /ID 1 /L APPLICATION /SO wufix /D wufix win7 run win7-0001: exit code 0.")
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	p := machine(t, "win7")
+	dir := install(t, "win7", p.HostPath(`C:\wufix`))
+	r := p.Run(dir, "run.cmd", "0x80240FFF")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "unknown switch, or an error code with no plan in this bundle: 0x80240FFF")
+	r = p.Run(dir, "run.cmd", "/undo")
+	assert.Equal(t, 3, r.Code, "nothing to undo on a machine where the bundle never ran")
+}
+
+// immutable makes a host folder impossible to rename, even for root (and
+// so for Wine), until the test ends.
+func immutable(t *testing.T, path string) {
+	t.Helper()
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i is not supported here (%v: %s): cannot make a folder that refuses renaming", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+}
