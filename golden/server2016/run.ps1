@@ -86,7 +86,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = 'ac49ea7dc2f56e51'
+$script:BundleVersion = 'aadb2d5e6d555fb5'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -105,6 +105,71 @@ if ($Undo) { $script:Mode = 'undo' }
 if ($WhatIfPreference) { $script:Mode = 'plan' }
 
 # --- Shared routines ---------------------------------------------------------
+
+function Test-BundleIntegrity {
+    # Checks every file SHA256SUMS lists against its SHA-256 before anything
+    # changes, and that packages\ holds no file SHA256SUMS does not list (an
+    # install step would run it). This catches a damaged copy and files from
+    # another build; it cannot stop someone who may write to this folder,
+    # who could change SHA256SUMS and this script just as well. The hash
+    # comes from the CryptoAPI provider class, which exists from .NET 3.5
+    # (PowerShell 2.0) on and, unlike Get-FileHash's managed class, works
+    # where FIPS mode is enforced. -Undo does not need the bundle's files
+    # and is not stopped by a damaged bundle.
+    if ($script:Mode -eq 'undo') { return $true }
+    $root = Split-Path -Parent $MyInvocation.ScriptName
+    $sums = Join-Path $root 'SHA256SUMS'
+    if (-not (Test-Path -LiteralPath $sums -PathType Leaf)) {
+        [Console]::Error.WriteLine('run.ps1: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed.')
+        return $false
+    }
+    $sha = New-Object Security.Cryptography.SHA256CryptoServiceProvider
+    $files = 0
+    $packages = 0
+    $bad = 0
+    foreach ($line in [IO.File]::ReadAllLines($sums)) {
+        if ($line -eq '' -or $line.StartsWith('#')) { continue }
+        if ($line -notmatch '^([0-9a-fA-F]{64})  (.+)$') {
+            [Console]::Error.WriteLine("run.ps1: SHA256SUMS holds a line that is not '<sha256>  <path>': $line")
+            $bad++
+            continue
+        }
+        $want = $Matches[1]
+        $rel = $Matches[2]
+        $files++
+        if ($rel.StartsWith('packages/')) { $packages++ }
+        $path = Join-Path $root $rel.Replace('/', '\')
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+            [Console]::Error.WriteLine("run.ps1: $rel is missing (SHA256SUMS lists it).")
+            $bad++
+            continue
+        }
+        $stream = [IO.File]::OpenRead($path)
+        try { $got = [BitConverter]::ToString($sha.ComputeHash($stream)).Replace('-', '') } finally { $stream.Close() }
+        if ($got -ne $want) {
+            [Console]::Error.WriteLine("run.ps1: $rel does not match SHA256SUMS: damaged or changed.")
+            $bad++
+        }
+    }
+    $dir = Join-Path $root 'packages'
+    if (Test-Path -LiteralPath $dir) {
+        $present = @(Get-ChildItem -LiteralPath $dir -Force | Where-Object { -not $_.PSIsContainer }).Count
+        if ($present -gt $packages) {
+            [Console]::Error.WriteLine("run.ps1: packages\ holds files SHA256SUMS does not list ($present files, $packages listed).")
+            $bad++
+        }
+    }
+    if ($files -eq 0) {
+        [Console]::Error.WriteLine('run.ps1: SHA256SUMS lists no files.')
+        $bad++
+    }
+    if ($bad -gt 0) {
+        [Console]::Error.WriteLine("run.ps1: the bundle in $root is damaged or changed ($bad problems). Nothing was changed. Copy it again from the build, checked with wufix verify.")
+        return $false
+    }
+    Write-Log "checked $files files against SHA256SUMS: all match"
+    return $true
+}
 
 function Get-JournalRecords([string]$StepId) {
     # The undone run's records of one step, newest first.
@@ -465,6 +530,7 @@ if ($fits -ne $script:Bundle) {
     [Console]::Error.WriteLine("run.ps1: this bundle is for Windows Server 2016 / 2019 / 2022 (builds 14393 to 20348). This is Windows build $($script:WindowsBuild); the bundle that fits: $fits. Nothing was changed.")
     exit 5
 }
+if (-not (Test-BundleIntegrity)) { exit 6 }
 
 function Invoke-Plan {
     # Runs, or with -WhatIf shows, every step of the chosen plan. Returns

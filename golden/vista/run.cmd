@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=90d4dc68f996910c"
+set "WUFIX_VERSION=f4636f787be2af7b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -86,6 +86,8 @@ call :check_admin
 if errorlevel 1 exit /b 4
 call :check_version
 if errorlevel 1 exit /b 5
+call :check_integrity
+if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
 call :open_log
 if errorlevel 1 exit /b 1
@@ -126,7 +128,7 @@ exit /b 0
 :bad_arg
 set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
 setlocal EnableDelayedExpansion
-echo.!MSG! 1>&2
+>&2 echo.!MSG!
 endlocal
 exit /b 2
 
@@ -351,6 +353,19 @@ exit /b %ERRORLEVEL%
 rem ==========================================================================
 rem Shared routines
 rem ==========================================================================
+
+:check_integrity
+rem Checks every file SHA256SUMS lists against its SHA-256 before anything
+rem changes, and that packages\ holds no file SHA256SUMS does not list (an
+rem install step would run it). This catches a damaged copy (a failing USB
+rem stick, a copy or replication cut short) and files mixed in from another
+rem build. It cannot stop someone who may write to this folder: they could
+rem change SHA256SUMS and this script just as well. Keep the folder writable
+rem by administrators only, and check copies with "wufix verify".
+rem This Windows version has no tool that hashes a file with SHA-256 (no
+rem certutil -hashfile SHA256): the bundle is not checked here. Check it
+rem with "wufix verify" before copying it to this computer.
+exit /b 0
 
 :journal_replay
 rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
@@ -630,8 +645,8 @@ rem are refused. This works from XP on, needs no console, and does not
 rem depend on the Server service as "net session" does.
 "%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
 if not errorlevel 1 exit /b 0
-echo run.cmd: this bundle needs administrator rights. Run it from an elevated 1>&2
-echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed. 1>&2
+>&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated
+>&2 echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed.
 exit /b 1
 
 :check_version
@@ -668,11 +683,11 @@ if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999
 if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999 set "FITS=server2025"
 if "%FITS%"=="%WUFIX_BUNDLE%" exit /b 0
 if not defined FITS set "FITS=none: wufix has no bundle for it"
-echo run.cmd: this bundle is for Windows Vista / Server 2008 (builds 6000 to 6003). 1>&2
-echo This is Windows build %WIN_BUILD% (%WIN_TYPE%); the bundle that fits: %FITS%. Nothing was changed. 1>&2
+>&2 echo run.cmd: this bundle is for Windows Vista / Server 2008 (builds 6000 to 6003).
+>&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%); the bundle that fits: %FITS%. Nothing was changed.
 exit /b 1
 :check_version_unknown
-echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed. 1>&2
+>&2 echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed.
 exit /b 1
 
 :open_log
@@ -681,7 +696,7 @@ rem and report, and no run ever writes over an earlier one's.
 set "WUFIX_LOGS=%SystemRoot%\Logs\wufix"
 if not exist "%WUFIX_LOGS%\" mkdir "%WUFIX_LOGS%" 2>nul
 if exist "%WUFIX_LOGS%\" goto open_log_number
-echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed. 1>&2
+>&2 echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed.
 exit /b 1
 :open_log_number
 set "RUN_N=1"

@@ -34,7 +34,7 @@ exit /b %ERRORLEVEL%
 :native
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=d2fe4986a1530a50"
+set "WUFIX_VERSION=b44dbc1ddac33832"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -86,6 +86,8 @@ call :check_admin
 if errorlevel 1 exit /b 4
 call :check_version
 if errorlevel 1 exit /b 5
+call :check_integrity
+if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
 call :open_log
 if errorlevel 1 exit /b 1
@@ -126,7 +128,7 @@ exit /b 0
 :bad_arg
 set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
 setlocal EnableDelayedExpansion
-echo.!MSG! 1>&2
+>&2 echo.!MSG!
 endlocal
 exit /b 2
 
@@ -375,6 +377,91 @@ exit /b %ERRORLEVEL%
 rem ==========================================================================
 rem Shared routines
 rem ==========================================================================
+
+:check_integrity
+rem Checks every file SHA256SUMS lists against its SHA-256 before anything
+rem changes, and that packages\ holds no file SHA256SUMS does not list (an
+rem install step would run it). This catches a damaged copy (a failing USB
+rem stick, a copy or replication cut short) and files mixed in from another
+rem build. It cannot stop someone who may write to this folder: they could
+rem change SHA256SUMS and this script just as well. Keep the folder writable
+rem by administrators only, and check copies with "wufix verify".
+rem /undo reads only its state files and backups, not the bundle's files:
+rem a damaged bundle must not stand in the way of putting things back.
+if "%WUFIX_MODE%"=="undo" exit /b 0
+rem Under Group Policy a bundle version that already ran here stops at the
+rem run-once marker anyway: skip reading every file from the share again.
+if not defined WUFIX_GPO goto check_integrity_start
+if "%WUFIX_MODE%"=="deferred" goto check_integrity_start
+call :gpo_marker_matches
+if not errorlevel 1 exit /b 0
+:check_integrity_start
+set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
+set "SUM_FILES=0"
+set "SUM_PKGS=0"
+set "SUM_BAD=0"
+if exist "%SUMS_FILE%" goto check_integrity_read
+set "MSG=run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+:check_integrity_read
+rem Lines read "<sha256>  <path>"; the comment on top starts with #.
+for /f "usebackq eol=# tokens=1,*" %%A in ("%SUMS_FILE%") do (
+    set "SUM_WANT=%%A"
+    set "SUM_FILE=%%B"
+    call :check_integrity_file
+)
+rem Every listed package exists (checked above), so more files than listed
+rem means files nobody built.
+set "PKG_FILES=0"
+if not exist "%WUFIX_HOME%packages\" goto check_integrity_counted
+for /f "delims=" %%F in ('"dir /b /a-d "%WUFIX_HOME%packages" 2>nul"') do set /a "PKG_FILES+=1"
+:check_integrity_counted
+if %PKG_FILES% GTR %SUM_PKGS% set "MSG=run.cmd: packages\ holds files SHA256SUMS does not list (%PKG_FILES% files, %SUM_PKGS% listed)."
+if %PKG_FILES% GTR %SUM_PKGS% call :check_integrity_say
+if %PKG_FILES% GTR %SUM_PKGS% set /a "SUM_BAD+=1"
+if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
+if "%SUM_FILES%"=="0" call :check_integrity_say
+if "%SUM_FILES%"=="0" set /a "SUM_BAD+=1"
+if not "%SUM_BAD%"=="0" goto check_integrity_failed
+set "MSG=checked %SUM_FILES% files against SHA256SUMS: all match"
+call :log
+exit /b 0
+:check_integrity_failed
+set "MSG=run.cmd: the bundle in %WUFIX_HOME% is damaged or changed (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
+call :check_integrity_say
+exit /b 1
+
+:check_integrity_file
+rem Checks SUM_FILE (a path with /, from SHA256SUMS) against SUM_WANT.
+rem certutil prints a header line, then the digest: with a space between
+rem bytes on Windows 7 and 8, without on 10 and later, so spaces are
+rem removed and case is ignored. Its other lines are localized; only the
+rem position of the digest is relied on.
+set /a "SUM_FILES+=1"
+set "SUM_PATH=%SUM_FILE:/=\%"
+if "%SUM_FILE:~0,9%"=="packages/" set /a "SUM_PKGS+=1"
+if exist "%WUFIX_HOME%%SUM_PATH%" goto check_integrity_hash
+set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
+goto check_integrity_bad
+:check_integrity_hash
+set "SUM_GOT="
+for /f "skip=1 delims=" %%L in ('""%SystemRoot%\System32\certutil.exe" -hashfile "%WUFIX_HOME%%SUM_PATH%" SHA256 2>nul"') do if not defined SUM_GOT set "SUM_GOT=%%L"
+if defined SUM_GOT set "SUM_GOT=%SUM_GOT: =%"
+if /i "%SUM_GOT%"=="%SUM_WANT%" goto :eof
+set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unreadable."
+:check_integrity_bad
+set /a "SUM_BAD+=1"
+call :check_integrity_say
+goto :eof
+
+:check_integrity_say
+rem MSG to the error stream, expanded late as :log does, so a damaged
+rem SHA256SUMS line cannot run as a command.
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+goto :eof
 
 :journal_replay
 rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
@@ -654,8 +741,8 @@ rem are refused. This works from XP on, needs no console, and does not
 rem depend on the Server service as "net session" does.
 "%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
 if not errorlevel 1 exit /b 0
-echo run.cmd: this bundle needs administrator rights. Run it from an elevated 1>&2
-echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed. 1>&2
+>&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated
+>&2 echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed.
 exit /b 1
 
 :check_version
@@ -692,11 +779,11 @@ if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999
 if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999 set "FITS=server2025"
 if "%FITS%"=="%WUFIX_BUNDLE%" exit /b 0
 if not defined FITS set "FITS=none: wufix has no bundle for it"
-echo run.cmd: this bundle is for Windows 11 (builds 22000 to 29999). 1>&2
-echo This is Windows build %WIN_BUILD% (%WIN_TYPE%); the bundle that fits: %FITS%. Nothing was changed. 1>&2
+>&2 echo run.cmd: this bundle is for Windows 11 (builds 22000 to 29999).
+>&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%); the bundle that fits: %FITS%. Nothing was changed.
 exit /b 1
 :check_version_unknown
-echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed. 1>&2
+>&2 echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed.
 exit /b 1
 
 :open_log
@@ -705,7 +792,7 @@ rem and report, and no run ever writes over an earlier one's.
 set "WUFIX_LOGS=%SystemRoot%\Logs\wufix"
 if not exist "%WUFIX_LOGS%\" mkdir "%WUFIX_LOGS%" 2>nul
 if exist "%WUFIX_LOGS%\" goto open_log_number
-echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed. 1>&2
+>&2 echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed.
 exit /b 1
 :open_log_number
 set "RUN_N=1"
