@@ -54,8 +54,12 @@ func (t *treeCheck) visit(path string, d fs.DirEntry, err error) error {
 		return err
 	}
 	if version == "" {
+		// Scripts outside a bundle (intune/) state their own floor.
+		version = requiresVersion(src)
+	}
+	if version == "" {
 		t.problems = append(t.problems, Problem{File: path, Line: 1, Col: 1,
-			Msg: "script in a bundle without PowerShell: manifest.json names no \"powershell\" version"})
+			Msg: "script in a bundle without PowerShell: neither manifest.json nor a #Requires -Version line names a version"})
 		return nil
 	}
 	t.problems = append(t.problems, CheckPS1(path, src, version)...)
@@ -121,4 +125,17 @@ func (t *treeCheck) manifestProblem(path string, data []byte, err error) {
 		s.reportf(0, "invalid manifest: %v", err)
 	}
 	t.problems = append(t.problems, s.problems...)
+}
+
+// requiresVersion is the version of a "#Requires -Version N" line, or "".
+// PowerShell refuses to run such a script on an older version, so it is
+// the version the script may be written for.
+func requiresVersion(src []byte) string {
+	for _, line := range strings.Split(string(src), "\n") {
+		fields := strings.Fields(strings.TrimSpace(line))
+		if len(fields) == 3 && strings.EqualFold(fields[0], "#Requires") && strings.EqualFold(fields[1], "-Version") {
+			return fields[2]
+		}
+	}
+	return ""
 }

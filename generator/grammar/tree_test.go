@@ -77,3 +77,9 @@ func TestCheckTreeEmpty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
+
+func TestRequiresVersionStandsInForAManifest(t *testing.T) {
+	assert.Equal(t, "5.0", requiresVersion([]byte("<# help #>\r\n#Requires -Version 5.0\r\n$x = 1\r\n")))
+	assert.Equal(t, "", requiresVersion([]byte("# Requires -Version 5.0 is only prose here\r\n")))
+	assert.Equal(t, "", requiresVersion([]byte("$x = 1\r\n")))
+}
