@@ -20,6 +20,7 @@
     Intune shows the last line of output: one summary line. Nothing is
     written to the error stream.
 #>
+#Requires -Version 5.0
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 $limitDays = 45

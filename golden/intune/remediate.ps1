@@ -16,6 +16,7 @@
     Intune shows the last line of output: one summary line with the run's
     log file. Nothing is written to the error stream.
 #>
+#Requires -Version 5.0
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 
