@@ -39,6 +39,7 @@ var entries = []entry{
 func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
+	extra["Refused"] = c.Refused
 	extra["BundleHash"] = ""
 	draft, err := render1(c, b, extra)
 	if err != nil {
