@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,6 +44,9 @@ func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
 	}
 	for _, t := range c.Targets {
 		b, err := plan.For(c, t, plan.Options{Plans: []string{e.Plan.ID.Value}})
+		if errors.Is(err, plan.ErrNoPlan) {
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("explain: %w", err)
 		}

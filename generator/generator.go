@@ -4,6 +4,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -86,6 +87,9 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	out := &Output{Files: bundle.Files{}, bundles: map[string]*plan.Bundle{}, sign: opt.Sign}
 	for _, t := range targets {
 		b, err := plan.For(c, t, plan.Options{Plans: opt.Plans})
+		if errors.Is(err, plan.ErrNoPlan) && opt.Error != "" {
+			continue // the error's plan is not for this version
+		}
 		if err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
@@ -106,6 +110,9 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		}
 		out.Targets = append(out.Targets, t.ID.Value)
 		out.bundles[t.ID.Value] = b
+	}
+	if len(out.Targets) == 0 {
+		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)
 	}
 	if err := out.addTop(fsys, c, targets, opt); err != nil {
 		return nil, err

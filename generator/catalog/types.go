@@ -177,11 +177,14 @@ type Lib struct {
 
 // Plan is an ordered list of steps for a kind of failure.
 type Plan struct {
-	File    string      `yaml:"-"`
-	ID      Name        `yaml:"id"`
-	Title   string      `yaml:"title"`
-	Summary string      `yaml:"summary"`
-	Default bool        `yaml:"default"`
+	File    string `yaml:"-"`
+	ID      Name   `yaml:"id"`
+	Title   string `yaml:"title"`
+	Summary string `yaml:"summary"`
+	Default bool   `yaml:"default"`
+	// Targets the plan is for; empty means every target. A bundle for
+	// another target has no such plan, and run.cmd says so for its codes.
+	Targets []Name      `yaml:"targets"`
 	Codes   []Name      `yaml:"codes"`
 	Steps   []PlanEntry `yaml:"steps"`
 }
@@ -191,6 +194,9 @@ type Plan struct {
 // versions that need different tools for the same job.
 type PlanEntry struct {
 	Any []Name
+	// Optional entries are left out on targets none of their steps apply
+	// to, instead of being an error: opt-in steps for some versions only.
+	Optional bool
 }
 
 func (e *PlanEntry) UnmarshalYAML(node *yaml.Node) error {
@@ -203,10 +209,16 @@ func (e *PlanEntry) UnmarshalYAML(node *yaml.Node) error {
 		return nil
 	}
 	var group struct {
-		Any []Name `yaml:"any"`
+		Any      []Name `yaml:"any"`
+		Optional bool   `yaml:"optional"`
 	}
-	if node.Kind != yaml.MappingNode || len(node.Content) != 2 || node.Content[0].Value != "any" {
-		return fmt.Errorf("line %d: a plan step is a step id or {any: [ids]}", node.Line)
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a plan step is a step id or {any: [ids], optional: true|false}", node.Line)
+	}
+	for i := 0; i < len(node.Content); i += 2 {
+		if k := node.Content[i].Value; k != "any" && k != "optional" {
+			return fmt.Errorf("line %d: unknown key %q in a plan step (any, optional)", node.Content[i].Line, k)
+		}
 	}
 	if err := node.Decode(&group); err != nil {
 		return err
@@ -214,7 +226,7 @@ func (e *PlanEntry) UnmarshalYAML(node *yaml.Node) error {
 	if len(group.Any) == 0 {
 		return fmt.Errorf("line %d: an any group needs at least one step", node.Line)
 	}
-	e.Any = group.Any
+	e.Any, e.Optional = group.Any, group.Optional
 	return nil
 }
 

@@ -236,6 +236,9 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 		ids[p.ID.Value] = true
 		if p.Default {
 			defaults++
+			if len(p.Targets) > 0 {
+				ps.Add(p.ID.At(p.File), "the default plan %q must be for every target (no targets list)", p.ID.Value)
+			}
 		}
 		requireText(ps, Pos{File: p.File}, "title", p.Title)
 		for _, code := range p.Codes {
@@ -245,6 +248,11 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 		}
 		if len(p.Steps) == 0 {
 			ps.Add(Pos{File: p.File}, "plan %q has no steps", p.ID.Value)
+		}
+		for _, t := range p.Targets {
+			if targets[t.Value] == nil {
+				ps.Add(t.At(p.File), "plan %q names unknown target %q", p.ID.Value, t.Value)
+			}
 		}
 		for _, e := range p.Steps {
 			for _, s := range e.Any {

@@ -4,6 +4,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,6 +34,9 @@ type Step struct {
 	Services []string
 }
 
+// ErrNoPlan is returned for a target that none of the selected plans is for.
+var ErrNoPlan = errors.New("no selected plan is for this target")
+
 // Options narrow a build.
 type Options struct {
 	// Plans, when not empty, keeps only these plan ids.
@@ -49,9 +53,15 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 		if len(opt.Plans) > 0 && !slices.Contains(opt.Plans, p.ID.Value) {
 			continue
 		}
+		if !forTarget(p, t) {
+			continue
+		}
 		rp := &Plan{Plan: p}
 		for _, entry := range p.Steps {
 			s := pick(c, entry, t)
+			if s == nil && entry.Optional {
+				continue
+			}
 			if s == nil {
 				name := entry.Any[0]
 				return nil, fmt.Errorf("%s: plan %q names %s, which does not apply to %s (target %s)",
@@ -68,9 +78,17 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 		b.Plans = append(b.Plans, rp)
 	}
 	if len(b.Plans) == 0 {
-		return nil, fmt.Errorf("no plan selected for target %s", t.ID.Value)
+		return nil, fmt.Errorf("target %s: %w", t.ID.Value, ErrNoPlan)
 	}
 	return b, nil
+}
+
+// forTarget reports whether a plan is for a target.
+func forTarget(p *catalog.Plan, t *catalog.Target) bool {
+	if len(p.Targets) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(p.Targets, func(n catalog.Name) bool { return n.Value == t.ID.Value })
 }
 
 // pick returns the first step of the entry that applies to the target.
