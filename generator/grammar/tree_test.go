@@ -51,7 +51,7 @@ func TestCheckTree(t *testing.T) {
 	require.NoError(t, err)
 
 	at := func(name string) string { return filepath.Join(root, filepath.FromSlash(name)) }
-	noPS := "script in a bundle without PowerShell: manifest.json names no \"powershell\" version"
+	noPS := "script in a bundle without PowerShell: neither manifest.json nor a #Requires -Version line names a version"
 	want := []Problem{
 		{at("badjson/manifest.json"), 3, 1, "invalid manifest: invalid character '}' looking for beginning of object key string"},
 		{at("badjson/x.ps1"), 1, 1, noPS},
