@@ -44,6 +44,7 @@ func (s *scope) funcs() template.FuncMap {
 		"comment":     s.comment,
 		"has":         s.has,
 		"productType": productType,
+		"indented":    indented,
 	}
 }
 
@@ -148,4 +149,17 @@ func productType(kind string) (string, error) {
 		return "LanmanNT", nil
 	}
 	return "", fmt.Errorf("unknown product kind %q", kind)
+}
+
+// indented indents every line that is not empty by n spaces: sprig's indent
+// would leave blanks at the end of empty lines.
+func indented(n int, text string) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		if line != "" {
+			lines[i] = pad + line
+		}
+	}
+	return strings.Join(lines, "\n")
 }
