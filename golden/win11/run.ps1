@@ -7,13 +7,55 @@
     not edit this file. Fits NT 10.0, builds 22000 to 29999
     (x64, arm64); written for Windows PowerShell 5.1.
 
-    Plan windows-update (the default): Repair Windows Update
-      for 0x80070002 0x80070003
-      1. component-reset: Reset the Windows Update components
+    Plan access-denied: Repair access denied in Windows Update
+      for 0x80070005
+      1. clock-check: Check the clock and the time zone
+      2. service-health: Re-enable disabled update services
+      3. service-security: Reset the security descriptors of BITS and Windows Update (only with -Aggressive)
+      4. component-reset: Reset the Windows Update components
+      5. system-files-dism: Repair the component store with DISM, then the system files with SFC
 
-    Nothing is deleted: folders and files are renamed to NAME.wufix-N, and
-    every change is recorded in a state file under
-    $env:SystemRoot\Logs\wufix so that -Undo can put it back. run.cmd in the
+    Plan backup: Find what breaks Windows Backup
+      for 0x80070001 0x81000037
+      1. backup-reparse-points: List reparse points that break Windows Backup
+      2. backup-restore-folders: Create missing library folders again for a restore (only with -With backup-restore-folders)
+
+    Plan component-store: Repair the component store
+      for 0x800F081F 0x800F0922 0x80073712
+      1. clock-check: Check the clock and the time zone
+      2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
+      3. offline-install-msu: Install the .msu updates carried in the bundle
+      4. offline-install-cab: Install the .cab update packages carried in the bundle
+      5. system-files-dism: Repair the component store with DISM, then the system files with SFC
+
+    Plan driver-installed: Explain a driver update that is already installed
+      for 0x80070103
+      1. driver-already-installed: Explain 0x80070103 (driver already installed)
+      2. driver-updates-exclude: Keep Windows Update from offering drivers (only with -With driver-updates-exclude)
+
+    Plan service-disabled: Enable the update services again
+      for 0x80070422
+      1. service-health: Re-enable disabled update services
+
+    Plan windows-update (the default): Repair Windows Update
+      for 0x80070002 0x80070003 0x8007000D
+      1. firewall-pause: Turn Windows Firewall off for this run only (only with -With firewall-pause)
+      2. defender-pause: Turn Defender real-time protection off for this run only (only with -With defender-pause)
+      3. clock-check: Check the clock and the time zone
+      4. service-health: Re-enable disabled update services
+      5. component-reset: Reset the Windows Update components
+      6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -Aggressive)
+      7. service-security: Reset the security descriptors of BITS and Windows Update (only with -Aggressive)
+      8. wsus-client-reset: Give the WSUS client a new identity (only with -Aggressive)
+      9. winsock-reset: Reset the Winsock catalog (only with -With winsock-reset)
+      10. spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside (only with -With spupdsvc-rename)
+      11. offline-install-msu: Install the .msu updates carried in the bundle
+      12. offline-install-cab: Install the .cab update packages carried in the bundle
+      13. system-files-dism: Repair the component store with DISM, then the system files with SFC
+
+    No file or folder is deleted: they are renamed to NAME.wufix-N. Every
+    change is recorded first in a state file under
+    $env:SystemRoot\Logs\wufix, so that -Undo can put it back. run.cmd in the
     same folder does the same work and shares the logs and state files; it
     is the entry point for Group Policy.
 
@@ -83,13 +125,18 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
         & $native @argv
         exit $LASTEXITCODE
     }
+    # No Sysnative (XP x64 and Server 2003 without hotfix KB942589): the
+    # registry would be the 32-bit view, so nothing is done.
+    [Console]::Error.WriteLine('run.ps1: this is 32-bit PowerShell on 64-bit Windows, and the 64-bit one cannot be reached from it. Nothing was changed.')
+    exit 7
 }
 
 $script:Bundle = 'win11'
-$script:BundleVersion = 'b44dbc1ddac33832'
+$script:BundleVersion = 'b0382097f38e9584'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
+$script:Ran = @{}
 $script:JournalSeq = 0
 $script:Step = ''
 $script:StepBefore = ''
@@ -105,6 +152,259 @@ if ($Undo) { $script:Mode = 'undo' }
 if ($WhatIfPreference) { $script:Mode = 'plan' }
 
 # --- Shared routines ---------------------------------------------------------
+
+function Get-DefenderState {
+    # on, off, 'on, Tamper Protection on' (Tamper Protection refuses changes
+    # while reporting success), or why there is nothing to do here.
+    try {
+        $status = Get-MpComputerStatus -ErrorAction Stop
+    } catch {
+        return 'not the active antivirus here, or no Defender module'
+    }
+    $av = $status.PSObject.Properties['AntivirusEnabled']
+    if ($av -and $av.Value -eq $false) { return 'not the active antivirus here, or no Defender module' }
+    if (-not $status.RealTimeProtectionEnabled) { return 'off' }
+    $tamper = $status.PSObject.Properties['IsTamperProtected']
+    if ($tamper -and $tamper.Value) { return 'on, Tamper Protection on' }
+    return 'on'
+}
+
+function Resume-Defender {
+    # Turns real-time protection on again and reads it back; a failure says
+    # how to do it by hand.
+    try {
+        Set-MpPreference -DisableRealtimeMonitoring $false -ErrorAction Stop
+        Start-Sleep -Seconds 2
+        if ((Get-DefenderState) -like 'on*') {
+            Write-Log '  Defender real-time protection: on again'
+            return $true
+        }
+    } catch {
+        Write-Log "  Set-MpPreference: $($_.Exception.Message)"
+    }
+    Write-Log '  *** Defender real-time protection could NOT be turned on again: run run.ps1 -Undo, or: Set-MpPreference -DisableRealtimeMonitoring $false'
+    return $false
+}
+
+function Get-ThisWindows {
+    # This Windows as dism /Get-WimInfo names it: Edition (EditionID),
+    # Installation (InstallationType), Arch (x86, x64, arm64) and Build.
+    $cv = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SOFTWARE\Microsoft\Windows NT\CurrentVersion')
+    $win = New-Object PSObject -Property @{
+        Edition = [string]$cv.GetValue('EditionID')
+        Installation = [string]$cv.GetValue('InstallationType')
+        Build = [string]$cv.GetValue('CurrentBuildNumber')
+        Arch = [string]$env:PROCESSOR_ARCHITECTURE
+    }
+    $cv.Close()
+    if ($win.Arch -eq 'AMD64') { $win.Arch = 'x64' }
+    if ($win.Arch -eq 'ARM64') { $win.Arch = 'arm64' }
+    return $win
+}
+
+function Get-WimImageInfo([string]$File, [int]$Index) {
+    # The "Name : value" lines dism /Get-WimInfo /English prints for one
+    # image, as a hashtable.
+    $info = @{}
+    foreach ($line in @(& "${env:SystemRoot}\System32\dism.exe" /English /Get-WimInfo "/WimFile:$File" "/Index:$Index")) {
+        if ($line -match '^(\w[\w ]*?) : (.*)$') { $info[$matches[1]] = $matches[2].Trim() }
+    }
+    return $info
+}
+
+function Find-DismSource {
+    # Looks on D: to Z: for \sources\install.wim (then for install.esd)
+    # and returns KIND:FILE:INDEX, the form /Source wants, for the first
+    # image of this edition, installation type, architecture and build, as
+    # run.cmd's :dismsource_find does; an image that differs only in the
+    # build when there is no better one; $null when there are no such media.
+    $win = Get-ThisWindows
+    $reserve = $null
+    foreach ($kind in @('WIM:install.wim', 'ESD:install.esd')) {
+        $type, $name = $kind.Split(':')
+        foreach ($letter in [char[]]'DEFGHIJKLMNOPQRSTUVWXYZ') {
+            $file = "${letter}:\sources\$name"
+            if (-not (Test-Path -LiteralPath $file)) { continue }
+            Write-Log "  found $file; looking in it for $($win.Edition) $($win.Installation) $($win.Arch) build $($win.Build)"
+            foreach ($line in @(& "${env:SystemRoot}\System32\dism.exe" /English /Get-WimInfo "/WimFile:$file")) {
+                if ($line -notmatch '^Index : (\d+)') { continue }
+                $index = [int]$matches[1]
+                $image = Get-WimImageInfo $file $index
+                $build = '-'
+                if ($image['Version'] -match '^\d+\.\d+\.(\d+)') { $build = $matches[1] }
+                $text = "  index ${index}: $($image['Edition']) $($image['Installation']) $($image['Architecture']) build $build"
+                $same = ($image['Edition'] -eq $win.Edition) -and ($image['Architecture'] -eq $win.Arch) -and
+                    (-not $win.Installation -or $image['Installation'] -eq $win.Installation)
+                if (-not $same) { Write-Log "${text}: not this Windows"; continue }
+                $source = "${type}:${file}:$index"
+                if ($build -eq $win.Build) { Write-Log "${text}: matches; the source is $source"; return $source }
+                Write-Log "${text}: this Windows, another build; kept in reserve"
+                if (-not $reserve) { $reserve = $source }
+            }
+        }
+    }
+    if ($reserve) {
+        Write-Log "  no image of build $($win.Build) found; using $reserve, of another build: should RestoreHealth answer 0x800F081F, bring media of this build"
+    }
+    return $reserve
+}
+
+function Show-DismSource {
+    # Plan mode: names the media Find-DismSource would read, without reading
+    # them (dism /Get-WimInfo writes dism.log). Returns whether there are any.
+    $found = $false
+    foreach ($name in @('install.wim', 'install.esd')) {
+        foreach ($letter in [char[]]'DEFGHIJKLMNOPQRSTUVWXYZ') {
+            $file = "${letter}:\sources\$name"
+            if (-not (Test-Path -LiteralPath $file)) { continue }
+            $found = $true
+            Write-Log "   install media: $file; the image of this edition would be picked with dism /Get-WimInfo"
+        }
+    }
+    return $found
+}
+
+function Read-DomainRole {
+    # Logs and returns Win32_ComputerSystem.DomainRole: 0 stand-alone
+    # workstation, 1 member workstation, 2 stand-alone server, 3 member
+    # server, 4 backup and 5 primary domain controller; $null when WMI gives
+    # no answer (treated as not in a domain).
+    try {
+        $role = [int](Get-WmiObject -Class Win32_ComputerSystem -ErrorAction Stop).DomainRole
+    } catch {
+        Write-Log '  domain role unknown (WMI did not answer): treated as not in a domain'
+        return $null
+    }
+    if (Test-DomainMember $role) {
+        Write-Log "  domain role $role (Win32_ComputerSystem.DomainRole): member of a domain"
+    } else {
+        Write-Log "  domain role $role (Win32_ComputerSystem.DomainRole): not in a domain"
+    }
+    return $role
+}
+
+function Test-DomainMember($Role) {
+    # The roles that belong to a domain: 1, 3, 4 and 5.
+    return (@(1, 3, 4, 5) -contains $Role)
+}
+
+function Get-ExitCodeText([int]$Code) {
+    # "CODE (0xXXXXXXXX): NAME: meaning" for an exit code that wusa, Update.exe or
+    # DISM return (names from winerror.h and wuerror.h). The same table as
+    # run.cmd's :exitcode_text, by signed decimal value.
+    $hex = '0x{0:X8}' -f $Code
+    $known = @(
+        @(0, 'success'),
+        @(3010, 'ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish'),
+        @(-2147021886, 'ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish'),
+        @(1641, 'ERROR_SUCCESS_REBOOT_INITIATED: done; the installer started a restart'),
+        @(1618, 'ERROR_INSTALL_ALREADY_RUNNING: another installation is in progress; run again when it has finished'),
+        @(2359302, 'WU_S_ALREADY_INSTALLED: the update is installed already'),
+        @(2, 'ERROR_FILE_NOT_FOUND'),
+        @(-2147024894, 'ERROR_FILE_NOT_FOUND'),
+        @(-2147024893, 'ERROR_PATH_NOT_FOUND'),
+        @(5, 'ERROR_ACCESS_DENIED: run elevated and on this computer (wusa refuses remote shells)'),
+        @(-2147024891, 'E_ACCESSDENIED: run elevated and on this computer (wusa refuses remote shells)'),
+        @(50, 'ERROR_NOT_SUPPORTED: not supported on this system'),
+        @(87, 'ERROR_INVALID_PARAMETER: this version of the tool does not know a switch (DISM before Windows 8 has no /RestoreHealth)'),
+        @(-2147024809, 'E_INVALIDARG: this version of the tool does not know a switch'),
+        @(-2147024883, 'ERROR_INVALID_DATA: the package or a servicing file is damaged'),
+        @(-2147024784, 'ERROR_DISK_FULL: free space on the system drive'),
+        @(-2147021879, 'ERROR_FAIL_NOACTION_REBOOT: failed; restart to roll back, then run again'),
+        @(-2147023838, 'ERROR_SERVICE_DISABLED: a service it needs is disabled (wuauserv for wusa, TrustedInstaller for DISM)'),
+        @(-2145124329, 'WU_E_NOT_APPLICABLE: not for this computer (another version or architecture, superseded, or a prerequisite is missing)'),
+        @(-2145124330, 'WU_E_INSTALL_NOT_ALLOWED: another installation is in progress or a restart is pending; restart and run again'),
+        @(-2146498530, 'CBS_E_NOT_APPLICABLE: the package does not apply to this Windows'),
+        @(-2146498529, 'CBS_E_SOURCE_MISSING: the files needed were not found; give DISM install media that match this edition, build and language'),
+        @(-2146498525, 'CBS_E_NEW_SERVICING_STACK_REQUIRED: install the servicing stack update first (name it so that it sorts first)'),
+        @(-2146498520, 'CBS_E_INSUFFICIENT_DISK_SPACE: free space on the system drive'),
+        @(-2146498511, 'CBS_E_STORE_CORRUPTION: the component store is corrupt'),
+        @(-2146498298, 'CBS_E_DOWNLOAD_FAILURE: repair files could not be downloaded (no internet access, or WSUS without repair content)'),
+        @(-2146498297, 'CBS_E_GROUPPOLICY_DISALLOWED: Group Policy does not let DISM download repair files'),
+        @(-2146498270, 'CBS_E_INSTALLERS_FAILED: an installer inside the update failed (often a full System Reserved or EFI partition); see CBS.log'),
+        @(14098, 'ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt'),
+        @(-2147010798, 'ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt')
+    )
+    foreach ($entry in $known) {
+        if ($entry[0] -eq $Code) { return "$Code (${hex}): $($entry[1])" }
+    }
+    return "$Code (${hex}): a code this script does not know: look up $hex"
+}
+
+function Invoke-Program([string]$Path, [string]$Arguments, [switch]$Quiet) {
+    # Runs a program, waits for it and returns its exit code. & would not
+    # wait for Windows programs (wusa, Update.exe packages), and with
+    # $ErrorActionPreference Stop a redirected error stream (2>&1, 2>$null)
+    # of reg.exe or icacls turns their success messages into terminating
+    # errors. The arguments are one string: a path in them carries its own
+    # quotes. -Quiet reads and drops the program's output.
+    $psi = New-Object Diagnostics.ProcessStartInfo
+    $psi.FileName = $Path
+    $psi.Arguments = $Arguments
+    $psi.UseShellExecute = $false
+    if ($Quiet) {
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+    }
+    $process = [Diagnostics.Process]::Start($psi)
+    if ($Quiet) {
+        # One stream after the other (PowerShell 2 has no ReadToEndAsync):
+        # fine for the few lines reg, takeown and icacls print.
+        [void]$process.StandardOutput.ReadToEnd()
+        [void]$process.StandardError.ReadToEnd()
+    }
+    $process.WaitForExit()
+    return $process.ExitCode
+}
+
+function Get-FirewallProfiles {
+    # The firewall profiles: the key of the local setting under
+    # FirewallPolicy, the key of the Group Policy setting, the netsh name.
+    return @(
+        (New-Object PSObject -Property @{ Local = 'DomainProfile'; Policy = 'DomainProfile'; Netsh = 'domainprofile' }),
+        (New-Object PSObject -Property @{ Local = 'StandardProfile'; Policy = 'PrivateProfile'; Netsh = 'privateprofile' }),
+        (New-Object PSObject -Property @{ Local = 'PublicProfile'; Policy = 'PublicProfile'; Netsh = 'publicprofile' })
+    )
+}
+
+function Test-FirewallService {
+    # True while MpsSvc (Windows Firewall), which does the filtering, runs;
+    # while it does not, the firewall filters nothing, whatever the
+    # profiles say.
+    $svc = Get-Service -Name MpsSvc -ErrorAction SilentlyContinue
+    return [bool]($svc -and $svc.Status -eq 'Running')
+}
+
+function Get-FirewallDword([string]$Key, [string]$Name) {
+    # A DWORD under HKLM as text ('1', '0'), or '' when absent.
+    $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($Key)
+    if (-not $sub) { return '' }
+    try { return [string]$sub.GetValue($Name, '') } finally { $sub.Close() }
+}
+
+function Read-FirewallProfile($FirewallProfile) {
+    # The state of one profile from the registry, the same in every
+    # language. On is true when the profile is on and a local change would
+    # hold (Group Policy does not set it).
+    $local = 'SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\' + $FirewallProfile.Local
+    $gpo = Get-FirewallDword ('SOFTWARE\Policies\Microsoft\WindowsFirewall\' + $FirewallProfile.Policy) 'EnableFirewall'
+    $say = 'on'
+    if ($gpo -eq '1') { $say = 'on, by Group Policy' }
+    elseif ($gpo -eq '0') { $say = 'off, by Group Policy' }
+    elseif ((Get-FirewallDword $local 'EnableFirewall') -eq '0') { $say = 'off' }
+    return New-Object PSObject -Property @{ On = ($say -eq 'on'); Say = $say }
+}
+
+function Resume-FirewallProfile([string]$Netsh) {
+    # Turns one profile on again; a failure says how to do it by hand.
+    & "${env:SystemRoot}\System32\netsh.exe" advfirewall set $Netsh state on | Out-Null
+    if ($LASTEXITCODE -ne 0) {
+        Write-Log "  *** firewall profile $Netsh could NOT be turned on again: run run.ps1 -Undo, or: netsh advfirewall set $Netsh state on"
+        return $false
+    }
+    Write-Log "  firewall profile ${Netsh}: on again"
+    return $true
+}
 
 function Test-BundleIntegrity {
     # Checks every file SHA256SUMS lists against its SHA-256 before anything
@@ -183,6 +483,93 @@ function Get-JournalRecords([string]$StepId) {
     return @($records | Sort-Object Seq -Descending)
 }
 
+function Get-UserProfileFolders {
+    # The user profiles listed under ProfileList whose folders exist. The
+    # registry is read because this runs as SYSTEM under Group Policy, where
+    # $env:USERPROFILE and $env:APPDATA are SYSTEM's own. The service
+    # accounts (S-1-5-18, -19, -20) have no libraries; a .bak key is a stale
+    # copy of a profile also listed under its plain SID.
+    $list = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList'
+    $profiles = @()
+    foreach ($key in @(Get-ChildItem -LiteralPath $list -ErrorAction SilentlyContinue)) {
+        $sid = $key.PSChildName
+        if (@('S-1-5-18', 'S-1-5-19', 'S-1-5-20') -contains $sid -or $sid -like '*.bak') { continue }
+        $raw = $key.GetValue('ProfileImagePath', $null, 'DoNotExpandEnvironmentNames')
+        if (-not $raw) { continue }
+        $path = [Environment]::ExpandEnvironmentVariables($raw)
+        if (-not (Test-Path -LiteralPath $path -PathType Container)) { continue }
+        $profiles += New-Object PSObject -Property @{ Sid = $sid; Path = $path }
+    }
+    return $profiles
+}
+
+function Get-PublicFolder {
+    # The Public profile folder, from ProfileList like the user profiles.
+    $list = Get-Item -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList' -ErrorAction SilentlyContinue
+    if (-not $list) { return $null }
+    $raw = $list.GetValue('Public', $null, 'DoNotExpandEnvironmentNames')
+    if (-not $raw) { return $null }
+    return [Environment]::ExpandEnvironmentVariables($raw)
+}
+
+function Get-LibraryLocations([object]$UserProfile, [string]$PublicFolder) {
+    # Every folder location of every library of one profile: the <url> of
+    # each <simpleLocation>. Kind is path (a local path), knownfolder (a
+    # standard known folder at its default place; a folder redirected by
+    # policy lives elsewhere), network (a UNC path) or unresolved (another
+    # known folder; Path is the URL).
+    $known = @{
+        '{FDD39AD0-238F-46AF-ADB4-6C85480369C7}' = Join-Path $UserProfile.Path 'Documents'
+        '{33E28130-4E1E-4676-835A-98395C3BC3BB}' = Join-Path $UserProfile.Path 'Pictures'
+        '{4BD8D571-6D19-48D3-BE97-422220080E43}' = Join-Path $UserProfile.Path 'Music'
+        '{18989B1D-99B5-455B-841C-AB7C74E4DDFC}' = Join-Path $UserProfile.Path 'Videos'
+    }
+    if ($PublicFolder) {
+        $known['{ED4824AF-DCE4-45A8-81E2-FC7965083634}'] = Join-Path $PublicFolder 'Documents'
+        $known['{B6EBFB86-6907-413C-9AF7-4FC2ABF07CC5}'] = Join-Path $PublicFolder 'Pictures'
+        $known['{3214FAB5-9757-4298-BB61-92A9DEAA44FF}'] = Join-Path $PublicFolder 'Music'
+        $known['{2400183A-6185-49FB-A2D8-4A392A602BA3}'] = Join-Path $PublicFolder 'Videos'
+    }
+    $folder = Join-Path $UserProfile.Path 'AppData\Roaming\Microsoft\Windows\Libraries'
+    $locations = @()
+    foreach ($file in @(Get-ChildItem -LiteralPath $folder -Filter '*.library-ms' -ErrorAction SilentlyContinue)) {
+        try {
+            $xml = [xml][IO.File]::ReadAllText($file.FullName)
+        } catch {
+            Write-Log "  cannot read $($file.FullName) as XML: $($_.Exception.Message)"
+            continue
+        }
+        # local-name() so that the library schema's namespace does not matter.
+        foreach ($node in @($xml.SelectNodes("//*[local-name()='simpleLocation']/*[local-name()='url']"))) {
+            $url = $node.InnerText.Trim()
+            $kind = 'path'
+            $path = $url
+            if ($url -like 'knownfolder:*') {
+                $guid = $url.Substring(12).ToUpper()
+                $kind = 'unresolved'
+                if ($known.ContainsKey($guid)) { $kind = 'knownfolder'; $path = $known[$guid] }
+            } elseif ($url.StartsWith('\\')) {
+                $kind = 'network'
+            } elseif ($path.Length -gt 3) {
+                $path = $path.TrimEnd('\')
+            }
+            $locations += New-Object PSObject -Property @{ Library = $file.FullName; Url = $url; Kind = $kind; Path = $path }
+        }
+    }
+    return $locations
+}
+
+function Test-ReparsePoint([string]$Path) {
+    # True when the file or folder itself is a reparse point (a junction, a
+    # symbolic link or a volume mount point).
+    try {
+        $item = Get-Item -LiteralPath $Path -Force -ErrorAction Stop
+    } catch {
+        return $false
+    }
+    return [bool]($item.Attributes -band [IO.FileAttributes]::ReparsePoint)
+}
+
 function Write-Log([string]$Message) {
     # Console unless -Quiet; the run's log file behind the time.
     if (-not $script:Quiet) { Write-Host $Message }
@@ -198,6 +585,314 @@ function Add-Journal([string]$Record) {
     # Newest on top, as run.cmd writes it.
     $old = @(Get-Content -LiteralPath $script:StateFile)
     Set-Content -LiteralPath $script:StateFile -Value (@($line) + $old)
+}
+
+function Get-BundleHome {
+    # The folder run.ps1 is in ($PSScriptRoot needs PowerShell 3).
+    return (Split-Path -Parent $script:MyInvocation.MyCommand.Definition)
+}
+
+function Get-PackageFolder {
+    # The packages folder beside run.ps1, where wufix build --payload places
+    # the update files this machine cannot download; $null when there is
+    # none.
+    $dir = Join-Path (Get-BundleHome) 'packages'
+    if (Test-Path -LiteralPath $dir -PathType Container) { return $dir }
+    return $null
+}
+
+function Get-PackageFiles([string]$Folder, [string]$Extension) {
+    # The files of one type, sorted by name so that an administrator sets
+    # the order (a servicing stack update first) by naming them. The
+    # extension is checked again because a wildcard also matches 8.3 names
+    # (x.msu_old is X~1.MSU).
+    return @(Get-ChildItem -LiteralPath $Folder -Filter "*$Extension" -Force |
+        Where-Object { -not $_.PSIsContainer -and $_.Extension -eq $Extension } |
+        Sort-Object Name)
+}
+
+function Get-PackageKB([string]$Name) {
+    # The KBnnnnnn part of a package's file name, or "unknown".
+    if ($Name -match '(?i)(^|[-_. ])KB(\d+)') { return "KB$($matches[2])" }
+    return 'unknown'
+}
+
+function New-PackageTally {
+    return New-Object PSObject -Property @{ Seen = 0; Installed = 0; Already = 0; NotApplicable = 0; Failed = 0; KBs = @(); Stop = $false }
+}
+
+function Register-PackageResult($Tally, [string]$Path, [int]$Code) {
+    # Judges an installer's exit code, as run.cmd's :packages_result does:
+    # counts it, asks for a restart on 3010 and 1641, and journals an
+    # installed package as installed|PATH|KB so that -Undo can list it.
+    $name = Split-Path -Leaf $Path
+    $kb = Get-PackageKB $name
+    Write-Log "  ${name}: exit code $(Get-ExitCodeText $Code)"
+    if (@(0, 3010, -2147021886, 1641) -contains $Code) {
+        if ($Code -ne 0) { $script:Reboot = $true }
+        if ($Code -eq 1641) {
+            $Tally.Stop = $true
+            Write-Log '  the installer started a restart: the remaining packages wait for the next run'
+        }
+        $Tally.Installed++
+        $Tally.KBs += $kb
+        Add-Journal "installed|$Path|$kb"
+    } elseif ($Code -eq 2359302) {
+        $Tally.Already++
+    } elseif (@(-2145124329, -2146498530) -contains $Code) {
+        $Tally.NotApplicable++
+    } else {
+        $Tally.Failed++
+    }
+}
+
+function Complete-PackageTally($Tally) {
+    # Logs the counts and the KBs installed, sets the report's before and
+    # after, and returns the step's result: $false when a package failed, 2
+    # when nothing was installed, else $true.
+    $script:StepBefore = "$($Tally.Seen) packages"
+    $script:StepAfter = "installed $($Tally.Installed), already there $($Tally.Already), not applicable $($Tally.NotApplicable), failed $($Tally.Failed)"
+    Write-Log "  $($script:StepAfter)"
+    if ($Tally.KBs.Count -gt 0) { Write-Log "  installed now: $($Tally.KBs -join ' ')" }
+    if ($Tally.Failed -gt 0) { return $false }
+    if ($Tally.Installed -eq 0) { return 2 }
+    return $true
+}
+
+function Show-KeptPackage([string]$Path, [string]$KB, [string]$Hint) {
+    # The undo of an installed record: updates are not removed (one can be a
+    # prerequisite of later ones, and a servicing stack update cannot be
+    # removed at all), so this says what was installed and how to remove it.
+    Write-Log "  kept $Path ($KB): -Undo does not remove updates. $Hint"
+    return $true
+}
+
+function Find-PackageFile([string]$Pattern, [bool]$ByVersion) {
+    # The last file by name in the packages folder that matches a wildcard
+    # pattern, or $null. -ByVersion orders by the -vNN- part of the name
+    # instead (v34 after v9), as Microsoft numbers revised packages.
+    $dir = Get-PackageFolder
+    if (-not $dir) { return $null }
+    $files = @(Get-PackageFiles $dir ([IO.Path]::GetExtension($Pattern)) | Where-Object { $_.Name -like $Pattern })
+    if ($ByVersion) {
+        $files = @($files | Sort-Object { if ($_.Name -match '-v(\d+)-') { [int]$matches[1] } else { 0 } })
+    }
+    if ($files.Count -eq 0) { return $null }
+    return $files[$files.Count - 1].FullName
+}
+
+function Open-MachineKey([string]$Key, [bool]$Writable) {
+    # HKLM\... or HKEY_LOCAL_MACHINE\..., in the 64-bit view on 64-bit
+    # Windows (run.ps1 runs in the native PowerShell); $null when absent.
+    $sub = $Key -replace '^(HKLM|HKEY_LOCAL_MACHINE)\\', ''
+    return [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($sub, $Writable)
+}
+
+function Read-RegEntry([string]$Key, [string]$Name) {
+    # The value as reg query shows it, so that run.cmd and run.ps1 journal
+    # the same text: Type REG_SZ, REG_EXPAND_SZ (unexpanded), REG_DWORD and
+    # REG_QWORD (0x hex), REG_MULTI_SZ (\0 between strings) or REG_BINARY
+    # (hex digits). $null when the value does not exist.
+    $k = Open-MachineKey $Key $false
+    if (-not $k) { return $null }
+    try {
+        if (@($k.GetValueNames()) -notcontains $Name) { return $null }
+        $kind = [string]$k.GetValueKind($Name)
+        $raw = $k.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+        $value = New-Object PSObject -Property @{ Type = 'REG_NONE'; Data = '' }
+        switch ($kind) {
+            'String' { $value.Type = 'REG_SZ'; $value.Data = [string]$raw }
+            'ExpandString' { $value.Type = 'REG_EXPAND_SZ'; $value.Data = [string]$raw }
+            'DWord' { $value.Type = 'REG_DWORD'; $value.Data = '0x{0:x}' -f $raw }
+            'QWord' { $value.Type = 'REG_QWORD'; $value.Data = '0x{0:x}' -f $raw }
+            'MultiString' { $value.Type = 'REG_MULTI_SZ'; $value.Data = ($raw -join '\0') }
+            'Binary' { $value.Type = 'REG_BINARY'; $value.Data = (($raw | ForEach-Object { '{0:X2}' -f $_ }) -join '') }
+        }
+        return $value
+    } finally {
+        $k.Close()
+    }
+}
+
+function Save-RegEntry([string]$Key, [string]$Name) {
+    # Journals the value before it is changed, as regentry|KEY|NAME*TYPE*DATA,
+    # or NAME*-* when it does not exist, the record run.cmd writes.
+    $old = Read-RegEntry $Key $Name
+    if ($old) { Add-Journal "regentry|$Key|$Name*$($old.Type)*$($old.Data)" }
+    else { Add-Journal "regentry|$Key|$Name*-*" }
+}
+
+function Set-RegEntry([string]$Key, [string]$Name, [string]$Type, [string]$Data) {
+    # Sets a value from reg.exe's text form (a dword in decimal or 0x hex),
+    # creating the key if needed. Returns $false when it could not.
+    $sub = $Key -replace '^(HKLM|HKEY_LOCAL_MACHINE)\\', ''
+    $k = $null
+    try {
+        $k = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($sub)
+        switch ($Type) {
+            'REG_SZ' { $k.SetValue($Name, $Data, [Microsoft.Win32.RegistryValueKind]::String) }
+            'REG_EXPAND_SZ' { $k.SetValue($Name, $Data, [Microsoft.Win32.RegistryValueKind]::ExpandString) }
+            'REG_DWORD' {
+                if ($Data -match '^0x') { $u = [Convert]::ToUInt32($Data.Substring(2), 16) } else { $u = [UInt32]::Parse($Data) }
+                $k.SetValue($Name, [BitConverter]::ToInt32([BitConverter]::GetBytes($u), 0), [Microsoft.Win32.RegistryValueKind]::DWord)
+            }
+            'REG_QWORD' {
+                if ($Data -match '^0x') { $u = [Convert]::ToUInt64($Data.Substring(2), 16) } else { $u = [UInt64]::Parse($Data) }
+                $k.SetValue($Name, [BitConverter]::ToInt64([BitConverter]::GetBytes($u), 0), [Microsoft.Win32.RegistryValueKind]::QWord)
+            }
+            'REG_MULTI_SZ' { $k.SetValue($Name, [string[]]($Data -split '\\0'), [Microsoft.Win32.RegistryValueKind]::MultiString) }
+            'REG_BINARY' {
+                $bytes = @()
+                for ($i = 0; $i + 1 -lt $Data.Length; $i += 2) { $bytes += [Convert]::ToByte($Data.Substring($i, 2), 16) }
+                $k.SetValue($Name, [byte[]]$bytes, [Microsoft.Win32.RegistryValueKind]::Binary)
+            }
+            default { throw "type $Type is not one this script writes" }
+        }
+    } catch {
+        Write-Log "  could not set $Key ${Name}: $($_.Exception.Message)"
+        return $false
+    } finally {
+        if ($k) { $k.Close() }
+    }
+    Write-Log "  set $Key $Name = $Data ($Type)"
+    return $true
+}
+
+function Restore-RegEntry([string]$Key, [string]$Saved) {
+    # Puts back one regentry record: $Saved is NAME*TYPE*DATA, or NAME*-* for
+    # a value that did not exist and is deleted again.
+    $parts = $Saved.Split([char[]]'*', 3)
+    if ($parts.Count -lt 2) { return $false }
+    $name = $parts[0]
+    if ($parts[1] -ne '-') {
+        $data = ''
+        if ($parts.Count -eq 3) { $data = $parts[2] }
+        return (Set-RegEntry $Key $name $parts[1] $data)
+    }
+    if (-not (Read-RegEntry $Key $name)) { return $true }
+    $k = Open-MachineKey $Key $true
+    try {
+        $k.DeleteValue($name, $false)
+    } catch {
+        Write-Log "  could not delete $Key ${name}: $($_.Exception.Message)"
+        return $false
+    } finally {
+        $k.Close()
+    }
+    Write-Log "  deleted $Key $name again (it did not exist before the run)"
+    return $true
+}
+
+function Save-RegKeyAbsence([string]$Key) {
+    # Journals regkey|KEY|absent when the key does not exist yet, so that
+    # -Undo removes it again once the values the run added are gone.
+    $k = Open-MachineKey $Key $false
+    if ($k) { $k.Close(); return }
+    Add-Journal "regkey|$Key|absent"
+}
+
+function Remove-CreatedRegKey([string]$Key) {
+    # Deletes a key the run created, but only while it is empty: a value or
+    # subkey that something else put there since keeps it.
+    $k = Open-MachineKey $Key $false
+    if (-not $k) { return $true }
+    $empty = ($k.ValueCount -eq 0 -and $k.SubKeyCount -eq 0)
+    $k.Close()
+    if (-not $empty) { Write-Log "  $Key was created by the run but is no longer empty: kept"; return $true }
+    try {
+        [Microsoft.Win32.Registry]::LocalMachine.DeleteSubKey(($Key -replace '^(HKLM|HKEY_LOCAL_MACHINE)\\', ''), $false)
+    } catch {
+        Write-Log "  could not delete ${Key}: $($_.Exception.Message)"
+        return $false
+    }
+    Write-Log "  deleted $Key again (the run created it)"
+    return $true
+}
+
+function Get-RegValue([string]$Key, [string]$Name) {
+    # Type and data of value $Name under the HKLM key $Key (written
+    # HKLM\...), in the form reg query prints them: REG_BINARY as one
+    # upper-case hex string, REG_EXPAND_SZ unexpanded. $null when absent.
+    $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey(($Key -replace '^HKLM\\', ''))
+    if (-not $sub) { return $null }
+    try {
+        if (@($sub.GetValueNames()) -notcontains $Name) { return $null }
+        $kind = $sub.GetValueKind($Name)
+        $data = $sub.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+    } finally {
+        $sub.Close()
+    }
+    $type = 'REG_' + $kind
+    $text = [string]$data
+    switch ([string]$kind) {
+        'String' { $type = 'REG_SZ' }
+        'ExpandString' { $type = 'REG_EXPAND_SZ' }
+        'Binary' {
+            $type = 'REG_BINARY'
+            $text = (@($data) | ForEach-Object { $_.ToString('X2') }) -join ''
+        }
+        'DWord' { $type = 'REG_DWORD' }
+        'MultiString' { $type = 'REG_MULTI_SZ'; $text = @($data) -join '\0' }
+    }
+    return New-Object PSObject -Property @{ Type = $type; Data = $text }
+}
+
+function Save-RegValue([string]$Key, [string]$Name) {
+    # Journals value $Name under $Key before a change, as run.cmd does:
+    # regvalue-<TYPE>|<name>|<data>, or regvalue-absent|<name>|- when there
+    # is none. Returns $false, journaling nothing, for a type undo could not
+    # write back exactly or data holding the record separator: the caller
+    # must then leave the value alone.
+    $value = Get-RegValue $Key $Name
+    if (-not $value) { Add-Journal "regvalue-absent|$Name|-"; return $true }
+    if (@('REG_SZ', 'REG_EXPAND_SZ', 'REG_BINARY') -notcontains $value.Type) {
+        Write-Log "  $Name is $($value.Type), which wufix cannot journal exactly: left as it is"
+        return $false
+    }
+    if ($value.Data.Contains('|')) {
+        Write-Log "  $Name holds a | character, which the state file cannot carry: left as it is"
+        return $false
+    }
+    Add-Journal "regvalue-$($value.Type)|$Name|$($value.Data)"
+    return $true
+}
+
+function Restore-RegValue([string]$Key, $Record) {
+    # Undoes one regvalue record under $Key: writes the old type and data
+    # back, or deletes the value when the run found none. Records of other
+    # kinds are skipped.
+    if (-not $Record.Kind.StartsWith('regvalue-')) { return $true }
+    $path = $Key -replace '^HKLM\\', ''
+    try {
+        if ($Record.Kind -eq 'regvalue-absent') {
+            if (-not (Get-RegValue $Key $Record.A)) { return $true }
+            $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($path, $true)
+            $sub.DeleteValue($Record.A)
+            $sub.Close()
+            Write-Log "  deleted $($Record.A) under $Key again: the run found none"
+            return $true
+        }
+        $type = $Record.Kind.Substring(9)
+        $sub = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($path)
+        switch ($type) {
+            'REG_SZ' { $sub.SetValue($Record.A, $Record.B, [Microsoft.Win32.RegistryValueKind]::String) }
+            'REG_EXPAND_SZ' { $sub.SetValue($Record.A, $Record.B, [Microsoft.Win32.RegistryValueKind]::ExpandString) }
+            'REG_BINARY' {
+                $bytes = New-Object byte[] ($Record.B.Length / 2)
+                for ($i = 0; $i -lt $bytes.Length; $i++) {
+                    $bytes[$i] = [Convert]::ToByte($Record.B.Substring(2 * $i, 2), 16)
+                }
+                $sub.SetValue($Record.A, $bytes, [Microsoft.Win32.RegistryValueKind]::Binary)
+            }
+            default { throw "unknown record type $type" }
+        }
+        $sub.Close()
+    } catch {
+        Write-Log "  could not restore $($Record.A) under ${Key}: $($_.Exception.Message)"
+        return $false
+    }
+    Write-Log "  restored $($Record.A) ($type) under $Key"
+    return $true
 }
 
 function Show-RenameAside([string]$Path) {
@@ -399,6 +1094,448 @@ function Restart-UpdateService([string]$Name) {
     return $true
 }
 
+function Get-ServiceSddl([string]$Name) {
+    # The service's security descriptor as sc sdshow prints it (the first
+    # line that starts with D:), or $null when sc cannot read it.
+    foreach ($line in @(& "${env:SystemRoot}\System32\sc.exe" sdshow $Name)) {
+        if ([string]$line -match '^D:') { return [string]$line }
+    }
+    return $null
+}
+
+function Get-SddlAccessList([string]$Sddl) {
+    # The access list alone: everything before the audit list (S:(). SIDs
+    # are written S-1-..., so S:( only ever starts the audit list.
+    return ($Sddl -replace 'S:\(.*$', '')
+}
+
+function Read-SfcLines([string]$CbsLog) {
+    # The [SR] lines of CBS.log. The file is opened shared, as the servicing
+    # stack may be writing it, and read line by line (it can be hundreds of
+    # megabytes); Select-String -LiteralPath needs PowerShell 3.
+    $lines = New-Object Collections.ArrayList
+    if (-not (Test-Path -LiteralPath $CbsLog)) { return ,$lines }
+    $stream = New-Object IO.FileStream($CbsLog, [IO.FileMode]::Open, [IO.FileAccess]::Read, [IO.FileShare]::ReadWrite)
+    $reader = New-Object IO.StreamReader($stream)
+    try {
+        while ($null -ne ($line = $reader.ReadLine())) {
+            if ($line.Contains('[SR]')) { [void]$lines.Add($line) }
+        }
+    } finally {
+        $reader.Close()
+    }
+    return ,$lines
+}
+
+function Get-SfcDamaged($Lines) {
+    # How many of the [SR] lines report a damaged file SFC could not replace.
+    return @($Lines | Where-Object { $_.Contains('Cannot repair member file') }).Count
+}
+
+function Invoke-SfcScan {
+    # Runs sfc /scannow and judges it from CBS.log, as run.cmd's :sfc_scan
+    # does: sfc's exit codes are not documented and its console text is
+    # translated (and written as UTF-16, which PowerShell garbles), but
+    # CBS.log is English everywhere. A "Cannot repair member file" line is a
+    # damaged file SFC could not replace. Counts before and after the scan
+    # tell this run's lines from older ones (if CBS.log was rolled over
+    # meanwhile, the whole new file counts); all [SR] lines are copied
+    # beside the run's log, this run's last. Sets $script:SfcResult; returns
+    # $false when sfc did not scan or left damaged files.
+    $cbs = Join-Path $env:SystemRoot 'Logs\CBS\CBS.log'
+    $out = Join-Path $script:Logs "$($script:Run)-sfc.txt"
+    $before = Read-SfcLines $cbs
+    $badBefore = Get-SfcDamaged $before
+    Write-Log '  sfc /scannow: checks every protected system file, 15 to 60 minutes'
+    & "${env:SystemRoot}\System32\sfc.exe" /scannow | Out-Null
+    Write-Log "  sfc exit code $(Get-ExitCodeText $LASTEXITCODE); sfc does not document its codes, CBS.log tells the result"
+    $after = Read-SfcLines $cbs
+    $newSr = $after.Count - $before.Count
+    $newBad = (Get-SfcDamaged $after) - $badBefore
+    if ($after.Count -lt $before.Count) { $newSr = $after.Count; $newBad = Get-SfcDamaged $after }
+    if ($after.Count -gt 0) { Set-Content -LiteralPath $out -Value ([string[]]$after.ToArray()) }
+    if ($newSr -eq 0) {
+        $script:SfcResult = 'did not scan'
+        Write-Log "  sfc added no [SR] line to ${cbs}: it did not scan (is the Windows Modules Installer service, TrustedInstaller, disabled?)"
+        return $false
+    }
+    if ($newBad -gt 0) {
+        $script:SfcResult = "could not repair $newBad of the damaged files"
+        Write-Log "  damaged files sfc could not repair: $newBad (the Cannot repair member file lines in $out); repair the component store, then run sfc again"
+        return $false
+    }
+    $script:SfcResult = 'no damaged file left'
+    Write-Log "  sfc: $newSr new [SR] lines in CBS.log, none says Cannot repair; the [SR] lines are in $out"
+    return $true
+}
+
+function Get-TimeZoneText {
+    # The time zone from the registry, as run.cmd reads it: TimeZoneKeyName
+    # (Vista and later) names the zone the same in every language; XP and
+    # Server 2003 have only StandardName. ActiveTimeBias is the minutes to
+    # add to local time to get UTC, so the offset is minus it.
+    $tz = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\TimeZoneInformation' -ErrorAction SilentlyContinue
+    if (-not $tz) { return 'unknown' }
+    $name = 'unknown'
+    if ($tz.PSObject.Properties['TimeZoneKeyName'] -and $tz.TimeZoneKeyName) {
+        $name = [string]$tz.TimeZoneKeyName
+    } elseif ($tz.PSObject.Properties['StandardName']) {
+        $name = [string]$tz.StandardName
+    }
+    if ($tz.PSObject.Properties['ActiveTimeBias']) {
+        # A REG_DWORD comes back as Int32, so a bias of -60 reads as -60.
+        $name += " (UTC offset $(0 - [int]$tz.ActiveTimeBias) minutes)"
+    }
+    return $name
+}
+
+function Test-WsusManaged {
+    # True when Group Policy points the update client at a WSUS server:
+    # WUServer set under HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate
+    # and UseWUServer=1 under its AU subkey. The policy key is only read.
+    $policy = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' -ErrorAction SilentlyContinue
+    $au = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' -ErrorAction SilentlyContinue
+    if (-not $policy -or -not $policy.PSObject.Properties['WUServer'] -or -not $policy.WUServer) { return $false }
+    if (-not $au -or -not $au.PSObject.Properties['UseWUServer'] -or [int]$au.UseWUServer -ne 1) { return $false }
+    Write-Log "  managed by WSUS: WUServer $($policy.WUServer), UseWUServer 1"
+    return $true
+}
+
+function Invoke-WuDetect {
+    # wuauclt /detectnow is gone from Windows 10 and Server 2016 on
+    # (WSDOCS-DETECTNOW): the client detects again on its own schedule, or
+    # from Settings, Check for updates.
+    Write-Log '  the next detection (on schedule, or Check for updates) registers with the update server'
+}
+
+# =============================================================================
+# Step clock-check: Check the clock and the time zone
+# Shows the local time, the time zone (from the registry) and whether the
+# computer belongs to a domain. A domain member resynchronises its clock
+# with the domain hierarchy (w32tm /resync). Then the date is compared with
+# the date this bundle's catalog was made, the earliest date today can be: a
+# clock before it is wrong, and certificate checks fail on a wrong clock
+# (0x800B0101 CERT_E_EXPIRED, 0x80072F8F). The step then fails loudly and
+# says what to fix; the rest of the plan still runs, because the other
+# repairs do not depend on the clock and their logs help whoever sets it.
+# Reported as done after a resync, and as not needed when the clock is
+# plausible and nothing was changed.
+# Addresses 0x800B0101, 0x80072F8F.
+# Undo: Nothing to undo: the step only reads the clock, and a
+# resynchronisation with the domain cannot be taken back (the domain's time
+# is the right one). No state is recorded for it.
+# =============================================================================
+function Invoke-ClockCheck {
+    # Is today on or after 2026-11-21, the date this bundle's catalog was made?
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $catalogDate = [DateTime]::ParseExact('2026-11-21', 'yyyy-MM-dd', $invariant)
+    $zone = Get-TimeZoneText
+    $before = (Get-Date).ToString('yyyy-MM-ddTHH:mm:ss', $invariant)
+    Write-Log "  local time $before, time zone $zone"
+    $role = Read-DomainRole
+    $script:StepBefore = "$before $zone"
+    $resynced = $false
+    if (Test-DomainMember $role) {
+        # A domain member takes its time from the domain hierarchy: resynchronise
+        # now instead of waiting for the next scheduled sync. The domain's time
+        # is the right one, so there is nothing to record for -Undo.
+        & "${env:SystemRoot}\System32\w32tm.exe" /resync | Out-Null
+        $rc = $LASTEXITCODE
+        Write-Log "  w32tm /resync: exit code $rc (nothing to undo: the domain's time is the reference)"
+        if ($rc -eq 0) {
+            $resynced = $true
+            Write-Log "  local time after the resync: $((Get-Date).ToString('yyyy-MM-ddTHH:mm:ss', $invariant))"
+        } else {
+            Write-Log '  warning: the resync failed (is a domain controller reachable, and the Windows Time service running?); the clock is checked as it is'
+        }
+    }
+    $now = Get-Date
+    $nowText = $now.ToString('yyyy-MM-ddTHH:mm:ss', $invariant)
+    if ($now.Date -lt $catalogDate) {
+        $script:StepAfter = "clock wrong: $nowText is before 2026-11-21"
+        Write-Log '  *** THE CLOCK IS WRONG ***'
+        Write-Log "  The date here, $($now.ToString('yyyy-MM-dd', $invariant)), is before 2026-11-21, the date this bundle was made."
+        Write-Log '  Certificate checks fail on a wrong clock (0x800B0101 CERT_E_EXPIRED, 0x80072F8F): updates keep failing until it is fixed.'
+        Write-Log '  Fix: set the date, the time and the time zone (Date and Time in Control Panel, timedate.cpl, or the BIOS clock), then run Windows Update again.'
+        Write-Log '  This step is reported as failed; the other steps of the plan still run.'
+        return $false
+    }
+    $script:StepAfter = $nowText
+    if ($resynced) {
+        $script:StepAfter = "resynced: $nowText"
+        return $true
+    }
+    return 2
+}
+
+function Show-ClockCheck {
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $catalogDate = [DateTime]::ParseExact('2026-11-21', 'yyyy-MM-dd', $invariant)
+    $zone = Get-TimeZoneText
+    Write-Log "  local time $((Get-Date).ToString('yyyy-MM-ddTHH:mm:ss', $invariant)), time zone $zone"
+    $role = Read-DomainRole
+    if (Test-DomainMember $role) {
+        Write-Log '   would resynchronise with the domain: w32tm /resync (nothing to undo)'
+    } else {
+        Write-Log '   not in a domain: no resynchronisation; the clock is only checked'
+    }
+    if ((Get-Date).Date -lt $catalogDate) {
+        Write-Log '   the date is before 2026-11-21: the clock is wrong, and this step would fail and say what to fix'
+    } else {
+        Write-Log '   the date is not before 2026-11-21, the date this bundle was made: plausible'
+    }
+    return $true
+}
+
+function Undo-ClockCheck {
+    # clock-check records nothing, so -Undo never calls this function.
+    Write-Log '  clock-check: nothing to undo'
+    return $true
+}
+
+# =============================================================================
+# Step service-health: Re-enable disabled update services
+# A disabled update service makes Windows Update fail with 0x80070422. Each
+# of wuauserv, BITS, CryptSvc, TrustedInstaller, the Windows Installer and
+# the Update Orchestrator that exists here and is Disabled (Start=4) gets
+# this version's default start type back (sc config start= auto, demand or
+# delayed-auto); a start type that is not Disabled is never touched, and
+# protected services (WaaSMedicSvc) never appear. Nothing is started or
+# stopped. Not needed when no service is disabled.
+# Addresses 0x80070422.
+# Undo: Sets each service the run re-enabled back to Disabled (sc config
+# start= disabled) and writes its old DelayedAutostart value back exactly
+# (or deletes it where there was none). A service that has been started
+# since keeps running until it stops or the computer restarts.
+# =============================================================================
+function Invoke-ServiceHealth {
+    # Read each service's Start value from the registry; re-enable only the
+    # Disabled ones (Start=4), after journaling what was there.
+    # Each update service of this version as name=sc config word for its
+    # default start type, with where that default comes from.
+    $services = @(
+        # wuauserv: default Manual (MEMORY, confidence M)
+        'wuauserv=demand',
+        # bits: default Manual (MEMORY, confidence L: unverified)
+        'bits=demand',
+        # cryptsvc: default Automatic (MEMORY, confidence M)
+        'cryptsvc=auto',
+        # trustedinstaller: default Manual (MEMORY, confidence M)
+        'trustedinstaller=demand',
+        # msiserver: default Manual (MS-CWE, confidence H)
+        'msiserver=demand',
+        # usosvc: default Automatic (Delayed Start) (MEMORY, confidence L: unverified)
+        'usosvc=delayed-auto'
+    )
+    $disabled = @()
+    $enabled = @()
+    $ok = $true
+    foreach ($entry in $services) {
+        $name, $word = $entry.Split('=')
+        $props = Get-ItemProperty -LiteralPath "HKLM:\SYSTEM\CurrentControlSet\Services\$name" -ErrorAction SilentlyContinue
+        if (-not $props -or -not $props.PSObject.Properties['Start']) { Write-Log "  ${name}: not installed here: skipped"; continue }
+        $start = [int]$props.Start
+        if ($start -ne 4) { Write-Log "  ${name}: Start=$start (not Disabled): left as it is"; continue }
+        $disabled += $name
+        $delayed = 'absent'
+        if ($props.PSObject.Properties['DelayedAutostart']) { $delayed = [string][int]$props.DelayedAutostart }
+        Add-Journal "service-delayed|$name|$delayed"
+        Add-Journal "service-start|$name|4"
+        & "${env:SystemRoot}\System32\sc.exe" config $name start= $word | Out-Null
+        if ($LASTEXITCODE -ne 0) {
+            $ok = $false
+            Write-Log "  ${name}: was Disabled; sc config start= $word failed: it stays Disabled"
+            continue
+        }
+        $enabled += $name
+        Write-Log "  ${name}: was Disabled; sc config start= $word (this version's default)"
+    }
+    if ($disabled.Count -eq 0) {
+        $script:StepBefore = 'none disabled'
+        Write-Log '  no update service is disabled: nothing to do'
+        return 2
+    }
+    $script:StepBefore = 'disabled: ' + ($disabled -join ' ')
+    $script:StepAfter = 're-enabled: ' + ($enabled -join ' ')
+    return $ok
+}
+
+function Show-ServiceHealth {
+    # Each update service of this version as name=sc config word for its
+    # default start type, with where that default comes from.
+    $services = @(
+        # wuauserv: default Manual (MEMORY, confidence M)
+        'wuauserv=demand',
+        # bits: default Manual (MEMORY, confidence L: unverified)
+        'bits=demand',
+        # cryptsvc: default Automatic (MEMORY, confidence M)
+        'cryptsvc=auto',
+        # trustedinstaller: default Manual (MEMORY, confidence M)
+        'trustedinstaller=demand',
+        # msiserver: default Manual (MS-CWE, confidence H)
+        'msiserver=demand',
+        # usosvc: default Automatic (Delayed Start) (MEMORY, confidence L: unverified)
+        'usosvc=delayed-auto'
+    )
+    foreach ($entry in $services) {
+        $name, $word = $entry.Split('=')
+        $props = Get-ItemProperty -LiteralPath "HKLM:\SYSTEM\CurrentControlSet\Services\$name" -ErrorAction SilentlyContinue
+        if (-not $props -or -not $props.PSObject.Properties['Start']) { Write-Log "   ${name}: not installed here; skipped"; continue }
+        $start = [int]$props.Start
+        if ($start -eq 4) {
+            Write-Log "   ${name}: Disabled; would be set to start= $word (this version's default)"
+        } else {
+            Write-Log "   ${name}: Start=$start (not Disabled): stays as it is"
+        }
+    }
+    return $true
+}
+
+function Undo-ServiceHealth {
+    # Puts back the start type of each service the run re-enabled:
+    # service-start|<name>|<old Start> (only Disabled, 4, is ever recorded) and
+    # service-delayed|<name>|<old DelayedAutostart, or absent>.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'service-health')) {
+        $key = "HKLM:\SYSTEM\CurrentControlSet\Services\$($record.A)"
+        if ($record.Kind -eq 'service-start') {
+            $word = @{ '2' = 'auto'; '3' = 'demand'; '4' = 'disabled' }[$record.B]
+            if ($word) { & "${env:SystemRoot}\System32\sc.exe" config $record.A start= $word | Out-Null }
+            if (-not $word -or $LASTEXITCODE -ne 0) {
+                $ok = $false
+                Write-Log "  $($record.A): could not put back Start=$($record.B)"
+                continue
+            }
+            Write-Log "  $($record.A): start= $word again (Start=$($record.B))"
+        } elseif ($record.Kind -eq 'service-delayed') {
+            try {
+                if ($record.B -eq 'absent') {
+                    $props = Get-ItemProperty -LiteralPath $key -ErrorAction Stop
+                    if ($props.PSObject.Properties['DelayedAutostart']) {
+                        Remove-ItemProperty -LiteralPath $key -Name DelayedAutostart -ErrorAction Stop
+                        Write-Log "  $($record.A): DelayedAutostart deleted again (there was none)"
+                    }
+                } else {
+                    [Microsoft.Win32.Registry]::SetValue("HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\$($record.A)", 'DelayedAutostart', [int]$record.B, [Microsoft.Win32.RegistryValueKind]::DWord)
+                    Write-Log "  $($record.A): DelayedAutostart=$($record.B) again"
+                }
+            } catch {
+                $ok = $false
+                Write-Log "  $($record.A): could not put back DelayedAutostart=$($record.B): $($_.Exception.Message)"
+            }
+        }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step service-security: Reset the security descriptors of BITS and Windows Update
+# When the BITS or Windows Update service refuses to be started or queried
+# (0x80070005 access denied; on XP 0x80004015 when Automatic Updates
+# starts), their security descriptor has often been changed. Each service's
+# descriptor is saved as sc sdshow prints it, then set to Microsoft's
+# default for this version with sc sdset: the string of the KB971058-era
+# procedure on XP and Server 2003, the current ones (2025) on Vista and
+# later. A service whose access list already is the default is left alone.
+# sc sdset overwrites any access rights added on purpose, which is why this
+# step runs only with /aggressive.
+# Addresses 0x80070005, 0x80004015.
+# Undo: Sets each descriptor the run replaced back to the saved string with
+# sc sdset. If the saved string carries an audit list (S:) that sc cannot
+# write back, the access list (D:) alone is restored and the log says so;
+# the run never changed the audit list.
+# =============================================================================
+function Invoke-ServiceSecurity {
+    # Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
+    # procedure, ms.date 2025-01-15; windows-facts.md 1.4).
+    $defaults = @{
+        'bits' = 'D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)'
+        'wuauserv' = 'D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)'
+    }
+    $services = @('bits', 'wuauserv')
+    $changed = @()
+    $ok = $true
+    foreach ($name in $services) {
+        $new = $defaults[$name]
+        $now = Get-ServiceSddl $name
+        if (-not $now) {
+            # Without a saved copy there is no undo: such a service is not touched.
+            Write-Log "  ${name}: sc sdshow gave no descriptor (access denied?), so none can be saved for -Undo: left as it is"
+            Write-Log "  to reset it without a way back, an administrator can run: sc sdset $name $new"
+            $ok = $false
+            continue
+        }
+        if ((Get-SddlAccessList $now) -eq $new) {
+            Write-Log "  ${name}: the access list already is Microsoft's default: left as it is"
+            continue
+        }
+        Write-Log "  $name now: $now"
+        Add-Journal "sddl|$name|$now"
+        & "${env:SystemRoot}\System32\sc.exe" sdset $name $new | Out-Null
+        if ($LASTEXITCODE -ne 0) {
+            $ok = $false
+            Write-Log "  ${name}: sc sdset failed; the descriptor is as it was"
+            continue
+        }
+        $changed += $name
+        Write-Log "  $name set to Microsoft's default: $new"
+    }
+    if ($ok -and $changed.Count -eq 0) {
+        $script:StepAfter = 'already the defaults'
+        return 2
+    }
+    $script:StepAfter = 'reset: ' + ($changed -join ' ')
+    return $ok
+}
+
+function Show-ServiceSecurity {
+    # Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
+    # procedure, ms.date 2025-01-15; windows-facts.md 1.4).
+    $defaults = @{
+        'bits' = 'D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)'
+        'wuauserv' = 'D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)'
+    }
+    $services = @('bits', 'wuauserv')
+    foreach ($name in $services) {
+        $new = $defaults[$name]
+        $now = Get-ServiceSddl $name
+        if (-not $now) {
+            Write-Log "   ${name}: sc sdshow gave no descriptor; would be left as it is (nothing to save for -Undo)"
+        } elseif ((Get-SddlAccessList $now) -eq $new) {
+            Write-Log "   ${name}: the access list already is Microsoft's default; stays as it is"
+        } else {
+            Write-Log "   $name now: $now"
+            Write-Log "   would be set to Microsoft's default: $new"
+        }
+    }
+    return $true
+}
+
+function Undo-ServiceSecurity {
+    # Sets each saved descriptor back (records sddl|<service>|<saved string>).
+    # If sc refuses the saved audit list (S:), the access list alone goes back.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'service-security')) {
+        if ($record.Kind -ne 'sddl') { continue }
+        & "${env:SystemRoot}\System32\sc.exe" sdset $record.A $record.B | Out-Null
+        if ($LASTEXITCODE -eq 0) {
+            Write-Log "  $($record.A) set back to: $($record.B)"
+            continue
+        }
+        $dacl = Get-SddlAccessList $record.B
+        if ($dacl -ne $record.B) {
+            & "${env:SystemRoot}\System32\sc.exe" sdset $record.A $dacl | Out-Null
+            if ($LASTEXITCODE -eq 0) {
+                Write-Log "  $($record.A): access list set back; sc refused the saved audit list, which the run had not changed"
+                continue
+            }
+        }
+        $ok = $false
+        Write-Log "  $($record.A): sc sdset failed; saved descriptor: $($record.B)"
+    }
+    return $ok
+}
+
 # =============================================================================
 # Step component-reset: Reset the Windows Update components
 # Stops the update services that exist on this version (in an order that
@@ -418,7 +1555,7 @@ function Invoke-ComponentReset {
     foreach ($name in $services) {
         if (-not (Stop-UpdateService $name)) { $ok = $false; break }
     }
-    
+
     # Rename the update caches aside; Windows rebuilds them on the next scan.
     # A rename is tried three times: CryptSvc and BITS are started on demand by
     # other programs, so between tries the services are stopped again.
@@ -432,7 +1569,7 @@ function Invoke-ComponentReset {
         }
         $ok = $renamed
     }
-    
+
     # Set the BITS job queue aside: %ALLUSERSPROFILE%\Microsoft\Network\Downloader
     if ($ok) {
         $queue = "${env:ALLUSERSPROFILE}\Microsoft\Network\Downloader"
@@ -442,7 +1579,7 @@ function Invoke-ComponentReset {
             }
         }
     }
-    
+
     # Start again, in reverse order, exactly the services that were running.
     [array]::Reverse($services)
     foreach ($name in $services) {
@@ -490,18 +1627,1325 @@ function Undo-ComponentReset {
     return $ok
 }
 
+# =============================================================================
+# Step system-files-dism: Repair the component store with DISM, then the system files with SFC
+# Runs DISM /CheckHealth and /ScanHealth, and /RestoreHealth when the
+# component store is damaged: with install media when a DVD, USB stick or
+# mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
+# Windows 10 and later) with an image of this edition, installation type and
+# architecture (the same build preferred), read with dism /Get-WimInfo
+# /English and used with /LimitAccess; without media it asks Windows Update
+# or the repair source set by Group Policy, which fails on a machine without
+# internet access (0x800F081F, 0x800F0906): attach matching media then. Then
+# runs sfc /scannow and reads its result from the [SR] lines of CBS.log.
+# DISM's output, the [SR] lines, CBS.log and dism.log are named in the log.
+# Takes 15 to 60 minutes; under /gpo a scheduled task runs it.
+# Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
+# Undo: Nothing to put back: DISM and SFC replace damaged files with
+# Microsoft's own copies and record nothing wufix could reverse. The run's
+# log names CBS.log and dism.log, which list every file they replaced.
+# =============================================================================
+function Invoke-SystemFilesDism {
+    $dismLogs = Join-Path $script:Logs "$($script:Run)-dism"
+    Write-Log "  logs: $env:SystemRoot\Logs\DISM\dism.log and $env:SystemRoot\Logs\CBS\CBS.log; DISM's screen output goes to $dismLogs-*.txt"
+    $dism = "${env:SystemRoot}\System32\dism.exe"
+    $ok = $true
+    $restore = 'not needed'
+
+    # Runs dism /Online /English; its output goes to one file per command beside
+    # the run's log, its exit code to the log with what it means.
+    function Invoke-RepairDism([string]$Name, [string[]]$Arguments) {
+        $out = "$dismLogs-$Name.txt"
+        Write-Log "  dism /Online $($Arguments -join ' ')"
+        & $dism /Online /English @Arguments | Out-File -FilePath $out -Encoding ASCII
+        $code = $LASTEXITCODE
+        Write-Log "  exit code $(Get-ExitCodeText $code)"
+        return $code
+    }
+
+    # CheckHealth only reads what earlier scans recorded: seconds.
+    [void](Invoke-RepairDism 'checkhealth' @('/Cleanup-Image', '/CheckHealth'))
+
+    # ScanHealth checks the whole component store: minutes. Its verdict, in
+    # English because of /English, decides whether there is anything to
+    # restore.
+    $code = Invoke-RepairDism 'scanhealth' @('/Cleanup-Image', '/ScanHealth')
+    $store = 'unknown'
+    if ($code -eq 0) {
+        $scan = "$dismLogs-scanhealth.txt"
+        if (Select-String -LiteralPath $scan -SimpleMatch 'No component store corruption detected' -Quiet) { $store = 'healthy' }
+        if (Select-String -LiteralPath $scan -SimpleMatch 'The component store is repairable' -Quiet) { $store = 'repairable' }
+        if (Select-String -LiteralPath $scan -SimpleMatch 'The component store cannot be repaired' -Quiet) { $store = 'beyond repair' }
+    }
+    Write-Log "  component store: $store"
+    $script:StepBefore = "component store $store"
+
+    if ($store -eq 'beyond repair') {
+        Write-Log '  DISM says the component store cannot be repaired: an in-place upgrade from matching media (setup.exe, keeping files and apps) is the way out; SFC runs all the same'
+        $restore = 'not possible'
+        $ok = $false
+    } elseif ($store -ne 'healthy') {
+        # RestoreHealth, from install media when some match this Windows.
+        $source = Find-DismSource
+        $arguments = @('/Cleanup-Image', '/RestoreHealth')
+        if ($source) {
+            $arguments += @("/Source:$source", '/LimitAccess')
+        } else {
+            Write-Log '  no install media of this Windows on D: to Z:. RestoreHealth now asks Windows Update, or the repair source Group Policy names; without internet access it fails with 0x800F081F or 0x800F0906. Then attach media of the same edition, build and language (DVD, USB stick or mounted ISO) and run again.'
+        }
+        $code = Invoke-RepairDism 'restorehealth' $arguments
+        if ($code -eq 0) {
+            $restore = 'done'
+        } elseif ($code -eq 3010) {
+            $restore = 'done, restart needed'
+            $script:Reboot = $true
+        } else {
+            $restore = 'failed with 0x{0:X8}' -f $code
+            $ok = $false
+        }
+    }
+
+    # SFC replaces damaged system files from the component store, so it runs
+    # after the store is repaired.
+    if (-not (Invoke-SfcScan)) { $ok = $false }
+    $script:StepAfter = "RestoreHealth $restore; sfc $($script:SfcResult)"
+    return $ok
+}
+
+function Show-SystemFilesDism {
+    $win = Get-ThisWindows
+    Write-Log "   this Windows: $($win.Edition) $($win.Installation) $($win.Arch) build $($win.Build)"
+    Write-Log '   would run DISM /CheckHealth and /ScanHealth, /RestoreHealth if the store is damaged, then sfc /scannow: 15 to 60 minutes'
+    if (-not (Show-DismSource)) {
+        Write-Log '   no install media on D: to Z:: RestoreHealth would ask Windows Update, which fails without internet access'
+    }
+    return $true
+}
+
+function Undo-SystemFilesDism {
+    Write-Log "  nothing to undo: DISM and SFC put back Microsoft's own copies of damaged files"
+    return $true
+}
+
+# =============================================================================
+# Step backup-reparse-points: List reparse points that break Windows Backup
+# Read-only. Windows Backup (Backup and Restore, Windows 7 and later) skips
+# reparse points (junctions, symbolic links, volume mount points) it meets
+# inside the folders it backs up, by design. A reparse point added directly
+# to a library, or a folder inside one added directly, is followed instead,
+# and fails the backup with 0x80070001 when it leads to a FAT volume and
+# with 0x81000037 when it leads to compressed or media content (.zip, music,
+# video). For every user profile listed under ProfileList the step reads the
+# libraries (*.library-ms), checks each folder they include and the folders
+# above it, and says which to take out of the library (or to exclude in the
+# backup settings). It then lists the reparse points inside the profile's
+# own folders (AppData and OneDrive left out), without ever following one,
+# so no walk leaves the profile: backup skips them, so what they lead to is
+# not in the backup. The compatibility junctions Windows creates (My
+# Documents, Application Data and the like) are normal and are not reported.
+# Nothing is changed; the step reports how many it found. Walking large
+# profiles can take minutes, so under /gpo the step runs in the scheduled
+# task that takes the long steps.
+# Addresses 0x80070001, 0x81000037.
+# Undo: Nothing to undo: the step only reads library files and folder
+# listings. Its scratch listings in the logs folder are removed at the end
+# of the step.
+# =============================================================================
+function Invoke-BackupReparsePoints {
+    # Libraries first: a location that is a reparse point, or lies inside one,
+    # is what fails a backup. Then the reparse points inside the profiles' own
+    # folders, which backup skips.
+    function Get-LinkTarget([string]$Path) {
+        # Where a junction or symbolic link leads, where this PowerShell can say
+        # (the Target property came with PowerShell 5); otherwise $null.
+        try { $item = Get-Item -LiteralPath $Path -Force -ErrorAction Stop } catch { return $null }
+        $property = $item.PSObject.Properties['Target']
+        if ($property -and $property.Value) { return [string](@($property.Value)[0]) }
+        return $null
+    }
+
+    function Get-TargetFileSystem([string]$Target) {
+        # The file system of the volume a target path is on (FAT32, exFAT,
+        # NTFS...), or '' when it cannot be told.
+        if ($Target -notmatch '^[A-Za-z]:\\') { return '' }
+        try { return (New-Object IO.DriveInfo ($Target.Substring(0, 3))).DriveFormat } catch { return '' }
+    }
+
+    $compat = @('Application Data', 'Cookies', 'Local Settings', 'My Documents', 'NetHood', 'PrintHood', 'Recent', 'SendTo', 'Start Menu', 'Templates', 'My Music', 'My Pictures', 'My Videos')
+    $inLibraries = 0
+    $inFolders = 0
+    $missing = 0
+    $libraryCount = 0
+    $explained = $false
+    $public = Get-PublicFolder
+    $profiles = @(Get-UserProfileFolders)
+    Write-Log '  reading the libraries of every user profile'
+    foreach ($userProfile in $profiles) {
+        Write-Log "  profile $($userProfile.Path) ($($userProfile.Sid))"
+
+        # The profile's own folders, at most 10000 per profile. A reparse point
+        # is never entered, so the walk cannot leave the profile or loop. AppData
+        # holds program data, not the user's files, and OneDrive folders hold
+        # cloud placeholders: neither is walked.
+        $pending = New-Object System.Collections.Stack
+        $pending.Push(@($userProfile.Path, 0))
+        $walked = 0
+        while ($pending.Count -gt 0) {
+            if ($walked -ge 10000) {
+                Write-Log "  stopped after 10000 folders in $($userProfile.Path): the list of its reparse points may be incomplete"
+                break
+            }
+            $entry = $pending.Pop()
+            $walked++
+            try {
+                $subfolders = @((New-Object IO.DirectoryInfo $entry[0]).GetDirectories())
+            } catch {
+                continue
+            }
+            foreach ($sub in $subfolders) {
+                if ($sub.Attributes -band [IO.FileAttributes]::ReparsePoint) {
+                    # The compatibility junctions Windows creates for programs
+                    # written for XP (hidden, denying a listing to everyone) are
+                    # normal.
+                    if ($compat -contains $sub.Name) { continue }
+                    $inFolders++
+                    Write-Log "  reparse point inside a user folder: $($sub.FullName) (skipped by backup: what it leads to is not in the backup)"
+                    continue
+                }
+                if ($entry[1] -eq 0 -and ($sub.Name -eq 'AppData' -or $sub.Name -like 'OneDrive*')) { continue }
+                if ($entry[1] -lt 32) { $pending.Push(@($sub.FullName, ($entry[1] + 1))) }
+            }
+        }
+
+        $locations = @(Get-LibraryLocations $userProfile $public)
+        $libraryCount += @($locations | Select-Object -ExpandProperty Library -Unique).Count
+        foreach ($location in $locations) {
+            if ($location.Kind -eq 'network') {
+                Write-Log "  $($location.Library) includes the network location $($location.Path): not checked"
+                continue
+            }
+            if ($location.Kind -eq 'unresolved') {
+                Write-Log "  $($location.Library) includes the known folder $($location.Url), which is not resolved here: check it in the library's properties"
+                continue
+            }
+            if (-not (Test-Path -LiteralPath $location.Path -PathType Container)) {
+                $missing++
+                if ($location.Kind -eq 'knownfolder') {
+                    Write-Log "  $($location.Library) includes the known folder $($location.Path), which does not exist at its default place (redirected by policy, or recreated by Windows at the next sign-in)"
+                } else {
+                    Write-Log "  $($location.Library) includes $($location.Path), which does not exist (the opt-in step backup-restore-folders can create it again for a restore)"
+                }
+                continue
+            }
+            # The location itself, then each folder above it: backup follows a
+            # reparse point added to a library, and one above a folder added to
+            # a library, alike.
+            $path = $location.Path
+            $found = $null
+            while ($path) {
+                if (Test-ReparsePoint $path) { $found = $path; break }
+                $parent = Split-Path -Parent $path
+                if (-not $parent -or $parent -eq $path) { break }
+                $path = $parent
+            }
+            if (-not $found) { continue }
+            $inLibraries++
+            if ($found -eq $location.Path) {
+                Write-Log "  *** library $($location.Library) includes $($location.Path), which is a reparse point"
+            } else {
+                Write-Log "  *** library $($location.Library) includes $($location.Path), which lies inside the reparse point $found"
+            }
+            $target = Get-LinkTarget $found
+            if ($target) {
+                $fileSystem = Get-TargetFileSystem $target
+                if ($fileSystem -like '*FAT*') {
+                    Write-Log "      it leads to $target, on a $fileSystem volume: the 0x80070001 case"
+                } elseif ($fileSystem) {
+                    Write-Log "      it leads to $target, on a $fileSystem volume: if that holds compressed or media content, the 0x81000037 case"
+                } else {
+                    Write-Log "      it leads to $target"
+                }
+            }
+            if (-not $explained) {
+                $explained = $true
+                Write-Log '      Windows Backup follows a reparse point that is in a library itself (or above a folder that is). When it leads to a FAT volume the backup fails with 0x80070001; when it leads to compressed or media content (.zip, music, video), with 0x81000037.'
+                Write-Log '      Fix: remove that location from the library (library Properties, select it, Remove) or exclude it in the backup settings, then run the backup again. To back up what it leads to, add the real folder it points to, on an NTFS volume, instead.'
+            }
+        }
+    }
+    $script:StepBefore = "$libraryCount libraries in $($profiles.Count) profiles"
+    $script:StepAfter = "$inLibraries in libraries, $inFolders in user folders"
+    Write-Log "  found $inLibraries library location(s) that are or lie inside a reparse point, $inFolders reparse point(s) inside user folders, $missing missing library location(s); nothing was changed"
+    if ($inLibraries -gt 0 -or $inFolders -gt 0) { return $true }
+    return 2
+}
+
+function Show-BackupReparsePoints {
+    Write-Log '   read-only: would read these libraries, check each location for reparse points, and list the reparse points inside each profile''s folders'
+    $public = Get-PublicFolder
+    $count = 0
+    foreach ($userProfile in @(Get-UserProfileFolders)) {
+        Write-Log "  profile $($userProfile.Path) ($($userProfile.Sid))"
+        foreach ($location in @(Get-LibraryLocations $userProfile $public)) {
+            $count++
+            Write-Log "     $($location.Library): $($location.Kind) $($location.Path)"
+        }
+    }
+    Write-Log "   $count library locations; nothing would be changed"
+    return $true
+}
+
+function Undo-BackupReparsePoints {
+    # The step changes nothing and records nothing.
+    return $true
+}
+
+# =============================================================================
+# Step backup-restore-folders: Create missing library folders again for a restore
+# Opt-in. A file restore to the original location needs the folders the
+# libraries point to; when one is gone (a drive reorganised, a folder or the
+# reparse point it was reached through deleted) the restore has nowhere to
+# write. For every user profile listed under ProfileList, the step creates
+# each missing local folder a library names, level by level, and records
+# each folder it creates. It creates only: nothing is moved, renamed or
+# deleted, and a location whose drive does not exist, a network location and
+# the standard known folders (which Windows recreates itself, and which
+# policy may have redirected) are only reported. A location reached through
+# a reparse point that leads nowhere is not touched. The need for this after
+# a reparse-point problem is inferred from how restore to the original
+# location works; it is not stated by Microsoft (low confidence).
+# Addresses 0x80070001, 0x81000037.
+# Undo: Removes, deepest first, each folder the run created, and only while
+# it is still empty (rd without /s: removing an empty folder loses nothing).
+# A folder that holds files by then, such as restored ones, is left as it is
+# and reported.
+# =============================================================================
+function Invoke-BackupRestoreFolders {
+    # Only a missing local folder is created, one level at a time, so that each
+    # created folder is recorded and -Undo removes exactly those. The standard
+    # known folders are left to Windows, which recreates them, and which a
+    # policy may have redirected elsewhere.
+    $created = 0
+    $failed = 0
+    $missing = 0
+    $public = Get-PublicFolder
+    foreach ($userProfile in @(Get-UserProfileFolders)) {
+        Write-Log "  profile $($userProfile.Path) ($($userProfile.Sid))"
+        foreach ($location in @(Get-LibraryLocations $userProfile $public)) {
+            if ($location.Kind -eq 'network' -or $location.Kind -eq 'unresolved') { continue }
+            if (Test-Path -LiteralPath $location.Path -PathType Container) { continue }
+            $missing++
+            if ($location.Kind -eq 'knownfolder') {
+                Write-Log "  $($location.Library): the known folder $($location.Path) is missing; Windows recreates it at the next sign-in (not created here)"
+                continue
+            }
+            if ($location.Path.Length -lt 3 -or -not (Test-Path -LiteralPath $location.Path.Substring(0, 3))) {
+                Write-Log "  $($location.Library): $($location.Path) is missing, and so is its drive: not created"
+                continue
+            }
+            # Climb to the nearest folder that exists, then create downwards.
+            $todo = @()
+            $path = $location.Path
+            while ($path -and -not (Test-Path -LiteralPath $path)) {
+                $todo = @($path) + $todo
+                $path = Split-Path -Parent $path
+            }
+            foreach ($folder in $todo) {
+                # An entry of that name that Test-Path does not see is a reparse
+                # point that leads nowhere: it is not replaced.
+                $leaf = Split-Path -Leaf $folder
+                $entries = @(Get-ChildItem -LiteralPath (Split-Path -Parent $folder) -Force -ErrorAction SilentlyContinue | Where-Object { $_.Name -eq $leaf })
+                if ($entries.Count -gt 0) {
+                    $failed++
+                    Write-Log "  $folder exists but leads nowhere (a reparse point whose target is gone?): left as it is"
+                    break
+                }
+                try {
+                    # CreateDirectory takes the name literally ([ and ] are no wildcards).
+                    [void][IO.Directory]::CreateDirectory($folder)
+                } catch {
+                    $failed++
+                    Write-Log "  could not create $folder for $($location.Library) (a reparse point that leads nowhere, or no right to write there): left as it is"
+                    break
+                }
+                Add-Journal "mkdir|$folder|created"
+                $created++
+                Write-Log "  created $folder (empty; for $($location.Library))"
+            }
+        }
+    }
+    $script:StepBefore = "$missing missing"
+    $script:StepAfter = "$created folders created"
+    if ($failed -gt 0) { return $false }
+    if ($created -eq 0) { return 2 }
+    return $true
+}
+
+function Show-BackupRestoreFolders {
+    $missing = 0
+    $public = Get-PublicFolder
+    foreach ($userProfile in @(Get-UserProfileFolders)) {
+        foreach ($location in @(Get-LibraryLocations $userProfile $public)) {
+            if ($location.Kind -ne 'path' -or (Test-Path -LiteralPath $location.Path -PathType Container)) { continue }
+            $missing++
+            Write-Log "   $($location.Library): $($location.Path) is missing; would be created (empty)"
+        }
+    }
+    Write-Log "   $missing missing library folder(s) would be created"
+    return $true
+}
+
+function Undo-BackupRestoreFolders {
+    # Removes the folders the run created, deepest first (the records come
+    # newest first), each only while it is empty: Remove-Item without -Recurse
+    # refuses a folder with anything in it.
+    foreach ($record in (Get-JournalRecords 'backup-restore-folders')) {
+        if ($record.Kind -ne 'mkdir') { continue }
+        if (-not (Test-Path -LiteralPath $record.A -PathType Container)) {
+            Write-Log "  $($record.A) is gone already"
+            continue
+        }
+        if (Test-ReparsePoint $record.A) {
+            Write-Log "  $($record.A) is a reparse point now, not the folder the run created: left as it is"
+            continue
+        }
+        if (@(Get-ChildItem -LiteralPath $record.A -Force -ErrorAction SilentlyContinue).Count -gt 0) {
+            Write-Log "  $($record.A) is not empty any more (restored files?): left as it is"
+            continue
+        }
+        try {
+            Remove-Item -LiteralPath $record.A -ErrorAction Stop
+            Write-Log "  removed $($record.A) (empty; the run had created it)"
+        } catch {
+            Write-Log "  could not remove $($record.A): $($_.Exception.Message)"
+        }
+    }
+    return $true
+}
+
+# =============================================================================
+# Step wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
+# DISM mounts and services images through the WIMMount file-system filter.
+# Older imaging kits and third-party tools can leave its ImagePath pointing
+# at their own copy of the driver, and DISM mounts and servicing then fail.
+# When HKLM\SYSTEM\CurrentControlSet\Services\WIMMount has an ImagePath
+# other than system32\drivers\wimmount.sys (or its \SystemRoot\ form) and
+# %SystemRoot%\System32\drivers\wimmount.sys exists, the key is exported to
+# the logs folder and wimmount-repair.reg sets ImagePath to
+# system32\drivers\wimmount.sys (REG_EXPAND_SZ). Nothing else in the key
+# changes. A missing key or driver file is reported, not rebuilt. If the
+# filter is loaded, the new path takes effect at the next restart.
+# Addresses 0x800F0922.
+# Undo: Imports the key's backup from the logs folder: every value the
+# backup holds is written back, so ImagePath gets its old path again; values
+# added to the key after the run are not in the backup and stay. Takes
+# effect at the next restart if the filter is loaded.
+# =============================================================================
+function Invoke-WimmountRepair {
+    $key = 'HKLM\SYSTEM\CurrentControlSet\Services\WIMMount'
+    $driver = Join-Path $env:SystemRoot 'System32\drivers\wimmount.sys'
+    $reg = "${env:SystemRoot}\System32\reg.exe"
+    $k = Open-MachineKey $key $false
+    if ($k) { $k.Close() } else {
+        Write-Log "  $key does not exist: the WIMMount filter is not registered, which this step does not rebuild (the key holds more than the path); sfc /scannow or an in-place upgrade restores it"
+        return $false
+    }
+    $value = Read-RegEntry $key 'ImagePath'
+    if (-not $value) {
+        Write-Log '  WIMMount has no ImagePath, so Windows loads system32\drivers\WIMMount.sys by its name; nothing to do'
+        return 2
+    }
+    $image = $value.Data.Replace('"', '')
+    $script:StepBefore = "ImagePath $image"
+    if (@('system32\drivers\wimmount.sys', '\SystemRoot\system32\drivers\wimmount.sys') -contains $image) {
+        Write-Log "  ImagePath is ${image}: Windows' own driver; nothing to do"
+        return 2
+    }
+    if (-not (Test-Path -LiteralPath $driver)) {
+        Write-Log "  ImagePath is $image, but $driver is missing: left as it is, as pointing at a missing file would not help; sfc /scannow restores the driver, then run again"
+        return $false
+    }
+
+    # Back up the whole key, then import the one value.
+    $backup = Join-Path $script:Logs "$($script:Run)-wimmount-repair.reg"
+    if ((Invoke-Program $reg ('export "' + $key + '" "' + $backup + '" /y') -Quiet) -ne 0) { Write-Log "  could not export $key to ${backup}: nothing changed"; return $false }
+    Add-Journal "regfile|$key|$backup"
+    Write-Log "  backed up $key to $backup"
+    $regFile = Join-Path (Split-Path -Parent $script:MyInvocation.MyCommand.Definition) 'wimmount-repair.reg'
+    if ((Invoke-Program $reg ('import "' + $regFile + '"') -Quiet) -ne 0) { Write-Log "  reg import of $regFile failed: ImagePath left as it was"; return $false }
+    $image = (Read-RegEntry $key 'ImagePath').Data
+    $script:StepAfter = "ImagePath $image"
+    Write-Log "  ImagePath is now $image"
+    $filter = Get-Service -Name 'WIMMount' -ErrorAction SilentlyContinue
+    if ($filter -and $filter.Status -eq 'Running') {
+        $script:Reboot = $true
+        Write-Log '  the WIMMount filter is loaded: the path takes effect at the next restart'
+    }
+    return $true
+}
+
+function Show-WimmountRepair {
+    $key = 'HKLM\SYSTEM\CurrentControlSet\Services\WIMMount'
+    $k = Open-MachineKey $key $false
+    if (-not $k) { Write-Log "   ${key}: does not exist; would be reported, not created"; return $true }
+    $k.Close()
+    $value = Read-RegEntry $key 'ImagePath'
+    if (-not $value) { Write-Log "   $key ImagePath: not set; Windows uses its own driver, nothing would change"; return $true }
+    $image = $value.Data.Replace('"', '')
+    if (@('system32\drivers\wimmount.sys', '\SystemRoot\system32\drivers\wimmount.sys') -contains $image) {
+        Write-Log "   $key ImagePath: $image, Windows' own driver; nothing would change"
+    } else {
+        Write-Log "   $key ImagePath: $image; would be system32\drivers\wimmount.sys, after a backup of the key"
+    }
+    return $true
+}
+
+function Undo-WimmountRepair {
+    # regfile|KEY|FILE: imports the key's backup.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'wimmount-repair')) {
+        if ($record.Kind -ne 'regfile') { continue }
+        if (-not (Test-Path -LiteralPath $record.B)) { Write-Log "  backup $($record.B) is gone: $($record.A) left as it is"; $ok = $false; continue }
+        if ((Invoke-Program "${env:SystemRoot}\System32\reg.exe" ('import "' + $record.B + '"') -Quiet) -ne 0) { Write-Log "  reg import of $($record.B) failed: $($record.A) left as it is"; $ok = $false; continue }
+        Write-Log "  imported $($record.B): $($record.A) is back as it was"
+        $filter = Get-Service -Name 'WIMMount' -ErrorAction SilentlyContinue
+        if ($filter -and $filter.Status -eq 'Running') { Write-Log '  the WIMMount filter is loaded: the path takes effect at the next restart' }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step offline-install-msu: Install the .msu updates carried in the bundle
+# For a machine that cannot download its updates (air-gapped, or Windows
+# Update failing with 0x80070002 or 0x80070003): installs each .msu file in
+# the bundle's packages folder (placed there by wufix build --payload), in
+# name order, with wusa /quiet /norestart, which never restarts the machine
+# itself. A package that another one needs, such as a servicing stack
+# update, must sort first (0x800F0823 says one was missing). Exit codes are
+# logged in words: 0 installed, 3010 installed and a restart needed,
+# 0x00240006 installed already, 0x80240017 not for this machine, 1618 or
+# 0x80240016 another installation in progress. KB947821 is left to the
+# system-files step. No packages folder or no .msu: nothing to do. Under
+# /gpo a scheduled task runs it, as big updates take long.
+# Addresses 0x80070002, 0x80070003.
+# Undo: Removes nothing: an installed update may be needed by later ones,
+# and a servicing stack update cannot be removed at all. /undo lists each
+# update this run installed with the command that removes it (wusa
+# /uninstall /kb:NNNNNNN), for an administrator to decide.
+# =============================================================================
+function Invoke-OfflineInstallMsu {
+    $dir = Get-PackageFolder
+    $files = @()
+    if ($dir) { $files = @(Get-PackageFiles $dir '.msu' | Where-Object { (Get-PackageKB $_.Name) -ne 'KB947821' }) }
+    if ($files.Count -eq 0) {
+        Write-Log "  no .msu package in $(Join-Path (Get-BundleHome) 'packages')\: nothing to install"
+        return 2
+    }
+    $tally = New-PackageTally
+    foreach ($file in $files) {
+        if ($tally.Stop) { break }
+        $tally.Seen++
+        Write-Log "  wusa $($file.Name) /quiet /norestart ($(Get-PackageKB $file.Name))"
+        $code = Invoke-Program "${env:SystemRoot}\System32\wusa.exe" ('"' + $file.FullName + '" /quiet /norestart')
+        Register-PackageResult $tally $file.FullName $code
+    }
+    return (Complete-PackageTally $tally)
+}
+
+function Show-OfflineInstallMsu {
+    $dir = Get-PackageFolder
+    $files = @()
+    if ($dir) { $files = @(Get-PackageFiles $dir '.msu' | Where-Object { (Get-PackageKB $_.Name) -ne 'KB947821' }) }
+    if ($files.Count -eq 0) { Write-Log "   no .msu package in $(Join-Path (Get-BundleHome) 'packages')\: nothing would be installed" }
+    foreach ($file in $files) {
+        Write-Log "   would install $($file.Name) ($(Get-PackageKB $file.Name)) with wusa /quiet /norestart"
+    }
+    return $true
+}
+
+function Undo-OfflineInstallMsu {
+    # Updates are not removed; each one the run installed is named with the
+    # command that removes it.
+    foreach ($record in (Get-JournalRecords 'offline-install-msu')) {
+        if ($record.Kind -ne 'installed') { continue }
+        $hint = 'Installed Updates in the Control Panel lists it.'
+        if ($record.B -ne 'unknown') { $hint = "To remove it: wusa /uninstall /kb:$($record.B.Substring(2))" }
+        [void](Show-KeptPackage $record.A $record.B $hint)
+    }
+    return $true
+}
+
+# =============================================================================
+# Step offline-install-cab: Install the .cab update packages carried in the bundle
+# For a machine that cannot download its updates (air-gapped, or Windows
+# Update failing with 0x80070002 or 0x80070003): adds each .cab package in
+# the bundle's packages folder (placed there by wufix build --payload), in
+# name order, with DISM /Online /Add-Package /Quiet /NoRestart, which never
+# restarts the machine itself. wsusscn2.cab and wsusscan.cab are scan
+# catalogs, not packages, and are left out. A package that another one
+# needs, such as a servicing stack update, must sort first (0x800F0823 says
+# one was missing). Exit codes are logged in words: 0 installed, 3010
+# installed and a restart needed, 0x800F081E not for this Windows. DISM's
+# output goes beside the run's log. No packages folder or no .cab: nothing
+# to do. Under /gpo a scheduled task runs it, as big updates take long.
+# Addresses 0x80070002, 0x80070003.
+# Undo: Removes nothing: an installed update may be needed by later ones,
+# and a servicing stack update cannot be removed at all. /undo lists each
+# package this run added, with the way to remove it (dism /Online
+# /Get-Packages names it, dism /Online /Remove-Package /PackageName: removes
+# it), for an administrator to decide.
+# =============================================================================
+function Invoke-OfflineInstallCab {
+    $dir = Get-PackageFolder
+    $files = @()
+    if ($dir) { $files = @(Get-PackageFiles $dir '.cab' | Where-Object { @('wsusscn2.cab', 'wsusscan.cab') -notcontains $_.Name }) }
+    if ($files.Count -eq 0) {
+        Write-Log "  no .cab package in $(Join-Path (Get-BundleHome) 'packages')\: nothing to install"
+        return 2
+    }
+    $out = Join-Path $script:Logs "$($script:Run)-dism-add-package.txt"
+    $tally = New-PackageTally
+    foreach ($file in $files) {
+        if ($tally.Stop) { break }
+        $tally.Seen++
+        Write-Log "  dism /Online /Add-Package $($file.Name) /Quiet /NoRestart ($(Get-PackageKB $file.Name))"
+        Add-Content -LiteralPath $out -Value "== $($file.FullName)"
+        & "${env:SystemRoot}\System32\dism.exe" /Online /English /Add-Package "/PackagePath:$($file.FullName)" /Quiet /NoRestart | Out-File -FilePath $out -Append -Encoding ASCII
+        Register-PackageResult $tally $file.FullName $LASTEXITCODE
+    }
+    Write-Log "  DISM's output: $out"
+    return (Complete-PackageTally $tally)
+}
+
+function Show-OfflineInstallCab {
+    $dir = Get-PackageFolder
+    $files = @()
+    if ($dir) { $files = @(Get-PackageFiles $dir '.cab' | Where-Object { @('wsusscn2.cab', 'wsusscan.cab') -notcontains $_.Name }) }
+    if ($files.Count -eq 0) { Write-Log "   no .cab package in $(Join-Path (Get-BundleHome) 'packages')\: nothing would be installed" }
+    foreach ($file in $files) {
+        Write-Log "   would add $($file.Name) ($(Get-PackageKB $file.Name)) with dism /Online /Add-Package /Quiet /NoRestart"
+    }
+    return $true
+}
+
+function Undo-OfflineInstallCab {
+    # Packages are not removed; each one the run added is named with the way
+    # to remove it.
+    foreach ($record in (Get-JournalRecords 'offline-install-cab')) {
+        if ($record.Kind -ne 'installed') { continue }
+        [void](Show-KeptPackage $record.A $record.B 'To remove it: dism /Online /Get-Packages names it, dism /Online /Remove-Package /PackageName:NAME removes it.')
+    }
+    return $true
+}
+
+# =============================================================================
+# Step driver-already-installed: Explain 0x80070103 (driver already installed)
+# Read-only. 0x80070103 means Windows Update offered a driver that is
+# already installed (for example for a second, identical graphics adapter)
+# or that is not a better match than the installed one. It is harmless and
+# nothing is broken: resetting the update components does not help, and none
+# is done for it. The step writes to the log why, and how to hide the update
+# on this version of Windows so it is not offered again.
+# Addresses 0x80070103.
+# Undo: Nothing to undo: the step only writes an explanation to the log.
+# =============================================================================
+function Invoke-DriverAlreadyInstalled {
+    # Why 0x80070103 needs no repair, and how to hide the update on this
+    # version (KB952032).
+    Write-Log '  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use.'
+    Write-Log '  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again.'
+    Write-Log '  To stop the offer on this version: run the Show or hide updates troubleshooter (wushowhide.diagcab, a download from Microsoft, KB3073930) and hide the driver update.'
+    Write-Log '  To keep Windows Update from offering drivers at all, set the policy Do not include drivers with Windows Updates (Windows 10 1607 and later; the opt-in step driver-updates-exclude sets it, reversibly).'
+    Write-Log '  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead.'
+    Write-Log '  To see which driver is meant: the update''s title names the device; Device Manager shows the version already installed.'
+    $script:StepAfter = 'explained; harmless, nothing to repair'
+    return 2
+}
+
+function Show-DriverAlreadyInstalled {
+    # Why 0x80070103 needs no repair, and how to hide the update on this
+    # version (KB952032).
+    Write-Log '  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use.'
+    Write-Log '  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again.'
+    Write-Log '  To stop the offer on this version: run the Show or hide updates troubleshooter (wushowhide.diagcab, a download from Microsoft, KB3073930) and hide the driver update.'
+    Write-Log '  To keep Windows Update from offering drivers at all, set the policy Do not include drivers with Windows Updates (Windows 10 1607 and later; the opt-in step driver-updates-exclude sets it, reversibly).'
+    Write-Log '  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead.'
+    Write-Log '  To see which driver is meant: the update''s title names the device; Device Manager shows the version already installed.'
+    return $true
+}
+
+function Undo-DriverAlreadyInstalled {
+    # The step changes nothing and records nothing.
+    return $true
+}
+
+# =============================================================================
+# Step driver-updates-exclude: Keep Windows Update from offering drivers
+# Opt-in. Sets the machine policy "Do not include drivers with Windows
+# Updates" (ExcludeWUDriversInQualityUpdate = 1 under
+# HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate), which Windows
+# honours from Windows 10 1607 and Windows Server 2016 on; on earlier
+# Windows 10 builds the step does nothing. Windows Update then stops
+# offering drivers, so a driver it keeps failing to install (0x80070103) is
+# no longer offered; drivers then come from the device maker. The value is
+# journaled first. When the value is there already with another setting, a
+# policy put it there: the step leaves it and says where to change it, since
+# a domain policy would set it back at the next refresh anyway. Microsoft
+# documents the policy for Pro, Enterprise and Education; its effect on Home
+# editions is unverified.
+# Addresses 0x80070103.
+# Undo: Deletes ExcludeWUDriversInQualityUpdate again when the run found it
+# absent (the step changes the value only then). No other value of the
+# WindowsUpdate policy key is touched, and the key itself is never deleted:
+# a key the run had to create stays, empty, which has no effect.
+# =============================================================================
+function Invoke-DriverUpdatesExclude {
+    $key = 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate'
+    $name = 'ExcludeWUDriversInQualityUpdate'
+    $value = Get-RegValue $key $name
+    if ($value -and $value.Type -eq 'REG_DWORD' -and $value.Data -eq '1') {
+        $script:StepBefore = '1'
+        $script:StepAfter = '1'
+        Write-Log "  $name is 1 already: Windows Update offers no drivers here"
+        return 2
+    }
+    if ($value) {
+        $script:StepBefore = $value.Data
+        $script:StepAfter = $value.Data
+        Write-Log "  $name is $($value.Data) ($($value.Type)): a policy set it, so it is left as it is. Change it where it is managed: Group Policy, Computer Configuration, Administrative Templates, Windows Components, Windows Update, Do not include drivers with Windows Updates."
+        return 2
+    }
+    $script:StepBefore = 'not set'
+    if (-not (Save-RegValue $key $name)) { return $false }
+    # The same data as driver-updates-exclude.reg, which run.cmd imports.
+    try {
+        $sub = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey('SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate')
+        $sub.SetValue('ExcludeWUDriversInQualityUpdate', [int]1, [Microsoft.Win32.RegistryValueKind]::DWord)
+        $sub.Close()
+    } catch {
+        Write-Log "  could not set $name under ${key}: $($_.Exception.Message); what it holds now is journaled for -Undo"
+        return $false
+    }
+    $script:StepAfter = '1'
+    Write-Log "  set $key $name = 1 (REG_DWORD): Windows Update no longer offers drivers; get them from the device maker"
+    Write-Log '  It takes effect at the next scan for updates. A domain policy that sets it differently wins at the next policy refresh.'
+    return $true
+}
+
+function Show-DriverUpdatesExclude {
+    $key = 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate'
+    $name = 'ExcludeWUDriversInQualityUpdate'
+    $value = Get-RegValue $key $name
+    if (-not $value) {
+        Write-Log "   $key ${name}: not set; would be set to 1 (REG_DWORD)"
+    } elseif ($value.Type -eq 'REG_DWORD' -and $value.Data -eq '1') {
+        Write-Log "   $key ${name}: 1 already; nothing to do"
+    } else {
+        Write-Log "   $key ${name}: $($value.Data) ($($value.Type)), set by a policy; would be left as it is"
+    }
+    return $true
+}
+
+function Undo-DriverUpdatesExclude {
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'driver-updates-exclude')) {
+        if ($record.Kind -like 'regvalue-*') {
+            if (-not (Restore-RegValue 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' $record)) { $ok = $false }
+        }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step firewall-pause: Turn Windows Firewall off for this run only
+# Opt-in, and only for a network where the administrator knows that the
+# firewall's filtering blocks the update (Microsoft names firewalls that
+# filter downloads as the cause of 0x80200053); security software is never
+# turned off by default. Each firewall profile that is on is journaled and
+# turned off with netsh (advfirewall on Vista and later, the firewall
+# context on XP SP2 and Server 2003 SP1), for the rest of this run. At the
+# end of the run, whatever happened in between, the cleanup turns on again
+# exactly the profiles this run turned off; run.cmd /undo does the same from
+# the state file, should the run have been stopped before its end. A profile
+# that Group Policy turns on is left on (a local change would not hold), and
+# a domain policy may turn the firewall on again at its next refresh anyway.
+# When the firewall service is not running, the firewall filters nothing and
+# the step does nothing. Nothing else is touched: no rule, no setting, never
+# a reset. Steps deferred to a scheduled task under /gpo run after the
+# cleanup, with the firewall on.
+# Addresses 0x80200053.
+# Undo: Turns on again each profile the run turned off (netsh advfirewall
+# set <profile> state on; on XP and 2003 netsh firewall set opmode
+# mode=ENABLE with the exception setting the run found). The cleanup does
+# this at the end of every run; /undo repeats it from the state file.
+# =============================================================================
+function Invoke-FirewallPause {
+    $script:FirewallPaused = @()
+    if (-not (Test-FirewallService)) {
+        $script:StepAfter = 'nothing turned off'
+        Write-Log '  the firewall service MpsSvc is not running, so the firewall filters nothing: nothing to turn off'
+        return 2
+    }
+    # Each firewall profile that is on is journaled, then turned off for the
+    # rest of this run.
+    $failed = $false
+    $before = ''
+    foreach ($fwProfile in (Get-FirewallProfiles)) {
+        $state = Read-FirewallProfile $fwProfile
+        $before += " $($fwProfile.Netsh) $($state.Say);"
+        if (-not $state.On) {
+            Write-Log "  firewall profile $($fwProfile.Netsh): $($state.Say); left as it is"
+            continue
+        }
+        Add-Journal "firewall|$($fwProfile.Netsh)|on"
+        & "${env:SystemRoot}\System32\netsh.exe" advfirewall set $fwProfile.Netsh state off | Out-Null
+        $rc = $LASTEXITCODE
+        # What counts is the state read back: off is remembered for the
+        # cleanup, whatever netsh answered.
+        if ((Read-FirewallProfile $fwProfile).On) {
+            $failed = $true
+            Write-Log "  firewall profile $($fwProfile.Netsh): still on, netsh exit code $rc (is the firewall service running?); nothing changed"
+            continue
+        }
+        $script:FirewallPaused += $fwProfile.Netsh
+        Write-Log "  firewall profile $($fwProfile.Netsh): was on; off for this run"
+    }
+    $off = $script:FirewallPaused -join ' '
+    $script:StepBefore = $before
+    $script:StepAfter = "off for this run: $off"
+    if ($failed) { return $false }
+    if ($script:FirewallPaused.Count -eq 0) {
+        $script:StepAfter = 'nothing turned off'
+        return 2
+    }
+    Write-Log "  the cleanup at the end of this run turns on again: $off"
+    return $true
+}
+
+function Show-FirewallPause {
+    if (-not (Test-FirewallService)) {
+        Write-Log '   the firewall service MpsSvc is not running, so the firewall filters nothing: nothing would be turned off'
+        return $true
+    }
+    foreach ($fwProfile in (Get-FirewallProfiles)) {
+        $state = Read-FirewallProfile $fwProfile
+        if ($state.On) {
+            Write-Log "   firewall profile $($fwProfile.Netsh): $($state.Say); would be turned off for this run and on again at its end"
+        } else {
+            Write-Log "   firewall profile $($fwProfile.Netsh): $($state.Say); left as it is"
+        }
+    }
+    return $true
+}
+
+function Undo-FirewallPause {
+    # Turns on again each profile the run journaled as on. The run's cleanup
+    # normally did so already; doing it again changes nothing.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'firewall-pause')) {
+        if ($record.Kind -ne 'firewall') { continue }
+        if (-not (Resume-FirewallProfile $record.A)) { $ok = $false }
+    }
+    return $ok
+}
+
+function Complete-FirewallPause {
+    # Runs at the end of every run that ran the step, failed or not.
+    # Turns on again exactly the profiles this run turned off.
+    $ok = $true
+    $paused = @(Get-Variable -Scope Script -Name FirewallPaused -ValueOnly -ErrorAction SilentlyContinue | Where-Object { $_ })
+    $script:FirewallPaused = @()
+    if ($paused.Count -eq 0) { return $true }
+    Write-Log '== end of run, firewall-pause: turning on again the firewall profiles this run turned off'
+    foreach ($netsh in $paused) {
+        if (-not (Resume-FirewallProfile $netsh)) { $ok = $false }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step defender-pause: Turn Defender real-time protection off for this run only
+# Opt-in, and only where the administrator knows that Microsoft Defender's
+# real-time scanning blocks the update (Microsoft names antivirus software
+# that blocks access to update folders as the usual cause of 0x80240022);
+# security software is never turned off by default. When real-time
+# protection is on, that is journaled and it is turned off with
+# Set-MpPreference -DisableRealtimeMonitoring for the rest of this run. At
+# the end of the run, whatever happened in between, the cleanup turns it on
+# again; run.cmd /undo does the same from the state file, should the run
+# have been stopped before its end. Tamper Protection (Windows 10 and later)
+# refuses the change while reporting success: the step reads the state back,
+# and says so when it stayed on. Where Defender is not the active antivirus,
+# or has no PowerShell module (Windows Server 2012 R2; the module on Windows
+# 8.1 is unverified), the step does nothing. A domain or Intune policy may
+# turn protection on again at any time. Steps deferred to a scheduled task
+# under /gpo run after the cleanup, with protection on.
+# Addresses 0x80240022.
+# Undo: Turns real-time protection on again (Set-MpPreference
+# -DisableRealtimeMonitoring $false) when the run found it on and reads it
+# back. The cleanup does this at the end of every run; /undo repeats it from
+# the state file.
+# =============================================================================
+function Invoke-DefenderPause {
+    $script:DefenderPaused = $false
+    $state = Get-DefenderState
+    $script:StepBefore = $state
+    if ($state -eq 'on, Tamper Protection on') {
+        $script:StepAfter = 'on: Tamper Protection'
+        Write-Log '  Defender real-time protection: on, and Tamper Protection is on, which refuses the change: nothing was changed. To go on, turn Tamper Protection off for the time being (Windows Security, Virus and threat protection settings; or where it is managed: Intune, the Defender portal), or use troubleshooting mode.'
+        return $false
+    }
+    if ($state -ne 'on') {
+        $script:StepAfter = $state
+        Write-Log "  Defender real-time protection: $state; left as it is"
+        return 2
+    }
+    Add-Journal 'defender|RealTimeProtection|on'
+    # Remembered for the cleanup even if the change fails: it may have gone off.
+    $script:DefenderPaused = $true
+    try {
+        Set-MpPreference -DisableRealtimeMonitoring $true -ErrorAction Stop
+    } catch {
+        $script:StepAfter = 'unknown'
+        Write-Log "  Defender real-time protection: Set-MpPreference failed: $($_.Exception.Message); the cleanup turns it on again if it went off"
+        return $false
+    }
+    # Tamper Protection and policies refuse the change while reporting success:
+    # read it back.
+    Start-Sleep -Seconds 2
+    if ((Get-DefenderState) -ne 'off') {
+        $script:StepAfter = 'on: the change was refused'
+        Write-Log '  Defender real-time protection stayed on: Tamper Protection or a policy (DisableRealtimeMonitoring under Policies\Microsoft\Windows Defender) keeps it on'
+        return $false
+    }
+    $script:StepAfter = 'off for this run'
+    Write-Log '  Defender real-time protection: was on; off for this run. The cleanup at the end of this run turns it on again.'
+    return $true
+}
+
+function Show-DefenderPause {
+    $state = Get-DefenderState
+    if ($state -eq 'on') {
+        Write-Log '   Defender real-time protection: on; would be turned off for this run and on again at its end'
+    } elseif ($state -eq 'on, Tamper Protection on') {
+        Write-Log '   Defender real-time protection: on, and Tamper Protection would refuse the change'
+    } else {
+        Write-Log "   Defender real-time protection: $state; left as it is"
+    }
+    return $true
+}
+
+function Undo-DefenderPause {
+    # Turns real-time protection on again if the run found it on. The run's
+    # cleanup normally did so already; doing it again changes nothing.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'defender-pause')) {
+        if ($record.Kind -eq 'defender' -and -not (Resume-Defender)) { $ok = $false }
+    }
+    return $ok
+}
+
+function Complete-DefenderPause {
+    # Runs at the end of every run that ran the step, failed or not.
+    # Turns real-time protection on again if this run turned it off.
+    if (-not (Get-Variable -Scope Script -Name DefenderPaused -ValueOnly -ErrorAction SilentlyContinue)) { return $true }
+    $script:DefenderPaused = $false
+    Write-Log '== end of run, defender-pause: turning Defender real-time protection on again'
+    return (Resume-Defender)
+}
+
+# =============================================================================
+# Step proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp)
+# Windows Update and BITS reach the network through WinHTTP, whose proxy is
+# set apart from Internet Explorer's. A stale WinHTTP proxy (a server that
+# is gone, a bypass list that misses the update server) makes downloads
+# fail. The current setting is shown (netsh winhttp show proxy) and saved,
+# then reset to direct access with netsh winhttp reset proxy. WinHTTP keeps
+# the setting in one registry value,
+# HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
+# Settings\Connections\WinHttpSettings, which is what is saved: netsh's text
+# is in the system's language and is not parsed. Not needed when that value
+# does not exist (direct access). Internet Explorer's and the users' proxy
+# settings are never touched, nor the separate 32-bit WinHTTP setting of
+# 64-bit Windows (Windows Update and BITS are 64-bit there).
+# Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
+# Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY):
+# the proxy, bypass list and flags netsh showed before the run, as netsh
+# winhttp set proxy would have set them.
+# =============================================================================
+function Invoke-ProxyResetWinhttp {
+    # netsh winhttp and WinHTTP keep the proxy in this one value (MS-PROXYCFG):
+    # it is saved before the reset, and -Undo writes it back.
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
+    Write-Log '  WinHTTP proxy as netsh winhttp show proxy shows it:'
+    foreach ($line in @(& "${env:SystemRoot}\System32\netsh.exe" winhttp show proxy)) { if ($line) { Write-Log "    $line" } }
+    if (-not (Get-RegValue $key 'WinHttpSettings')) {
+        $script:StepBefore = 'direct access'
+        Write-Log '  no WinHttpSettings value: WinHTTP already connects directly; nothing to do'
+        return 2
+    }
+    $script:StepBefore = 'WinHTTP proxy set (saved)'
+    if (-not (Save-RegValue $key 'WinHttpSettings')) { return $false }
+    & "${env:SystemRoot}\System32\netsh.exe" winhttp reset proxy | Out-Null
+    $rc = $LASTEXITCODE
+    Write-Log "  netsh winhttp reset proxy: exit code $rc (the old setting is saved for -Undo)"
+    if ($rc -ne 0) { return $false }
+    $script:StepAfter = 'direct access'
+    foreach ($line in @(& "${env:SystemRoot}\System32\netsh.exe" winhttp show proxy)) { if ($line) { Write-Log "    $line" } }
+    return $true
+}
+
+function Show-ProxyResetWinhttp {
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
+    Write-Log '   WinHTTP proxy as netsh winhttp show proxy shows it:'
+    foreach ($line in @(& "${env:SystemRoot}\System32\netsh.exe" winhttp show proxy)) { if ($line) { Write-Log "     $line" } }
+    if (Get-RegValue $key 'WinHttpSettings') {
+        Write-Log '   would save WinHttpSettings for -Undo and reset to direct access (netsh winhttp reset proxy)'
+    } else {
+        Write-Log '   no WinHttpSettings value: WinHTTP already connects directly; nothing to do'
+    }
+    return $true
+}
+
+function Undo-ProxyResetWinhttp {
+    # Writes the saved WinHttpSettings value back.
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'proxy-reset-winhttp')) {
+        if (-not (Restore-RegValue $key $record)) { $ok = $false }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step wsus-client-reset: Give the WSUS client a new identity
+# Computers installed from one cloned image share the WSUS client identity
+# (SusClientId), so the WSUS console shows them as one computer and they
+# overwrite each other's status. Only on a WSUS-managed computer (policy
+# WUServer set and AU\UseWUServer=1; otherwise not needed): the update
+# services are stopped, the identity values SusClientId,
+# SusClientIDValidation, PingID and AccountDomainSid under
+# HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate are saved
+# (type and data) and deleted, the services that were running are started
+# again, and on XP to 8.1 wuauclt /resetauthorization /detectnow asks for a
+# new detection, which creates a new identity. The Windows Update policy key
+# (HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate) is only read,
+# never changed.
+# Addresses 0x80244007, 0x8024400D.
+# Undo: Stops the same services, writes each deleted value back with its
+# type and data and deletes those of the four the run found absent, so the
+# identity the client created since is replaced by the old one, then starts
+# the services that were running. The WSUS server sees the old identity
+# again at the next detection.
+# =============================================================================
+function Invoke-WsusClientReset {
+    if (-not (Test-WsusManaged)) {
+        $script:StepBefore = 'not WSUS-managed'
+        Write-Log '  not managed by WSUS (WUServer and UseWUServer=1 not both set by policy): not needed'
+        return 2
+    }
+    # The client identity lives in these values (TECHNET-WSUSCLIENT names the
+    # first two; PingID and AccountDomainSid belong to the same registration).
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
+    $names = @('SusClientId', 'SusClientIDValidation', 'PingID', 'AccountDomainSid')
+    $found = @($names | Where-Object { Get-RegValue $key $_ })
+    if ($found.Count -eq 0) {
+        $script:StepBefore = 'no identity stored'
+        Write-Log '  no client identity is stored: nothing to reset (the client creates one at its next detection)'
+        return 2
+    }
+    $script:StepBefore = 'identity: ' + ($found -join ' ')
+    # Stop the services first: a running client keeps its identity in memory
+    # and could write it back. If one will not stop, nothing is deleted.
+    $services = @('usosvc', 'dosvc', 'wuauserv')
+    $ok = $true
+    foreach ($name in $services) {
+        if (-not (Stop-UpdateService $name)) { $ok = $false; break }
+    }
+    $deleted = @()
+    if ($ok) {
+        foreach ($name in $names) {
+            # Saved with its type and data first. A value that is not there is
+            # journaled as absent, so -Undo also deletes the one the client
+            # creates meanwhile; one that cannot be saved exactly is left alone.
+            $value = Get-RegValue $key $name
+            if (-not (Save-RegValue $key $name)) { $ok = $false; continue }
+            if (-not $value) { continue }
+            try {
+                $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey(($key -replace '^HKLM\\', ''), $true)
+                $sub.DeleteValue($name)
+                $sub.Close()
+            } catch {
+                $ok = $false
+                Write-Log "  could not delete ${name}: left as it was"
+                continue
+            }
+            $deleted += $name
+            Write-Log "  deleted $name ($($value.Type) $($value.Data)), saved for -Undo"
+        }
+    }
+    # Start again, in reverse order, exactly the services that were running.
+    [array]::Reverse($services)
+    foreach ($name in $services) {
+        if (-not (Restart-UpdateService $name)) { $ok = $false }
+    }
+    $script:StepAfter = 'deleted: ' + ($deleted -join ' ')
+    if (-not $ok) { return $false }
+    Invoke-WuDetect
+    return $true
+}
+
+function Show-WsusClientReset {
+    if (-not (Test-WsusManaged)) {
+        Write-Log '   not managed by WSUS: nothing to do'
+        return $true
+    }
+    foreach ($name in @('usosvc', 'dosvc', 'wuauserv')) {
+        Show-UpdateService $name
+    }
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
+    foreach ($name in @('SusClientId', 'SusClientIDValidation', 'PingID', 'AccountDomainSid')) {
+        $value = Get-RegValue $key $name
+        if ($value) {
+            Write-Log "   $name ($($value.Type) $($value.Data)): would be saved for -Undo and deleted"
+        } else {
+            Write-Log "   ${name}: not set; nothing to delete"
+        }
+    }
+    return $true
+}
+
+function Undo-WsusClientReset {
+    # Stop the services again, write the deleted values back, then start the
+    # services that were running.
+    $services = @('usosvc', 'dosvc', 'wuauserv')
+    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
+    $ok = $true
+    foreach ($name in $services) {
+        if (-not (Stop-UpdateService $name)) { $ok = $false; break }
+    }
+    if ($ok) {
+        foreach ($record in (Get-JournalRecords 'wsus-client-reset')) {
+            if (-not (Restore-RegValue $key $record)) { $ok = $false }
+        }
+    }
+    [array]::Reverse($services)
+    foreach ($name in $services) {
+        if (-not (Restart-UpdateService $name)) { $ok = $false }
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step winsock-reset: Reset the Winsock catalog
+# Resets the Winsock catalog with netsh winsock reset (XP SP2 and later),
+# for downloads that fail because a broken layered service provider sits
+# between Windows Update and the network. The reset also removes every
+# third-party provider that belongs there: VPN clients, antivirus and proxy
+# or filtering software install them, and stop working until reinstalled or
+# restored. Before the reset the catalog key
+# (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
+# into the logs folder. Takes effect after a restart (exit code 3010). Runs
+# only when named: /with:winsock-reset.
+# Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
+# Undo: Imports the exported catalog key back (reg import), which brings the
+# removed providers' entries back; like the reset, this takes effect after a
+# restart. The import merges into the key: entries the reset wrote that the
+# old catalog lacked are not removed.
+# =============================================================================
+function Invoke-WinsockReset {
+    # The reset cannot be undone by netsh: the catalog key is exported first,
+    # and without that copy nothing is reset. reg export asks before
+    # overwriting, so a file of that name is never used; the run number is new
+    # anyway.
+    $key = 'HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters'
+    $file = Join-Path $script:Logs "$($script:Run)-winsock-reset.reg"
+    if (Test-Path -LiteralPath $file) {
+        Write-Log "  $file exists already: not overwritten, and nothing reset"
+        return $false
+    }
+    & "${env:SystemRoot}\System32\reg.exe" export $key $file | Out-Null
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath $file)) {
+        Write-Log "  could not export ${key}: without that copy nothing is reset"
+        return $false
+    }
+    Add-Journal "regfile|$key|$file"
+    Write-Log "  exported $key to $file"
+    Write-Log '  warning: the reset removes third-party layered service providers (VPN clients, antivirus, proxy or filtering software): reinstall them, or run -Undo'
+    & "${env:SystemRoot}\System32\netsh.exe" winsock reset | Out-Null
+    $rc = $LASTEXITCODE
+    Write-Log "  netsh winsock reset: exit code $rc"
+    if ($rc -ne 0) { return $false }
+    $script:Reboot = $true
+    $script:StepBefore = 'catalog exported'
+    $script:StepAfter = 'reset; restart needed'
+    Write-Log '  restart the computer to finish the reset'
+    return $true
+}
+
+function Show-WinsockReset {
+    Write-Log '   would export HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters to the logs folder, then run netsh winsock reset'
+    Write-Log '   third-party layered service providers (VPN clients, antivirus, proxy or filtering software) would be removed; a restart is needed'
+    return $true
+}
+
+function Undo-WinsockReset {
+    # Imports the exported catalog back (records regfile|<key>|<file>).
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'winsock-reset')) {
+        if ($record.Kind -ne 'regfile') { continue }
+        if (-not (Test-Path -LiteralPath $record.B)) {
+            Write-Log "  the export $($record.B) is gone: the catalog cannot be put back"
+            $ok = $false
+            continue
+        }
+        & "${env:SystemRoot}\System32\reg.exe" import $record.B | Out-Null
+        if ($LASTEXITCODE -ne 0) {
+            Write-Log "  reg import $($record.B) failed: the catalog is as the reset left it"
+            $ok = $false
+            continue
+        }
+        $script:Reboot = $true
+        Write-Log "  imported $($record.B) into $($record.A): restart the computer to use the old catalog"
+    }
+    return $ok
+}
+
+# =============================================================================
+# Step spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside
+# A community fix for Windows 10 error 0x80070003, not a Microsoft one:
+# %SystemRoot%\System32\spupdsvc.exe, which update installers use to finish
+# RunOnce work after a restart, is renamed to spupdsvc.exe.wufix-N, never
+# deleted. The file belongs to TrustedInstaller, so its access list is saved
+# first (icacls /save, into the logs folder), then the Administrators group
+# (by SID, so any language works) takes ownership (takeown /a) and gets full
+# control to rename it. Windows Resource Protection or a later update may
+# put the file back, which is harmless; later updates may also need it, so
+# undo it once updates install again. Only on the Windows 10 family (Windows
+# 10 and 11, Server 2016 to 2025), where the fix circulates and the file
+# exists; where it is absent the step has nothing to do.
+# Addresses 0x80070003.
+# Undo: Renames spupdsvc.exe.wufix-N back, restores its saved access list
+# (icacls /restore) and gives the file back to NT SERVICE\TrustedInstaller.
+# If Windows has put a new spupdsvc.exe in place meanwhile, that one is kept
+# and the renamed copy stays beside it, with the saved access list applied
+# to the file in place.
+# =============================================================================
+function Invoke-SpupdsvcRename {
+    $file = "${env:SystemRoot}\System32\spupdsvc.exe"
+    if (-not (Test-Path -LiteralPath $file)) { Write-Log "  $file does not exist: nothing to set aside"; return 2 }
+    $script:StepBefore = "$file present"
+
+    # Save the access list TrustedInstaller set, so that undo can put it back.
+    $acl = Join-Path $script:Logs "$($script:Run)-spupdsvc.acl"
+    if ((Invoke-Program "${env:SystemRoot}\System32\icacls.exe" ('"' + $file + '" /save "' + $acl + '"') -Quiet) -ne 0) {
+        Write-Log "  could not save the access list of ${file}: nothing changed"
+        return $false
+    }
+    Add-Journal "acl|$file|$acl"
+    Write-Log "  saved the access list of $file to $acl"
+
+    # Administrators may not rename the file until they own it: take ownership
+    # for the group (/a) and grant it full control, by SID (S-1-5-32-544), as
+    # group names are translated.
+    $code = Invoke-Program "${env:SystemRoot}\System32\takeown.exe" ('/f "' + $file + '" /a') -Quiet
+    if ($code -ne 0) { Write-Log "  takeown failed with $(Get-ExitCodeText $code): the file is left as it was"; return $false }
+    $code = Invoke-Program "${env:SystemRoot}\System32\icacls.exe" ('"' + $file + '" /grant *S-1-5-32-544:F') -Quiet
+    if ($code -ne 0) { Write-Log "  icacls /grant failed with $(Get-ExitCodeText $code): the file stays where it is; -Undo gives it back to TrustedInstaller"; return $false }
+    Write-Log "  Administrators own $file now and have full control of it"
+
+    if (-not (Rename-Aside $file)) { return $false }
+    $script:StepAfter = 'renamed to spupdsvc.exe.wufix-N'
+    Write-Log '  Windows Resource Protection or a later update may put spupdsvc.exe back; that is harmless. -Undo renames it back once updates install again'
+    return $true
+}
+
+function Show-SpupdsvcRename {
+    $file = "${env:SystemRoot}\System32\spupdsvc.exe"
+    if (Test-Path -LiteralPath $file) {
+        Write-Log "   ${file}: exists; would save its access list, make Administrators its owner with full control, and rename it to spupdsvc.exe.wufix-N"
+    } else {
+        Write-Log "   ${file}: does not exist; nothing to do"
+    }
+    return $true
+}
+
+function Undo-SpupdsvcRename {
+    # Rename the file back, then restore its access list and owner. A
+    # spupdsvc.exe that Windows put back meanwhile is its own current copy: it
+    # is kept, and the renamed one stays beside it.
+    $ok = $true
+    foreach ($record in (Get-JournalRecords 'spupdsvc-rename')) {
+        if ($record.Kind -eq 'rename') {
+            if (Test-Path -LiteralPath $record.A) {
+                Write-Log "  Windows has put a new $($record.A) in place: kept; the renamed copy $($record.B) stays beside it"
+            } elseif (-not (Restore-Renamed $record.A $record.B)) {
+                $ok = $false
+            }
+        }
+        if ($record.Kind -eq 'acl') {
+            # icacls /restore takes the folder: the saved list names the file
+            # in it. The owner is not in the list; it goes back to
+            # NT SERVICE\TrustedInstaller by its SID.
+            $dir = Split-Path -Parent $record.A
+            $restored = (Invoke-Program "${env:SystemRoot}\System32\icacls.exe" ('"' + $dir + '" /restore "' + $record.B + '"') -Quiet) -eq 0
+            if ($restored) {
+                $restored = (Invoke-Program "${env:SystemRoot}\System32\icacls.exe" ('"' + $record.A + '" /setowner *S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464') -Quiet) -eq 0
+            }
+            if ($restored) {
+                Write-Log "  restored the access list of $($record.A) from $($record.B) and gave it back to TrustedInstaller"
+            } else {
+                Write-Log "  could not restore the access list or owner of $($record.A) from $($record.B)"
+                $ok = $false
+            }
+        }
+    }
+    return $ok
+}
+
 # --- Main --------------------------------------------------------------------
 $plans = @{
-    'windows-update' = @('component-reset')
+    'access-denied' = @('clock-check', 'service-health', 'service-security', 'component-reset', 'system-files-dism')
+    'backup' = @('backup-reparse-points', 'backup-restore-folders')
+    'component-store' = @('clock-check', 'wimmount-repair', 'offline-install-msu', 'offline-install-cab', 'system-files-dism')
+    'driver-installed' = @('driver-already-installed', 'driver-updates-exclude')
+    'service-disabled' = @('service-health')
+    'windows-update' = @('firewall-pause', 'defender-pause', 'clock-check', 'service-health', 'component-reset', 'proxy-reset-winhttp', 'service-security', 'wsus-client-reset', 'winsock-reset', 'spupdsvc-rename', 'offline-install-msu', 'offline-install-cab', 'system-files-dism')
 }
 $codes = @{
+    '0x80070005' = 'access-denied'
+    '0x80070001' = 'backup'
+    '0x81000037' = 'backup'
+    '0x800F081F' = 'component-store'
+    '0x800F0922' = 'component-store'
+    '0x80073712' = 'component-store'
+    '0x80070103' = 'driver-installed'
+    '0x80070422' = 'service-disabled'
     '0x80070002' = 'windows-update'
     '0x80070003' = 'windows-update'
+    '0x8007000D' = 'windows-update'
 }
 $steps = @{
+    'clock-check' = @{ Title = 'Check the clock and the time zone'; Level = 'default'; Do = 'Invoke-ClockCheck'; Show = 'Show-ClockCheck'; Undo = 'Undo-ClockCheck' }
+    'service-health' = @{ Title = 'Re-enable disabled update services'; Level = 'default'; Do = 'Invoke-ServiceHealth'; Show = 'Show-ServiceHealth'; Undo = 'Undo-ServiceHealth' }
+    'service-security' = @{ Title = 'Reset the security descriptors of BITS and Windows Update'; Level = 'aggressive'; Do = 'Invoke-ServiceSecurity'; Show = 'Show-ServiceSecurity'; Undo = 'Undo-ServiceSecurity' }
     'component-reset' = @{ Title = 'Reset the Windows Update components'; Level = 'default'; Do = 'Invoke-ComponentReset'; Show = 'Show-ComponentReset'; Undo = 'Undo-ComponentReset' }
+    'system-files-dism' = @{ Title = 'Repair the component store with DISM, then the system files with SFC'; Level = 'default'; Do = 'Invoke-SystemFilesDism'; Show = 'Show-SystemFilesDism'; Undo = 'Undo-SystemFilesDism' }
+    'backup-reparse-points' = @{ Title = 'List reparse points that break Windows Backup'; Level = 'default'; Do = 'Invoke-BackupReparsePoints'; Show = 'Show-BackupReparsePoints'; Undo = 'Undo-BackupReparsePoints' }
+    'backup-restore-folders' = @{ Title = 'Create missing library folders again for a restore'; Level = 'optin'; Do = 'Invoke-BackupRestoreFolders'; Show = 'Show-BackupRestoreFolders'; Undo = 'Undo-BackupRestoreFolders' }
+    'wimmount-repair' = @{ Title = 'Point the WIMMount filter driver back at Windows'' own wimmount.sys'; Level = 'default'; Do = 'Invoke-WimmountRepair'; Show = 'Show-WimmountRepair'; Undo = 'Undo-WimmountRepair' }
+    'offline-install-msu' = @{ Title = 'Install the .msu updates carried in the bundle'; Level = 'default'; Do = 'Invoke-OfflineInstallMsu'; Show = 'Show-OfflineInstallMsu'; Undo = 'Undo-OfflineInstallMsu' }
+    'offline-install-cab' = @{ Title = 'Install the .cab update packages carried in the bundle'; Level = 'default'; Do = 'Invoke-OfflineInstallCab'; Show = 'Show-OfflineInstallCab'; Undo = 'Undo-OfflineInstallCab' }
+    'driver-already-installed' = @{ Title = 'Explain 0x80070103 (driver already installed)'; Level = 'default'; Do = 'Invoke-DriverAlreadyInstalled'; Show = 'Show-DriverAlreadyInstalled'; Undo = 'Undo-DriverAlreadyInstalled' }
+    'driver-updates-exclude' = @{ Title = 'Keep Windows Update from offering drivers'; Level = 'optin'; Do = 'Invoke-DriverUpdatesExclude'; Show = 'Show-DriverUpdatesExclude'; Undo = 'Undo-DriverUpdatesExclude' }
+    'firewall-pause' = @{ Title = 'Turn Windows Firewall off for this run only'; Level = 'optin'; Do = 'Invoke-FirewallPause'; Show = 'Show-FirewallPause'; Undo = 'Undo-FirewallPause' }
+    'defender-pause' = @{ Title = 'Turn Defender real-time protection off for this run only'; Level = 'optin'; Do = 'Invoke-DefenderPause'; Show = 'Show-DefenderPause'; Undo = 'Undo-DefenderPause' }
+    'proxy-reset-winhttp' = @{ Title = 'Reset the WinHTTP proxy to direct access (netsh winhttp)'; Level = 'aggressive'; Do = 'Invoke-ProxyResetWinhttp'; Show = 'Show-ProxyResetWinhttp'; Undo = 'Undo-ProxyResetWinhttp' }
+    'wsus-client-reset' = @{ Title = 'Give the WSUS client a new identity'; Level = 'aggressive'; Do = 'Invoke-WsusClientReset'; Show = 'Show-WsusClientReset'; Undo = 'Undo-WsusClientReset' }
+    'winsock-reset' = @{ Title = 'Reset the Winsock catalog'; Level = 'optin'; Do = 'Invoke-WinsockReset'; Show = 'Show-WinsockReset'; Undo = 'Undo-WinsockReset' }
+    'spupdsvc-rename' = @{ Title = 'Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside'; Level = 'optin'; Do = 'Invoke-SpupdsvcRename'; Show = 'Show-SpupdsvcRename'; Undo = 'Undo-SpupdsvcRename' }
 }
-$order = @('component-reset')
+$order = @('clock-check', 'service-health', 'service-security', 'component-reset', 'system-files-dism', 'backup-reparse-points', 'backup-restore-folders', 'wimmount-repair', 'offline-install-msu', 'offline-install-cab', 'driver-already-installed', 'driver-updates-exclude', 'firewall-pause', 'defender-pause', 'proxy-reset-winhttp', 'wsus-client-reset', 'winsock-reset', 'spupdsvc-rename')
 $script:Plan = 'windows-update'
 
 foreach ($id in $With) {
@@ -558,6 +3002,7 @@ function Invoke-Plan {
             Add-StepReport $id 'skipped' 0
             continue
         }
+        $script:Ran[$id] = $true
         $result = & $step.Do
         if ($result -is [int] -and $result -eq 2) {
             Write-Log "   ${id}: not needed"
@@ -590,7 +3035,9 @@ function Invoke-Undo {
     $ids = $order.Clone()
     [array]::Reverse($ids)
     foreach ($id in $ids) {
-        if (-not (Select-String -LiteralPath $script:UndoState -SimpleMatch "|$id|" -Quiet)) { continue }
+        # Select-String has no -LiteralPath before PowerShell 3.0.
+        $records = @(Get-Content -LiteralPath $script:UndoState | Where-Object { $_.Contains("|$id|") })
+        if ($records.Count -eq 0) { continue }
         $script:Step = $id
         Write-Log "== undo $id"
         if (& $steps[$id].Undo) {
@@ -621,6 +3068,8 @@ if ($Undo) {
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
     $ok = Invoke-Plan
 }
+if ($script:Ran['firewall-pause']) { if (-not (Complete-FirewallPause)) { $ok = $false } }
+if ($script:Ran['defender-pause']) { if (-not (Complete-DefenderPause)) { $ok = $false } }
 
 $exitCode = 0
 if ($script:Reboot) { $exitCode = 3010 }
