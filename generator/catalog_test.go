@@ -93,6 +93,22 @@ func TestCatalogErrors(t *testing.T) {
 			want: []string{`catalog: templates/steps/zz-copy/step.yaml:1:5: duplicate step id "component-reset" (first in templates/steps/component-reset/step.yaml)`},
 		},
 		{
+			name: "plan names an unknown step",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
+					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - service-heal\n")}
+			},
+			want: []string{`catalog: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names unknown step "service-heal"`},
+		},
+		{
+			name: "plan names a step not valid on a target",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
+					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - wimmount-repair\n")}
+			},
+			want: []string{`plan: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
+		},
+		{
 			name: "every problem at once, sorted",
 			changes: func(t *testing.T) map[string]string {
 				return map[string]string{
