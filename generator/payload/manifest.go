@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -51,7 +52,7 @@ func readManifest(dir string, all []*catalog.Target) (*manifest, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("payload: %s: %s", ManifestName, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("payload: %s", yamlProblems(err))
 	}
 	var problems []string
 	for i, f := range raw.Files {
@@ -120,4 +121,30 @@ func targetIDs(ids []string, all []*catalog.Target) ([]string, string) {
 		}
 	}
 	return out, ""
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
+
+// yamlProblems words the decoder's errors as file:line: message.
+func yamlProblems(err error) string {
+	var te *yaml.TypeError
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var out []string
+	for _, msg := range msgs {
+		where := ManifestName
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			where, msg = ManifestName+":"+m[1], m[2]
+		}
+		if m := unknownField.FindStringSubmatch(msg); m != nil {
+			msg = fmt.Sprintf("unknown key %q", m[1])
+		}
+		out = append(out, where+": "+msg)
+	}
+	return strings.Join(out, "; ")
 }

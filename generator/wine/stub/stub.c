@@ -9,10 +9,20 @@
  * batch file, so no escaping is needed. The process then exits with the
  * number in WUFIX_STUB_EXIT_<NAME> (upper-case base name), default 0.
  *
+ * As certutil, "-hashfile FILE SHA256" also prints the file's digest the
+ * way Windows does, so the bundles' check against SHA256SUMS runs for real:
+ * a header line, then the digest, with a space between bytes when
+ * WUFIX_STUB_CERTUTIL_SPACES=1 (Windows 7 and 8), without otherwise
+ * (Windows 10 and later), then a status line. Wine's own certutil prints
+ * nothing.
+ *
  * Build: x86_64-w64-mingw32-gcc -Os -s -municode -o stub.exe stub.c
- * Only kernel32 and the CRT are used: Wine 8 runs that reliably.
+ * Only kernel32, advapi32's CryptoAPI and the CRT are used: Wine 8 runs
+ * those reliably.
  */
 #include <windows.h>
+#include <wincrypt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <wchar.h>
 
@@ -85,6 +95,40 @@ static void add(const wchar_t *s)
 		wcsncat(record, s, 32000 - used);
 }
 
+/* hashfile prints what certutil -hashfile FILE SHA256 prints; 2 when the
+ * file cannot be read, as certutil fails then. */
+static int hashfile(const wchar_t *file)
+{
+	static BYTE buf[1 << 16];
+	HCRYPTPROV prov;
+	HCRYPTHASH hash;
+	BYTE digest[32];
+	DWORD n, len = sizeof(digest);
+	wchar_t spaces[4];
+	int i, sep;
+	HANDLE h = CreateFileW(file, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+
+	if (h == INVALID_HANDLE_VALUE) {
+		printf("CertUtil: -hashfile command FAILED: 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)\n");
+		return 2;
+	}
+	if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_AES, CRYPT_VERIFYCONTEXT) ||
+	    !CryptCreateHash(prov, CALG_SHA_256, 0, 0, &hash)) {
+		CloseHandle(h);
+		return 3;
+	}
+	while (ReadFile(h, buf, sizeof(buf), &n, NULL) && n > 0)
+		CryptHashData(hash, buf, n, 0);
+	CloseHandle(h);
+	CryptGetHashParam(hash, HP_HASHVAL, digest, &len, 0);
+	sep = GetEnvironmentVariableW(L"WUFIX_STUB_CERTUTIL_SPACES", spaces, 4) && spaces[0] == L'1';
+	printf("SHA256 hash of %ls:\n", file);
+	for (i = 0; i < 32; i++)
+		printf(sep && i ? " %02x" : "%02x", digest[i]);
+	printf("\nCertUtil: -hashfile command completed successfully.\n");
+	return 0;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	wchar_t name[MAX_PATH];
@@ -100,5 +144,7 @@ int wmain(int argc, wchar_t **argv)
 	}
 	wcscat(record, L"\x1e\n");
 	append(record);
+	if (!wcscmp(name, L"certutil") && argc == 4 && !_wcsicmp(argv[1], L"-hashfile") && !_wcsicmp(argv[3], L"SHA256"))
+		return hashfile(argv[2]);
 	return exit_code(name);
 }
