@@ -125,7 +125,11 @@ func FS(fsys fs.FS) (*Report, error) {
 		if path.Base(f) == sumsName && !listedAbove(f, sumsFiles) {
 			continue
 		}
-		r.Problems = append(r.Problems, Problem{Path: f, Kind: "extra", Detail: "no SHA256SUMS lists it"})
+		detail := "no SHA256SUMS lists it"
+		if path.Base(f) == sumsName {
+			detail = "the folder's files match it, but the SHA256SUMS above does not list it: a folder from another build"
+		}
+		r.Problems = append(r.Problems, Problem{Path: f, Kind: "extra", Detail: detail})
 	}
 	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].Path < r.Problems[j].Path })
 	return r, nil
