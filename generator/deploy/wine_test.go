@@ -1,0 +1,158 @@
+package deploy_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/wine"
+)
+
+// pc is a Wine prefix that reports a Windows build and product type, with
+// the admin check answered and certutil hashing as Windows' does. The
+// build is written to C:\usb.
+func pc(t *testing.T, build int, productType string, targets ...string) (*wine.Prefix, string) {
+	t.Helper()
+	p := wine.NewPrefix(t)
+	p.SetVersion("win7")
+	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", productType)
+	reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", strconv.Itoa(build))
+	for _, name := range []string{"fsutil", "certutil", "sc", "eventcreate", "schtasks"} {
+		p.InstallStub(name)
+	}
+	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: targets})
+	require.NoError(t, err)
+	dir := p.HostPath(`C:\usb`)
+	require.NoError(t, out.Write(dir))
+	return p, dir
+}
+
+func reg(t *testing.T, p *wine.Prefix, key, name, data string) {
+	t.Helper()
+	r := p.Run("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
+	require.Equal(t, 0, r.Code, r.Stdout)
+}
+
+func TestWufixCmdRunsTheBundleThatFits(t *testing.T) {
+	t.Parallel()
+	p, dir := pc(t, 7601, "ServerNT", "xp", "win7", "win10")
+	r := p.Run(dir, "wufix.cmd", "/plan")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	r.AssertNoErrors(t)
+	assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+	assert.Contains(t, r.Stdout, "wufix win7 ")
+	assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
+
+	// run.cmd's exit code comes through unchanged.
+	r = p.Run(dir, "wufix.cmd", "/nosuchswitch")
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "unknown switch")
+}
+
+func TestWufixCmdSaysWhenNoneFits(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		build   int
+		product string
+		stderr  string
+	}{
+		{"no bundle for this Windows", 10240, "ServerNT",
+			"wufix.cmd: no wufix bundle fits this computer (Windows build 10240, ServerNT). Nothing was changed.\n"},
+		{"a bundle this build lacks", 19045, "WinNT",
+			"wufix.cmd: this computer (Windows build 19045, WinNT) needs the win10 bundle, which this build does not include (it has: xp, win7). Nothing was changed.\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, dir := pc(t, tc.build, tc.product, "xp", "win7")
+			r := p.Run(dir, "wufix.cmd")
+			assert.Equal(t, 5, r.Code)
+			assert.Empty(t, r.Stdout)
+			assert.Equal(t, tc.stderr, r.Stderr)
+		})
+	}
+}
+
+func TestStartupScript(t *testing.T) {
+	t.Parallel()
+	p, dir := pc(t, 7601, "WinNT", "win7")
+	r := p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.Empty(t, r.Stdout, "/gpo is quiet")
+	assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
+
+	// The folder is gone: one line in startup.log, exit 5.
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "win7")))
+	r = p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
+	assert.Equal(t, 5, r.Code)
+	log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\startup.log`))
+	require.NoError(t, err)
+	assert.Contains(t, string(log), `startup.cmd: win7\run.cmd is missing from C:\usb. Nothing was changed.`)
+}
+
+func TestRunChecksTheBundleFirst(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		spaces bool
+		change func(t *testing.T, bundle string)
+		code   int
+		stderr string
+	}{
+		{"intact, digest printed as Windows 10 does", false, func(*testing.T, string) {}, 0, ""},
+		{"intact, digest printed as Windows 7 does", true, func(*testing.T, string) {}, 0, ""},
+		{"a changed file", false, func(t *testing.T, b string) {
+			require.NoError(t, os.WriteFile(filepath.Join(b, "README.txt"), []byte("edited"), 0o644))
+		}, 6, "run.cmd: README.txt does not match SHA256SUMS: damaged, changed, or unreadable.\n" +
+			"run.cmd: this bundle is damaged or changed (problems found: 1). Nothing was changed. Copy it again from the build, checked with wufix verify.\n"},
+		{"a missing file", false, func(t *testing.T, b string) {
+			require.NoError(t, os.Remove(filepath.Join(b, "run.ps1")))
+		}, 6, "run.cmd: run.ps1 is missing (SHA256SUMS lists it).\n"},
+		{"a package nobody built", false, func(t *testing.T, b string) {
+			require.NoError(t, os.MkdirAll(filepath.Join(b, "packages"), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(b, "packages", "windows6.1-kb1-x64.msu"), []byte("?"), 0o644))
+		}, 6, "run.cmd: packages\\ holds files SHA256SUMS does not list (1 files, 0 listed).\n"},
+		{"SHA256SUMS gone", false, func(t *testing.T, b string) {
+			require.NoError(t, os.Remove(filepath.Join(b, "SHA256SUMS")))
+		}, 6, "run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed.\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, dir := pc(t, 7601, "WinNT", "win7")
+			if tc.spaces {
+				p.Setenv("WUFIX_STUB_CERTUTIL_SPACES", "1")
+			}
+			bundle := filepath.Join(dir, "win7")
+			tc.change(t, bundle)
+			r := p.Run(bundle, "run.cmd", "/plan")
+			assert.Equal(t, tc.code, r.Code, r.Stdout+r.Stderr)
+			if tc.code == 0 {
+				assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+				return
+			}
+			assert.Contains(t, r.Stderr, tc.stderr)
+			assert.NotContains(t, r.Stdout, "wufix win7", "stops before the plan")
+			// /undo does not need the bundle's files and is not stopped.
+			r = p.Run(bundle, "run.cmd", "/undo")
+			assert.Equal(t, 3, r.Code, "nothing to undo: "+r.Stdout+r.Stderr)
+		})
+	}
+}
+
+func TestXPBundleIsNotChecked(t *testing.T) {
+	t.Parallel()
+	p, dir := pc(t, 2600, "WinNT", "xp")
+	bundle := filepath.Join(dir, "xp")
+	require.NoError(t, os.WriteFile(filepath.Join(bundle, "README.txt"), []byte("edited"), 0o644))
+	r := p.Run(bundle, "run.cmd", "/plan")
+	assert.Equal(t, 0, r.Code, "XP has no certutil: wufix verify checks before copying")
+	assert.NotContains(t, r.Stdout, "SHA256SUMS")
+}
