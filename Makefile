@@ -4,7 +4,7 @@
 PS_GRAMMAR := $(shell go mod download github.com/airbus-cert/tree-sitter-powershell && go list -m -f '{{.Dir}}' github.com/airbus-cert/tree-sitter-powershell)
 export CGO_CFLAGS := -O2 -g -I$(PS_GRAMMAR)/src
 
-.PHONY: build test golden bench check vet
+.PHONY: build test golden bench bench-payload check vet
 
 build:
 	go run ./cmd/wufix build
@@ -21,6 +21,12 @@ golden:
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./generator/
+
+# Stages 2 GiB of generated payload in /tmp against cp -r and sha256sum,
+# and times a build of every target; removes its data afterwards. Slow and
+# disk-hungry: not part of make test or CI.
+bench-payload:
+	go run ./bench/payload
 
 check:
 	go run ./cmd/wufix check

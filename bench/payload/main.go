@@ -1,0 +1,151 @@
+// Command payload measures how wufix stages update packages, against the
+// same machine's cp -r and sha256sum in the same run, and how long a build
+// of every target takes against cp -r of its output. Run it with
+// `make bench-payload` (never in CI: it writes several GiB). Every figure is
+// the median of -runs runs, each on a warm page cache after sync, so the
+// ratios compare the programs rather than the disk's cold reads.
+//
+//	go run ./bench/payload [-size 2048] [-files 8] [-runs 3]
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+)
+
+func main() {
+	sizeMiB := flag.Int("size", 2048, "payload size in MiB")
+	files := flag.Int("files", 8, "number of payload files")
+	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
+	keep := flag.Bool("keep", false, "keep the temporary folder")
+	flag.Parse()
+	if err := run(*sizeMiB, *files, *runs, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-payload:", err)
+		os.Exit(1)
+	}
+}
+
+func run(sizeMiB, files, runs int, keep bool) error {
+	tmp, err := os.MkdirTemp("", "wufix-bench-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(tmp)
+	}
+	bin := filepath.Join(tmp, "wufix")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/wufix").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	src := filepath.Join(tmp, "payload")
+	fmt.Printf("payload: %d MiB in %d files under %s\n", sizeMiB, files, src)
+	if err := generate(src, sizeMiB, files); err != nil {
+		return err
+	}
+	dst := filepath.Join(tmp, "out")
+	stage := func(name string, argv ...string) (time.Duration, int64, error) {
+		return median(runs, dst, argv)
+	}
+	cpOnly, _, err := stage("cp", "cp", "-r", src, dst)
+	if err != nil {
+		return err
+	}
+	baseline, _, err := stage("cp+sha256sum", "sh", "-c", `cp -r "$0" "$1" && sha256sum "$1"/* >/dev/null`, src, dst)
+	if err != nil {
+		return err
+	}
+	wufix, rss, err := stage("wufix", bin, "build", "--target", "win7", "--payload", src, "--out", dst)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nstaging %d MiB of payload (median of %d)\n", sizeMiB, runs)
+	fmt.Printf("  cp -r                      %8.2f s\n", cpOnly.Seconds())
+	fmt.Printf("  cp -r, then sha256sum      %8.2f s   (baseline)\n", baseline.Seconds())
+	fmt.Printf("  wufix build --payload      %8.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
+		wufix.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
+
+	all, allRSS, err := median(runs, dst, []string{bin, "build", "--out", dst})
+	if err != nil {
+		return err
+	}
+	built := filepath.Join(tmp, "built")
+	if err := exec.Command(bin, "build", "--out", built).Run(); err != nil {
+		return err
+	}
+	cpBuilt, _, err := median(runs, dst, []string{"cp", "-r", built, dst})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nbuilding every target, no payload (median of %d)\n", runs)
+	fmt.Printf("  wufix build                %8.3f s   %.1fx cp -r of its output (%.3f s); peak RSS %d MiB\n",
+		all.Seconds(), ratio(all, cpBuilt), cpBuilt.Seconds(), allRSS>>20)
+	return nil
+}
+
+// generate writes size MiB of incompressible bytes in n files named like
+// Windows 7 packages, so wufix places them all in the win7 bundle.
+func generate(dir string, sizeMiB, n int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	r := rand.NewChaCha8([32]byte{'w', 'u', 'f', 'i', 'x'})
+	buf := make([]byte, 1<<20)
+	for i := range n {
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("windows6.1-kb%d-x64.msu", 4000000+i)))
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		for range sizeMiB / n {
+			r.Read(buf)
+			if _, err := w.Write(buf); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		if err := w.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// median runs argv runs times, each into a fresh dst after a sync, and
+// returns the median wall time and the largest peak RSS of the process.
+func median(runs int, dst string, argv []string) (time.Duration, int64, error) {
+	var times []time.Duration
+	var rss int64
+	for range runs {
+		if err := os.RemoveAll(dst); err != nil {
+			return 0, 0, err
+		}
+		syscall.Sync()
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return 0, 0, fmt.Errorf("%v: %w", argv, err)
+		}
+		times = append(times, time.Since(start))
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = max(rss, ru.Maxrss<<10) // Linux reports KiB
+		}
+		syscall.Sync()
+	}
+	slices.Sort(times)
+	return times[len(times)/2], rss, nil
+}
+
+func ratio(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
