@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=9df5973d841b0458"
+set "WUFIX_VERSION=3ee887f1947626c9"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -198,8 +198,8 @@ call :plan_%WUFIX_PLAN%
 goto finish
 
 :finish
-if defined RAN_firewall_pause call :cleanup_firewall_pause
-if defined RAN_defender_pause call :cleanup_defender_pause
+if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
+if defined RAN_defender_pause call :run_cleanup defender-pause defender_pause
 if defined WUFIX_DEFERRED call :gpo_schedule
 if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
 set "WUFIX_EXIT=0"
@@ -398,6 +398,16 @@ call :run_step offline-install-cab offline_install_cab default long
 set "STEP_NUM=13/13"
 set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
 call :run_step system-files-dism system_files_dism default long
+goto :eof
+
+:run_cleanup
+rem Runs the cleanup block of step %1 (label %2), which puts back at the
+rem end of the run what the step changed only for the run's sake.
+set "WUFIX_STEP=%~1"
+set "MSG=== cleanup %~1"
+call :log
+call :cleanup_%~2
+if errorlevel 1 set "WUFIX_FAILED=1"
 goto :eof
 
 :run_step
@@ -1184,10 +1194,11 @@ goto :eof
 
 :backup_reparse_points_location
 rem One location of a library (LIB_LOC, LIB_KIND, LIB_FILE from the
-rem libraries routine). Network and unresolved locations cannot be checked
-rem here; a missing one is noted for a restore.
+rem libraries routine). Network, unresolved and unreadable locations cannot
+rem be checked here; a missing one is noted for a restore.
 if "%LIB_KIND%"=="network" goto backup_reparse_points_location_network
 if "%LIB_KIND%"=="unresolved" goto backup_reparse_points_location_unresolved
+if "%LIB_KIND%"=="unreadable" goto backup_reparse_points_location_unreadable
 if not exist "%LIB_LOC%\" goto backup_reparse_points_location_missing
 rem The location itself, then each folder above it up to the drive root:
 rem backup follows a reparse point added to a library, and one above a
@@ -1218,6 +1229,10 @@ call :log
 goto :eof
 :backup_reparse_points_location_unresolved
 set "MSG=  %LIB_FILE% includes the known folder %LIB_LOC%, which is not resolved here: check it in the library's properties"
+call :log
+goto :eof
+:backup_reparse_points_location_unreadable
+set "MSG=  %LIB_FILE% includes a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not checked; run.ps1 checks it"
 call :log
 goto :eof
 :backup_reparse_points_location_missing
@@ -1382,6 +1397,7 @@ rem standard known folders are left to Windows, which recreates them, and
 rem which a policy may have redirected elsewhere.
 if "%LIB_KIND%"=="network" goto :eof
 if "%LIB_KIND%"=="unresolved" goto :eof
+if "%LIB_KIND%"=="unreadable" goto backup_restore_folders_location_unreadable
 if exist "%LIB_LOC%\" goto :eof
 set /a "MK_MISSING+=1"
 if "%LIB_KIND%"=="knownfolder" goto backup_restore_folders_location_known
@@ -1393,6 +1409,12 @@ if exist "%LIB_LOC:~0,3%*" set "MK_DRIVE=1"
 if not defined MK_DRIVE goto backup_restore_folders_location_nodrive
 if defined MK_PREVIEW goto backup_restore_folders_location_preview
 call :backup_restore_folders_create
+goto :eof
+:backup_restore_folders_location_unreadable
+rem The name may be misread (see libraries_scan): creating it could make a
+rem folder with the wrong name.
+set "MSG=  %LIB_FILE%: a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not created here; run.ps1 reads it right"
+call :log
 goto :eof
 :backup_restore_folders_location_known
 set "MSG=  %LIB_FILE%: the known folder %LIB_LOC% is missing; Windows recreates it at the next sign-in (not created here)"
@@ -1902,6 +1924,14 @@ call :regvalue_read
 if "%REG_TYPE% %REG_DATA%"=="REG_DWORD 0x1" goto driver_updates_exclude_already
 if defined REG_TYPE goto driver_updates_exclude_set_by_policy
 set "STEP_BEFORE=not set"
+rem The import creates the policy keys that do not exist yet: journal each
+rem absent one, the outermost first, so /undo removes them innermost first.
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft"
+call :regentry_key_save
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows"
+call :regentry_key_save
+set "RV_KEY=%REG_KEY%"
+call :regentry_key_save
 call :regvalue_save
 if errorlevel 1 exit /b 1
 "%SystemRoot%\System32\reg.exe" import "%WUFIX_HOME%driver-updates-exclude.reg" >nul 2>&1
@@ -1953,8 +1983,12 @@ call :journal_replay
 exit /b %ERRORLEVEL%
 
 :driver_updates_exclude_undo_record
+if "%REC_KIND%"=="regkey" goto driver_updates_exclude_undo_key
 if not "%REC_KIND:~0,9%"=="regvalue-" exit /b 0
 call :regvalue_restore
+exit /b %ERRORLEVEL%
+:driver_updates_exclude_undo_key
+call :regentry_key_undo
 exit /b %ERRORLEVEL%
 
 rem ==========================================================================
@@ -2957,8 +2991,18 @@ set "MSG=run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothin
 call :check_integrity_say
 exit /b 1
 :check_integrity_read
+rem The bundle's folder becomes the current one (a UNC share gets a drive
+rem letter), so that the commands below name files by their paths from
+rem SHA256SUMS: the folder's own path may hold & ( ) and would break the
+rem quoting of a for /f command.
+pushd "%WUFIX_HOME%"
+if not errorlevel 1 goto check_integrity_in
+set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+:check_integrity_in
 rem Lines read "<sha256>  <path>"; the comment on top starts with #.
-for /f "usebackq eol=# tokens=1,*" %%A in ("%SUMS_FILE%") do (
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "SUM_WANT=%%A"
     set "SUM_FILE=%%B"
     call :check_integrity_file
@@ -2966,9 +3010,10 @@ for /f "usebackq eol=# tokens=1,*" %%A in ("%SUMS_FILE%") do (
 rem Every listed package exists (checked above), so more files than listed
 rem means files nobody built.
 set "PKG_FILES=0"
-if not exist "%WUFIX_HOME%packages\" goto check_integrity_counted
-for /f "delims=" %%F in ('"dir /b /a-d "%WUFIX_HOME%packages" 2>nul"') do set /a "PKG_FILES+=1"
+if not exist "packages\" goto check_integrity_counted
+for /f "delims=" %%F in ('"dir /b /a-d packages 2>nul"') do set /a "PKG_FILES+=1"
 :check_integrity_counted
+popd
 if %PKG_FILES% GTR %SUM_PKGS% set "MSG=run.cmd: packages\ holds files SHA256SUMS does not list (%PKG_FILES% files, %SUM_PKGS% listed)."
 if %PKG_FILES% GTR %SUM_PKGS% call :check_integrity_say
 if %PKG_FILES% GTR %SUM_PKGS% set /a "SUM_BAD+=1"
@@ -2980,7 +3025,7 @@ set "MSG=checked %SUM_FILES% files against SHA256SUMS: all match"
 call :log
 exit /b 0
 :check_integrity_failed
-set "MSG=run.cmd: the bundle in %WUFIX_HOME% is damaged or changed (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
+set "MSG=run.cmd: this bundle is damaged or changed (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
 call :check_integrity_say
 exit /b 1
 
@@ -2993,12 +3038,12 @@ rem position of the digest is relied on.
 set /a "SUM_FILES+=1"
 set "SUM_PATH=%SUM_FILE:/=\%"
 if "%SUM_FILE:~0,9%"=="packages/" set /a "SUM_PKGS+=1"
-if exist "%WUFIX_HOME%%SUM_PATH%" goto check_integrity_hash
+if exist "%SUM_PATH%" goto check_integrity_hash
 set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
 goto check_integrity_bad
 :check_integrity_hash
 set "SUM_GOT="
-for /f "skip=1 delims=" %%L in ('""%SystemRoot%\System32\certutil.exe" -hashfile "%WUFIX_HOME%%SUM_PATH%" SHA256 2>nul"') do if not defined SUM_GOT set "SUM_GOT=%%L"
+for /f "skip=1 delims=" %%L in ('""%SystemRoot%\System32\certutil.exe" -hashfile "%SUM_PATH%" SHA256 2>nul"') do if not defined SUM_GOT set "SUM_GOT=%%L"
 if defined SUM_GOT set "SUM_GOT=%SUM_GOT: =%"
 if /i "%SUM_GOT%"=="%SUM_WANT%" goto :eof
 set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unreadable."
@@ -3053,6 +3098,9 @@ rem   knownfolder  a standard known folder, LIB_LOC its default place (a
 rem                folder redirected by policy lives elsewhere)
 rem   network      LIB_LOC is a UNC path
 rem   unresolved   another known folder; LIB_LOC is the URL
+rem   unreadable   a path with characters outside plain ASCII: the file is
+rem                UTF-8 and cmd reads it in the console code page, so
+rem                LIB_LOC may not be the real name (run.ps1 reads it right)
 rem Counts the profiles and library files in LIB_PROFILES and LIB_FILES.
 set "LIB_PROFILES=0"
 set "LIB_FILES=0"
@@ -3142,8 +3190,29 @@ set "LIB_KIND=path"
 if /i "%LIB_LOC:~0,12%"=="knownfolder:" goto libraries_known
 if "%LIB_LOC:~0,2%"=="\\" set "LIB_KIND=network"
 if "%LIB_LOC:~-1%"=="\" if not "%LIB_LOC:~3%"=="" set "LIB_LOC=%LIB_LOC:~0,-1%"
+call :libraries_plain
+if not defined LIB_PLAIN set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
+
+:libraries_plain
+rem Sets LIB_PLAIN when LIB_LOC holds nothing but letters, digits and the
+rem plain ASCII punctuation of paths: each of them is removed from a copy,
+rem and nothing may be left. "call set" expands the copy's name once more on
+rem purpose, to substitute the character the loop holds; the copy's text is
+rem inserted, not parsed again. A path with a character not listed (a !, a
+rem ~, a percent sign) simply counts as not plain. The copy starts with a |,
+rem which no path holds, so that it never becomes empty: a substitution in
+rem an empty variable does not give an empty result.
+set "LIB_PLAIN="
+set "LIB_REST=|%LIB_LOC%"
+for %%C in (a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 "\" ":" "." "_" "-" "(" ")" "&" "'" "+" ";" "," "[" "]" "{" "}" "@" "#" "$") do (
+    call set "LIB_REST=%%LIB_REST:%%~C=%%"
+)
+set "LIB_REST=%LIB_REST: =%"
+if "%LIB_REST%"=="|" set "LIB_PLAIN=1"
+goto :eof
+
 :libraries_known
 rem The standard library folders, at their default places (KNOWNFOLDERID).
 set "LIB_GUID=%LIB_LOC:~12%"

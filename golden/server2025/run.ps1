@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2025'
-$script:BundleVersion = '9df5973d841b0458'
+$script:BundleVersion = '3ee887f1947626c9'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -2316,6 +2316,11 @@ function Invoke-DriverUpdatesExclude {
         return 2
     }
     $script:StepBefore = 'not set'
+    # Creating the value creates the policy keys that do not exist yet: journal
+    # each absent one, the outermost first, so -Undo removes them innermost first.
+    Save-RegKeyAbsence 'HKLM\SOFTWARE\Policies\Microsoft'
+    Save-RegKeyAbsence 'HKLM\SOFTWARE\Policies\Microsoft\Windows'
+    Save-RegKeyAbsence $key
     if (-not (Save-RegValue $key $name)) { return $false }
     # The same data as driver-updates-exclude.reg, which run.cmd imports.
     try {
@@ -2351,6 +2356,9 @@ function Undo-DriverUpdatesExclude {
     foreach ($record in (Get-JournalRecords 'driver-updates-exclude')) {
         if ($record.Kind -like 'regvalue-*') {
             if (-not (Restore-RegValue 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate' $record)) { $ok = $false }
+        }
+        if ($record.Kind -eq 'regkey') {
+            if (-not (Remove-CreatedRegKey $record.A)) { $ok = $false }
         }
     }
     return $ok
@@ -3066,10 +3074,23 @@ if ($Undo) {
     $script:StateFile = Join-Path $script:Logs "$($script:Run).state"
     [void](New-Item -ItemType File -Path $script:StateFile)
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
-    $ok = Invoke-Plan
+    # The cleanups run however the plan ends, a terminating error included:
+    # what a step changed only for the run (a paused firewall) comes back.
+    try {
+        $ok = Invoke-Plan
+    } finally {
+        if ($script:Ran['firewall-pause']) {
+            $script:Step = 'firewall-pause'
+            Write-Log '== cleanup firewall-pause'
+            if (-not (Complete-FirewallPause)) { $ok = $false }
+        }
+        if ($script:Ran['defender-pause']) {
+            $script:Step = 'defender-pause'
+            Write-Log '== cleanup defender-pause'
+            if (-not (Complete-DefenderPause)) { $ok = $false }
+        }
+    }
 }
-if ($script:Ran['firewall-pause']) { if (-not (Complete-FirewallPause)) { $ok = $false } }
-if ($script:Ran['defender-pause']) { if (-not (Complete-DefenderPause)) { $ok = $false } }
 
 $exitCode = 0
 if ($script:Reboot) { $exitCode = 3010 }

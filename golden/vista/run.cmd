@@ -78,7 +78,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=47c3fe3b496b58d1"
+set "WUFIX_VERSION=c6a5143efac66e48"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -172,7 +172,7 @@ call :plan_%WUFIX_PLAN%
 goto finish
 
 :finish
-if defined RAN_firewall_pause call :cleanup_firewall_pause
+if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
 if defined WUFIX_DEFERRED call :gpo_schedule
 if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
 set "WUFIX_EXIT=0"
@@ -340,6 +340,16 @@ call :run_step offline-install-msu offline_install_msu default long
 set "STEP_NUM=11/11"
 set "STEP_TITLE=Check the servicing store with the System Update Readiness Tool, then the system files with SFC"
 call :run_step system-files-surt system_files_surt default long
+goto :eof
+
+:run_cleanup
+rem Runs the cleanup block of step %1 (label %2), which puts back at the
+rem end of the run what the step changed only for the run's sake.
+set "WUFIX_STEP=%~1"
+set "MSG=== cleanup %~1"
+call :log
+call :cleanup_%~2
+if errorlevel 1 set "WUFIX_FAILED=1"
 goto :eof
 
 :run_step

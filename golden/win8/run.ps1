@@ -130,7 +130,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = '0357c4597c371a0e'
+$script:BundleVersion = '3f9c0c36a454fd4f'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -2834,9 +2834,18 @@ if ($Undo) {
     $script:StateFile = Join-Path $script:Logs "$($script:Run).state"
     [void](New-Item -ItemType File -Path $script:StateFile)
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
-    $ok = Invoke-Plan
+    # The cleanups run however the plan ends, a terminating error included:
+    # what a step changed only for the run (a paused firewall) comes back.
+    try {
+        $ok = Invoke-Plan
+    } finally {
+        if ($script:Ran['firewall-pause']) {
+            $script:Step = 'firewall-pause'
+            Write-Log '== cleanup firewall-pause'
+            if (-not (Complete-FirewallPause)) { $ok = $false }
+        }
+    }
 }
-if ($script:Ran['firewall-pause']) { if (-not (Complete-FirewallPause)) { $ok = $false } }
 
 $exitCode = 0
 if ($script:Reboot) { $exitCode = 3010 }

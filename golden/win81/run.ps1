@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win81'
-$script:BundleVersion = 'e1b304e191a11a03'
+$script:BundleVersion = '8c6c66ccf8cefb07'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -2831,7 +2831,10 @@ function Invoke-AllowOsUpgrade {
         return 2
     }
 
-    # Journal the key's absence and the old value, then write the new one.
+    # Journal the absence of the key and of its parent (both are created), the
+    # parent first so that -Undo removes the key before its parent, and the
+    # old value; then write the new one.
+    Save-RegKeyAbsence (Split-Path -Parent $key)
     Save-RegKeyAbsence $key
     Save-RegEntry $key 'AllowOSUpgrade'
     if (-not (Set-RegEntry $key 'AllowOSUpgrade' 'REG_DWORD' '1')) { return $false }
@@ -3031,10 +3034,23 @@ if ($Undo) {
     $script:StateFile = Join-Path $script:Logs "$($script:Run).state"
     [void](New-Item -ItemType File -Path $script:StateFile)
     Write-Log "wufix $($script:Bundle) $($script:BundleVersion): plan $($script:Plan), run $($script:Run), started $($script:Started)"
-    $ok = Invoke-Plan
+    # The cleanups run however the plan ends, a terminating error included:
+    # what a step changed only for the run (a paused firewall) comes back.
+    try {
+        $ok = Invoke-Plan
+    } finally {
+        if ($script:Ran['firewall-pause']) {
+            $script:Step = 'firewall-pause'
+            Write-Log '== cleanup firewall-pause'
+            if (-not (Complete-FirewallPause)) { $ok = $false }
+        }
+        if ($script:Ran['defender-pause']) {
+            $script:Step = 'defender-pause'
+            Write-Log '== cleanup defender-pause'
+            if (-not (Complete-DefenderPause)) { $ok = $false }
+        }
+    }
 }
-if ($script:Ran['firewall-pause']) { if (-not (Complete-FirewallPause)) { $ok = $false } }
-if ($script:Ran['defender-pause']) { if (-not (Complete-DefenderPause)) { $ok = $false } }
 
 $exitCode = 0
 if ($script:Reboot) { $exitCode = 3010 }

@@ -59,7 +59,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=19612831a941a0e6"
+set "WUFIX_VERSION=703ac8dc9a720efc"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -153,7 +153,7 @@ call :plan_%WUFIX_PLAN%
 goto finish
 
 :finish
-if defined RAN_firewall_pause call :cleanup_firewall_pause
+if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
 if defined WUFIX_DEFERRED call :gpo_schedule
 if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
 set "WUFIX_EXIT=0"
@@ -321,6 +321,16 @@ call :run_step offline-install-xp offline_install_xp default long
 set "STEP_NUM=11/11"
 set "STEP_TITLE=Check the system files with SFC from an i386 source"
 call :run_step system-files-sfc-xp system_files_sfc_xp default long
+goto :eof
+
+:run_cleanup
+rem Runs the cleanup block of step %1 (label %2), which puts back at the
+rem end of the run what the step changed only for the run's sake.
+set "WUFIX_STEP=%~1"
+set "MSG=== cleanup %~1"
+call :log
+call :cleanup_%~2
+if errorlevel 1 set "WUFIX_FAILED=1"
 goto :eof
 
 :run_step
