@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/wufix/wufix/generator/bundle"
@@ -34,58 +35,121 @@ type staged struct {
 
 // Stage copies every file into stage/<target>/packages/<name>, hashing it
 // on the way: each source is read once, through a pipeline in which
-// reading, writing and hashing overlap, with a fixed 4 MiB of buffers
-// whatever the file sizes. A file that several bundles take is written once
-// and hard-linked (copied where links are refused). Two files with the same
-// name in one bundle (compared without case, as Windows does) must have the
-// same contents; the second is then dropped. It returns, per target, the
-// entries its manifest.json and SHA256SUMS list.
+// reading, writing and hashing overlap, with a fixed 4 MiB of buffers per
+// file being copied, and two files copied at a time (SHA-256 is serial
+// within a file, so the second core hashes another), whatever the sizes. A
+// file that several bundles take is written once and hard-linked (copied
+// where links are refused). Two files with the same name in one bundle
+// (compared without case, as Windows does) must have the same contents;
+// the second is then dropped. It returns, per target, the entries its
+// manifest.json and SHA256SUMS list.
 func Stage(files []File, stage string, opt StageOptions) (map[string][]bundle.Entry, error) {
-	files = append([]File{}, files...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Rel < files[j].Rel })
-	placed := map[string]staged{} // by target + "/" + lower-case name
+	jobs := claim(files, stage)
+	if opt.Progress != nil {
+		var mu sync.Mutex
+		progress := opt.Progress
+		opt.Progress = func(n int64) { mu.Lock(); progress(n); mu.Unlock() }
+	}
+	if err := copyAll(jobs, opt); err != nil {
+		return nil, err
+	}
+	placed := map[string]*job{}
 	out := map[string][]bundle.Entry{}
-	for _, f := range files {
-		var fresh, again []string
-		for _, t := range f.Targets {
-			key := t + "/" + strings.ToLower(f.Name)
-			if _, ok := placed[key]; ok {
-				again = append(again, key)
-			} else {
-				fresh = append(fresh, t)
+	for _, j := range jobs {
+		for _, key := range j.again {
+			if p := placed[key]; p.sum != j.sum {
+				return nil, fmt.Errorf("payload: %s and %s have the same name in the %s bundle but different contents", p.file.Rel, j.file.Rel, path.Dir(key))
 			}
 		}
-		first := filepath.Join(stage, ".payload-compare")
-		if len(fresh) > 0 {
-			first = filepath.Join(stage, fresh[0], Folder, f.Name)
-		}
-		sum, size, err := place1(f, first, opt)
-		if err != nil {
-			return nil, err
-		}
-		for _, key := range again {
-			if p := placed[key]; p.sum != sum {
-				return nil, fmt.Errorf("payload: %s and %s have the same name in the %s bundle but different contents", p.rel, f.Rel, path.Dir(key))
-			}
-		}
-		if len(fresh) == 0 {
-			if err := os.Remove(first); err != nil {
+		if len(j.fresh) == 0 {
+			if err := os.Remove(j.dst); err != nil {
 				return nil, fmt.Errorf("payload: %w", err)
 			}
 			continue
 		}
-		for i, t := range fresh {
-			dst := filepath.Join(stage, t, Folder, f.Name)
+		for i, t := range j.fresh {
 			if i > 0 {
-				if err := duplicate(first, dst); err != nil {
-					return nil, fmt.Errorf("payload: %s: %w", f.Rel, err)
+				if err := duplicate(j.dst, filepath.Join(stage, t, Folder, j.file.Name)); err != nil {
+					return nil, fmt.Errorf("payload: %s: %w", j.file.Rel, err)
 				}
 			}
-			placed[t+"/"+strings.ToLower(f.Name)] = staged{rel: f.Rel, path: dst, sum: sum, size: size}
-			out[t] = append(out[t], bundle.Entry{Path: Folder + "/" + f.Name, Size: size, SHA256: sum})
+			placed[t+"/"+strings.ToLower(j.file.Name)] = j
+			out[t] = append(out[t], bundle.Entry{Path: Folder + "/" + j.file.Name, Size: j.size, SHA256: j.sum})
 		}
 	}
 	return out, nil
+}
+
+// job is one source to copy: the bundles it is the first to give its name
+// (fresh), those where an earlier file has the name already (again, to
+// compare), and where it is copied first.
+type job struct {
+	file         File
+	fresh, again []string
+	dst, sum     string
+	size         int64
+}
+
+// claim decides, before anything is read, which file gives each bundle
+// each name: the first by path. A file that gives none is copied aside
+// only to be compared.
+func claim(files []File, stage string) []*job {
+	files = append([]File{}, files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Rel < files[j].Rel })
+	claimed := map[string]bool{}
+	var jobs []*job
+	for i, f := range files {
+		j := &job{file: f}
+		for _, t := range f.Targets {
+			key := t + "/" + strings.ToLower(f.Name)
+			if claimed[key] {
+				j.again = append(j.again, key)
+			} else {
+				claimed[key] = true
+				j.fresh = append(j.fresh, t)
+			}
+		}
+		j.dst = filepath.Join(stage, fmt.Sprintf(".payload-compare-%d", i))
+		if len(j.fresh) > 0 {
+			j.dst = filepath.Join(stage, j.fresh[0], Folder, f.Name)
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs
+}
+
+// workers is how many files are copied at once.
+const workers = 2
+
+// copyAll copies every job, two at a time; the first error stops the rest.
+func copyAll(jobs []*job, opt StageOptions) error {
+	next := make(chan *job)
+	errs := make(chan error, len(jobs))
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if failed.Load() {
+					continue
+				}
+				var err error
+				if j.sum, j.size, err = place1(j.file, j.dst, opt); err != nil {
+					failed.Store(true)
+					errs <- err
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // place1 copies one source to dst and returns its digest and size, signing
