@@ -62,6 +62,11 @@ func New(opt Options) (*Signer, error) {
 // File signs in into out (a new file). An already signed input is an
 // error from osslsigncode, which the caller avoids by asking Signed first.
 func (s *Signer) File(in, out string) error {
+	return s.sign(in, out, filepath.Base(in))
+}
+
+// sign signs in into out; name is the file's name for messages.
+func (s *Signer) sign(in, out, name string) error {
 	args := []string{"sign", "-h", "sha256", "-n", "wufix", "-time", fmt.Sprint(s.opt.Time.Unix())}
 	if s.opt.PFX != "" {
 		pass, err := s.passFile(filepath.Dir(out))
@@ -75,7 +80,7 @@ func (s *Signer) File(in, out string) error {
 	}
 	args = append(args, "-in", in, "-out", out)
 	if msg, err := exec.Command(s.tool, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("sign %s: %v: %s", filepath.Base(in), err, lastLine(msg))
+		return fmt.Errorf("sign %s: %v: %s", name, err, lastLine(msg))
 	}
 	return nil
 }
@@ -108,7 +113,7 @@ func (s *Signer) Bytes(name string, data []byte) ([]byte, error) {
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	if err := s.File(in, out); err != nil {
+	if err := s.sign(in, out, name); err != nil {
 		return nil, err
 	}
 	return os.ReadFile(out)
@@ -136,7 +141,19 @@ func (s *Signer) Cab(p string) (bool, error) {
 	return true, os.Rename(tmp, p)
 }
 
+// lastLine keeps what osslsigncode says about the failure: its lines but
+// the closing "Failed", joined.
 func lastLine(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	var keep []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && line != "Failed" {
+			keep = append(keep, line)
+		}
+	}
+	msg := strings.Join(keep, "; ")
+	if len(msg) > 400 {
+		msg = msg[:400] + "..."
+	}
+	return msg
 }
