@@ -51,39 +51,32 @@ func run(sizeMiB, files, runs int, keep bool) error {
 		return err
 	}
 	dst := filepath.Join(tmp, "out")
-	stage := func(name string, argv ...string) (time.Duration, int64, error) {
-		return median(runs, dst, argv)
-	}
-	cpOnly, _, err := stage("cp", "cp", "-r", src, dst)
+	// The three are measured in turns, round after round, so that load
+	// from elsewhere on the machine weighs on each alike.
+	m, err := medians(runs, dst, [][]string{
+		{"cp", "-r", src, dst},
+		{"sh", "-c", `cp -r "$0" "$1" && sha256sum "$1"/* >/dev/null`, src, dst},
+		{bin, "build", "--target", "win7", "--payload", src, "--out", dst},
+	})
 	if err != nil {
 		return err
 	}
-	baseline, _, err := stage("cp+sha256sum", "sh", "-c", `cp -r "$0" "$1" && sha256sum "$1"/* >/dev/null`, src, dst)
-	if err != nil {
-		return err
-	}
-	wufix, rss, err := stage("wufix", bin, "build", "--target", "win7", "--payload", src, "--out", dst)
-	if err != nil {
-		return err
-	}
+	cpOnly, baseline, wufix, rss := m[0].time, m[1].time, m[2].time, m[2].rss
 	fmt.Printf("\nstaging %d MiB of payload (median of %d)\n", sizeMiB, runs)
 	fmt.Printf("  cp -r                      %8.2f s\n", cpOnly.Seconds())
 	fmt.Printf("  cp -r, then sha256sum      %8.2f s   (baseline)\n", baseline.Seconds())
 	fmt.Printf("  wufix build --payload      %8.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
 		wufix.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
 
-	all, allRSS, err := median(runs, dst, []string{bin, "build", "--out", dst})
-	if err != nil {
-		return err
-	}
 	built := filepath.Join(tmp, "built")
 	if err := exec.Command(bin, "build", "--out", built).Run(); err != nil {
 		return err
 	}
-	cpBuilt, _, err := median(runs, dst, []string{"cp", "-r", built, dst})
+	m, err = medians(runs, dst, [][]string{{bin, "build", "--out", dst}, {"cp", "-r", built, dst}})
 	if err != nil {
 		return err
 	}
+	all, allRSS, cpBuilt := m[0].time, m[0].rss, m[1].time
 	fmt.Printf("\nbuilding every target, no payload (median of %d)\n", runs)
 	fmt.Printf("  wufix build                %8.3f s   %.1fx cp -r of its output (%.3f s); peak RSS %d MiB\n",
 		all.Seconds(), ratio(all, cpBuilt), cpBuilt.Seconds(), allRSS>>20)
@@ -122,30 +115,53 @@ func generate(dir string, sizeMiB, n int) error {
 	return nil
 }
 
-// median runs argv runs times, each into a fresh dst after a sync, and
-// returns the median wall time and the largest peak RSS of the process.
-func median(runs int, dst string, argv []string) (time.Duration, int64, error) {
-	var times []time.Duration
-	var rss int64
+// measure is the median wall time of one command and its largest peak RSS.
+type measure struct {
+	time time.Duration
+	rss  int64
+}
+
+// medians runs each command runs times, in turns, each into a fresh dst
+// after a sync.
+func medians(runs int, dst string, cmds [][]string) ([]measure, error) {
+	times := make([][]time.Duration, len(cmds))
+	out := make([]measure, len(cmds))
 	for range runs {
-		if err := os.RemoveAll(dst); err != nil {
-			return 0, 0, err
+		for i, argv := range cmds {
+			d, rss, err := once(dst, argv)
+			if err != nil {
+				return nil, err
+			}
+			times[i] = append(times[i], d)
+			out[i].rss = max(out[i].rss, rss)
 		}
-		syscall.Sync()
-		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Stderr = os.Stderr
-		start := time.Now()
-		if err := cmd.Run(); err != nil {
-			return 0, 0, fmt.Errorf("%v: %w", argv, err)
-		}
-		times = append(times, time.Since(start))
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = max(rss, ru.Maxrss<<10) // Linux reports KiB
-		}
-		syscall.Sync()
 	}
-	slices.Sort(times)
-	return times[len(times)/2], rss, nil
+	for i := range cmds {
+		slices.Sort(times[i])
+		out[i].time = times[i][len(times[i])/2]
+	}
+	return out, nil
+}
+
+// once runs argv into a fresh dst and returns its wall time and peak RSS.
+func once(dst string, argv []string) (time.Duration, int64, error) {
+	if err := os.RemoveAll(dst); err != nil {
+		return 0, 0, err
+	}
+	syscall.Sync()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("%v: %w", argv, err)
+	}
+	took := time.Since(start)
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss << 10 // Linux reports KiB
+	}
+	syscall.Sync()
+	return took, rss, nil
 }
 
 func ratio(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
