@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -62,11 +63,13 @@ func run(sizeMiB, files, runs int, keep bool) error {
 		return err
 	}
 	cpOnly, baseline, wufix, rss := m[0].time, m[1].time, m[2].time, m[2].rss
+	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("\nstaging %d MiB of payload (median of %d)\n", sizeMiB, runs)
-	fmt.Printf("  cp -r                      %8.2f s\n", cpOnly.Seconds())
-	fmt.Printf("  cp -r, then sha256sum      %8.2f s   (baseline)\n", baseline.Seconds())
-	fmt.Printf("  wufix build --payload      %8.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
-		wufix.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
+	fmt.Printf("  (load average before: %s)\n", bytes.TrimSpace(load))
+	fmt.Printf("  cp -r                      %8.2f s   cpu %.2f s\n", cpOnly.Seconds(), m[0].cpu.Seconds())
+	fmt.Printf("  cp -r, then sha256sum      %8.2f s   cpu %.2f s   (baseline)\n", baseline.Seconds(), m[1].cpu.Seconds())
+	fmt.Printf("  wufix build --payload      %8.2f s   cpu %.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
+		wufix.Seconds(), m[2].cpu.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
 
 	built := filepath.Join(tmp, "built")
 	if err := exec.Command(bin, "build", "--out", built).Run(); err != nil {
@@ -115,53 +118,57 @@ func generate(dir string, sizeMiB, n int) error {
 	return nil
 }
 
-// measure is the median wall time of one command and its largest peak RSS.
+// measure is the median wall time and CPU time (user and system) of one
+// command, and its largest peak RSS.
 type measure struct {
-	time time.Duration
-	rss  int64
+	time, cpu time.Duration
+	rss       int64
 }
 
 // medians runs each command runs times, in turns, each into a fresh dst
 // after a sync.
 func medians(runs int, dst string, cmds [][]string) ([]measure, error) {
 	times := make([][]time.Duration, len(cmds))
+	cpus := make([][]time.Duration, len(cmds))
 	out := make([]measure, len(cmds))
 	for range runs {
 		for i, argv := range cmds {
-			d, rss, err := once(dst, argv)
+			m, err := once(dst, argv)
 			if err != nil {
 				return nil, err
 			}
-			times[i] = append(times[i], d)
-			out[i].rss = max(out[i].rss, rss)
+			times[i] = append(times[i], m.time)
+			cpus[i] = append(cpus[i], m.cpu)
+			out[i].rss = max(out[i].rss, m.rss)
 		}
 	}
 	for i := range cmds {
 		slices.Sort(times[i])
+		slices.Sort(cpus[i])
 		out[i].time = times[i][len(times[i])/2]
+		out[i].cpu = cpus[i][len(cpus[i])/2]
 	}
 	return out, nil
 }
 
-// once runs argv into a fresh dst and returns its wall time and peak RSS.
-func once(dst string, argv []string) (time.Duration, int64, error) {
+// once runs argv into a fresh dst and measures it.
+func once(dst string, argv []string) (measure, error) {
 	if err := os.RemoveAll(dst); err != nil {
-		return 0, 0, err
+		return measure{}, err
 	}
 	syscall.Sync()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("%v: %w", argv, err)
+		return measure{}, fmt.Errorf("%v: %w", argv, err)
 	}
-	took := time.Since(start)
-	var rss int64
+	m := measure{time: time.Since(start), cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss << 10 // Linux reports KiB
+		m.rss = ru.Maxrss << 10 // Linux reports KiB
 	}
 	syscall.Sync()
-	return took, rss, nil
+	return m, nil
 }
 
 func ratio(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
