@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command payload measures how wufix stages update packages, against the
 // same machine's cp -r and sha256sum in the same run, and how long a build
 // of every target takes against cp -r of its output. Run it with
