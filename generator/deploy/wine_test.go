@@ -156,3 +156,33 @@ func TestXPBundleIsNotChecked(t *testing.T) {
 	assert.Equal(t, 0, r.Code, "XP has no certutil: wufix verify checks before copying")
 	assert.NotContains(t, r.Stdout, "SHA256SUMS")
 }
+
+func TestRunChecksPayloadsToo(t *testing.T) {
+	t.Parallel()
+	p := wine.NewPrefix(t)
+	p.SetVersion("win7")
+	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", "WinNT")
+	reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "7601")
+	for _, name := range []string{"fsutil", "certutil"} {
+		p.InstallStub(name)
+	}
+	payloads := t.TempDir()
+	for _, name := range []string{"windows6.1-kb947821-v34-x64.msu", "windows6.1-kb2533552-x64.msu"} {
+		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte(name), 0o644))
+	}
+	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win7"}, Payload: payloads})
+	require.NoError(t, err)
+	dir := p.HostPath(`C:\usb`)
+	require.NoError(t, out.Write(dir))
+	bundle := filepath.Join(dir, "win7")
+
+	r := p.Run(bundle, "run.cmd", "/plan")
+	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	assert.Contains(t, r.Stdout, "checked 7 files against SHA256SUMS: all match")
+
+	// A package swapped for another of the same name is caught.
+	require.NoError(t, os.WriteFile(filepath.Join(bundle, "packages", "windows6.1-kb2533552-x64.msu"), []byte("other"), 0o644))
+	r = p.Run(bundle, "run.cmd", "/plan")
+	assert.Equal(t, 6, r.Code)
+	assert.Contains(t, r.Stderr, `run.cmd: packages\windows6.1-kb2533552-x64.msu does not match SHA256SUMS`)
+}
