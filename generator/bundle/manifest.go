@@ -116,17 +116,21 @@ func Manifest(b *plan.Bundle, files Files, onDisk ...Entry) ([]byte, error) {
 }
 
 // Sums is SHA256SUMS in the format sha256sum -c reads (two spaces, text
-// mode), covering every file but itself, sorted by path. The comment line
-// on top is skipped by sha256sum.
+// mode), covering every file but itself, sorted by path. The comment lines
+// on top and at the end are skipped by sha256sum; the last one counts the
+// files, so that run.cmd can tell a SHA256SUMS cut short from a whole one.
 func Sums(files Files, onDisk ...Entry) []byte {
 	var b strings.Builder
 	b.WriteString("# " + Header + "\n")
+	n := 0
 	for _, e := range Entries(files, onDisk...) {
 		if e.Path == SumsName {
 			continue
 		}
 		fmt.Fprintf(&b, "%s  %s\n", e.SHA256, e.Path)
+		n++
 	}
+	fmt.Fprintf(&b, "# %d files\n", n)
 	return []byte(b.String())
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,6 +120,13 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 			require.NoError(t, os.MkdirAll(filepath.Join(b, "packages"), 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(b, "packages", "windows6.1-kb1-x64.msu"), []byte("?"), 0o644))
 		}, 6, "run.cmd: packages\\ holds files SHA256SUMS does not list (1 files, 0 listed).\n"},
+		{"SHA256SUMS cut short", false, func(t *testing.T, b string) {
+			data, err := os.ReadFile(filepath.Join(b, "SHA256SUMS"))
+			require.NoError(t, err)
+			lines := strings.SplitAfter(string(data), "\n")
+			cut := strings.Join(lines[:len(lines)-3], "") // the last file and the count
+			require.NoError(t, os.WriteFile(filepath.Join(b, "SHA256SUMS"), []byte(cut), 0o644))
+		}, 6, "run.cmd: SHA256SUMS is cut short or damaged: it lists 4 files, its last line does not say so.\n"},
 		{"SHA256SUMS gone", false, func(t *testing.T, b string) {
 			require.NoError(t, os.Remove(filepath.Join(b, "SHA256SUMS")))
 		}, 6, "run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed.\n"},
