@@ -9,9 +9,11 @@ export CGO_CFLAGS := -O2 -g -I$(PS_GRAMMAR)/src
 build:
 	go run ./cmd/wufix build
 
+# The Wine tests run every bundle many times over: well past go test's
+# default 10-minute limit on two cores.
 test:
 	go vet ./...
-	go test ./...
+	go test -timeout 60m ./...
 
 # Rewrites golden/ from the embedded catalog (and removes stale files).
 # Read `git diff golden/` before committing.

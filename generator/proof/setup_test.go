@@ -24,16 +24,40 @@ import (
 var (
 	buildOnce sync.Once
 	built     *generator.Output
+	builtDir  string
 	cat       *catalog.Catalog
 	buildErr  error
 )
 
-// bundles builds every target once per test process.
+// surtPackages are stand-ins for the System Update Readiness Tool, which
+// the Vista and 7 bundles install from their packages folder (wusa is a
+// stub here, so only the name and the checksum matter).
+var surtPackages = []string{"Windows6.0-KB947821-v34-x64.msu", "Windows6.1-KB947821-v34-x64.msu"}
+
+// bundles builds every target once per test process, with the stand-in
+// packages, and writes the build to a folder install copies from.
 func bundles(t *testing.T) (*generator.Output, *catalog.Catalog) {
 	t.Helper()
 	buildOnce.Do(func() {
-		if cat, buildErr = generator.Load(wufix.Catalog); buildErr == nil {
-			built, buildErr = generator.Build(wufix.Catalog, generator.Options{})
+		builtDir, buildErr = os.MkdirTemp("", "wufix-proof-")
+		if buildErr != nil {
+			return
+		}
+		payload := filepath.Join(builtDir, "payload")
+		if buildErr = os.MkdirAll(payload, 0o755); buildErr != nil {
+			return
+		}
+		for _, name := range surtPackages {
+			if buildErr = os.WriteFile(filepath.Join(payload, name), []byte("stand-in "+name), 0o644); buildErr != nil {
+				return
+			}
+		}
+		if cat, buildErr = generator.Load(wufix.Catalog); buildErr != nil {
+			return
+		}
+		built, buildErr = generator.Build(wufix.Catalog, generator.Options{Payload: payload})
+		if buildErr == nil {
+			buildErr = built.Write(filepath.Join(builtDir, "dist"))
 		}
 	})
 	require.NoError(t, buildErr)
@@ -51,20 +75,13 @@ func target(t *testing.T, id string) *catalog.Target {
 	return nil
 }
 
-// install writes one target's bundle into dir (a host folder inside the
-// prefix) and returns dir.
+// install copies one target's bundle, as the build wrote it, into dir (a
+// host folder inside the prefix) and returns dir.
 func install(t *testing.T, id, dir string) string {
 	t.Helper()
-	out, _ := bundles(t)
-	for name, data := range out.Files {
-		rel, ok := strings.CutPrefix(name, id+"/")
-		if !ok {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, data, 0o644))
-	}
+	bundles(t)
+	require.NoError(t, os.MkdirAll(filepath.Dir(dir), 0o755))
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(builtDir, "dist", id))))
 	return dir
 }
 
@@ -96,6 +113,10 @@ func machine(t *testing.T, id string) *wine.Prefix {
 	for _, name := range stubbed {
 		p.InstallStub(name)
 	}
+	// A real scan leaves its verdict in CBS.log, which the system-file
+	// steps read: the sfc stub writes a clean one.
+	require.NoError(t, os.MkdirAll(p.HostPath(`C:\windows\Logs\CBS`), 0o755))
+	p.Setenv("WUFIX_STUB_APPEND_SFC", `C:\windows\Logs\CBS\CBS.log|2026-11-21 12:00:00, Info CSI 00000001 [SR] Verify complete`)
 	seed(t, p, tg)
 	r := p.Run("", `C:\windows\system32\sc.exe`, "start", "wuauserv")
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -239,4 +260,12 @@ func utf16Text(b []byte) string {
 		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
 	}
 	return string(utf16.Decode(u))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
 }

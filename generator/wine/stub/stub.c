@@ -16,6 +16,10 @@
  * (Windows 10 and later), then a status line. Wine's own certutil prints
  * nothing.
  *
+ * WUFIX_STUB_APPEND_<NAME>=PATH|LINE makes the stub append LINE and CRLF
+ * to the file PATH, as the real tool writes its own log: an sfc stub can
+ * leave the [SR] line that a real scan writes to CBS.log.
+ *
  * Build: x86_64-w64-mingw32-gcc -Os -s -municode -o stub.exe stub.c
  * Only kernel32, advapi32's CryptoAPI and the CRT are used: Wine 8 runs
  * those reliably.
@@ -129,6 +133,24 @@ static int hashfile(const wchar_t *file)
 	return 0;
 }
 
+/* append_line carries out WUFIX_STUB_APPEND_<NAME>, if set. */
+static void append_line(const wchar_t *name)
+{
+	wchar_t var[MAX_PATH], val[4096], *bar;
+	FILE *f;
+
+	_snwprintf(var, MAX_PATH, L"WUFIX_STUB_APPEND_%ls", name);
+	var[MAX_PATH - 1] = 0;
+	_wcsupr(var);
+	if (!GetEnvironmentVariableW(var, val, 4096) || !(bar = wcschr(val, L'|')))
+		return;
+	*bar = 0;
+	if ((f = _wfopen(val, L"ab"))) {
+		fprintf(f, "%ls\r\n", bar + 1);
+		fclose(f);
+	}
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	wchar_t name[MAX_PATH];
@@ -144,6 +166,7 @@ int wmain(int argc, wchar_t **argv)
 	}
 	wcscat(record, L"\x1e\n");
 	append(record);
+	append_line(name);
 	if (!wcscmp(name, L"certutil") && argc == 4 && !_wcsicmp(argv[1], L"-hashfile") && !_wcsicmp(argv[3], L"SHA256"))
 		return hashfile(argv[2]);
 	return exit_code(name);
