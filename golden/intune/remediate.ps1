@@ -35,12 +35,14 @@ try {
     Exit-With 1 "wufix: cannot read the Windows version: $($_.Exception.Message)"
 }
 
+# The bundle built for this computer: first build, last build, product
+# type, folder.
+$fits = @()
+$fits += , @(10240, 19045, 'WinNT', 'win10')
+$fits += , @(22000, 29999, 'WinNT', 'win11')
 $bundle = ''
-foreach ($f in @(
-        @(10240, 19045, 'WinNT', 'win10'),
-        @(22000, 29999, 'WinNT', 'win11'),
-        $null)) {
-    if ($f -and $build -ge $f[0] -and $build -le $f[1] -and $type -eq $f[2]) { $bundle = $f[3] }
+foreach ($f in $fits) {
+    if ($build -ge $f[0] -and $build -le $f[1] -and $type -eq $f[2]) { $bundle = $f[3] }
 }
 if (-not $bundle) { Exit-With 1 "wufix: no bundle of this build fits Windows build $build ($type)" }
 $run = Join-Path (Join-Path $root $bundle) 'run.cmd'

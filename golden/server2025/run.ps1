@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2025'
-$script:BundleVersion = '3ee887f1947626c9'
+$script:BundleVersion = '510bbfc01b8dd5f3'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -427,7 +427,10 @@ function Test-BundleIntegrity {
     $files = 0
     $packages = 0
     $bad = 0
+    $count = ''
     foreach ($line in [IO.File]::ReadAllLines($sums)) {
+        # The last comment counts the files: a SHA256SUMS cut short lacks it.
+        if ($line -match '^# ([0-9]+) files$') { $count = $Matches[1] }
         if ($line -eq '' -or $line.StartsWith('#')) { continue }
         if ($line -notmatch '^([0-9a-fA-F]{64})  (.+)$') {
             [Console]::Error.WriteLine("run.ps1: SHA256SUMS holds a line that is not '<sha256>  <path>': $line")
@@ -450,6 +453,10 @@ function Test-BundleIntegrity {
             [Console]::Error.WriteLine("run.ps1: $rel does not match SHA256SUMS: damaged or changed.")
             $bad++
         }
+    }
+    if ($count -ne [string]$files) {
+        [Console]::Error.WriteLine("run.ps1: SHA256SUMS is cut short or damaged: it lists $files files, its last line does not say so.")
+        $bad++
     }
     $dir = Join-Path $root 'packages'
     if (Test-Path -LiteralPath $dir) {

@@ -78,7 +78,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=c6a5143efac66e48"
+set "WUFIX_VERSION=5528b9065da01a33"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -179,7 +179,9 @@ set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
 call :write_report
-if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" if not defined WUFIX_FAILED call :gpo_marker_set
+rem Once per bundle version, whatever the outcome: a step that fails here
+rem would fail again at every startup, and the report already says so.
+if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" call :gpo_marker_set
 call :write_event
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call :log
@@ -1810,9 +1812,9 @@ rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
 rem by administrators only, and check copies with "wufix verify".
-rem This Windows version has no tool that hashes a file with SHA-256 (no
-rem certutil -hashfile SHA256): the bundle is not checked here. Check it
-rem with "wufix verify" before copying it to this computer.
+rem No tool of this Windows version is known to hash a file with SHA-256
+rem (certutil -hashfile FILE SHA256 is, from Windows 7 on), so the bundle is
+rem not checked here. Check it with "wufix verify" before copying it here.
 exit /b 0
 
 :journal_replay

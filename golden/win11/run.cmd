@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=0bb99146c2da44cc"
+set "WUFIX_VERSION=a30d244c2129f6f2"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -206,7 +206,9 @@ set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
 call :write_report
-if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" if not defined WUFIX_FAILED call :gpo_marker_set
+rem Once per bundle version, whatever the outcome: a step that fails here
+rem would fail again at every startup, and the report already says so.
+if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" call :gpo_marker_set
 call :write_event
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call :log
@@ -3001,12 +3003,20 @@ set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was chan
 call :check_integrity_say
 exit /b 1
 :check_integrity_in
-rem Lines read "<sha256>  <path>"; the comment on top starts with #.
+rem Lines read "<sha256>  <path>"; the comments on top and at the end start
+rem with #, and the last one counts the files: "# 7 files".
 for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "SUM_WANT=%%A"
     set "SUM_FILE=%%B"
     call :check_integrity_file
 )
+set "SUM_COUNT="
+for /f "eol=; tokens=1,2,3" %%A in (SHA256SUMS) do if "%%A%%C"=="#files" set "SUM_COUNT=%%B"
+if "%SUM_COUNT%"=="%SUM_FILES%" goto check_integrity_whole
+set "MSG=run.cmd: SHA256SUMS is cut short or damaged: it lists %SUM_FILES% files, its last line does not say so."
+call :check_integrity_say
+set /a "SUM_BAD+=1"
+:check_integrity_whole
 rem Every listed package exists (checked above), so more files than listed
 rem means files nobody built.
 set "PKG_FILES=0"
