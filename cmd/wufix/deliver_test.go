@@ -42,7 +42,7 @@ func TestBuildWritesTheTopLevelEntryPoints(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := runCLI("build", "--out", dir)
 	require.Equal(t, 0, code, errOut)
-	for _, f := range []string{"wufix.cmd", "SHA256SUMS", "manifest.json", "gpo/startup.cmd", "gpo/README.txt", "intune/detect.ps1", "intune/remediate.ps1"} {
+	for _, f := range []string{"wufix.cmd", "SHA256SUMS", "manifest.json", "gpo/startup.cmd", "gpo/README.txt", "intune/detect.ps1", "intune/remediate.ps1", "intune/README.txt"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
 	wufixCmd, err := os.ReadFile(filepath.Join(dir, "wufix.cmd"))
