@@ -23,6 +23,12 @@
 #Requires -Version 5.0
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
+# Whatever fails unforeseen ends in one line of output and exit 0, never on
+# the error stream: Intune counts error output as a failed script.
+trap {
+    Write-Output "wufix: could not check: $($_.Exception.Message)"
+    exit 0
+}
 $limitDays = 45
 $problems = @()
 $notes = @()

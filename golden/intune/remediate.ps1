@@ -19,6 +19,12 @@
 #Requires -Version 5.0
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
+# Whatever fails unforeseen ends in one line of output and exit 1, never on
+# the error stream: Intune counts error output as a failed script.
+trap {
+    Write-Output "wufix: remediation failed: $($_.Exception.Message)"
+    exit 1
+}
 
 function Exit-With([int]$Code, [string]$Line) {
     Write-Output $Line

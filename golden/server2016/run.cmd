@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=9a5c7558178ea517"
+set "WUFIX_VERSION=f4f883501f5b6a0a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

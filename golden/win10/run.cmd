@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=55a5126eb7fbd12c"
+set "WUFIX_VERSION=a70435c245c938dc"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -89,7 +89,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=edf9a4e6acb289ee"
+set "WUFIX_VERSION=740c727570ed4d6c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

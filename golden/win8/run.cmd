@@ -87,7 +87,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=fc587d128cc6d724"
+set "WUFIX_VERSION=f6ae77a6be42bff9"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

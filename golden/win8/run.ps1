@@ -89,7 +89,9 @@
     Exit codes: 0 done, 3010 done and a restart is needed, 1 a step failed
     (what it changed is kept and logged; -Undo reverts it), 2 an unknown
     error code, 3 nothing to undo, 4 not run as administrator, 5 a Windows
-    version this bundle was not built for.
+    version this bundle was not built for, 6 a file of the bundle is
+    missing or changed (checked against SHA256SUMS), 7 32-bit PowerShell on
+    64-bit Windows with no way to the 64-bit one.
 #>
 [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
 param(
@@ -130,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = 'fc587d128cc6d724'
+$script:BundleVersion = 'f6ae77a6be42bff9'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

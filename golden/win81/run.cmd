@@ -91,7 +91,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=15080a1f96e81cc5"
+set "WUFIX_VERSION=7fe36cbe4ccf529c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
