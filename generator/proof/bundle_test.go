@@ -43,12 +43,12 @@ func TestBundleLifecycle(t *testing.T) {
 	for _, id := range out.Targets {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel() // each target has its own prefix and wineserver
-			lifecycle(t, id)
+			retryWineFlake(t, func() bool { return lifecycle(t, id) })
 		})
 	}
 }
 
-func lifecycle(t *testing.T, id string) {
+func lifecycle(t *testing.T, id string) (flake bool) {
 	tg := target(t, id)
 	p := machine(t, id)
 	dir := install(t, id, p.HostPath(`C:\wufix\`+id))
@@ -57,6 +57,9 @@ func lifecycle(t *testing.T, id string) {
 
 	// Plan mode changes nothing: not the registry, not a file, not even a log.
 	r := p.Run(dir, "run.cmd", "/plan")
+	if wineFlake(r) {
+		return true
+	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 	r.AssertNoErrors(t)
 	assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
@@ -66,6 +69,9 @@ func lifecycle(t *testing.T, id string) {
 
 	// A run renames the caches aside and leaves the service running.
 	r = p.Run(dir, "run.cmd")
+	if wineFlake(r) {
+		return true
+	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 	r.AssertNoErrors(t)
 	rep := readReport(t, p, id+"-0001")
@@ -90,6 +96,9 @@ func lifecycle(t *testing.T, id string) {
 	require.NoError(t, os.MkdirAll(filepath.Dir(rebuilt), 0o755))
 	require.NoError(t, os.WriteFile(rebuilt, []byte("new"), 0o644))
 	r = p.Run(dir, "run.cmd", "/quiet")
+	if wineFlake(r) {
+		return true
+	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 	assert.Empty(t, r.Stdout, "/quiet writes only to the log")
 	assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1\Download\a1\update.cab`))
@@ -99,6 +108,9 @@ func lifecycle(t *testing.T, id string) {
 	// with what Windows rebuilt in between kept aside, never lost.
 	for _, run := range []string{id + "-0002", id + "-0001"} {
 		r = p.Run(dir, "run.cmd", "/undo")
+		if wineFlake(r) {
+			return true
+		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		r.AssertNoErrors(t)
 		assert.Contains(t, r.Stdout, "undoing run "+run)
@@ -123,7 +135,11 @@ func lifecycle(t *testing.T, id string) {
 	assert.Contains(t, serviceState(t, p, "wuauserv"), "RUNNING")
 
 	r = p.Run(dir, "run.cmd", "/undo")
+	if wineFlake(r) {
+		return true
+	}
 	assert.Equal(t, 3, r.Code, "a third undo has nothing left")
+	return false
 }
 
 func serviceState(t *testing.T, p *wine.Prefix, name string) string {
