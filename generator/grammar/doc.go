@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && grammar
 
 // Package grammar checks generated .cmd and .ps1 scripts statically with
 // third-party tree-sitter grammars, because no Windows interpreter runs in the
