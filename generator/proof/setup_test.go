@@ -219,8 +219,13 @@ func updateState(t *testing.T, p *wine.Prefix, tg *catalog.Target) map[string]st
 	return out
 }
 
-// volatile are keys Wine itself rewrites while services start and stop.
-var volatile = []string{`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ServiceCurrent`}
+// volatile are keys Wine itself rewrites while services start and stop,
+// and the display adapters it registers when a process first touches the
+// (absent) display; a key is skipped with everything below it.
+var volatile = []string{
+	`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ServiceCurrent`,
+	`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Video`,
+}
 
 // registry exports the machine hives a bundle may change, as text, without
 // the keys Wine changes by itself.
@@ -233,7 +238,10 @@ func registry(t *testing.T, p *wine.Prefix) string {
 		skip := false
 		for _, line := range strings.Split(utf16Text(data), "\r\n") {
 			if strings.HasPrefix(line, "[") {
-				skip = slices.Contains(volatile, strings.Trim(line, "[]"))
+				key := strings.Trim(line, "[]")
+				skip = slices.ContainsFunc(volatile, func(v string) bool {
+					return key == v || strings.HasPrefix(key, v+`\`)
+				})
 			}
 			if !skip {
 				b.WriteString(line + "\n")
