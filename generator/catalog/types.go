@@ -254,3 +254,19 @@ func (s *Step) RegFile() string {
 	}
 	return s.ID.Value + ".reg"
 }
+
+// ProductType is the value Windows stores in
+// HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions\ProductType for a
+// catalog product kind: what run.cmd compares to tell a server from the
+// client with the same build number.
+func ProductType(kind string) (string, error) {
+	switch kind {
+	case "workstation":
+		return "WinNT", nil
+	case "server":
+		return "ServerNT", nil
+	case "domain-controller":
+		return "LanmanNT", nil
+	}
+	return "", fmt.Errorf("unknown product kind %q", kind)
+}

@@ -92,7 +92,7 @@ func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, e
 	for _, t := range c.Targets {
 		isBuilt := slices.Contains(built, t)
 		for _, p := range t.Products {
-			typ, err := productType(p)
+			typ, err := catalog.ProductType(p)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", t.File, err)
 			}

@@ -19,7 +19,7 @@ func funcs(c *catalog.Catalog, built []*catalog.Target) template.FuncMap {
 		"cmdecho":     dialect.CmdEcho,
 		"cmdesc":      func(v string) (string, error) { return dialect.CmdEscape(v, false) },
 		"psq":         func(v any) (string, error) { return dialect.PSQuote(fmt.Sprint(v)) },
-		"productType": productType,
+		"productType": catalog.ProductType,
 	}
 }
 
@@ -36,18 +36,4 @@ func tool(c *catalog.Catalog, built []*catalog.Target, name, root string) (strin
 		}
 	}
 	return root + t.Path + `"`, nil
-}
-
-// productType is the ProductOptions\ProductType value Windows stores for
-// a catalog product kind.
-func productType(kind string) (string, error) {
-	switch kind {
-	case "workstation":
-		return "WinNT", nil
-	case "server":
-		return "ServerNT", nil
-	case "domain-controller":
-		return "LanmanNT", nil
-	}
-	return "", fmt.Errorf("unknown product kind %q", kind)
 }

@@ -43,7 +43,7 @@ func (s *scope) funcs() template.FuncMap {
 		"psenv":       psenv,
 		"comment":     s.comment,
 		"has":         s.has,
-		"productType": productType,
+		"productType": catalog.ProductType,
 		"indented":    indented,
 	}
 }
@@ -135,20 +135,6 @@ func psenv(v string) (string, error) {
 func psLiteral(s string) string {
 	r := strings.NewReplacer("`", "``", "$", "`$", `"`, "`\"", "\u201c", "`\u201c", "\u201d", "`\u201d", "\u201e", "`\u201e")
 	return r.Replace(s)
-}
-
-// productType is the ProductOptions\ProductType value Windows stores for
-// a catalog product kind.
-func productType(kind string) (string, error) {
-	switch kind {
-	case "workstation":
-		return "WinNT", nil
-	case "server":
-		return "ServerNT", nil
-	case "domain-controller":
-		return "LanmanNT", nil
-	}
-	return "", fmt.Errorf("unknown product kind %q", kind)
 }
 
 // indented indents every line that is not empty by n spaces: sprig's indent
