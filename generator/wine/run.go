@@ -52,16 +52,37 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 	if err := os.WriteFile(p.HostPath(wrapper), []byte(body), 0o644); err != nil {
 		p.t.Fatal(err)
 	}
-	out := p.wine(dir, "cmd", "/c", wrapper)
-	r := Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr), Elapsed: out.took}
-	m := exitLine.FindStringSubmatchIndex(r.Stderr)
-	if m == nil {
-		p.t.Fatalf("Run %v: no exit-code line from the wrapper (wine exit %d)\nstdout:\n%s\nstderr:\n%s", argv, out.code, r.Stdout, r.Stderr)
+	// Under load Wine now and then fails to start the wrapper's child cmd
+	// ("Can't recognize 'cmd /c ...'", 9009). Nothing of the command has
+	// run then, so starting the wrapper again is safe.
+	for attempt := 1; ; attempt++ {
+		out := p.wine(dir, "cmd", "/c", wrapper)
+		r := Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr), Elapsed: out.took}
+		m := exitLine.FindStringSubmatchIndex(r.Stderr)
+		if m == nil {
+			p.t.Fatalf("Run %v: no exit-code line from the wrapper (wine exit %d)\nstdout:\n%s\nstderr:\n%s", argv, out.code, r.Stdout, r.Stderr)
+		}
+		r.Code, _ = strconv.Atoi(r.Stderr[m[2]:m[3]])
+		r.Stderr = r.Stderr[:m[0]]
+		if notStarted(r, line) && attempt < startAttempts {
+			p.t.Logf("Run %v: Wine did not start the wrapper's cmd; starting it again", argv)
+			continue
+		}
+		return r
 	}
-	r.Code, _ = strconv.Atoi(r.Stderr[m[2]:m[3]])
-	r.Stderr = r.Stderr[:m[0]]
-	return r
 }
+
+// notStarted reports a run in which Wine failed to start the wrapper's
+// child cmd for the command line: exit 9009, no output, and the one error
+// line naming that command line.
+func notStarted(r Result, line string) bool {
+	msg := "Can't recognize 'cmd /c \"" + line + "\"' as an internal or external command"
+	return r.Code == 9009 && r.Stdout == "" && strings.HasPrefix(r.Stderr, msg) && strings.Count(r.Stderr, "\n") <= 1
+}
+
+// startAttempts is how often Run starts a command whose cmd Wine failed
+// to start before it returns that failure.
+const startAttempts = 3
 
 // commandLine quotes the script and its arguments for the wrapper's
 // cmd /c "..." line. Inside that line each quoted argument is, for the
