@@ -20,6 +20,12 @@ import (
 // build is written to C:\usb.
 func pc(t *testing.T, build int, productType string, targets ...string) (*wine.Prefix, string) {
 	t.Helper()
+	return pcWith(t, build, productType, generator.Options{Targets: targets})
+}
+
+// pcWith is pc with the build's options given in full.
+func pcWith(t *testing.T, build int, productType string, opts generator.Options) (*wine.Prefix, string) {
+	t.Helper()
 	p := wine.NewPrefix(t)
 	p.SetVersion("win7")
 	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", productType)
@@ -27,7 +33,7 @@ func pc(t *testing.T, build int, productType string, targets ...string) (*wine.P
 	for _, name := range []string{"fsutil", "certutil", "sc", "eventcreate", "schtasks"} {
 		p.InstallStub(name)
 	}
-	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: targets})
+	out, err := generator.Build(wufix.Catalog, opts)
 	require.NoError(t, err)
 	dir := p.HostPath(`C:\usb`)
 	require.NoError(t, out.Write(dir))
@@ -42,18 +48,27 @@ func reg(t *testing.T, p *wine.Prefix, key, name, data string) {
 
 func TestWufixCmdRunsTheBundleThatFits(t *testing.T) {
 	t.Parallel()
-	p, dir := pc(t, 7601, "ServerNT", "xp", "win7", "win10")
-	r := p.Run(dir, "wufix.cmd", "/plan")
-	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-	r.AssertNoErrors(t)
-	assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
-	assert.Contains(t, r.Stdout, "wufix win7 ")
-	assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
+	wine.Retry(t, func() bool {
+		p, dir := pc(t, 7601, "ServerNT", "xp", "win7", "win10")
+		r := p.Run(dir, "wufix.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		r.AssertNoErrors(t)
+		assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+		assert.Contains(t, r.Stdout, "wufix win7 ")
+		assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
 
-	// run.cmd's exit code comes through unchanged.
-	r = p.Run(dir, "wufix.cmd", "/nosuchswitch")
-	assert.Equal(t, 2, r.Code)
-	assert.Contains(t, r.Stderr, "unknown switch")
+		// run.cmd's exit code comes through unchanged.
+		r = p.Run(dir, "wufix.cmd", "/nosuchswitch")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 2, r.Code)
+		assert.Contains(t, r.Stderr, "unknown switch")
+		return false
+	})
 }
 
 func TestWufixCmdSaysWhenNoneFits(t *testing.T) {
@@ -72,30 +87,45 @@ func TestWufixCmdSaysWhenNoneFits(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p, dir := pc(t, tc.build, tc.product, "xp", "win7")
-			r := p.Run(dir, "wufix.cmd")
-			assert.Equal(t, 5, r.Code)
-			assert.Empty(t, r.Stdout)
-			assert.Equal(t, tc.stderr, r.Stderr)
+			wine.Retry(t, func() bool {
+				p, dir := pc(t, tc.build, tc.product, "xp", "win7")
+				r := p.Run(dir, "wufix.cmd")
+				if wine.Flake(r) {
+					return true
+				}
+				assert.Equal(t, 5, r.Code)
+				assert.Empty(t, r.Stdout)
+				assert.Equal(t, tc.stderr, r.Stderr)
+				return false
+			})
 		})
 	}
 }
 
 func TestStartupScript(t *testing.T) {
 	t.Parallel()
-	p, dir := pc(t, 7601, "WinNT", "win7")
-	r := p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
-	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-	assert.Empty(t, r.Stdout, "/gpo is quiet")
-	assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
+	wine.Retry(t, func() bool {
+		p, dir := pc(t, 7601, "WinNT", "win7")
+		r := p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Empty(t, r.Stdout, "/gpo is quiet")
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
 
-	// The folder is gone: one line in startup.log, exit 5.
-	require.NoError(t, os.RemoveAll(filepath.Join(dir, "win7")))
-	r = p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
-	assert.Equal(t, 5, r.Code)
-	log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\startup.log`))
-	require.NoError(t, err)
-	assert.Contains(t, string(log), `startup.cmd: win7\run.cmd is missing from C:\usb. Nothing was changed.`)
+		// The folder is gone: one line in startup.log, exit 5.
+		require.NoError(t, os.RemoveAll(filepath.Join(dir, "win7")))
+		r = p.Run(filepath.Join(dir, "gpo"), "startup.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 5, r.Code)
+		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\startup.log`))
+		require.NoError(t, err)
+		assert.Contains(t, string(log), `startup.cmd: win7\run.cmd is missing from C:\usb. Nothing was changed.`)
+		return false
+	})
 }
 
 func TestRunChecksTheBundleFirst(t *testing.T) {
@@ -134,63 +164,77 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p, dir := pc(t, 7601, "WinNT", "win7")
-			if tc.spaces {
-				p.Setenv("WUFIX_STUB_CERTUTIL_SPACES", "1")
-			}
-			bundle := filepath.Join(dir, "win7")
-			tc.change(t, bundle)
-			r := p.Run(bundle, "run.cmd", "/plan")
-			assert.Equal(t, tc.code, r.Code, r.Stdout+r.Stderr)
-			if tc.code == 0 {
-				assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
-				return
-			}
-			assert.Contains(t, r.Stderr, tc.stderr)
-			assert.NotContains(t, r.Stdout, "wufix win7", "stops before the plan")
-			// /undo does not need the bundle's files and is not stopped.
-			r = p.Run(bundle, "run.cmd", "/undo")
-			assert.Equal(t, 3, r.Code, "nothing to undo: "+r.Stdout+r.Stderr)
+			wine.Retry(t, func() bool {
+				p, dir := pc(t, 7601, "WinNT", "win7")
+				if tc.spaces {
+					p.Setenv("WUFIX_STUB_CERTUTIL_SPACES", "1")
+				}
+				bundle := filepath.Join(dir, "win7")
+				tc.change(t, bundle)
+				r := p.Run(bundle, "run.cmd", "/plan")
+				if wine.Flake(r) {
+					return true
+				}
+				assert.Equal(t, tc.code, r.Code, r.Stdout+r.Stderr)
+				if tc.code == 0 {
+					assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+					return false
+				}
+				assert.Contains(t, r.Stderr, tc.stderr)
+				assert.NotContains(t, r.Stdout, "wufix win7", "stops before the plan")
+				// /undo does not need the bundle's files and is not stopped.
+				r = p.Run(bundle, "run.cmd", "/undo")
+				if wine.Flake(r) {
+					return true
+				}
+				assert.Equal(t, 3, r.Code, "nothing to undo: "+r.Stdout+r.Stderr)
+				return false
+			})
 		})
 	}
 }
 
 func TestXPBundleIsNotChecked(t *testing.T) {
 	t.Parallel()
-	p, dir := pc(t, 2600, "WinNT", "xp")
-	bundle := filepath.Join(dir, "xp")
-	require.NoError(t, os.WriteFile(filepath.Join(bundle, "README.txt"), []byte("edited"), 0o644))
-	r := p.Run(bundle, "run.cmd", "/plan")
-	assert.Equal(t, 0, r.Code, "XP has no certutil: wufix verify checks before copying")
-	assert.NotContains(t, r.Stdout, "SHA256SUMS")
+	wine.Retry(t, func() bool {
+		p, dir := pc(t, 2600, "WinNT", "xp")
+		bundle := filepath.Join(dir, "xp")
+		require.NoError(t, os.WriteFile(filepath.Join(bundle, "README.txt"), []byte("edited"), 0o644))
+		r := p.Run(bundle, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, "XP has no certutil: wufix verify checks before copying")
+		assert.NotContains(t, r.Stdout, "SHA256SUMS")
+		return false
+	})
 }
 
 func TestRunChecksPayloadsToo(t *testing.T) {
 	t.Parallel()
-	p := wine.NewPrefix(t)
-	p.SetVersion("win7")
-	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", "WinNT")
-	reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "7601")
-	for _, name := range []string{"fsutil", "certutil"} {
-		p.InstallStub(name)
-	}
 	payloads := t.TempDir()
 	for _, name := range []string{"windows6.1-kb947821-v34-x64.msu", "windows6.1-kb2533552-x64.msu"} {
 		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte(name), 0o644))
 	}
-	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win7"}, Payload: payloads})
-	require.NoError(t, err)
-	dir := p.HostPath(`C:\usb`)
-	require.NoError(t, out.Write(dir))
-	bundle := filepath.Join(dir, "win7")
+	wine.Retry(t, func() bool {
+		p, dir := pcWith(t, 7601, "WinNT", generator.Options{Targets: []string{"win7"}, Payload: payloads})
+		bundle := filepath.Join(dir, "win7")
 
-	r := p.Run(bundle, "run.cmd", "/plan")
-	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-	assert.Contains(t, r.Stdout, "checked 7 files against SHA256SUMS: all match")
+		r := p.Run(bundle, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "checked 7 files against SHA256SUMS: all match")
 
-	// A package swapped for another of the same name is caught.
-	require.NoError(t, os.WriteFile(filepath.Join(bundle, "packages", "windows6.1-kb2533552-x64.msu"), []byte("other"), 0o644))
-	r = p.Run(bundle, "run.cmd", "/plan")
-	assert.Equal(t, 6, r.Code)
-	assert.Contains(t, r.Stderr, `run.cmd: packages\windows6.1-kb2533552-x64.msu does not match SHA256SUMS`)
+		// A package swapped for another of the same name is caught.
+		require.NoError(t, os.WriteFile(filepath.Join(bundle, "packages", "windows6.1-kb2533552-x64.msu"), []byte("other"), 0o644))
+		r = p.Run(bundle, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 6, r.Code)
+		assert.Contains(t, r.Stderr, `run.cmd: packages\windows6.1-kb2533552-x64.msu does not match SHA256SUMS`)
+		return false
+	})
 }

@@ -43,7 +43,7 @@ func TestBundleLifecycle(t *testing.T) {
 	for _, id := range out.Targets {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel() // each target has its own prefix and wineserver
-			retryWineFlake(t, func() bool { return lifecycle(t, id) })
+			wine.Retry(t, func() bool { return lifecycle(t, id) })
 		})
 	}
 }
@@ -57,7 +57,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 
 	// Plan mode changes nothing: not the registry, not a file, not even a log.
 	r := p.Run(dir, "run.cmd", "/plan")
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -69,7 +69,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 
 	// A run renames the caches aside and leaves the service running.
 	r = p.Run(dir, "run.cmd")
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -96,7 +96,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 	require.NoError(t, os.MkdirAll(filepath.Dir(rebuilt), 0o755))
 	require.NoError(t, os.WriteFile(rebuilt, []byte("new"), 0o644))
 	r = p.Run(dir, "run.cmd", "/quiet")
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -108,7 +108,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 	// with what Windows rebuilt in between kept aside, never lost.
 	for _, run := range []string{id + "-0002", id + "-0001"} {
 		r = p.Run(dir, "run.cmd", "/undo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -135,7 +135,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 	assert.Contains(t, serviceState(t, p, "wuauserv"), "RUNNING")
 
 	r = p.Run(dir, "run.cmd", "/undo")
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	assert.Equal(t, 3, r.Code, "a third undo has nothing left")

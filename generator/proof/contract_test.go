@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/generator/wine"
 )
 
 // The run-time contract of every run.cmd, one behaviour a test, on the
@@ -20,13 +22,13 @@ import (
 
 func TestNotAdministratorChangesNothing(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		p.Setenv("WUFIX_STUB_EXIT_FSUTIL", "1") // fsutil refuses non-administrators
 		before := updateState(t, p, target(t, "win7"))
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 4, r.Code)
@@ -40,11 +42,11 @@ func TestNotAdministratorChangesNothing(t *testing.T) {
 
 func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "xp", p.HostPath(`C:\wufix`))
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 5, r.Code)
@@ -57,7 +59,7 @@ func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
 		dir = install(t, "win7", p.HostPath(`C:\wufix7`))
 		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "14393")
 		r = p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 5, r.Code)
@@ -68,19 +70,19 @@ func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
 
 func TestRunsFromAFolderWithSpecialCharacters(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		// Wine expands a % inside %~dp0 a second time (Windows does not), so
 		// the percent sign is the one character left out here.
 		dir := install(t, "win7", p.HostPath(`C:\wufix bundles (x86) & co!\win 7`))
 		r := p.Run(dir, "run.cmd", "/plan")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		r.AssertNoErrors(t)
 		r = p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -92,14 +94,14 @@ func TestRunsFromAFolderWithSpecialCharacters(t *testing.T) {
 
 func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		catroot2 := p.HostPath(`C:\windows\system32\catroot2`)
 		immutable(t, catroot2)
 
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr)
@@ -117,7 +119,7 @@ func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
 
 		// Undo puts back what the failed run did change.
 		r = p.Run(dir, "run.cmd", "/undo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -128,14 +130,14 @@ func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
 
 func TestLeftoverBackupIsKept(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		old := p.HostPath(`C:\windows\SoftwareDistribution.wufix-1\from-an-earlier-run.txt`)
 		require.NoError(t, os.MkdirAll(filepath.Dir(old), 0o755))
 		require.NoError(t, os.WriteFile(old, []byte("keep me"), 0o644))
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -147,13 +149,13 @@ func TestLeftoverBackupIsKept(t *testing.T) {
 
 func TestMissingServiceIsSkipped(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		// Wine has no CryptSvc and no AppIDSvc: the Windows 7 bundle meets the
 		// case on every run; the log says so and the step still succeeds.
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -165,14 +167,14 @@ func TestMissingServiceIsSkipped(t *testing.T) {
 
 func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		share := p.HostPath(`C:\reports`)
 		require.NoError(t, os.MkdirAll(share, 0o755))
 
 		r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -189,7 +191,7 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 
 		// The same version again: nothing to do, no new run.
 		r = p.Run(dir, "run.cmd", "/gpo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 0, r.Code)
@@ -207,7 +209,7 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 		sums = bytes.Replace(sums, []byte(hex.EncodeToString(oldSum[:])), []byte(hex.EncodeToString(newSum[:])), 1)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "SHA256SUMS"), sums, 0o644))
 		r = p.Run(dir, "run.cmd", "/gpo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -218,11 +220,11 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 
 func TestEventPerRun(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		r := p.Run(dir, "run.cmd")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
@@ -240,17 +242,17 @@ func TestEventPerRun(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		r := p.Run(dir, "run.cmd", "0x80240FFF")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 2, r.Code)
 		assert.Contains(t, r.Stderr, "unknown switch, or an error code with no plan in this bundle: 0x80240FFF")
 		r = p.Run(dir, "run.cmd", "/undo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 3, r.Code, "nothing to undo on a machine where the bundle never ran")
@@ -270,11 +272,11 @@ func immutable(t *testing.T, path string) {
 
 func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
 	t.Parallel()
-	retryWineFlake(t, func() bool {
+	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		r := p.Run(dir, "run.cmd", "/gpo")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
@@ -308,7 +310,7 @@ func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
 
 		// The task's run: only the deferred steps, then the task is removed.
 		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
-		if wineFlake(r) {
+		if wine.Flake(r) {
 			return true
 		}
 		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)

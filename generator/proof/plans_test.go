@@ -35,7 +35,7 @@ func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 			}
 			t.Run(id+"/"+p.ID.Value, func(t *testing.T) {
 				t.Parallel()
-				retryWineFlake(t, func() bool { return fullStrength(t, id, args) })
+				wine.Retry(t, func() bool { return fullStrength(t, id, args) })
 			})
 		}
 	}
@@ -49,7 +49,7 @@ func fullStrength(t *testing.T, id string, args []string) (flake bool) {
 	firstRegistry := registry(t, p)
 
 	r := p.Run(dir, args...)
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	require.Contains(t, []int{0, 1, 3010}, r.Code, "%v\n%s%s", args, r.Stdout, r.Stderr)
@@ -63,7 +63,7 @@ func fullStrength(t *testing.T, id string, args []string) (flake bool) {
 	assert.Equal(t, r.Code == 1, failed, "exit code 1 exactly when a step failed")
 
 	r = p.Run(dir, "run.cmd", "/undo")
-	if wineFlake(r) {
+	if wine.Flake(r) {
 		return true
 	}
 	require.Contains(t, []int{0, 3010}, r.Code, "undo\n%s%s", r.Stdout, r.Stderr)
@@ -79,26 +79,4 @@ func fullStrength(t *testing.T, id string, args []string) (flake bool) {
 	}
 	sameRegistry(t, firstRegistry, registry(t, p), strings.Join(args[1:], " ")+" then /undo")
 	return false
-}
-
-// wineFlake reports Wine's own failure to start a program, seen about once
-// in a hundred runs on a loaded machine: the child cmd of a for /f ("Can't
-// recognize 'CMD.EXE /C ...'") or a tool that is there ("sc start: exit
-// code 9009"). Every program the bundles call exists in the test prefix or
-// is a stub, so a missing one that is a real bug fails again on the retry.
-func wineFlake(r wine.Result) bool {
-	return strings.Contains(r.Stderr, "Can't recognize '")
-}
-
-// retryWineFlake runs a scenario on a fresh machine once more when Wine
-// failed to start a child cmd; a second such failure fails the test.
-func retryWineFlake(t *testing.T, scenario func() (flake bool)) {
-	t.Helper()
-	if !scenario() {
-		return
-	}
-	t.Log("Wine failed to start a child cmd; running the scenario again on a fresh prefix")
-	if scenario() {
-		t.Fatal("Wine failed to start a child cmd twice")
-	}
 }
