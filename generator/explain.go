@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/dialect"
 	"github.com/wufix/wufix/generator/hresult"
 	"github.com/wufix/wufix/generator/plan"
 )
@@ -60,7 +61,9 @@ func (e *Explanation) Lines() []string {
 	lines := e.Decoded.Lines()
 	if e.Info != nil {
 		lines = append(lines, "", fmt.Sprintf("%s (%s)", e.Info.Name, e.Info.Area))
-		lines = append(lines, wrap(strings.TrimSpace(e.Info.Meaning), 76, "  ")...)
+		for _, line := range dialect.Wrap(e.Info.Meaning, 74) {
+			lines = append(lines, "  "+line)
+		}
 		lines = append(lines, "  source: "+e.Info.Source)
 	}
 	if e.Plan == nil {
@@ -96,23 +99,4 @@ func levelNote(s *catalog.Step) string {
 		return " [with /with:" + s.ID.Value + "]"
 	}
 	return ""
-}
-
-func wrap(text string, width int, indent string) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(indent)+len(line)+1+len(word) > width {
-			lines = append(lines, indent+line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, indent+line)
-	}
-	return lines
 }

@@ -84,27 +84,14 @@ func (s *scope) comment(text string) string {
 	if s.dialect == "ps1" {
 		d = dialect.PS1{}
 	}
-	var lines []string
-	for _, line := range wrap(strings.Join(strings.Fields(text), " "), 74) {
-		lines = append(lines, d.Comment(line))
+	lines := dialect.Wrap(text, 74)
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	for i, line := range lines {
+		lines[i] = d.Comment(line)
 	}
 	return strings.Join(lines, "\n")
-}
-
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return append(lines, line)
 }
 
 func psq(v any) (string, error) { return dialect.PSQuote(fmt.Sprint(v)) }
