@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = 'f6ae77a6be42bff9'
+$script:BundleVersion = 'a7782f27ef2c12e2'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -449,7 +449,8 @@ function Get-JournalRecords([string]$StepId) {
     # The undone run's records of one step, newest first.
     $records = @()
     foreach ($line in @(Get-Content -LiteralPath $script:UndoState)) {
-        $f = $line.Split('|')
+        # The last field is the rest of the line, as run.cmd reads it.
+        $f = $line.Split([char[]]'|', 5)
         if ($f.Count -ge 5 -and $f[1] -eq $StepId) {
             $records += New-Object PSObject -Property @{ Seq = [int]$f[0]; Kind = $f[2]; A = $f[3]; B = $f[4] }
         }
@@ -690,7 +691,8 @@ function Read-RegEntry([string]$Key, [string]$Name) {
 
 function Save-RegEntry([string]$Key, [string]$Name) {
     # Journals the value before it is changed, as regentry|KEY|NAME*TYPE*DATA,
-    # or NAME*-* when it does not exist, the record run.cmd writes.
+    # or NAME*-* when it does not exist, the record run.cmd writes; data
+    # with | or * included (it is the record's last field).
     $old = Read-RegEntry $Key $Name
     if ($old) { Add-Journal "regentry|$Key|$Name*$($old.Type)*$($old.Data)" }
     else { Add-Journal "regentry|$Key|$Name*-*" }
@@ -757,6 +759,17 @@ function Restore-RegEntry([string]$Key, [string]$Saved) {
     return $true
 }
 
+function Undo-RegRecord($Record) {
+    # Undoes one record of a step that journals only registry records: puts
+    # back a regentry value, deletes again the key of a regkey record, and
+    # skips records of any other kind.
+    switch ($Record.Kind) {
+        'regentry' { return (Restore-RegEntry $Record.A $Record.B) }
+        'regkey' { return (Remove-CreatedRegKey $Record.A) }
+    }
+    return $true
+}
+
 function Save-RegKeyAbsence([string]$Key) {
     # Journals regkey|KEY|absent when the key does not exist yet, so that
     # -Undo removes it again once the values the run added are gone.
@@ -780,92 +793,6 @@ function Remove-CreatedRegKey([string]$Key) {
         return $false
     }
     Write-Log "  deleted $Key again (the run created it)"
-    return $true
-}
-
-function Get-RegValue([string]$Key, [string]$Name) {
-    # Type and data of value $Name under the HKLM key $Key (written
-    # HKLM\...), in the form reg query prints them: REG_BINARY as one
-    # upper-case hex string, REG_EXPAND_SZ unexpanded. $null when absent.
-    $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey(($Key -replace '^HKLM\\', ''))
-    if (-not $sub) { return $null }
-    try {
-        if (@($sub.GetValueNames()) -notcontains $Name) { return $null }
-        $kind = $sub.GetValueKind($Name)
-        $data = $sub.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
-    } finally {
-        $sub.Close()
-    }
-    $type = 'REG_' + $kind
-    $text = [string]$data
-    switch ([string]$kind) {
-        'String' { $type = 'REG_SZ' }
-        'ExpandString' { $type = 'REG_EXPAND_SZ' }
-        'Binary' {
-            $type = 'REG_BINARY'
-            $text = (@($data) | ForEach-Object { $_.ToString('X2') }) -join ''
-        }
-        'DWord' { $type = 'REG_DWORD' }
-        'MultiString' { $type = 'REG_MULTI_SZ'; $text = @($data) -join '\0' }
-    }
-    return New-Object PSObject -Property @{ Type = $type; Data = $text }
-}
-
-function Save-RegValue([string]$Key, [string]$Name) {
-    # Journals value $Name under $Key before a change, as run.cmd does:
-    # regvalue-<TYPE>|<name>|<data>, or regvalue-absent|<name>|- when there
-    # is none. Returns $false, journaling nothing, for a type undo could not
-    # write back exactly or data holding the record separator: the caller
-    # must then leave the value alone.
-    $value = Get-RegValue $Key $Name
-    if (-not $value) { Add-Journal "regvalue-absent|$Name|-"; return $true }
-    if (@('REG_SZ', 'REG_EXPAND_SZ', 'REG_BINARY') -notcontains $value.Type) {
-        Write-Log "  $Name is $($value.Type), which wufix cannot journal exactly: left as it is"
-        return $false
-    }
-    if ($value.Data.Contains('|')) {
-        Write-Log "  $Name holds a | character, which the state file cannot carry: left as it is"
-        return $false
-    }
-    Add-Journal "regvalue-$($value.Type)|$Name|$($value.Data)"
-    return $true
-}
-
-function Restore-RegValue([string]$Key, $Record) {
-    # Undoes one regvalue record under $Key: writes the old type and data
-    # back, or deletes the value when the run found none. Records of other
-    # kinds are skipped.
-    if (-not $Record.Kind.StartsWith('regvalue-')) { return $true }
-    $path = $Key -replace '^HKLM\\', ''
-    try {
-        if ($Record.Kind -eq 'regvalue-absent') {
-            if (-not (Get-RegValue $Key $Record.A)) { return $true }
-            $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($path, $true)
-            $sub.DeleteValue($Record.A)
-            $sub.Close()
-            Write-Log "  deleted $($Record.A) under $Key again: the run found none"
-            return $true
-        }
-        $type = $Record.Kind.Substring(9)
-        $sub = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($path)
-        switch ($type) {
-            'REG_SZ' { $sub.SetValue($Record.A, $Record.B, [Microsoft.Win32.RegistryValueKind]::String) }
-            'REG_EXPAND_SZ' { $sub.SetValue($Record.A, $Record.B, [Microsoft.Win32.RegistryValueKind]::ExpandString) }
-            'REG_BINARY' {
-                $bytes = New-Object byte[] ($Record.B.Length / 2)
-                for ($i = 0; $i -lt $bytes.Length; $i++) {
-                    $bytes[$i] = [Convert]::ToByte($Record.B.Substring(2 * $i, 2), 16)
-                }
-                $sub.SetValue($Record.A, $bytes, [Microsoft.Win32.RegistryValueKind]::Binary)
-            }
-            default { throw "unknown record type $type" }
-        }
-        $sub.Close()
-    } catch {
-        Write-Log "  could not restore $($Record.A) under ${Key}: $($_.Exception.Message)"
-        return $false
-    }
-    Write-Log "  restored $($Record.A) ($type) under $Key"
     return $true
 }
 
@@ -2380,13 +2307,13 @@ function Invoke-ProxyResetWinhttp {
     $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
     Write-Log '  WinHTTP proxy as netsh winhttp show proxy shows it:'
     foreach ($line in @(& "${env:SystemRoot}\System32\netsh.exe" winhttp show proxy)) { if ($line) { Write-Log "    $line" } }
-    if (-not (Get-RegValue $key 'WinHttpSettings')) {
+    if (-not (Read-RegEntry $key 'WinHttpSettings')) {
         $script:StepBefore = 'direct access'
         Write-Log '  no WinHttpSettings value: WinHTTP already connects directly; nothing to do'
         return 2
     }
     $script:StepBefore = 'WinHTTP proxy set (saved)'
-    if (-not (Save-RegValue $key 'WinHttpSettings')) { return $false }
+    Save-RegEntry $key 'WinHttpSettings'
     & "${env:SystemRoot}\System32\netsh.exe" winhttp reset proxy | Out-Null
     $rc = $LASTEXITCODE
     Write-Log "  netsh winhttp reset proxy: exit code $rc (the old setting is saved for -Undo)"
@@ -2400,7 +2327,7 @@ function Show-ProxyResetWinhttp {
     $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
     Write-Log '   WinHTTP proxy as netsh winhttp show proxy shows it:'
     foreach ($line in @(& "${env:SystemRoot}\System32\netsh.exe" winhttp show proxy)) { if ($line) { Write-Log "     $line" } }
-    if (Get-RegValue $key 'WinHttpSettings') {
+    if (Read-RegEntry $key 'WinHttpSettings') {
         Write-Log '   would save WinHttpSettings for -Undo and reset to direct access (netsh winhttp reset proxy)'
     } else {
         Write-Log '   no WinHttpSettings value: WinHTTP already connects directly; nothing to do'
@@ -2410,10 +2337,9 @@ function Show-ProxyResetWinhttp {
 
 function Undo-ProxyResetWinhttp {
     # Writes the saved WinHttpSettings value back.
-    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
     $ok = $true
     foreach ($record in (Get-JournalRecords 'proxy-reset-winhttp')) {
-        if (-not (Restore-RegValue $key $record)) { $ok = $false }
+        if (-not (Undo-RegRecord $record)) { $ok = $false }
     }
     return $ok
 }
@@ -2519,7 +2445,7 @@ function Invoke-WsusClientReset {
     # first two; PingID and AccountDomainSid belong to the same registration).
     $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
     $names = @('SusClientId', 'SusClientIDValidation', 'PingID', 'AccountDomainSid')
-    $found = @($names | Where-Object { Get-RegValue $key $_ })
+    $found = @($names | Where-Object { Read-RegEntry $key $_ })
     if ($found.Count -eq 0) {
         $script:StepBefore = 'no identity stored'
         Write-Log '  no client identity is stored: nothing to reset (the client creates one at its next detection)'
@@ -2538,9 +2464,9 @@ function Invoke-WsusClientReset {
         foreach ($name in $names) {
             # Saved with its type and data first. A value that is not there is
             # journaled as absent, so -Undo also deletes the one the client
-            # creates meanwhile; one that cannot be saved exactly is left alone.
-            $value = Get-RegValue $key $name
-            if (-not (Save-RegValue $key $name)) { $ok = $false; continue }
+            # creates meanwhile.
+            $value = Read-RegEntry $key $name
+            Save-RegEntry $key $name
             if (-not $value) { continue }
             try {
                 $sub = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey(($key -replace '^HKLM\\', ''), $true)
@@ -2576,7 +2502,7 @@ function Show-WsusClientReset {
     }
     $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
     foreach ($name in @('SusClientId', 'SusClientIDValidation', 'PingID', 'AccountDomainSid')) {
-        $value = Get-RegValue $key $name
+        $value = Read-RegEntry $key $name
         if ($value) {
             Write-Log "   $name ($($value.Type) $($value.Data)): would be saved for -Undo and deleted"
         } else {
@@ -2590,14 +2516,13 @@ function Undo-WsusClientReset {
     # Stop the services again, write the deleted values back, then start the
     # services that were running.
     $services = @('wuauserv')
-    $key = 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate'
     $ok = $true
     foreach ($name in $services) {
         if (-not (Stop-UpdateService $name)) { $ok = $false; break }
     }
     if ($ok) {
         foreach ($record in (Get-JournalRecords 'wsus-client-reset')) {
-            if (-not (Restore-RegValue $key $record)) { $ok = $false }
+            if (-not (Undo-RegRecord $record)) { $ok = $false }
         }
     }
     [array]::Reverse($services)

@@ -91,7 +91,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=7fe36cbe4ccf529c"
+set "WUFIX_VERSION=6bff80377a45517e"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2126,13 +2126,13 @@ rem ==========================================================================
 :do_proxy_reset_winhttp
 rem netsh winhttp and WinHTTP keep the proxy in this one value
 rem (MS-PROXYCFG): it is saved before the reset, and /undo writes it back.
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "REG_NAME=WinHttpSettings"
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
 call :proxy_reset_winhttp_show
-call :regvalue_read
-if not defined REG_TYPE goto proxy_reset_winhttp_direct
+call :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
-call :regvalue_save
+call :regentry_save
 if errorlevel 1 exit /b 1
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
@@ -2149,20 +2149,19 @@ call :log
 exit /b 2
 
 :preview_proxy_reset_winhttp
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "REG_NAME=WinHttpSettings"
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
 call :proxy_reset_winhttp_show
-call :regvalue_read
+call :regentry_read
 set "MSG=   no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
-if defined REG_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (netsh winhttp reset proxy)"
+if defined RV_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (netsh winhttp reset proxy)"
 call :log
 exit /b 0
 
 :undo_proxy_reset_winhttp
 rem Writes the saved WinHttpSettings value back.
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
 set "JOURNAL_STEP=proxy-reset-winhttp"
-set "JOURNAL_HANDLER=regvalue_restore"
+set "JOURNAL_HANDLER=regentry_replay"
 call :journal_replay
 exit /b %ERRORLEVEL%
 
@@ -2269,7 +2268,7 @@ call :wsus_managed
 if not defined WSUS_MANAGED goto wsus_client_reset_not_managed
 rem The client identity lives in these values (TECHNET-WSUSCLIENT names the
 rem first two; PingID and AccountDomainSid belong to the same registration).
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
 set "WSUS_FOUND="
 for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_probe %%V
 if not defined WSUS_FOUND goto wsus_client_reset_no_identity
@@ -2306,7 +2305,7 @@ call :wsus_managed
 if not defined WSUS_MANAGED set "MSG=   not managed by WSUS: nothing to do"
 if not defined WSUS_MANAGED call :log
 if not defined WSUS_MANAGED exit /b 0
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
 call :svc_preview wuauserv
 for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_show %%V
 exit /b 0
@@ -2316,9 +2315,8 @@ rem Stop the services again, write the deleted values back, then start the
 rem services that were running.
 call :svc_stop wuauserv
 if errorlevel 1 goto wsus_client_reset_undo_failed
-set "REG_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
 set "JOURNAL_STEP=wsus-client-reset"
-set "JOURNAL_HANDLER=regvalue_restore"
+set "JOURNAL_HANDLER=regentry_replay"
 call :journal_replay
 if errorlevel 1 goto wsus_client_reset_undo_failed
 call :wsus_client_reset_restart
@@ -2328,40 +2326,42 @@ call :wsus_client_reset_restart
 exit /b 1
 
 :wsus_client_reset_probe
-set "REG_NAME=%~1"
-call :regvalue_read
-if defined REG_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
+set "RV_NAME=%~1"
+call :regentry_read
+if defined RV_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
 goto :eof
 
 :wsus_client_reset_delete
 rem Saves value %1 (type and data) in the journal, then deletes it. A value
 rem that is not there is journaled as absent, so /undo also deletes the one
-rem the client creates meanwhile; one that cannot be saved exactly is left
-rem alone.
-set "REG_NAME=%~1"
-call :regvalue_save
+rem the client creates meanwhile; if the journal cannot be written, the
+rem value is left alone.
+set "RV_NAME=%~1"
+call :regentry_save
 if errorlevel 1 goto wsus_client_reset_save_failed
-if not defined REG_TYPE goto :eof
-"%SystemRoot%\System32\reg.exe" delete "%REG_KEY%" /v "%REG_NAME%" /f >nul 2>&1
+if not defined RV_TYPE goto :eof
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
 if errorlevel 1 goto wsus_client_reset_delete_failed
-set "WSUS_DELETED=%WSUS_DELETED% %REG_NAME%"
-set "MSG=  deleted %REG_NAME% (%REG_TYPE% %REG_DATA%), saved for /undo"
+set "WSUS_DELETED=%WSUS_DELETED% %RV_NAME%"
+set "MSG=  deleted %RV_NAME% (%RV_TYPE% %RV_DATA%), saved for /undo"
 call :log
 goto :eof
 :wsus_client_reset_save_failed
 set "WSUS_FAILED=1"
+set "MSG=  could not save %RV_NAME% in the state file: left as it was"
+call :log
 goto :eof
 :wsus_client_reset_delete_failed
 set "WSUS_FAILED=1"
-set "MSG=  could not delete %REG_NAME%: left as it was"
+set "MSG=  could not delete %RV_NAME%: left as it was"
 call :log
 goto :eof
 
 :wsus_client_reset_show
-set "REG_NAME=%~1"
-call :regvalue_read
+set "RV_NAME=%~1"
+call :regentry_read
 set "MSG=   %~1: not set; nothing to delete"
-if defined REG_TYPE set "MSG=   %~1 (%REG_TYPE% %REG_DATA%): would be saved for /undo and deleted"
+if defined RV_TYPE set "MSG=   %~1 (%RV_TYPE% %RV_DATA%): would be saved for /undo and deleted"
 call :log
 goto :eof
 
@@ -2518,7 +2518,7 @@ exit /b 0
 :undo_allow_os_upgrade
 rem Put the value back, then delete the key if the run created it.
 set "JOURNAL_STEP=allow-os-upgrade"
-set "JOURNAL_HANDLER=allow_os_upgrade_undo_record"
+set "JOURNAL_HANDLER=regentry_replay"
 call :journal_replay
 exit /b %ERRORLEVEL%
 
@@ -2535,17 +2535,6 @@ set "RV_KEY=%POLICY_RV_KEY%"
 set "RV_NAME=AllowOSUpgrade"
 call :regentry_read
 goto :eof
-
-:allow_os_upgrade_undo_record
-if "%REC_KIND%"=="regentry" goto allow_os_upgrade_undo_value
-if "%REC_KIND%"=="regkey" goto allow_os_upgrade_undo_key
-exit /b 0
-:allow_os_upgrade_undo_value
-call :regentry_undo
-exit /b %ERRORLEVEL%
-:allow_os_upgrade_undo_key
-call :regentry_key_undo
-exit /b %ERRORLEVEL%
 
 rem ==========================================================================
 rem Shared routines
@@ -2953,11 +2942,12 @@ goto :eof
 :journal_replay
 rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
 rem in the state file UNDO_STATE, newest first (the order they are stored
-rem in), with REC_KIND, REC_A and REC_B set.
+rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
+rem so it may hold a | of its own (registry data, say).
 rem Values reach the handler in variables, never as call arguments, which
 rem would expand a %% in a path a second time.
 set "REPLAY_FAILED="
-for /f "usebackq tokens=1-5 delims=|" %%A in ("%UNDO_STATE%") do (
+for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
     if "%%B"=="%JOURNAL_STEP%" (
         set "REC_KIND=%%C"
         set "REC_A=%%D"
@@ -3288,8 +3278,10 @@ goto :eof
 :regentry_save
 rem Journals value RV_NAME of RV_KEY before it is changed, as
 rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
-rem /undo puts back exactly that. Leaves the current value in RV_TYPE and
-rem RV_DATA.
+rem /undo puts back exactly that: any type reg.exe shows, data with | or *
+rem included (it is the record's last field). Leaves the current value in
+rem RV_TYPE and RV_DATA. errorlevel 1 when the state file could not be
+rem written: the caller must then leave the value alone.
 call :regentry_read
 set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
 if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
@@ -3314,6 +3306,14 @@ exit /b 0
 set "MSG=  could not set %RV_KEY% %RV_NAME%"
 call :log
 exit /b 1
+
+:regentry_replay
+rem A JOURNAL_HANDLER for a step that journals only registry records: puts
+rem back a regentry record, deletes again the key of a regkey record, and
+rem skips records of any other kind.
+if "%REC_KIND%"=="regentry" goto regentry_undo
+if "%REC_KIND%"=="regkey" goto regentry_key_undo
+exit /b 0
 
 :regentry_undo
 rem Puts back one regentry record: REC_A is the key, REC_B NAME*TYPE*DATA, or
@@ -3378,83 +3378,6 @@ call :log
 exit /b 0
 :regentry_key_undo_failed
 set "MSG=  could not delete %RV_KEY%"
-call :log
-exit /b 1
-
-:regvalue_read
-rem Sets REG_TYPE and REG_DATA to the type and data of value REG_NAME under
-rem key REG_KEY, as reg query prints them (REG_BINARY as one hex string,
-rem REG_EXPAND_SZ unexpanded). REG_TYPE stays empty when there is no such
-rem value. The value name must hold no blanks: it is the line's first word.
-set "REG_TYPE="
-set "REG_DATA="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%REG_KEY%" /v "%REG_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    set "REG_TYPE=%%A"
-    set "REG_DATA=%%B"
-)
-goto :eof
-
-:regvalue_save
-rem Reads value REG_NAME under REG_KEY and journals it before a change:
-rem   regvalue-REG_SZ|<name>|<data>   (also REG_EXPAND_SZ and REG_BINARY)
-rem   regvalue-absent|<name>|-        (undo deletes what the run created)
-rem errorlevel 1, with nothing journaled, for a type undo could not write
-rem back exactly (REG_MULTI_SZ, REG_DWORD, ...) or data holding the record
-rem separator: the caller must then leave the value alone.
-call :regvalue_read
-if not defined REG_TYPE goto regvalue_save_absent
-if "%REG_TYPE%"=="REG_SZ" goto regvalue_save_check
-if "%REG_TYPE%"=="REG_EXPAND_SZ" goto regvalue_save_check
-if "%REG_TYPE%"=="REG_BINARY" goto regvalue_save_check
-set "MSG=  %REG_NAME% is %REG_TYPE%, which wufix cannot journal exactly: left as it is"
-call :log
-exit /b 1
-:regvalue_save_check
-if not defined REG_DATA goto regvalue_save_record
-if not "%REG_DATA%"=="%REG_DATA:|=%" goto regvalue_save_bar
-:regvalue_save_record
-set "RECORD=regvalue-%REG_TYPE%|%REG_NAME%|%REG_DATA%"
-call :journal
-exit /b 0
-:regvalue_save_absent
-set "RECORD=regvalue-absent|%REG_NAME%|-"
-call :journal
-exit /b 0
-:regvalue_save_bar
-set "MSG=  %REG_NAME% holds a | character, which the state file cannot carry: left as it is"
-call :log
-exit /b 1
-
-:regvalue_restore
-rem Undoes one regvalue record (REC_KIND, REC_A the value name, REC_B the
-rem data) under key REG_KEY: writes the old type and data back, or deletes
-rem the value when the run found none. Records of other kinds are skipped,
-rem so this label can serve as a step's whole undo handler.
-if not "%REC_KIND:~0,9%"=="regvalue-" exit /b 0
-if "%REC_KIND%"=="regvalue-absent" goto regvalue_restore_absent
-set "REG_TYPE=%REC_KIND:~9%"
-set "REG_DATA=%REC_B%"
-rem reg.exe reads a backslash before the closing quote as an escaped quote:
-rem double a trailing one so the data arrives as it was.
-if not defined REG_DATA goto regvalue_restore_write
-if "%REG_DATA:~-1%"=="\" set "REG_DATA=%REG_DATA%\"
-:regvalue_restore_write
-"%SystemRoot%\System32\reg.exe" add "%REG_KEY%" /v "%REC_A%" /t %REG_TYPE% /d "%REG_DATA%" /f >nul 2>&1
-if errorlevel 1 goto regvalue_restore_failed
-set "MSG=  restored %REC_A% (%REG_TYPE%) under %REG_KEY%"
-call :log
-exit /b 0
-:regvalue_restore_absent
-set "REG_NAME=%REC_A%"
-call :regvalue_read
-if not defined REG_TYPE exit /b 0
-"%SystemRoot%\System32\reg.exe" delete "%REG_KEY%" /v "%REC_A%" /f >nul 2>&1
-if errorlevel 1 goto regvalue_restore_failed
-set "MSG=  deleted %REC_A% under %REG_KEY% again: the run found none"
-call :log
-exit /b 0
-:regvalue_restore_failed
-set "MSG=  could not restore %REC_A% under %REG_KEY%"
 call :log
 exit /b 1
 

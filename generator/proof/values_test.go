@@ -1,0 +1,83 @@
+package proof
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/generator/dialect"
+	"github.com/wufix/wufix/generator/wine"
+)
+
+// The registry values a run saves before it deletes or resets them come
+// back from /undo exactly, whatever their type, and with data that holds
+// the state file's own separators (| between fields, * inside a registry
+// record). The machine is WSUS-managed with a client identity stored,
+// which the default plan deletes under /aggressive. As in
+// TestEveryPlanAtFullStrengthIsUndone, a step Wine cannot carry out may
+// fail the run (exit code 1); the values and the undo must not care.
+func TestRegistryValuesComeBackExactly(t *testing.T) {
+	t.Parallel()
+	const wu = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate`
+	values := []struct{ name, regLine, typ, data string }{
+		{"SusClientId", `"SusClientId"="a|b*c|d"`, "REG_SZ", "a|b*c|d"},
+		{"SusClientIDValidation", `"SusClientIDValidation"=hex:06,02,00,0c,7c,2a`, "REG_BINARY", "0602000C7C2A"},
+		{"PingID", `"PingID"=dword:0000002a`, "REG_DWORD", "0x2a"},
+		{"AccountDomainSid", `"AccountDomainSid"=hex(7):53,00,2d,00,31,00,00,00,7c,00,00,00,00,00`, "REG_MULTI_SZ", `S-1\0|`},
+	}
+	lines := []string{"Windows Registry Editor Version 5.00", "",
+		`[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate]`, `"WUServer"="http://wsus.example:8530"`, "",
+		`[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU]`, `"UseWUServer"=dword:00000001`, "",
+		"[" + wu + "]"}
+	for _, v := range values {
+		lines = append(lines, v.regLine)
+	}
+	wine.Retry(t, func() bool {
+		p := machine(t, "win10")
+		file := p.HostPath(`C:\seed.reg`)
+		data, err := dialect.Reg{}.Encode(strings.Join(lines, "\n") + "\n")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(file, data, 0o644))
+		out, err := p.ImportReg(file)
+		require.NoError(t, err, out)
+		for _, v := range values {
+			typ, data, err := p.Query(wu, v.name)
+			require.NoError(t, err)
+			require.Equal(t, v.typ+" "+v.data, typ+" "+data, "seeded %s", v.name)
+		}
+		dir := install(t, "win10", p.HostPath(`C:\wufix`))
+		before := registry(t, p)
+
+		r := p.Run(dir, "run.cmd", "/aggressive")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr)
+		r.AssertNoErrors(t)
+		for _, v := range values {
+			_, _, err := p.Query(wu, v.name)
+			assert.Error(t, err, "the run deletes %s", v.name)
+		}
+		state, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win10-0001.state`))
+		require.NoError(t, err)
+		assert.Contains(t, string(state), `|wsus-client-reset|regentry|HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate|SusClientId*REG_SZ*a|b*c|d`)
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		r.AssertNoErrors(t)
+		for _, v := range values {
+			typ, data, err := p.Query(wu, v.name)
+			if assert.NoError(t, err, "undo writes %s back", v.name) {
+				assert.Equal(t, v.typ+" "+v.data, typ+" "+data, v.name)
+			}
+		}
+		sameRegistry(t, before, registry(t, p), "run then /undo")
+		return false
+	})
+}
