@@ -42,7 +42,7 @@ func pcWith(t *testing.T, build int, productType string, opts generator.Options)
 
 func reg(t *testing.T, p *wine.Prefix, key, name, data string) {
 	t.Helper()
-	r := p.Run("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
+	r := p.RunAgain("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
 	require.Equal(t, 0, r.Code, r.Stdout)
 }
 

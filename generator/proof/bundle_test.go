@@ -144,7 +144,7 @@ func lifecycle(t *testing.T, id string) (flake bool) {
 
 func serviceState(t *testing.T, p *wine.Prefix, name string) string {
 	t.Helper()
-	r := p.Run("", `C:\windows\system32\sc.exe`, "query", name)
+	r := p.RunAgain("", `C:\windows\system32\sc.exe`, "query", name)
 	for _, line := range strings.Split(r.Stdout, "\n") {
 		if strings.Contains(line, "STATE") {
 			return line

@@ -118,8 +118,9 @@ func machine(t *testing.T, id string) *wine.Prefix {
 	require.NoError(t, os.MkdirAll(p.HostPath(`C:\windows\Logs\CBS`), 0o755))
 	p.Setenv("WUFIX_STUB_APPEND_SFC", `C:\windows\Logs\CBS\CBS.log|2026-11-21 12:00:00, Info CSI 00000001 [SR] Verify complete`)
 	seed(t, p, tg)
-	r := p.Run("", `C:\windows\system32\sc.exe`, "start", "wuauserv")
-	require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	// Run again after a flake, the service may have started already (1056).
+	r := p.RunAgain("", `C:\windows\system32\sc.exe`, "start", "wuauserv")
+	require.Contains(t, []int{0, 1056}, r.Code, r.Stdout+r.Stderr)
 	return p
 }
 
@@ -149,7 +150,7 @@ func allUsers(*catalog.Target) string { return `C:\ProgramData` }
 
 func regAdd(t *testing.T, p *wine.Prefix, key, name, data string) {
 	t.Helper()
-	r := p.Run("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
+	r := p.RunAgain("", `C:\windows\system32\reg.exe`, "add", key, "/v", name, "/t", "REG_SZ", "/d", data, "/f")
 	require.Equal(t, 0, r.Code, r.Stdout)
 }
 

@@ -10,9 +10,9 @@ import (
 // a for /f ("Can't recognize 'CMD.EXE /C ...'") or a tool that is there
 // ("sc start: exit code 9009"). Every program the bundles call exists in
 // the test prefix or is a stub, so a missing one, a real bug, fails again
-// when the scenario is retried.
+// when the scenario is retried. A run whose output was Lost counts too.
 func Flake(r Result) bool {
-	return strings.Contains(r.Stderr, "Can't recognize '")
+	return r.Lost || strings.Contains(r.Stderr, "Can't recognize '")
 }
 
 // Retry runs a scenario, which makes its own fresh prefix and reports
@@ -27,4 +27,17 @@ func Retry(t *testing.T, scenario func() (flake bool)) {
 	if scenario() {
 		t.Fatal("Wine failed to start a program twice")
 	}
+}
+
+// RunAgain is Run for a command that may safely run twice, such as
+// reg add /f: when the first run is a Flake it runs once more, in the same
+// prefix, and returns that run.
+func (p *Prefix) RunAgain(dir string, argv ...string) Result {
+	p.t.Helper()
+	r := p.Run(dir, argv...)
+	if !Flake(r) {
+		return r
+	}
+	p.t.Logf("Run %v: Wine failed to start a program; running it again", argv)
+	return p.Run(dir, argv...)
 }

@@ -134,7 +134,8 @@ type output struct {
 
 // exec runs a host program (wine, wineserver) against this prefix in dir
 // ("" for the prefix itself). A non-zero exit is not an error here; not
-// starting, or running past Timeout, is.
+// starting, running past Timeout, or leaving the output pipes held open by
+// another process (exec.ErrWaitDelay, the output may be incomplete) is.
 func (p *Prefix) exec(prog, dir string, args ...string) (output, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
@@ -164,10 +165,16 @@ func (p *Prefix) exec(prog, dir string, args ...string) (output, error) {
 }
 
 // wine runs "wine args..." in the prefix and fails the test if Wine
-// itself could not run.
+// itself could not run. Every caller runs a command that may safely run
+// twice (winecfg, reg add, import, export, query), so one whose output
+// was held open by another process runs once more.
 func (p *Prefix) wine(dir string, args ...string) output {
 	p.t.Helper()
 	out, err := p.exec(p.env.Wine, dir, args...)
+	if errors.Is(err, exec.ErrWaitDelay) {
+		p.t.Logf("wine %s: output held open by another process; running it again", strings.Join(args, " "))
+		out, err = p.exec(p.env.Wine, dir, args...)
+	}
 	if err != nil {
 		p.t.Fatalf("%v\nstdout: %s\nstderr: %s", err, out.stdout, out.stderr)
 	}

@@ -1,8 +1,10 @@
 package wine
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -25,6 +27,10 @@ type Result struct {
 	Stdout  string // decoded from Windows-1252, CRLF turned into LF
 	Stderr  string // the same, without the harness's exit-code line
 	Elapsed time.Duration
+	// Lost is set when Wine's process ended without the wrapper's exit
+	// code while another process still held its output open: what ran,
+	// if anything, is unknown (Code is -1). Flake counts it.
+	Lost bool
 }
 
 // Run runs argv[0] (a .cmd relative to dir, an absolute host path, or a
@@ -56,9 +62,18 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 	// ("Can't recognize 'cmd /c ...'", 9009). Nothing of the command has
 	// run then, so starting the wrapper again is safe.
 	for attempt := 1; ; attempt++ {
-		out := p.wine(dir, "cmd", "/c", wrapper)
+		out, err := p.exec(p.env.Wine, dir, "cmd", "/c", wrapper)
+		lost := errors.Is(err, exec.ErrWaitDelay)
+		if err != nil && !lost {
+			p.t.Fatalf("Run %v: %v\nstdout: %s\nstderr: %s", argv, err, out.stdout, out.stderr)
+		}
 		r := Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr), Elapsed: out.took}
 		m := exitLine.FindStringSubmatchIndex(r.Stderr)
+		if m == nil && lost {
+			p.t.Logf("Run %v: Wine's process ended without the exit code while another held its output open", argv)
+			r.Code, r.Lost = -1, true
+			return r
+		}
 		if m == nil {
 			p.t.Fatalf("Run %v: no exit-code line from the wrapper (wine exit %d)\nstdout:\n%s\nstderr:\n%s", argv, out.code, r.Stdout, r.Stderr)
 		}

@@ -29,3 +29,9 @@ func TestNotStartedMatchesOnlyWineFailingToStartTheWrapper(t *testing.T) {
 
 	assert.False(t, notStarted(failed, `"run.cmd" "/undo"`), "another command line")
 }
+
+func TestFlake(t *testing.T) {
+	assert.True(t, Flake(Result{Code: -1, Lost: true}), "lost output")
+	assert.True(t, Flake(Result{Code: 9009, Stderr: "Can't recognize 'CMD.EXE /C \"\"reg.exe\" query x\"' as an internal or external command, or batch script.\n"}))
+	assert.False(t, Flake(Result{Code: 1, Stderr: "run.cmd: unknown switch\n"}))
+}
