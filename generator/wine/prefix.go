@@ -166,13 +166,14 @@ func (p *Prefix) exec(prog, dir string, args ...string) (output, error) {
 
 // wine runs "wine args..." in the prefix and fails the test if Wine
 // itself could not run. Every caller runs a command that may safely run
-// twice (winecfg, reg add, import, export, query), so one whose output
-// was held open by another process runs once more.
+// twice (winecfg, reg add, import, export, query), so one that failed
+// without a word, or whose output another process held open, runs once
+// more (see NOTES.md: Wine's own failures under load).
 func (p *Prefix) wine(dir string, args ...string) output {
 	p.t.Helper()
 	out, err := p.exec(p.env.Wine, dir, args...)
-	if errors.Is(err, exec.ErrWaitDelay) {
-		p.t.Logf("wine %s: output held open by another process; running it again", strings.Join(args, " "))
+	if errors.Is(err, exec.ErrWaitDelay) || (err == nil && out.code != 0 && len(out.stdout)+len(out.stderr) == 0) {
+		p.t.Logf("wine %s: exit %d with no output (%v); running it again", strings.Join(args, " "), out.code, err)
 		out, err = p.exec(p.env.Wine, dir, args...)
 	}
 	if err != nil {

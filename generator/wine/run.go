@@ -28,8 +28,9 @@ type Result struct {
 	Stderr  string // the same, without the harness's exit-code line
 	Elapsed time.Duration
 	// Lost is set when Wine's process ended without the wrapper's exit
-	// code while another process still held its output open: what ran,
-	// if anything, is unknown (Code is -1). Flake counts it.
+	// code, either printing nothing at all or while another process still
+	// held its output open: what ran, if anything, is unknown (Code is
+	// -1). Flake counts it.
 	Lost bool
 }
 
@@ -69,8 +70,8 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 		}
 		r := Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr), Elapsed: out.took}
 		m := exitLine.FindStringSubmatchIndex(r.Stderr)
-		if m == nil && lost {
-			p.t.Logf("Run %v: Wine's process ended without the exit code while another held its output open", argv)
+		if m == nil && (lost || r.Stdout+r.Stderr == "") {
+			p.t.Logf("Run %v: Wine's process ended (exit %d) with no exit code from the wrapper and no output: %v", argv, out.code, err)
 			r.Code, r.Lost = -1, true
 			return r
 		}
