@@ -22,7 +22,11 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	return execute(tmpl.Funcs(sc.funcs()), name, view)
+	out, err := execute(tmpl.Funcs(sc.funcs()), name, view)
+	if err != nil {
+		return "", err
+	}
+	return prune(out, view.Libs, dialectName), nil
 }
 
 func execute(t *template.Template, name string, data any) (string, error) {

@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=91f1e6ab0cb83a38"
+set "WUFIX_VERSION=74cef25c7082e8e5"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

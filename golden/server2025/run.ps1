@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2025'
-$script:BundleVersion = '5ced8ce243250f12'
+$script:BundleVersion = 'fe53cbdd2ca18a9a'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -675,20 +675,6 @@ function Show-KeptPackage([string]$Path, [string]$KB, [string]$Hint) {
     # removed at all), so this says what was installed and how to remove it.
     Write-Log "  kept $Path ($KB): -Undo does not remove updates. $Hint"
     return $true
-}
-
-function Find-PackageFile([string]$Pattern, [bool]$ByVersion) {
-    # The last file by name in the packages folder that matches a wildcard
-    # pattern, or $null. -ByVersion orders by the -vNN- part of the name
-    # instead (v34 after v9), as Microsoft numbers revised packages.
-    $dir = Get-PackageFolder
-    if (-not $dir) { return $null }
-    $files = @(Get-PackageFiles $dir ([IO.Path]::GetExtension($Pattern)) | Where-Object { $_.Name -like $Pattern })
-    if ($ByVersion) {
-        $files = @($files | Sort-Object { if ($_.Name -match '-v(\d+)-') { [int]$matches[1] } else { 0 } })
-    }
-    if ($files.Count -eq 0) { return $null }
-    return $files[$files.Count - 1].FullName
 }
 
 function Open-MachineKey([string]$Key, [bool]$Writable) {

@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = 'a7782f27ef2c12e2'
+$script:BundleVersion = 'd16f68cefe8c2df0'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -642,20 +642,6 @@ function Show-KeptPackage([string]$Path, [string]$KB, [string]$Hint) {
     return $true
 }
 
-function Find-PackageFile([string]$Pattern, [bool]$ByVersion) {
-    # The last file by name in the packages folder that matches a wildcard
-    # pattern, or $null. -ByVersion orders by the -vNN- part of the name
-    # instead (v34 after v9), as Microsoft numbers revised packages.
-    $dir = Get-PackageFolder
-    if (-not $dir) { return $null }
-    $files = @(Get-PackageFiles $dir ([IO.Path]::GetExtension($Pattern)) | Where-Object { $_.Name -like $Pattern })
-    if ($ByVersion) {
-        $files = @($files | Sort-Object { if ($_.Name -match '-v(\d+)-') { [int]$matches[1] } else { 0 } })
-    }
-    if ($files.Count -eq 0) { return $null }
-    return $files[$files.Count - 1].FullName
-}
-
 function Open-MachineKey([string]$Key, [bool]$Writable) {
     # HKLM\... or HKEY_LOCAL_MACHINE\..., in the 64-bit view on 64-bit
     # Windows (run.ps1 runs in the native PowerShell); $null when absent.
@@ -768,14 +754,6 @@ function Undo-RegRecord($Record) {
         'regkey' { return (Remove-CreatedRegKey $Record.A) }
     }
     return $true
-}
-
-function Save-RegKeyAbsence([string]$Key) {
-    # Journals regkey|KEY|absent when the key does not exist yet, so that
-    # -Undo removes it again once the values the run added are gone.
-    $k = Open-MachineKey $Key $false
-    if ($k) { $k.Close(); return }
-    Add-Journal "regkey|$Key|absent"
 }
 
 function Remove-CreatedRegKey([string]$Key) {

@@ -59,7 +59,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=f441f98eb7cd5a5b"
+set "WUFIX_VERSION=a9ac501bc4785ba2"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2091,15 +2091,6 @@ exit /b 0
 set "MSG=  could not delete %RV_KEY% %RV_NAME%"
 call :log
 exit /b 1
-
-:regentry_key_save
-rem Journals regkey|KEY|absent when key RV_KEY does not exist yet, so that
-rem /undo removes it again once the values the run added are gone.
-"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
-if not errorlevel 1 goto :eof
-set "RECORD=regkey|%RV_KEY%|absent"
-call :journal
-goto :eof
 
 :regentry_key_undo
 rem Deletes the key in REC_A that the run created, but only while it is
