@@ -34,19 +34,24 @@ var (
 // lays them out: one blank line between two) that nothing names.
 func prune(script string, libs []string, dialect string) string {
 	joined := strings.Join(libs, "\n\n") + "\n"
-	routines, chars := cmdRoutines(joined), "A-Za-z0-9_"
+	routines, inName := cmdRoutines(joined), cmdNameChars
 	if dialect == "ps1" {
-		routines, chars = psRoutines(joined), "A-Za-z0-9_-"
+		routines, inName = psRoutines(joined), psNameChars
+	}
+	names := map[string]bool{}
+	for _, r := range routines {
+		names[strings.ToLower(r.name)] = true
+	}
+	uses := count(script, names, inName)
+	own := make([]map[string]int, len(routines))
+	for i, r := range routines {
+		own[i] = count(r.text, names, inName)
 	}
 	for removed := true; removed; {
 		removed = false
 		for i, r := range routines {
-			if r.text == "" || r.entered {
-				continue
-			}
-			// Both languages read names without regard to case.
-			named := regexp.MustCompile(`(?i)(^|[^` + chars + `])` + regexp.QuoteMeta(r.name) + `($|[^` + chars + `])`)
-			if named.MatchString(strings.Replace(script, r.text, "", 1)) {
+			name := strings.ToLower(r.name)
+			if r.text == "" || r.entered || uses[name] > own[i][name] {
 				continue
 			}
 			// The routine goes with one of the blank lines around it.
@@ -55,11 +60,47 @@ func prune(script string, libs []string, dialect string) string {
 				cut = "\n" + r.text
 			}
 			script = strings.Replace(script, cut, "", 1)
+			for w, n := range own[i] {
+				uses[w] -= n
+			}
 			routines[i].text = ""
 			removed = true
 		}
 	}
 	return script
+}
+
+// count counts how often each of names stands in text as a whole name,
+// without regard to case, as both languages read names.
+func count(text string, names map[string]bool, inName *[256]bool) map[string]int {
+	counts := map[string]int{}
+	text = strings.ToLower(text)
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		in := i < len(text) && inName[text[i]]
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			if w := text[start:i]; names[w] {
+				counts[w]++
+			}
+			start = -1
+		}
+	}
+	return counts
+}
+
+// cmdNameChars and psNameChars are the bytes a batch label and a
+// PowerShell function name are made of.
+var cmdNameChars, psNameChars = nameChars("_"), nameChars("_-")
+
+func nameChars(extra string) *[256]bool {
+	var in [256]bool
+	for _, c := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + extra {
+		in[c] = true
+	}
+	return &in
 }
 
 // cmdRoutines splits batch text at the labels that open a paragraph; each
