@@ -32,10 +32,10 @@ var (
 
 // prune removes from script the routines of libs (as the bundle template
 // lays them out: one blank line between two) that nothing names.
-func prune(script string, libs []string, dialect string) string {
+func prune(script string, libs []string, dialectName string) string {
 	joined := strings.Join(libs, "\n\n") + "\n"
 	routines, inName := cmdRoutines(joined), cmdNameChars
-	if dialect == "ps1" {
+	if dialectName == "ps1" {
 		routines, inName = psRoutines(joined), psNameChars
 	}
 	names := map[string]bool{}

@@ -80,7 +80,7 @@ func (s *Signer) sign(in, out, name string) error {
 	}
 	args = append(args, "-in", in, "-out", out)
 	if msg, err := exec.Command(s.tool, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("sign %s: %v: %s", name, err, lastLine(msg))
+		return fmt.Errorf("sign %s: %v: %s", name, err, failureText(msg))
 	}
 	return nil
 }
@@ -141,9 +141,9 @@ func (s *Signer) Cab(p string) (bool, error) {
 	return true, os.Rename(tmp, p)
 }
 
-// lastLine keeps what osslsigncode says about the failure: its lines but
+// failureText keeps what osslsigncode says about the failure: its lines but
 // the closing "Failed", joined.
-func lastLine(b []byte) string {
+func failureText(b []byte) string {
 	var keep []string
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
