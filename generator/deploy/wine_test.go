@@ -110,7 +110,9 @@ func TestStartupScript(t *testing.T) {
 		if wine.Flake(r) {
 			return true
 		}
-		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		// /gpo is quiet: the run's log says what went wrong.
+		log, _ := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr+string(log))
 		assert.Empty(t, r.Stdout, "/gpo is quiet")
 		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
 
