@@ -29,8 +29,8 @@ type Machine struct {
 // Past is an earlier run, reduced to a line.
 type Past struct {
 	Run, Bundle, Finished string
-	Outcome                Outcome
-	ExitCode               int
+	Outcome               Outcome
+	ExitCode              int
 }
 
 // runKey names a run: a bundle numbers its runs on each machine.
