@@ -54,7 +54,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "catalog", Usage: "use the catalog in `DIR` (holding targets/ and templates/) instead of the embedded one"},
 		},
-		Commands: []*cli.Command{buildCommand(), checkCommand(), verifyCommand(), explainCommand(), targetsCommand(), stepsCommand()},
+		Commands: []*cli.Command{buildCommand(), checkCommand(), verifyCommand(), explainCommand(), targetsCommand(), stepsCommand(), reportCommand()},
 	}
 }
 

@@ -3,6 +3,7 @@ package fleet
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -188,4 +189,71 @@ func TestOldAndMissingMachines(t *testing.T) {
 func TestReadRefusesAMissingPath(t *testing.T) {
 	err := Read([]string{filepath.Join(t.TempDir(), "nope")}, 2, NewCollector())
 	assert.ErrorContains(t, err, "no such file or directory")
+}
+
+// Reports written by bundles run under Wine (generator/proof), each with
+// the outcome it stands for.
+func TestReportsFromRealBundles(t *testing.T) {
+	want := map[string]Outcome{
+		"win7-fixed.json": Fixed, "win7-undone.json": Undone, "win7-failed.json": Failed, "win10-restart.json": Restart,
+	}
+	dir := t.TempDir()
+	for name, outcome := range want {
+		data, err := os.ReadFile(filepath.Join("testdata", "wine", name))
+		require.NoError(t, err)
+		r, err := Parse(data)
+		require.NoError(t, err, name)
+		assert.Equal(t, outcome, r.Outcome(), name)
+		assert.Equal(t, Version, r.Version, name)
+		// Wine calls every machine VM: give each report a machine of its own.
+		machine := strings.TrimSuffix(name, ".json")
+		write(t, dir, name, strings.Replace(string(data), `"computer": "VM"`, `"computer": "`+machine+`"`, 1))
+	}
+	s := summarize(t, dir)
+	assert.Equal(t, map[Outcome][]string{
+		Restart: {"win10-restart"}, Failed: {"win7-failed"}, Fixed: {"win7-fixed"}, Undone: {"win7-undone"},
+	}, s.Outcomes)
+	require.NotEmpty(t, s.Failures)
+	assert.Equal(t, Failure{Step: "component-reset", ExitCode: 1, Machines: []string{"win7-failed"}}, s.Failures[0])
+	assert.Equal(t, []Group{{"win10", map[Outcome]int{Restart: 1}}, {"win7", map[Outcome]int{Failed: 1, Fixed: 1, Undone: 1}}}, s.Bundles)
+
+	// The same machine's three runs: the newest decides, the rest is history.
+	one := t.TempDir()
+	for _, name := range []string{"win7-fixed.json", "win7-undone.json", "win7-failed.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "wine", name))
+		require.NoError(t, err)
+		write(t, one, name, string(data))
+	}
+	s = summarize(t, one)
+	require.Len(t, s.Machines, 1)
+	assert.Equal(t, "win7-0003", s.Machines[0].Newest.Run)
+	assert.Equal(t, []Outcome{Fixed, Undone}, []Outcome{s.Machines[0].History[0].Outcome, s.Machines[0].History[1].Outcome})
+}
+
+// docs/report.schema.json and this package agree on the format.
+func TestSchemaMatchesTheReader(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "report.schema.json"))
+	require.NoError(t, err)
+	var schema struct {
+		Required   []string `json:"required"`
+		Properties map[string]struct {
+			Const any `json:"const"`
+			Items struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"items"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(data, &schema))
+	assert.EqualValues(t, Version, schema.Properties["report_version"].Const)
+	assert.ElementsMatch(t, StepStatuses, schema.Properties["steps"].Items.Properties["status"].Enum)
+	// Every required field is one Parse insists on.
+	_, err = Parse([]byte(`{"generated": "wufix"}`))
+	require.Error(t, err)
+	for _, f := range schema.Required {
+		if f != "generated" {
+			assert.Contains(t, err.Error(), f)
+		}
+	}
 }

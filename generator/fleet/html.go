@@ -44,7 +44,7 @@ func (s *Summary) HTML(w io.Writer) error {
 	}
 	return page.Execute(w, map[string]any{
 		"Machines": s.Machines, "Reports": s.Reports, "Problems": s.Problems, "Missing": s.Missing,
-		"Old": s.Old, "Age": s.Age, "Failures": s.Failures, "Outcomes": cards,
+		"Old": s.Old, "Age": AgeText(s.Age), "Failures": s.Failures, "Outcomes": cards,
 		"Chart": s.chart(), "Rows": s.Rows(),
 	})
 }

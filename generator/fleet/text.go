@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // listed is how many names a text summary prints in one line before it
@@ -106,7 +107,7 @@ func (s *Summary) textTail(w io.Writer) {
 		for i, m := range s.Old {
 			names[i] = m.Name
 		}
-		fmt.Fprintf(w, "\nNo report for more than %s: %d machines %s\n", s.Age, len(names), some(names))
+		fmt.Fprintf(w, "\nNo report for more than %s: %d machines %s\n", AgeText(s.Age), len(names), some(names))
 	}
 	if s.Missing != nil {
 		fmt.Fprintf(w, "\nNever reported: %d machines %s\n", len(s.Missing), some(s.Missing))
@@ -117,6 +118,16 @@ func (s *Summary) textTail(w io.Writer) {
 			fmt.Fprintf(w, "  %s: %s\n", p.File, p.Reason)
 		}
 	}
+}
+
+// AgeText says an age in days when it is whole days (30 days), else as
+// Go writes durations (12h0m0s).
+func AgeText(d time.Duration) string {
+	const day = 24 * time.Hour
+	if d > 0 && d%day == 0 {
+		return fmt.Sprintf("%d days", d/day)
+	}
+	return d.String()
 }
 
 // some lists the first names and says how many more there are.

@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2025'
-$script:BundleVersion = 'fe53cbdd2ca18a9a'
+$script:BundleVersion = 'a98f2058e84b4580'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -877,6 +877,7 @@ function Add-StepReport([string]$Id, [string]$Status, [int]$ExitCode) {
 function Write-RunReport([int]$ExitCode) {
     # <run>.json beside the log: the same fields run.cmd writes.
     $lines = @('{',
+        ('  "report_version": 1,'),
         ('  "generated": "wufix",'),
         ('  "bundle": {0},' -f (ConvertTo-JsonText $script:Bundle)),
         ('  "bundle_version": {0},' -f (ConvertTo-JsonText $script:BundleVersion)),

@@ -78,7 +78,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=ccdc41b0b60d277b"
+set "WUFIX_VERSION=47c4e9bc629a77d5"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2249,7 +2249,10 @@ if not defined WUFIX_LOG goto :eof
 call :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
+rem The format is docs/report.schema.json of the wufix source, version 1:
+rem wufix report reads it back from a share.
 >"%REPORT%" echo {
+>>"%REPORT%" echo   "report_version": 1,
 >>"%REPORT%" echo   "generated": "wufix",
 >>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
 >>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",

@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=5d2aee47ffe3707e"
+set "WUFIX_VERSION=dd7255f9eb01258f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3660,7 +3660,10 @@ if not defined WUFIX_LOG goto :eof
 call :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
+rem The format is docs/report.schema.json of the wufix source, version 1:
+rem wufix report reads it back from a share.
 >"%REPORT%" echo {
+>>"%REPORT%" echo   "report_version": 1,
 >>"%REPORT%" echo   "generated": "wufix",
 >>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
 >>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",

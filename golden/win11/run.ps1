@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win11'
-$script:BundleVersion = 'c4ab98b0336e1fe2'
+$script:BundleVersion = '228b0beb4b1e2c14'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -877,6 +877,7 @@ function Add-StepReport([string]$Id, [string]$Status, [int]$ExitCode) {
 function Write-RunReport([int]$ExitCode) {
     # <run>.json beside the log: the same fields run.cmd writes.
     $lines = @('{',
+        ('  "report_version": 1,'),
         ('  "generated": "wufix",'),
         ('  "bundle": {0},' -f (ConvertTo-JsonText $script:Bundle)),
         ('  "bundle_version": {0},' -f (ConvertTo-JsonText $script:BundleVersion)),

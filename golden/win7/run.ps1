@@ -133,7 +133,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win7'
-$script:BundleVersion = '91664fe742cfbfc5'
+$script:BundleVersion = '26bc9cf5972e9944'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -779,6 +779,7 @@ function Add-StepReport([string]$Id, [string]$Status, [int]$ExitCode) {
 function Write-RunReport([int]$ExitCode) {
     # <run>.json beside the log: the same fields run.cmd writes.
     $lines = @('{',
+        ('  "report_version": 1,'),
         ('  "generated": "wufix",'),
         ('  "bundle": {0},' -f (ConvertTo-JsonText $script:Bundle)),
         ('  "bundle_version": {0},' -f (ConvertTo-JsonText $script:BundleVersion)),

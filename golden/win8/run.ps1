@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = 'd16f68cefe8c2df0'
+$script:BundleVersion = '86d7a50c8d2686e6'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -834,6 +834,7 @@ function Add-StepReport([string]$Id, [string]$Status, [int]$ExitCode) {
 function Write-RunReport([int]$ExitCode) {
     # <run>.json beside the log: the same fields run.cmd writes.
     $lines = @('{',
+        ('  "report_version": 1,'),
         ('  "generated": "wufix",'),
         ('  "bundle": {0},' -f (ConvertTo-JsonText $script:Bundle)),
         ('  "bundle_version": {0},' -f (ConvertTo-JsonText $script:BundleVersion)),

@@ -59,7 +59,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=a9ac501bc4785ba2"
+set "WUFIX_VERSION=6596f2e40f36243f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2268,7 +2268,10 @@ if not defined WUFIX_LOG goto :eof
 call :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
+rem The format is docs/report.schema.json of the wufix source, version 1:
+rem wufix report reads it back from a share.
 >"%REPORT%" echo {
+>>"%REPORT%" echo   "report_version": 1,
 >>"%REPORT%" echo   "generated": "wufix",
 >>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
 >>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",
