@@ -89,7 +89,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=c0a5279e541a11dd"
+set "WUFIX_VERSION=a7ae3b9d051f6850"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -87,7 +87,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=5a25a8871e6d2d8f"
+set "WUFIX_VERSION=0465b13c7fc04aeb"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

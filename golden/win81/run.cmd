@@ -91,7 +91,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=f8ba73dd2f86208f"
+set "WUFIX_VERSION=b6ffa8f50a3ba458"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -68,8 +68,10 @@
     writes a log and a JSON report there for each run.
 
 .PARAMETER ErrorCode
-    An error code such as 0x80070003 (run.cmd CODE): runs the plan for it.
-    Without it, the default plan runs.
+    An error code (run.cmd CODE): runs the plan for it. Without it, the
+    default plan runs. Written 0x80070003 or 80070003, or in decimal as
+    logs print it (-2147024893, 2147942403); PowerShell itself turns an
+    unquoted 0x80070003 into -2147024893, which is read back as 0x80070003.
 
 .PARAMETER Undo
     Puts back what the newest run not yet undone changed, from its state
@@ -173,6 +175,20 @@ function Exit-BadArgument([string]$Message) {
     exit 2
 }
 
+function ConvertTo-ErrorCode([string]$Text) {
+    # PowerShell reads an unquoted 0x80070003 as the number -2147024893, and
+    # logs print codes in decimal: those become 0x and 8 hex digits again,
+    # by the rules of wufix explain. '' when the text is no error code.
+    $t = $Text.Trim()
+    if ($t -match '^(0[xX][0-9A-Fa-f]{1,8}|[0-9A-Fa-f]{8})$') { return $t }
+    if ($t -match '^-?[0-9]{1,10}$') {
+        $n = [int64]$t
+        if ($n -lt 0) { $n += 4294967296 }
+        if ($n -ge 0 -and $n -le 4294967295) { return '0x' + $n.ToString('X8') }
+    }
+    return ''
+}
+
 function Get-ReportStamp {
     # Name and last write time of each report of this bundle: the run's own
     # report is the one that is new, or rewritten, after it.
@@ -239,8 +255,10 @@ function Read-RunReport([hashtable]$Before) {
 # A value goes on cmd's command line only when it cannot hold a character
 # that cmd reads (& | < > ^ % ! and quotes): codes are hex, step ids are
 # checked against this bundle's, and the report folder travels in a variable.
-if ($ErrorCode -and $ErrorCode -notmatch '^(0[xX])?[0-9A-Fa-f]{1,8}$') {
-    Exit-BadArgument "$ErrorCode is not an error code such as 0x80070003"
+if ($ErrorCode) {
+    $code = ConvertTo-ErrorCode $ErrorCode
+    if (-not $code) { Exit-BadArgument "$ErrorCode is not an error code such as 0x80070003" }
+    $ErrorCode = $code
 }
 if ($Report.Contains('"')) { Exit-BadArgument "a folder name holds no quotes: $Report" }
 if ($Report) { $Report = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Report) }
