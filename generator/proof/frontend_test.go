@@ -25,18 +25,31 @@ import (
 var psLineHead = regexp.MustCompile(`(?m)^    \$line = '([^']+)'$`)
 
 // frontEndLine is the command line run.ps1 hands cmd.exe for these
-// switches: the head, a space before each switch, and the closing quote.
-func frontEndLine(t *testing.T, id string, switches ...string) string {
+// parameters (a name such as Quiet, or an error code, which run.ps1 passes
+// as it is): the head, a space before each parameter's switch as run.ps1
+// adds it, and the closing quote. -WhatIf's /plan goes last, as there.
+func frontEndLine(t *testing.T, id string, params ...string) string {
 	t.Helper()
 	out, _ := bundles(t)
-	ps1 := string(out.Files[id+"/run.ps1"])
-	m := psLineHead.FindStringSubmatch(strings.ReplaceAll(ps1, "\r\n", "\n"))
+	ps1 := strings.ReplaceAll(string(out.Files[id+"/run.ps1"]), "\r\n", "\n")
+	m := psLineHead.FindStringSubmatch(ps1)
 	require.NotNil(t, m, "run.ps1 of %s builds no $line", id)
 	require.Contains(t, ps1, `foreach ($word in $Switches) { $line += ' ' + $word }`)
 	require.Contains(t, ps1, `$line += '"'`)
 	line := m[1]
-	for _, s := range switches {
-		line += " " + s
+	for _, p := range params {
+		switch {
+		case strings.HasPrefix(p, "0x"):
+			require.Contains(t, ps1, "if ($ErrorCode) { $switches += $ErrorCode }")
+			line += " " + p
+		case p == "WhatIf":
+			require.Contains(t, ps1, "    $switches += '/plan'\n")
+			line += " /plan"
+		default:
+			sw := regexp.MustCompile(`(?m)^if \(\$` + p + `\) \{ \$switches \+= '([^']+)' \}$`).FindStringSubmatch(ps1)
+			require.NotNil(t, sw, "run.ps1 of %s maps no -%s", id, p)
+			line += " " + sw[1]
+		}
 	}
 	return line + `"`
 }
@@ -67,8 +80,8 @@ func TestRunPS1CommandLineRunsRunCmd(t *testing.T) {
 		p.Setenv("WUFIX_PS1_RUN", folder+`\run.cmd`)
 		p.Setenv("WUFIX_PS1_REPORT", reports)
 
-		// -WhatIf
-		r := launch(t, p, frontEndLine(t, "win7", "/plan"))
+		// -WhatIf: run.cmd /plan.
+		r := launch(t, p, frontEndLine(t, "win7", "WhatIf"))
 		if wine.Flake(r) {
 			return true
 		}
@@ -85,8 +98,8 @@ func TestRunPS1CommandLineRunsRunCmd(t *testing.T) {
 		assert.Equal(t, 2, r.Code, r.Stdout+r.Stderr)
 		assert.Contains(t, r.Stderr, "run.cmd: unknown switch, or an error code with no plan in this bundle: 0x8024FFFF")
 
-		// -Quiet -Report DIR, confirmed: a run, its report, and the copy.
-		r = launch(t, p, frontEndLine(t, "win7", "/quiet", `"/report:%WUFIX_PS1_REPORT%"`))
+		// -Quiet -Report DIR: a run, its report, and the copy.
+		r = launch(t, p, frontEndLine(t, "win7", "Quiet", "Report"))
 		if wine.Flake(r) {
 			return true
 		}
@@ -99,6 +112,16 @@ func TestRunPS1CommandLineRunsRunCmd(t *testing.T) {
 		copies, err := filepath.Glob(filepath.Join(p.HostPath(reports), "*-win7-0001.json"))
 		require.NoError(t, err)
 		assert.Len(t, copies, 1, "the report copied to the folder named in the variable")
+
+		// -Undo -Quiet
+		r = launch(t, p, frontEndLine(t, "win7", "Undo", "Quiet"))
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		r.AssertNoErrors(t)
+		assert.Equal(t, "undo", readReport(t, p, "win7-0002").Mode)
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
 		return false
 	})
 }
