@@ -63,9 +63,16 @@ func TestCatalogErrors(t *testing.T) {
 		{
 			name: "missing template",
 			changes: func(t *testing.T) map[string]string {
-				return map[string]string{"templates/steps/component-reset/ps1.tmpl": ""}
+				return map[string]string{"templates/steps/component-reset/cmd.tmpl": ""}
 			},
-			want: []string{`catalog: templates/steps/component-reset/ps1.tmpl: missing template: step "component-reset" applies to a target with ps1`},
+			want: []string{`catalog: templates/steps/component-reset/cmd.tmpl: missing template: step "component-reset" has no cmd.tmpl`},
+		},
+		{
+			name: "a PowerShell twin of a step",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/steps/component-reset/ps1.tmpl": "{{define \"do\"}}{{end}}"}
+			},
+			want: []string{`catalog: templates/steps/component-reset/ps1.tmpl: steps and libs have cmd.tmpl only: run.ps1 runs run.cmd, so this file would never be used`},
 		},
 		{
 			name: "tool missing on a target",

@@ -15,9 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Dialects are the script languages a step or lib may carry a template for.
-var Dialects = []string{"cmd", "ps1"}
-
 // Load reads and validates the catalog rooted at fsys (holding targets/
 // and templates/). funcs are the generator's template functions; they must
 // be known at parse time, so the caller supplies them.
@@ -137,7 +134,7 @@ func (l *loader) loadLibs() {
 	for _, dir := range l.dirs("templates/libs") {
 		lib := &Lib{Name: path.Base(dir), File: dir + "/lib.yaml"}
 		if l.decode(lib.File, lib) {
-			lib.Templates = l.parseDialects(dir, lib.Name)
+			lib.Template = l.parseTemplate(dir)
 			l.cat.Libs[lib.Name] = lib
 		}
 	}
@@ -153,7 +150,7 @@ func (l *loader) loadSteps() {
 			l.problems.Add(s.ID.At(s.File), "duplicate step id %q (first in %s)", s.ID.Value, prev.File)
 			continue
 		}
-		s.Templates = l.parseDialects(dir, s.ID.Value)
+		s.Template = l.parseTemplate(dir)
 		l.cat.Steps[s.ID.Value] = s
 	}
 }
@@ -184,27 +181,28 @@ func (l *loader) loadBundle() {
 	l.cat.Bundle = root
 }
 
-// parseDialects parses <dir>/<dialect>.tmpl for each dialect present.
-func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
-	out := map[string]*template.Template{}
-	for _, d := range Dialects {
-		file := dir + "/" + d + ".tmpl"
-		data, err := fs.ReadFile(l.fsys, file)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err == nil {
-			var t *template.Template
-			t, err = template.New(file).Option("missingkey=error").
-				Funcs(sprig.TxtFuncMap()).Funcs(l.funcs).Parse(string(data))
-			out[d] = t
-		}
-		if err != nil {
-			l.problems.Add(Pos{File: file}, "%s", templateErr(err))
-			delete(out, d)
-		}
+// parseTemplate parses <dir>/cmd.tmpl, the one implementation of a step
+// or lib: run.ps1 runs run.cmd, so no step has a PowerShell twin. A
+// leftover ps1.tmpl is an error rather than dead text that looks in use.
+func (l *loader) parseTemplate(dir string) *template.Template {
+	if _, err := fs.Stat(l.fsys, dir+"/ps1.tmpl"); err == nil {
+		l.problems.Add(Pos{File: dir + "/ps1.tmpl"}, "steps and libs have cmd.tmpl only: run.ps1 runs run.cmd, so this file would never be used")
 	}
-	return out
+	file := dir + "/cmd.tmpl"
+	data, err := fs.ReadFile(l.fsys, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var t *template.Template
+	if err == nil {
+		t, err = template.New(file).Option("missingkey=error").
+			Funcs(sprig.TxtFuncMap()).Funcs(l.funcs).Parse(string(data))
+	}
+	if err != nil {
+		l.problems.Add(Pos{File: file}, "%s", templateErr(err))
+		return nil
+	}
+	return t
 }
 
 // templateErr strips text/template's "template: " prefix; the rest already

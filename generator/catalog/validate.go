@@ -118,7 +118,7 @@ func validateLib(c *Catalog, l *Lib, ps *Problems) {
 			ps.Add(u.At(l.File), "unknown lib %q", u.Value)
 		}
 	}
-	if l.Templates["cmd"] == nil {
+	if l.Template == nil {
 		ps.Add(Pos{File: path.Dir(l.File) + "/cmd.tmpl"}, "missing template")
 	}
 }
@@ -189,7 +189,7 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 	for _, t := range applies {
 		checkStepOnTarget(c, s, t, ps)
 	}
-	checkStepTemplates(s, applies, ps)
+	checkStepTemplates(s, ps)
 }
 
 // checkStepOnTarget is the per-version gate: a step that would call a tool
@@ -208,20 +208,15 @@ func checkStepOnTarget(c *Catalog, s *Step, t *Target, ps *Problems) {
 	}
 }
 
-func checkStepTemplates(s *Step, applies []*Target, ps *Problems) {
-	needPS := slices.ContainsFunc(applies, func(t *Target) bool { return t.PowerShell != "" })
-	for _, d := range Dialects {
-		tmpl := s.Templates[d]
-		file := s.Dir + "/" + d + ".tmpl"
-		switch {
-		case tmpl == nil && (d == "cmd" || needPS):
-			ps.Add(Pos{File: file}, "missing template: step %q applies to a target with %s", s.ID.Value, d)
-		case tmpl != nil:
-			for _, block := range []string{"do", "undo", "preview"} {
-				if tmpl.Lookup(block) == nil {
-					ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
-				}
-			}
+func checkStepTemplates(s *Step, ps *Problems) {
+	file := s.Dir + "/cmd.tmpl"
+	if s.Template == nil {
+		ps.Add(Pos{File: file}, "missing template: step %q has no cmd.tmpl", s.ID.Value)
+		return
+	}
+	for _, block := range []string{"do", "undo", "preview"} {
+		if s.Template.Lookup(block) == nil {
+			ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
 		}
 	}
 }

@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=a98f2058e84b4580"
+set "WUFIX_VERSION=3acbe14b177f4d4c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2654,7 +2654,11 @@ rem log: 10 on, 11 off, 12 on with Tamper Protection on (which refuses
 rem changes while reporting success), 13 Defender is not the active
 rem antivirus here, or has no PowerShell module. PowerShell is the only
 rem interface Defender has; its answer is an exit code, so no text is parsed.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { $s = Get-MpComputerStatus } catch { exit 13 }; if ($s.AntivirusEnabled -eq $false) { exit 13 }; if (-not $s.RealTimeProtectionEnabled) { exit 11 }; $t = $s.PSObject.Properties['IsTamperProtected']; if ($t -and $t.Value) { exit 12 }; exit 10" >nul 2>&1
+rem Every call reads its input from nul: Windows PowerShell started with its
+rem input redirected (a task, an agent) can wait on it and never exit.
+rem Bypass, for this process only, keeps the local execution policy from
+rem refusing the files of Defender's module (Group Policy's still wins).
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { $s = Get-MpComputerStatus } catch { exit 13 }; if ($s.AntivirusEnabled -eq $false) { exit 13 }; if (-not $s.RealTimeProtectionEnabled) { exit 11 }; $t = $s.PSObject.Properties['IsTamperProtected']; if ($t -and $t.Value) { exit 12 }; exit 10" <nul >nul 2>&1
 set "DEF_STATE=%ERRORLEVEL%"
 set "DEF_SAY=unknown"
 if "%DEF_STATE%"=="10" set "DEF_SAY=on"
@@ -2667,21 +2671,22 @@ goto :eof
 rem Turns real-time protection off and reads it back after two seconds:
 rem DEF_STATE 11 off, 12 stayed on (Tamper Protection or a policy refused
 rem it, while reporting success), 14 Set-MpPreference failed.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $true } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 12 }; exit 11" >nul 2>&1
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $true } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 12 }; exit 11" <nul >nul 2>&1
 set "DEF_STATE=%ERRORLEVEL%"
 goto :eof
 
 :defender_resume
 rem Turns real-time protection on again and reads it back. A failure fails
 rem the run and says how to do it by hand.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $false } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 10 }; exit 11" >nul 2>&1
-if not "%ERRORLEVEL%"=="10" goto defender_resume_failed
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $false } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 10 }; exit 11" <nul >nul 2>&1
+set "DEF_STATE=%ERRORLEVEL%"
+if not "%DEF_STATE%"=="10" goto defender_resume_failed
 set "MSG=  Defender real-time protection: on again"
 call :log
 exit /b 0
 :defender_resume_failed
 set "WUFIX_FAILED=1"
-set "MSG=  *** Defender real-time protection could NOT be turned on again: run run.cmd /undo, or in PowerShell: Set-MpPreference -DisableRealtimeMonitoring $false"
+set "MSG=  *** Defender real-time protection could NOT be turned on again (PowerShell exit code %DEF_STATE%: 11 still off, 14 Set-MpPreference failed): run run.cmd /undo, or in PowerShell: Set-MpPreference -DisableRealtimeMonitoring $false"
 call :log
 exit /b 1
 

@@ -89,7 +89,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=26bc9cf5972e9944"
+set "WUFIX_VERSION=e9c8b02f20480d1f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

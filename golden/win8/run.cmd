@@ -87,7 +87,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=86d7a50c8d2686e6"
+set "WUFIX_VERSION=0c81f5f412ba75dc"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
