@@ -40,7 +40,7 @@ func report(computer, run, finished string, exit int, steps ...string) string {
 	return b.String()
 }
 
-func write(t *testing.T, dir, name, content string) {
+func write(t testing.TB, dir, name, content string) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))

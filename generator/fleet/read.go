@@ -22,7 +22,6 @@ type Problem struct {
 type item struct {
 	seq     int
 	name    string
-	size    int64
 	open    func() (io.ReadCloser, error)
 	problem error
 	other   bool
@@ -49,12 +48,13 @@ func Read(paths []string, workers int, c *Collector) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := make([]byte, MaxSize+1)
 			for it := range items {
 				if it.other || it.problem != nil {
 					results <- result{seq: it.seq, name: it.name, err: it.problem, other: it.other}
 					continue
 				}
-				r, err := load(it)
+				r, err := load(it, buf)
 				results <- result{seq: it.seq, name: it.name, report: r, err: err}
 			}
 		}()
@@ -107,21 +107,30 @@ func (c *Collector) take(r result) {
 	}
 }
 
-// load reads one file, bounded by MaxSize, and parses it.
-func load(it item) (*Report, error) {
-	if it.size > MaxSize {
-		return nil, fmt.Errorf("%d bytes, larger than %d KiB: not a wufix report", it.size, MaxSize>>10)
-	}
+// load reads one file, at most MaxSize+1 bytes of it, into the worker's
+// buffer, and parses it. Reading straight into a buffer kept across files
+// makes a report two read calls, with nothing to allocate.
+func load(it item, buf []byte) (*Report, error) {
 	f, err := it.open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, err
+	n := 0
+	for n < len(buf) {
+		m, err := f.Read(buf[n:])
+		n += m
+		if err == io.EOF || m == 0 && err == nil {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return Parse(data)
+	if n > MaxSize {
+		return nil, fmt.Errorf("larger than %d KiB: not a wufix report", MaxSize>>10)
+	}
+	return Parse(buf[:n])
 }
 
 // walk sends every .json file under path (a folder, a .zip or one file)
@@ -133,7 +142,7 @@ func walk(path string, send func(item), zips *[]io.Closer) error {
 		return err
 	}
 	if !st.IsDir() {
-		walkFile(path, st.Size(), send, zips)
+		walkFile(path, send, zips)
 		return nil
 	}
 	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -144,23 +153,17 @@ func walk(path string, send func(item), zips *[]io.Closer) error {
 			}
 			return nil
 		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
+		if d.Type().IsRegular() {
+			walkFile(p, send, zips)
 		}
-		info, err := d.Info()
-		if err != nil {
-			send(item{name: p, problem: err})
-			return nil
-		}
-		walkFile(p, info.Size(), send, zips)
 		return nil
 	})
 }
 
-func walkFile(p string, size int64, send func(item), zips *[]io.Closer) {
+func walkFile(p string, send func(item), zips *[]io.Closer) {
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".json":
-		send(item{name: p, size: size, open: func() (io.ReadCloser, error) { return os.Open(p) }})
+		send(item{name: p, open: func() (io.ReadCloser, error) { return os.Open(p) }})
 	case ".zip":
 		walkZip(p, send, zips)
 	default:
@@ -181,7 +184,7 @@ func walkZip(p string, send func(item), zips *[]io.Closer) {
 		switch {
 		case f.FileInfo().IsDir():
 		case strings.EqualFold(filepath.Ext(f.Name), ".json"):
-			send(item{name: p + "!" + f.Name, size: int64(f.UncompressedSize64), open: f.Open})
+			send(item{name: p + "!" + f.Name, open: f.Open})
 		default:
 			send(item{name: p + "!" + f.Name, other: true})
 		}
