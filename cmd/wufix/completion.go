@@ -99,13 +99,10 @@ func candidates(app *cli.App, words []string, cur string) []string {
 		}
 		all = flagNames(flags)
 	case l.cmd == nil || l.cmd.Name == "help":
-		for _, c := range app.Commands {
+		for _, c := range app.Commands { // help among them
 			if !c.Hidden {
 				all = append(all, c.Name)
 			}
-		}
-		if l.cmd == nil {
-			all = append(all, "help")
 		}
 	case l.cmd.Name == "completion":
 		all = shells
@@ -215,5 +212,6 @@ func values(l *line, flag string) []string {
 	for _, e := range cat.Errors {
 		out = append(out, e.Code.Value)
 	}
+	slices.Sort(out)
 	return out
 }
