@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -188,4 +190,17 @@ func TestFailedWriteToStdoutIsAnError(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "wufix: "+dir+" differs from a fresh build: 1 file(s)\n"+
 		"wufix: writing to standard output: no space left on device\n", errOut.String())
+}
+
+// TestBinaryIsPureGo keeps cgo out of the binary, so that it cross-builds
+// with CGO_ENABLED=0: only the grammar tests use cgo, behind a build tag.
+func TestBinaryIsPureGo(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to list the packages")
+	}
+	cmd := exec.Command("go", "list", "-deps", "-f", `{{if and .CgoFiles (not .Standard)}}{{.ImportPath}}{{end}}`, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Empty(t, strings.TrimSpace(string(out)), "packages of wufix that need cgo")
 }
