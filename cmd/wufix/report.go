@@ -77,10 +77,7 @@ func reportOptions(c *cli.Context) (reportOpts, error) {
 		}
 		opt.expected = names
 	}
-	known := []string{"missing", "old"}
-	for _, o := range fleet.Outcomes {
-		known = append(known, string(o))
-	}
+	known := append([]string{"missing", "old"}, outcomeNames()...)
 	for _, o := range c.StringSlice("fail-on") {
 		if !slices.Contains(known, o) {
 			return opt, fmt.Errorf("--fail-on %s: choose from %s", o, strings.Join(known, ", "))
@@ -88,6 +85,14 @@ func reportOptions(c *cli.Context) (reportOpts, error) {
 	}
 	opt.failOn = c.StringSlice("fail-on")
 	return opt, nil
+}
+
+func outcomeNames() []string {
+	var names []string
+	for _, o := range fleet.Outcomes {
+		names = append(names, string(o))
+	}
+	return names
 }
 
 // parseAge reads 30d as well as Go's durations (12h, 90m).

@@ -108,3 +108,11 @@ func TestReportBadUsage(t *testing.T) {
 		assert.Contains(t, errOut, c.msg, c.args)
 	}
 }
+
+func TestReportFlagValuesComplete(t *testing.T) {
+	assert.Equal(t, []string{"csv"}, candidates(newApp(nil, nil), []string{"report", "--format"}, "c"))
+	assert.Equal(t, []string{"failed", "fixed"}, candidates(newApp(nil, nil), []string{"report", "--fail-on"}, "f"))
+	// Every outcome --fail-on accepts completes, and nothing else.
+	opts := append([]string{"missing", "old"}, outcomeNames()...)
+	assert.ElementsMatch(t, opts, fixedValues["fail-on"])
+}

@@ -216,7 +216,7 @@ func TestRunChecksPayloadsToo(t *testing.T) {
 	t.Parallel()
 	payloads := t.TempDir()
 	for _, name := range []string{"windows6.1-kb947821-v34-x64.msu", "windows6.1-kb2533552-x64.msu"} {
-		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte(name), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte("MSCF "+name), 0o644)) // a cabinet's first bytes
 	}
 	wine.Retry(t, func() bool {
 		p, dir := pcWith(t, 7601, "WinNT", generator.Options{Targets: []string{"win7"}, Payload: payloads})

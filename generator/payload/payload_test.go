@@ -79,11 +79,11 @@ func folder(t *testing.T, files map[string]string) string {
 func TestScanPlacesByNameAndManifest(t *testing.T) {
 	all := targets(t)
 	dir := folder(t, map[string]string{
-		"windows6.1-kb947821-v34-x64.msu": "surt",
-		"WindowsXP-KB2347290-x86-ENU.exe": "xp",
-		"windows10.0-kb5034441-x64.msu":   "cu",
-		"extra/wsusscn2.cab":              "scan",
-		"windows8.1-kb2919355-x64.msu":    "81",
+		"windows6.1-kb947821-v34-x64.msu": "MSCF surt",
+		"WindowsXP-KB2347290-x86-ENU.exe": "MZ xp",
+		"windows10.0-kb5034441-x64.msu":   "MSCF cu",
+		"extra/wsusscn2.cab":              "MSCF scan",
+		"windows8.1-kb2919355-x64.msu":    "MSCF 81",
 		payload.ManifestName: "files:\n" +
 			"  - file: windows10.0-kb5034441-x64.msu\n    targets: [win10, server2016]\n" +
 			"  - file: extra/wsusscn2.cab\n    targets: [all]\n",
@@ -132,7 +132,7 @@ func TestScanRefuses(t *testing.T) {
 			[]string{`payload.yaml: files[0]: file "../x.msu": leads out of the payload folder`}},
 		{"absolute path in manifest", map[string]string{payload.ManifestName: "files:\n  - file: /etc/x.msu\n    targets: [win7]\n"}, false,
 			[]string{`payload.yaml: files[0]: file "/etc/x.msu": an absolute path`}},
-		{"unknown target in manifest", map[string]string{"x.cab": "x", payload.ManifestName: "files:\n  - file: x.cab\n    targets: [win95]\n"}, false,
+		{"unknown target in manifest", map[string]string{"x.cab": "MSCF", payload.ManifestName: "files:\n  - file: x.cab\n    targets: [win95]\n"}, false,
 			[]string{`payload.yaml: files[0] (x.cab): unknown target "win95"`}},
 		{"manifest names a missing file", map[string]string{payload.ManifestName: "files:\n  - file: gone.cab\n    targets: [win7]\n"}, false,
 			[]string{"payload.yaml: gone.cab: no such file in the payload folder"}},
@@ -165,11 +165,11 @@ func sum(s string) string {
 
 func TestStageHashesCopiesAndLinks(t *testing.T) {
 	all := targets(t)
-	big := strings.Repeat("0123456789abcdef", 300000) // several chunks
+	big := "MSCF" + strings.Repeat("0123456789abcdef", 300000) // several chunks
 	dir := folder(t, map[string]string{
 		"windows6.1-kb947821-v34-x64.msu":      big,
 		"same/windows6.1-kb947821-v34-x64.msu": big, // the same file twice: kept once
-		"wsusscn2.cab":                         "scan",
+		"wsusscn2.cab":                         "MSCF scan",
 		payload.ManifestName:                   "files:\n  - file: wsusscn2.cab\n    targets: [win7, win81]\n",
 	})
 	res, err := payload.Scan(dir, all, all)
@@ -178,7 +178,7 @@ func TestStageHashesCopiesAndLinks(t *testing.T) {
 	var copied int64
 	entries, err := payload.Stage(res.Files, stage, payload.StageOptions{Progress: func(n int64) { copied += n }})
 	require.NoError(t, err)
-	assert.Equal(t, int64(2*len(big)+len("scan")), copied, "every source is read once")
+	assert.Equal(t, int64(2*len(big)+len("MSCF scan")), copied, "every source is read once")
 	assert.Equal(t, []string{"packages/windows6.1-kb947821-v34-x64.msu", "packages/wsusscn2.cab"}, paths(entries["win7"]))
 	assert.Equal(t, []string{"packages/wsusscn2.cab"}, paths(entries["win81"]))
 	assert.Equal(t, sum(big), entries["win7"][0].SHA256)
@@ -202,8 +202,8 @@ func TestStageHashesCopiesAndLinks(t *testing.T) {
 func TestStageRefusesSameNameDifferentContents(t *testing.T) {
 	all := targets(t)
 	dir := folder(t, map[string]string{
-		"a/windows6.1-kb1-x64.msu": "one",
-		"b/WINDOWS6.1-KB1-X64.msu": "two", // Windows does not tell case apart
+		"a/windows6.1-kb1-x64.msu": "MSCF one",
+		"b/WINDOWS6.1-KB1-X64.msu": "MSCF two", // Windows does not tell case apart
 	})
 	res, err := payload.Scan(dir, all, all)
 	require.NoError(t, err)
