@@ -145,6 +145,11 @@ func place(rel string, m *manifest, all []*catalog.Target) (File, string) {
 		return f, "a name with characters other than letters, digits, '.', '_' and '-' cannot be passed safely to run.cmd; rename it"
 	}
 	ext := strings.ToLower(path.Ext(name))
+	if ext == ".zip" {
+		// Windows Management Framework 5.1 for Windows 7 comes as a .zip
+		// holding the .msu (Win7AndW2K8R2-KB3191566-x64.zip).
+		return f, "a .zip: unpack it into the payload folder; the .msu inside is placed by its own name"
+	}
 	if ext != ".msu" && ext != ".cab" && ext != ".exe" {
 		return f, "not an update package (.msu, .cab or .exe)"
 	}
