@@ -37,7 +37,7 @@ func TestCompletionCandidates(t *testing.T) {
 		{[]string{"build", "--zip", "--target", "x"}, "xp"},
 		{[]string{"build", "--out", ""}, ""}, // a folder: the shell completes it
 		{[]string{"build", "--out=x", "--e"}, "--error"},
-		{[]string{"build", "--error", "0x8007000"}, "0x80070001 0x80070002 0x80070003 0x80070005 0x8007000D"},
+		{[]string{"build", "--error", "0x8007000"}, "0x80070001 0x80070002 0x80070003 0x80070005 0x8007000D 0x8007000E"},
 		{[]string{"explain", "0x800F"}, "0x800F081F 0x800F0922"},
 		{[]string{"steps", "--target", "server2"}, "server2003 server2016 server2025"},
 		{[]string{"completion", ""}, "bash zsh fish powershell"},
@@ -160,7 +160,7 @@ func TestFishCompletionRuns(t *testing.T) {
 	cases := []struct{ line, want string }{
 		{"wufix bu", "build"},
 		{"wufix build --target win8", "win8 win81"},
-		{"wufix explain 0x8007000", "0x80070001 0x80070002 0x80070003 0x80070005 0x8007000D"},
+		{"wufix explain 0x8007000", "0x80070001 0x80070002 0x80070003 0x80070005 0x8007000D 0x8007000E"},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command("fish", "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)

@@ -19,7 +19,7 @@ rem   1. backup-reparse-points: List reparse points that break Windows Backup
 rem   2. backup-restore-folders: Create missing library folders again for a restore (only with /with:backup-restore-folders)
 rem
 rem Plan component-store: Repair the component store
-rem   for 0x800F081F 0x800F0922 0x80073712
+rem   for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
 rem   1. clock-check: Check the clock and the time zone
 rem   2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
 rem   3. offline-install-msu: Install the .msu updates carried in the bundle
@@ -36,7 +36,7 @@ rem   for 0x80070422
 rem   1. service-health: Re-enable disabled update services
 rem
 rem Plan windows-update (the default): Repair Windows Update
-rem   for 0x80070002 0x80070003 0x8007000D
+rem   for 0x80070002 0x80070003 0x8007000D 0x80070570 0x80242006 0x80240034
 rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with /with:firewall-pause)
 rem   2. defender-pause: Turn Defender real-time protection off for this run only (only with /with:defender-pause)
 rem   3. clock-check: Check the clock and the time zone
@@ -92,7 +92,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=0725233f8c2cc272"
+set "WUFIX_VERSION=b0310578c051e7e4"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -152,6 +152,10 @@ if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
@@ -162,6 +166,12 @@ if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
 if not defined WUFIX_PLAN goto bad_arg
 set "WUFIX_CODE=%ARG%"
 goto parse_args

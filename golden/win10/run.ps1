@@ -29,7 +29,7 @@
       2. backup-restore-folders: Create missing library folders again for a restore (only with -With backup-restore-folders)
 
     Plan component-store: Repair the component store
-      for 0x800F081F 0x800F0922 0x80073712
+      for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
       1. clock-check: Check the clock and the time zone
       2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
       3. offline-install-msu: Install the .msu updates carried in the bundle
@@ -46,7 +46,7 @@
       1. service-health: Re-enable disabled update services
 
     Plan windows-update (the default): Repair Windows Update
-      for 0x80070002 0x80070003 0x8007000D
+      for 0x80070002 0x80070003 0x8007000D 0x80070570 0x80242006 0x80240034
       1. firewall-pause: Turn Windows Firewall off for this run only (only with -With firewall-pause)
       2. defender-pause: Turn Defender real-time protection off for this run only (only with -With defender-pause)
       3. clock-check: Check the clock and the time zone

@@ -14,7 +14,7 @@ rem   4. component-reset: Reset the Windows Update components
 rem   5. system-files-sfc-xp: Check the system files with SFC from an i386 source
 rem
 rem Plan component-store: Repair the component store
-rem   for 0x800F081F 0x800F0922 0x80073712
+rem   for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
 rem   1. clock-check: Check the clock and the time zone
 rem   2. offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
 rem   3. system-files-sfc-xp: Check the system files with SFC from an i386 source
@@ -28,7 +28,7 @@ rem   for 0x80070422
 rem   1. service-health: Re-enable disabled update services
 rem
 rem Plan windows-update (the default): Repair Windows Update
-rem   for 0x80070002 0x80070003 0x8007000D
+rem   for 0x80070002 0x80070003 0x8007000D 0x80070570 0x80242006 0x80240034
 rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with /with:firewall-pause)
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
@@ -59,7 +59,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=6596f2e40f36243f"
+set "WUFIX_VERSION=b0007deb78d48e5a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -107,6 +107,10 @@ if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
@@ -117,6 +121,12 @@ if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
 if not defined WUFIX_PLAN goto bad_arg
 set "WUFIX_CODE=%ARG%"
 goto parse_args
