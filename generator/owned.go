@@ -94,16 +94,17 @@ func (r record) union(o record) record {
 	return out
 }
 
-// write replaces dir's record through a temporary file and a rename, so
-// the record on disk is always a whole one.
-func (r record) write(dir string) error {
+// write replaces dir's record through a file written in the staging
+// folder and a rename, so the record on disk is always a whole one and no
+// half-written one is ever left in dir.
+func (r record) write(dir, stage string) error {
 	var b strings.Builder
 	b.WriteString(recordHeader)
 	for _, f := range slices.Sorted(maps.Keys(r)) {
 		b.WriteString(f + "\n")
 	}
 	name := filepath.Join(dir, verify.RecordName)
-	tmp := name + ".new"
+	tmp := filepath.Join(stage, verify.RecordName)
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
@@ -111,9 +112,9 @@ func (r record) write(dir string) error {
 }
 
 // restore puts r back as dir's record: none at all when r is nil.
-func (r record) restore(dir string) error {
+func (r record) restore(dir, stage string) error {
 	if r != nil {
-		return r.write(dir)
+		return r.write(dir, stage)
 	}
 	err := os.Remove(filepath.Join(dir, verify.RecordName))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -139,7 +140,6 @@ func foreign(dir string, r record) ([]string, error) {
 		rel = filepath.ToSlash(rel)
 		switch {
 		case rel == verify.RecordName && d.Type().IsRegular():
-		case rel == verify.RecordName+".new" && d.Type().IsRegular():
 		case d.IsDir() && isStaging(dir, rel):
 			return fs.SkipDir
 		case d.IsDir() && !r.has(rel, true):

@@ -90,7 +90,7 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 	next := prev.merged(files, append(o.Entries(), retire...))
 	// The record covers the old and the new files while the swap runs, so
 	// a build stopped half-way is neither refused nor loses a file.
-	if err := prev.union(next).write(dir); err != nil {
+	if err := prev.union(next).write(dir, stage); err != nil {
 		return errors.Join(err, removeStaging(stage))
 	}
 	if err := swap(stage, dir, o.Entries(), retire); err != nil {
@@ -98,11 +98,11 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 		// folder, for the next build to put back: keep it and the wider
 		// record then.
 		if m, mErr := readMarker(stage); mErr == nil && len(m.Swap)+len(m.Retire) == 0 {
-			err = errors.Join(err, prev.restore(dir), removeStaging(stage))
+			err = errors.Join(err, prev.restore(dir, stage), removeStaging(stage))
 		}
 		return err
 	}
-	if err := next.write(dir); err != nil {
+	if err := next.write(dir, stage); err != nil {
 		return errors.Join(err, removeStaging(stage))
 	}
 	return removeStaging(stage)
