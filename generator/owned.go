@@ -128,19 +128,24 @@ func (r record) restore(dir, stage string) error {
 // record itself and wufix's staging folders (which carry a marker) are
 // not foreign.
 func foreign(dir string, r record) ([]string, error) {
+	// --out may be a link to a folder; the walk must go into it.
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
 			return err
 		}
-		rel, err := filepath.Rel(dir, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
 		switch {
 		case rel == verify.RecordName && d.Type().IsRegular():
-		case d.IsDir() && isStaging(dir, rel):
+		case d.IsDir() && isStaging(root, rel):
 			return fs.SkipDir
 		case d.IsDir() && !r.has(rel, true):
 			out = append(out, rel+"/")

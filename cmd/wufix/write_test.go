@@ -54,6 +54,12 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 			require.NoError(t, os.Remove(filepath.Join(dir, ".wufix-owned")))
 			return dir
 		}, "SHA256SUMS, gpo/, manifest.json, wufix.cmd, xp/"},
+		{"a link to a folder holding a user's win7", func(t *testing.T) string {
+			target := writeFiles(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
+			link := filepath.Join(t.TempDir(), "out")
+			require.NoError(t, os.Symlink(target, link))
+			return link
+		}, "win7/"},
 		{"a staging folder wufix did not mark", func(t *testing.T) string {
 			return writeFiles(t, t.TempDir(), map[string]string{".wufix-staging-1/x": "x"})
 		}, ".wufix-staging-1/"},
@@ -61,13 +67,14 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.setup(t)
-			before := snapshot(t, dir)
+			before := snapshot(t, dir+"/") // the slash follows a link
+			require.NotEmpty(t, before)
 			code, out, errOut := runCLI("build", "--out", dir, "--target", "win10")
 			assert.Equal(t, 2, code)
 			assert.Empty(t, out)
 			assert.Equal(t, "wufix: write: "+dir+" holds what no wufix build wrote there: "+tc.named+
 				"; a build replaces only the files an earlier build listed in .wufix-owned: move these away or choose another --out\n", errOut)
-			assert.Equal(t, before, snapshot(t, dir), "nothing written or removed")
+			assert.Equal(t, before, snapshot(t, dir+"/"), "nothing written or removed")
 		})
 	}
 }
