@@ -180,3 +180,13 @@ func TestRecordFileLists(t *testing.T) {
 	}
 	assert.ElementsMatch(t, files, lines[1:])
 }
+
+// A first build that fails leaves the folder as empty as it found it: no
+// entries and no record.
+func TestFailedFirstBuildLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	failRename(t, 3, false)
+	err := build(t, "xp").Write(dir)
+	require.ErrorContains(t, err, "injected failure")
+	assert.Empty(t, tree(t, dir))
+}

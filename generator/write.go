@@ -78,6 +78,8 @@ func (o *Output) writeStaged(ctx context.Context, dir, stage string, prev record
 	if err != nil {
 		return errors.Join(err, removeStaging(stage))
 	}
+	// An interrupt from here on is not acted on: the swap takes
+	// milliseconds, and finishing or undoing it is the clean way out.
 	if err := o.swapIn(dir, stage, prev, files); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
@@ -102,10 +104,12 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 		}
 		return err
 	}
-	if err := next.write(dir, stage); err != nil {
-		return errors.Join(err, removeStaging(stage))
+	// The build is in place from here on; what fails now only leaves the
+	// wider record or the staging folder, which the next build handles.
+	if err := errors.Join(next.write(dir, stage), removeStaging(stage)); err != nil {
+		return fmt.Errorf("the build is in place, but cleaning up after it failed (the next build finishes it): %w", err)
 	}
-	return removeStaging(stage)
+	return nil
 }
 
 // retired are the top-level names a build may write that this one does
