@@ -45,6 +45,7 @@ func (s *scope) funcs() template.FuncMap {
 		"has":         s.has,
 		"productType": catalog.ProductType,
 		"indented":    indented,
+		"lineof":      lineof,
 	}
 }
 

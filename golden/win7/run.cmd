@@ -50,6 +50,27 @@ rem   11. offline-install-msu: Install the .msu updates carried in the bundle
 rem   12. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   13. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   491  clock-check               :do_clock_check
+rem   589  service-health            :do_service_health
+rem   760  service-security          :do_service_security
+rem   881  component-reset           :do_component_reset
+rem  1007  system-files-surt         :do_system_files_surt
+rem  1134  backup-reparse-points     :do_backup_reparse_points
+rem  1342  backup-restore-folders    :do_backup_restore_folders
+rem  1511  wimmount-repair           :do_wimmount_repair
+rem  1643  offline-install-msu       :do_offline_install_msu
+rem  1749  offline-install-cab       :do_offline_install_cab
+rem  1855  driver-already-installed  :do_driver_already_installed
+rem  1907  firewall-pause            :do_firewall_pause
+rem  2034  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2103  dll-reregister            :do_dll_reregister
+rem  2174  wsus-client-reset         :do_wsus_client_reset
+rem  2301  winsock-reset             :do_winsock_reset
+rem  2386  allow-os-upgrade          :do_allow_os_upgrade
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -89,7 +110,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=91664fe742cfbfc5"
+set "WUFIX_VERSION=7dd81b05dea268a7"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -49,6 +49,26 @@ rem   10. offline-install-msu: Install the .msu updates carried in the bundle
 rem   11. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   12. system-files-dism: Repair the component store with DISM, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   482  clock-check               :do_clock_check
+rem   580  service-health            :do_service_health
+rem   751  service-security          :do_service_security
+rem   872  component-reset           :do_component_reset
+rem   997  system-files-dism         :do_system_files_dism
+rem  1126  backup-reparse-points     :do_backup_reparse_points
+rem  1334  backup-restore-folders    :do_backup_restore_folders
+rem  1503  wimmount-repair           :do_wimmount_repair
+rem  1635  offline-install-msu       :do_offline_install_msu
+rem  1741  offline-install-cab       :do_offline_install_cab
+rem  1847  driver-already-installed  :do_driver_already_installed
+rem  1899  firewall-pause            :do_firewall_pause
+rem  2026  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2095  dll-reregister            :do_dll_reregister
+rem  2166  wsus-client-reset         :do_wsus_client_reset
+rem  2293  winsock-reset             :do_winsock_reset
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -87,7 +107,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=d16f68cefe8c2df0"
+set "WUFIX_VERSION=09dfd77c8cef2634"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

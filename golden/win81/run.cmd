@@ -51,6 +51,28 @@ rem   12. offline-install-msu: Install the .msu updates carried in the bundle
 rem   13. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   14. system-files-dism: Repair the component store with DISM, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   501  clock-check               :do_clock_check
+rem   599  service-health            :do_service_health
+rem   770  service-security          :do_service_security
+rem   891  component-reset           :do_component_reset
+rem  1016  system-files-dism         :do_system_files_dism
+rem  1145  backup-reparse-points     :do_backup_reparse_points
+rem  1353  backup-restore-folders    :do_backup_restore_folders
+rem  1522  wimmount-repair           :do_wimmount_repair
+rem  1654  offline-install-msu       :do_offline_install_msu
+rem  1760  offline-install-cab       :do_offline_install_cab
+rem  1866  driver-already-installed  :do_driver_already_installed
+rem  1918  firewall-pause            :do_firewall_pause
+rem  2049  defender-pause            :do_defender_pause
+rem  2148  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2217  dll-reregister            :do_dll_reregister
+rem  2288  wsus-client-reset         :do_wsus_client_reset
+rem  2415  winsock-reset             :do_winsock_reset
+rem  2500  allow-os-upgrade          :do_allow_os_upgrade
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -91,7 +113,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=797d574d2fba4a15"
+set "WUFIX_VERSION=ae37ac4cb3156d51"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
