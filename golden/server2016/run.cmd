@@ -114,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=7d2b1a5a6ba5b1e9"
+set "WUFIX_VERSION=db8c640e6efe18c8"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = '7d2b1a5a6ba5b1e9'
+$script:BundleVersion = 'db8c640e6efe18c8'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
