@@ -123,7 +123,7 @@ func (sc *scanned) classifyAll() error {
 		}
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("change inventory: %s", strings.Join(problems, "; "))
+		return fmt.Errorf("change inventory: %s", strings.Join(problems, "\n"))
 	}
 	return nil
 }
