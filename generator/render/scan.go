@@ -24,23 +24,26 @@ type paragraph struct {
 
 var (
 	labelLine = regexp.MustCompile(`^:([A-Za-z0-9_]+)$`)
-	// dynamicCall is a call whose label is pieced together at run time
-	// (call :do_%~2): it may reach every label that starts that way.
-	dynamicCall = regexp.MustCompile(`:([A-Za-z0-9_]+_)%`)
-	toolCall    = regexp.MustCompile(`"%SystemRoot%\\(?:[^"\\]+\\)*([^"\\]+)\.exe"`)
-	builtinCall = regexp.MustCompile(`(?i)(?:^|[\s(&])(` + strings.Join(catalog.Builtins, "|") + `)(?:\s|$)`)
-	echoWord    = regexp.MustCompile(`(?i)(?:^|[\s(&@])echo[\s.:]`)
+	labelName = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	toolCall  = regexp.MustCompile(`"%SystemRoot%\\(?:[^"\\]+\\)*([^"\\]+)\.exe"`)
 	// varProgram is a program started by a path held in a variable, such
 	// as an update package from the bundle: "%PKG%" /quiet.
 	varProgram = regexp.MustCompile(`^"(%[A-Za-z_][A-Za-z0-9_]*%)"`)
+	builtins   = map[string]bool{}
 )
+
+func init() {
+	for _, b := range catalog.Builtins {
+		builtins[b] = true
+	}
+}
 
 func paragraphs(script string) []*paragraph {
 	lines := strings.Split(strings.TrimSuffix(script, "\n"), "\n")
 	out := []*paragraph{{start: 1}}
 	for i, line := range lines {
-		if m := labelLine.FindStringSubmatch(line); m != nil && i > 0 && opensParagraph(lines[i-1]) {
-			out = append(out, &paragraph{name: m[1], start: i + 1})
+		if i > 0 && strings.HasPrefix(line, ":") && labelLine.MatchString(line) && opensParagraph(lines[i-1]) {
+			out = append(out, &paragraph{name: line[1:], start: i + 1})
 		}
 		p := out[len(out)-1]
 		p.lines = append(p.lines, line)
@@ -54,8 +57,11 @@ func opensParagraph(prev string) bool {
 }
 
 func isComment(line string) bool {
-	l := strings.ToLower(strings.TrimSpace(line))
-	return l == "rem" || strings.HasPrefix(l, "rem ") || strings.HasPrefix(l, "::")
+	l := strings.TrimSpace(line)
+	if len(l) >= 3 && strings.EqualFold(l[:3], "rem") {
+		return len(l) == 3 || l[3] == ' '
+	}
+	return strings.HasPrefix(l, "::")
 }
 
 // fallsThrough reports that the last line of code in p (comments aside)
@@ -70,8 +76,7 @@ func (p *paragraph) fallsThrough() bool {
 }
 
 // graph links the paragraphs of a script: a paragraph reaches those whose
-// labels its code names (a call, a goto, a handler variable set to a
-// label) and the one it runs on into.
+// labels its code names (labelRefs) and the one it runs on into.
 type graph struct {
 	paras   []*paragraph
 	byName  map[string]int // every label, to the paragraph it stands in
@@ -79,35 +84,90 @@ type graph struct {
 	dynamic [][]string // label prefixes of dynamic calls, per paragraph
 }
 
-// labelUse is how batch code names a label: call :x, goto x, or a variable
-// set to x for a routine to call (JOURNAL_HANDLER). Words in messages and
-// comments name nothing.
-var labelUse = regexp.MustCompile(`(?i)(?:\bcall\s+:|\bgoto\s+:?|\bset\s+"[A-Za-z0-9_]+=)([A-Za-z0-9_]+)\b`)
-
 func newGraph(paras []*paragraph) *graph {
 	g := &graph{paras: paras, byName: map[string]int{}, edges: make([][]int, len(paras)), dynamic: make([][]string, len(paras))}
 	for i, p := range paras {
 		for _, line := range p.lines {
-			if m := labelLine.FindStringSubmatch(line); m != nil {
-				g.byName[strings.ToLower(m[1])] = i
+			if strings.HasPrefix(line, ":") && labelLine.MatchString(line) {
+				g.byName[strings.ToLower(line[1:])] = i
 			}
 		}
 	}
 	for i, p := range paras {
-		code := strings.Join(codeLines(p.lines), "\n")
-		for _, m := range labelUse.FindAllStringSubmatch(code, -1) {
-			if j, ok := g.byName[strings.ToLower(m[1])]; ok {
-				g.edges[i] = append(g.edges[i], j)
+		for _, line := range codeLines(p.lines) {
+			names, prefixes := labelRefs(line)
+			for _, name := range names {
+				if j, ok := g.byName[name]; ok {
+					g.edges[i] = append(g.edges[i], j)
+				}
 			}
+			g.dynamic[i] = append(g.dynamic[i], prefixes...)
 		}
 		if p.fallsThrough() && i+1 < len(paras) {
 			g.edges[i] = append(g.edges[i], i+1)
 		}
-		for _, m := range dynamicCall.FindAllStringSubmatch(code, -1) {
-			g.dynamic[i] = append(g.dynamic[i], strings.ToLower(m[1]))
-		}
 	}
 	return g
+}
+
+// labelRefs returns, lower-case, the labels a line of batch code names
+// (call :x, goto x, or a variable set to x for a routine to call, such as
+// JOURNAL_HANDLER), and the prefixes of labels it pieces together at run
+// time (call :do_%~2 may reach any label that starts with do_). Words in
+// messages and comments name nothing.
+func labelRefs(line string) (names, prefixes []string) {
+	masked := maskQuotes(line)
+	toks := tokens(masked)
+	for k := 0; k+1 < len(toks); k++ {
+		verb := masked[toks[k][0]:toks[k][1]]
+		if len(verb) != 4 {
+			continue
+		}
+		arg := strings.ToLower(line[toks[k+1][0]:toks[k+1][1]])
+		switch {
+		case strings.EqualFold(verb, "goto"):
+			names = append(names, strings.TrimPrefix(arg, ":"))
+		case strings.EqualFold(verb, "call") && strings.HasPrefix(arg, ":"):
+			name, _, dynamic := strings.Cut(arg[1:], "%")
+			if !dynamic {
+				names = append(names, name)
+			} else if name != "" {
+				prefixes = append(prefixes, name)
+			}
+		}
+	}
+	if !strings.Contains(line, `"`) {
+		return names, prefixes
+	}
+	for rest := strings.ToLower(line); ; {
+		i := strings.Index(rest, `set "`)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(`set "`):]
+		if _, value, ok := strings.Cut(strings.SplitN(rest, `"`, 2)[0], "="); ok && labelName.MatchString(value) {
+			names = append(names, value)
+		}
+	}
+	return names, prefixes
+}
+
+// tokens splits a line, its quoted parts masked, into words: the spans
+// between blanks and cmd's operators.
+func tokens(masked string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := 0; i <= len(masked); i++ {
+		sep := i == len(masked) || strings.IndexByte(" \t()&|<>", masked[i]) >= 0
+		switch {
+		case !sep && start < 0:
+			start = i
+		case sep && start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	return out
 }
 
 // reach lists, in order, the paragraphs reached from the named ones. With
@@ -174,6 +234,37 @@ func commands(line string) []command {
 		return nil
 	}
 	var out []command
+	if strings.Contains(line, `"%SystemRoot%\`) {
+		out = append(out, toolCommands(line)...)
+	}
+	trimmed := strings.TrimSpace(line)
+	if m := varProgram.FindStringSubmatchIndex(trimmed); m != nil {
+		out = append(out, command{strings.ToLower(trimmed[m[2]:m[3]]), argWords(trimmed[m[1]:])})
+	}
+	masked := maskQuotes(line)
+	for _, tk := range tokens(masked) {
+		if isEcho(masked[tk[0]:tk[1]]) {
+			break // the rest of the line is text
+		}
+		if tk[1]-tk[0] > len("rename") {
+			continue // longer than any builtin
+		}
+		w := strings.ToLower(masked[tk[0]:tk[1]])
+		if builtins[w] && (tk[1] == len(masked) || masked[tk[1]] == ' ' || masked[tk[1]] == '\t') {
+			out = append(out, command{w, argWords(line[tk[1]:])})
+		}
+	}
+	return out
+}
+
+// isEcho reports that a word is echo (echo., echo: or @echo as well).
+func isEcho(word string) bool {
+	word = strings.TrimPrefix(word, "@")
+	return len(word) >= 4 && strings.EqualFold(word[:4], "echo") && (len(word) == 4 || word[4] == '.' || word[4] == ':')
+}
+
+func toolCommands(line string) []command {
+	var out []command
 	for _, m := range toolCall.FindAllStringSubmatchIndex(line, -1) {
 		rest := line[m[1]:]
 		// In for /f ('"..."') the command ends at the closing "'), and
@@ -182,17 +273,6 @@ func commands(line string) []command {
 			rest = rest[:k]
 		}
 		out = append(out, command{strings.ToLower(line[m[2]:m[3]]), argWords(rest)})
-	}
-	if m := varProgram.FindStringSubmatchIndex(strings.TrimSpace(line)); m != nil {
-		trimmed := strings.TrimSpace(line)
-		out = append(out, command{strings.ToLower(trimmed[m[2]:m[3]]), argWords(trimmed[m[1]:])})
-	}
-	masked := maskQuotes(line)
-	if m := echoWord.FindStringIndex(masked); m != nil {
-		masked = masked[:m[0]]
-	}
-	for _, m := range builtinCall.FindAllStringSubmatchIndex(masked, -1) {
-		out = append(out, command{strings.ToLower(line[m[2]:m[3]]), argWords(line[m[3]:])})
 	}
 	return out
 }

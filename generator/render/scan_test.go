@@ -26,6 +26,7 @@ func TestCommandsOnALine(t *testing.T) {
 		{`set "MSG=  renamed %FOLDER% to %BACKUP_NAME%; del nothing"`, nil},
 		{`rem ren "%FOLDER%" aside, then move on`, nil},
 		{`>&2 echo run.cmd: copy the bundle and move it`, nil},
+		{`echo.Usage: run.cmd, then copy it`, nil},
 		{`if /i "%ARG%"=="/undo" set "WUFIX_MODE=undo"`, nil},
 	}
 	for _, tc := range cases {
