@@ -114,7 +114,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/changes.yaml": edit(t, "templates/changes.yaml",
 					"  takeown: makes", "  bcdedit /set: changes a boot setting\n  takeown: makes")}
 			},
-			want: []string{`catalog: templates/changes.yaml:48:3: "bcdedit" is neither a program in templates/tools.yaml, a cmd builtin that changes files nor a %VARIABLE%`},
+			want: []string{`catalog: templates/changes.yaml:51:3: "bcdedit" is neither a program in templates/tools.yaml, a cmd builtin that changes files nor a %VARIABLE%`},
 		},
 		{
 			name: "every problem at once, sorted",

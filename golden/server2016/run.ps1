@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = 'db8c640e6efe18c8'
+$script:BundleVersion = 'ebd1a247ae22a6d2'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

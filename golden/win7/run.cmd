@@ -110,7 +110,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=64e5da9e42f025aa"
+set "WUFIX_VERSION=4f49acce3e5168de"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -133,7 +133,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win7'
-$script:BundleVersion = '64e5da9e42f025aa'
+$script:BundleVersion = '4f49acce3e5168de'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
