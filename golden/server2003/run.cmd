@@ -94,7 +94,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=6ba55fc1f3a5d0bc"
+set "WUFIX_VERSION=894f96b2a43f06fe"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

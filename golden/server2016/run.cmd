@@ -114,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=ebd1a247ae22a6d2"
+set "WUFIX_VERSION=6984dd4223e70acf"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

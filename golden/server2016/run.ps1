@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2016'
-$script:BundleVersion = 'ebd1a247ae22a6d2'
+$script:BundleVersion = '6984dd4223e70acf'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

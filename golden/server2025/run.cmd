@@ -114,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=fb7d4dcb41714b21"
+set "WUFIX_VERSION=fde2215f4160111f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'server2025'
-$script:BundleVersion = 'fb7d4dcb41714b21'
+$script:BundleVersion = 'fde2215f4160111f'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

@@ -114,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=1aecb43d96bd5b17"
+set "WUFIX_VERSION=c5f1a6da8dde6f9e"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

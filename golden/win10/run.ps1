@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win10'
-$script:BundleVersion = '1aecb43d96bd5b17'
+$script:BundleVersion = 'c5f1a6da8dde6f9e'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

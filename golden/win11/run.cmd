@@ -114,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=ac25a3cde07d1c0b"
+set "WUFIX_VERSION=e52971405649f1f5"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -110,7 +110,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=4f49acce3e5168de"
+set "WUFIX_VERSION=53463a9b6d9c4997"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

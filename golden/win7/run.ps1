@@ -133,7 +133,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win7'
-$script:BundleVersion = '4f49acce3e5168de'
+$script:BundleVersion = '53463a9b6d9c4997'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

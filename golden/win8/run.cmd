@@ -107,7 +107,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=bd71758ed0cc763c"
+set "WUFIX_VERSION=e6ff8de7f4b427e9"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

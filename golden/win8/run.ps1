@@ -132,7 +132,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win8'
-$script:BundleVersion = 'bd71758ed0cc763c'
+$script:BundleVersion = 'e6ff8de7f4b427e9'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

@@ -113,7 +113,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=2a0d2c1be4446937"
+set "WUFIX_VERSION=0213daf6b6dc7643"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

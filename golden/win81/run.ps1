@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win81'
-$script:BundleVersion = '2a0d2c1be4446937'
+$script:BundleVersion = '0213daf6b6dc7643'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
