@@ -95,6 +95,9 @@ func inventoried(changes []string) map[string]map[int]bool {
 	entry := regexp.MustCompile(`^([a-z0-9-]+): `)
 	listed := regexp.MustCompile(`^ +(\d+)  `)
 	for _, line := range changes {
+		if line == "run.cmd itself" {
+			step = nil // run.cmd's own commands follow, under no step
+		}
 		if m := entry.FindStringSubmatch(line); m != nil {
 			step = map[int]bool{}
 			out[m[1]] = step
@@ -154,6 +157,20 @@ func doBlockChanges(script []string, label string) []int {
 		}
 	}
 	return out
+}
+
+// run.cmd's own changes (the /gpo marker, task and local copy, the logs
+// folder) are listed once, after the steps, and no step's do block is.
+func TestChangesListRunCmdsOwnOnce(t *testing.T) {
+	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win10"}})
+	require.NoError(t, err)
+	text := string(out.Files["win10/CHANGES.txt"])
+	own := text[strings.Index(text, "\r\nrun.cmd itself\r\n"):]
+	for _, want := range []string{`reg.exe add "HKLM\SOFTWARE\wufix"`, "schtasks.exe /create", "xcopy.exe", `mkdir "%WUFIX_LOGS%"`} {
+		assert.Contains(t, own, want)
+		assert.Equal(t, 1, strings.Count(text, want), "%s is listed once", want)
+	}
+	assert.NotContains(t, own, "[do_", "a step's do block is not run.cmd's own")
 }
 
 // CHANGES.txt is a file of the bundle like any other: SHA256SUMS and

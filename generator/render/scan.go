@@ -116,6 +116,12 @@ func newGraph(paras []*paragraph) *graph {
 // time (call :do_%~2 may reach any label that starts with do_). Words in
 // messages and comments name nothing.
 func labelRefs(line string) (names, prefixes []string) {
+	names, prefixes = callRefs(line)
+	return append(names, handlerRefs(line)...), prefixes
+}
+
+// callRefs reads call :x and goto x outside quotes.
+func callRefs(line string) (names, prefixes []string) {
 	masked := maskQuotes(line)
 	toks := tokens(masked)
 	for k := 0; k+1 < len(toks); k++ {
@@ -136,20 +142,25 @@ func labelRefs(line string) (names, prefixes []string) {
 			}
 		}
 	}
+	return names, prefixes
+}
+
+// handlerRefs reads set "VAR=x" where x has the form of a label.
+func handlerRefs(line string) []string {
 	if !strings.Contains(line, `"`) {
-		return names, prefixes
+		return nil
 	}
+	var names []string
 	for rest := strings.ToLower(line); ; {
 		i := strings.Index(rest, `set "`)
 		if i < 0 {
-			break
+			return names
 		}
 		rest = rest[i+len(`set "`):]
 		if _, value, ok := strings.Cut(strings.SplitN(rest, `"`, 2)[0], "="); ok && labelName.MatchString(value) {
 			names = append(names, value)
 		}
 	}
-	return names, prefixes
 }
 
 // tokens splits a line, its quoted parts masked, into words: the spans
