@@ -116,6 +116,14 @@ func TestCatalogErrors(t *testing.T) {
 			want: []string{`plan: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
 		},
 		{
+			name: "change inventory names an unknown program",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/changes.yaml": edit(t, "templates/changes.yaml",
+					"  takeown: makes", "  bcdedit /set: changes a boot setting\n  takeown: makes")}
+			},
+			want: []string{`catalog: templates/changes.yaml:51:3: "bcdedit" is neither a program in templates/tools.yaml, a cmd builtin that changes files nor a %VARIABLE%`},
+		},
+		{
 			name: "every problem at once, sorted",
 			changes: func(t *testing.T) map[string]string {
 				return map[string]string{

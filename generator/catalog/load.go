@@ -32,6 +32,7 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l.loadPlans()
 	l.decode("templates/errors.yaml", &l.cat.Errors)
 	l.decode("templates/refused.yaml", &l.cat.Refused)
+	l.decode(ChangesFile, &l.cat.Changes)
 	l.loadBundle()
 	if err := l.problems.Err(); err != nil {
 		return nil, err

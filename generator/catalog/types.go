@@ -23,6 +23,7 @@ type Catalog struct {
 	Info    Info               // templates/catalog.yaml
 	Errors  []*ErrorInfo       // templates/errors.yaml, in file order
 	Refused []*Refusal         // templates/refused.yaml, in file order
+	Changes Changes            // templates/changes.yaml
 }
 
 // ErrorInfo says what an error code means for the technician.

@@ -48,10 +48,11 @@ func validate(c *Catalog, ps *Problems) {
 	}
 	validatePlans(c, targets, ps)
 	validateErrors(c, ps)
+	validateChanges(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
-	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl"} {
+	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
 		}

@@ -42,6 +42,7 @@ func (s *scope) funcs() template.FuncMap {
 		"comment":     s.comment,
 		"has":         s.has,
 		"productType": catalog.ProductType,
+		"lineof":      lineof,
 	}
 }
 

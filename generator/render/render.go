@@ -28,7 +28,7 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	return prune(out, view.Libs), nil
+	return numberLines(prune(out, view.Libs))
 }
 
 func execute(t *template.Template, name string, data any) (string, error) {

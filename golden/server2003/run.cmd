@@ -41,6 +41,22 @@ rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset
 rem   10. offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
 rem   11. system-files-sfc-xp: Check the system files with SFC from an i386 source
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   450  clock-check               :do_clock_check
+rem   548  service-health            :do_service_health
+rem   706  service-security          :do_service_security
+rem   827  component-reset           :do_component_reset
+rem   947  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  1110  offline-install-xp        :do_offline_install_xp
+rem  1213  driver-already-installed  :do_driver_already_installed
+rem  1265  firewall-pause            :do_firewall_pause
+rem  1391  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1460  dll-reregister            :do_dll_reregister
+rem  1531  wsus-client-reset         :do_wsus_client_reset
+rem  1658  winsock-reset             :do_winsock_reset
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:firewall-pause]
@@ -78,7 +94,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=b8edb154508c60af"
+set "WUFIX_VERSION=276cc17715846b27"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

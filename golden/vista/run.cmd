@@ -41,6 +41,22 @@ rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset
 rem   10. offline-install-msu: Install the .msu updates carried in the bundle
 rem   11. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   450  clock-check               :do_clock_check
+rem   548  service-health            :do_service_health
+rem   719  service-security          :do_service_security
+rem   840  component-reset           :do_component_reset
+rem   958  system-files-surt         :do_system_files_surt
+rem  1080  offline-install-msu       :do_offline_install_msu
+rem  1177  driver-already-installed  :do_driver_already_installed
+rem  1229  firewall-pause            :do_firewall_pause
+rem  1356  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  1425  dll-reregister            :do_dll_reregister
+rem  1496  wsus-client-reset         :do_wsus_client_reset
+rem  1623  winsock-reset             :do_winsock_reset
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:firewall-pause]
@@ -78,7 +94,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=28b3b79a24662108"
+set "WUFIX_VERSION=222a0540f49d57b3"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

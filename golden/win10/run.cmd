@@ -51,6 +51,28 @@ rem   11. offline-install-msu: Install the .msu updates carried in the bundle
 rem   12. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   13. system-files-dism: Repair the component store with DISM, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   514  clock-check               :do_clock_check
+rem   612  service-health            :do_service_health
+rem   791  service-security          :do_service_security
+rem   912  component-reset           :do_component_reset
+rem  1053  system-files-dism         :do_system_files_dism
+rem  1182  backup-reparse-points     :do_backup_reparse_points
+rem  1390  backup-restore-folders    :do_backup_restore_folders
+rem  1559  wimmount-repair           :do_wimmount_repair
+rem  1691  offline-install-msu       :do_offline_install_msu
+rem  1797  offline-install-cab       :do_offline_install_cab
+rem  1903  driver-already-installed  :do_driver_already_installed
+rem  1954  driver-updates-exclude    :do_driver_updates_exclude
+rem  2051  firewall-pause            :do_firewall_pause
+rem  2182  defender-pause            :do_defender_pause
+rem  2281  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2355  wsus-client-reset         :do_wsus_client_reset
+rem  2496  winsock-reset             :do_winsock_reset
+rem  2585  spupdsvc-rename           :do_spupdsvc_rename
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -92,7 +114,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=b61f85679f831f02"
+set "WUFIX_VERSION=2e88d96d6f0e0784"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

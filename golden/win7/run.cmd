@@ -50,6 +50,27 @@ rem   11. offline-install-msu: Install the .msu updates carried in the bundle
 rem   12. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   13. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   501  clock-check               :do_clock_check
+rem   599  service-health            :do_service_health
+rem   770  service-security          :do_service_security
+rem   891  component-reset           :do_component_reset
+rem  1017  system-files-surt         :do_system_files_surt
+rem  1144  backup-reparse-points     :do_backup_reparse_points
+rem  1352  backup-restore-folders    :do_backup_restore_folders
+rem  1521  wimmount-repair           :do_wimmount_repair
+rem  1653  offline-install-msu       :do_offline_install_msu
+rem  1759  offline-install-cab       :do_offline_install_cab
+rem  1865  driver-already-installed  :do_driver_already_installed
+rem  1917  firewall-pause            :do_firewall_pause
+rem  2044  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2113  dll-reregister            :do_dll_reregister
+rem  2184  wsus-client-reset         :do_wsus_client_reset
+rem  2311  winsock-reset             :do_winsock_reset
+rem  2396  allow-os-upgrade          :do_allow_os_upgrade
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -89,7 +110,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=2dd9a7d743ee0a6c"
+set "WUFIX_VERSION=417943a14380cdc0"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

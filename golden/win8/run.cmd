@@ -49,6 +49,26 @@ rem   10. offline-install-msu: Install the .msu updates carried in the bundle
 rem   11. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   12. system-files-dism: Repair the component store with DISM, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   492  clock-check               :do_clock_check
+rem   590  service-health            :do_service_health
+rem   761  service-security          :do_service_security
+rem   882  component-reset           :do_component_reset
+rem  1007  system-files-dism         :do_system_files_dism
+rem  1136  backup-reparse-points     :do_backup_reparse_points
+rem  1344  backup-restore-folders    :do_backup_restore_folders
+rem  1513  wimmount-repair           :do_wimmount_repair
+rem  1645  offline-install-msu       :do_offline_install_msu
+rem  1751  offline-install-cab       :do_offline_install_cab
+rem  1857  driver-already-installed  :do_driver_already_installed
+rem  1909  firewall-pause            :do_firewall_pause
+rem  2036  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2105  dll-reregister            :do_dll_reregister
+rem  2176  wsus-client-reset         :do_wsus_client_reset
+rem  2303  winsock-reset             :do_winsock_reset
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -87,7 +107,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=864af214ef301648"
+set "WUFIX_VERSION=9ad09e1a9f6a781a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

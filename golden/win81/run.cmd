@@ -51,6 +51,28 @@ rem   12. offline-install-msu: Install the .msu updates carried in the bundle
 rem   13. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   14. system-files-dism: Repair the component store with DISM, then the system files with SFC
 rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   511  clock-check               :do_clock_check
+rem   609  service-health            :do_service_health
+rem   780  service-security          :do_service_security
+rem   901  component-reset           :do_component_reset
+rem  1026  system-files-dism         :do_system_files_dism
+rem  1155  backup-reparse-points     :do_backup_reparse_points
+rem  1363  backup-restore-folders    :do_backup_restore_folders
+rem  1532  wimmount-repair           :do_wimmount_repair
+rem  1664  offline-install-msu       :do_offline_install_msu
+rem  1770  offline-install-cab       :do_offline_install_cab
+rem  1876  driver-already-installed  :do_driver_already_installed
+rem  1928  firewall-pause            :do_firewall_pause
+rem  2059  defender-pause            :do_defender_pause
+rem  2158  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2227  dll-reregister            :do_dll_reregister
+rem  2298  wsus-client-reset         :do_wsus_client_reset
+rem  2425  winsock-reset             :do_winsock_reset
+rem  2510  allow-os-upgrade          :do_allow_os_upgrade
+rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
@@ -91,7 +113,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=2c08f7558b62a7b7"
+set "WUFIX_VERSION=e97a329be02a82e4"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
