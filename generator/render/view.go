@@ -81,6 +81,11 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 		return v, nil
 	}
 	for _, lib := range b.Libs(c) {
+		if lib.Always && lib.Templates[d] == nil {
+			// Part of run.cmd's skeleton only (the lock, the pending-restart
+			// check): run.ps1 hands over to run.cmd for those.
+			continue
+		}
 		text, err := renderLib(c, b, lib, d)
 		if err != nil {
 			return nil, err

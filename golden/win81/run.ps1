@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win81'
-$script:BundleVersion = '797d574d2fba4a15'
+$script:BundleVersion = '38f08fcb58c7b2b9'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
@@ -2656,10 +2656,12 @@ function Undo-WsusClientReset {
 # into the logs folder. Takes effect after a restart (exit code 3010). Runs
 # only when named: /with:winsock-reset.
 # Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
-# Undo: Imports the exported catalog key back (reg import), which brings the
-# removed providers' entries back; like the reset, this takes effect after a
-# restart. The import merges into the key: entries the reset wrote that the
-# old catalog lacked are not removed.
+# Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
+# with the exported ones: they are deleted, then the export is imported, so
+# the catalog is the old one exactly, removed providers included (an import
+# alone would leave the reset's own entries beside them). The catalog as the
+# reset left it is exported first and imported again if the import fails.
+# Like the reset, this takes effect after a restart.
 # =============================================================================
 function Invoke-WinsockReset {
     # The reset cannot be undone by netsh: the catalog key is exported first,
