@@ -1,0 +1,254 @@
+package proof
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/generator/wine"
+)
+
+// The guarantees every run.cmd gives when Group Policy, Intune, the deferred
+// task and an administrator may start it at any time.
+
+// script writes a helper batch file into the prefix and returns its host path.
+func script(t *testing.T, p *wine.Prefix, win, text string) string {
+	t.Helper()
+	host := p.HostPath(win)
+	require.NoError(t, os.MkdirAll(filepath.Dir(host), 0o755))
+	require.NoError(t, os.WriteFile(host, []byte(strings.ReplaceAll(text, "\n", "\r\n")), 0o644))
+	return host
+}
+
+// logsIn lists the files of the logs folder.
+func logsIn(t *testing.T, p *wine.Prefix) []string {
+	t.Helper()
+	entries, err := os.ReadDir(p.HostPath(`C:\windows\Logs\wufix`))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.ToLower(e.Name()))
+	}
+	return names
+}
+
+func TestASecondRunWaitsThenGivesUp(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		install(t, "win7", p.HostPath(`C:\wufix`))
+		// Another run holds the lock for longer than a second run waits:
+		// the lock is the file, whoever holds it.
+		script(t, p, `C:\t\hold.cmd`, `@echo off
+mkdir C:\windows\Logs\wufix 2>nul
+call :h 2>"C:\windows\Logs\wufix\run.lock"
+exit /b 0
+:h
+>&2 echo wufix win7 0000, mode run
+echo held>C:\t\held
+"C:\windows\system32\ping.exe" -n 45 127.0.0.1 >nul
+exit /b 0
+`)
+		script(t, p, `C:\t\second.cmd`, `@echo off
+start "" /b cmd /d /c C:\t\hold.cmd
+:wait
+"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+if not exist C:\t\held goto wait
+cmd /d /c C:\wufix\run.cmd /plan >C:\t\plan.txt 2>&1
+echo %ERRORLEVEL% >C:\t\plan.rc
+cmd /d /c C:\wufix\run.cmd
+`)
+		before := updateState(t, p, target(t, "win7"))
+		r := p.Run(p.HostPath(`C:\t`), "second.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 8, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, "run.cmd: another wufix run is working on this computer")
+		assert.Contains(t, r.Stderr, "Nothing was changed")
+		assert.Equal(t, before, updateState(t, p, target(t, "win7")))
+		assert.Equal(t, []string{"run.lock"}, logsIn(t, p), "no run number taken, no log, no state file")
+		rc, err := os.ReadFile(p.HostPath(`C:\t\plan.rc`))
+		require.NoError(t, err)
+		assert.Equal(t, "0", strings.TrimSpace(string(rc)), "/plan changes nothing and needs no lock")
+		return false
+	})
+}
+
+// runLine is the line each run logs first, with its run number.
+var runLine = regexp.MustCompile(`(?m)^(\d\d:\d\d:\d\d) wufix win7 \S+: plan windows_update, run (win7-\d{4}),`)
+
+func TestTwoRunsAtOnceTakeTurns(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		install(t, "win7", p.HostPath(`C:\wufix`))
+		script(t, p, `C:\t\one.cmd`, `@echo off
+cmd /d /c C:\wufix\run.cmd /quiet
+echo %ERRORLEVEL% >C:\t\rc%1
+`)
+		script(t, p, `C:\t\both.cmd`, `@echo off
+start "" /b cmd /d /c C:\t\one.cmd 1
+start "" /b cmd /d /c C:\t\one.cmd 2
+set "N=0"
+:wait
+"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "N+=1"
+if %N% GEQ 240 exit /b 1
+if not exist C:\t\rc1 goto wait
+if not exist C:\t\rc2 goto wait
+exit /b 0
+`)
+		r := p.Run(p.HostPath(`C:\t`), "both.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, "both runs ended: "+r.Stdout+r.Stderr)
+		for _, n := range []string{"1", "2"} {
+			rc, err := os.ReadFile(p.HostPath(`C:\t\rc` + n))
+			require.NoError(t, err)
+			assert.Equal(t, "0", strings.TrimSpace(string(rc)), "run "+n)
+		}
+		// Each run has its own number, log and state file, and the second
+		// started after the first had finished.
+		var first, second string
+		for i, run := range []string{"win7-0001", "win7-0002"} {
+			log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\` + run + ".log"))
+			require.NoError(t, err)
+			m := runLine.FindAllStringSubmatch(string(log), -1)
+			require.Len(t, m, 1, "one run in %s.log:\n%s", run, log)
+			assert.Equal(t, run, m[0][2])
+			assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\`+run+".state"))
+			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+			if i == 0 {
+				first = lines[len(lines)-1][:8]
+			} else {
+				second = m[0][1]
+			}
+		}
+		assert.LessOrEqual(t, first, second, "the second run started after the first finished")
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
+		return false
+	})
+}
+
+func TestAPendingRestartStopsTheRun(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending`, "wufix-test", "1")
+		before := updateState(t, p, target(t, "win7"))
+		r := p.Run(dir, "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 9, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout+r.Stderr, "run.cmd: restart first: component servicing waits for a restart (Component Based Servicing\\RebootPending). No step ran and nothing was changed")
+		assert.Equal(t, before, updateState(t, p, target(t, "win7")))
+		assert.Equal(t, []string{"run.lock"}, logsIn(t, p), "no log, no state file")
+
+		r = p.Run(dir, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "*** restart first: component servicing waits for a restart")
+		assert.Contains(t, r.Stdout, "A run would stop here with exit code 9")
+
+		// Files waiting to be replaced at the next start stop it as well.
+		rr := p.RunAgain("", `C:\windows\system32\reg.exe`, "delete", `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending`, "/f")
+		require.Equal(t, 0, rr.Code, rr.Stdout)
+		rr = p.RunAgain("", `C:\windows\system32\reg.exe`, "add", `HKLM\SYSTEM\CurrentControlSet\Control\Session Manager`,
+			"/v", "PendingFileRenameOperations", "/t", "REG_MULTI_SZ", "/d", `\??\C:\x.tmp`, "/f")
+		require.Equal(t, 0, rr.Code, rr.Stdout)
+		r = p.Run(dir, "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 9, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout+r.Stderr, "(Session Manager\\PendingFileRenameOperations)")
+		assert.Equal(t, before, updateState(t, p, target(t, "win7")))
+		return false
+	})
+}
+
+// XP has no Component Based Servicing: its flag means nothing there, Windows
+// Update's does.
+func TestPendingRestartSignsPerVersion(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "xp")
+		dir := install(t, "xp", p.HostPath(`C:\wufix`))
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending`, "wufix-test", "1")
+		r := p.Run(dir, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NotContains(t, r.Stdout, "restart first")
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired`, "wufix-test", "1")
+		r = p.Run(dir, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "*** restart first: Windows Update installed updates that need a restart")
+		return false
+	})
+}
+
+// A 32-bit agent on 64-bit Windows: PROCESSOR_ARCHITEW6432 is set and
+// %SystemRoot%\Sysnative reaches the 64-bit cmd. Wine's 64-bit prefix has
+// no WOW64 view and drops that variable from a new process's environment,
+// so the agent here is a batch file that sets it and hands over to run.cmd,
+// and a copy of cmd.exe stands where Sysnative would be; the relaunch line
+// is the one Windows runs.
+func TestRelaunchFromWOW64InAFolderWithAmpersandAndCaret(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\a & b ^ c\win7`))
+		script(t, p, `C:\t\agent.cmd`, `@echo off
+set "PROCESSOR_ARCHITEW6432=AMD64"
+"C:\a & b ^ c\win7\%1" /plan
+`)
+		agent := p.HostPath(`C:\t`)
+
+		// No Sysnative: the 32-bit refusal, so the variable is seen.
+		r := p.Run(agent, "agent.cmd", "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 7, r.Code, r.Stdout+r.Stderr)
+
+		cmd, err := os.ReadFile(p.HostPath(`C:\windows\system32\cmd.exe`))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\windows\Sysnative`), 0o755))
+		require.NoError(t, os.WriteFile(p.HostPath(`C:\windows\Sysnative\cmd.exe`), cmd, 0o755))
+		r = p.Run(agent, "agent.cmd", "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		r.AssertNoErrors(t)
+		assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
+
+		// The line it replaced splits at the & in this folder's name.
+		text, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
+		require.NoError(t, err)
+		old := strings.Replace(string(text), `/d /c ^""%~f0" %*^"`, `/d /c ""%~f0" %*"`, 1)
+		require.NotEqual(t, string(text), old)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "old.cmd"), []byte(old), 0o644))
+		// (Not wine.Flake: the broken line's "Can't recognize" is the point.)
+		r = p.Run(agent, "agent.cmd", "old.cmd")
+		assert.NotEqual(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NotContains(t, r.Stdout, "Nothing is changed in this mode.")
+		return false
+	})
+}
