@@ -47,11 +47,17 @@ func TestASecondRunWaitsThenGivesUp(t *testing.T) {
 		script(t, p, `C:\t\hold.cmd`, `@echo off
 mkdir C:\windows\Logs\wufix 2>nul
 call :h 2>"C:\windows\Logs\wufix\run.lock"
+echo done>C:\t\holder.done
 exit /b 0
 :h
 >&2 echo wufix win7 0000, mode run
 echo held>C:\t\held
-"C:\windows\system32\ping.exe" -n 45 127.0.0.1 >nul
+set "N=0"
+:h_wait
+"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "N+=1"
+if %N% GEQ 300 exit /b 0
+if not exist C:\t\release goto h_wait
 exit /b 0
 `)
 		script(t, p, `C:\t\second.cmd`, `@echo off
@@ -62,6 +68,12 @@ if not exist C:\t\held goto wait
 cmd /d /c C:\wufix\run.cmd /plan >C:\t\plan.txt 2>&1
 echo %ERRORLEVEL% >C:\t\plan.rc
 cmd /d /c C:\wufix\run.cmd
+set "RC=%ERRORLEVEL%"
+echo go>C:\t\release
+:wait_holder
+"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+if not exist C:\t\holder.done goto wait_holder
+exit /b %RC%
 `)
 		before := updateState(t, p, target(t, "win7"))
 		r := p.Run(p.HostPath(`C:\t`), "second.cmd")
