@@ -1,9 +1,9 @@
 package proof
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -92,16 +92,23 @@ exit /b %RC%
 	})
 }
 
-// runLine is the line each run logs first, with its run number.
-var runLine = regexp.MustCompile(`(?m)^(\d\d:\d\d:\d\d) wufix win7 \S+: plan windows_update, run (win7-\d{4}),`)
+// stamps are the times a run's JSON report records, from WMI.
+type stamps struct {
+	Run      string `json:"run"`
+	Started  string `json:"started"`
+	Finished string `json:"finished"`
+	ExitCode int    `json:"exit_code"`
+}
 
 func TestTwoRunsAtOnceTakeTurns(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		install(t, "win7", p.HostPath(`C:\wufix`))
+		// The service-disabled plan is one step: short enough that the
+		// second run's wait outlasts the first run, under Wine and load.
 		script(t, p, `C:\t\one.cmd`, `@echo off
-cmd /d /c C:\wufix\run.cmd /quiet
+cmd /d /c C:\wufix\run.cmd 0x80070422 /quiet
 echo %ERRORLEVEL% >C:\t\rc%1
 `)
 		script(t, p, `C:\t\both.cmd`, `@echo off
@@ -126,24 +133,22 @@ exit /b 0
 			require.NoError(t, err)
 			assert.Equal(t, "0", strings.TrimSpace(string(rc)), "run "+n)
 		}
-		// Each run has its own number, log and state file, and the second
-		// started after the first had finished.
-		var first, second string
-		for i, run := range []string{"win7-0001", "win7-0002"} {
+		// Each run has its own number, log, state file and report, and the
+		// second started once the first had finished.
+		var runs []stamps
+		for _, run := range []string{"win7-0001", "win7-0002"} {
+			data, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\` + run + ".json"))
+			require.NoError(t, err)
+			var s stamps
+			require.NoError(t, json.Unmarshal(data, &s), string(data))
+			assert.Equal(t, run, s.Run)
+			runs = append(runs, s)
 			log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\` + run + ".log"))
 			require.NoError(t, err)
-			m := runLine.FindAllStringSubmatch(string(log), -1)
-			require.Len(t, m, 1, "one run in %s.log:\n%s", run, log)
-			assert.Equal(t, run, m[0][2])
+			assert.Equal(t, 1, strings.Count(string(log), ": plan service_disabled, run "), "one run in %s.log:\n%s", run, log)
 			assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\`+run+".state"))
-			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-			if i == 0 {
-				first = lines[len(lines)-1][:8]
-			} else {
-				second = m[0][1]
-			}
 		}
-		assert.LessOrEqual(t, first, second, "the second run started after the first finished")
+		assert.LessOrEqual(t, runs[0].Finished, runs[1].Started, "the second run started after the first finished")
 		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
 		return false
 	})
