@@ -269,3 +269,72 @@ set "PROCESSOR_ARCHITEW6432=AMD64"
 		return false
 	})
 }
+
+// XP's SFC step points Windows File Protection at the bundle's setup folder
+// for the scan only: after the run the three values are what they were.
+func TestXPSourcePathIsPutBackAfterTheRun(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "xp")
+		dir := install(t, "xp", p.HostPath(`C:\wufix`))
+		// Wine's 64-bit prefix says AMD64, so the step looks for the x64
+		// editions' amd64 folder.
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, "amd64"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "amd64", "txtsetup.sif"), []byte("[Version]"), 0o644))
+		values := []struct{ key, name, data string }{
+			{`HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "SourcePath", `D:\I386`},
+			{`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup`, "SourcePath", `D:\media`},
+			{`HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup`, "ServicePackSourcePath", `C:\WINDOWS\ServicePackFiles`},
+		}
+		for _, v := range values {
+			regAdd(t, p, v.key, v.name, v.data)
+		}
+		r := p.Run(dir, "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, `set HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion SourcePath = C:\wufix\amd64 (REG_SZ)`, "pointed at the bundle for the scan")
+		assert.Contains(t, r.Stdout, "== cleanup system-files-sfc-xp")
+		for _, v := range values {
+			_, data, err := p.Query(v.key, v.name)
+			require.NoError(t, err)
+			assert.Equal(t, v.data, data, "%s %s after the run", v.key, v.name)
+		}
+		return false
+	})
+}
+
+// The reset writes its own catalog; /undo brings back the old one exactly,
+// without the entries the reset added (an import alone would keep them).
+func TestWinsockUndoRemovesWhatTheResetAdded(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		catalog := `HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters\Protocol_Catalog9\Catalog_Entries\000000000001`
+		regAdd(t, p, catalog, "PackedCatalogItem", "old")
+		r := p.Run(dir, "run.cmd", "/with:winsock-reset")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr)
+		require.Contains(t, r.Stdout, "netsh winsock reset: exit code 0")
+		// What a reset writes (netsh is a stub here): a new entry, a changed one.
+		added := `HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters\Protocol_Catalog9\Catalog_Entries\000000000099`
+		regAdd(t, p, added, "PackedCatalogItem", "new")
+		regAdd(t, p, catalog, "PackedCatalogItem", "reset")
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		_, data, err := p.Query(catalog, "PackedCatalogItem")
+		require.NoError(t, err)
+		assert.Equal(t, "old", data)
+		_, _, err = p.Query(added, "PackedCatalogItem")
+		assert.Error(t, err, "the entry the reset added is gone")
+		return false
+	})
+}
