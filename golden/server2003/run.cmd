@@ -83,7 +83,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=998e3543bf0b989a"
+set "WUFIX_VERSION=14bb1b6b7bb3f666"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -931,9 +931,10 @@ rem not slipstreamed and makes SFC ask. SFC reports to the System event log
 rem (source Windows File Protection).
 rem Addresses 0x80070002, 0x80070003, 0x8007000D.
 rem Undo: Puts the three source values back exactly as they were (deleting the
-rem ones that did not exist). Files SFC replaced stay replaced: they are
-rem Microsoft's own copies. Undo before the bundle's i386 folder or the media
-rem go away, or Windows asks for the CD at its next setup task.
+rem ones that did not exist), as the run's own cleanup did already; /undo
+rem finds them so and changes nothing, unless the run was killed before its
+rem cleanup. Files SFC replaced stay replaced: they are Microsoft's own
+rem copies.
 rem ==========================================================================
 :do_system_files_sfc_xp
 call :system_files_sfc_xp_find_source
