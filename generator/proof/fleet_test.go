@@ -2,6 +2,7 @@ package proof
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,15 +129,24 @@ exit /b 0
 			return true
 		}
 		require.Equal(t, 0, r.Code, "both runs ended: "+r.Stdout+r.Stderr)
+		// The second waits for the first; should the first outlast its
+		// wait (a loaded machine), it gives up with 8 and takes nothing.
+		ran := 0
 		for _, n := range []string{"1", "2"} {
 			rc, err := os.ReadFile(p.HostPath(`C:\t\rc` + n))
 			require.NoError(t, err)
-			assert.Equal(t, "0", strings.TrimSpace(string(rc)), "run "+n)
+			code := strings.TrimSpace(string(rc))
+			require.Contains(t, []string{"0", "8"}, code, "run "+n)
+			if code == "0" {
+				ran++
+			}
 		}
+		require.NotZero(t, ran)
 		// Each run has its own number, log, state file and report, and the
 		// second started once the first had finished.
 		var runs []stamps
-		for _, run := range []string{"win7-0001", "win7-0002"} {
+		for i := 1; i <= ran; i++ {
+			run := fmt.Sprintf("win7-%04d", i)
 			data, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\` + run + ".json"))
 			require.NoError(t, err)
 			var s stamps
@@ -148,8 +158,10 @@ exit /b 0
 			assert.Equal(t, 1, strings.Count(string(log), ": plan service_disabled, run "), "one run in %s.log:\n%s", run, log)
 			assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\`+run+".state"))
 		}
-		assert.LessOrEqual(t, runs[0].Finished, runs[1].Started, "the second run started after the first finished")
-		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
+		if ran == 2 {
+			assert.LessOrEqual(t, runs[0].Finished, runs[1].Started, "the second run started after the first finished")
+		}
+		assert.NoFileExists(t, p.HostPath(fmt.Sprintf(`C:\windows\Logs\wufix\win7-%04d.log`, ran+1)))
 		return false
 	})
 }
