@@ -147,6 +147,10 @@
       6     the bundle is damaged: a file is missing or changed (checked
             against SHA256SUMS), run.cmd included
       7     32-bit, with no way to the 64-bit system
+      8     another wufix run is working on this computer: nothing was
+            changed; run again when it has finished
+      9     a restart is pending or servicing is half done: restart first,
+            nothing was changed
     Declined at the confirmation prompt, nothing runs and the exit code is 0.
     A bundle never restarts the computer: never 1641.
 #>
