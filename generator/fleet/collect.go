@@ -3,16 +3,18 @@ package fleet
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // Collector folds reports into per-machine state as they arrive. It keeps
 // per machine its newest run whole and, of earlier runs, one line each;
-// and per run read, its identity, to catch two files claiming one run.
+// and per run read, two numbers, to catch two files claiming one run.
 type Collector struct {
 	machines map[string]*Machine
-	seen     map[runKey]seenRun
+	seen     map[uint64]uint64 // run's identity -> digest of its times and exit code
 	problems []Problem
 	reports  int
 	others   int
@@ -33,19 +35,21 @@ type Past struct {
 	ExitCode              int
 }
 
-// runKey names a run: a bundle numbers its runs on each machine.
-type runKey struct{ computer, bundle, run string }
-
-// seenRun is what identifies a run's report, to tell a copy of the same
-// report from another report claiming the same run.
-type seenRun struct {
-	file, started, finished string
-	exit                    int
+// digest hashes strings, each ended by a zero byte so that no two lists
+// run together. 64 bits keep a collision between two runs of one fleet
+// (10^5 to 10^6 of them) to odds of about 10^-8 at most.
+func digest(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
 }
 
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{machines: map[string]*Machine{}, seen: map[runKey]seenRun{}}
+	return &Collector{machines: map[string]*Machine{}, seen: map[uint64]uint64{}}
 }
 
 // Other counts a file that is no .json report candidate (logs, notes).
@@ -57,23 +61,25 @@ func (c *Collector) Problem(file, reason string) {
 }
 
 // Add folds one report in. A second file with the very same run is a copy
-// and counted once; one that differs is a problem, named with both files.
+// and counted once; one that says otherwise of the same run is a problem.
+// Files are taken in the order they were found, so the first one counts.
 func (c *Collector) Add(file string, r *Report) {
-	key := runKey{strings.ToUpper(r.Computer), r.Bundle, r.Run}
-	id := seenRun{file, r.Started, r.Finished, *r.ExitCode}
+	computer := strings.ToUpper(r.Computer)
+	key := digest(computer, r.Bundle, r.Run)
+	sum := digest(r.Started, r.Finished, strconv.Itoa(*r.ExitCode))
 	if first, ok := c.seen[key]; ok {
-		if first.started == id.started && first.finished == id.finished && first.exit == id.exit {
-			c.Problem(file, "a copy of "+first.file+" (the same run): counted once")
+		if first == sum {
+			c.Problem(file, fmt.Sprintf("a copy of run %s of %s on %s, read already: counted once", r.Run, r.Bundle, r.Computer))
 		} else {
-			c.Problem(file, fmt.Sprintf("claims run %s of %s on %s, which %s reports differently: left out", r.Run, r.Bundle, r.Computer, first.file))
+			c.Problem(file, fmt.Sprintf("claims run %s of %s on %s, which a report read already gives other times or another exit code: left out", r.Run, r.Bundle, r.Computer))
 		}
 		return
 	}
-	c.seen[key] = id
+	c.seen[key] = sum
 	c.reports++
-	m := c.machines[key.computer]
+	m := c.machines[computer]
 	if m == nil {
-		c.machines[key.computer] = &Machine{Name: r.Computer, Newest: r, Outcome: r.Outcome()}
+		c.machines[computer] = &Machine{Name: r.Computer, Newest: r, Outcome: r.Outcome()}
 		return
 	}
 	if newer(r, m.Newest) {

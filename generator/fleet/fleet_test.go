@@ -110,8 +110,8 @@ func TestBadInputIsNamed(t *testing.T) {
 		reasons[rel] = p.Reason
 	}
 	want := map[string]string{
-		"good.json":        "a copy of " + filepath.Join(dir, "copy/good.json"), // found second, in lexical order
-		"other-claim.json": "claims run win10-0001 of win10 on PC1, which",
+		"good.json":        "a copy of run win10-0001 of win10 on PC1, read already: counted once", // found after copy/good.json
+		"other-claim.json": "claims run win10-0001 of win10 on PC1, which a report read already gives other times",
 		"truncated.json":   "cut short",
 		"corrupt.json":     "7:9: broken JSON",
 		"empty.json":       "empty: no JSON value",
