@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -171,7 +170,7 @@ func (l *loader) loadPlans() {
 // loadBundle parses the per-file bundle templates into one set, so a
 // bundle template can include shared definitions.
 func (l *loader) loadBundle() {
-	root := template.New("bundle").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(l.funcs)
+	root := template.New("bundle").Option("missingkey=error").Funcs(l.funcs)
 	for _, file := range l.glob("templates/bundle/*.tmpl") {
 		data, err := fs.ReadFile(l.fsys, file)
 		if err == nil {
@@ -196,7 +195,7 @@ func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
 		if err == nil {
 			var t *template.Template
 			t, err = template.New(file).Option("missingkey=error").
-				Funcs(sprig.TxtFuncMap()).Funcs(l.funcs).Parse(string(data))
+				Funcs(l.funcs).Parse(string(data))
 			out[d] = t
 		}
 		if err != nil {

@@ -18,8 +18,6 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
-
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/dialect"
@@ -134,7 +132,7 @@ func renderFolder(fsys fs.FS, c *catalog.Catalog, v *View, dir, out string, file
 	if err != nil {
 		return err
 	}
-	set := template.New(dir).Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(funcs(c, v.Built))
+	set := template.New(dir).Option("missingkey=error").Funcs(funcs(c, v.Built))
 	for _, file := range append(shared, names...) {
 		if set.Lookup(path.Base(file)) != nil {
 			continue
