@@ -57,11 +57,9 @@ type Output struct {
 
 // Load reads and validates a catalog.
 func Load(fsys fs.FS) (*catalog.Catalog, error) {
-	c, err := catalog.Load(fsys, render.Placeholders())
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	return c, nil
+	// Catalog errors start with their position, one problem a line; a
+	// stage prefix in front would hide it from editors.
+	return catalog.Load(fsys, render.Placeholders())
 }
 
 // Build runs the whole pipeline on a catalog folder.
@@ -91,7 +89,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 			continue // the error's plan is not for this version
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
+			return nil, err // positioned in the plan file
 		}
 		files, err := bundle.Build(c, b)
 		if err != nil {

@@ -3,9 +3,11 @@ package catalog
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,8 +25,9 @@ var Dialects = []string{"cmd", "ps1"}
 func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l := &loader{fsys: fsys, funcs: funcs, cat: &Catalog{
 		Steps: map[string]*Step{}, Tools: map[string]*Tool{},
-		Libs: map[string]*Lib{}, Sources: map[string]*Source{},
+		Libs: map[string]*Lib{}, Sources: map[string]*Source{}, nodes: index{},
 	}}
+	l.checkLayout()
 	l.decode("templates/catalog.yaml", &l.cat.Info)
 	l.loadSources()
 	l.loadTools()
@@ -32,8 +35,8 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l.loadLibs()
 	l.loadSteps()
 	l.loadPlans()
-	l.decode("templates/errors.yaml", &l.cat.Errors)
-	l.decode("templates/refused.yaml", &l.cat.Refused)
+	loadList(l, "templates/errors.yaml", &l.cat.Errors)
+	loadList(l, "templates/refused.yaml", &l.cat.Refused)
 	l.loadBundle()
 	if err := l.problems.Err(); err != nil {
 		return nil, err
@@ -58,51 +61,89 @@ var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 
 // decode reads one YAML file strictly into v; every problem is recorded.
 func (l *loader) decode(file string, v any) bool {
-	data, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		l.problems.Add(Pos{File: file}, "%v", err)
+	data, ok := l.read(file)
+	if !ok {
 		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Content) == 1 {
+		l.cat.nodes[file] = doc.Content[0]
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	err = dec.Decode(v)
-	if err == nil {
+	err := dec.Decode(v)
+	if err == nil || errors.Is(err, io.EOF) {
 		return true
 	}
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		pos, msg := Pos{File: file}, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := typeErr.FindStringSubmatch(msg); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		l.problems.Add(pos, "%s", msg)
+		l.yamlProblem(file, strings.TrimPrefix(err.Error(), "yaml: "))
 		return false
 	}
 	for _, msg := range te.Errors {
-		pos := Pos{File: file}
-		if m := typeErr.FindStringSubmatch(msg); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		if m := unknownField.FindStringSubmatch(msg); m != nil {
-			msg = "unknown key " + strconv.Quote(m[1])
-		}
-		l.problems.Add(pos, "%s", msg)
+		l.yamlProblem(file, msg)
 	}
 	return false
 }
 
+// yamlProblem records one of yaml's messages, which give a line only, at
+// the line and column of the node it is about.
+func (l *loader) yamlProblem(file, msg string) {
+	pos := Pos{File: file, Line: 1, Col: 1}
+	key := ""
+	if m := typeErr.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		key = m[1]
+		msg = "unknown key " + strconv.Quote(m[1])
+	}
+	pos.Col = l.cat.nodes.column(file, pos.Line, key)
+	l.problems.Add(pos, "%s", msg)
+}
+
 func (l *loader) loadSources() {
-	l.decode("templates/sources.yaml", &l.cat.Sources)
+	const file = "templates/sources.yaml"
+	l.decode(file, &l.cat.Sources)
+	dropEmpty(l, file, l.cat.Sources, "a source needs a title and where")
 }
 
 func (l *loader) loadTools() {
-	if l.decode("templates/tools.yaml", &l.cat.Tools) {
-		for name, t := range l.cat.Tools {
+	const file = "templates/tools.yaml"
+	if l.decode(file, &l.cat.Tools) {
+		dropEmpty(l, file, l.cat.Tools, "a tool needs a path and what")
+		for _, name := range sortedKeys(l.cat.Tools) {
+			t := l.cat.Tools[name]
 			t.Name = name
+			checkToolPath(&l.problems, l.cat.nodes.at(file, name, "path"), t)
 		}
 	}
+}
+
+// dropEmpty reports and removes the entries of a mapping written with no
+// value ("sc:"), which yaml decodes to nil: nothing after the loader has
+// to guard against them.
+func dropEmpty[V any](l *loader, file string, m map[string]*V, what string, path ...any) {
+	for _, pos := range l.cat.nodes.emptyItems(file, path...) {
+		pos := pos
+		l.problems.Add(pos, "empty entry: %s", what)
+	}
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+}
+
+// loadList reads a list file (errors.yaml, refused.yaml), leaving out and
+// reporting items written with no value ("- ").
+func loadList[V any](l *loader, file string, list *[]*V) {
+	l.decode(file, list)
+	for _, pos := range l.cat.nodes.emptyItems(file) {
+		l.problems.Add(pos, "empty item")
+	}
+	*list = slices.DeleteFunc(*list, func(v *V) bool { return v == nil })
 }
 
 func (l *loader) loadTargets() {
@@ -110,6 +151,8 @@ func (l *loader) loadTargets() {
 	for _, file := range files {
 		t := &Target{File: file}
 		if l.decode(file, t) {
+			dropEmpty(l, file, t.Services, "a service needs its start type and a source", "services")
+			dropEmpty(l, file, t.Tools, "a tool needs a source and a confidence", "tools")
 			l.cat.Targets = append(l.cat.Targets, t)
 		}
 	}
@@ -172,12 +215,12 @@ func (l *loader) loadPlans() {
 func (l *loader) loadBundle() {
 	root := template.New("bundle").Option("missingkey=error").Funcs(l.funcs)
 	for _, file := range l.glob("templates/bundle/*.tmpl") {
-		data, err := fs.ReadFile(l.fsys, file)
-		if err == nil {
-			_, err = root.New(path.Base(file)).Parse(string(data))
+		data, ok := l.read(file)
+		if !ok {
+			continue
 		}
-		if err != nil {
-			l.problems.Add(Pos{File: file}, "%s", templateErr(err))
+		if _, err := root.New(path.Base(file)).Parse(string(data)); err != nil {
+			l.templateProblem(file, data, err)
 		}
 	}
 	l.cat.Bundle = root
@@ -188,34 +231,33 @@ func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, d := range Dialects {
 		file := dir + "/" + d + ".tmpl"
-		data, err := fs.ReadFile(l.fsys, file)
-		if errors.Is(err, fs.ErrNotExist) {
+		if _, err := fs.Stat(l.fsys, file); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err == nil {
-			var t *template.Template
-			t, err = template.New(file).Option("missingkey=error").
-				Funcs(l.funcs).Parse(string(data))
-			out[d] = t
+		data, ok := l.read(file)
+		if !ok {
+			continue
 		}
+		t, err := template.New(file).Option("missingkey=error").Funcs(l.funcs).Parse(string(data))
 		if err != nil {
-			l.problems.Add(Pos{File: file}, "%s", templateErr(err))
-			delete(out, d)
+			l.templateProblem(file, data, err)
+			continue
 		}
+		out[d] = t
 	}
 	return out
 }
 
-// templateErr strips text/template's "template: " prefix; the rest already
-// reads name:line: message.
-func templateErr(err error) string {
-	return strings.TrimPrefix(err.Error(), "template: ")
+// templateProblem records a template parse error at file:line:col.
+func (l *loader) templateProblem(file string, data []byte, err error) {
+	pos, msg := TemplateError(file, data, err, l.funcs)
+	l.problems.Add(pos, "%s", msg)
 }
 
 func (l *loader) glob(pattern string) []string {
 	files, err := fs.Glob(l.fsys, pattern)
 	if err != nil {
-		l.problems.Add(Pos{File: pattern}, "%v", err)
+		l.problems.Add(Pos{File: pattern, Line: 1, Col: 1}, "%v", err)
 	}
 	sort.Strings(files)
 	return files
@@ -224,15 +266,12 @@ func (l *loader) glob(pattern string) []string {
 func (l *loader) dirs(parent string) []string {
 	entries, err := fs.ReadDir(l.fsys, parent)
 	if err != nil {
-		l.problems.Add(Pos{File: parent}, "%v", err)
-		return nil
+		return nil // checkLayout reports it
 	}
 	var out []string
 	for _, e := range entries {
 		if e.IsDir() {
 			out = append(out, parent+"/"+e.Name())
-		} else {
-			l.problems.Add(Pos{File: parent + "/" + e.Name()}, "unexpected file: each entry here is a folder")
 		}
 	}
 	return out

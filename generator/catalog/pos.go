@@ -14,14 +14,11 @@ type Pos struct {
 	Line, Col int
 }
 
+// String is file:line:col, always: a problem with the whole file is at its
+// start, 1:1, so every message reads the same way for editors and people.
 func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	if p.Col == 0 {
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	line, col := max(p.Line, 1), max(p.Col, 1)
+	return fmt.Sprintf("%s:%d:%d", p.File, line, col)
 }
 
 // Name is a scalar that remembers where it was written, so a later check

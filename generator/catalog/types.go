@@ -23,6 +23,8 @@ type Catalog struct {
 	Info    Info               // templates/catalog.yaml
 	Errors  []*ErrorInfo       // templates/errors.yaml, in file order
 	Refused []*Refusal         // templates/refused.yaml, in file order
+
+	nodes index // each YAML file's tree, for positions
 }
 
 // ErrorInfo says what an error code means for the technician.

@@ -39,6 +39,7 @@ func validate(c *Catalog, ps *Problems) {
 		targets[t.ID.Value] = t
 		validateTarget(c, t, ps)
 	}
+	checkOverlaps(c, ps)
 	for _, name := range sortedKeys(c.Libs) {
 		validateLib(c, c.Libs[name], ps)
 		checkAlwaysLib(c, c.Libs[name], ps)
@@ -49,28 +50,28 @@ func validate(c *Catalog, ps *Problems) {
 	validatePlans(c, targets, ps)
 	validateErrors(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
-		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
+		ps.Add(c.nodes.at("templates/catalog.yaml", "date"), "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
 	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
-			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
+			ps.Add(Pos{File: "templates/bundle/" + name, Line: 1, Col: 1}, "missing bundle template")
 		}
 	}
 }
 
 func validateTarget(c *Catalog, t *Target, ps *Problems) {
-	at := Pos{File: t.File}
+	at := func(path ...any) Pos { return c.nodes.at(t.File, path...) }
 	if want := strings.TrimSuffix(path.Base(t.File), ".yaml"); t.ID.Value != want {
 		ps.Add(t.ID.At(t.File), "target id %q must match its file name %q", t.ID.Value, want)
 	}
-	requireText(ps, at, "name", t.Name)
-	requireText(ps, at, "nt", t.NT)
+	requireText(ps, at("name"), "name", t.Name)
+	requireText(ps, at("nt"), "nt", t.NT)
 	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
-		ps.Add(at, "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
+		ps.Add(at("builds"), "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
 	}
-	requireSubset(ps, at, "products", t.Products, products)
-	requireSubset(ps, at, "arch", t.Arch, archs)
-	oneOf(ps, at, "powershell", t.PowerShell, psVersions)
+	requireSubset(ps, at("products"), "products", t.Products, products)
+	requireSubset(ps, at("arch"), "arch", t.Arch, archs)
+	oneOf(ps, at("powershell"), "powershell", t.PowerShell, psVersions)
 	checkFact(c, t.File, "facts.builds", t.Facts.Builds, ps)
 	checkFact(c, t.File, "facts.sysnative", t.Facts.Sysnative, ps)
 	if t.PowerShell != "" {
@@ -79,9 +80,9 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	for _, name := range sortedKeys(t.Services) {
 		s := t.Services[name]
 		if name != strings.ToLower(name) {
-			ps.Add(at, "service %q: write service names in lower case", name)
+			ps.Add(at("services", name), "service %q: write service names in lower case", name)
 		}
-		oneOf(ps, at, "services."+name+".start", s.Start, startTypes)
+		oneOf(ps, at("services", name, "start"), "services."+name+".start", s.Start, startTypes)
 		checkFact(c, t.File, "services."+name, s.Fact, ps)
 	}
 	for _, name := range sortedKeys(t.Tools) {
@@ -91,15 +92,27 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 		checkFact(c, t.File, "tools."+name, *t.Tools[name], ps)
 	}
 	if t.BitsQueue.Dir == "" || len(t.BitsQueue.Files) == 0 {
-		ps.Add(at, "bits_queue: dir and files are required")
+		ps.Add(at("bits_queue"), "bits_queue: dir and files are required")
 	}
 	checkFact(c, t.File, "bits_queue", t.BitsQueue.Fact, ps)
+}
+
+// dialectWhat names what a dialect's template serves, for messages.
+var dialectWhat = map[string]string{"cmd": "run.cmd", "ps1": "PowerShell"}
+
+// factPath turns "services.wuauserv" into the key path to point at.
+func factPath(what string) []any {
+	var out []any
+	for _, k := range strings.Split(what, ".") {
+		out = append(out, k)
+	}
+	return out
 }
 
 // checkFact insists every fact names a known source and a confidence.
 func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 	if f.Source.Value == "" {
-		ps.Add(Pos{File: file}, "%s: a source is required", what)
+		ps.Add(c.nodes.at(file, factPath(what)...), "%s: a source is required", what)
 	} else if c.Sources[f.Source.Value] == nil {
 		ps.Add(f.Source.At(file), "%s: unknown source %q (not in templates/sources.yaml)", what, f.Source.Value)
 	}
@@ -107,7 +120,7 @@ func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 }
 
 func validateLib(c *Catalog, l *Lib, ps *Problems) {
-	requireText(ps, Pos{File: l.File}, "what", l.What)
+	requireText(ps, c.nodes.at(l.File, "what"), "what", l.What)
 	for _, t := range append(append([]Name{}, l.Tools...), l.OptionalTools...) {
 		if c.Tools[t.Value] == nil {
 			ps.Add(t.At(l.File), "unknown tool %q", t.Value)
@@ -119,7 +132,7 @@ func validateLib(c *Catalog, l *Lib, ps *Problems) {
 		}
 	}
 	if l.Templates["cmd"] == nil {
-		ps.Add(Pos{File: path.Dir(l.File) + "/cmd.tmpl"}, "missing template")
+		ps.Add(c.nodes.at(l.File), "lib %q has no cmd.tmpl", l.Name)
 	}
 }
 
@@ -129,36 +142,37 @@ func checkAlwaysLib(c *Catalog, l *Lib, ps *Problems) {
 	if !l.Always {
 		return
 	}
-	for _, t := range c.Targets {
-		for _, need := range l.Tools {
-			if t.Tools[need.Value] == nil {
-				ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s lacks (target %s)", l.Name, need.Value, t.Name, t.ID.Value)
-			}
+	for _, need := range l.Tools {
+		if c.Tools[need.Value] == nil {
+			continue // reported as an unknown tool
+		}
+		if lacking := lackers(c.Targets, func(t *Target) bool { return t.Tools[need.Value] != nil }); lacking != "" {
+			ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s", l.Name, need.Value, lacking)
 		}
 	}
 }
 
 func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems) {
-	at := Pos{File: s.File}
+	at := func(path ...any) Pos { return c.nodes.at(s.File, path...) }
 	if want := path.Base(s.Dir); s.ID.Value != want || !idPattern.MatchString(want) {
 		ps.Add(s.ID.At(s.File), "step id %q must be lower-case words joined by '-' and match its folder %q", s.ID.Value, want)
 	}
-	requireText(ps, at, "title", s.Title)
-	requireText(ps, at, "summary", s.Summary)
-	requireText(ps, at, "revert", s.Revert)
-	oneOf(ps, at, "risk", s.Risk, risks)
+	requireText(ps, at("title"), "title", s.Title)
+	requireText(ps, at("summary"), "summary", s.Summary)
+	requireText(ps, at("revert"), "revert", s.Revert)
+	oneOf(ps, at("risk"), "risk", s.Risk, risks)
 	if s.Level == "" {
 		s.Level = "default"
 	}
-	oneOf(ps, at, "level", s.Level, levels)
-	for _, k := range s.Registry {
+	oneOf(ps, at("level"), "level", s.Level, levels)
+	for i, k := range s.Registry {
 		if !slices.ContainsFunc(regRoots, func(r string) bool { return strings.HasPrefix(k.Key, r) }) {
-			ps.Add(at, "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
+			ps.Add(at("registry", i, "key"), "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
 		}
-		for _, v := range k.Values {
-			oneOf(ps, at, "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
+		for j, v := range k.Values {
+			oneOf(ps, at("registry", i, "values", j, "type"), "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
 			if _, err := ParseDWORD(v); v.Type == "dword" && err != nil {
-				ps.Add(at, "registry value %q: %v", v.Name, err)
+				ps.Add(at("registry", i, "values", j, "data"), "registry value %q: %v", v.Name, err)
 			}
 		}
 	}
@@ -184,42 +198,63 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 		}
 	}
 	if len(s.Targets) == 0 {
-		ps.Add(at, "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
+		ps.Add(at("targets"), "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
 	}
-	for _, t := range applies {
-		checkStepOnTarget(c, s, t, ps)
-	}
-	checkStepTemplates(s, applies, ps)
+	checkStepOnTarget(c, s, applies, ps)
+	checkStepTemplates(c, s, applies, ps)
 }
 
 // checkStepOnTarget is the per-version gate: a step that would call a tool
 // or need a service the target lacks is a build error, not a surprise on
 // the machine.
-func checkStepOnTarget(c *Catalog, s *Step, t *Target, ps *Problems) {
+// One missing tool is one problem, however many targets lack it.
+func checkStepOnTarget(c *Catalog, s *Step, applies []*Target, ps *Problems) {
 	for _, need := range StepTools(c, s) {
-		if t.Tools[need.Tool] == nil {
-			ps.Add(need.Pos, "step %q uses %q, which %s lacks (target %s)", s.ID.Value, need.Tool, t.Name, t.ID.Value)
+		if c.Tools[need.Tool] == nil {
+			continue // reported as an unknown tool
+		}
+		if lacking := lackers(applies, func(t *Target) bool { return t.Tools[need.Tool] != nil }); lacking != "" {
+			ps.Add(need.Pos, "step %q uses %q, which %s", s.ID.Value, need.Tool, lacking)
 		}
 	}
 	for _, svc := range s.Requires.Services {
-		if t.Services[svc.Value] == nil {
-			ps.Add(svc.At(s.File), "step %q requires service %q, which %s lacks (target %s)", s.ID.Value, svc.Value, t.Name, t.ID.Value)
+		if lacking := lackers(applies, func(t *Target) bool { return t.Services[svc.Value] != nil }); lacking != "" {
+			ps.Add(svc.At(s.File), "step %q requires service %q, which %s", s.ID.Value, svc.Value, lacking)
 		}
 	}
 }
 
-func checkStepTemplates(s *Step, applies []*Target, ps *Problems) {
+// lackers says which targets fail has: "Windows XP SP3 lacks (target xp)"
+// for one, "targets xp, server2003 lack" for more, "" for none.
+func lackers(targets []*Target, has func(*Target) bool) string {
+	var ids []string
+	var one *Target
+	for _, t := range targets {
+		if !has(t) {
+			ids, one = append(ids, t.ID.Value), t
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("%s lacks (target %s)", one.Name, one.ID.Value)
+	}
+	return fmt.Sprintf("targets %s lack", strings.Join(ids, ", "))
+}
+
+func checkStepTemplates(c *Catalog, s *Step, applies []*Target, ps *Problems) {
 	needPS := slices.ContainsFunc(applies, func(t *Target) bool { return t.PowerShell != "" })
 	for _, d := range Dialects {
 		tmpl := s.Templates[d]
 		file := s.Dir + "/" + d + ".tmpl"
 		switch {
 		case tmpl == nil && (d == "cmd" || needPS):
-			ps.Add(Pos{File: file}, "missing template: step %q applies to a target with %s", s.ID.Value, d)
+			ps.Add(c.nodes.at(s.File, "targets"), "missing %s.tmpl: step %q applies to a target with %s", d, s.ID.Value, dialectWhat[d])
 		case tmpl != nil:
 			for _, block := range []string{"do", "undo", "preview"} {
 				if tmpl.Lookup(block) == nil {
-					ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
+					ps.Add(Pos{File: file, Line: 1, Col: 1}, "missing {{define %q}} block", block)
 				}
 			}
 		}
@@ -240,20 +275,21 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 				ps.Add(p.ID.At(p.File), "the default plan %q must be for every target (no targets list)", p.ID.Value)
 			}
 		}
-		requireText(ps, Pos{File: p.File}, "title", p.Title)
+		requireText(ps, c.nodes.at(p.File, "title"), "title", p.Title)
 		for _, code := range p.Codes {
 			if !codePattern.MatchString(code.Value) {
 				ps.Add(code.At(p.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
 			}
 		}
 		if len(p.Steps) == 0 {
-			ps.Add(Pos{File: p.File}, "plan %q has no steps", p.ID.Value)
+			ps.Add(c.nodes.at(p.File, "steps"), "plan %q has no steps", p.ID.Value)
 		}
 		for _, t := range p.Targets {
 			if targets[t.Value] == nil {
 				ps.Add(t.At(p.File), "plan %q names unknown target %q", p.ID.Value, t.Value)
 			}
 		}
+		checkPlanSteps(c, p, ps)
 		for _, e := range p.Steps {
 			for _, s := range e.Any {
 				if c.Steps[s.Value] == nil {
@@ -262,8 +298,54 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 			}
 		}
 	}
-	if defaults != 1 && len(c.Plans) > 0 {
-		ps.Add(Pos{File: "templates/plans"}, "exactly one plan must be the default, found %d", defaults)
+	checkDefaultPlan(c, ps)
+	checkPlanCodes(c, ps)
+}
+
+// checkDefaultPlan wants exactly one default plan: run.cmd with no code
+// runs it.
+func checkDefaultPlan(c *Catalog, ps *Problems) {
+	var first *Plan
+	for _, p := range c.Plans {
+		if !p.Default {
+			continue
+		}
+		if first != nil {
+			ps.Add(c.nodes.at(p.File, "default"), "plan %q is a second default plan (the first is %q): exactly one plan is the default", p.ID.Value, first.ID.Value)
+		}
+		first = p
+	}
+	if first == nil && len(c.Plans) > 0 {
+		ps.Add(c.nodes.at(c.Plans[0].File), "no plan is the default: set default: true on exactly one plan")
+	}
+}
+
+// checkPlanCodes refuses an error code two plans answer: run.cmd CODE must
+// pick one plan, and explain must name one.
+func checkPlanCodes(c *Catalog, ps *Problems) {
+	owner := map[string]*Plan{}
+	for _, p := range c.Plans {
+		for _, code := range p.Codes {
+			if prev := owner[code.Value]; prev != nil {
+				ps.Add(code.At(p.File), "error code %s is answered by plan %q already (%s)", code.Value, prev.ID.Value, prev.File)
+				continue
+			}
+			owner[code.Value] = p
+		}
+	}
+}
+
+// checkPlanSteps refuses a step named twice in one plan (alone or in an
+// any group): the second would run it again or never be reached.
+func checkPlanSteps(c *Catalog, p *Plan, ps *Problems) {
+	seen := map[string]bool{}
+	for _, e := range p.Steps {
+		for _, s := range e.Any {
+			if seen[s.Value] {
+				ps.Add(s.At(p.File), "plan %q names step %q twice", p.ID.Value, s.Value)
+			}
+			seen[s.Value] = true
+		}
 	}
 }
 
@@ -382,7 +464,7 @@ func ParseDWORD(v RegValue) (uint32, error) {
 func validateErrors(c *Catalog, ps *Problems) {
 	const file = "templates/errors.yaml"
 	seen := map[string]bool{}
-	for _, e := range c.Errors {
+	for i, e := range c.Errors {
 		if !codePattern.MatchString(e.Code.Value) {
 			ps.Add(e.Code.At(file), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
 		}
@@ -390,9 +472,9 @@ func validateErrors(c *Catalog, ps *Problems) {
 			ps.Add(e.Code.At(file), "error code %s is explained twice", e.Code.Value)
 		}
 		seen[e.Code.Value] = true
-		oneOf(ps, e.Code.At(file), "area", e.Area, []string{"update", "backup", "servicing"})
-		requireText(ps, e.Code.At(file), "meaning", e.Meaning)
-		requireText(ps, e.Code.At(file), "source", e.Source)
+		oneOf(ps, c.nodes.at(file, i, "area"), "area", e.Area, []string{"update", "backup", "servicing"})
+		requireText(ps, c.nodes.at(file, i, "meaning"), "meaning", e.Meaning)
+		requireText(ps, c.nodes.at(file, i, "source"), "source", e.Source)
 	}
 	for _, p := range c.Plans {
 		for _, code := range p.Codes {
@@ -401,11 +483,11 @@ func validateErrors(c *Catalog, ps *Problems) {
 			}
 		}
 	}
-	for _, r := range c.Refused {
-		at := Pos{File: "templates/refused.yaml"}
-		requireText(ps, at, "id", r.ID)
-		requireText(ps, at, r.ID+": advice", r.Advice)
-		requireText(ps, at, r.ID+": why", r.Why)
+	for i, r := range c.Refused {
+		at := func(key string) Pos { return c.nodes.at("templates/refused.yaml", i, key) }
+		requireText(ps, at("id"), "id", r.ID)
+		requireText(ps, at("advice"), r.ID+": advice", r.Advice)
+		requireText(ps, at("why"), r.ID+": why", r.Why)
 	}
 }
 

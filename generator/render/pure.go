@@ -59,11 +59,3 @@ func PureFuncs() template.FuncMap {
 	}
 	return out
 }
-
-// Forbidden reports whether a function name is one sprig offers that the
-// catalog's templates may not call, for a clearer error than "not defined".
-func Forbidden(name string) bool {
-	_, inSprig := sprig.TxtFuncMap()[name]
-	_, pure := PureFuncs()[name]
-	return inSprig && !pure
-}
