@@ -219,8 +219,13 @@ func (l *loader) loadBundle() {
 		if !ok {
 			continue
 		}
+		before := templateNames(root)
 		if _, err := root.New(path.Base(file)).Parse(string(data)); err != nil {
 			l.templateProblem(file, data, err)
+			continue
+		}
+		if file == "templates/bundle/run.cmd.tmpl" {
+			l.cat.markTemplates(root, file, data, newNames(root, before))
 		}
 	}
 	l.cat.Bundle = root
@@ -243,7 +248,29 @@ func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
 			l.templateProblem(file, data, err)
 			continue
 		}
+		if d == "cmd" {
+			l.cat.markTemplates(t, file, data, nil)
+		}
 		out[d] = t
+	}
+	return out
+}
+
+func templateNames(t *template.Template) map[string]bool {
+	names := map[string]bool{}
+	for _, tt := range t.Templates() {
+		names[tt.Name()] = true
+	}
+	return names
+}
+
+// newNames are the templates of t that before did not hold.
+func newNames(t *template.Template, before map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for name := range templateNames(t) {
+		if !before[name] {
+			out[name] = true
+		}
 	}
 	return out
 }

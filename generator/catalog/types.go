@@ -24,7 +24,8 @@ type Catalog struct {
 	Errors  []*ErrorInfo       // templates/errors.yaml, in file order
 	Refused []*Refusal         // templates/refused.yaml, in file order
 
-	nodes index // each YAML file's tree, for positions
+	nodes   index // each YAML file's tree, for positions
+	origins []Pos // template positions of the marks in cmd templates
 }
 
 // ErrorInfo says what an error code means for the technician.

@@ -26,15 +26,41 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	return prune(out, view.Libs, dialectName), nil
+	if dialectName == "cmd" {
+		if err := lintCmd(c, out); err != nil {
+			return "", err
+		}
+	}
+	out = catalog.StripOrigins(out)
+	libs := make([]string, len(view.Libs))
+	for i, lib := range view.Libs {
+		libs[i] = catalog.StripOrigins(lib)
+	}
+	return prune(out, libs, dialectName), nil
 }
 
+// MaxOutput bounds what a template may emit into one bundle file: the
+// largest today is about 200 KiB, and a runaway range must fail the build
+// rather than fill the build machine's memory and the USB stick.
+const MaxOutput = 4 << 20
+
 func execute(t *template.Template, name string, data any) (string, error) {
-	var out strings.Builder
-	if err := t.ExecuteTemplate(&out, name, data); err != nil {
+	out := &bounded{}
+	if err := t.ExecuteTemplate(out, name, data); err != nil {
 		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return out.String(), nil
+}
+
+// bounded is a strings.Builder that refuses to grow past MaxOutput, so the
+// template stops at the write that crosses it.
+type bounded struct{ strings.Builder }
+
+func (b *bounded) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > MaxOutput {
+		return 0, fmt.Errorf("output is over %d KiB, the most one bundle file may hold", MaxOutput>>10)
+	}
+	return b.Builder.Write(p)
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.

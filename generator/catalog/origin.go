@@ -1,0 +1,143 @@
+package catalog
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+)
+
+// Origin marks let a check of the generated run.cmd point at the template
+// line that wrote the text. The loader puts a mark before each piece of a
+// cmd template's literal text that starts a line or follows an action;
+// render reads them while it lints and strips them before anything else
+// sees the text. A mark holds an index into Catalog.Origins.
+const (
+	markOpen  = "\x1f"
+	markClose = "\x1e"
+)
+
+var markPattern = regexp.MustCompile(markOpen + `([0-9]+)` + markClose)
+
+// Origin is the template position of mark number i.
+func (c *Catalog) Origin(i int) Pos {
+	if i < 0 || i >= len(c.origins) {
+		return Pos{File: "?", Line: 1, Col: 1}
+	}
+	return c.origins[i]
+}
+
+// StripOrigins removes every origin mark from rendered text.
+func StripOrigins(s string) string {
+	if !strings.Contains(s, markOpen) {
+		return s
+	}
+	return markPattern.ReplaceAllString(s, "")
+}
+
+// Marks lists the marks of a line, in order: where each starts in the line
+// and the origin index it holds.
+func Marks(line string) (at, index []int) {
+	for _, m := range markPattern.FindAllStringSubmatchIndex(line, -1) {
+		n, _ := strconv.Atoi(line[m[2]:m[3]])
+		at, index = append(at, m[0]), append(index, n)
+	}
+	return at, index
+}
+
+// MarkLen is the length of the mark at the start of s, 0 when none is.
+func MarkLen(s string) int {
+	if loc := markPattern.FindStringIndex(s); loc != nil && loc[0] == 0 {
+		return loc[1]
+	}
+	return 0
+}
+
+// markTemplates puts origin marks into every tree of t parsed from file.
+func (c *Catalog) markTemplates(t *template.Template, file string, data []byte, names map[string]bool) {
+	starts := lineStarts(data)
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil || (names != nil && !names[tt.Name()]) {
+			continue
+		}
+		c.markList(tt.Tree.Root, file, data, starts)
+	}
+}
+
+func (c *Catalog) markList(l *parse.ListNode, file string, data []byte, starts []int) {
+	if l == nil {
+		return
+	}
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			n.Text = c.markText(n, file, data, starts)
+		case *parse.IfNode:
+			c.markList(n.List, file, data, starts)
+			c.markList(n.ElseList, file, data, starts)
+		case *parse.RangeNode:
+			c.markList(n.List, file, data, starts)
+			c.markList(n.ElseList, file, data, starts)
+		case *parse.WithNode:
+			c.markList(n.List, file, data, starts)
+			c.markList(n.ElseList, file, data, starts)
+		}
+	}
+}
+
+// markText marks the start of the node and of each line in it that holds
+// more than blanks, so blank text stays blank ({{if .Cleanup}} still tests
+// emptiness) and trimming newlines is unchanged.
+func (c *Catalog) markText(n *parse.TextNode, file string, data []byte, starts []int) []byte {
+	text := n.Text
+	base := int(n.Pos)
+	if base < 0 || base > len(data) || !bytes.HasPrefix(data[base:], text) {
+		if i := bytes.Index(data[min(max(base, 0), len(data)):], text); i >= 0 {
+			base += i
+		}
+	}
+	var out bytes.Buffer
+	for k := 0; k < len(text); k++ {
+		if (k == 0 || text[k-1] == '\n') && hasContent(text[k:]) {
+			line, col := lineCol(starts, base+k)
+			c.origins = append(c.origins, Pos{File: file, Line: line, Col: col})
+			out.WriteString(markOpen + strconv.Itoa(len(c.origins)-1) + markClose)
+		}
+		out.WriteByte(text[k])
+	}
+	return out.Bytes()
+}
+
+// hasContent reports whether the line starting text holds a non-blank.
+func hasContent(text []byte) bool {
+	for _, b := range text {
+		switch b {
+		case '\n':
+			return false
+		case ' ', '\t', '\r':
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, b := range data {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func lineCol(starts []int, off int) (int, int) {
+	line := 0
+	for line+1 < len(starts) && starts[line+1] <= off {
+		line++
+	}
+	return line + 1, off - starts[line] + 1
+}

@@ -1,0 +1,212 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/wufix/wufix/generator/catalog"
+)
+
+// lintCmd holds a rendered run.cmd (origin marks still in it) to the rules
+// docs/catalog.md promises of every bundle, and reports each break at the
+// template line that wrote it. The tree-sitter and Wine tests prove the
+// embedded catalog; this is what holds any other catalog to the same rules.
+func lintCmd(c *catalog.Catalog, out string) error {
+	l := &linter{c: c, labels: map[string]label{}, bare: bareTools(c)}
+	var carry catalog.Pos
+	for _, raw := range strings.Split(out, "\n") {
+		line := splitMarks(c, raw, carry)
+		if len(line.marks) > 0 {
+			carry = line.marks[len(line.marks)-1].pos
+		}
+		l.line(line)
+	}
+	l.jumps()
+	return dedupe(l.problems).Err()
+}
+
+// cmdLine is one generated line without its marks, and where each marked
+// piece of it came from.
+type cmdLine struct {
+	text  string
+	marks []mark
+	carry catalog.Pos // the last origin before the line, for unmarked text
+}
+
+type mark struct {
+	at  int // column in text (0-based)
+	pos catalog.Pos
+}
+
+func splitMarks(c *catalog.Catalog, raw string, carry catalog.Pos) cmdLine {
+	line := cmdLine{carry: carry}
+	var b strings.Builder
+	for i := 0; i < len(raw); {
+		if n := catalog.MarkLen(raw[i:]); n > 0 {
+			_, idx := catalog.Marks(raw[i : i+n])
+			line.marks = append(line.marks, mark{at: b.Len(), pos: c.Origin(idx[0])})
+			i += n
+			continue
+		}
+		b.WriteByte(raw[i])
+		i++
+	}
+	line.text = strings.TrimSuffix(b.String(), "\r")
+	return line
+}
+
+// pos is the template position of column col of the line.
+func (l cmdLine) pos(col int) catalog.Pos {
+	origin, at := l.carry, -1
+	for _, m := range l.marks {
+		if m.at <= col {
+			origin, at = m.pos, m.at
+		}
+	}
+	if origin.File == "" {
+		return catalog.Pos{File: "templates/bundle/run.cmd.tmpl", Line: 1, Col: 1}
+	}
+	if at >= 0 {
+		origin.Col += col - at
+	}
+	return origin
+}
+
+// file is the template the line's first piece came from.
+func (l cmdLine) file() string {
+	return l.pos(0).File
+}
+
+// label is a label's definition.
+type label struct {
+	pos catalog.Pos
+	lib string // the lib whose template defines it, "" for others
+}
+
+// jump is a goto or call :label and the step that makes it.
+type jump struct {
+	target string
+	pos    catalog.Pos
+	step   string
+}
+
+type linter struct {
+	c        *catalog.Catalog
+	bare     map[string]bool
+	labels   map[string]label
+	jumpsTo  []jump
+	problems catalog.Problems
+}
+
+func (l *linter) line(ln cmdLine) {
+	trimmed := strings.TrimLeft(ln.text, " \t@")
+	lower := strings.ToLower(trimmed)
+	if lower == "rem" || strings.HasPrefix(lower, "rem ") || strings.HasPrefix(trimmed, "::") {
+		return
+	}
+	if strings.HasPrefix(trimmed, ":") {
+		l.define(ln, trimmed)
+		return
+	}
+	l.variables(ln)
+	masked := mask(ln.text)
+	for _, op := range []string{"&&", "||"} {
+		if i := strings.Index(masked, op); i >= 0 {
+			l.problems.Add(ln.pos(i), "%s: test errorlevel on the next line instead (if errorlevel 1 ...), as docs/catalog.md asks", op)
+		}
+	}
+	if i := promptPath.FindStringIndex(ln.text); i != nil {
+		l.problems.Add(ln.pos(i[0]), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
+	}
+	for _, cmd := range commands(masked) {
+		l.command(ln, masked, cmd)
+	}
+}
+
+// define records a label and refuses a second one of the same name: cmd
+// jumps to the first, so the second and what follows it are dead, and a
+// second :log silently swallows every log line.
+func (l *linter) define(ln cmdLine, trimmed string) {
+	name := strings.ToLower(strings.Fields(trimmed[1:] + " ")[0])
+	if name == "" {
+		return
+	}
+	col := strings.Index(ln.text, ":")
+	pos := ln.pos(col)
+	if prev, ok := l.labels[name]; ok {
+		l.problems.Add(pos, "label :%s is defined twice (first at %s): cmd jumps to the first, so the second is never run", name, prev.pos)
+		return
+	}
+	l.labels[name] = label{pos: pos, lib: libOf(pos.File)}
+}
+
+// jumps checks every goto and call :label once all labels are known.
+func (l *linter) jumps() {
+	for _, j := range l.jumpsTo {
+		def, ok := l.labels[j.target]
+		if !ok {
+			if j.target != "eof" {
+				l.problems.Add(j.pos, "no label :%s in the generated run.cmd", j.target)
+			}
+			continue
+		}
+		if def.lib == "" || j.step == "" || l.c.Libs[def.lib] == nil || l.c.Libs[def.lib].Always {
+			continue // run.cmd's own routines are in every bundle
+		}
+		step := l.c.Steps[j.step]
+		if step == nil || usesLib(l.c, step, def.lib) {
+			continue
+		}
+		l.problems.Add(j.pos, "step %q calls :%s of lib %q without listing the lib in uses (%s)", j.step, j.target, def.lib, step.File)
+	}
+}
+
+func usesLib(c *catalog.Catalog, s *catalog.Step, lib string) bool {
+	for _, l := range catalog.LibClosure(c, s.Uses) {
+		if l.Name == lib {
+			return true
+		}
+	}
+	return false
+}
+
+// libOf and stepOf read the lib or step a template file belongs to.
+func libOf(file string) string  { return partOf(file, "templates/libs/") }
+func stepOf(file string) string { return partOf(file, "templates/steps/") }
+
+func partOf(file, prefix string) string {
+	rest, ok := strings.CutPrefix(file, prefix)
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, "/")
+	return name
+}
+
+// bareTools are the tool names a line may not call bare: the catalog's
+// programs (a "-" entry is a capability, not a program name).
+func bareTools(c *catalog.Catalog) map[string]bool {
+	out := map[string]bool{}
+	for name := range c.Tools {
+		if !strings.Contains(name, "-") {
+			out[name] = true
+		}
+	}
+	for _, p := range prompts {
+		out[p] = false
+	}
+	return out
+}
+
+// dedupe keeps one of each problem: a template line in a range is written
+// once per item, and one mistake is one error.
+func dedupe(ps catalog.Problems) catalog.Problems {
+	seen := map[string]bool{}
+	var out catalog.Problems
+	for _, p := range ps {
+		if !seen[p.String()] {
+			seen[p.String()] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+)
+
+// prompts are programs that wait for a person.
+var prompts = []string{"pause", "timeout", "choice"}
+
+// promptPath is one of them called by path, {{tool "choice"}} included.
+var promptPath = regexp.MustCompile(`(?i)\\(pause|timeout|choice)\.exe"?`)
+
+// mask blanks what cmd does not read as syntax, keeping columns: the inside
+// of double quotes and the character after a caret.
+func mask(s string) string {
+	b := []byte(s)
+	quoted := false
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '"':
+			quoted = !quoted
+		case quoted:
+			b[i] = 'x'
+		case b[i] == '^' && i+1 < len(b):
+			b[i], b[i+1] = 'x', 'x'
+			i++
+		}
+	}
+	return string(b)
+}
+
+// cmdAt is a command word and where it starts in the line.
+type cmdAt struct {
+	word string
+	at   int
+	rest string // what follows the word in its segment
+}
+
+var ifCond = regexp.MustCompile(`(?i)^if\s+(/i\s+)?(not\s+)?(errorlevel\s+\S+|exist\s+\S+|defined\s+\S+|cmdextversion\s+\S+|\S+\s*==\s*\S+|\S+\s+(equ|neq|lss|leq|gtr|geq)\s+\S+)\s*`)
+var leading = regexp.MustCompile(`(?i)^(@|do\s+|else\s+)`)
+
+// commands finds the command word of every segment of a masked line:
+// segments are split at & | ( ), and if conditions, do and else come off
+// the front. The list of a for is not a command.
+func commands(masked string) []cmdAt {
+	var out []cmdAt
+	start, prevFor := 0, false
+	for i := 0; i <= len(masked); i++ {
+		if i < len(masked) && !strings.ContainsRune("&|()", rune(masked[i])) {
+			continue
+		}
+		seg := masked[start:i]
+		if !prevFor {
+			if c, ok := command(seg, start); ok {
+				out = append(out, c)
+			}
+		}
+		prevFor = i < len(masked) && masked[i] == '(' && forList.MatchString(seg)
+		start = i + 1
+	}
+	return out
+}
+
+var forList = regexp.MustCompile(`(?i)\bin\s*$`)
+
+func command(seg string, offset int) (cmdAt, bool) {
+	at := 0
+	for {
+		trimmed := strings.TrimLeft(seg[at:], " \t")
+		at = len(seg) - len(trimmed)
+		if m := leading.FindString(trimmed); m != "" {
+			at += len(m)
+			continue
+		}
+		if m := ifCond.FindString(trimmed); m != "" {
+			at += len(m)
+			continue
+		}
+		break
+	}
+	rest := seg[at:]
+	end := strings.IndexAny(rest, " \t=,;")
+	if end < 0 {
+		end = len(rest)
+	}
+	if end == 0 {
+		return cmdAt{}, false
+	}
+	return cmdAt{word: strings.ToLower(rest[:end]), at: offset + at, rest: rest[end:]}, true
+}
+
+// command applies the per-command rules to one command word.
+func (l *linter) command(ln cmdLine, masked string, c cmdAt) {
+	word := strings.TrimSuffix(c.word, ".exe")
+	switch {
+	case word == "pause" || word == "timeout" || word == "choice":
+		l.problems.Add(ln.pos(c.at), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", word)
+	case word == "set" && setPrompt.MatchString(c.rest):
+		l.problems.Add(ln.pos(c.at), "set /p waits for a person: bundles run unattended (Group Policy, Intune)")
+	case l.bare[word]:
+		l.problems.Add(ln.pos(c.at), "%s called by bare name: write {{tool %q}}, the absolute path, so a same-named program beside the bundle never runs", c.word, word)
+	case word == "goto":
+		l.jump(ln, c, strings.TrimPrefix(firstWord(c.rest), ":"))
+	case word == "call" && strings.HasPrefix(strings.TrimSpace(c.rest), ":"):
+		l.jump(ln, c, strings.TrimPrefix(firstWord(c.rest), ":"))
+	}
+}
+
+var setPrompt = regexp.MustCompile(`(?i)^\s*/p\b`)
+
+func firstWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func (l *linter) jump(ln cmdLine, c cmdAt, target string) {
+	target = strings.ToLower(target)
+	if target == "" || strings.ContainsAny(target, "%!") {
+		return // computed at run time
+	}
+	pos := ln.pos(c.at)
+	l.jumpsTo = append(l.jumpsTo, jump{target: target, pos: pos, step: stepOf(ln.file())})
+}
+
+// variables refuses %DATE% and %TIME%: their text follows the locale (Thai
+// and Hijri calendars, 12 or 24 hours), so no script can read them.
+func (l *linter) variables(ln cmdLine) {
+	t := ln.text
+	for i := 0; i < len(t); i++ {
+		if t[i] != '%' || i+1 >= len(t) {
+			continue
+		}
+		switch next := t[i+1]; {
+		case next == '%' || next == '*' || (next >= '0' && next <= '9'):
+			i++
+			continue
+		case next == '~':
+			continue
+		}
+		j := strings.IndexByte(t[i+1:], '%')
+		if j < 0 {
+			return
+		}
+		name := strings.ToUpper(t[i+1 : i+1+j])
+		if name == "DATE" || name == "TIME" {
+			l.problems.Add(ln.pos(i), "%%%s%% is the date in the machine's locale: read it from WMI or PowerShell, never %%%s%%", name, name)
+		}
+		i += j + 1
+	}
+}
