@@ -93,7 +93,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		}
 		files, err := bundle.Build(c, b)
 		if err != nil {
-			return nil, fmt.Errorf("bundle: %w", err)
+			return nil, catalog.Within("bundle", err)
 		}
 		if opt.Sign != nil {
 			if err := signScripts(opt.Sign, files); err != nil {
@@ -129,7 +129,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 func (o *Output) addTop(fsys fs.FS, c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
 	top, err := deploy.Build(fsys, c, targets, opt.Deploy)
 	if err != nil {
-		return fmt.Errorf("deploy: %w", err)
+		return catalog.Within("deploy", err)
 	}
 	if opt.Sign != nil {
 		if err := signScripts(opt.Sign, top); err != nil {

@@ -70,7 +70,14 @@ func (c *Catalog) markList(l *parse.ListNode, file string, data []byte, starts [
 	if l == nil {
 		return
 	}
+	nodes := make([]parse.Node, 0, len(l.Nodes))
 	for _, n := range l.Nodes {
+		if a, ok := n.(*parse.ActionNode); ok && a.Pipe != nil && len(a.Pipe.Decl) == 0 {
+			if mark := c.markAction(a, file, data, starts); mark != nil {
+				nodes = append(nodes, mark)
+			}
+		}
+		nodes = append(nodes, n)
 		switch n := n.(type) {
 		case *parse.TextNode:
 			n.Text = c.markText(n, file, data, starts)
@@ -85,6 +92,20 @@ func (c *Catalog) markList(l *parse.ListNode, file string, data []byte, starts [
 			c.markList(n.ElseList, file, data, starts)
 		}
 	}
+	l.Nodes = nodes
+}
+
+// markAction gives an action that starts a template line ({{tool "x"}} at
+// the start of a command) a mark of its own, so the line it writes is
+// placed on its own line rather than the one before.
+func (c *Catalog) markAction(a *parse.ActionNode, file string, data []byte, starts []int) parse.Node {
+	open := bytes.LastIndex(data[:min(max(int(a.Pos), 0), len(data))], []byte("{{"))
+	if open < 0 || (open > 0 && data[open-1] != '\n') {
+		return nil
+	}
+	line, col := lineCol(starts, open)
+	c.origins = append(c.origins, Pos{File: file, Line: line, Col: col})
+	return &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(markOpen + strconv.Itoa(len(c.origins)-1) + markClose)}
 }
 
 // markText marks the start of the node and of each line in it that holds

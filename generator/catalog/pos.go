@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -99,4 +101,22 @@ func (e *Error) Error() string {
 		lines[i] = p.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+var positioned = regexp.MustCompile(`^[^\s:]+:\d+:\d+: `)
+
+// Within adds what a stage was doing to an error without hiding its
+// position: a catalog Error passes unchanged (each line is positioned), a
+// positioned message gets the context after its position, and any other
+// error gets it in front.
+func Within(context string, err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	msg := err.Error()
+	if loc := positioned.FindStringIndex(msg); loc != nil {
+		return fmt.Errorf("%s%s: %w", msg[:loc[1]], context, errors.New(msg[loc[1]:]))
+	}
+	return fmt.Errorf("%s: %w", context, err)
 }

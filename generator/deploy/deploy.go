@@ -142,7 +142,8 @@ func renderFolder(fsys fs.FS, c *catalog.Catalog, v *View, dir, out string, file
 			return err
 		}
 		if _, err := set.New(path.Base(file)).Parse(string(data)); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
+			pos, msg := catalog.TemplateError(file, data, err, funcs(c, v.Built))
+			return fmt.Errorf("%s: %s", pos, msg)
 		}
 	}
 	for _, file := range names {

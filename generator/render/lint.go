@@ -115,7 +115,8 @@ func (l *linter) line(ln cmdLine) {
 		}
 	}
 	if i := promptPath.FindStringIndex(ln.text); i != nil {
-		l.problems.Add(ln.pos(i[0]), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
+		// The path came from {{tool}}: point at the start of its quotes.
+		l.problems.Add(ln.pos(max(strings.LastIndexByte(ln.text[:i[0]], '"'), 0)), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
 	}
 	for _, cmd := range commands(masked) {
 		l.command(ln, masked, cmd)
@@ -132,11 +133,18 @@ func (l *linter) define(ln cmdLine, trimmed string) {
 	}
 	col := strings.Index(ln.text, ":")
 	pos := ln.pos(col)
+	def := label{pos: pos, lib: libOf(pos.File)}
 	if prev, ok := l.labels[name]; ok {
-		l.problems.Add(pos, "label :%s is defined twice (first at %s): cmd jumps to the first, so the second is never run", name, prev.pos)
+		// Point at the one a step or the skeleton wrote: a lib's routine is
+		// the one meant to be there.
+		at, other := def, prev
+		if prev.lib == "" && def.lib != "" {
+			at, other = prev, def
+		}
+		l.problems.Add(at.pos, "label :%s is defined twice (also at %s): cmd jumps to the first, so the other is never run", name, other.pos)
 		return
 	}
-	l.labels[name] = label{pos: pos, lib: libOf(pos.File)}
+	l.labels[name] = def
 }
 
 // jumps checks every goto and call :label once all labels are known.
