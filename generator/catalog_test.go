@@ -58,14 +58,14 @@ func TestCatalogErrors(t *testing.T) {
 			changes: func(t *testing.T) map[string]string {
 				return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "sysnative: true\n", "sysnative: true\nsysnativ: true\n")}
 			},
-			want: []string{`catalog: targets/win7.yaml:13: unknown key "sysnativ"`},
+			want: []string{`targets/win7.yaml:13:1: unknown key "sysnativ"`},
 		},
 		{
 			name: "missing template",
 			changes: func(t *testing.T) map[string]string {
 				return map[string]string{"templates/steps/component-reset/ps1.tmpl": ""}
 			},
-			want: []string{`catalog: templates/steps/component-reset/ps1.tmpl: missing template: step "component-reset" applies to a target with ps1`},
+			want: []string{`templates/steps/component-reset/step.yaml:9:1: missing ps1.tmpl: step "component-reset" applies to a target with PowerShell`},
 		},
 		{
 			name: "tool missing on a target",
@@ -74,8 +74,7 @@ func TestCatalogErrors(t *testing.T) {
 					"templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, icacls]")}
 			},
 			want: []string{
-				`catalog: templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which Windows XP SP3 lacks (target xp)`,
-				`templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which Windows Server 2003 / XP Professional x64 lacks (target server2003)`,
+				`templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which targets xp, server2003 lack`,
 			},
 		},
 		{
@@ -90,7 +89,7 @@ func TestCatalogErrors(t *testing.T) {
 					"templates/steps/zz-copy/cmd.tmpl":  string(cmd),
 				}
 			},
-			want: []string{`catalog: templates/steps/zz-copy/step.yaml:1:5: duplicate step id "component-reset" (first in templates/steps/component-reset/step.yaml)`},
+			want: []string{`templates/steps/zz-copy/step.yaml:1:5: duplicate step id "component-reset" (first in templates/steps/component-reset/step.yaml)`},
 		},
 		{
 			name: "plan names an unknown step",
@@ -98,7 +97,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - service-heal\n")}
 			},
-			want: []string{`catalog: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names unknown step "service-heal"`},
+			want: []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names unknown step "service-heal"`},
 		},
 		{
 			name: "plan names a step not valid on a target",
@@ -106,7 +105,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - wimmount-repair\n")}
 			},
-			want: []string{`plan: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
+			want: []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
 		},
 		{
 			name: "every problem at once, sorted",
@@ -117,8 +116,8 @@ func TestCatalogErrors(t *testing.T) {
 				}
 			},
 			want: []string{
-				`catalog: targets/win7.yaml:13: unknown key "sysnativ"`,
-				`targets/xp.yaml:8: unknown key "colour"`,
+				`targets/win7.yaml:13:1: unknown key "sysnativ"`,
+				`targets/xp.yaml:8:1: unknown key "colour"`,
 			},
 		},
 	}

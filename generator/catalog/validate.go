@@ -323,14 +323,18 @@ func checkDefaultPlan(c *Catalog, ps *Problems) {
 // checkPlanCodes refuses an error code two plans answer: run.cmd CODE must
 // pick one plan, and explain must name one.
 func checkPlanCodes(c *Catalog, ps *Problems) {
-	owner := map[string]*Plan{}
+	type answer struct {
+		plan *Plan
+		at   Pos
+	}
+	owner := map[string]answer{}
 	for _, p := range c.Plans {
 		for _, code := range p.Codes {
-			if prev := owner[code.Value]; prev != nil {
-				ps.Add(code.At(p.File), "error code %s is answered by plan %q already (%s)", code.Value, prev.ID.Value, prev.File)
+			if prev, ok := owner[code.Value]; ok {
+				ps.Add(code.At(p.File), "error code %s is answered by plan %q already (%s)", code.Value, prev.plan.ID.Value, prev.at)
 				continue
 			}
-			owner[code.Value] = p
+			owner[code.Value] = answer{p, code.At(p.File)}
 		}
 	}
 }
