@@ -67,7 +67,13 @@ func TestContract(t *testing.T) {
 		}, []string{`templates/steps/component-reset/cmd.tmpl:17:10: function "env" is not available to templates: they see no environment, clock or random numbers, so two builds give the same bytes`}},
 		{"now in a top-level template", func(t *testing.T) map[string]string {
 			return in(t, "templates/gpo/startup.cmd.tmpl", "\n", "rem {{now}}\n")
-		}, []string{`templates/gpo/startup.cmd.tmpl:2:7: deploy: function "now" is not available to templates: they see no environment, clock or random numbers, so two builds give the same bytes`}},
+		}, []string{`templates/gpo/startup.cmd.tmpl:2:7: function "now" is not available to templates: they see no environment, clock or random numbers, so two builds give the same bytes`}},
+		{"pause in a top-level script", func(t *testing.T) map[string]string {
+			return in(t, "templates/gpo/startup.cmd.tmpl", "\n", "pause\n")
+		}, []string{`templates/gpo/startup.cmd.tmpl:2:1: pause waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool "ping"}} -n 2 127.0.0.1 >nul`}},
+		{"bare tool in shared definitions", func(t *testing.T) map[string]string {
+			return in(t, "templates/top/select.tmpl", "set \"HAVE=\"\n", "reg query HKLM\\SOFTWARE >nul\n")
+		}, []string{`templates/top/select.tmpl:11:1: reg called by bare name: write {{tool "reg"}}, the absolute path, so a same-named program beside the bundle never runs`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -112,7 +112,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	if len(out.Targets) == 0 {
 		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)
 	}
-	if err := out.addTop(fsys, c, targets, opt); err != nil {
+	if err := out.addTop(c, targets, opt); err != nil {
 		return nil, err
 	}
 	if opt.Payload != "" {
@@ -126,8 +126,8 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 }
 
 // addTop renders the top-level files and seals them over the bundles.
-func (o *Output) addTop(fsys fs.FS, c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
-	top, err := deploy.Build(fsys, c, targets, opt.Deploy)
+func (o *Output) addTop(c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
+	top, err := deploy.Build(c, targets, opt.Deploy)
 	if err != nil {
 		return catalog.Within("deploy", err)
 	}

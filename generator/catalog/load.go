@@ -38,6 +38,7 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	loadList(l, "templates/errors.yaml", &l.cat.Errors)
 	loadList(l, "templates/refused.yaml", &l.cat.Refused)
 	l.loadBundle()
+	l.loadDeploy()
 	if err := l.problems.Err(); err != nil {
 		return nil, err
 	}
@@ -215,20 +216,49 @@ func (l *loader) loadPlans() {
 func (l *loader) loadBundle() {
 	root := template.New("bundle").Option("missingkey=error").Funcs(l.funcs)
 	for _, file := range l.glob("templates/bundle/*.tmpl") {
-		data, ok := l.read(file)
-		if !ok {
-			continue
-		}
-		before := templateNames(root)
-		if _, err := root.New(path.Base(file)).Parse(string(data)); err != nil {
-			l.templateProblem(file, data, err)
-			continue
-		}
-		if file == "templates/bundle/run.cmd.tmpl" {
-			l.cat.markTemplates(root, file, data, newNames(root, before))
-		}
+		l.parseInto(root, file)
 	}
 	l.cat.Bundle = root
+}
+
+// DeployFolders are the folders of the files beside the bundles
+// (wufix.cmd, gpo/, intune/); templates/top also holds the definitions
+// every one of them shares (a file with one extension: select.tmpl).
+var DeployFolders = []string{"templates/gpo", "templates/intune", "templates/top"}
+
+// loadDeploy parses each deploy folder into one set with the shared
+// definitions of templates/top, so that every template of the catalog is
+// read, bounded and checked here, with the one function map.
+func (l *loader) loadDeploy() {
+	l.cat.Deploy = map[string]*template.Template{}
+	shared := l.glob("templates/top/*.tmpl")
+	for _, dir := range DeployFolders {
+		set := template.New(dir).Option("missingkey=error").Funcs(l.funcs)
+		for _, file := range append(shared, l.glob(dir+"/*.tmpl")...) {
+			if set.Lookup(path.Base(file)) != nil {
+				continue
+			}
+			l.parseInto(set, file)
+		}
+		l.cat.Deploy[dir] = set
+	}
+}
+
+// parseInto parses file into set under its base name, marking what a cmd
+// file writes (and the shared definitions, which cmd files include).
+func (l *loader) parseInto(set *template.Template, file string) {
+	data, ok := l.read(file)
+	if !ok {
+		return
+	}
+	before := templateNames(set)
+	if _, err := set.New(path.Base(file)).Parse(string(data)); err != nil {
+		l.templateProblem(file, data, err)
+		return
+	}
+	if strings.HasSuffix(file, ".cmd.tmpl") || strings.Count(path.Base(file), ".") == 1 {
+		l.cat.markTemplates(set, file, data, newNames(set, before))
+	}
 }
 
 // parseDialects parses <dir>/<dialect>.tmpl for each dialect present.

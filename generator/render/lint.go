@@ -6,11 +6,11 @@ import (
 	"github.com/wufix/wufix/generator/catalog"
 )
 
-// lintCmd holds a rendered run.cmd (origin marks still in it) to the rules
+// LintCmd holds a rendered run.cmd (origin marks still in it) to the rules
 // docs/catalog.md promises of every bundle, and reports each break at the
 // template line that wrote it. The tree-sitter and Wine tests prove the
 // embedded catalog; this is what holds any other catalog to the same rules.
-func lintCmd(c *catalog.Catalog, out string) error {
+func LintCmd(c *catalog.Catalog, out string) error {
 	l := &linter{c: c, labels: map[string]label{}, bare: bareTools(c)}
 	var carry catalog.Pos
 	for _, raw := range strings.Split(out, "\n") {

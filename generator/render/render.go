@@ -27,7 +27,7 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 		return "", err
 	}
 	if dialectName == "cmd" {
-		if err := lintCmd(c, out); err != nil {
+		if err := LintCmd(c, out); err != nil {
 			return "", err
 		}
 	}
