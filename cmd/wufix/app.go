@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -26,6 +27,8 @@ type exitCoder int
 
 func (e exitCoder) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
+var positioned = regexp.MustCompile(`^[^\s:]+:\d+:\d+: `)
+
 // run is the whole CLI, with its streams injected so tests drive it
 // in-process exactly as a user would.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -38,7 +41,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &code):
 		return int(code)
 	}
-	fmt.Fprintf(stderr, "wufix: %v\n", err)
+	// A positioned error (a catalog problem per line) starts with its
+	// file:line:col, which editors jump to; anything else is named as ours.
+	if msg := err.Error(); positioned.MatchString(msg) {
+		fmt.Fprintln(stderr, msg)
+	} else {
+		fmt.Fprintf(stderr, "wufix: %s\n", msg)
+	}
 	return exitError
 }
 
