@@ -48,7 +48,9 @@ func TestBadCatalogWritesNothing(t *testing.T) {
 		stderr     string
 	}{
 		{"env in a template", "templates/steps/clock-check/cmd.tmpl",
-			func(s string) string { return strings.Replace(s, "{{define \"do\" -}}\n", "{{define \"do\" -}}\nrem {{env \"HOME\"}}\n", 1) },
+			func(s string) string {
+				return strings.Replace(s, "{{define \"do\" -}}\n", "{{define \"do\" -}}\nrem {{env \"HOME\"}}\n", 1)
+			},
 			"templates/steps/clock-check/cmd.tmpl:2:7: function \"env\" is not available to templates: they see no environment, clock or random numbers, so two builds give the same bytes\n"},
 		{"two problems", "templates/tools.yaml",
 			func(s string) string {
@@ -58,7 +60,9 @@ func TestBadCatalogWritesNothing(t *testing.T) {
 			"templates/tools.yaml:28:20: tool \"reg\": path \"System32\\\\reg.exe\\\"\" holds a character cmd would read (\" % ! ^ & | < > or a line break)\n" +
 				"templates/tools.yaml:30:20: tool \"sc\": path \"..\\\\sc.exe\" climbs out of %SystemRoot% with \"..\"\n"},
 		{"date in run.cmd", "templates/steps/clock-check/cmd.tmpl",
-			func(s string) string { return strings.Replace(s, "{{define \"do\" -}}\n", "{{define \"do\" -}}\nset \"D=%date%\"\n", 1) },
+			func(s string) string {
+				return strings.Replace(s, "{{define \"do\" -}}\n", "{{define \"do\" -}}\nset \"D=%date%\"\n", 1)
+			},
 			"templates/steps/clock-check/cmd.tmpl:2:8: %DATE% is the date in the machine's locale: read it from WMI or PowerShell, never %DATE%\n"},
 	}
 	for _, tc := range cases {
