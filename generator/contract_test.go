@@ -74,6 +74,12 @@ func TestContract(t *testing.T) {
 		{"bare tool in shared definitions", func(t *testing.T) map[string]string {
 			return in(t, "templates/top/select.tmpl", "set \"HAVE=\"\n", "reg query HKLM\\SOFTWARE >nul\n")
 		}, []string{`templates/top/select.tmpl:11:1: reg called by bare name: write {{tool "reg"}}, the absolute path, so a same-named program beside the bundle never runs`}},
+		{"not ascii", func(t *testing.T) map[string]string {
+			return in(t, resetCmd, resetAnchor, "rem caf\u00e9\n")
+		}, []string{`templates/steps/component-reset/cmd.tmpl:17:8: byte 0xc3 is not ASCII: run.cmd is read in the OEM code page, which differs between machines`}},
+		{"crlf template", func(t *testing.T) map[string]string {
+			return in(t, resetCmd, resetAnchor, "set \"X=1\"\r\n")
+		}, []string{`templates/steps/component-reset/cmd.tmpl:17:10: carriage return: templates use LF line endings, the dialect writes CRLF`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

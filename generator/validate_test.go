@@ -63,6 +63,12 @@ func TestCatalogRules(t *testing.T) {
 		{"missing title", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/plans/service-disabled.yaml": edit(t, "templates/plans/service-disabled.yaml", "title: Enable the update services again\n", "")}
 		}, []string{`templates/plans/service-disabled.yaml:2:1: title is required`}},
+		{"a step that fails to load is one error", func(t *testing.T) map[string]string {
+			return in(t, "templates/steps/component-reset/step.yaml", "risk: low\n", "colour: blue\n")
+		}, []string{`templates/steps/component-reset/step.yaml:24:1: unknown key "colour"`}},
+		{"a tool every target lacks is one error", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/component-reset/step.yaml": edit(t, "templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, nosuchtool]")}
+		}, []string{`templates/steps/component-reset/step.yaml:11:21: step "component-reset" requires unknown tool "nosuchtool"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -247,7 +247,7 @@ func (l *loader) loadDeploy() {
 // parseInto parses file into set under its base name, marking what a cmd
 // file writes (and the shared definitions, which cmd files include).
 func (l *loader) parseInto(set *template.Template, file string) {
-	data, ok := l.read(file)
+	data, ok := l.readTemplate(file)
 	if !ok {
 		return
 	}
@@ -269,7 +269,7 @@ func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
 		if _, err := fs.Stat(l.fsys, file); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		data, ok := l.read(file)
+		data, ok := l.readTemplate(file)
 		if !ok {
 			continue
 		}
@@ -303,6 +303,21 @@ func newNames(t *template.Template, before map[string]bool) map[string]bool {
 		}
 	}
 	return out
+}
+
+// readTemplate reads a template, refusing the two bytes origin marks are
+// made of, which no script text needs.
+func (l *loader) readTemplate(file string) ([]byte, bool) {
+	data, ok := l.read(file)
+	if !ok {
+		return nil, false
+	}
+	if i := bytes.IndexAny(data, markOpen+markClose); i >= 0 {
+		line, col := lineCol(lineStarts(data), i)
+		l.problems.Add(Pos{File: file, Line: line, Col: col}, "control character 0x%02x", data[i])
+		return nil, false
+	}
+	return data, true
 }
 
 // templateProblem records a template parse error at file:line:col.

@@ -50,7 +50,7 @@ func splitMarks(c *catalog.Catalog, raw string, carry catalog.Pos) cmdLine {
 		b.WriteByte(raw[i])
 		i++
 	}
-	line.text = strings.TrimSuffix(b.String(), "\r")
+	line.text = b.String()
 	return line
 }
 
@@ -98,6 +98,7 @@ type linter struct {
 }
 
 func (l *linter) line(ln cmdLine) {
+	l.chars(ln)
 	trimmed := strings.TrimLeft(ln.text, " \t@")
 	lower := strings.ToLower(trimmed)
 	if lower == "rem" || strings.HasPrefix(lower, "rem ") || strings.HasPrefix(trimmed, "::") {
@@ -217,4 +218,24 @@ func dedupe(ps catalog.Problems) catalog.Problems {
 		}
 	}
 	return out
+}
+
+// chars refuses bytes run.cmd cannot carry: cmd reads the file in the OEM
+// code page, so only ASCII means the same on every machine, and a control
+// character (a carriage return from a CRLF template included) breaks lines
+// the dialect writes.
+func (l *linter) chars(ln cmdLine) {
+	for i := 0; i < len(ln.text); i++ {
+		switch b := ln.text[i]; {
+		case b >= 0x80:
+			l.problems.Add(ln.pos(i), "byte 0x%02x is not ASCII: run.cmd is read in the OEM code page, which differs between machines", b)
+			return
+		case b == '\r':
+			l.problems.Add(ln.pos(i), "carriage return: templates use LF line endings, the dialect writes CRLF")
+			return
+		case b < 0x20 && b != '\t':
+			l.problems.Add(ln.pos(i), "control character 0x%02x", b)
+			return
+		}
+	}
 }
