@@ -69,6 +69,12 @@ func TestCatalogRules(t *testing.T) {
 		{"a tool every target lacks is one error", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/component-reset/step.yaml": edit(t, "templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, nosuchtool]")}
 		}, []string{`templates/steps/component-reset/step.yaml:11:21: step "component-reset" requires unknown tool "nosuchtool"`}},
+		{"bad confidence", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "certutil: {source: MEMORY, confidence: M}", "certutil: {source: MEMORY, confidence: X}")}
+		}, []string{`targets/win7.yaml:26:30: tools.certutil.confidence: "X" is not one of "H", "M", "L"`}},
+		{"registry value type", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/driver-updates-exclude/step.yaml": edit(t, "templates/steps/driver-updates-exclude/step.yaml", "type: dword", "type: qword")}
+		}, []string{`templates/steps/driver-updates-exclude/step.yaml:24:49: registry value "ExcludeWUDriversInQualityUpdate" type: "qword" is not one of "string", "expand", "multi", "dword"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -116,7 +116,7 @@ func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 	} else if c.Sources[f.Source.Value] == nil {
 		ps.Add(f.Source.At(file), "%s: unknown source %q (not in templates/sources.yaml)", what, f.Source.Value)
 	}
-	oneOf(ps, f.Source.At(file), what+".confidence", f.Confidence, confidences)
+	oneOf(ps, c.nodes.at(file, append(factPath(what), "confidence")...), what+".confidence", f.Confidence, confidences)
 }
 
 func validateLib(c *Catalog, l *Lib, ps *Problems) {
@@ -470,7 +470,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 	seen := map[string]bool{}
 	for i, e := range c.Errors {
 		if !codePattern.MatchString(e.Code.Value) {
-			ps.Add(e.Code.At(file), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
+			ps.Add(c.nodes.at(file, i, "code"), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
 		}
 		if seen[e.Code.Value] {
 			ps.Add(e.Code.At(file), "error code %s is explained twice", e.Code.Value)
