@@ -80,6 +80,12 @@ func TestContract(t *testing.T) {
 		{"crlf template", func(t *testing.T) map[string]string {
 			return in(t, resetCmd, resetAnchor, "set \"X=1\"\r\n")
 		}, []string{`templates/steps/component-reset/cmd.tmpl:17:10: carriage return: templates use LF line endings, the dialect writes CRLF`}},
+		{"bare tool in a for /f command", func(t *testing.T) map[string]string {
+			return in(t, resetCmd, resetAnchor, "for /f \"tokens=2,*\" %%A in ('\"reg query \"HKLM\\X\" /v Y 2>nul\"') do set \"V=%%B\"\n")
+		}, []string{`templates/steps/component-reset/cmd.tmpl:17:31: reg called by bare name: write {{tool "reg"}}, the absolute path, so a same-named program beside the bundle never runs`}},
+		{"lib calls another lib it does not use", func(t *testing.T) map[string]string {
+			return in(t, "templates/libs/exitcode/cmd.tmpl", "\n", "call :svc_stop\n")
+		}, []string{`templates/libs/exitcode/cmd.tmpl:2:1: lib "exitcode" calls :svc_stop of lib "service" without listing the lib in uses (templates/libs/exitcode/lib.yaml)`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -71,22 +71,17 @@ func (l cmdLine) pos(col int) catalog.Pos {
 	return origin
 }
 
-// file is the template the line's first piece came from.
-func (l cmdLine) file() string {
-	return l.pos(0).File
-}
-
 // label is a label's definition.
 type label struct {
 	pos catalog.Pos
 	lib string // the lib whose template defines it, "" for others
 }
 
-// jump is a goto or call :label and the step that makes it.
+// jump is a goto or call :label and the step or lib that makes it.
 type jump struct {
-	target string
-	pos    catalog.Pos
-	step   string
+	target    string
+	pos       catalog.Pos
+	step, lib string
 }
 
 type linter struct {
@@ -120,8 +115,9 @@ func (l *linter) line(ln cmdLine) {
 		l.problems.Add(ln.pos(max(strings.LastIndexByte(ln.text[:i[0]], '"'), 0)), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
 	}
 	for _, cmd := range commands(masked) {
-		l.command(ln, masked, cmd)
+		l.command(ln, cmd)
 	}
+	l.forCommands(ln)
 }
 
 // define records a label and refuses a second one of the same name: cmd
@@ -158,19 +154,32 @@ func (l *linter) jumps() {
 			}
 			continue
 		}
-		if def.lib == "" || j.step == "" || l.c.Libs[def.lib] == nil || l.c.Libs[def.lib].Always {
+		if def.lib == "" || l.c.Libs[def.lib] == nil || l.c.Libs[def.lib].Always {
 			continue // run.cmd's own routines are in every bundle
 		}
-		step := l.c.Steps[j.step]
-		if step == nil || usesLib(l.c, step, def.lib) {
-			continue
-		}
-		l.problems.Add(j.pos, "step %q calls :%s of lib %q without listing the lib in uses (%s)", j.step, j.target, def.lib, step.File)
+		l.checkUses(j, def.lib)
 	}
 }
 
-func usesLib(c *catalog.Catalog, s *catalog.Step, lib string) bool {
-	for _, l := range catalog.LibClosure(c, s.Uses) {
+// checkUses wants the step or lib that calls a lib routine to list the
+// lib (or one that uses it): a bundle carries only the libs listed.
+func (l *linter) checkUses(j jump, lib string) {
+	switch {
+	case j.step != "":
+		step := l.c.Steps[j.step]
+		if step != nil && !usesLib(l.c, step.Uses, lib) {
+			l.problems.Add(j.pos, "step %q calls :%s of lib %q without listing the lib in uses (%s)", j.step, j.target, lib, step.File)
+		}
+	case j.lib != "" && j.lib != lib:
+		from := l.c.Libs[j.lib]
+		if from != nil && !usesLib(l.c, from.Uses, lib) {
+			l.problems.Add(j.pos, "lib %q calls :%s of lib %q without listing the lib in uses (%s)", j.lib, j.target, lib, from.File)
+		}
+	}
+}
+
+func usesLib(c *catalog.Catalog, uses []catalog.Name, lib string) bool {
+	for _, l := range catalog.LibClosure(c, uses) {
 		if l.Name == lib {
 			return true
 		}

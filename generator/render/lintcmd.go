@@ -91,7 +91,7 @@ func command(seg string, offset int) (cmdAt, bool) {
 }
 
 // command applies the per-command rules to one command word.
-func (l *linter) command(ln cmdLine, masked string, c cmdAt) {
+func (l *linter) command(ln cmdLine, c cmdAt) {
 	word := strings.TrimSuffix(c.word, ".exe")
 	switch {
 	case word == "pause" || word == "timeout" || word == "choice":
@@ -123,7 +123,8 @@ func (l *linter) jump(ln cmdLine, c cmdAt, target string) {
 		return // computed at run time
 	}
 	pos := ln.pos(c.at)
-	l.jumpsTo = append(l.jumpsTo, jump{target: target, pos: pos, step: stepOf(ln.file())})
+	file := ln.pos(c.at).File
+	l.jumpsTo = append(l.jumpsTo, jump{target: target, pos: pos, step: stepOf(file), lib: libOf(file)})
 }
 
 // variables refuses %DATE% and %TIME%: their text follows the locale (Thai
@@ -150,5 +151,23 @@ func (l *linter) variables(ln cmdLine) {
 			l.problems.Add(ln.pos(i), "%%%s%% is the date in the machine's locale: read it from WMI or PowerShell, never %%%s%%", name, name)
 		}
 		i += j + 1
+	}
+}
+
+// forCommand is the command a for /f runs: ('"cmd args | cmd args"').
+var forCommand = regexp.MustCompile(`\('(.*?)'\)`)
+
+// forCommands applies the command rules inside a for /f command too: the
+// catalog's way of reading a registry value runs reg and find there.
+func (l *linter) forCommands(ln cmdLine) {
+	for _, m := range forCommand.FindAllStringSubmatchIndex(ln.text, -1) {
+		inner, off := ln.text[m[2]:m[3]], m[2]
+		if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' {
+			inner, off = inner[1:len(inner)-1], off+1
+		}
+		for _, c := range commands(mask(inner)) {
+			c.at += off
+			l.command(ln, c)
+		}
 	}
 }
