@@ -312,7 +312,7 @@ func (l *loader) readTemplate(file string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	if i := bytes.IndexAny(data, markOpen+markClose); i >= 0 {
+	if i := bytes.IndexAny(data, MarkOpen+MarkClose); i >= 0 {
 		line, col := lineCol(lineStarts(data), i)
 		l.problems.Add(Pos{File: file, Line: line, Col: col}, "control character 0x%02x", data[i])
 		return nil, false

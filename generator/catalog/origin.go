@@ -15,11 +15,11 @@ import (
 // render reads them while it lints and strips them before anything else
 // sees the text. A mark holds an index into Catalog.Origins.
 const (
-	markOpen  = "\x1f"
-	markClose = "\x1e"
+	MarkOpen  = "\x1f"
+	MarkClose = "\x1e"
 )
 
-var markPattern = regexp.MustCompile(markOpen + `([0-9]+)` + markClose)
+var markPattern = regexp.MustCompile(MarkOpen + `([0-9]+)` + MarkClose)
 
 // Origin is the template position of mark number i.
 func (c *Catalog) Origin(i int) Pos {
@@ -31,28 +31,20 @@ func (c *Catalog) Origin(i int) Pos {
 
 // StripOrigins removes every origin mark from rendered text.
 func StripOrigins(s string) string {
-	if !strings.Contains(s, markOpen) {
+	if !strings.Contains(s, MarkOpen) {
 		return s
 	}
-	return markPattern.ReplaceAllString(s, "")
-}
-
-// Marks lists the marks of a line, in order: where each starts in the line
-// and the origin index it holds.
-func Marks(line string) (at, index []int) {
-	for _, m := range markPattern.FindAllStringSubmatchIndex(line, -1) {
-		n, _ := strconv.Atoi(line[m[2]:m[3]])
-		at, index = append(at, m[0]), append(index, n)
+	var b strings.Builder
+	b.Grow(len(s))
+	for s != "" {
+		before, after, found := strings.Cut(s, MarkOpen)
+		b.WriteString(before)
+		if !found {
+			break
+		}
+		_, s, _ = strings.Cut(after, MarkClose)
 	}
-	return at, index
-}
-
-// MarkLen is the length of the mark at the start of s, 0 when none is.
-func MarkLen(s string) int {
-	if loc := markPattern.FindStringIndex(s); loc != nil && loc[0] == 0 {
-		return loc[1]
-	}
-	return 0
+	return b.String()
 }
 
 // markTemplates puts origin marks into every tree of t parsed from file.
@@ -105,7 +97,7 @@ func (c *Catalog) markAction(a *parse.ActionNode, file string, data []byte, star
 	}
 	line, col := lineCol(starts, open)
 	c.origins = append(c.origins, Pos{File: file, Line: line, Col: col})
-	return &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(markOpen + strconv.Itoa(len(c.origins)-1) + markClose)}
+	return &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(MarkOpen + strconv.Itoa(len(c.origins)-1) + MarkClose)}
 }
 
 // markText marks the start of the node and of each line in it that holds
@@ -124,7 +116,7 @@ func (c *Catalog) markText(n *parse.TextNode, file string, data []byte, starts [
 		if (k == 0 || text[k-1] == '\n') && hasContent(text[k:]) {
 			line, col := lineCol(starts, base+k)
 			c.origins = append(c.origins, Pos{File: file, Line: line, Col: col})
-			out.WriteString(markOpen + strconv.Itoa(len(c.origins)-1) + markClose)
+			out.WriteString(MarkOpen + strconv.Itoa(len(c.origins)-1) + MarkClose)
 		}
 		out.WriteByte(text[k])
 	}

@@ -17,10 +17,14 @@ import (
 // map of every catalog template (steps, libs, bundle, top, gpo, intune).
 // The catalog parses templates with these; each render binds the real ones.
 func Placeholders() template.FuncMap {
-	return (&scope{}).funcs()
+	out := PureFuncs()
+	for name, f := range (&scope{}).funcs() {
+		out[name] = f
+	}
+	return out
 }
 
-// TopFuncs binds the function map for the files beside the bundles
+// TopFuncs binds the catalog's own functions for the files beside the bundles
 // (wufix.cmd, gpo/, intune/): a tool must exist on every built target,
 // because such a script cannot know in advance which Windows runs it.
 func TopFuncs(c *catalog.Catalog, built []*catalog.Target, dialectName string) template.FuncMap {
@@ -41,6 +45,9 @@ type scope struct {
 	prefix   string // label prefix, the step id with '-' as '_'
 }
 
+// funcs are the catalog's own functions bound to this render; sprig's
+// pure ones come with the parsed template (Placeholders), so a render
+// binds only these.
 func (s *scope) funcs() template.FuncMap {
 	own := template.FuncMap{
 		"tool":        s.tool,
@@ -57,11 +64,7 @@ func (s *scope) funcs() template.FuncMap {
 		"productType": catalog.ProductType,
 		"indented":    indented,
 	}
-	out := PureFuncs()
-	for name, f := range own {
-		out[name] = f
-	}
-	return out
+	return own
 }
 
 // tool returns the absolute, quoted path of a program, and is the build's

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/wufix/wufix/generator/catalog"
@@ -39,16 +40,26 @@ type mark struct {
 
 func splitMarks(c *catalog.Catalog, raw string, carry catalog.Pos) cmdLine {
 	line := cmdLine{carry: carry}
+	if !strings.Contains(raw, catalog.MarkOpen) {
+		line.text = raw
+		return line
+	}
 	var b strings.Builder
-	for i := 0; i < len(raw); {
-		if n := catalog.MarkLen(raw[i:]); n > 0 {
-			_, idx := catalog.Marks(raw[i : i+n])
-			line.marks = append(line.marks, mark{at: b.Len(), pos: c.Origin(idx[0])})
-			i += n
+	for raw != "" {
+		before, after, found := strings.Cut(raw, catalog.MarkOpen)
+		b.WriteString(before)
+		if !found {
+			break
+		}
+		digits, rest, ok := strings.Cut(after, catalog.MarkClose)
+		idx, err := strconv.Atoi(digits)
+		if !ok || err != nil {
+			b.WriteString(catalog.MarkOpen) // not a mark: the lint reports the byte
+			raw = after
 			continue
 		}
-		b.WriteByte(raw[i])
-		i++
+		line.marks = append(line.marks, mark{at: b.Len(), pos: c.Origin(idx)})
+		raw = rest
 	}
 	line.text = b.String()
 	return line
@@ -95,8 +106,7 @@ type linter struct {
 func (l *linter) line(ln cmdLine) {
 	l.chars(ln)
 	trimmed := strings.TrimLeft(ln.text, " \t@")
-	lower := strings.ToLower(trimmed)
-	if lower == "rem" || strings.HasPrefix(lower, "rem ") || strings.HasPrefix(trimmed, "::") {
+	if isComment(trimmed) {
 		return
 	}
 	if strings.HasPrefix(trimmed, ":") {
@@ -110,7 +120,7 @@ func (l *linter) line(ln cmdLine) {
 			l.problems.Add(ln.pos(i), "%s: test errorlevel on the next line instead (if errorlevel 1 ...), as docs/catalog.md asks", op)
 		}
 	}
-	if i := promptPath.FindStringIndex(ln.text); i != nil {
+	if i := promptIndex(ln.text); i != nil {
 		// The path came from {{tool}}: point at the start of its quotes.
 		l.problems.Add(ln.pos(max(strings.LastIndexByte(ln.text[:i[0]], '"'), 0)), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
 	}
@@ -247,4 +257,21 @@ func (l *linter) chars(ln cmdLine) {
 			return
 		}
 	}
+}
+
+// promptIndex finds a prompting program called by path; most lines hold
+// no ".exe" and skip the regular expression.
+func promptIndex(s string) []int {
+	if !strings.Contains(s, ".exe") && !strings.Contains(s, ".EXE") && !strings.Contains(s, ".Exe") {
+		return nil
+	}
+	return promptPath.FindStringIndex(s)
+}
+
+// isComment reports a rem or :: line.
+func isComment(s string) bool {
+	if strings.HasPrefix(s, "::") {
+		return true
+	}
+	return len(s) >= 3 && strings.EqualFold(s[:3], "rem") && (len(s) == 3 || s[3] == ' ' || s[3] == '\t')
 }

@@ -37,8 +37,71 @@ type cmdAt struct {
 	rest string // what follows the word in its segment
 }
 
-var ifCond = regexp.MustCompile(`(?i)^if\s+(/i\s+)?(not\s+)?(errorlevel\s+\S+|exist\s+\S+|defined\s+\S+|cmdextversion\s+\S+|\S+\s*==\s*\S+|\S+\s+(equ|neq|lss|leq|gtr|geq)\s+\S+)\s*`)
-var leading = regexp.MustCompile(`(?i)^(@|do\s+|else\s+)`)
+// compareOps are if's comparison words besides ==.
+var compareOps = map[string]bool{"equ": true, "neq": true, "lss": true, "leq": true, "gtr": true, "geq": true}
+
+// ifTests are if's tests that take one word.
+var ifTests = map[string]bool{"errorlevel": true, "exist": true, "defined": true, "cmdextversion": true}
+
+// skipIf is the length of an if's condition at the start of s (with the
+// blanks after it), 0 when s does not start with one.
+func skipIf(s string) int {
+	word, rest := nextWord(s)
+	if !strings.EqualFold(word, "if") {
+		return 0
+	}
+	word, after := nextWord(rest)
+	if strings.EqualFold(word, "/i") {
+		word, after = nextWord(after)
+	}
+	if strings.EqualFold(word, "not") {
+		word, after = nextWord(after)
+	}
+	switch lw := strings.ToLower(word); {
+	case ifTests[lw]:
+		_, after = nextWord(after)
+	case strings.Contains(word, "=="):
+		if strings.HasSuffix(word, "==") {
+			_, after = nextWord(after)
+		}
+	default:
+		op, more := nextWord(after)
+		switch {
+		case strings.HasPrefix(op, "=="):
+			if op == "==" {
+				_, more = nextWord(more)
+			}
+			after = more
+		case compareOps[strings.ToLower(op)]:
+			_, after = nextWord(more)
+		default:
+			return 0
+		}
+	}
+	return len(s) - len(strings.TrimLeft(after, " \t"))
+}
+
+// nextWord splits off the first blank-separated word of s.
+func nextWord(s string) (string, string) {
+	s = strings.TrimLeft(s, " \t")
+	end := strings.IndexAny(s, " \t")
+	if end < 0 {
+		return s, ""
+	}
+	return s[:end], s[end:]
+}
+
+// skipLeading is the length of an @, do or else before a command.
+func skipLeading(s string) int {
+	if strings.HasPrefix(s, "@") {
+		return 1
+	}
+	word, rest := nextWord(s)
+	if (strings.EqualFold(word, "do") || strings.EqualFold(word, "else")) && rest != "" {
+		return len(s) - len(rest)
+	}
+	return 0
+}
 
 // commands finds the command word of every segment of a masked line:
 // segments are split at & | ( ), and if conditions, do and else come off
@@ -56,28 +119,31 @@ func commands(masked string) []cmdAt {
 				out = append(out, c)
 			}
 		}
-		prevFor = i < len(masked) && masked[i] == '(' && forList.MatchString(seg)
+		prevFor = i < len(masked) && masked[i] == '(' && forList(seg)
 		start = i + 1
 	}
 	return out
 }
 
-var forList = regexp.MustCompile(`(?i)\bin\s*$`)
+// forList reports a segment that ends in a for's "in", before its list.
+func forList(seg string) bool {
+	seg = strings.TrimRight(seg, " \t")
+	return len(seg) >= 3 && strings.EqualFold(seg[len(seg)-2:], "in") && (seg[len(seg)-3] == ' ' || seg[len(seg)-3] == '\t')
+}
 
 func command(seg string, offset int) (cmdAt, bool) {
 	at := 0
 	for {
 		trimmed := strings.TrimLeft(seg[at:], " \t")
 		at = len(seg) - len(trimmed)
-		if m := leading.FindString(trimmed); m != "" {
-			at += len(m)
-			continue
+		n := skipLeading(trimmed)
+		if n == 0 {
+			n = skipIf(trimmed)
 		}
-		if m := ifCond.FindString(trimmed); m != "" {
-			at += len(m)
-			continue
+		if n == 0 {
+			break
 		}
-		break
+		at += n
 	}
 	rest := seg[at:]
 	end := strings.IndexAny(rest, " \t=,;")
@@ -160,6 +226,9 @@ var forCommand = regexp.MustCompile(`\('(.*?)'\)`)
 // forCommands applies the command rules inside a for /f command too: the
 // catalog's way of reading a registry value runs reg and find there.
 func (l *linter) forCommands(ln cmdLine) {
+	if !strings.Contains(ln.text, "('") {
+		return
+	}
 	for _, m := range forCommand.FindAllStringSubmatchIndex(ln.text, -1) {
 		inner, off := ln.text[m[2]:m[3]], m[2]
 		if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' {
