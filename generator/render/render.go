@@ -28,8 +28,8 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	}
 	// bundle renders each file twice, the first time without its version
 	// (BundleHash) to compute it; the texts differ only there, so the
-	// lint reads the final one alone.
-	if dialectName == "cmd" && extra["BundleHash"] != "" {
+	// lint reads the first one alone, before anything encodes it.
+	if version, _ := extra["BundleHash"].(string); dialectName == "cmd" && version == "" {
 		if err := LintCmd(c, out); err != nil {
 			return "", err
 		}
