@@ -86,6 +86,15 @@ func TestContract(t *testing.T) {
 		{"lib calls another lib it does not use", func(t *testing.T) map[string]string {
 			return in(t, "templates/libs/exitcode/cmd.tmpl", "\n", "call :svc_stop\n")
 		}, []string{`templates/libs/exitcode/cmd.tmpl:2:1: lib "exitcode" calls :svc_stop of lib "service" without listing the lib in uses (templates/libs/exitcode/lib.yaml)`}},
+		{"tool a target lacks, in the skeleton", func(t *testing.T) map[string]string {
+			return in(t, "templates/bundle/run.cmd.tmpl", "\n", "rem {{tool \"icacls\"}}\n")
+		}, []string{`templates/bundle/run.cmd.tmpl:2:7: bundle: render xp/run.cmd: executing "run.cmd.tmpl" at <tool "icacls">: error calling tool: templates/bundle/run.cmd.tmpl uses "icacls", which Windows XP SP3 lacks (target xp)`}},
+		{"tool a target lacks, in a top-level script", func(t *testing.T) map[string]string {
+			return in(t, "templates/gpo/startup.cmd.tmpl", "\n", "rem {{tool \"icacls\"}}\n")
+		}, []string{`templates/gpo/startup.cmd.tmpl:2:7: deploy: executing "startup.cmd.tmpl" at <tool "icacls">: error calling tool: top-level script uses "icacls", which Windows XP SP3 lacks (target xp)`}},
+		{"runaway output", func(t *testing.T) map[string]string {
+			return in(t, resetCmd, resetAnchor, "{{range until 1000000}}rem xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n{{end}}")
+		}, []string{`templates/steps/component-reset/cmd.tmpl:17:24: bundle: render xp/run.cmd: writes over 4096 KiB, the most one bundle file may hold`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,4 +48,26 @@ func columnOf(data []byte, line int, name string) int {
 		return loc[0] + 1
 	}
 	return 1
+}
+
+// execErr is text/template's execution error after "template: ":
+// "NAME:LINE:COL: MESSAGE", its COL counted from 0.
+var execErr = regexp.MustCompile(`^([^\s:]+):(\d+):(\d+): `)
+
+// ExecError restates a template execution error as file:line:col with the
+// column counted from 1, like every other position, and dir completing a
+// name given without its folder (the bundle and deploy sets name their
+// templates by file name).
+func ExecError(dir string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "template: ")
+	m := execErr.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return errors.New(msg)
+	}
+	name := msg[m[2]:m[3]]
+	if dir != "" && !strings.HasPrefix(name, "templates/") {
+		name = dir + "/" + name
+	}
+	col, _ := strconv.Atoi(msg[m[6]:m[7]])
+	return fmt.Errorf("%s:%s:%d: %s", name, msg[m[4]:m[5]], col+1, msg[m[1]:])
 }

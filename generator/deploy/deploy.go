@@ -163,7 +163,10 @@ func ownFile(c *catalog.Catalog, dir, base string) bool {
 func renderFile(c *catalog.Catalog, set *template.Template, v *View, file, out string, files bundle.Files) error {
 	var text strings.Builder
 	if err := set.ExecuteTemplate(&text, path.Base(file), v); err != nil {
-		return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
+		if strings.HasPrefix(err.Error(), "template: select.tmpl:") {
+			return catalog.ExecError("templates/top", err)
+		}
+		return catalog.ExecError(path.Dir(file), err)
 	}
 	if strings.HasSuffix(out, ".cmd") {
 		if err := render.LintCmd(c, text.String()); err != nil {

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -22,7 +24,7 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(tmpl.Funcs(sc.funcs()), name, view)
+	out, err := execute(c, tmpl.Funcs(sc.funcs()), name, view)
 	if err != nil {
 		return "", err
 	}
@@ -47,13 +49,20 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 // rather than fill the build machine's memory and the USB stick.
 const MaxOutput = 4 << 20
 
-func execute(t *template.Template, name string, data any) (string, error) {
+func execute(c *catalog.Catalog, t *template.Template, name string, data any) (string, error) {
 	out := &bounded{}
 	if err := t.ExecuteTemplate(out, name, data); err != nil {
-		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
+		if errors.Is(err, errTooBig) {
+			return "", fmt.Errorf("%s: %w", lastOrigin(c, out.String(), t, name), err)
+		}
+		// Bundle templates are named by file name; steps' and libs' by path.
+		return "", catalog.ExecError("templates/bundle", err)
 	}
 	return out.String(), nil
 }
+
+// errTooBig stops a template that writes more than MaxOutput.
+var errTooBig = fmt.Errorf("writes over %d KiB, the most one bundle file may hold", MaxOutput>>10)
 
 // bounded is a strings.Builder that refuses to grow past MaxOutput, so the
 // template stops at the write that crosses it.
@@ -61,9 +70,26 @@ type bounded struct{ strings.Builder }
 
 func (b *bounded) Write(p []byte) (int, error) {
 	if b.Len()+len(p) > MaxOutput {
-		return 0, fmt.Errorf("output is over %d KiB, the most one bundle file may hold", MaxOutput>>10)
+		return 0, errTooBig
 	}
 	return b.Builder.Write(p)
+}
+
+// lastOrigin is the template position of the last origin mark written (a
+// runaway loop writes the same lines over and over), or the template's
+// file when it writes no marks.
+func lastOrigin(c *catalog.Catalog, out string, t *template.Template, name string) catalog.Pos {
+	if i := strings.LastIndex(out, catalog.MarkOpen); i >= 0 {
+		digits, _, _ := strings.Cut(out[i+1:], catalog.MarkClose)
+		if n, err := strconv.Atoi(digits); err == nil {
+			return c.Origin(n)
+		}
+	}
+	file := t.Name()
+	if !strings.HasPrefix(file, "templates/") {
+		file = "templates/bundle/" + name
+	}
+	return catalog.Pos{File: file, Line: 1, Col: 1}
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.
@@ -91,7 +117,7 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string, extr
 		if clone.Lookup(name) == nil {
 			continue
 		}
-		if *blocks[name], err = execute(clone, name, data); err != nil {
+		if *blocks[name], err = execute(c, clone, name, data); err != nil {
 			return nil, err
 		}
 		*blocks[name] = strings.Trim(*blocks[name], "\n")
@@ -115,6 +141,6 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, d string) (
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets})
+	out, err := execute(c, clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets})
 	return strings.Trim(out, "\n"), err
 }
