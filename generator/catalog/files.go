@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -135,45 +134,4 @@ func (l *loader) subdirs(parent string) []string {
 		}
 	}
 	return out
-}
-
-// toolPath is a path below %SystemRoot%: folder and file names of plain
-// characters joined by backslashes, ending in a program.
-var toolPath = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_. ()-]*(\\[A-Za-z0-9_][A-Za-z0-9_. ()-]*)*\.(exe|com)$`)
-
-// checkToolPath holds tools.yaml's paths to what run.cmd can quote safely:
-// render writes "%SystemRoot%\<path>", so a path may not climb out with
-// "..", close the quotes, expand another variable or break the line.
-func checkToolPath(ps *Problems, at Pos, t *Tool) {
-	p := t.Path
-	switch {
-	case p == "":
-		ps.Add(at, "tool %q: a path is required", t.Name)
-	case strings.ContainsAny(p, "\"%\r\n!^&|<>"):
-		ps.Add(at, "tool %q: path %q holds a character cmd would read (\" %% ! ^ & | < > or a line break)", t.Name, p)
-	case slices.Contains(strings.Split(p, `\`), ".."):
-		ps.Add(at, "tool %q: path %q climbs out of %%SystemRoot%% with \"..\"", t.Name, p)
-	case !toolPath.MatchString(p):
-		ps.Add(at, "tool %q: path %q must be relative to %%SystemRoot%% (like System32\\sc.exe): names joined by \\, ending in .exe or .com", t.Name, p)
-	}
-}
-
-// checkOverlaps refuses two targets whose build ranges meet for a product
-// type they share: run.cmd and wufix.cmd pick a bundle by build number and
-// product type, and two would fit one computer.
-func checkOverlaps(c *Catalog, ps *Problems) {
-	for i, a := range c.Targets {
-		for _, b := range c.Targets[i+1:] {
-			if a.Builds.Max < b.Builds.Min || b.Builds.Max < a.Builds.Min {
-				continue
-			}
-			for _, p := range a.Products {
-				if slices.Contains(b.Products, p) {
-					ps.Add(c.nodes.at(b.File, "builds"), "builds %d to %d of target %s overlap %d to %d of target %s for product %s: one computer would fit both bundles",
-						b.Builds.Min, b.Builds.Max, b.ID.Value, a.Builds.Min, a.Builds.Max, a.ID.Value, p)
-					break
-				}
-			}
-		}
-	}
 }

@@ -127,7 +127,6 @@ func (l *loader) loadTools() {
 // to guard against them.
 func dropEmpty[V any](l *loader, file string, m map[string]*V, what string, path ...any) {
 	for _, pos := range l.cat.nodes.emptyItems(file, path...) {
-		pos := pos
 		l.problems.Add(pos, "empty entry: %s", what)
 	}
 	for k, v := range m {

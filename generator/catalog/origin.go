@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -18,8 +17,6 @@ const (
 	MarkOpen  = "\x1f"
 	MarkClose = "\x1e"
 )
-
-var markPattern = regexp.MustCompile(MarkOpen + `([0-9]+)` + MarkClose)
 
 // Origin is the template position of mark number i.
 func (c *Catalog) Origin(i int) Pos {
