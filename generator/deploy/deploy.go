@@ -11,6 +11,7 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -161,8 +162,11 @@ func ownFile(c *catalog.Catalog, dir, base string) bool {
 // renderFile renders one top-level file: a .cmd is held to the same rules
 // as run.cmd, at the template lines that wrote it.
 func renderFile(c *catalog.Catalog, set *template.Template, v *View, file, out string, files bundle.Files) error {
-	var text strings.Builder
+	var text render.Bounded
 	if err := set.ExecuteTemplate(&text, path.Base(file), v); err != nil {
+		if errors.Is(err, render.ErrTooBig) {
+			return fmt.Errorf("%s:1:1: %w", file, err)
+		}
 		if strings.HasPrefix(err.Error(), "template: select.tmpl:") {
 			return catalog.ExecError("templates/top", err)
 		}

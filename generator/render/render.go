@@ -50,9 +50,9 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 const MaxOutput = 4 << 20
 
 func execute(c *catalog.Catalog, t *template.Template, name string, data any) (string, error) {
-	out := &bounded{}
+	out := &Bounded{}
 	if err := t.ExecuteTemplate(out, name, data); err != nil {
-		if errors.Is(err, errTooBig) {
+		if errors.Is(err, ErrTooBig) {
 			return "", fmt.Errorf("%s: %w", lastOrigin(c, out.String(), t, name), err)
 		}
 		// Bundle templates are named by file name; steps' and libs' by path.
@@ -61,16 +61,16 @@ func execute(c *catalog.Catalog, t *template.Template, name string, data any) (s
 	return out.String(), nil
 }
 
-// errTooBig stops a template that writes more than MaxOutput.
-var errTooBig = fmt.Errorf("writes over %d KiB, the most one bundle file may hold", MaxOutput>>10)
+// ErrTooBig stops a template that writes more than MaxOutput.
+var ErrTooBig = fmt.Errorf("writes over %d KiB, the most one bundle file may hold", MaxOutput>>10)
 
-// bounded is a strings.Builder that refuses to grow past MaxOutput, so the
+// Bounded is a strings.Builder that refuses to grow past MaxOutput, so the
 // template stops at the write that crosses it.
-type bounded struct{ strings.Builder }
+type Bounded struct{ strings.Builder }
 
-func (b *bounded) Write(p []byte) (int, error) {
+func (b *Bounded) Write(p []byte) (int, error) {
 	if b.Len()+len(p) > MaxOutput {
-		return 0, errTooBig
+		return 0, ErrTooBig
 	}
 	return b.Builder.Write(p)
 }
