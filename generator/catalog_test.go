@@ -63,9 +63,16 @@ func TestCatalogErrors(t *testing.T) {
 		{
 			name: "missing template",
 			changes: func(t *testing.T) map[string]string {
-				return map[string]string{"templates/steps/component-reset/ps1.tmpl": ""}
+				return map[string]string{"templates/steps/component-reset/cmd.tmpl": ""}
 			},
-			want: []string{`templates/steps/component-reset/step.yaml:9:1: missing ps1.tmpl: step "component-reset" applies to a target with PowerShell`},
+			want: []string{`templates/steps/component-reset/step.yaml:1:1: step "component-reset" has no cmd.tmpl`},
+		},
+		{
+			name: "a PowerShell twin of a step",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/steps/component-reset/ps1.tmpl": "{{define \"do\"}}{{end}}"}
+			},
+			want: []string{`templates/steps/component-reset/ps1.tmpl:1:1: steps and libs have cmd.tmpl only: run.ps1 runs run.cmd, so this file would never be used`},
 		},
 		{
 			name: "tool missing on a target",
@@ -106,6 +113,14 @@ func TestCatalogErrors(t *testing.T) {
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - wimmount-repair\n")}
 			},
 			want: []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
+		},
+		{
+			name: "change inventory names an unknown program",
+			changes: func(t *testing.T) map[string]string {
+				return map[string]string{"templates/changes.yaml": edit(t, "templates/changes.yaml",
+					"  takeown: makes", "  bcdedit /set: changes a boot setting\n  takeown: makes")}
+			},
+			want: []string{`templates/changes.yaml:51:3: "bcdedit" is neither a program in templates/tools.yaml, a cmd builtin that changes files nor a %VARIABLE%`},
 		},
 		{
 			name: "every problem at once, sorted",

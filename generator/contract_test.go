@@ -73,7 +73,7 @@ func TestContract(t *testing.T) {
 		}, []string{`templates/gpo/startup.cmd.tmpl:2:1: pause waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool "ping"}} -n 2 127.0.0.1 >nul`}},
 		{"bare tool in shared definitions", func(t *testing.T) map[string]string {
 			return in(t, "templates/top/select.tmpl", "set \"HAVE=\"\n", "reg query HKLM\\SOFTWARE >nul\n")
-		}, []string{`templates/top/select.tmpl:11:1: reg called by bare name: write {{tool "reg"}}, the absolute path, so a same-named program beside the bundle never runs`}},
+		}, []string{`templates/top/select.tmpl:14:1: reg called by bare name: write {{tool "reg"}}, the absolute path, so a same-named program beside the bundle never runs`}},
 		{"not ascii", func(t *testing.T) map[string]string {
 			return in(t, resetCmd, resetAnchor, "rem caf\u00e9\n")
 		}, []string{`templates/steps/component-reset/cmd.tmpl:17:8: byte 0xc3 is not ASCII: run.cmd is read in the OEM code page, which differs between machines`}},

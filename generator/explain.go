@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -60,7 +61,8 @@ func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
 func (e *Explanation) Lines() []string {
 	lines := e.Decoded.Lines()
 	if e.Info != nil {
-		lines = append(lines, "", fmt.Sprintf("%s (%s)", e.Info.Name, e.Info.Area))
+		// A code with no public name is headed by the code itself.
+		lines = append(lines, "", fmt.Sprintf("%s (%s)", cmp.Or(e.Info.Name, e.Decoded.Code.String()), e.Info.Area))
 		for _, line := range dialect.Wrap(e.Info.Meaning, 74) {
 			lines = append(lines, "  "+line)
 		}

@@ -41,7 +41,7 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/plans/extra.yml:1:1: unexpected file "extra.yml": templates/plans holds only *.yaml`}},
 		{"stray file in a step folder", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/component-reset/notes.yaml": "todo: x\n"}
-		}, []string{`templates/steps/component-reset/notes.yaml:1:1: unexpected file "notes.yaml": templates/steps/component-reset holds only step.yaml, cmd.tmpl, ps1.tmpl`}},
+		}, []string{`templates/steps/component-reset/notes.yaml:1:1: unexpected file "notes.yaml": templates/steps/component-reset holds only step.yaml, cmd.tmpl`}},
 		{"empty target service", func(t *testing.T) map[string]string {
 			return in(t, "targets/win7.yaml", "services:\n", "  newsvc:\n")
 		}, []string{`targets/win7.yaml:18:3: empty entry: a service needs its start type and a source`}},

@@ -1,87 +1,127 @@
 package generator
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/wufix/wufix/generator/bundle"
-	"github.com/wufix/wufix/generator/compare"
 	"github.com/wufix/wufix/generator/deploy"
-	"github.com/wufix/wufix/generator/payload"
 )
 
-// Write puts the build under dir, one folder per target and the top-level
-// files beside them, so that dir never holds half a build: payloads are
-// copied first (hashed on the way) and the manifests sealed over them,
-// everything is written in full to a staging folder beside the old files,
-// and only when all is written is each entry swapped in for the old one.
-// Folders of targets not in this build are left alone; top-level entries
-// an earlier build wrote and this one does not (an intune folder) are
-// removed, so the entry points always match the bundles.
-func (o *Output) Write(dir string) (err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// Write is WriteContext without a way to stop it.
+func (o *Output) Write(dir string) error {
+	return o.WriteContext(context.Background(), dir)
+}
+
+// WriteContext puts the build under dir, one folder per target and the
+// top-level files beside them, so that dir never holds half a build:
+// payloads are copied first (hashed on the way) and the manifests sealed
+// over them, everything is written in full to a staging folder inside
+// dir, and only then swapped in, whole or not at all (see swap). It
+// replaces only what earlier builds recorded in dir's owner record and
+// refuses a folder holding anything else; folders of targets not in this
+// build stay, and top-level entries an earlier build wrote and this one
+// does not (an intune folder) are removed, so the entry points always
+// match the bundles. When ctx ends before the swap (an interrupt), the
+// staging folder is removed and dir is left as it was.
+func (o *Output) WriteContext(ctx context.Context, dir string) error {
+	if err := refuseProtected(dir); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	stage, err := os.MkdirTemp(dir, ".wufix-staging-")
+	prev, err := checkOutput(dir)
 	if err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	defer func() {
-		if rmErr := os.RemoveAll(stage); err == nil && rmErr != nil {
-			err = fmt.Errorf("write: %w", rmErr)
-		}
-	}()
-	if err := o.stagePayloads(stage); err != nil {
-		return err
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
-	for name, data := range o.Files {
-		p := filepath.Join(stage, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
+	stage, err := newStaging(dir)
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
-	for _, name := range o.Entries() {
-		if err := swap(filepath.Join(stage, name), filepath.Join(dir, name), stage); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
+	return o.writeStaged(ctx, dir, stage, prev)
+}
+
+// checkOutput returns dir's owner record, refusing a dir that holds
+// anything no build wrote. A missing dir is an empty one.
+func checkOutput(dir string) (record, error) {
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
-	for _, name := range deploy.Owned {
-		if slices.Contains(o.Top, name) {
-			continue
-		}
-		if err := retire(filepath.Join(dir, name), stage); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", dir)
+	}
+	prev, err := readRecord(dir)
+	if err != nil {
+		return nil, err
+	}
+	return prev, refuseForeign(dir, prev)
+}
+
+// writeStaged fills the staging folder and swaps it in. The staging folder
+// is removed whatever happens, unless a failed rollback left the previous
+// output's entries in it. Errors of the payload stage keep its own prefix.
+func (o *Output) writeStaged(ctx context.Context, dir, stage string, prev record) error {
+	if err := clearStale(dir, stage); err != nil {
+		return fmt.Errorf("write: %w", errors.Join(err, removeStaging(stage)))
+	}
+	files, err := o.fillInterruptible(ctx, stage)
+	if err != nil {
+		return errors.Join(err, removeStaging(stage))
+	}
+	// An interrupt from here on is not acted on: the swap takes
+	// milliseconds, and finishing or undoing it is the clean way out.
+	if err := o.swapIn(dir, stage, prev, files); err != nil {
+		return fmt.Errorf("write: %w", err)
 	}
 	return nil
 }
 
-// stagePayloads copies the payloads into the staging folder and seals
-// each bundle, and then the top level, over them.
-func (o *Output) stagePayloads(stage string) error {
-	if len(o.Payloads) == 0 {
-		return nil
+// swapIn records the new files and swaps the staged build in.
+func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
+	retire := o.retired()
+	next := prev.merged(files, append(o.Entries(), retire...))
+	// The record covers the old and the new files while the swap runs, so
+	// a build stopped half-way is neither refused nor loses a file.
+	if err := prev.union(next).write(dir, stage); err != nil {
+		return errors.Join(err, removeStaging(stage))
 	}
-	opt := payload.StageOptions{Progress: o.Progress}
-	if o.sign != nil {
-		opt.Sign = o.sign.Cab
-	}
-	entries, err := payload.Stage(o.Payloads, stage, opt)
-	if err != nil {
+	if err := swap(stage, dir, o.Entries(), retire); err != nil {
+		// A rollback that failed leaves the old entries in the staging
+		// folder, for the next build to put back: keep it and the wider
+		// record then.
+		if m, mErr := readMarker(stage); mErr == nil && len(m.Swap)+len(m.Retire) == 0 {
+			err = errors.Join(err, prev.restore(dir, stage), removeStaging(stage))
+		}
 		return err
 	}
-	return o.seal(entries)
+	// The build is in place from here on; what fails now only leaves the
+	// wider record or the staging folder, which the next build handles.
+	if err := errors.Join(next.write(dir, stage), removeStaging(stage)); err != nil {
+		return fmt.Errorf("the build is in place, but cleaning up after it failed (the next build finishes it): %w", err)
+	}
+	return nil
+}
+
+// retired are the top-level names a build may write that this one does
+// not: an earlier build's are moved out with the old entries.
+func (o *Output) retired() []string {
+	var out []string
+	for _, name := range deploy.Owned {
+		if !slices.Contains(o.Top, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // seal rewrites the manifests of the bundles that hold payloads, then the
@@ -106,87 +146,4 @@ func (o *Output) seal(entries map[string][]bundle.Entry) error {
 		}
 	}
 	return deploy.Seal(o.Files, o.Targets)
-}
-
-// swap replaces dst with the staged src; the old dst is moved into the
-// staging folder, which is removed afterwards.
-func swap(src, dst, stage string) error {
-	if err := retire(dst, stage); err != nil {
-		return err
-	}
-	return os.Rename(src, dst)
-}
-
-// retire moves dst, when it exists, into the staging folder.
-func retire(dst, stage string) error {
-	if _, err := os.Lstat(dst); err != nil {
-		return nil
-	}
-	return os.Rename(dst, filepath.Join(stage, ".old-"+filepath.Base(dst)))
-}
-
-// Check compares the build with what dir holds for the same targets and
-// top-level entries. Payloads are compared by digest: their sources are
-// hashed (read once), never loaded.
-func (o *Output) Check(dir string) ([]compare.Difference, error) {
-	if len(o.Payloads) == 0 {
-		return compare.Dir(o.Files, dir, o.checked())
-	}
-	if o.sign != nil {
-		return nil, errors.New("check: a signed .cab payload cannot be predicted without signing it; check a signed build with wufix verify")
-	}
-	entries, err := payload.Digests(o.Payloads)
-	if err != nil {
-		return nil, err
-	}
-	if err := o.seal(entries); err != nil {
-		return nil, err
-	}
-	diffs, err := compare.Dir(o.Files, dir, o.checked())
-	if err != nil {
-		return nil, err
-	}
-	want := map[string]bundle.Entry{}
-	for t, list := range entries {
-		for _, e := range list {
-			want[t+"/"+e.Path] = e
-		}
-	}
-	diffs = slices.DeleteFunc(diffs, func(d compare.Difference) bool { _, ok := want[d.Path]; return ok && d.Kind == "extra" })
-	for _, name := range slices.Sorted(maps.Keys(want)) {
-		if d := checkPayload(dir, name, want[name]); d != nil {
-			diffs = append(diffs, *d)
-		}
-	}
-	slices.SortFunc(diffs, func(a, b compare.Difference) int { return strings.Compare(a.Path, b.Path) })
-	return diffs, nil
-}
-
-// checkPayload compares one payload file on disk with its digest.
-func checkPayload(dir, name string, e bundle.Entry) *compare.Difference {
-	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
-	if err != nil {
-		return &compare.Difference{Path: name, Kind: "missing"}
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return &compare.Difference{Path: name, Kind: "changed", Detail: err.Error()}
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != e.SHA256 {
-		return &compare.Difference{Path: name, Kind: "changed", Detail: "sha256 " + got + ", the payload's is " + e.SHA256}
-	}
-	return nil
-}
-
-// checked are the entries Check looks at: this build's, and the top-level
-// names a build owns, so a stale one shows as extra.
-func (o *Output) checked() []string {
-	names := o.Entries()
-	for _, name := range deploy.Owned {
-		if !slices.Contains(names, name) {
-			names = append(names, name)
-		}
-	}
-	return names
 }

@@ -29,7 +29,13 @@ rem place, so its exit code is the exit code of wufix.cmd.
 exit /b 5
 
 :none
->&2 echo wufix.cmd: no wufix bundle fits this computer (Windows build %WIN_BUILD%, %WIN_TYPE%). Nothing was changed.
+rem A build inside no target's range: a server release no target serves
+rem (Server 23H2, build 25398), or one newer than the catalog.
+if /i not "%WIN_TYPE%"=="WinNT" goto none_server
+>&2 echo wufix.cmd: no wufix bundle fits this computer (Windows build %WIN_BUILD%, %WIN_TYPE%, edition %WIN_EDITION%). Nothing was changed.
+exit /b 5
+:none_server
+>&2 echo wufix.cmd: Windows Server build %WIN_BUILD% (%WIN_TYPE%, edition %WIN_EDITION%) is not one wufix serves: no bundle is built for that release (Server 23H2 is build 25398, for one). Nothing was changed.
 exit /b 5
 
 :not_built
@@ -41,17 +47,25 @@ exit /b 5
 exit /b 5
 
 :fit
-rem Sets FITS to the bundle built for this computer, from the build number
-rem and the product type in the registry (the text of "ver" differs between
-rem versions and languages), and HAVE when this build holds that bundle.
-rem WIN_BUILD stays empty when the registry cannot be read.
+rem Sets FITS to the bundle built for this computer, from the build number,
+rem the product type and the edition in the registry (the text of "ver"
+rem differs between versions and languages), and HAVE when this build holds
+rem that bundle. WIN_BUILD stays empty when the registry cannot be read.
+rem This is the one table of every target's builds: each run.cmd knows only
+rem its own.
 set "WIN_BUILD="
 set "WIN_TYPE="
+set "WIN_EDITION="
 set "FITS="
 set "HAVE="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
 if not defined WIN_BUILD goto :eof
+rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
+rem ProductType ServerNT like a server, but are the client build: they get
+rem the Windows 10 or 11 bundle.
+if /i "%WIN_EDITION%"=="ServerRdsh" set "WIN_TYPE=WinNT"
 if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 2600 if %WIN_BUILD% LEQ 2600 set "FITS=xp"
 if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 3790 if %WIN_BUILD% LEQ 3790 set "FITS=server2003"
 if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 3790 if %WIN_BUILD% LEQ 3790 set "FITS=server2003"

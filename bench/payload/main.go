@@ -102,8 +102,11 @@ func generate(dir string, sizeMiB, n int) error {
 			return err
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
-		for range sizeMiB / n {
+		for j := range sizeMiB / n {
 			r.Read(buf)
+			if j == 0 {
+				copy(buf, "MSCF") // a cabinet's first bytes, which the build checks
+			}
 			if _, err := w.Write(buf); err != nil {
 				f.Close()
 				return err

@@ -30,46 +30,79 @@ func (e exitCoder) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 var positioned = regexp.MustCompile(`^[^\s:]+:\d+:\d+: `)
 
 // run is the whole CLI, with its streams injected so tests drive it
-// in-process exactly as a user would.
+// in-process exactly as a user would. A failed write to stdout fails the
+// command: output cut short must not pass for a clean run.
 func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	app := newApp(out, stderr)
 	err := app.Run(args)
-	var code exitCoder
+	code := exitOK
+	var coded exitCoder
 	switch {
 	case err == nil:
-		return exitOK
-	case errors.As(err, &code):
-		return int(code)
+	case errors.As(err, &coded):
+		code = int(coded)
+	case out.err != nil && errors.Is(err, out.err):
+		// said once, below
+	default:
+		printError(stderr, err)
+		code = exitError
 	}
-	// A positioned error (a catalog problem per line) starts with its
-	// file:line:col, which editors jump to; anything else is named as ours.
+	if out.err != nil {
+		fmt.Fprintf(stderr, "wufix: writing to standard output: %v\n", out.err)
+		code = exitError
+	}
+	return code
+}
+
+// printError writes a positioned error (a catalog problem per line) as it
+// is, starting with the file:line:col editors jump to; anything else is
+// named as ours.
+func printError(stderr io.Writer, err error) {
 	if msg := err.Error(); positioned.MatchString(msg) {
 		fmt.Fprintln(stderr, msg)
 	} else {
 		fmt.Fprintf(stderr, "wufix: %s\n", msg)
 	}
-	return exitError
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
-		Name:            "wufix",
-		Usage:           "build Windows Update repair bundles for every Windows version, XP to 11",
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideVersion:     true,
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // run() reports errors
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "catalog", Usage: "use the catalog in `DIR` (holding targets/ and templates/) instead of the embedded one"},
-		},
-		Commands: []*cli.Command{buildCommand(), checkCommand(), verifyCommand(), explainCommand(), targetsCommand(), stepsCommand()},
+	app := &cli.App{
+		Name:           "wufix",
+		Usage:          "build Windows Update repair bundles for every Windows version, XP to 11",
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		HideVersion:    true,                         // --version is ours: it loads the catalog and can fail
+		ExitErrHandler: func(*cli.Context, error) {}, // run() reports errors
+		OnUsageError:   usageError,
+		Flags:          []cli.Flag{catalogFlag(), versionFlag},
+		Action:         rootAction,
+		Commands: []*cli.Command{buildCommand(), checkCommand(), verifyCommand(), explainCommand(),
+			targetsCommand(), stepsCommand(), reportCommand(), completionCommand(), completeCommand()},
 	}
+	for _, cmd := range app.Commands {
+		// -h and wufix help CMD show a command's help; "help" is not
+		// a subcommand of each command (check help would not check ./help).
+		cmd.HideHelpCommand = true
+		cmd.OnUsageError = usageError
+	}
+	return app
+}
+
+// rootAction runs when no command is named: --version, or the help.
+func rootAction(c *cli.Context) error {
+	if c.Bool("version") {
+		return printVersion(c)
+	}
+	if c.NArg() > 0 {
+		return fmt.Errorf("unknown command %q (see wufix help)", c.Args().First())
+	}
+	return cli.ShowAppHelp(c)
 }
 
 // catalogFS is the embedded catalog unless --catalog names a folder.
 func catalogFS(c *cli.Context) (fs.FS, error) {
-	dir := c.String("catalog")
+	dir := catalogDir(c)
 	if dir == "" {
 		return wufix.Catalog, nil
 	}
@@ -102,10 +135,10 @@ func buildCommand() *cli.Command {
 		Name:      "build",
 		Usage:     "build the bundles into a folder, one subfolder per target",
 		ArgsUsage: " ",
-		Flags:     append([]cli.Flag{targetFlag, outFlag, errorFlag, zipFlag}, deliveryFlags()...),
+		Flags:     commandFlags(targetFlag, outFlag, errorFlag, zipFlag),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return fmt.Errorf("build takes no arguments, got %q", strings.Join(c.Args().Slice(), " "))
+			if err := takesArgs(c, 0, 0, ""); err != nil {
+				return err
 			}
 			out, err := buildOutput(c)
 			if err != nil {
@@ -124,15 +157,19 @@ func buildCommand() *cli.Command {
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
-		Usage:     "compare a folder with a fresh build; exit 1 and show each difference",
-		ArgsUsage: " ",
-		Flags:     append([]cli.Flag{targetFlag, outFlag, errorFlag}, deliveryFlags()...),
+		Usage:     "compare a folder (DIR, or --out) with a fresh build; exit 1 and show each difference",
+		ArgsUsage: "[DIR]",
+		Flags:     commandFlags(targetFlag, outFlag, errorFlag),
 		Action: func(c *cli.Context) error {
+			dir, err := checkDir(c)
+			if err != nil {
+				return err
+			}
 			out, err := buildOutput(c)
 			if err != nil {
 				return err
 			}
-			diffs, err := out.Check(c.String("out"))
+			diffs, err := out.Check(dir)
 			if err != nil {
 				return err
 			}
@@ -140,10 +177,24 @@ func checkCommand() *cli.Command {
 				fmt.Fprintln(c.App.Writer, d)
 			}
 			if len(diffs) > 0 {
-				fmt.Fprintf(c.App.ErrWriter, "wufix: %s differs from a fresh build: %d file(s)\n", c.String("out"), len(diffs))
+				fmt.Fprintf(c.App.ErrWriter, "wufix: %s differs from a fresh build: %d file(s)\n", dir, len(diffs))
 				return exitCoder(exitDiffers)
 			}
 			return nil
 		},
 	}
+}
+
+// checkDir is the folder check compares: its argument, or --out.
+func checkDir(c *cli.Context) (string, error) {
+	if err := takesArgs(c, 0, 1, "at most one folder"); err != nil {
+		return "", err
+	}
+	if c.NArg() == 0 {
+		return c.String("out"), nil
+	}
+	if c.IsSet("out") && c.String("out") != c.Args().First() {
+		return "", fmt.Errorf("check: the folder is given twice, as %s and --out %s", c.Args().First(), c.String("out"))
+	}
+	return c.Args().First(), nil
 }

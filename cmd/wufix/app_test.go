@@ -68,22 +68,6 @@ func TestCheckSaysWhenOnlyLineEndingsDiffer(t *testing.T) {
 	assert.Equal(t, "xp/run.cmd: changed\nonly line endings differ (want CRLF, have LF)\n", out)
 }
 
-func TestBuildReplacesOnlyItsTargets(t *testing.T) {
-	dir := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "win7"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "win7", "stale.txt"), nil, 0o644))
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "notes"), 0o755))
-	code, _, errOut := runCLI("build", "--out", dir, "--target", "win7")
-	require.Equal(t, 0, code, errOut)
-	assert.NoFileExists(t, filepath.Join(dir, "win7", "stale.txt"), "a target folder is replaced whole")
-	assert.DirExists(t, filepath.Join(dir, "notes"), "folders that are not targets are left alone")
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	for _, e := range entries {
-		assert.NotContains(t, e.Name(), "staging", "no staging folder is left behind")
-	}
-}
-
 func TestErrors(t *testing.T) {
 	cases := []struct {
 		name   string

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -75,7 +77,11 @@ func writeBuild(c *cli.Context, out *generator.Output) error {
 		fmt.Fprintf(c.App.ErrWriter, "wufix: %d payload file(s) left out: only targets outside this build use them\n", len(out.Skipped))
 	}
 	bar := progress(c.App.ErrWriter, out)
-	if err := out.Write(dir); err != nil {
+	// Ctrl+C or a service stop while writing: the build cleans up its
+	// staging folder and leaves the previous output as it was.
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := out.WriteContext(ctx, dir); err != nil {
 		return err
 	}
 	if bar != nil {

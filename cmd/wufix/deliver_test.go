@@ -71,10 +71,10 @@ func TestBuildWritesTheTopLevelEntryPoints(t *testing.T) {
 
 func TestBuildWithPayload(t *testing.T) {
 	payloads := writeFiles(t, t.TempDir(), map[string]string{
-		"windows6.1-kb947821-v34-x64.msu": strings.Repeat("surt", 1<<18),
-		"WindowsXP-KB2347290-x86-ENU.exe": "xp",
-		"windows8.1-kb2919355-x64.msu":    "8.1",
-		"wsusscn2.cab":                    "scan",
+		"windows6.1-kb947821-v34-x64.msu": "MSCF" + strings.Repeat("surt", 1<<18),
+		"WindowsXP-KB2347290-x86-ENU.exe": "MZ xp",
+		"windows8.1-kb2919355-x64.msu":    "MSCF 8.1",
+		"wsusscn2.cab":                    "MSCF scan",
 		"payload.yaml":                    "files:\n  - file: wsusscn2.cab\n    targets: [xp, win7]\n",
 	})
 	dir := filepath.Join(t.TempDir(), "dist")
@@ -115,10 +115,14 @@ func TestBadPayloadLeavesTheOutputAlone(t *testing.T) {
 		files  map[string]string
 		stderr string
 	}{
-		{"same name, other contents", map[string]string{"a/windows6.1-kb1-x64.msu": "1", "b/windows6.1-kb1-x64.msu": "2"},
+		{"same name, other contents", map[string]string{"a/windows6.1-kb1-x64.msu": "MSCF 1", "b/windows6.1-kb1-x64.msu": "MSCF 2"},
 			"wufix: payload: a/windows6.1-kb1-x64.msu and b/windows6.1-kb1-x64.msu have the same name in the win7 bundle but different contents\n"},
-		{"unusable file", map[string]string{"windows6.1-kb1-x64.msu": "1", "setup.exe": "2"},
+		{"unusable file", map[string]string{"windows6.1-kb1-x64.msu": "MSCF 1", "setup.exe": "MZ 2"},
 			"the name does not say which Windows it is for: name its targets in payload.yaml"},
+		{"empty package", map[string]string{"windows6.1-kb1-x64.msu": ""},
+			"  windows6.1-kb1-x64.msu: an empty file is not an update package; download it again\n"},
+		{"an error page saved as a package", map[string]string{"windows6.1-kb1-x64.msu": "<html>"},
+			"  windows6.1-kb1-x64.msu: not a cabinet: a .msu file starts with \"MSCF\", this one with \"<htm\"; download it again\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,8 +141,18 @@ func TestBadPayloadLeavesTheOutputAlone(t *testing.T) {
 	}
 }
 
+func TestPayloadFolderGivenAsALink(t *testing.T) {
+	payloads := writeFiles(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
+	link := filepath.Join(t.TempDir(), "updates")
+	require.NoError(t, os.Symlink(payloads, link))
+	dir := filepath.Join(t.TempDir(), "dist")
+	code, _, errOut := runCLI("build", "--out", dir, "--target", "win7", "--payload", link)
+	require.Equal(t, 0, code, errOut)
+	assert.FileExists(t, filepath.Join(dir, "win7", "packages", "windows6.1-kb947821-v34-x64.msu"), "the folder the link names is copied")
+}
+
 func TestZipIsReproducible(t *testing.T) {
-	payloads := writeFiles(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "surt"})
+	payloads := writeFiles(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
 	var zips [][]byte
 	for range 2 {
 		dir := filepath.Join(t.TempDir(), "dist")

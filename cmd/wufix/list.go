@@ -24,7 +24,11 @@ func targetsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "targets",
 		Usage: "list the supported Windows versions and what each has",
+		Flags: []cli.Flag{catalogFlag()},
 		Action: func(c *cli.Context) error {
+			if err := takesArgs(c, 0, 0, ""); err != nil {
+				return err
+			}
 			cat, err := loadCatalog(c)
 			if err != nil {
 				return err
@@ -68,8 +72,11 @@ func stepsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "steps",
 		Usage: "list the catalog's steps and the targets each applies to",
-		Flags: []cli.Flag{&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "only steps that apply to target `ID`"}},
+		Flags: []cli.Flag{&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "only steps that apply to target `ID`"}, catalogFlag()},
 		Action: func(c *cli.Context) error {
+			if err := takesArgs(c, 0, 0, ""); err != nil {
+				return err
+			}
 			cat, err := loadCatalog(c)
 			if err != nil {
 				return err

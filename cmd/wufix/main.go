@@ -1,7 +1,7 @@
 // Command wufix builds self-contained Windows Update repair bundles from a
 // declarative catalog: one folder per Windows version, each with run.cmd,
-// run.ps1 where the version has PowerShell, README.txt, manifest.json and
-// SHA256SUMS.
+// run.ps1 where the version has PowerShell, README.txt, CHANGES.txt,
+// manifest.json and SHA256SUMS.
 package main
 
 import "os"

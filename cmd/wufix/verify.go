@@ -15,7 +15,7 @@ func verifyCommand() *cli.Command {
 		ArgsUsage: "DIR|ZIP",
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return fmt.Errorf("verify takes one folder or .zip file, got %d arguments", c.NArg())
+				return fmt.Errorf("verify takes one folder or .zip file, got %d arguments%s", c.NArg(), optionHint(c.Args().Slice()))
 			}
 			r, err := verify.Path(c.Args().First())
 			if err != nil {

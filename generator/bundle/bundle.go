@@ -97,9 +97,10 @@ func digest(files Files) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// render1 renders the entry scripts, README and .reg files.
+// render1 renders the entry scripts, README, CHANGES.txt and .reg files.
 func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, error) {
 	files := Files{}
+	var runCmd string
 	for _, e := range entries {
 		if !e.when(b) {
 			continue
@@ -108,11 +109,15 @@ func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, e
 		if err != nil {
 			return nil, catalog.Within("render "+b.Target.ID.Value+"/"+e.file, err)
 		}
-		data, err := dialect.ForFile(e.file).Encode(text)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s/%s: %w", b.Target.ID.Value, e.file, err)
+		if err := files.add(b, e.file, text); err != nil {
+			return nil, err
 		}
-		files[e.file] = data
+		if e.file == "run.cmd" {
+			runCmd = text
+		}
+	}
+	if err := addChanges(c, b, files, runCmd, extra); err != nil {
+		return nil, err
 	}
 	if err := addRegFiles(b, files); err != nil {
 		return nil, fmt.Errorf("registry %s: %w", b.Target.ID.Value, err)

@@ -55,7 +55,7 @@ func fileErr(err error) string {
 // saved as .yml, a step file misspelt, a template in the wrong folder).
 var layout = map[string][]string{
 	"targets":          {"*.yaml"},
-	"templates":        {"catalog.yaml", "sources.yaml", "tools.yaml", "errors.yaml", "refused.yaml", "steps/", "libs/", "plans/", "bundle/", "top/", "gpo/", "intune/"},
+	"templates":        {"catalog.yaml", "sources.yaml", "tools.yaml", "errors.yaml", "refused.yaml", "changes.yaml", "steps/", "libs/", "plans/", "bundle/", "top/", "gpo/", "intune/"},
 	"templates/plans":  {"*.yaml"},
 	"templates/bundle": {"*.tmpl"},
 	"templates/top":    {"*.tmpl"},
@@ -63,8 +63,13 @@ var layout = map[string][]string{
 	"templates/intune": {"*.tmpl"},
 	"templates/steps":  {"*/"},
 	"templates/libs":   {"*/"},
-	"templates/steps/": {"step.yaml", "cmd.tmpl", "ps1.tmpl"},
-	"templates/libs/":  {"lib.yaml", "cmd.tmpl", "ps1.tmpl"},
+	"templates/steps/": {"step.yaml", "cmd.tmpl"},
+	"templates/libs/":  {"lib.yaml", "cmd.tmpl"},
+}
+
+// retired says why a name the loader once read is now refused.
+var retired = map[string]string{
+	"ps1.tmpl": "steps and libs have cmd.tmpl only: run.ps1 runs run.cmd, so this file would never be used",
 }
 
 // checkLayout reports every entry the loader would not read.
@@ -73,16 +78,16 @@ func (l *loader) checkLayout() {
 		if strings.HasSuffix(dir, "/") {
 			continue
 		}
-		l.checkDir(dir, layout[dir])
+		l.checkDir(dir, layout[dir], nil)
 		if slices.Contains(layout[dir], "*/") {
 			for _, sub := range l.subdirs(dir) {
-				l.checkDir(sub, layout[dir+"/"])
+				l.checkDir(sub, layout[dir+"/"], retired)
 			}
 		}
 	}
 }
 
-func (l *loader) checkDir(dir string, allowed []string) {
+func (l *loader) checkDir(dir string, allowed []string, why map[string]string) {
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) || dir == "targets" || dir == "templates" {
@@ -95,7 +100,9 @@ func (l *loader) checkDir(dir string, allowed []string) {
 		if e.IsDir() {
 			name += "/"
 		}
-		if !matchAny(allowed, name) {
+		if msg, ok := why[name]; ok {
+			l.problems.Add(Pos{File: dir + "/" + name, Line: 1, Col: 1}, "%s", msg)
+		} else if !matchAny(allowed, name) {
 			l.problems.Add(Pos{File: dir + "/" + e.Name(), Line: 1, Col: 1}, "unexpected %s: %s holds only %s",
 				kindOf(e), dir, strings.Join(allowed, ", "))
 		}

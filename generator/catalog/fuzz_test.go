@@ -23,6 +23,7 @@ var fuzzFiles = []string{
 	"templates/steps/component-reset/step.yaml",
 	"templates/steps/component-reset/cmd.tmpl",
 	"templates/libs/service/lib.yaml",
+	"templates/changes.yaml",
 }
 
 // FuzzLoad feeds the loader the embedded catalog with one file replaced by

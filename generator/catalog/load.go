@@ -16,9 +16,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Dialects are the script languages a step or lib may carry a template for.
-var Dialects = []string{"cmd", "ps1"}
-
 // Load reads and validates the catalog rooted at fsys (holding targets/
 // and templates/). funcs are the generator's template functions; they must
 // be known at parse time, so the caller supplies them.
@@ -37,6 +34,7 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l.loadPlans()
 	loadList(l, "templates/errors.yaml", &l.cat.Errors)
 	loadList(l, "templates/refused.yaml", &l.cat.Refused)
+	l.decode(ChangesFile, &l.cat.Changes)
 	l.loadBundle()
 	l.loadDeploy()
 	if err := l.problems.Err(); err != nil {
@@ -179,7 +177,7 @@ func (l *loader) loadLibs() {
 	for _, dir := range l.dirs("templates/libs") {
 		lib := &Lib{Name: path.Base(dir), File: dir + "/lib.yaml"}
 		if l.decode(lib.File, lib) {
-			lib.Templates = l.parseDialects(dir, lib.Name)
+			lib.Template = l.parseTemplate(dir)
 			l.cat.Libs[lib.Name] = lib
 		}
 	}
@@ -195,7 +193,7 @@ func (l *loader) loadSteps() {
 			l.problems.Add(s.ID.At(s.File), "duplicate step id %q (first in %s)", s.ID.Value, prev.File)
 			continue
 		}
-		s.Templates = l.parseDialects(dir, s.ID.Value)
+		s.Template = l.parseTemplate(dir)
 		l.cat.Steps[s.ID.Value] = s
 	}
 }
@@ -260,31 +258,6 @@ func (l *loader) parseInto(set *template.Template, file string) {
 	}
 }
 
-// parseDialects parses <dir>/<dialect>.tmpl for each dialect present.
-func (l *loader) parseDialects(dir, name string) map[string]*template.Template {
-	out := map[string]*template.Template{}
-	for _, d := range Dialects {
-		file := dir + "/" + d + ".tmpl"
-		if _, err := fs.Stat(l.fsys, file); errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		data, ok := l.readTemplate(file)
-		if !ok {
-			continue
-		}
-		t, err := template.New(file).Option("missingkey=error").Funcs(l.funcs).Parse(string(data))
-		if err != nil {
-			l.templateProblem(file, data, err)
-			continue
-		}
-		if d == "cmd" {
-			l.cat.markTemplates(t, file, data, nil)
-		}
-		out[d] = t
-	}
-	return out
-}
-
 func templateNames(t *template.Template) map[string]bool {
 	names := map[string]bool{}
 	for _, tt := range t.Templates() {
@@ -302,6 +275,27 @@ func newNames(t *template.Template, before map[string]bool) map[string]bool {
 		}
 	}
 	return out
+}
+
+// parseTemplate parses <dir>/cmd.tmpl, the one implementation of a step
+// or lib: run.ps1 runs run.cmd, so no step has a PowerShell twin (a
+// leftover ps1.tmpl is refused by checkLayout).
+func (l *loader) parseTemplate(dir string) *template.Template {
+	file := dir + "/cmd.tmpl"
+	if _, err := fs.Stat(l.fsys, file); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	data, ok := l.readTemplate(file)
+	if !ok {
+		return nil
+	}
+	t, err := template.New(file).Option("missingkey=error").Funcs(l.funcs).Parse(string(data))
+	if err != nil {
+		l.templateProblem(file, data, err)
+		return nil
+	}
+	l.cat.markTemplates(t, file, data, nil)
+	return t
 }
 
 // readTemplate reads a template, refusing the two bytes origin marks are

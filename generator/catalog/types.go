@@ -26,6 +26,7 @@ type Catalog struct {
 	Info    Info         // templates/catalog.yaml
 	Errors  []*ErrorInfo // templates/errors.yaml, in file order
 	Refused []*Refusal   // templates/refused.yaml, in file order
+	Changes Changes      // templates/changes.yaml
 
 	nodes   index // each YAML file's tree, for positions
 	origins []Pos // template positions of the marks in cmd templates
@@ -130,7 +131,7 @@ type BitsQueue struct {
 	Fact  `yaml:",inline"`
 }
 
-// Step is one remediation: data in step.yaml plus a template per dialect.
+// Step is one remediation: data in step.yaml plus its cmd.tmpl.
 type Step struct {
 	Dir       string   `yaml:"-"`
 	File      string   `yaml:"-"`
@@ -154,9 +155,9 @@ type Step struct {
 	// (SFC, DISM): under /gpo it is handed to a one-shot scheduled task.
 	Long bool `yaml:"long"`
 	// Registry is data the step imports from <id>.reg in the bundle.
-	Registry  []RegKey                      `yaml:"registry"`
-	Revert    string                        `yaml:"revert"`
-	Templates map[string]*template.Template `yaml:"-"` // by dialect name
+	Registry []RegKey           `yaml:"registry"`
+	Revert   string             `yaml:"revert"`
+	Template *template.Template `yaml:"-"` // cmd.tmpl
 }
 
 // Requires is what a step cannot run without on a target.
@@ -165,8 +166,8 @@ type Requires struct {
 	Services []Name `yaml:"services"`
 }
 
-// Lib is a routine shared by steps (a cmd subroutine, a PowerShell
-// function), emitted once into a script only when a step uses it.
+// Lib is a routine shared by steps (cmd subroutines), emitted once into
+// run.cmd only when a step uses it.
 type Lib struct {
 	Name  string `yaml:"-"`
 	File  string `yaml:"-"`
@@ -177,8 +178,8 @@ type Lib struct {
 	Uses          []Name `yaml:"uses"`
 	What          string `yaml:"what"`
 	// Always puts the lib in every bundle: run.cmd's own routines.
-	Always    bool                          `yaml:"always"`
-	Templates map[string]*template.Template `yaml:"-"`
+	Always   bool               `yaml:"always"`
+	Template *template.Template `yaml:"-"` // cmd.tmpl
 }
 
 // Plan is an ordered list of steps for a kind of failure.

@@ -49,10 +49,11 @@ func validate(c *Catalog, ps *Problems) {
 	}
 	validatePlans(c, targets, ps)
 	validateErrors(c, ps)
+	validateChanges(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(c.nodes.at("templates/catalog.yaml", "date"), "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
-	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl"} {
+	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name, Line: 1, Col: 1}, "missing bundle template")
 		}
@@ -97,9 +98,6 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	checkFact(c, t.File, "bits_queue", t.BitsQueue.Fact, ps)
 }
 
-// dialectWhat names what a dialect's template serves, for messages.
-var dialectWhat = map[string]string{"cmd": "run.cmd", "ps1": "PowerShell"}
-
 // factPath turns "services.wuauserv" into the key path to point at.
 func factPath(what string) []any {
 	var out []any
@@ -131,7 +129,7 @@ func validateLib(c *Catalog, l *Lib, ps *Problems) {
 			ps.Add(u.At(l.File), "unknown lib %q", u.Value)
 		}
 	}
-	if l.Templates["cmd"] == nil {
+	if l.Template == nil {
 		ps.Add(c.nodes.at(l.File), "lib %q has no cmd.tmpl", l.Name)
 	}
 }
@@ -201,7 +199,7 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 		ps.Add(at("targets"), "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
 	}
 	checkStepOnTarget(c, s, applies, ps)
-	checkStepTemplates(c, s, applies, ps)
+	checkStepTemplates(c, s, ps)
 }
 
 // checkStepOnTarget is the per-version gate: a step that would call a tool
@@ -224,20 +222,15 @@ func checkStepOnTarget(c *Catalog, s *Step, applies []*Target, ps *Problems) {
 	}
 }
 
-func checkStepTemplates(c *Catalog, s *Step, applies []*Target, ps *Problems) {
-	needPS := slices.ContainsFunc(applies, func(t *Target) bool { return t.PowerShell != "" })
-	for _, d := range Dialects {
-		tmpl := s.Templates[d]
-		file := s.Dir + "/" + d + ".tmpl"
-		switch {
-		case tmpl == nil && (d == "cmd" || needPS):
-			ps.Add(c.nodes.at(s.File, "targets"), "missing %s.tmpl: step %q applies to a target with %s", d, s.ID.Value, dialectWhat[d])
-		case tmpl != nil:
-			for _, block := range []string{"do", "undo", "preview"} {
-				if tmpl.Lookup(block) == nil {
-					ps.Add(Pos{File: file, Line: 1, Col: 1}, "missing {{define %q}} block", block)
-				}
-			}
+func checkStepTemplates(c *Catalog, s *Step, ps *Problems) {
+	if s.Template == nil {
+		ps.Add(c.nodes.at(s.File), "step %q has no cmd.tmpl", s.ID.Value)
+		return
+	}
+	file := s.Dir + "/cmd.tmpl"
+	for _, block := range []string{"do", "undo", "preview"} {
+		if s.Template.Lookup(block) == nil {
+			ps.Add(Pos{File: file, Line: 1, Col: 1}, "missing {{define %q}} block", block)
 		}
 	}
 }

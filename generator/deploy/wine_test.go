@@ -79,8 +79,10 @@ func TestWufixCmdSaysWhenNoneFits(t *testing.T) {
 		product string
 		stderr  string
 	}{
-		{"no bundle for this Windows", 10240, "ServerNT",
-			"wufix.cmd: no wufix bundle fits this computer (Windows build 10240, ServerNT). Nothing was changed.\n"},
+		{"no bundle for this Windows", 2195, "WinNT",
+			"wufix.cmd: no wufix bundle fits this computer (Windows build 2195, WinNT, edition ). Nothing was changed.\n"},
+		{"a server release no target serves", 25398, "ServerNT",
+			"wufix.cmd: Windows Server build 25398 (ServerNT, edition ) is not one wufix serves: no bundle is built for that release (Server 23H2 is build 25398, for one). Nothing was changed.\n"},
 		{"a bundle this build lacks", 19045, "WinNT",
 			"wufix.cmd: this computer (Windows build 19045, WinNT) needs the win10 bundle, which this build does not include (it has: xp, win7). Nothing was changed.\n"},
 	}
@@ -96,6 +98,40 @@ func TestWufixCmdSaysWhenNoneFits(t *testing.T) {
 				assert.Equal(t, 5, r.Code)
 				assert.Empty(t, r.Stdout)
 				assert.Equal(t, tc.stderr, r.Stderr)
+				return false
+			})
+		})
+	}
+}
+
+// Windows 10 and 11 Enterprise multi-session report ProductType ServerNT
+// like a server; EditionID ServerRdsh tells them apart, and they get the
+// client bundle (whose own run.cmd accepts them too), not Server 2016's.
+func TestWufixCmdGivesMultiSessionTheClientBundle(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ build, bundle string }{{"19045", "win10"}, {"22631", "win11"}}
+	for _, tc := range cases {
+		t.Run(tc.bundle, func(t *testing.T) {
+			t.Parallel()
+			wine.Retry(t, func() bool {
+				p, dir := pc(t, 0, "ServerNT", "win10", "server2016", "win11")
+				reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", tc.build)
+				reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "EditionID", "ServerRdsh")
+				r := p.Run(dir, "wufix.cmd", "/plan")
+				if wine.Flake(r) {
+					return true
+				}
+				require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+				assert.Contains(t, r.Stdout, "wufix "+tc.bundle+" ")
+
+				// A real server of the same build number is not a client.
+				reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "EditionID", "ServerStandard")
+				r = p.Run(filepath.Join(dir, tc.bundle), "run.cmd", "/plan")
+				if wine.Flake(r) {
+					return true
+				}
+				assert.Equal(t, 5, r.Code, r.Stdout+r.Stderr)
+				assert.Contains(t, r.Stderr, "This is Windows build "+tc.build+" (ServerNT, edition ServerStandard). Run wufix.cmd, beside the")
 				return false
 			})
 		})
@@ -216,7 +252,7 @@ func TestRunChecksPayloadsToo(t *testing.T) {
 	t.Parallel()
 	payloads := t.TempDir()
 	for _, name := range []string{"windows6.1-kb947821-v34-x64.msu", "windows6.1-kb2533552-x64.msu"} {
-		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte(name), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte("MSCF "+name), 0o644)) // a cabinet's first bytes
 	}
 	wine.Retry(t, func() bool {
 		p, dir := pcWith(t, 7601, "WinNT", generator.Options{Targets: []string{"win7"}, Payload: payloads})

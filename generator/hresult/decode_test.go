@@ -30,8 +30,8 @@ func TestDecodeFields(t *testing.T) {
 		{"R bit set: the facility still names MSMQ", 0xC00E0001, Decoded{
 			Code: 0xC00E0001, Failure: true, Reserved: true, Facility: 14, FacilityName: "FACILITY_MSMQ", Low: 1,
 		}},
-		{"X bit set: an 11-bit facility would be wrong, so none is named", 0x887A0005, Decoded{
-			Code: 0x887A0005, Failure: true, Reserved: true, Facility: 122, Low: 5,
+		{"X bit set: an 11-bit facility would be wrong, so none is named; the whole code is", 0x887A0005, Decoded{
+			Code: 0x887A0005, Failure: true, Reserved: true, Facility: 122, Low: 5, Name: "DXGI_ERROR_DEVICE_REMOVED",
 		}},
 		{"a full-HRESULT name wins over the Win32 name", 0x80070005, Decoded{
 			Code: 0x80070005, Failure: true, Facility: 7, FacilityName: "FACILITY_WIN32", Low: 5,

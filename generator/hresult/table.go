@@ -1,5 +1,7 @@
 package hresult
 
+//go:generate go run mkcodes.go
+
 import (
 	"cmp"
 	"slices"
@@ -25,7 +27,9 @@ func lookup[K ~uint16 | ~uint32](table []entry[K], key K) string {
 	return table[i].name
 }
 
-func wellKnownName(c Code) string  { return lookup(wellKnown, c) }
-func win32Name(n uint16) string    { return lookup(win32Names, n) }
+// wellKnownName and win32Name look in the hand-kept table first: it holds
+// only what the generated SDK table lacks or names less usefully.
+func wellKnownName(c Code) string  { return cmp.Or(lookup(wellKnown, c), lookup(sdkHRESULTs, c)) }
+func win32Name(n uint16) string    { return cmp.Or(lookup(win32Names, n), lookup(sdkWin32, n)) }
 func facilityName(f uint16) string { return lookup(facilityNames, f) }
 func facilityNote(f uint16) string { return lookup(facilityNotes, f) }

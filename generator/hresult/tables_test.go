@@ -12,6 +12,8 @@ import (
 func TestTablesAreSortedAndUnique(t *testing.T) {
 	assertSorted(t, "wellKnown", wellKnown)
 	assertSorted(t, "win32Names", win32Names)
+	assertSorted(t, "sdkHRESULTs", sdkHRESULTs)
+	assertSorted(t, "sdkWin32", sdkWin32)
 	assertSorted(t, "facilityNames", facilityNames)
 	assertSorted(t, "facilityNotes", facilityNotes)
 }
@@ -31,6 +33,12 @@ func TestTableNamesLookLikeSymbols(t *testing.T) {
 		assert.Regexp(t, symbol, e.name)
 	}
 	for _, e := range win32Names {
+		assert.Regexp(t, symbol, e.name)
+	}
+	for _, e := range sdkHRESULTs {
+		assert.Regexp(t, symbol, e.name)
+	}
+	for _, e := range sdkWin32 {
 		assert.Regexp(t, symbol, e.name)
 	}
 	facility := regexp.MustCompile(`^FACILITY_[A-Z0-9_]+(/FACILITY_[A-Z0-9_]+)*$`)

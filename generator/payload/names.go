@@ -9,55 +9,73 @@ import (
 	"github.com/wufix/wufix/generator/catalog"
 )
 
-// Microsoft names its standalone packages after the Windows version, the
-// KB number and the processor architecture:
-//
-//	windows6.1-kb947821-v34-x64.msu          Windows 7 / Server 2008 R2
-//	windows10.0-kb5034441-x64_0a1b2c....msu  a catalog download (digest suffix)
-//	WindowsXP-KB2347290-x86-ENU.exe          XP: Update.exe, with a language
-//	WindowsServer2003.WindowsXP-KB...-x64-ENU.exe  Server 2003 and XP x64
-var (
-	ntName = regexp.MustCompile(`^windows(6\.0|6\.1|6\.2|6\.3|8-rt|8\.1|10\.0|11\.0)-kb[0-9]+(-[a-z0-9]+)*-(x86|x64|arm64|ia64)(_[0-9a-f]+)?\.(msu|cab|exe)$`)
-	xpName = regexp.MustCompile(`^(windowsxp|windowsserver2003|windowsserver2003\.windowsxp)-kb[0-9]+(-[a-z0-9]+)*-(x86|x64|ia64)-[a-z]{3}\.exe$`)
-)
+// A family is one way Microsoft names standalone packages, on the Update
+// Catalog or the Download Center. Each pattern matches a lower-cased name
+// and captures the Windows it is for (ver) and its architecture (arch);
+// parts that say neither (a package revision, SP3, a language, "custom",
+// "wave1", "multipkg", a catalog digest) are allowed and ignored.
+type family struct {
+	name    string
+	pattern *regexp.Regexp
+}
 
-// byVersion maps the version in a package name to the targets it serves.
-// Names with "10.0" serve Windows 10, Server 2016 to 2022, the first
-// Windows 11 release and (through the same servicing line) Server 2025
-// alike, so they are not placed by name: payload.yaml says where they go.
-// "11.0" names Windows 11 client packages; Server 2025 takes one only
-// through payload.yaml, because the same prefix names Windows 11 updates
-// that do not apply to it [L].
+// families, with an example of each. The lazy run before the architecture
+// keeps "-v3-x86" and "-sp3-x86" from being read as architectures.
+var families = []family{
+	// windows6.1-kb947821-v34-x64.msu, windows10.0-kb5034441-x64_0a1b2c.msu,
+	// Windows6.0-KB936330-X86-wave1.exe, Windows6.1-KB2819745-x64-MultiPkg.msu
+	{"windowsN.N-kb", regexp.MustCompile(`^(?P<ver>windows(?:6\.0|6\.1|6\.2|6\.3|8-rt|8\.1|10\.0|11\.0))-kb\d+(?:-[a-z0-9]+)*?-(?P<arch>x86|x64|arm64|ia64)(?:-[a-z0-9]+)*(?:_[0-9a-f]+)?\.(?:msu|cab|exe)$`)},
+	// WindowsXP-KB2347290-x86-ENU.exe, WindowsXP-KB4012598-x86-Custom-ENU.exe,
+	// WindowsXP-KB942288-v3-x86.exe, WindowsServer2003.WindowsXP-KB914961-SP2-x64-ENU.exe
+	{"WindowsXP-KB", regexp.MustCompile(`^(?P<ver>windowsxp|windowsserver2003|windowsserver2003\.windowsxp)-kb\d+(?:-[a-z0-9]+)*?-(?P<arch>x86|x64|ia64)(?:-custom)?(?:-[a-z]{3})?\.exe$`)},
+	// Windows Management Framework: W2K12-KB3191565-x64.msu,
+	// Win8.1AndW2K12R2-KB3191564-x64.msu, Win7AndW2K8R2-KB3191566-x64.msu
+	// (from the .zip it ships in)
+	{"Win7AndW2K8R2-KB", regexp.MustCompile(`^(?P<ver>win7andw2k8r2|win7|w2k8r2|w2k8|win8\.1andw2k12r2|win8\.1|w2k12r2|w2k12)-kb\d+(?:-[a-z0-9]+)*?-(?P<arch>x86|x64|arm64)\.msu$`)},
+	// Internet Explorer: IE11-Windows6.1-x64-en-us.exe, IE9-Windows6.0-x86-enu.exe,
+	// IE8-WindowsXP-x86-ENU.exe, IE8-WindowsServer2003-x64-ENU.exe
+	{"IE11-Windows6.1", regexp.MustCompile(`^ie\d+-(?P<ver>windows6\.0|windows6\.1|windowsxp|windowsserver2003)-(?P<arch>x86|x64|ia64)(?:-(?:[a-z]{2}-[a-z]{2}|[a-z]{3}))?\.exe$`)},
+}
+
+// byVersion maps the Windows a name says to the targets whose packages it
+// names. "windows10.0" is not here: such names serve Windows 10, Server
+// 2016 to 2022, the first Windows 11 release and (through the same
+// servicing line) Server 2025 alike, so payload.yaml says where they go.
+// "windows11.0" names Windows 11 client packages; Server 2025 takes one
+// only through payload.yaml, because the same prefix names Windows 11
+// updates that do not apply to it [L]. A name qualified by an architecture
+// ("windowsxp/x64") maps that architecture only: XP x64 is NT 5.2, the
+// Server 2003 code base, and takes Server 2003's packages, not XP's; and
+// Server 2008 R2, 2012 and 2012 R2 exist for x64 only, so a name that says
+// one of them with x86 is no package of theirs.
 var byVersion = map[string][]string{
-	"6.0":  {"vista"},
-	"6.1":  {"win7"},
-	"6.2":  {"win8"},
-	"8-rt": {"win8"},
-	"6.3":  {"win81"},
-	"8.1":  {"win81"},
-	"11.0": {"win11"},
+	"windows6.0": {"vista"}, "w2k8": {"vista"},
+	"windows6.1": {"win7"}, "win7": {"win7"}, "win7andw2k8r2": {"win7"}, "w2k8r2/x64": {"win7"},
+	"windows6.2": {"win8"}, "windows8-rt": {"win8"}, "w2k12/x64": {"win8"},
+	"windows6.3": {"win81"}, "windows8.1": {"win81"}, "win8.1": {"win81"}, "win8.1andw2k12r2": {"win81"}, "w2k12r2/x64": {"win81"},
+	"windows11.0":       {"win11"},
+	"windowsxp/x86":     {"xp"},
+	"windowsxp/x64":     {"server2003"},
+	"windowsxp/ia64":    {"server2003"},
+	"windowsserver2003": {"server2003"}, "windowsserver2003.windowsxp": {"server2003"},
 }
 
 // FromName returns the targets a package serves by its file name, or why
 // its name does not say.
 func FromName(name string, all []*catalog.Target) ([]string, string) {
-	lower := strings.ToLower(name)
-	var ids []string
-	var arch string
-	if m := ntName.FindStringSubmatch(lower); m != nil {
-		if m[1] == "10.0" {
-			return nil, "windows10.0 packages serve Windows 10, Server 2016 to 2022, Windows 11 and Server 2025 alike: name its targets in " + ManifestName
-		}
-		ids, arch = byVersion[m[1]], m[3]
-	} else if m := xpName.FindStringSubmatch(lower); m != nil {
-		// XP x64 is NT 5.2, the Server 2003 code base: its packages go to
-		// the server2003 bundle, which serves both.
-		ids, arch = []string{"server2003"}, m[3]
-		if m[1] == "windowsxp" && arch == "x86" {
-			ids = []string{"xp"}
-		}
-	} else {
+	ver, arch, ok := parseName(strings.ToLower(name))
+	if !ok {
 		return nil, "the name does not say which Windows it is for: name its targets in " + ManifestName
+	}
+	ids, found := byVersion[ver+"/"+arch]
+	if !found {
+		ids, found = byVersion[ver]
+	}
+	if !found && ver == "windows10.0" {
+		return nil, ver + " packages serve Windows 10, Server 2016 to 2022, Windows 11 and Server 2025 alike: name its targets in " + ManifestName
+	}
+	if !found {
+		return nil, fmt.Sprintf("no target can use it: %s has no %s edition", ver, arch)
 	}
 	var out []string
 	for _, t := range all {
@@ -69,4 +87,16 @@ func FromName(name string, all []*catalog.Target) ([]string, string) {
 		return nil, fmt.Sprintf("no target can use it: %s is not an architecture of %s", arch, strings.Join(ids, ", "))
 	}
 	return out, ""
+}
+
+// parseName reads the Windows and the architecture from a lower-cased
+// name, by the first family it fits.
+func parseName(name string) (ver, arch string, ok bool) {
+	for _, f := range families {
+		m := f.pattern.FindStringSubmatch(name)
+		if m != nil {
+			return m[f.pattern.SubexpIndex("ver")], m[f.pattern.SubexpIndex("arch")], true
+		}
+	}
+	return "", "", false
 }

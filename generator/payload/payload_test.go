@@ -48,6 +48,36 @@ func TestFromName(t *testing.T) {
 		{"windows10.0-kb5034441-x64.msu", nil, "windows10.0 packages serve"},
 		{"windows6.1-kb947821-ia64.msu", nil, "no target can use it: ia64 is not an architecture of win7"},
 		{"windows6.0-kb1-arm64.msu", nil, "no target can use it"},
+		// Family windowsN.N-kb: parts after the architecture.
+		{"Windows6.0-KB936330-X86-wave1.exe", []string{"vista"}, ""},
+		{"Windows6.1-KB2819745-x64-MultiPkg.msu", []string{"win7"}, ""},
+		{"windows6.2-kb2937636-x86.msu", []string{"win8"}, ""},
+		{"windows6.1-kb2819745-arm64.msu", nil, "no target can use it: arm64 is not an architecture of win7"},
+		// Family WindowsXP-KB: "custom" (out-of-band fixes), no language.
+		{"WindowsXP-KB4012598-x86-Custom-ENU.exe", []string{"xp"}, ""},
+		{"WindowsServer2003-KB4012598-x64-custom-ENU.exe", []string{"server2003"}, ""},
+		{"WindowsXP-KB942288-v3-x86.exe", []string{"xp"}, ""},
+		{"WindowsServer2003-KB914961-SP2-ia64-ENU.exe", nil, "no target can use it: ia64 is not an architecture of server2003"},
+		{"WindowsXP-KB2347290-x86-ENU.msu", nil, "the name does not say which Windows"},
+		// Family Win7AndW2K8R2-KB (Windows Management Framework).
+		{"W2K12-KB3191565-x64.msu", []string{"win8"}, ""},
+		{"W2K12R2-KB3191564-x64.msu", []string{"win81"}, ""},
+		{"Win8.1AndW2K12R2-KB3191564-x64.msu", []string{"win81"}, ""},
+		{"Win8.1-KB3191564-x86.msu", []string{"win81"}, ""},
+		{"Win7AndW2K8R2-KB3191566-x64.msu", []string{"win7"}, ""},
+		{"Win7-KB3191566-x86.msu", []string{"win7"}, ""},
+		{"W2K8-KB968930-x64.msu", []string{"vista"}, ""},
+		{"W2K12-KB3191565-x86.msu", nil, "no target can use it: w2k12 has no x86 edition"},
+		{"W2K8R2-KB3191566-x86.msu", nil, "no target can use it: w2k8r2 has no x86 edition"},
+		{"Win10-KB3191565-x64.msu", nil, "the name does not say which Windows"},
+		// Family IE11-Windows6.1 (Internet Explorer).
+		{"IE11-Windows6.1-x64-en-us.exe", []string{"win7"}, ""},
+		{"IE9-Windows6.0-x86-enu.exe", []string{"vista"}, ""},
+		{"IE8-WindowsXP-x86-ENU.exe", []string{"xp"}, ""},
+		{"IE8-WindowsXP-x64-ENU.exe", []string{"server2003"}, ""},
+		{"IE8-WindowsServer2003-x64-ENU.exe", []string{"server2003"}, ""},
+		{"IE11-Windows6.1-x64-en-us.msu", nil, "the name does not say which Windows"},
+		{"IE11-Windows10.0-x64-en-us.exe", nil, "the name does not say which Windows"},
 		{"ndp48-x86-x64-allos-enu.exe", nil, "the name does not say which Windows"},
 		{"wsusscn2.cab", nil, "the name does not say which Windows"},
 	}
@@ -79,11 +109,13 @@ func folder(t *testing.T, files map[string]string) string {
 func TestScanPlacesByNameAndManifest(t *testing.T) {
 	all := targets(t)
 	dir := folder(t, map[string]string{
-		"windows6.1-kb947821-v34-x64.msu": "surt",
-		"WindowsXP-KB2347290-x86-ENU.exe": "xp",
-		"windows10.0-kb5034441-x64.msu":   "cu",
-		"extra/wsusscn2.cab":              "scan",
-		"windows8.1-kb2919355-x64.msu":    "81",
+		"windows6.1-kb947821-v34-x64.msu": "MSCF surt",
+		"WindowsXP-KB2347290-x86-ENU.exe": "MZ xp",
+		"windows10.0-kb5034441-x64.msu":   "MSCF cu",
+		"extra/wsusscn2.cab":              "MSCF scan",
+		"windows8.1-kb2919355-x64.msu":    "MSCF 81",
+		"IE11-Windows6.1-x64-en-us.exe":   "MZ ie",
+		"W2K12-KB3191565-x64.msu":         "MSCF wmf",
 		payload.ManifestName: "files:\n" +
 			"  - file: windows10.0-kb5034441-x64.msu\n    targets: [win10, server2016]\n" +
 			"  - file: extra/wsusscn2.cab\n    targets: [all]\n",
@@ -105,6 +137,8 @@ func TestScanPlacesByNameAndManifest(t *testing.T) {
 		"WindowsXP-KB2347290-x86-ENU.exe": "xp",
 		"windows10.0-kb5034441-x64.msu":   "win10,server2016",
 		"extra/wsusscn2.cab":              "xp,server2003,vista,win7,win8,win10,server2016,win11,server2025",
+		"IE11-Windows6.1-x64-en-us.exe":   "win7",
+		"W2K12-KB3191565-x64.msu":         "win8",
 	}, got)
 	require.Len(t, res.Skipped, 1, "win81 is not built")
 	assert.Equal(t, "windows8.1-kb2919355-x64.msu", res.Skipped[0].Rel)
@@ -122,6 +156,8 @@ func TestScanRefuses(t *testing.T) {
 			[]string{"notes.msu: the name does not say which Windows it is for: name its targets in payload.yaml"}},
 		{"not a package", map[string]string{"readme.txt": "x"}, false,
 			[]string{"readme.txt: not an update package (.msu, .cab or .exe)"}},
+		{"a zip of an msu", map[string]string{"Win7AndW2K8R2-KB3191566-x64.zip": "PK"}, false,
+			[]string{"Win7AndW2K8R2-KB3191566-x64.zip: a .zip: unpack it into the payload folder; the .msu inside is placed by its own name"}},
 		{"unsafe name", map[string]string{"a&b.msu": "x"}, false,
 			[]string{"a&b.msu: a name with characters other than letters"}},
 		{"wrong architecture", map[string]string{"windows6.1-kb1-ia64.msu": "x"}, false,
@@ -132,7 +168,7 @@ func TestScanRefuses(t *testing.T) {
 			[]string{`payload.yaml: files[0]: file "../x.msu": leads out of the payload folder`}},
 		{"absolute path in manifest", map[string]string{payload.ManifestName: "files:\n  - file: /etc/x.msu\n    targets: [win7]\n"}, false,
 			[]string{`payload.yaml: files[0]: file "/etc/x.msu": an absolute path`}},
-		{"unknown target in manifest", map[string]string{"x.cab": "x", payload.ManifestName: "files:\n  - file: x.cab\n    targets: [win95]\n"}, false,
+		{"unknown target in manifest", map[string]string{"x.cab": "MSCF", payload.ManifestName: "files:\n  - file: x.cab\n    targets: [win95]\n"}, false,
 			[]string{`payload.yaml: files[0] (x.cab): unknown target "win95"`}},
 		{"manifest names a missing file", map[string]string{payload.ManifestName: "files:\n  - file: gone.cab\n    targets: [win7]\n"}, false,
 			[]string{"payload.yaml: gone.cab: no such file in the payload folder"}},
@@ -165,11 +201,11 @@ func sum(s string) string {
 
 func TestStageHashesCopiesAndLinks(t *testing.T) {
 	all := targets(t)
-	big := strings.Repeat("0123456789abcdef", 300000) // several chunks
+	big := "MSCF" + strings.Repeat("0123456789abcdef", 300000) // several chunks
 	dir := folder(t, map[string]string{
 		"windows6.1-kb947821-v34-x64.msu":      big,
 		"same/windows6.1-kb947821-v34-x64.msu": big, // the same file twice: kept once
-		"wsusscn2.cab":                         "scan",
+		"wsusscn2.cab":                         "MSCF scan",
 		payload.ManifestName:                   "files:\n  - file: wsusscn2.cab\n    targets: [win7, win81]\n",
 	})
 	res, err := payload.Scan(dir, all, all)
@@ -178,7 +214,7 @@ func TestStageHashesCopiesAndLinks(t *testing.T) {
 	var copied int64
 	entries, err := payload.Stage(res.Files, stage, payload.StageOptions{Progress: func(n int64) { copied += n }})
 	require.NoError(t, err)
-	assert.Equal(t, int64(2*len(big)+len("scan")), copied, "every source is read once")
+	assert.Equal(t, int64(2*len(big)+len("MSCF scan")), copied, "every source is read once")
 	assert.Equal(t, []string{"packages/windows6.1-kb947821-v34-x64.msu", "packages/wsusscn2.cab"}, paths(entries["win7"]))
 	assert.Equal(t, []string{"packages/wsusscn2.cab"}, paths(entries["win81"]))
 	assert.Equal(t, sum(big), entries["win7"][0].SHA256)
@@ -202,8 +238,8 @@ func TestStageHashesCopiesAndLinks(t *testing.T) {
 func TestStageRefusesSameNameDifferentContents(t *testing.T) {
 	all := targets(t)
 	dir := folder(t, map[string]string{
-		"a/windows6.1-kb1-x64.msu": "one",
-		"b/WINDOWS6.1-KB1-X64.msu": "two", // Windows does not tell case apart
+		"a/windows6.1-kb1-x64.msu": "MSCF one",
+		"b/WINDOWS6.1-KB1-X64.msu": "MSCF two", // Windows does not tell case apart
 	})
 	res, err := payload.Scan(dir, all, all)
 	require.NoError(t, err)

@@ -35,6 +35,7 @@ type File struct {
 	Name    string   // file name inside packages/
 	Targets []string // target ids, in catalog order
 	Size    int64
+	seen    os.FileInfo // what Scan saw, to tell a file that changed since
 }
 
 // Result is what Scan found.
@@ -52,25 +53,25 @@ var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // targets of the whole catalog that can use it; only those in built are
 // kept. Every problem is reported at once, sorted.
 func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("payload: %s: not a folder", dir)
+	root, err := resolveRoot(dir)
+	if err != nil {
+		return nil, err
 	}
-	m, err := readManifest(dir, all)
+	m, err := readManifest(root, all)
 	if err != nil {
 		return nil, err
 	}
 	var problems []string
 	res := &Result{}
-	seen := map[string]bool{}
-	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+	found := map[string]bool{}
+	err = filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, p)
+		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		switch {
-		case p == dir || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
+		case p == root || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
 			return nil
 		case rel == ManifestName:
 			return nil
@@ -81,7 +82,7 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 			problems = append(problems, rel+": not a regular file")
 			return nil
 		}
-		seen[rel] = true
+		found[rel] = true
 		f, problem := place(rel, m, all)
 		if problem != "" {
 			problems = append(problems, rel+": "+problem)
@@ -91,7 +92,11 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 		if err != nil {
 			return err
 		}
-		f.Src, f.Size = p, info.Size()
+		if problem := checkContent(p, strings.ToLower(path.Ext(f.Name)), info.Size()); problem != "" {
+			problems = append(problems, rel+": "+problem)
+			return nil
+		}
+		f.Src, f.Size, f.seen = p, info.Size(), info
 		keep := filterBuilt(f.Targets, built)
 		if len(keep) == 0 {
 			res.Skipped = append(res.Skipped, f)
@@ -105,7 +110,7 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
 	for _, rel := range m.order {
-		if !seen[rel] {
+		if !found[rel] {
 			problems = append(problems, ManifestName+": "+rel+": no such file in the payload folder")
 		}
 	}
@@ -116,6 +121,22 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 	return res, nil
 }
 
+// resolveRoot follows dir to the folder it names. A payload folder given
+// as a symbolic link (~/updates pointing at a larger disk) is the folder
+// the user chose, so it is followed; links inside it stay refused, since
+// they could lead out of that folder without anyone seeing it.
+func resolveRoot(dir string) (string, error) {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", fmt.Errorf("payload: %s: not a folder", dir)
+	}
+	st, err := os.Stat(root)
+	if err != nil || !st.IsDir() {
+		return "", fmt.Errorf("payload: %s: not a folder", dir)
+	}
+	return root, nil
+}
+
 // place decides the name and targets of one file, or says why it cannot.
 func place(rel string, m *manifest, all []*catalog.Target) (File, string) {
 	name := path.Base(rel)
@@ -124,6 +145,11 @@ func place(rel string, m *manifest, all []*catalog.Target) (File, string) {
 		return f, "a name with characters other than letters, digits, '.', '_' and '-' cannot be passed safely to run.cmd; rename it"
 	}
 	ext := strings.ToLower(path.Ext(name))
+	if ext == ".zip" {
+		// Windows Management Framework 5.1 for Windows 7 comes as a .zip
+		// holding the .msu (Win7AndW2K8R2-KB3191566-x64.zip).
+		return f, "a .zip: unpack it into the payload folder; the .msu inside is placed by its own name"
+	}
 	if ext != ".msu" && ext != ".cab" && ext != ".exe" {
 		return f, "not an update package (.msu, .cab or .exe)"
 	}

@@ -155,7 +155,7 @@ func copyAll(jobs []*job, opt StageOptions) error {
 // place1 copies one source to dst and returns its digest and size, signing
 // the copy when asked.
 func place1(f File, dst string, opt StageOptions) (string, int64, error) {
-	sum, size, err := copyFile(f.Src, dst, opt.Progress)
+	sum, size, err := copyFile(f, dst, opt.Progress)
 	if err != nil {
 		return "", 0, fmt.Errorf("payload: %s: %w", f.Rel, err)
 	}
@@ -169,25 +169,15 @@ func place1(f File, dst string, opt StageOptions) (string, int64, error) {
 	return hashFile(dst)
 }
 
-// copyFile copies src, which must be the regular file Scan saw and not a
-// link to one, to a new file dst, hashing it on the way.
-func copyFile(src, dst string, progress func(int64)) (string, int64, error) {
-	before, err := os.Lstat(src)
-	if err != nil {
-		return "", 0, err
-	}
-	in, err := os.Open(src)
+// copyFile copies the source of f, which must be the regular file Scan
+// saw and not a link to one, to a new file dst, hashing it on the way; a
+// source that changes meanwhile is refused.
+func copyFile(f File, dst string, progress func(int64)) (string, int64, error) {
+	in, seen, err := openSource(f)
 	if err != nil {
 		return "", 0, err
 	}
 	defer in.Close()
-	now, err := in.Stat()
-	if err != nil {
-		return "", 0, err
-	}
-	if !before.Mode().IsRegular() || !os.SameFile(before, now) {
-		return "", 0, errors.New("changed into something other than a regular file while being read")
-	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return "", 0, err
 	}
@@ -200,10 +190,29 @@ func copyFile(src, dst string, progress func(int64)) (string, int64, error) {
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = settled(f, in, seen, n)
+	}
 	if err != nil {
 		return "", 0, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// hashSource digests the source of f in place, refusing it when it changes
+// meanwhile, as copyFile does.
+func hashSource(f File) (string, int64, error) {
+	in, seen, err := openSource(f)
+	if err != nil {
+		return "", 0, err
+	}
+	defer in.Close()
+	h := sha256.New()
+	n, err := io.CopyBuffer(h, in, make([]byte, chunkSize))
+	if err == nil {
+		err = settled(f, in, seen, n)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, err
 }
 
 // hashFile digests a file already staged (after signing changed it).
@@ -313,7 +322,7 @@ func Digests(files []File) (map[string][]bundle.Entry, error) {
 	placed := map[string]staged{}
 	out := map[string][]bundle.Entry{}
 	for _, f := range files {
-		sum, size, err := hashFile(f.Src)
+		sum, size, err := hashSource(f)
 		if err != nil {
 			return nil, fmt.Errorf("payload: %s: %w", f.Rel, err)
 		}

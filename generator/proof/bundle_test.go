@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wufix/wufix/generator/fleet"
 	"github.com/wufix/wufix/generator/wine"
 )
 
@@ -33,6 +34,8 @@ func readReport(t *testing.T, p *wine.Prefix, run string) report {
 	require.NoError(t, err)
 	var r report
 	require.NoError(t, json.Unmarshal(data, &r), string(data))
+	_, err = fleet.Parse(data)
+	require.NoError(t, err, "wufix report must read every report a bundle writes:\n%s", data)
 	return r
 }
 

@@ -40,7 +40,7 @@ func TestNotAdministratorChangesNothing(t *testing.T) {
 	})
 }
 
-func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
+func TestWrongWindowsPointsToWufixCmd(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
@@ -50,8 +50,9 @@ func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
 			return true
 		}
 		assert.Equal(t, 5, r.Code)
-		assert.Contains(t, r.Stderr, "run.cmd: this bundle is for Windows XP SP3 (builds 2600 to 2600).")
-		assert.Contains(t, r.Stderr, "This is Windows build 7600 (WinNT); the bundle that fits: win7. Nothing was changed.")
+		assert.Contains(t, r.Stderr, "run.cmd: this bundle is for Windows XP SP3 (builds 2600 to 2600, WinNT).")
+		assert.Contains(t, r.Stderr, "This is Windows build 7600 (WinNT, edition ). Run wufix.cmd, beside the")
+		assert.Contains(t, r.Stderr, "bundle folders: it picks the bundle that fits, or says that none does. Nothing was changed.")
 		assert.NoDirExists(t, p.HostPath(`C:\windows\Logs\wufix`))
 
 		// A server build is told apart from the client with the same number.
@@ -63,7 +64,7 @@ func TestWrongWindowsNamesTheBundleThatFits(t *testing.T) {
 			return true
 		}
 		assert.Equal(t, 5, r.Code)
-		assert.Contains(t, r.Stderr, "the bundle that fits: server2016.")
+		assert.Contains(t, r.Stderr, "This is Windows build 14393 (ServerNT, edition ).")
 		return false
 	})
 }

@@ -31,7 +31,8 @@ var (
 
 // surtPackages are stand-ins for the System Update Readiness Tool, which
 // the Vista and 7 bundles install from their packages folder (wusa is a
-// stub here, so only the name and the checksum matter).
+// stub here, so only the name, the checksum and the cabinet signature the
+// build checks matter).
 var surtPackages = []string{"Windows6.0-KB947821-v34-x64.msu", "Windows6.1-KB947821-v34-x64.msu"}
 
 // bundles builds every target once per test process, with the stand-in
@@ -48,7 +49,7 @@ func bundles(t *testing.T) (*generator.Output, *catalog.Catalog) {
 			return
 		}
 		for _, name := range surtPackages {
-			if buildErr = os.WriteFile(filepath.Join(payload, name), []byte("stand-in "+name), 0o644); buildErr != nil {
+			if buildErr = os.WriteFile(filepath.Join(payload, name), []byte("MSCF stand-in "+name), 0o644); buildErr != nil {
 				return
 			}
 		}

@@ -5,7 +5,6 @@ package render
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"text/template"
 
@@ -58,11 +57,10 @@ func (s *scope) funcs() template.FuncMap {
 		"cmdecho":     dialect.CmdEcho,
 		"cmdesc":      func(v string) (string, error) { return dialect.CmdEscape(v, false) },
 		"psq":         psq,
-		"psenv":       psenv,
 		"comment":     s.comment,
 		"has":         s.has,
 		"productType": catalog.ProductType,
-		"indented":    indented,
+		"lineof":      lineof,
 	}
 	return own
 }
@@ -130,44 +128,3 @@ func (s *scope) comment(text string) string {
 }
 
 func psq(v any) (string, error) { return dialect.PSQuote(fmt.Sprint(v)) }
-
-var envRef = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_()]*)%`)
-
-// psenv turns a path written with cmd's %VAR% references into a
-// PowerShell double-quoted string reading the same environment variables.
-func psenv(v string) (string, error) {
-	if strings.ContainsAny(v, "\r\n") {
-		return "", fmt.Errorf("path %q holds a line break", v)
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	last := 0
-	for _, m := range envRef.FindAllStringSubmatchIndex(v, -1) {
-		b.WriteString(psLiteral(v[last:m[0]]))
-		b.WriteString("${env:" + v[m[2]:m[3]] + "}")
-		last = m[1]
-	}
-	b.WriteString(psLiteral(v[last:]))
-	b.WriteByte('"')
-	return b.String(), nil
-}
-
-// psLiteral escapes text for the inside of a PowerShell double-quoted
-// string: the backtick is the escape character, and $ and " are special.
-func psLiteral(s string) string {
-	r := strings.NewReplacer("`", "``", "$", "`$", `"`, "`\"", "\u201c", "`\u201c", "\u201d", "`\u201d", "\u201e", "`\u201e")
-	return r.Replace(s)
-}
-
-// indented indents every line that is not empty by n spaces: sprig's indent
-// would leave blanks at the end of empty lines.
-func indented(n int, text string) string {
-	pad := strings.Repeat(" ", n)
-	lines := strings.Split(text, "\n")
-	for i, line := range lines {
-		if line != "" {
-			lines[i] = pad + line
-		}
-	}
-	return strings.Join(lines, "\n")
-}

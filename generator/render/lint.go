@@ -106,7 +106,7 @@ type linter struct {
 func (l *linter) line(ln cmdLine) {
 	l.chars(ln)
 	trimmed := strings.TrimLeft(ln.text, " \t@")
-	if isComment(trimmed) {
+	if isRemark(trimmed) {
 		return
 	}
 	if strings.HasPrefix(trimmed, ":") {
@@ -124,7 +124,7 @@ func (l *linter) line(ln cmdLine) {
 		// The path came from {{tool}}: point at the start of its quotes.
 		l.problems.Add(ln.pos(max(strings.LastIndexByte(ln.text[:i[0]], '"'), 0)), "%s waits for a person: bundles run unattended (Group Policy, Intune); wait with {{tool \"ping\"}} -n 2 127.0.0.1 >nul", strings.Trim(ln.text[i[0]+1:i[1]], `"`))
 	}
-	for _, cmd := range commands(masked) {
+	for _, cmd := range segments(masked) {
 		l.command(ln, cmd)
 	}
 	l.forCommands(ln)
@@ -245,6 +245,10 @@ func dedupe(ps catalog.Problems) catalog.Problems {
 // the dialect writes.
 func (l *linter) chars(ln cmdLine) {
 	for i := 0; i < len(ln.text); i++ {
+		if n := lineMarkLen(ln.text[i:]); n > 0 {
+			i += n - 1 // {{lineof}}'s mark, numbered after pruning
+			continue
+		}
 		switch b := ln.text[i]; {
 		case b >= 0x80:
 			l.problems.Add(ln.pos(i), "byte 0x%02x is not ASCII: run.cmd is read in the OEM code page, which differs between machines", b)
@@ -268,8 +272,8 @@ func promptIndex(s string) []int {
 	return promptPath.FindStringIndex(s)
 }
 
-// isComment reports a rem or :: line.
-func isComment(s string) bool {
+// isRemark reports a rem or :: line.
+func isRemark(s string) bool {
 	if strings.HasPrefix(s, "::") {
 		return true
 	}

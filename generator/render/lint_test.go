@@ -27,9 +27,31 @@ func TestCommands(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var got []string
-		for _, c := range commands(mask(tc.line)) {
+		for _, c := range segments(mask(tc.line)) {
 			got = append(got, c.word)
 		}
 		assert.Equal(t, tc.want, got, tc.line)
+	}
+}
+
+// TestLintLineMarks: the marks {{lineof}} leaves for numbering after
+// pruning pass the character rule; any other control byte does not.
+func TestLintLineMarks(t *testing.T) {
+	mark, err := lineof("do_x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		bad  bool
+	}{
+		{"rem " + mark + " step x", false},
+		{"rem " + mark + mark, false},
+		{"rem \x01line:not a label\x01", true},
+		{"rem " + mark + " \x02", true},
+	} {
+		l := &linter{}
+		l.chars(cmdLine{text: tc.text})
+		assert.Equal(t, tc.bad, len(l.problems) > 0, "%q", tc.text)
 	}
 }

@@ -103,10 +103,10 @@ func skipLeading(s string) int {
 	return 0
 }
 
-// commands finds the command word of every segment of a masked line:
+// segments finds the command word of every segment of a masked line:
 // segments are split at & | ( ), and if conditions, do and else come off
 // the front. The list of a for is not a command.
-func commands(masked string) []cmdAt {
+func segments(masked string) []cmdAt {
 	var out []cmdAt
 	start, prevFor := 0, false
 	for i := 0; i <= len(masked); i++ {
@@ -115,7 +115,7 @@ func commands(masked string) []cmdAt {
 		}
 		seg := masked[start:i]
 		if !prevFor {
-			if c, ok := command(seg, start); ok {
+			if c, ok := segmentCommand(seg, start); ok {
 				out = append(out, c)
 			}
 		}
@@ -131,7 +131,7 @@ func forList(seg string) bool {
 	return len(seg) >= 3 && strings.EqualFold(seg[len(seg)-2:], "in") && (seg[len(seg)-3] == ' ' || seg[len(seg)-3] == '\t')
 }
 
-func command(seg string, offset int) (cmdAt, bool) {
+func segmentCommand(seg string, offset int) (cmdAt, bool) {
 	at := 0
 	for {
 		trimmed := strings.TrimLeft(seg[at:], " \t")
@@ -234,7 +234,7 @@ func (l *linter) forCommands(ln cmdLine) {
 		if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' {
 			inner, off = inner[1:len(inner)-1], off+1
 		}
-		for _, c := range commands(mask(inner)) {
+		for _, c := range segments(mask(inner)) {
 			c.at += off
 			l.command(ln, c)
 		}

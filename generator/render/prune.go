@@ -14,8 +14,7 @@ import (
 // routine, never drops one.
 
 // routine is one routine of the rendered libs: a batch label that opens a
-// paragraph, up to the next such label, or a PowerShell function up to the
-// closing brace that starts a line.
+// paragraph, up to the next such label.
 type routine struct {
 	name string
 	text string
@@ -27,17 +26,12 @@ type routine struct {
 var (
 	cmdLabel = regexp.MustCompile(`^:([A-Za-z0-9_]+)\n$`)
 	cmdLeave = regexp.MustCompile(`(?i)^(goto :?[A-Za-z0-9_]+|exit /b( .*)?)$`)
-	psFunc   = regexp.MustCompile(`^function ([A-Za-z0-9_-]+)[ ({]`)
 )
 
 // prune removes from script the routines of libs (as the bundle template
 // lays them out: one blank line between two) that nothing names.
-func prune(script string, libs []string, dialectName string) string {
-	joined := strings.Join(libs, "\n\n") + "\n"
-	routines, inName := cmdRoutines(joined), cmdNameChars
-	if dialectName == "ps1" {
-		routines, inName = psRoutines(joined), psNameChars
-	}
+func prune(script string, libs []string) string {
+	routines, inName := cmdRoutines(strings.Join(libs, "\n\n")+"\n"), cmdNameChars
 	names := map[string]bool{}
 	for _, r := range routines {
 		names[strings.ToLower(r.name)] = true
@@ -71,7 +65,7 @@ func prune(script string, libs []string, dialectName string) string {
 }
 
 // count counts how often each of names stands in text as a whole name,
-// without regard to case, as both languages read names.
+// without regard to case, as cmd reads labels.
 func count(text string, names map[string]bool, inName *[256]bool) map[string]int {
 	counts := map[string]int{}
 	text = strings.ToLower(text)
@@ -91,17 +85,14 @@ func count(text string, names map[string]bool, inName *[256]bool) map[string]int
 	return counts
 }
 
-// cmdNameChars and psNameChars are the bytes a batch label and a
-// PowerShell function name are made of.
-var cmdNameChars, psNameChars = nameChars("_"), nameChars("_-")
-
-func nameChars(extra string) *[256]bool {
+// cmdNameChars are the bytes a batch label is made of.
+var cmdNameChars = func() *[256]bool {
 	var in [256]bool
-	for _, c := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + extra {
+	for _, c := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" {
 		in[c] = true
 	}
 	return &in
-}
+}()
 
 // cmdRoutines splits batch text at the labels that open a paragraph; each
 // routine runs to the line before the blank line that ends it.
@@ -134,25 +125,4 @@ func leaves(lines []string) bool {
 		}
 	}
 	return true
-}
-
-// psRoutines lists the functions in PowerShell text, each from its
-// "function" line to the "}" that starts a line, that line break included.
-func psRoutines(text string) []routine {
-	var out []routine
-	lines := strings.SplitAfter(text, "\n")
-	for i := 0; i < len(lines); i++ {
-		m := psFunc.FindStringSubmatch(lines[i])
-		if m == nil {
-			continue
-		}
-		for j := i + 1; j < len(lines); j++ {
-			if lines[j] == "}\n" {
-				out = append(out, routine{name: m[1], text: strings.Join(lines[i:j+1], "")})
-				i = j
-				break
-			}
-		}
-	}
-	return out
 }

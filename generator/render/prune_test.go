@@ -16,7 +16,7 @@ func TestPruneCmd(t *testing.T) {
 	script := "@echo off\ncall :used\nset \"H=handler\"\ncall :mixedcase\nexit /b 0\n\nrem Shared routines\n\n" +
 		strings.Join(libs, "\n\n") + "\n\n:main_tail\nexit /b 0\n"
 
-	got := prune(script, libs, "cmd")
+	got := prune(script, libs)
 
 	want := "@echo off\ncall :used\nset \"H=handler\"\ncall :mixedcase\nexit /b 0\n\nrem Shared routines\n\n" +
 		":used\ncall :helper\ngoto :eof\n\n:helper\nexit /b 0\n\n" +
@@ -31,15 +31,5 @@ func TestPruneCmd(t *testing.T) {
 func TestPruneCmdLastRoutine(t *testing.T) {
 	libs := []string{":kept\ngoto :eof\n\n:gone\ngoto :eof"}
 	script := "call :kept\nexit /b\n\n" + libs[0] + "\nrem end\n"
-	assert.Equal(t, "call :kept\nexit /b\n\n:kept\ngoto :eof\nrem end\n", prune(script, libs, "cmd"))
-}
-
-func TestPrunePS1(t *testing.T) {
-	libs := []string{
-		"function Get-Used {\n    Get-Helper\n}\n\nfunction Get-Helper {\n    1\n}",
-		"function Get-Unused([string]$A) {\n    Get-OnlyForUnused\n}\n\nfunction Get-OnlyForUnused {\n    2\n}\n\nfunction Get-Used-Not {\n}",
-	}
-	script := "# head\n\n" + strings.Join(libs, "\n\n") + "\n\nget-used\n"
-	want := "# head\n\nfunction Get-Used {\n    Get-Helper\n}\n\nfunction Get-Helper {\n    1\n}\n\nget-used\n"
-	assert.Equal(t, want, prune(script, libs, "ps1"), "a name inside a longer one (Get-Used-Not) is not a use")
+	assert.Equal(t, "call :kept\nexit /b\n\n:kept\ngoto :eof\nrem end\n", prune(script, libs))
 }

@@ -12,8 +12,10 @@ import (
 )
 
 // Script renders one bundle entry script (run.cmd, run.ps1) or text file
-// from templates/bundle/<name>.tmpl for the bundle's target. dialectName
-// selects the step and lib templates ("cmd", "ps1"); "" renders no steps.
+// from templates/bundle/<name>.tmpl for the bundle's target. dialectName is
+// the file's language, for the functions that quote ("cmd", "ps1", "" for
+// text); only run.cmd ("cmd") carries the steps' and libs' code, since
+// run.ps1 runs run.cmd.
 func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra map[string]any) (string, error) {
 	view, err := newView(c, b, dialectName, extra)
 	if err != nil {
@@ -41,7 +43,7 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	for i, lib := range view.Libs {
 		libs[i] = catalog.StripOrigins(lib)
 	}
-	return prune(out, libs, dialectName), nil
+	return numberLines(prune(out, libs))
 }
 
 // MaxOutput bounds what a template may emit into one bundle file: the
@@ -93,17 +95,17 @@ func lastOrigin(c *catalog.Catalog, out string, t *template.Template, name strin
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.
-func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string, extra map[string]any) (*StepView, error) {
+func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[string]any) (*StepView, error) {
 	v := newStepView(s)
-	tmpl := s.Step.Templates[d]
+	tmpl := s.Step.Template
 	if tmpl == nil {
-		return nil, fmt.Errorf("%s/%s.tmpl: missing template for target %s", s.Step.Dir, d, b.Target.ID.Value)
+		return nil, fmt.Errorf("%s/cmd.tmpl: missing template for target %s", s.Step.Dir, b.Target.ID.Value)
 	}
 	declared := map[string]bool{}
 	for _, t := range s.Step.Requires.Tools {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: d, targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
 		unit: "step " + s.Step.ID.Value, prefix: v.Label}
 	clone, err := tmpl.Clone()
 	if err != nil {
@@ -126,16 +128,16 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, d string, extr
 }
 
 // renderLib renders a shared routine once for the bundle.
-func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, d string) (string, error) {
-	tmpl := lib.Templates[d]
+func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, error) {
+	tmpl := lib.Template
 	if tmpl == nil {
-		return "", fmt.Errorf("templates/libs/%s/%s.tmpl: missing template", lib.Name, d)
+		return "", fmt.Errorf("templates/libs/%s/cmd.tmpl: missing template", lib.Name)
 	}
 	declared := map[string]bool{}
 	for _, t := range append(append([]catalog.Name{}, lib.Tools...), lib.OptionalTools...) {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: d, targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
 		unit: "lib " + lib.Name, prefix: strings.ReplaceAll(lib.Name, "-", "_")}
 	clone, err := tmpl.Clone()
 	if err != nil {

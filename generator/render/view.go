@@ -24,7 +24,7 @@ type PlanView struct {
 	Steps              []*StepView
 }
 
-// StepView is one step, with its blocks rendered for the dialect at hand.
+// StepView is one step; in run.cmd's view, with its blocks rendered.
 type StepView struct {
 	ID, Label, Title, Summary, Revert, Risk string
 	Level                                   string
@@ -53,14 +53,17 @@ func newStepView(s *plan.Step) *StepView {
 	return v
 }
 
+// newView gathers what a bundle template sees. Only run.cmd (dialect
+// "cmd") gets the steps' and libs' code: the other files print their data.
 func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any) (*View, error) {
 	v := &View{Target: b.Target, Extra: extra}
+	code := d == "cmd"
 	byID := map[string]*StepView{}
 	for _, s := range b.Steps {
 		sv := newStepView(s)
-		if d != "" {
+		if code {
 			var err error
-			if sv, err = renderStep(c, b, s, d, extra); err != nil {
+			if sv, err = renderStep(c, b, s, extra); err != nil {
 				return nil, err
 			}
 		}
@@ -77,11 +80,11 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 		}
 		v.Plans = append(v.Plans, pv)
 	}
-	if d == "" {
+	if !code {
 		return v, nil
 	}
 	for _, lib := range b.Libs(c) {
-		text, err := renderLib(c, b, lib, d)
+		text, err := renderLib(c, b, lib)
 		if err != nil {
 			return nil, err
 		}

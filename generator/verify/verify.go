@@ -27,6 +27,20 @@ const (
 	manifestName = "manifest.json"
 )
 
+// What a build keeps in its output folder beside the build itself; verify
+// and check treat both alike.
+const (
+	// RecordName is the build's owner record at the top of the folder: the
+	// files wufix wrote there, so a later build replaces only those. It is
+	// the builder's bookkeeping, not part of the build, and is not checked.
+	RecordName = ".wufix-owned"
+	// StagingPrefix starts the name of the folder a build stages in. One
+	// left behind belongs to a build that is running or was stopped.
+	StagingPrefix = ".wufix-staging-"
+	// StagingDetail says so, as one problem rather than one per file in it.
+	StagingDetail = "a build's staging folder: a build is writing here or was stopped (the next build removes a stopped one's)"
+)
+
 // Problem is one file that does not match.
 type Problem struct {
 	Path   string
@@ -136,7 +150,8 @@ func FS(fsys fs.FS) (*Report, error) {
 }
 
 // list returns every regular file as a slash path, and a problem for each
-// entry that is neither file nor folder (a link, a device).
+// entry that is neither file nor folder (a link, a device) and for each
+// staging folder a build left. The owner record is neither.
 func list(fsys fs.FS) ([]string, []Problem, error) {
 	var files []string
 	var odd []Problem
@@ -145,6 +160,10 @@ func list(fsys fs.FS) ([]string, []Problem, error) {
 			return err
 		}
 		switch {
+		case path.Dir(p) == "." && d.IsDir() && strings.HasPrefix(p, StagingPrefix):
+			odd = append(odd, Problem{Path: p, Kind: "extra", Detail: StagingDetail})
+			return fs.SkipDir
+		case p == RecordName && d.Type().IsRegular():
 		case d.IsDir():
 		case d.Type().IsRegular():
 			files = append(files, p)

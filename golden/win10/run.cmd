@@ -19,7 +19,7 @@ rem   1. backup-reparse-points: List reparse points that break Windows Backup
 rem   2. backup-restore-folders: Create missing library folders again for a restore (only with /with:backup-restore-folders)
 rem
 rem Plan component-store: Repair the component store
-rem   for 0x800F081F 0x800F0922 0x80073712
+rem   for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
 rem   1. clock-check: Check the clock and the time zone
 rem   2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
 rem   3. offline-install-msu: Install the .msu updates carried in the bundle
@@ -36,7 +36,7 @@ rem   for 0x80070422
 rem   1. service-health: Re-enable disabled update services
 rem
 rem Plan windows-update (the default): Repair Windows Update
-rem   for 0x80070002 0x80070003 0x8007000D
+rem   for 0x80070002 0x80070003 0x8007000D 0x80070570 0x80242006 0x80240034
 rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with /with:firewall-pause)
 rem   2. defender-pause: Turn Defender real-time protection off for this run only (only with /with:defender-pause)
 rem   3. clock-check: Check the clock and the time zone
@@ -50,6 +50,28 @@ rem   10. spupdsvc-rename: Set the Microsoft Update RunOnce service program (spu
 rem   11. offline-install-msu: Install the .msu updates carried in the bundle
 rem   12. offline-install-cab: Install the .cab update packages carried in the bundle
 rem   13. system-files-dism: Repair the component store with DISM, then the system files with SFC
+rem
+rem Contents: the line where each step's section starts, at its label (the
+rem comments just above say what it does and what /undo does for it).
+rem CHANGES.txt lists every command that changes the computer, by step.
+rem   529  clock-check               :do_clock_check
+rem   627  service-health            :do_service_health
+rem   806  service-security          :do_service_security
+rem   927  component-reset           :do_component_reset
+rem  1068  system-files-dism         :do_system_files_dism
+rem  1197  backup-reparse-points     :do_backup_reparse_points
+rem  1405  backup-restore-folders    :do_backup_restore_folders
+rem  1574  wimmount-repair           :do_wimmount_repair
+rem  1706  offline-install-msu       :do_offline_install_msu
+rem  1812  offline-install-cab       :do_offline_install_cab
+rem  1918  driver-already-installed  :do_driver_already_installed
+rem  1969  driver-updates-exclude    :do_driver_updates_exclude
+rem  2066  firewall-pause            :do_firewall_pause
+rem  2197  defender-pause            :do_defender_pause
+rem  2296  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2370  wsus-client-reset         :do_wsus_client_reset
+rem  2513  winsock-reset             :do_winsock_reset
+rem  2620  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -75,10 +97,15 @@ setlocal EnableExtensions DisableDelayedExpansion
 rem --- 64-bit Windows: leave WOW64 ------------------------------------------
 rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
 rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
-rem through Sysnative and hand back its exit code.
+rem through Sysnative and hand back its exit code. The outer quotes are
+rem written ^" so that this line does not pair them: the path stays inside
+rem quotes here too (a folder with & or ^ would split the line), and the
+rem child's cmd /c strips them. The 64-bit child must not see the WOW64
+rem marker, or it would take itself for 32-bit.
 if not defined PROCESSOR_ARCHITEW6432 goto native
 if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
-"%SystemRoot%\Sysnative\cmd.exe" /d /c ""%~f0" %*"
+set "PROCESSOR_ARCHITEW6432="
+"%SystemRoot%\Sysnative\cmd.exe" /d /c ^""%~f0" %*^"
 exit /b %ERRORLEVEL%
 :native
 rem Still 32-bit on 64-bit Windows: there is no Sysnative (XP x64 and Server
@@ -92,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=5d2aee47ffe3707e"
+set "WUFIX_VERSION=61219f46c6c50359"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -106,6 +133,7 @@ set "WUFIX_FAILED="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
+set "WUFIX_PENDING="
 set "JOURNAL_SEQ=0"
 
 rem --- Arguments -------------------------------------------------------------
@@ -152,6 +180,10 @@ if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
 if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
 if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
 if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
@@ -162,6 +194,12 @@ if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
 if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
 if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
 if not defined WUFIX_PLAN goto bad_arg
 set "WUFIX_CODE=%ARG%"
 goto parse_args
@@ -179,6 +217,14 @@ if errorlevel 1 exit /b 5
 call :check_integrity
 if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
+rem One run at a time on this computer: the rest runs holding the lock.
+call :lock_run
+exit /b %ERRORLEVEL%
+
+:locked_run
+rem /undo may run before the restart: it only puts back what a run changed.
+if not "%WUFIX_MODE%"=="undo" call :check_pending
+if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
@@ -230,6 +276,7 @@ rem --- Plan mode: show, change nothing -------------------------------------
 :preview
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%. Nothing is changed in this mode."
 call :log
+call :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
 
@@ -604,9 +651,9 @@ rem msiserver: default Manual on this version (MS-CWE, confidence H)
 set "SVC=msiserver"
 set "SVC_DEFAULT=demand"
 call :service_health_service
-rem usosvc: default Automatic (Delayed Start) on this version (MEMORY, confidence L: unverified)
+rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
 set "SVC=usosvc"
-set "SVC_DEFAULT=delayed-auto"
+set "SVC_DEFAULT=demand"
 call :service_health_service
 set "STEP_BEFORE=disabled:%HEALTH_DISABLED%"
 set "STEP_AFTER=re-enabled:%HEALTH_ENABLED%"
@@ -640,9 +687,9 @@ rem msiserver: default Manual on this version (MS-CWE, confidence H)
 set "SVC=msiserver"
 set "SVC_DEFAULT=demand"
 call :service_health_service
-rem usosvc: default Automatic (Delayed Start) on this version (MEMORY, confidence L: unverified)
+rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
 set "SVC=usosvc"
-set "SVC_DEFAULT=delayed-auto"
+set "SVC_DEFAULT=demand"
 call :service_health_service
 exit /b 0
 
@@ -2456,10 +2503,12 @@ rem (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
 rem into the logs folder. Takes effect after a restart (exit code 3010). Runs
 rem only when named: /with:winsock-reset.
 rem Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
-rem Undo: Imports the exported catalog key back (reg import), which brings the
-rem removed providers' entries back; like the reset, this takes effect after a
-rem restart. The import merges into the key: entries the reset wrote that the
-rem old catalog lacked are not removed.
+rem Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
+rem with the exported ones: they are deleted, then the export is imported, so
+rem the catalog is the old one exactly, removed providers included (an import
+rem alone would leave the reset's own entries beside them). The catalog as the
+rem reset left it is exported first and imported again if the import fails.
+rem Like the reset, this takes effect after a restart.
 rem ==========================================================================
 :do_winsock_reset
 rem The reset cannot be undone by netsh: the catalog key is exported first,
@@ -2513,20 +2562,38 @@ call :journal_replay
 exit /b %ERRORLEVEL%
 
 :winsock_reset_undo_record
+rem reg import only adds and overwrites: catalog entries the reset wrote
+rem that the old catalog lacks would stay beside the old ones. So the two
+rem catalogs the reset rebuilds (Protocol_Catalog9, NameSpace_Catalog5)
+rem are deleted first and the export brings them back whole; the key
+rem itself, and its permissions, stay. The catalog as the reset left it is
+rem exported first, and imported again when the old one cannot be.
 if not "%REC_KIND%"=="regfile" exit /b 0
 if not exist "%REC_B%" goto winsock_reset_undo_missing
-"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
+set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
+if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
 if errorlevel 1 goto winsock_reset_undo_failed
+if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_undo_back
 set "WUFIX_REBOOT=1"
-set "MSG=  imported %REC_B% into %REC_A%: restart the computer to use the old catalog"
+set "MSG=  replaced the catalogs in %REC_A% with %REC_B% (the reset's are kept in %WINSOCK_NOW%): restart the computer to use the old catalog"
 call :log
 exit /b 0
+:winsock_reset_undo_back
+"%SystemRoot%\System32\reg.exe" import "%WINSOCK_NOW%" >nul 2>&1
+set "MSG=  reg import %REC_B% failed: the catalog as the reset left it was imported back from %WINSOCK_NOW%"
+call :log
+exit /b 1
 :winsock_reset_undo_missing
 set "MSG=  the export %REC_B% is gone: the catalog cannot be put back"
 call :log
 exit /b 1
 :winsock_reset_undo_failed
-set "MSG=  reg import %REC_B% failed: the catalog is as the reset left it"
+set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
 call :log
 exit /b 1
 
@@ -2664,7 +2731,11 @@ rem log: 10 on, 11 off, 12 on with Tamper Protection on (which refuses
 rem changes while reporting success), 13 Defender is not the active
 rem antivirus here, or has no PowerShell module. PowerShell is the only
 rem interface Defender has; its answer is an exit code, so no text is parsed.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { $s = Get-MpComputerStatus } catch { exit 13 }; if ($s.AntivirusEnabled -eq $false) { exit 13 }; if (-not $s.RealTimeProtectionEnabled) { exit 11 }; $t = $s.PSObject.Properties['IsTamperProtected']; if ($t -and $t.Value) { exit 12 }; exit 10" >nul 2>&1
+rem Every call reads its input from nul: Windows PowerShell started with its
+rem input redirected (a task, an agent) can wait on it and never exit.
+rem Bypass, for this process only, keeps the local execution policy from
+rem refusing the files of Defender's module (Group Policy's still wins).
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { $s = Get-MpComputerStatus } catch { exit 13 }; if ($s.AntivirusEnabled -eq $false) { exit 13 }; if (-not $s.RealTimeProtectionEnabled) { exit 11 }; $t = $s.PSObject.Properties['IsTamperProtected']; if ($t -and $t.Value) { exit 12 }; exit 10" <nul >nul 2>&1
 set "DEF_STATE=%ERRORLEVEL%"
 set "DEF_SAY=unknown"
 if "%DEF_STATE%"=="10" set "DEF_SAY=on"
@@ -2677,21 +2748,22 @@ goto :eof
 rem Turns real-time protection off and reads it back after two seconds:
 rem DEF_STATE 11 off, 12 stayed on (Tamper Protection or a policy refused
 rem it, while reporting success), 14 Set-MpPreference failed.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $true } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 12 }; exit 11" >nul 2>&1
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $true } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 12 }; exit 11" <nul >nul 2>&1
 set "DEF_STATE=%ERRORLEVEL%"
 goto :eof
 
 :defender_resume
 rem Turns real-time protection on again and reads it back. A failure fails
 rem the run and says how to do it by hand.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $false } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 10 }; exit 11" >nul 2>&1
-if not "%ERRORLEVEL%"=="10" goto defender_resume_failed
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ErrorActionPreference = 'Stop'; try { Set-MpPreference -DisableRealtimeMonitoring $false } catch { exit 14 }; Start-Sleep -Seconds 2; if ((Get-MpComputerStatus).RealTimeProtectionEnabled) { exit 10 }; exit 11" <nul >nul 2>&1
+set "DEF_STATE=%ERRORLEVEL%"
+if not "%DEF_STATE%"=="10" goto defender_resume_failed
 set "MSG=  Defender real-time protection: on again"
 call :log
 exit /b 0
 :defender_resume_failed
 set "WUFIX_FAILED=1"
-set "MSG=  *** Defender real-time protection could NOT be turned on again: run run.cmd /undo, or in PowerShell: Set-MpPreference -DisableRealtimeMonitoring $false"
+set "MSG=  *** Defender real-time protection could NOT be turned on again (PowerShell exit code %DEF_STATE%: 11 still off, 14 Set-MpPreference failed): run run.cmd /undo, or in PowerShell: Set-MpPreference -DisableRealtimeMonitoring $false"
 call :log
 exit /b 1
 
@@ -2839,7 +2911,8 @@ rem The finding is logged.
 set "DOMAIN_ROLE="
 set "DOMAIN_MEMBER="
 rem The table form is read: the line after the header holds the number.
-for /f "skip=1 tokens=1" %%R in ('""%SystemRoot%\System32\wbem\wmic.exe" computersystem get DomainRole 2>nul"') do if not defined DOMAIN_ROLE set "DOMAIN_ROLE=%%R"
+rem Input from nul: wmic waits on an open stdin (psexec, agents).
+for /f "skip=1 tokens=1" %%R in ('""%SystemRoot%\System32\wbem\wmic.exe" computersystem get DomainRole <nul 2>nul"') do if not defined DOMAIN_ROLE set "DOMAIN_ROLE=%%R"
 for %%N in (1 3 4 5) do if "%DOMAIN_ROLE%"=="%%N" set "DOMAIN_MEMBER=1"
 set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): not in a domain"
 if defined DOMAIN_MEMBER set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): member of a domain"
@@ -3243,6 +3316,62 @@ if /i "%LIB_GUID%"=="{3214FAB5-9757-4298-BB61-92A9DEAA44FF}" set "LIB_LOC=%LIB_P
 if /i "%LIB_GUID%"=="{2400183A-6185-49FB-A2D8-4A392A602BA3}" set "LIB_LOC=%LIB_PUBLIC%\Videos"
 goto :eof
 
+:lock_run
+rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
+rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
+rem task and an administrator must never interleave: two runs would take
+rem the same run number and write over each other's state file.
+rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
+rem of the whole run. cmd opens a redirected file for writing without
+rem sharing it with other writers, so a second run's redirection fails
+rem while the first holds it, and Windows closes it when the process ends,
+rem however it ends (killed at the script time limit, Ctrl+C, power loss):
+rem no lock is ever left behind. (A folder made with mkdir is as atomic,
+rem but a killed run leaves it, and telling a dead owner from a slow one
+rem needs a clock that the run itself may correct.) Programs the run starts
+rem inherit the handle, so a DISM or SFC still working keeps the lock too.
+set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
+if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+set "LOCK_TRIES=0"
+:lock_run_try
+set "LOCK_HELD="
+call :lock_try 2>nul
+if defined LOCK_HELD exit /b %LOCK_RC%
+set /a "LOCK_TRIES+=1"
+if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
+goto lock_run_try
+:lock_run_busy
+set "LOCK_OWNER=unknown"
+call :lock_owner 2>nul
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+exit /b 8
+
+:lock_try
+rem Opens the lock as the error output of :lock_held; while another run
+rem holds it the redirection fails (its message goes to nul) and
+rem :lock_held does not run.
+call :lock_held 2>"%LOCK_FILE%"
+goto :eof
+
+:lock_held
+set "LOCK_HELD=1"
+rem The lock's one line names its holder, for a run that has to wait.
+>&2 echo wufix %WUFIX_BUNDLE% %WUFIX_VERSION%, mode %WUFIX_MODE%
+rem The run's own error output goes where its output goes (2>&1): the lock
+rem stays open underneath, held until :locked_run returns.
+call :locked_run 2>&1
+set "LOCK_RC=%ERRORLEVEL%"
+goto :eof
+
+:lock_owner
+rem Sets LOCK_OWNER to the lock's line, where the holder lets it be read.
+for /f "usebackq delims=" %%L in ("%LOCK_FILE%") do set "LOCK_OWNER=%%L"
+goto :eof
+
 :log
 rem Writes MSG to the console (unless /quiet) and, behind the time, to the
 rem log. The message travels in a variable and is expanded late, so paths
@@ -3391,6 +3520,47 @@ rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
 set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
 call :log
 exit /b 0
+
+:check_pending
+rem Sets WUFIX_PENDING to the first sign that a restart is due or servicing
+rem is half done, reading only. Windows finishes such work at the next
+rem start (files swapped in, a component store transaction completed); a
+rem component reset, DISM, SFC or an install on top of it can break it, so
+rem a run stops before any step. Registry keys and files only: no tool's
+rem translated text is read.
+set "WUFIX_PENDING="
+rem Component Based Servicing (the Windows Modules Installer) exists from
+rem Vista on: its restart flag, and the transaction it completes at startup.
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending" >nul 2>&1
+if not errorlevel 1 set "WUFIX_PENDING=component servicing waits for a restart (Component Based Servicing\RebootPending)"
+if defined WUFIX_PENDING goto :eof
+if exist "%SystemRoot%\WinSxS\pending.xml" set "WUFIX_PENDING=a servicing transaction completes at the next start (%SystemRoot%\WinSxS\pending.xml)"
+if defined WUFIX_PENDING goto :eof
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired" >nul 2>&1
+if not errorlevel 1 set "WUFIX_PENDING=Windows Update installed updates that need a restart (WindowsUpdate\Auto Update\RebootRequired)"
+if defined WUFIX_PENDING goto :eof
+rem Files replaced or deleted at the next start; a value with no data in
+rem it waits for nothing.
+set "PENDING_RENAMES="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager" /v PendingFileRenameOperations 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "PENDING_RENAMES=%%B"
+if defined PENDING_RENAMES set "WUFIX_PENDING=files are replaced at the next start (Session Manager\PendingFileRenameOperations)"
+goto :eof
+
+:pending_refuse
+rem Ends a run that found a pending restart (exit 9), before any step.
+set "MSG=run.cmd: restart first: %WUFIX_PENDING%. No step ran and nothing was changed; run wufix again after the restart. (run.cmd /plan shows what it would do.)"
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+exit /b 9
+
+:pending_preview
+rem Plan mode: says whether a run would stop for a pending restart.
+call :check_pending
+if not defined WUFIX_PENDING goto :eof
+set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
+call :log
+goto :eof
 
 :regentry_read
 rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
@@ -3660,7 +3830,10 @@ if not defined WUFIX_LOG goto :eof
 call :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
+rem The format is docs/report.schema.json of the wufix source, version 1:
+rem wufix report reads it back from a share.
 >"%REPORT%" echo {
+>>"%REPORT%" echo   "report_version": 1,
 >>"%REPORT%" echo   "generated": "wufix",
 >>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
 >>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",
@@ -3747,40 +3920,24 @@ exit /b 1
 
 :check_version
 rem Refuses a Windows version this bundle was not built for. The build
-rem number and product type come from the registry: the text of "ver"
-rem differs between versions and languages.
+rem number, product type and edition come from the registry: the text of
+rem "ver" differs between versions and languages. Only this bundle's own
+rem range is known here; wufix.cmd, beside the bundle folders, holds the
+rem table of every target and picks the bundle that fits.
 set "WIN_BUILD="
 set "WIN_TYPE="
+set "WIN_EDITION="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
 if not defined WIN_BUILD goto check_version_unknown
-set "FITS="
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 2600 if %WIN_BUILD% LEQ 2600 set "FITS=xp"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 3790 if %WIN_BUILD% LEQ 3790 set "FITS=server2003"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 3790 if %WIN_BUILD% LEQ 3790 set "FITS=server2003"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 3790 if %WIN_BUILD% LEQ 3790 set "FITS=server2003"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 6000 if %WIN_BUILD% LEQ 6003 set "FITS=vista"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 6000 if %WIN_BUILD% LEQ 6003 set "FITS=vista"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 6000 if %WIN_BUILD% LEQ 6003 set "FITS=vista"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 set "FITS=win7"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 set "FITS=win7"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 set "FITS=win7"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 9200 if %WIN_BUILD% LEQ 9200 set "FITS=win8"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 9200 if %WIN_BUILD% LEQ 9200 set "FITS=win8"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 9200 if %WIN_BUILD% LEQ 9200 set "FITS=win8"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 9600 if %WIN_BUILD% LEQ 9600 set "FITS=win81"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 9600 if %WIN_BUILD% LEQ 9600 set "FITS=win81"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 9600 if %WIN_BUILD% LEQ 9600 set "FITS=win81"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 10240 if %WIN_BUILD% LEQ 19045 set "FITS=win10"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 14393 if %WIN_BUILD% LEQ 20348 set "FITS=server2016"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 14393 if %WIN_BUILD% LEQ 20348 set "FITS=server2016"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 22000 if %WIN_BUILD% LEQ 29999 set "FITS=win11"
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999 set "FITS=server2025"
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 26100 if %WIN_BUILD% LEQ 29999 set "FITS=server2025"
-if "%FITS%"=="%WUFIX_BUNDLE%" exit /b 0
-if not defined FITS set "FITS=none: wufix has no bundle for it"
->&2 echo run.cmd: this bundle is for Windows 10 (builds 10240 to 19045).
->&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%); the bundle that fits: %FITS%. Nothing was changed.
+rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
+rem ProductType ServerNT like a server, but are the client build.
+if /i "%WIN_EDITION%"=="ServerRdsh" set "WIN_TYPE=WinNT"
+if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 10240 if %WIN_BUILD% LEQ 19045 exit /b 0
+>&2 echo run.cmd: this bundle is for Windows 10 (builds 10240 to 19045, WinNT).
+>&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%, edition %WIN_EDITION%). Run wufix.cmd, beside the
+>&2 echo bundle folders: it picks the bundle that fits, or says that none does. Nothing was changed.
 exit /b 1
 :check_version_unknown
 >&2 echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed.
@@ -3804,7 +3961,9 @@ set /a "RUN_N+=1"
 goto open_log_next
 :open_log_found
 set "WUFIX_LOG=%WUFIX_LOGS%\%WUFIX_RUN%.log"
-if "%WUFIX_MODE%"=="run" set "WUFIX_STATE=%WUFIX_LOGS%\%WUFIX_RUN%.state"
+rem The deferred run changes things too (the long steps): it journals as
+rem well. Only /undo writes no state file.
+if not "%WUFIX_MODE%"=="undo" set "WUFIX_STATE=%WUFIX_LOGS%\%WUFIX_RUN%.state"
 type nul >"%WUFIX_LOG%"
 if defined WUFIX_STATE type nul >"%WUFIX_STATE%"
 call :clock
@@ -3816,8 +3975,10 @@ rem Sets NOW to the local time as yyyy-mm-ddThh:mm:ss, read in a way that
 rem does not depend on the language or the regional settings (%%DATE%% does).
 set "NOW_RAW="
 rem The table form (no /value) is read: the line after the header starts
-rem with yyyymmddhhmmss and a dot.
-for /f "skip=1 tokens=1 delims=." %%T in ('""%SystemRoot%\System32\wbem\wmic.exe" os get LocalDateTime 2>nul"') do if not defined NOW_RAW set "NOW_RAW=%%T"
+rem with yyyymmddhhmmss and a dot. WMI's datetime is Gregorian in every
+rem locale. Input comes from nul: wmic waits on an open stdin (psexec,
+rem management agents) and never returns.
+for /f "skip=1 tokens=1 delims=." %%T in ('""%SystemRoot%\System32\wbem\wmic.exe" os get LocalDateTime <nul 2>nul"') do if not defined NOW_RAW set "NOW_RAW=%%T"
 set "NOW=unknown"
 if not defined NOW_RAW goto :eof
 set "NOW=%NOW_RAW:~0,4%-%NOW_RAW:~4,2%-%NOW_RAW:~6,2%T%NOW_RAW:~8,2%:%NOW_RAW:~10,2%:%NOW_RAW:~12,2%"
