@@ -244,4 +244,3 @@ func (s *scanner) array(depth int) error {
 		}
 	}
 }
-
