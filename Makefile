@@ -4,7 +4,7 @@
 PS_GRAMMAR := $(shell go mod download github.com/airbus-cert/tree-sitter-powershell && go list -m -f '{{.Dir}}' github.com/airbus-cert/tree-sitter-powershell)
 export CGO_CFLAGS := -O2 -g -I$(PS_GRAMMAR)/src
 
-.PHONY: build test golden bench bench-payload check vet
+.PHONY: build test golden bench bench-payload bench-fleet check vet
 
 build:
 	go run ./cmd/wufix build
@@ -32,6 +32,11 @@ bench:
 # disk-hungry: not part of make test or CI.
 bench-payload:
 	go run ./bench/payload
+
+# Writes 100,000 generated reports (about 160 MB) to /tmp and measures
+# wufix report against jq -s on them; removes them afterwards.
+bench-fleet:
+	go run ./bench/fleet
 
 check:
 	go run ./cmd/wufix check
