@@ -247,7 +247,9 @@ func registry(t *testing.T, p *wine.Prefix) string {
 					return key == v || strings.HasPrefix(key, v+`\`)
 				})
 			}
-			if !skip {
+			// Blank lines only separate keys, and a skipped key takes the
+			// one after it along.
+			if !skip && line != "" {
 				b.WriteString(line + "\n")
 			}
 		}
