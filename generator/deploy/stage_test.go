@@ -131,3 +131,28 @@ func TestRunOffTheSystemDriveRefusesADamagedCopy(t *testing.T) {
 		return false
 	})
 }
+
+// A startup script can be stopped at any time: the steps that pause a
+// protection for the run are refused under /gpo, before anything changes.
+func TestGroupPolicyRefusesPauseSteps(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p, dir := pc(t, 7601, "WinNT", "win7")
+		r := p.Run(filepath.Join(dir, "win7"), "run.cmd", "/gpo", "/with:firewall-pause")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 2, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, "run.cmd: /with:firewall-pause is refused under /gpo")
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`), "no run started")
+
+		// From a console the same step is allowed (plan mode shows it).
+		r = p.Run(filepath.Join(dir, "win7"), "run.cmd", "/plan", "/with:firewall-pause")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "firewall-pause")
+		return false
+	})
+}
