@@ -156,3 +156,20 @@ func TestGroupPolicyRefusesPauseSteps(t *testing.T) {
 		return false
 	})
 }
+
+// Under /gpo a version that has not finished here is checked like any run.
+func TestGroupPolicyChecksAnUnfinishedVersion(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p, dir := pc(t, 7601, "WinNT", "win7")
+		bundle := filepath.Join(dir, "win7")
+		require.NoError(t, os.WriteFile(filepath.Join(bundle, "README.txt"), []byte("edited"), 0o644))
+		r := p.Run(bundle, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 6, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, "run.cmd: README.txt does not match SHA256SUMS")
+		return false
+	})
+}

@@ -134,7 +134,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win11'
-$script:BundleVersion = 'c4ab98b0336e1fe2'
+$script:BundleVersion = '351cddbb0a3761f0'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}

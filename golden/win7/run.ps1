@@ -133,7 +133,7 @@ if ($env:PROCESSOR_ARCHITEW6432 -and [IntPtr]::Size -eq 4) {
 }
 
 $script:Bundle = 'win7'
-$script:BundleVersion = '91664fe742cfbfc5'
+$script:BundleVersion = 'e81f7165f33a901a'
 $script:Quiet = [bool]$Quiet
 $script:ReportTo = $Report
 $script:WasRunning = @{}
