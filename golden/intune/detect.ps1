@@ -16,8 +16,8 @@
         approvals, no repair media);
       - the newest wufix run on this computer failed in a step a reset can
         cure (exit code 1 in its JSON report under
-        $env:SystemRoot\Logs\wufix; failures of clock-check, offline-install-cab, offline-install-msu, system-files-dism
-        do not count).
+        $env:SystemRoot\Logs\wufix); failures of these steps do not count:
+        clock-check, offline-install-cab, offline-install-msu, system-files-dism.
     Otherwise it exits 0. It also exits 0, saying why, within 7 days of the
     last remediation (a cool-down), and after 3 remediations in a row
     that failed (until an administrator deletes FailedInARow under
@@ -48,13 +48,11 @@ $notes = @()
 # remediate.ps1 records each remediation here (dates in UTC, yyyy-MM-dd).
 $lastFix = $null
 $failedInARow = 0
-try {
-    $state = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\wufix\Intune'
-    $failedInARow = [int]$state.FailedInARow
-    $lastFix = [DateTime]::ParseExact([string]$state.LastRemediation, 'yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture)
-} catch {
-    # No remediation recorded yet.
-}
+$state = $null
+try { $state = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\wufix\Intune' } catch { }
+# Each value alone: a remediation stopped halfway recorded only its date.
+try { $lastFix = [DateTime]::ParseExact([string]$state.LastRemediation, 'yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture) } catch { }
+try { $failedInARow = [int]$state.FailedInARow } catch { }
 if ($failedInARow -ge $maxFailed) {
     Write-Output "wufix: not remediating: the last $failedInARow remediations failed; see $env:SystemRoot\Logs\wufix, then delete FailedInARow under HKLM\SOFTWARE\wufix\Intune to allow more"
     exit 0
