@@ -29,13 +29,13 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "service-health" twice`}},
 		{"tool path climbs out", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'..\Temp\sc.exe'`)}
-		}, []string{`templates/tools.yaml:30:20: tool "sc": path "..\\Temp\\sc.exe" climbs out of %SystemRoot% with ".."`}},
+		}, []string{`templates/tools.yaml:31:20: tool "sc": path "..\\Temp\\sc.exe" climbs out of %SystemRoot% with ".."`}},
 		{"tool path with a quote", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'System32\sc.exe" & calc "'`)}
-		}, []string{`templates/tools.yaml:30:20: tool "sc": path "System32\\sc.exe\" & calc \"" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
+		}, []string{`templates/tools.yaml:31:20: tool "sc": path "System32\\sc.exe\" & calc \"" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
 		{"tool path with a variable", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'%PATH%\sc.exe'`)}
-		}, []string{`templates/tools.yaml:30:20: tool "sc": path "%PATH%\\sc.exe" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
+		}, []string{`templates/tools.yaml:31:20: tool "sc": path "%PATH%\\sc.exe" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
 		{"plan saved as yml", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/plans/extra.yml": "id: extra\n"}
 		}, []string{`templates/plans/extra.yml:1:1: unexpected file "extra.yml": templates/plans holds only *.yaml`}},
@@ -50,7 +50,7 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`targets/win7.yaml:25:3: empty entry: a tool needs a source and a confidence`}},
 		{"empty tools.yaml entry", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", "sc:               {path: 'System32\\sc.exe', what: service control manager client}", "sc:")}
-		}, []string{`templates/tools.yaml:30:1: empty entry: a tool needs a path and what`}},
+		}, []string{`templates/tools.yaml:31:1: empty entry: a tool needs a path and what`}},
 		{"empty errors.yaml item", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/errors.yaml": edit(t, "templates/errors.yaml", "\n- code: \"0x80070002\"", "\n-\n- code: \"0x80070002\"")}
 		}, []string{`templates/errors.yaml:7:2: empty item`}},

@@ -57,8 +57,8 @@ func TestBadCatalogWritesNothing(t *testing.T) {
 				s = strings.Replace(s, `'System32\sc.exe'`, `'..\sc.exe'`, 1)
 				return strings.Replace(s, `'System32\reg.exe'`, `'System32\reg.exe"'`, 1)
 			},
-			"templates/tools.yaml:28:20: tool \"reg\": path \"System32\\\\reg.exe\\\"\" holds a character cmd would read (\" % ! ^ & | < > or a line break)\n" +
-				"templates/tools.yaml:30:20: tool \"sc\": path \"..\\\\sc.exe\" climbs out of %SystemRoot% with \"..\"\n"},
+			"templates/tools.yaml:29:20: tool \"reg\": path \"System32\\\\reg.exe\\\"\" holds a character cmd would read (\" % ! ^ & | < > or a line break)\n" +
+				"templates/tools.yaml:31:20: tool \"sc\": path \"..\\\\sc.exe\" climbs out of %SystemRoot% with \"..\"\n"},
 		{"date in run.cmd", "templates/steps/clock-check/cmd.tmpl",
 			func(s string) string {
 				return strings.Replace(s, "{{define \"do\" -}}\n", "{{define \"do\" -}}\nset \"D=%date%\"\n", 1)

@@ -83,8 +83,13 @@ func Build(c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Fil
 }
 
 func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, error) {
+	skip, err := UnfixableSteps(c)
+	if err != nil {
+		return nil, err
+	}
 	v := &View{Built: built, Report: opt.Report, IntuneRoot: opt.IntuneRoot,
-		Extra: map[string]any{"CatalogDate": c.Info.Date, "DetectDays": DetectDays}}
+		Extra: map[string]any{"CatalogDate": c.Info.Date, "DetectDays": DetectDays,
+			"CooldownDays": CooldownDays, "MaxFailed": MaxFailedRemediations, "Unfixable": skip}}
 	if v.IntuneRoot == "" {
 		v.IntuneRoot = DefaultIntuneRoot
 	}

@@ -30,7 +30,7 @@ func pcWith(t *testing.T, build int, productType string, opts generator.Options)
 	p.SetVersion("win7")
 	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", productType)
 	reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", strconv.Itoa(build))
-	for _, name := range []string{"fsutil", "certutil", "sc", "eventcreate", "schtasks"} {
+	for _, name := range []string{"fsutil", "certutil", "sc", "eventcreate", "schtasks", "icacls"} {
 		p.InstallStub(name)
 	}
 	out, err := generator.Build(wufix.Catalog, opts)

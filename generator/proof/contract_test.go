@@ -1,9 +1,6 @@
 package proof
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -166,59 +163,6 @@ func TestMissingServiceIsSkipped(t *testing.T) {
 	})
 }
 
-func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
-	t.Parallel()
-	wine.Retry(t, func() bool {
-		p := machine(t, "win7")
-		dir := install(t, "win7", p.HostPath(`C:\wufix`))
-		share := p.HostPath(`C:\reports`)
-		require.NoError(t, os.MkdirAll(share, 0o755))
-
-		r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
-		if wine.Flake(r) {
-			return true
-		}
-		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.Empty(t, r.Stdout, "/gpo is quiet")
-		typ, version, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7")
-		require.NoError(t, err)
-		assert.Equal(t, "REG_SZ", typ)
-		runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
-		require.NoError(t, err)
-		assert.Contains(t, string(runCmd), `set "WUFIX_VERSION=`+version+`"`)
-		reports, err := filepath.Glob(filepath.Join(share, "*-win7-0001.json"))
-		require.NoError(t, err)
-		assert.Len(t, reports, 1, "the report is copied to /report:")
-
-		// The same version again: nothing to do, no new run.
-		r = p.Run(dir, "run.cmd", "/gpo")
-		if wine.Flake(r) {
-			return true
-		}
-		assert.Equal(t, 0, r.Code)
-		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0002.json`))
-		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
-		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2`))
-
-		// A changed bundle runs again.
-		changed := strings.Replace(string(runCmd), `set "WUFIX_VERSION=`+version+`"`, `set "WUFIX_VERSION=0000000000000000"`, 1)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "run.cmd"), []byte(changed), 0o644))
-		// A rebuilt bundle comes with its own SHA256SUMS, which run.cmd checks.
-		sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
-		require.NoError(t, err)
-		oldSum, newSum := sha256.Sum256(runCmd), sha256.Sum256([]byte(changed))
-		sums = bytes.Replace(sums, []byte(hex.EncodeToString(oldSum[:])), []byte(hex.EncodeToString(newSum[:])), 1)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "SHA256SUMS"), sums, 0o644))
-		r = p.Run(dir, "run.cmd", "/gpo")
-		if wine.Flake(r) {
-			return true
-		}
-		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.json`))
-		return false
-	})
-}
-
 func TestEventPerRun(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
@@ -269,65 +213,6 @@ func immutable(t *testing.T, path string) {
 		t.Skipf("chattr +i is not supported here (%v: %s): cannot make a folder that refuses renaming", err, out)
 	}
 	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
-}
-
-func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
-	t.Parallel()
-	wine.Retry(t, func() bool {
-		p := machine(t, "win7")
-		dir := install(t, "win7", p.HostPath(`C:\wufix`))
-		r := p.Run(dir, "run.cmd", "/gpo")
-		if wine.Flake(r) {
-			return true
-		}
-		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
-		rep := readReport(t, p, "win7-0001")
-		statuses := map[string]string{}
-		for _, s := range rep.Steps {
-			statuses[s.ID] = s.Status
-		}
-		assert.Equal(t, "deferred", statuses["system-files-surt"], "SFC can outlast the Group Policy script limit")
-		assert.Equal(t, "done", statuses["component-reset"], "short steps run in the startup script itself")
-
-		var create, run []string
-		for _, c := range p.StubCalls() {
-			if c.Name != "schtasks" || len(c.Args) == 0 {
-				continue
-			}
-			switch strings.ToLower(c.Args[0]) {
-			case "/create":
-				create = c.Args
-			case "/run":
-				run = c.Args
-			}
-		}
-		require.NotEmpty(t, create, "a one-shot task is created")
-		require.NotEmpty(t, run, "and started")
-		tr := create[slicesIndex(create, "/tr")+1]
-		assert.Contains(t, tr, `\run.cmd" /deferred /quiet`)
-		assert.Contains(t, strings.Join(create, " "), "/ru SYSTEM")
-		local := tr[1:strings.Index(tr, `\run.cmd"`)]
-		assert.FileExists(t, p.HostPath(local+`\run.cmd`), "the bundle is copied to a local folder first")
-
-		// The task's run: only the deferred steps, then the task is removed.
-		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
-		if wine.Flake(r) {
-			return true
-		}
-		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
-		rep = readReport(t, p, "win7-0002")
-		for _, s := range rep.Steps {
-			if s.ID == "component-reset" {
-				t.Errorf("the deferred run ran component-reset again")
-			}
-		}
-		deleted := false
-		for _, c := range p.StubCalls() {
-			deleted = deleted || (c.Name == "schtasks" && len(c.Args) > 0 && strings.EqualFold(c.Args[0], "/delete"))
-		}
-		assert.True(t, deleted, "the one-shot task removes itself")
-		return false
-	})
 }
 
 func slicesIndex(ss []string, s string) int {

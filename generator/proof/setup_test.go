@@ -222,11 +222,14 @@ func updateState(t *testing.T, p *wine.Prefix, tg *catalog.Target) map[string]st
 }
 
 // volatile are keys Wine itself rewrites while services start and stop,
-// and the display adapters it registers when a process first touches the
-// (absent) display; a key is skipped with everything below it.
+// the display adapters it registers when a process first touches the
+// (absent) display, and wufix's own records (the run-once marker, the day
+// each backup was set aside), which are the runs' history like their logs
+// and which an undo keeps; a key is skipped with everything below it.
 var volatile = []string{
 	`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\ServiceCurrent`,
 	`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Video`,
+	`HKEY_LOCAL_MACHINE\SOFTWARE\wufix`,
 }
 
 // registry exports the machine hives a bundle may change, as text, without
@@ -245,7 +248,9 @@ func registry(t *testing.T, p *wine.Prefix) string {
 					return key == v || strings.HasPrefix(key, v+`\`)
 				})
 			}
-			if !skip {
+			// Blank lines only separate keys, and a skipped key takes the
+			// one after it along.
+			if !skip && line != "" {
 				b.WriteString(line + "\n")
 			}
 		}

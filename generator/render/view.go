@@ -88,7 +88,11 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 		if err != nil {
 			return nil, err
 		}
-		v.Libs = append(v.Libs, text)
+		// A lib written for one dialect only (run.cmd's staging) renders
+		// nothing in the other: no empty section.
+		if text != "" {
+			v.Libs = append(v.Libs, text)
+		}
 	}
 	return v, nil
 }

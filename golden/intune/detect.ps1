@@ -10,12 +10,20 @@
     remediate.ps1) when any of these holds:
       - the Windows Update service (wuauserv) or BITS is disabled (Start = 4);
       - Windows Update installed nothing successfully for more than
-        45 days (the Windows Update Agent's own record);
-      - the newest wufix run on this computer failed (exit code 1 in its
-        JSON report under $env:SystemRoot\Logs\wufix).
-    Otherwise it exits 0. A check that cannot be made (no record yet) is
-    left out, and when nothing can be checked at all the script exits 0:
-    it never starts a repair on a guess.
+        45 days (the Windows Update Agent's own record), and no
+        remediation ran since its last installation (one that ran and
+        changed nothing shows that a reset does not cure it: paused
+        approvals, no repair media);
+      - the newest wufix run on this computer failed in a step a reset can
+        cure (exit code 1 in its JSON report under
+        $env:SystemRoot\Logs\wufix); failures of these steps do not count:
+        clock-check, offline-install-cab, offline-install-msu, system-files-dism.
+    Otherwise it exits 0. It also exits 0, saying why, within 7 days of the
+    last remediation (a cool-down), and after 3 remediations in a row
+    that failed (until an administrator deletes FailedInARow under
+    HKLM\SOFTWARE\wufix\Intune). A check that cannot be made (no
+    record yet) is left out, and when nothing can be checked at all the
+    script exits 0: it never starts a repair on a guess.
 
     Intune shows the last line of output: one summary line. Nothing is
     written to the error stream.
@@ -30,8 +38,32 @@ trap {
     exit 0
 }
 $limitDays = 45
+$coolDays = 7
+$maxFailed = 3
+# Failures of these steps are not a reason to reset: a reset cannot cure them.
+$unfixable = @('clock-check', 'offline-install-cab', 'offline-install-msu', 'system-files-dism')
 $problems = @()
 $notes = @()
+
+# remediate.ps1 records each remediation here (dates in UTC, yyyy-MM-dd).
+$lastFix = $null
+$failedInARow = 0
+$state = $null
+try { $state = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\wufix\Intune' } catch { }
+# Each value alone: a remediation stopped halfway recorded only its date.
+try { $lastFix = [DateTime]::ParseExact([string]$state.LastRemediation, 'yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture) } catch { }
+try { $failedInARow = [int]$state.FailedInARow } catch { }
+if ($failedInARow -ge $maxFailed) {
+    Write-Output "wufix: not remediating: the last $failedInARow remediations failed; see $env:SystemRoot\Logs\wufix, then delete FailedInARow under HKLM\SOFTWARE\wufix\Intune to allow more"
+    exit 0
+}
+if ($lastFix) {
+    $since = [int]([DateTime]::UtcNow.Date - $lastFix).TotalDays
+    if ($since -ge 0 -and $since -lt $coolDays) {
+        Write-Output "wufix: cool-down: the last remediation was $since days ago (at most one every $coolDays days)"
+        exit 0
+    }
+}
 
 try {
     foreach ($name in @('wuauserv', 'bits')) {
@@ -49,8 +81,9 @@ try {
     $last = $au.Results.LastInstallationSuccessDate
     if ($last -is [DateTime] -and $last.Year -gt 1601) {
         $days = [int]([DateTime]::UtcNow - $last).TotalDays
-        if ($days -gt $limitDays) { $problems += "no update installed for $days days" }
-        else { $notes += "last update installed $days days ago" }
+        if ($days -le $limitDays) { $notes += "last update installed $days days ago" }
+        elseif ($lastFix -and $lastFix -gt $last.Date) { $notes += "no update installed for $days days, though a reset ran since: another would not help" }
+        else { $problems += "no update installed for $days days" }
     }
 } catch {
     $notes += 'Windows Update Agent record unreadable'
@@ -62,7 +95,10 @@ try {
         $newest = Get-ChildItem -LiteralPath $logs -Filter '*.json' | Sort-Object LastWriteTime -Descending | Select-Object -First 1
         if ($newest) {
             $report = (Get-Content -LiteralPath $newest.FullName -Raw) | ConvertFrom-Json
-            if ($report.exit_code -eq 1) { $problems += "wufix run $($report.run) failed" }
+            $failed = @($report.steps | Where-Object { $_.status -eq 'failed' } | ForEach-Object { [string]$_.id })
+            $curable = @($failed | Where-Object { $unfixable -notcontains $_ })
+            if ($report.exit_code -eq 1 -and $curable.Count -gt 0) { $problems += "wufix run $($report.run) failed ($($curable -join ', '))" }
+            elseif ($report.exit_code -eq 1) { $notes += "wufix run $($report.run) failed where a reset cannot help ($($failed -join ', '))" }
         }
     }
 } catch {

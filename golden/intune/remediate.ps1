@@ -13,6 +13,14 @@
     maps the exit code to Intune's: 0 when the run succeeded (also when it
     asks for a restart, which Windows' restart policy handles), 1 otherwise.
 
+    Before running anything it checks the root: a junction, an owner other
+    than SYSTEM or Administrators, or a right to write, change or delete
+    for Everyone, Authenticated Users, Users, Interactive, Power Users or
+    Domain Users, and it refuses with one line: whoever can write there
+    would run code as SYSTEM. Each remediation is recorded in
+    HKLM\SOFTWARE\wufix\Intune (its date, and how many failed in a row),
+    which detect.ps1 reads for its cool-down.
+
     Intune shows the last line of output: one summary line with the run's
     log file. Nothing is written to the error stream.
 #>
@@ -31,12 +39,38 @@ function Exit-With([int]$Code, [string]$Line) {
     exit $Code
 }
 
+# Why standard users could change what runs from $Path as SYSTEM, or ''.
+function Test-Protected([string]$Path) {
+    $item = Get-Item -LiteralPath $Path -Force
+    if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) { return "$Path is a junction or a symbolic link" }
+    $sid = [Security.Principal.SecurityIdentifier]
+    $acl = Get-Acl -LiteralPath $Path
+    $owner = $acl.GetOwner($sid).Value
+    if (@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner) { return "$Path is owned by $owner, not SYSTEM or Administrators" }
+    # Write data, append, attributes, delete, delete children, change
+    # permissions, take ownership, and the generic write and all rights.
+    $write = 0x500D0156
+    $users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')
+    foreach ($rule in $acl.GetAccessRules($true, $true, $sid)) {
+        $who = $rule.IdentityReference.Value
+        $isUser = ($users -contains $who) -or $who.EndsWith('-513')
+        if ($isUser -and $rule.AccessControlType -eq 'Allow' -and ([int]$rule.FileSystemRights -band $write)) {
+            return "$Path lets $who write or change it"
+        }
+    }
+    return ''
+}
+
 try {
     $root = [Environment]::ExpandEnvironmentVariables('%ProgramData%\wufix')
     $cv = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
     $po = Get-ItemProperty -LiteralPath 'HKLM:\SYSTEM\CurrentControlSet\Control\ProductOptions'
     $build = [int]$cv.CurrentBuildNumber
     $type = [string]$po.ProductType
+    # Windows 10 and 11 Enterprise multi-session report a server's product
+    # type; their edition says they are the client.
+    $edition = $cv.PSObject.Properties['EditionID']
+    if ($type -eq 'ServerNT' -and $edition -and [string]$edition.Value -eq 'ServerRdsh') { $type = 'WinNT' }
 } catch {
     Exit-With 1 "wufix: cannot read the Windows version: $($_.Exception.Message)"
 }
@@ -51,8 +85,21 @@ foreach ($f in $fits) {
     if ($build -ge $f[0] -and $build -le $f[1] -and $type -eq $f[2]) { $bundle = $f[3] }
 }
 if (-not $bundle) { Exit-With 1 "wufix: no bundle of this build fits Windows build $build ($type)" }
-$run = Join-Path (Join-Path $root $bundle) 'run.cmd'
+$folder = Join-Path $root $bundle
+$run = Join-Path $folder 'run.cmd'
 if (-not (Test-Path -LiteralPath $run)) { Exit-With 1 "wufix: $run is missing: put the bundle folders under $root first" }
+foreach ($path in @($root, $folder)) {
+    $why = Test-Protected $path
+    if ($why) { Exit-With 1 "wufix: refused: $why; only SYSTEM and Administrators may write there (see README.txt)" }
+}
+
+# Recorded before the run, so a run stopped halfway counts for the cool-down.
+$state = 'HKLM:\SOFTWARE\wufix\Intune'
+if (-not (Test-Path -LiteralPath $state)) { [void](New-Item -Path $state -Force) }
+$today = [DateTime]::UtcNow.ToString('yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture)
+Set-ItemProperty -LiteralPath $state -Name LastRemediation -Value $today
+$failedInARow = 0
+try { $failedInARow = [int](Get-ItemProperty -LiteralPath $state).FailedInARow } catch { $failedInARow = 0 }
 
 # run.cmd writes its own log; its console output and errors are kept in two
 # files beside the logs rather than on the error stream Intune reads.
@@ -76,6 +123,10 @@ if (Test-Path -LiteralPath $err) {
     $first = Get-Content -LiteralPath $err | Where-Object { $_ } | Select-Object -First 1
     if ($first) { $why = ": $first" }
 }
+# A run that failed counts toward the stop after 3 in a row; one that
+# worked clears the count.
+if ($code -eq 0 -or $code -eq 3010) { $failedInARow = 0 } else { $failedInARow += 1 }
+Set-ItemProperty -LiteralPath $state -Name FailedInARow -Value $failedInARow -Type DWord
 switch ($code) {
     0 { Exit-With 0 "wufix ${bundle}: done$where" }
     3010 { Exit-With 0 "wufix ${bundle}: done, a restart finishes it (exit 3010)$where" }

@@ -151,6 +151,8 @@
             changed; run again when it has finished
       9     a restart is pending or servicing is half done: restart first,
             nothing was changed
+      10    started off the system drive, and no protected local copy
+            could be made or trusted: nothing was changed
     Declined at the confirmation prompt, nothing runs and the exit code is 0.
     A bundle never restarts the computer: never 1641.
 #>

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   529  clock-check               :do_clock_check
-rem   627  service-health            :do_service_health
-rem   806  service-security          :do_service_security
-rem   927  component-reset           :do_component_reset
-rem  1068  system-files-dism         :do_system_files_dism
-rem  1197  backup-reparse-points     :do_backup_reparse_points
-rem  1405  backup-restore-folders    :do_backup_restore_folders
-rem  1574  wimmount-repair           :do_wimmount_repair
-rem  1706  offline-install-msu       :do_offline_install_msu
-rem  1812  offline-install-cab       :do_offline_install_cab
-rem  1918  driver-already-installed  :do_driver_already_installed
-rem  1969  driver-updates-exclude    :do_driver_updates_exclude
-rem  2056  firewall-pause            :do_firewall_pause
-rem  2187  defender-pause            :do_defender_pause
-rem  2286  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2360  wsus-client-reset         :do_wsus_client_reset
-rem  2503  winsock-reset             :do_winsock_reset
-rem  2610  spupdsvc-rename           :do_spupdsvc_rename
+rem   533  clock-check               :do_clock_check
+rem   631  service-health            :do_service_health
+rem   810  service-security          :do_service_security
+rem   931  component-reset           :do_component_reset
+rem  1072  system-files-dism         :do_system_files_dism
+rem  1201  backup-reparse-points     :do_backup_reparse_points
+rem  1409  backup-restore-folders    :do_backup_restore_folders
+rem  1578  wimmount-repair           :do_wimmount_repair
+rem  1710  offline-install-msu       :do_offline_install_msu
+rem  1816  offline-install-cab       :do_offline_install_cab
+rem  1922  driver-already-installed  :do_driver_already_installed
+rem  1973  driver-updates-exclude    :do_driver_updates_exclude
+rem  2060  firewall-pause            :do_firewall_pause
+rem  2191  defender-pause            :do_defender_pause
+rem  2290  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2364  wsus-client-reset         :do_wsus_client_reset
+rem  2507  winsock-reset             :do_winsock_reset
+rem  2614  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=37c556665d6dbb72"
+set "WUFIX_VERSION=fb9ce21587897ebe"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -208,12 +208,18 @@ goto parse_args
 if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
 rem Under Group Policy there is no console to talk to.
 if defined WUFIX_GPO set "WUFIX_QUIET=1"
+if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
+if defined WUFIX_GPO if defined WITH_defender-pause set "GPO_PAUSE=defender-pause"
+if defined GPO_PAUSE goto gpo_refuse_pause
 
 rem --- Checks before anything changes --------------------------------------
 call :check_admin
 if errorlevel 1 exit /b 4
 call :check_version
 if errorlevel 1 exit /b 5
+rem Started off the system drive (removable media, a share): continue from a
+rem protected local copy before anything changes (see stage_relaunch).
+if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
 call :check_integrity
 if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
@@ -231,7 +237,7 @@ if "%WUFIX_MODE%"=="undo" goto undo
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
-if errorlevel 1 goto run
+if errorlevel 1 goto gpo_resume
 set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
 call :log
 exit /b 0
@@ -252,9 +258,7 @@ set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
 call :write_report
-rem Once per bundle version, whatever the outcome: a step that fails here
-rem would fail again at every startup, and the report already says so.
-if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" call :gpo_marker_set
+call :gpo_record
 call :write_event
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call :log
@@ -3028,6 +3032,168 @@ set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run r
 call :log
 exit /b 1
 
+:gpo_marker_matches
+rem errorlevel 0 when HKLM\SOFTWARE\wufix records that this bundle version's
+rem plan finished here, deferred steps included; a changed bundle runs again.
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" 2>nul | "%SystemRoot%\System32\find.exe" "%WUFIX_VERSION%" >nul
+goto :eof
+
+:gpo_resume
+rem Reached under /gpo when the plan of this version has not finished here.
+rem When its deferred steps were scheduled and never finished (the task did
+rem not run, or was stopped by a restart or a power cut), they are scheduled
+rem again without running the other steps a second time, at most 3 times in
+rem all; then the run gives up and its report says so.
+set "GPO_PENDING="
+set "GPO_ATTEMPTS=0"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "GPO_PENDING=%%B"
+if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "GPO_ATTEMPTS=%%B"
+if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
+call :log
+set "WUFIX_DEFERRED=1"
+goto finish
+:gpo_give_up
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish after %GPO_ATTEMPTS% attempts; not scheduled again. Run run.cmd on this computer to finish."
+call :log
+set "WUFIX_STEP=deferred-steps"
+set "STEP_RC=1"
+set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+call :report_step
+set "WUFIX_FAILED=1"
+goto finish
+
+:gpo_schedule
+rem Hands the deferred steps to a one-shot task that runs as SYSTEM once the
+rem startup script has ended, from the protected local copy (the share may
+rem be out of reach by then). The version is recorded as pending first, and
+rem each scheduling counts an attempt, so that a task that never finishes is
+rem seen at the next startup (gpo_resume).
+set /a "GPO_ATTEMPTS+=1"
+set "GPO_TASK=wufix-%WUFIX_BUNDLE%"
+set "GPO_PENDING_SET=1"
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
+call :stage_bundle
+if errorlevel 1 goto gpo_schedule_failed
+call :gpo_task_xml
+if not errorlevel 1 goto gpo_schedule_run
+set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
+call :log
+"%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /tr "\"%STAGE_DIR%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00 /ru SYSTEM /f >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+:gpo_schedule_run
+"%SystemRoot%\System32\schtasks.exe" /run /tn "%GPO_TASK%" >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+set "MSG=scheduled task %GPO_TASK% runs the deferred steps from %STAGE_DIR% (attempt %GPO_ATTEMPTS% of 3); it logs as a run of its own"
+call :log
+goto :eof
+:gpo_schedule_failed
+set "WUFIX_FAILED=1"
+set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
+call :log
+goto :eof
+
+:gpo_task_xml
+rem Task Scheduler 2.0 (Vista on) takes a task from XML, which says what
+rem schtasks' switches cannot: start on battery power and keep running when
+rem unplugged (SFC and DISM on a laptop would otherwise not start, or stop
+rem mid-servicing), stop after 4 hours, run as SYSTEM (S-1-5-18) at the
+rem highest run level. The lines are written as ASCII, then turned into
+rem UTF-16 by cmd /u, the encoding the XML declares and schtasks reads.
+set "GPO_XML_SRC=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.txt"
+set "GPO_XML=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.xml"
+setlocal EnableDelayedExpansion
+set "X=<?xml version="1.0" encoding="UTF-16"?>"
+>"!GPO_XML_SRC!" echo.!X!
+set "X=<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  <RegistrationInfo><Description>wufix %WUFIX_BUNDLE%: the deferred steps of a Group Policy run; removed by that run</Description></RegistrationInfo>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  <Principals><Principal id="System"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  <Settings>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <IdleSettings><StopOnIdleEnd>false</StopOnIdleEnd><RestartOnIdle>false</RestartOnIdle></IdleSettings>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <AllowStartOnDemand>true</AllowStartOnDemand>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <AllowHardTerminate>true</AllowHardTerminate>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <StartWhenAvailable>true</StartWhenAvailable>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <RunOnlyIfIdle>false</RunOnlyIfIdle>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <WakeToRun>false</WakeToRun>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <Enabled>true</Enabled>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  </Settings>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  <Actions Context="System"><Exec>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <Command>%SystemRoot%\System32\cmd.exe</Command>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <Arguments>/d /c ""%STAGE_DIR%\run.cmd" /deferred /quiet %WUFIX_CODE%"</Arguments>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=    <WorkingDirectory>%STAGE_DIR%</WorkingDirectory>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=  </Exec></Actions>"
+>>"!GPO_XML_SRC!" echo.!X!
+set "X=</Task>"
+>>"!GPO_XML_SRC!" echo.!X!
+endlocal
+"%SystemRoot%\System32\cmd.exe" /d /u /c type "%GPO_XML_SRC%" >"%GPO_XML%"
+if errorlevel 1 exit /b 1
+"%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /xml "%GPO_XML%" /f >nul 2>&1
+if errorlevel 1 exit /b 1
+exit /b 0
+
+:gpo_unschedule
+rem The deferred run removes its one-shot task; the local copy of the bundle
+rem stays until a newer version replaces it.
+"%SystemRoot%\System32\schtasks.exe" /delete /tn "wufix-%WUFIX_BUNDLE%" /f >nul 2>&1
+goto :eof
+
+:gpo_record
+rem The run-once marker means this version's plan finished here, deferred
+rem steps included: the deferred run sets it at its end, a Group Policy run
+rem when it deferred nothing. A step that failed is not retried at every
+rem startup: it would fail again, and the report already says so.
+if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
+if not defined WUFIX_GPO goto :eof
+if not "%WUFIX_MODE%"=="run" goto :eof
+if defined GPO_PENDING_SET goto :eof
+goto gpo_marker_set
+
+:gpo_marker_set
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
+set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
+call :log
+goto :eof
+
+:gpo_refuse_pause
+rem Reached when /gpo comes with a step that pauses a protection for the
+rem run. A startup script can be stopped at any moment (the script time
+rem limit, a power cut) with nobody watching, and what it paused would stay
+rem paused: such steps run only from a console.
+set "MSG=run.cmd: /with:%GPO_PAUSE% is refused under /gpo: a startup script can be stopped before it turns back on what it paused. Run it from a console. Nothing was changed."
+call :stage_refuse
+exit /b 2
+
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
 rem changes, and that packages\ holds no file SHA256SUMS does not list (an
@@ -3039,12 +3205,20 @@ rem by administrators only, and check copies with "wufix verify".
 rem /undo reads only its state files and backups, not the bundle's files:
 rem a damaged bundle must not stand in the way of putting things back.
 if "%WUFIX_MODE%"=="undo" exit /b 0
+rem A run continued from the local copy that the run before it made and
+rem checked (see stage_relaunch) does not read every file again.
+if /i "%WUFIX_STAGED%"=="%WUFIX_HOME%" goto check_integrity_staged
 rem Under Group Policy a bundle version that already ran here stops at the
 rem run-once marker anyway: skip reading every file from the share again.
 if not defined WUFIX_GPO goto check_integrity_start
 if "%WUFIX_MODE%"=="deferred" goto check_integrity_start
 call :gpo_marker_matches
 if not errorlevel 1 exit /b 0
+goto check_integrity_start
+:check_integrity_staged
+set "MSG=checked against SHA256SUMS by the run that copied it here"
+call :log
+exit /b 0
 :check_integrity_start
 set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
 set "SUM_FILES=0"
@@ -3676,7 +3850,23 @@ rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
 rem not in use, so a later run never overwrites an earlier run's backup. An
 rem absent folder is not an error. errorlevel 1 when the rename failed (a
 rem file in it is in use); the folder is then left as it was.
+rem Backups are bounded: a folder set aside in the last 14 days is not set
+rem aside again (a daily run would otherwise keep a new copy of gigabytes
+rem each day), and nothing is set aside when the system drive has less than
+rem 2000 MB free (the backup keeps its space, and Windows Update needs room
+rem to download again).
+rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
+rem cleared here) is not bounded: it gives back what a run set aside.
+if not defined RENAME_ALWAYS goto rename_aside_bounded
+set "RENAME_ALWAYS="
+if exist "%FOLDER%\" goto rename_aside_number
+:rename_aside_bounded
 if not exist "%FOLDER%\" goto rename_aside_absent
+call :rename_recent
+if not errorlevel 1 goto rename_aside_recent
+call :rename_room
+if errorlevel 1 goto rename_aside_low
+:rename_aside_number
 set "BACKUP_N=1"
 :rename_aside_next
 if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
@@ -3688,9 +3878,18 @@ ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
 set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
 call :journal
+if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call :log
 exit /b 0
+:rename_aside_recent
+set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
+call :log
+exit /b 0
+:rename_aside_low
+set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
+call :log
+exit /b 1
 :rename_aside_absent
 set "MSG=  %FOLDER% does not exist: nothing to rename"
 call :log
@@ -3768,6 +3967,7 @@ call :rename_file_here
 goto rename_back_aside_done
 :rename_back_folder
 set "FOLDER=%REC_A%"
+set "RENAME_ALWAYS=1"
 call :rename_aside
 :rename_back_aside_done
 if errorlevel 1 exit /b 1
@@ -3795,6 +3995,56 @@ set "RENAME_FAILED="
 call :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
+exit /b 0
+
+:rename_recent
+rem errorlevel 0 when HKLM\SOFTWARE\wufix\Backups records that FOLDER was set
+rem aside less than 14 days ago and that backup is still there (an undo
+rem renames it back). Sets TODAY (a day number) for rename_aside to record.
+set "TODAY="
+set "RECENT_DAY="
+set "RECENT_NAME="
+call :rename_today
+if not defined TODAY exit /b 1
+for /f "tokens=2,3 delims=@" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do (
+    set "RECENT_DAY=%%A"
+    set "RECENT_NAME=%%B"
+)
+if not defined RECENT_NAME exit /b 1
+for %%F in ("%FOLDER%") do set "RECENT_PATH=%%~dpF%RECENT_NAME%"
+if not exist "%RECENT_PATH%\" exit /b 1
+set /a "RECENT_AGE=TODAY-RECENT_DAY"
+if %RECENT_AGE% LSS 0 exit /b 1
+if %RECENT_AGE% LSS 14 exit /b 0
+exit /b 1
+
+:rename_today
+rem Sets TODAY to the day number (Julian day) of the local date from :clock,
+rem or leaves it empty when the clock cannot be read. 1xx-100 reads 08 and
+rem 09 as decimal: set /a takes a leading 0 for octal.
+call :clock
+if "%NOW%"=="unknown" goto :eof
+set /a "RD_Y=1%NOW:~0,4%-10000"
+set /a "RD_M=1%NOW:~5,2%-100"
+set /a "RD_D=1%NOW:~8,2%-100"
+set /a "RD_A=14-RD_M"
+set /a "RD_A/=12"
+set /a "RD_Y=RD_Y+4800-RD_A"
+set /a "RD_M=RD_M+12*RD_A-3"
+set /a "RD_T=153*RD_M+2"
+set /a "RD_T/=5"
+set /a "TODAY=RD_D+RD_T+365*RD_Y+RD_Y/4-RD_Y/100+RD_Y/400-32045"
+goto :eof
+
+:rename_room
+rem errorlevel 1 when the system drive has less than 2000 MB free. When the
+rem free space cannot be read, the rename goes ahead as it always did.
+set "FREE_MB="
+set "FREE_RAW="
+rem WMIC is not installed on this version; PowerShell is.
+for /f %%F in ('""%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command [math]::Floor((New-Object IO.DriveInfo $env:SystemDrive).AvailableFreeSpace / 1000000) 2>nul"') do set "FREE_MB=%%F"
+if not defined FREE_MB exit /b 0
+if %FREE_MB% LSS 2000 exit /b 1
 exit /b 0
 
 :report_step
@@ -3847,18 +4097,6 @@ set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
 call :log
 goto :eof
 
-:gpo_marker_matches
-rem errorlevel 0 when HKLM\SOFTWARE\wufix records that this very bundle
-rem version already ran here; a changed bundle runs again.
-"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" 2>nul | "%SystemRoot%\System32\find.exe" "%WUFIX_VERSION%" >nul
-goto :eof
-
-:gpo_marker_set
-"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
-set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
-call :log
-goto :eof
-
 :write_event
 rem One Application event per run with the outcome, where the version has
 rem eventcreate (source "wufix"; ID 1 done, 2 restart needed, 3 failed).
@@ -3869,32 +4107,6 @@ if "%WUFIX_EXIT%"=="3010" set "EVENT_TYPE=WARNING"
 if "%WUFIX_EXIT%"=="1" set "EVENT_ID=3"
 if "%WUFIX_EXIT%"=="1" set "EVENT_TYPE=ERROR"
 "%SystemRoot%\System32\eventcreate.exe" /T %EVENT_TYPE% /ID %EVENT_ID% /L APPLICATION /SO wufix /D "wufix %WUFIX_BUNDLE% %WUFIX_MODE% %WUFIX_RUN%: exit code %WUFIX_EXIT%. Log: %WUFIX_LOG%" >nul 2>&1
-goto :eof
-
-:gpo_schedule
-rem Hands the deferred steps to a one-shot task that runs as SYSTEM after
-rem the startup script ends. The bundle is copied to a local folder first:
-rem the share it came from may be out of reach by then.
-set "WUFIX_LOCAL=%SystemRoot%\Temp\wufix-%WUFIX_BUNDLE%-%WUFIX_VERSION%"
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%WUFIX_LOCAL%\" /e /i /q /y >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-"%SystemRoot%\System32\schtasks.exe" /create /tn "wufix-%WUFIX_BUNDLE%" /tr "\"%WUFIX_LOCAL%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00 /ru SYSTEM /f >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-"%SystemRoot%\System32\schtasks.exe" /run /tn "wufix-%WUFIX_BUNDLE%" >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-set "MSG=scheduled task wufix-%WUFIX_BUNDLE% runs the deferred steps from %WUFIX_LOCAL%; it logs as run NNNN+1"
-call :log
-goto :eof
-:gpo_schedule_failed
-set "WUFIX_FAILED=1"
-set "MSG=could not schedule the deferred steps (task wufix-%WUFIX_BUNDLE%): run run.cmd on this machine to finish"
-call :log
-goto :eof
-
-:gpo_unschedule
-rem The deferred run removes its one-shot task; the local copy of the
-rem bundle stays, named by its version, for reading.
-"%SystemRoot%\System32\schtasks.exe" /delete /tn "wufix-%WUFIX_BUNDLE%" /f >nul 2>&1
 goto :eof
 
 :check_admin
@@ -3999,11 +4211,11 @@ call :log
 goto :eof
 
 :svc_stop
-rem Stops service %1 and waits for STOPPED, at most 90 seconds (sc stop only
-rem asks; the service stops when it is ready). A service that was not
-rem stopped is remembered in WAS_RUNNING_<name> and journaled, so exactly
-rem the services that were running are started again. An absent service is
-rem skipped. errorlevel 1 when it did not stop in time.
+rem Stops service %1 and waits for STOPPED, at most 90 seconds (20 under
+rem /gpo; sc stop only asks, the service stops when it is ready). A service
+rem that was running is remembered in WAS_RUNNING_<name> and journaled,
+rem so exactly the services that were running are started again. An absent
+rem service is skipped. errorlevel 1 when it did not stop in time.
 call :svc_query %~1
 if "%SVC_STATE%"=="0" goto svc_stop_absent
 if "%SVC_STATE%"=="1" goto svc_stop_idle
@@ -4014,10 +4226,14 @@ call :journal
 set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
 call :log
 set "SVC_WAIT=0"
+rem Under Group Policy every startup script shares one time limit (600 s by
+rem default): a service is given 20 seconds there, not 90.
+set "SVC_LIMIT=90"
+if defined WUFIX_GPO set "SVC_LIMIT=20"
 :svc_stop_wait
 call :svc_query %~1
 if "%SVC_STATE%"=="1" goto svc_stop_done
-if %SVC_WAIT% GEQ 90 goto svc_stop_timeout
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_stop_wait
@@ -4034,23 +4250,26 @@ set "MSG=  %~1 is not installed here: skipped"
 call :log
 exit /b 0
 :svc_stop_timeout
-set "MSG=  %~1 did not stop within 90 seconds (state %SVC_STATE%)"
+set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call :log
 exit /b 1
 
 :svc_restart
 rem Starts service %1 again if svc_stop found it running, and waits for
-rem RUNNING, at most 60 seconds. errorlevel 1 when it did not start.
+rem RUNNING, at most 60 seconds (15 under /gpo). errorlevel 1 when it did
+rem not start.
 if not defined WAS_RUNNING_%~1 exit /b 0
 set "WAS_RUNNING_%~1="
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
 call :log
 set "SVC_WAIT=0"
+set "SVC_LIMIT=60"
+if defined WUFIX_GPO set "SVC_LIMIT=15"
 :svc_restart_wait
 call :svc_query %~1
 if "%SVC_STATE%"=="4" goto svc_restart_done
-if %SVC_WAIT% GEQ 60 goto svc_restart_timeout
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_restart_wait
@@ -4059,7 +4278,7 @@ set "MSG=  %~1 running"
 call :log
 exit /b 0
 :svc_restart_timeout
-set "MSG=  %~1 did not start within 60 seconds (state %SVC_STATE%)"
+set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call :log
 exit /b 1
 
@@ -4146,6 +4365,145 @@ if not exist "%CBS_LOG%" goto :eof
 for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "[SR]" <"%CBS_LOG%" 2>nul"') do set /a "SFC_SR+=1"
 for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "Cannot repair member file" <"%CBS_LOG%" 2>nul"') do set /a "SFC_BAD+=1"
 goto :eof
+
+:stage_relaunch
+rem Reached only from a folder off the system drive: removable media, a
+rem share, a mapped or another drive. cmd reads a batch file a line at a
+rem time as it runs it, so a stick pulled out or a bundle replaced on the
+rem share would leave it running the rest of another file. Before anything
+rem changes, the bundle is copied into a folder only SYSTEM and
+rem Administrators can write, checked, and run from there with the same
+rem arguments; its exit code is this script's.
+if not defined WUFIX_GPO goto stage_relaunch_copy
+rem Under Group Policy a version whose plan already finished here costs one
+rem registry read at startup, not a copy of the bundle from the share.
+call :gpo_marker_matches
+if errorlevel 1 goto stage_relaunch_copy
+exit /b 0
+:stage_relaunch_copy
+call :stage_bundle
+if errorlevel 1 exit /b 10
+rem The copy has been checked: the run from it does not check it again.
+set "WUFIX_STAGED=%STAGE_DIR%\"
+rem One line: cmd has read all of it before the copy starts, so nothing more
+rem is read from the original file. The copy's exit code is handed back
+rem through "if errorlevel N" (N or more), highest first, for every code
+rem run.cmd uses: a bare exit /b does not keep it in every cmd.
+"%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+
+:stage_bundle
+rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
+rem checked copy of this bundle. errorlevel 1, with the reason said, when the
+rem folder cannot be trusted or the copy differs from the original.
+set "STAGE_ROOT=%SystemRoot%\wufix"
+set "STAGE_DIR=%STAGE_ROOT%\%WUFIX_BUNDLE%-%WUFIX_VERSION%"
+if /i "%WUFIX_HOME%"=="%STAGE_DIR%\" exit /b 0
+call :stage_root
+if errorlevel 1 exit /b 1
+set "STAGE_CHECK=%STAGE_DIR%"
+call :stage_reparse
+if errorlevel 1 exit /b 1
+call :stage_prune
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if not errorlevel 1 goto stage_bundle_check
+set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
+goto stage_refuse
+:stage_bundle_check
+call :stage_verify
+goto :eof
+
+:stage_root
+rem %SystemRoot%\wufix holds the local copies. It is made by this routine
+rem and only by it: standard users may not create anything in %SystemRoot%,
+rem and the folder keeps SYSTEM and Administrators only. One that exists
+rem without the file this routine leaves in it, or that is a junction, is
+rem not used.
+set "STAGE_CHECK=%STAGE_ROOT%"
+call :stage_reparse
+if errorlevel 1 exit /b 1
+if exist "%STAGE_ROOT%\" goto stage_root_exists
+mkdir "%STAGE_ROOT%" 2>nul
+if not errorlevel 1 goto stage_root_acl
+set "MSG=run.cmd: cannot create %STAGE_ROOT%. Nothing was changed."
+goto stage_refuse
+:stage_root_acl
+rem By SID, not by name (names are localized): full control for SYSTEM
+rem (S-1-5-18) and Administrators (S-1-5-32-544), inherited below, and
+rem nothing inherited from %SystemRoot% (which lets Users read).
+"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
+if errorlevel 1 goto stage_root_unprotected
+"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /setowner *S-1-5-32-544 >nul 2>&1
+if errorlevel 1 goto stage_root_unprotected
+>"%STAGE_ROOT%\wufix-stage.txt" echo Made by wufix: local copies of the bundles, run from here as SYSTEM. Only SYSTEM and Administrators may write here.
+exit /b 0
+:stage_root_unprotected
+set "MSG=run.cmd: cannot restrict %STAGE_ROOT% to SYSTEM and Administrators. Nothing was changed."
+goto stage_refuse
+:stage_root_exists
+if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
+set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
+goto stage_refuse
+:stage_root_owned
+rem Refused when anyone but SYSTEM and Administrators is named in its ACL or
+rem below: Everyone, Authenticated Users, Users, Interactive.
+set "STAGE_OPEN="
+for %%S in (S-1-1-0 S-1-5-11 S-1-5-32-545 S-1-5-4) do call :stage_findsid %%S
+if not defined STAGE_OPEN exit /b 0
+set "MSG=run.cmd: %STAGE_ROOT% grants access to *%STAGE_OPEN%: wufix runs nothing from it. Nothing was changed."
+goto stage_refuse
+
+:stage_findsid
+rem Sets STAGE_OPEN to SID %1 when an ACL in STAGE_ROOT names it. icacls
+rem prints each such path; only the path is looked for, not its words.
+"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
+if not errorlevel 1 set "STAGE_OPEN=%~1"
+goto :eof
+
+:stage_reparse
+rem errorlevel 1 when STAGE_CHECK is a junction or a symbolic link: SYSTEM
+rem would copy and run wherever it points. dir /al lists the reparse points
+rem of the parent folder by name.
+for %%F in ("%STAGE_CHECK%") do set "STAGE_PARENT=%%~dpF"
+for %%F in ("%STAGE_CHECK%") do set "STAGE_NAME=%%~nxF"
+set "STAGE_LINK="
+pushd "%STAGE_PARENT%"
+if errorlevel 1 exit /b 0
+for /f "delims=" %%N in ('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"
+popd
+if not defined STAGE_LINK exit /b 0
+set "MSG=run.cmd: %STAGE_CHECK% is a junction or a symbolic link: wufix copies nothing into it and runs nothing from it. Nothing was changed."
+goto stage_refuse
+
+:stage_prune
+rem Copies of other versions of this bundle are removed: they are wufix's
+rem own, in a folder nobody else can write, and nothing runs them any more.
+pushd "%STAGE_ROOT%"
+if errorlevel 1 goto :eof
+for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+popd
+goto :eof
+
+:stage_verify
+rem The copy is checked against its own SHA256SUMS before anything runs from
+rem it, as run.cmd checks its own folder.
+set "STAGE_HOME=%WUFIX_HOME%"
+set "WUFIX_HOME=%STAGE_DIR%\"
+call :check_integrity_start
+set "STAGE_RC=%ERRORLEVEL%"
+set "WUFIX_HOME=%STAGE_HOME%"
+if "%STAGE_RC%"=="0" exit /b 0
+set "MSG=run.cmd: the copy in %STAGE_DIR% does not match SHA256SUMS. Nothing was changed."
+goto stage_refuse
+
+:stage_refuse
+rem MSG to the error stream and, under Group Policy (no console), to
+rem startup.log, where startup.cmd writes too. errorlevel 1.
+if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
+endlocal
+exit /b 1
 
 :time_zone
 rem Sets TZ_NAME to the time zone and TZ_OFFSET to its current offset from

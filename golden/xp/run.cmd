@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   442  clock-check               :do_clock_check
-rem   540  service-health            :do_service_health
-rem   698  service-security          :do_service_security
-rem   819  component-reset           :do_component_reset
-rem   941  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1119  offline-install-xp        :do_offline_install_xp
-rem  1222  driver-already-installed  :do_driver_already_installed
-rem  1274  firewall-pause            :do_firewall_pause
-rem  1400  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1469  dll-reregister            :do_dll_reregister
-rem  1540  wsus-client-reset         :do_wsus_client_reset
-rem  1669  winsock-reset             :do_winsock_reset
+rem   445  clock-check               :do_clock_check
+rem   543  service-health            :do_service_health
+rem   701  service-security          :do_service_security
+rem   822  component-reset           :do_component_reset
+rem   944  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  1122  offline-install-xp        :do_offline_install_xp
+rem  1225  driver-already-installed  :do_driver_already_installed
+rem  1277  firewall-pause            :do_firewall_pause
+rem  1403  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1472  dll-reregister            :do_dll_reregister
+rem  1543  wsus-client-reset         :do_wsus_client_reset
+rem  1672  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -75,7 +75,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=c47639d133b3dc57"
+set "WUFIX_VERSION=b5ee1c52e40a8e4e"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -152,12 +152,17 @@ goto parse_args
 if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
 rem Under Group Policy there is no console to talk to.
 if defined WUFIX_GPO set "WUFIX_QUIET=1"
+if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
+if defined GPO_PAUSE goto gpo_refuse_pause
 
 rem --- Checks before anything changes --------------------------------------
 call :check_admin
 if errorlevel 1 exit /b 4
 call :check_version
 if errorlevel 1 exit /b 5
+rem Started off the system drive (removable media, a share): continue from a
+rem protected local copy before anything changes (see stage_relaunch).
+if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
 call :check_integrity
 if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
@@ -175,7 +180,7 @@ if "%WUFIX_MODE%"=="undo" goto undo
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
-if errorlevel 1 goto run
+if errorlevel 1 goto gpo_resume
 set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
 call :log
 exit /b 0
@@ -196,9 +201,7 @@ set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
 call :write_report
-rem Once per bundle version, whatever the outcome: a step that fails here
-rem would fail again at every startup, and the report already says so.
-if defined WUFIX_GPO if "%WUFIX_MODE%"=="run" call :gpo_marker_set
+call :gpo_record
 call :write_event
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call :log
@@ -1898,6 +1901,104 @@ set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run r
 call :log
 exit /b 1
 
+:gpo_marker_matches
+rem errorlevel 0 when HKLM\SOFTWARE\wufix records that this bundle version's
+rem plan finished here, deferred steps included; a changed bundle runs again.
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" 2>nul | "%SystemRoot%\System32\find.exe" "%WUFIX_VERSION%" >nul
+goto :eof
+
+:gpo_resume
+rem Reached under /gpo when the plan of this version has not finished here.
+rem When its deferred steps were scheduled and never finished (the task did
+rem not run, or was stopped by a restart or a power cut), they are scheduled
+rem again without running the other steps a second time, at most 3 times in
+rem all; then the run gives up and its report says so.
+set "GPO_PENDING="
+set "GPO_ATTEMPTS=0"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "GPO_PENDING=%%B"
+if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "GPO_ATTEMPTS=%%B"
+if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
+call :log
+set "WUFIX_DEFERRED=1"
+goto finish
+:gpo_give_up
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish after %GPO_ATTEMPTS% attempts; not scheduled again. Run run.cmd on this computer to finish."
+call :log
+set "WUFIX_STEP=deferred-steps"
+set "STEP_RC=1"
+set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+call :report_step
+set "WUFIX_FAILED=1"
+goto finish
+
+:gpo_schedule
+rem Hands the deferred steps to a one-shot task that runs as SYSTEM once the
+rem startup script has ended, from the protected local copy (the share may
+rem be out of reach by then). The version is recorded as pending first, and
+rem each scheduling counts an attempt, so that a task that never finishes is
+rem seen at the next startup (gpo_resume).
+set /a "GPO_ATTEMPTS+=1"
+set "GPO_TASK=wufix-%WUFIX_BUNDLE%"
+set "GPO_PENDING_SET=1"
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
+call :stage_bundle
+if errorlevel 1 goto gpo_schedule_failed
+rem This version's schtasks /create has no /f to replace a task of the same
+rem name: an earlier one is deleted first.
+"%SystemRoot%\System32\schtasks.exe" /delete /tn "%GPO_TASK%" /f >nul 2>&1
+"%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /tr "\"%STAGE_DIR%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00:00 /ru SYSTEM >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+:gpo_schedule_run
+"%SystemRoot%\System32\schtasks.exe" /run /tn "%GPO_TASK%" >nul 2>&1
+if errorlevel 1 goto gpo_schedule_failed
+set "MSG=scheduled task %GPO_TASK% runs the deferred steps from %STAGE_DIR% (attempt %GPO_ATTEMPTS% of 3); it logs as a run of its own"
+call :log
+goto :eof
+:gpo_schedule_failed
+set "WUFIX_FAILED=1"
+set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
+call :log
+goto :eof
+
+:gpo_unschedule
+rem The deferred run removes its one-shot task; the local copy of the bundle
+rem stays until a newer version replaces it.
+"%SystemRoot%\System32\schtasks.exe" /delete /tn "wufix-%WUFIX_BUNDLE%" /f >nul 2>&1
+goto :eof
+
+:gpo_record
+rem The run-once marker means this version's plan finished here, deferred
+rem steps included: the deferred run sets it at its end, a Group Policy run
+rem when it deferred nothing. A step that failed is not retried at every
+rem startup: it would fail again, and the report already says so.
+if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
+if not defined WUFIX_GPO goto :eof
+if not "%WUFIX_MODE%"=="run" goto :eof
+if defined GPO_PENDING_SET goto :eof
+goto gpo_marker_set
+
+:gpo_marker_set
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
+set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
+call :log
+goto :eof
+
+:gpo_refuse_pause
+rem Reached when /gpo comes with a step that pauses a protection for the
+rem run. A startup script can be stopped at any moment (the script time
+rem limit, a power cut) with nobody watching, and what it paused would stay
+rem paused: such steps run only from a console.
+set "MSG=run.cmd: /with:%GPO_PAUSE% is refused under /gpo: a startup script can be stopped before it turns back on what it paused. Run it from a console. Nothing was changed."
+call :stage_refuse
+exit /b 2
+
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
 rem changes, and that packages\ holds no file SHA256SUMS does not list (an
@@ -2290,7 +2391,23 @@ rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
 rem not in use, so a later run never overwrites an earlier run's backup. An
 rem absent folder is not an error. errorlevel 1 when the rename failed (a
 rem file in it is in use); the folder is then left as it was.
+rem Backups are bounded: a folder set aside in the last 14 days is not set
+rem aside again (a daily run would otherwise keep a new copy of gigabytes
+rem each day), and nothing is set aside when the system drive has less than
+rem 2000 MB free (the backup keeps its space, and Windows Update needs room
+rem to download again).
+rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
+rem cleared here) is not bounded: it gives back what a run set aside.
+if not defined RENAME_ALWAYS goto rename_aside_bounded
+set "RENAME_ALWAYS="
+if exist "%FOLDER%\" goto rename_aside_number
+:rename_aside_bounded
 if not exist "%FOLDER%\" goto rename_aside_absent
+call :rename_recent
+if not errorlevel 1 goto rename_aside_recent
+call :rename_room
+if errorlevel 1 goto rename_aside_low
+:rename_aside_number
 set "BACKUP_N=1"
 :rename_aside_next
 if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
@@ -2302,9 +2419,18 @@ ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
 set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
 call :journal
+if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call :log
 exit /b 0
+:rename_aside_recent
+set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
+call :log
+exit /b 0
+:rename_aside_low
+set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
+call :log
+exit /b 1
 :rename_aside_absent
 set "MSG=  %FOLDER% does not exist: nothing to rename"
 call :log
@@ -2382,6 +2508,7 @@ call :rename_file_here
 goto rename_back_aside_done
 :rename_back_folder
 set "FOLDER=%REC_A%"
+set "RENAME_ALWAYS=1"
 call :rename_aside
 :rename_back_aside_done
 if errorlevel 1 exit /b 1
@@ -2409,6 +2536,60 @@ set "RENAME_FAILED="
 call :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
+exit /b 0
+
+:rename_recent
+rem errorlevel 0 when HKLM\SOFTWARE\wufix\Backups records that FOLDER was set
+rem aside less than 14 days ago and that backup is still there (an undo
+rem renames it back). Sets TODAY (a day number) for rename_aside to record.
+set "TODAY="
+set "RECENT_DAY="
+set "RECENT_NAME="
+call :rename_today
+if not defined TODAY exit /b 1
+for /f "tokens=2,3 delims=@" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do (
+    set "RECENT_DAY=%%A"
+    set "RECENT_NAME=%%B"
+)
+if not defined RECENT_NAME exit /b 1
+for %%F in ("%FOLDER%") do set "RECENT_PATH=%%~dpF%RECENT_NAME%"
+if not exist "%RECENT_PATH%\" exit /b 1
+set /a "RECENT_AGE=TODAY-RECENT_DAY"
+if %RECENT_AGE% LSS 0 exit /b 1
+if %RECENT_AGE% LSS 14 exit /b 0
+exit /b 1
+
+:rename_today
+rem Sets TODAY to the day number (Julian day) of the local date from :clock,
+rem or leaves it empty when the clock cannot be read. 1xx-100 reads 08 and
+rem 09 as decimal: set /a takes a leading 0 for octal.
+call :clock
+if "%NOW%"=="unknown" goto :eof
+set /a "RD_Y=1%NOW:~0,4%-10000"
+set /a "RD_M=1%NOW:~5,2%-100"
+set /a "RD_D=1%NOW:~8,2%-100"
+set /a "RD_A=14-RD_M"
+set /a "RD_A/=12"
+set /a "RD_Y=RD_Y+4800-RD_A"
+set /a "RD_M=RD_M+12*RD_A-3"
+set /a "RD_T=153*RD_M+2"
+set /a "RD_T/=5"
+set /a "TODAY=RD_D+RD_T+365*RD_Y+RD_Y/4-RD_Y/100+RD_Y/400-32045"
+goto :eof
+
+:rename_room
+rem errorlevel 1 when the system drive has less than 2000 MB free. When the
+rem free space cannot be read, the rename goes ahead as it always did.
+set "FREE_MB="
+set "FREE_RAW="
+rem WMIC's /value form prints FreeSpace=<bytes>; the inner for drops the
+rem carriage return WMIC leaves at the end of each line.
+for /f "tokens=2 delims==" %%F in ('""%SystemRoot%\System32\wbem\wmic.exe" logicaldisk where DeviceID='%SystemDrive%' get FreeSpace /value <nul 2>nul"') do for /f %%G in ("%%F") do set "FREE_RAW=%%G"
+if not defined FREE_RAW exit /b 0
+rem Bytes to MB (10^6): set /a stops at 2^31, so digits are cut instead.
+set "FREE_MB=%FREE_RAW:~0,-6%"
+if not defined FREE_MB set "FREE_MB=0"
+if %FREE_MB% LSS 2000 exit /b 1
 exit /b 0
 
 :report_step
@@ -2461,48 +2642,10 @@ set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
 call :log
 goto :eof
 
-:gpo_marker_matches
-rem errorlevel 0 when HKLM\SOFTWARE\wufix records that this very bundle
-rem version already ran here; a changed bundle runs again.
-"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" 2>nul | "%SystemRoot%\System32\find.exe" "%WUFIX_VERSION%" >nul
-goto :eof
-
-:gpo_marker_set
-"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
-set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
-call :log
-goto :eof
-
 :write_event
 rem One Application event per run with the outcome, where the version has
 rem eventcreate (source "wufix"; ID 1 done, 2 restart needed, 3 failed).
 rem This version has no eventcreate: the log and the report are the record.
-goto :eof
-
-:gpo_schedule
-rem Hands the deferred steps to a one-shot task that runs as SYSTEM after
-rem the startup script ends. The bundle is copied to a local folder first:
-rem the share it came from may be out of reach by then.
-set "WUFIX_LOCAL=%SystemRoot%\Temp\wufix-%WUFIX_BUNDLE%-%WUFIX_VERSION%"
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%WUFIX_LOCAL%\" /e /i /q /y >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-"%SystemRoot%\System32\schtasks.exe" /create /tn "wufix-%WUFIX_BUNDLE%" /tr "\"%WUFIX_LOCAL%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00:00 /ru SYSTEM /f >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-"%SystemRoot%\System32\schtasks.exe" /run /tn "wufix-%WUFIX_BUNDLE%" >nul 2>&1
-if errorlevel 1 goto gpo_schedule_failed
-set "MSG=scheduled task wufix-%WUFIX_BUNDLE% runs the deferred steps from %WUFIX_LOCAL%; it logs as run NNNN+1"
-call :log
-goto :eof
-:gpo_schedule_failed
-set "WUFIX_FAILED=1"
-set "MSG=could not schedule the deferred steps (task wufix-%WUFIX_BUNDLE%): run run.cmd on this machine to finish"
-call :log
-goto :eof
-
-:gpo_unschedule
-rem The deferred run removes its one-shot task; the local copy of the
-rem bundle stays, named by its version, for reading.
-"%SystemRoot%\System32\schtasks.exe" /delete /tn "wufix-%WUFIX_BUNDLE%" /f >nul 2>&1
 goto :eof
 
 :check_admin
@@ -2608,11 +2751,11 @@ call :log
 goto :eof
 
 :svc_stop
-rem Stops service %1 and waits for STOPPED, at most 90 seconds (sc stop only
-rem asks; the service stops when it is ready). A service that was not
-rem stopped is remembered in WAS_RUNNING_<name> and journaled, so exactly
-rem the services that were running are started again. An absent service is
-rem skipped. errorlevel 1 when it did not stop in time.
+rem Stops service %1 and waits for STOPPED, at most 90 seconds (20 under
+rem /gpo; sc stop only asks, the service stops when it is ready). A service
+rem that was running is remembered in WAS_RUNNING_<name> and journaled,
+rem so exactly the services that were running are started again. An absent
+rem service is skipped. errorlevel 1 when it did not stop in time.
 call :svc_query %~1
 if "%SVC_STATE%"=="0" goto svc_stop_absent
 if "%SVC_STATE%"=="1" goto svc_stop_idle
@@ -2623,10 +2766,14 @@ call :journal
 set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
 call :log
 set "SVC_WAIT=0"
+rem Under Group Policy every startup script shares one time limit (600 s by
+rem default): a service is given 20 seconds there, not 90.
+set "SVC_LIMIT=90"
+if defined WUFIX_GPO set "SVC_LIMIT=20"
 :svc_stop_wait
 call :svc_query %~1
 if "%SVC_STATE%"=="1" goto svc_stop_done
-if %SVC_WAIT% GEQ 90 goto svc_stop_timeout
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_stop_wait
@@ -2643,23 +2790,26 @@ set "MSG=  %~1 is not installed here: skipped"
 call :log
 exit /b 0
 :svc_stop_timeout
-set "MSG=  %~1 did not stop within 90 seconds (state %SVC_STATE%)"
+set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call :log
 exit /b 1
 
 :svc_restart
 rem Starts service %1 again if svc_stop found it running, and waits for
-rem RUNNING, at most 60 seconds. errorlevel 1 when it did not start.
+rem RUNNING, at most 60 seconds (15 under /gpo). errorlevel 1 when it did
+rem not start.
 if not defined WAS_RUNNING_%~1 exit /b 0
 set "WAS_RUNNING_%~1="
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
 call :log
 set "SVC_WAIT=0"
+set "SVC_LIMIT=60"
+if defined WUFIX_GPO set "SVC_LIMIT=15"
 :svc_restart_wait
 call :svc_query %~1
 if "%SVC_STATE%"=="4" goto svc_restart_done
-if %SVC_WAIT% GEQ 60 goto svc_restart_timeout
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_restart_wait
@@ -2668,7 +2818,7 @@ set "MSG=  %~1 running"
 call :log
 exit /b 0
 :svc_restart_timeout
-set "MSG=  %~1 did not start within 60 seconds (state %SVC_STATE%)"
+set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call :log
 exit /b 1
 
@@ -2691,6 +2841,145 @@ rem written S-1-...), so it is replaced by a | and the text before kept.
 set "SDDL_DACL=%SDDL_NOW:S:(=|%"
 for /f "tokens=1 delims=|" %%D in ("%SDDL_DACL%") do set "SDDL_DACL=%%D"
 goto :eof
+
+:stage_relaunch
+rem Reached only from a folder off the system drive: removable media, a
+rem share, a mapped or another drive. cmd reads a batch file a line at a
+rem time as it runs it, so a stick pulled out or a bundle replaced on the
+rem share would leave it running the rest of another file. Before anything
+rem changes, the bundle is copied into a folder only SYSTEM and
+rem Administrators can write, checked, and run from there with the same
+rem arguments; its exit code is this script's.
+if not defined WUFIX_GPO goto stage_relaunch_copy
+rem Under Group Policy a version whose plan already finished here costs one
+rem registry read at startup, not a copy of the bundle from the share.
+call :gpo_marker_matches
+if errorlevel 1 goto stage_relaunch_copy
+exit /b 0
+:stage_relaunch_copy
+call :stage_bundle
+if errorlevel 1 exit /b 10
+rem The copy has been checked: the run from it does not check it again.
+set "WUFIX_STAGED=%STAGE_DIR%\"
+rem One line: cmd has read all of it before the copy starts, so nothing more
+rem is read from the original file. The copy's exit code is handed back
+rem through "if errorlevel N" (N or more), highest first, for every code
+rem run.cmd uses: a bare exit /b does not keep it in every cmd.
+"%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+
+:stage_bundle
+rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
+rem checked copy of this bundle. errorlevel 1, with the reason said, when the
+rem folder cannot be trusted or the copy differs from the original.
+set "STAGE_ROOT=%SystemRoot%\wufix"
+set "STAGE_DIR=%STAGE_ROOT%\%WUFIX_BUNDLE%-%WUFIX_VERSION%"
+if /i "%WUFIX_HOME%"=="%STAGE_DIR%\" exit /b 0
+call :stage_root
+if errorlevel 1 exit /b 1
+set "STAGE_CHECK=%STAGE_DIR%"
+call :stage_reparse
+if errorlevel 1 exit /b 1
+call :stage_prune
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if not errorlevel 1 goto stage_bundle_check
+set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
+goto stage_refuse
+:stage_bundle_check
+call :stage_verify
+goto :eof
+
+:stage_root
+rem %SystemRoot%\wufix holds the local copies. It is made by this routine
+rem and only by it: standard users may not create anything in %SystemRoot%,
+rem and the folder keeps SYSTEM and Administrators only. One that exists
+rem without the file this routine leaves in it, or that is a junction, is
+rem not used.
+set "STAGE_CHECK=%STAGE_ROOT%"
+call :stage_reparse
+if errorlevel 1 exit /b 1
+if exist "%STAGE_ROOT%\" goto stage_root_exists
+mkdir "%STAGE_ROOT%" 2>nul
+if not errorlevel 1 goto stage_root_acl
+set "MSG=run.cmd: cannot create %STAGE_ROOT%. Nothing was changed."
+goto stage_refuse
+:stage_root_acl
+rem This version has no icacls, and cacls names accounts in the system's
+rem language. The folder keeps the ACL it inherits from %SystemRoot%, under
+rem which Users may read and run but not create, change or delete;
+rem Administrators, SYSTEM and Power Users may.
+>"%STAGE_ROOT%\wufix-stage.txt" echo Made by wufix: local copies of the bundles, run from here as SYSTEM. Only SYSTEM and Administrators may write here.
+exit /b 0
+:stage_root_exists
+if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
+set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
+goto stage_refuse
+:stage_root_owned
+exit /b 0
+
+:stage_reparse
+rem errorlevel 1 when STAGE_CHECK is a junction or a symbolic link: SYSTEM
+rem would copy and run wherever it points. dir /al lists the reparse points
+rem of the parent folder by name.
+for %%F in ("%STAGE_CHECK%") do set "STAGE_PARENT=%%~dpF"
+for %%F in ("%STAGE_CHECK%") do set "STAGE_NAME=%%~nxF"
+set "STAGE_LINK="
+pushd "%STAGE_PARENT%"
+if errorlevel 1 exit /b 0
+for /f "delims=" %%N in ('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"
+popd
+if not defined STAGE_LINK exit /b 0
+set "MSG=run.cmd: %STAGE_CHECK% is a junction or a symbolic link: wufix copies nothing into it and runs nothing from it. Nothing was changed."
+goto stage_refuse
+
+:stage_prune
+rem Copies of other versions of this bundle are removed: they are wufix's
+rem own, in a folder nobody else can write, and nothing runs them any more.
+pushd "%STAGE_ROOT%"
+if errorlevel 1 goto :eof
+for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+popd
+goto :eof
+
+:stage_verify
+rem No tool of this version hashes files, so the copy is compared byte for
+rem byte with the original, file by file as SHA256SUMS lists them: it is
+rem then the bundle as it was when the copy was made. (Check the original
+rem with "wufix verify" before it comes here.)
+set "STAGE_FILES=0"
+set "STAGE_BAD=0"
+pushd "%STAGE_DIR%"
+if errorlevel 1 goto stage_verify_done
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%SHA256SUMS" "SHA256SUMS" >nul 2>&1
+if errorlevel 1 set /a "STAGE_BAD+=1"
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
+    set "STAGE_FILE=%%B"
+    call :stage_compare
+)
+popd
+:stage_verify_done
+rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
+if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
+if "%STAGE_BAD%"=="0" exit /b 0
+set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
+goto stage_refuse
+
+:stage_compare
+rem One file of the comparison: STAGE_FILE is a path with / from SHA256SUMS.
+set /a "STAGE_FILES+=1"
+set "STAGE_FILE=%STAGE_FILE:/=\%"
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
+if errorlevel 1 set /a "STAGE_BAD+=1"
+goto :eof
+
+:stage_refuse
+rem MSG to the error stream and, under Group Policy (no console), to
+rem startup.log, where startup.cmd writes too. errorlevel 1.
+if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
+endlocal
+exit /b 1
 
 :time_zone
 rem Sets TZ_NAME to the time zone and TZ_OFFSET to its current offset from

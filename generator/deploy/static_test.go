@@ -1,0 +1,185 @@
+package deploy_test
+
+import (
+	"encoding/xml"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/catalog"
+)
+
+// What Wine cannot show, read from the generated scripts: the schtasks
+// switches each Windows version has, the task XML of Vista and later, the
+// staging folder's ACL and reparse check, and the Intune scripts.
+
+func build(t *testing.T) (*generator.Output, *catalog.Catalog) {
+	t.Helper()
+	out, err := generator.Build(wufix.Catalog, generator.Options{})
+	require.NoError(t, err)
+	c, err := generator.Load(wufix.Catalog)
+	require.NoError(t, err)
+	return out, c
+}
+
+func script(t *testing.T, out *generator.Output, name string) string {
+	t.Helper()
+	data, ok := out.Files[name]
+	require.True(t, ok, name)
+	return strings.ReplaceAll(string(data), "\r\n", "\n")
+}
+
+// The deferred task is created with the switches the target's schtasks
+// has: no /f on XP (delete first), /f from Server 2003 on, XML from Vista.
+func TestDeferredTaskSwitchesPerVersion(t *testing.T) {
+	out, c := build(t)
+	create := regexp.MustCompile(`(?m)^.*schtasks\.exe" /create .*$`)
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		creates := create.FindAllString(text, -1)
+		require.NotEmpty(t, creates, tg.ID.Value)
+		_, force := tg.Tools["schtasks-force"]
+		_, v2 := tg.Tools["schtasks-v2"]
+		switch tg.ID.Value {
+		case "xp":
+			assert.False(t, force, "XP's schtasks /create has no /f")
+		default:
+			assert.True(t, force, tg.ID.Value)
+		}
+		for _, line := range creates {
+			assert.Equal(t, force, strings.HasSuffix(strings.TrimSuffix(line, " >nul 2>&1"), " /f"), "%s: %s", tg.ID.Value, line)
+		}
+		if !force {
+			del := strings.Index(text, `schtasks.exe" /delete /tn "%GPO_TASK%" /f`)
+			assert.True(t, del >= 0 && del < strings.Index(text, creates[0]), "%s: an earlier task is deleted before the create", tg.ID.Value)
+		}
+		assert.Equal(t, v2, strings.Contains(text, `/xml "%GPO_XML%"`), "%s: the task comes from XML exactly where Task Scheduler 2.0 is", tg.ID.Value)
+		if v2 {
+			assert.Contains(t, text, `/st 00:00 /ru SYSTEM`)
+		} else {
+			assert.Contains(t, text, `/st 00:00:00 /ru SYSTEM`, "XP and 2003 want seconds")
+		}
+	}
+}
+
+// task is what matters of the deferred task's XML.
+type task struct {
+	XMLName   xml.Name `xml:"Task"`
+	NS        string   `xml:"xmlns,attr"`
+	Principal struct {
+		ID       string `xml:"id,attr"`
+		UserID   string `xml:"UserId"`
+		RunLevel string `xml:"RunLevel"`
+	} `xml:"Principals>Principal"`
+	Disallow string `xml:"Settings>DisallowStartIfOnBatteries"`
+	Stop     string `xml:"Settings>StopIfGoingOnBatteries"`
+	Limit    string `xml:"Settings>ExecutionTimeLimit"`
+	Actions  struct {
+		Context   string `xml:"Context,attr"`
+		Command   string `xml:"Exec>Command"`
+		Arguments string `xml:"Exec>Arguments"`
+	} `xml:"Actions"`
+}
+
+// taskXMLOf rebuilds the XML run.cmd writes, line by line from its
+// set "X=..." lines, with sample values for the variables.
+func taskXMLOf(t *testing.T, text string) string {
+	t.Helper()
+	start := strings.Index(text, "\n:gpo_task_xml\n")
+	require.True(t, start >= 0)
+	end := strings.Index(text[start:], "endlocal\n")
+	require.True(t, end >= 0)
+	var b strings.Builder
+	values := strings.NewReplacer("%WUFIX_BUNDLE%", "win7", "%STAGE_DIR%", `C:\Windows\wufix\win7-0123456789abcdef`,
+		"%WUFIX_CODE%", "0x80070003", "%SystemRoot%", `C:\Windows`)
+	for _, line := range strings.Split(text[start:start+end], "\n") {
+		if v, ok := strings.CutPrefix(line, `set "X=`); ok {
+			b.WriteString(values.Replace(strings.TrimSuffix(v, `"`)) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func TestDeferredTaskXMLIsWellFormed(t *testing.T) {
+	out, c := build(t)
+	for _, tg := range c.Targets {
+		if _, v2 := tg.Tools["schtasks-v2"]; !v2 {
+			continue
+		}
+		text := taskXMLOf(t, script(t, out, tg.ID.Value+"/run.cmd"))
+		assert.True(t, strings.HasPrefix(text, `<?xml version="1.0" encoding="UTF-16"?>`), tg.ID.Value)
+		// The file is UTF-16 on the machine (cmd /u); encoding/xml reads UTF-8.
+		dec := xml.NewDecoder(strings.NewReader(strings.Replace(text, "UTF-16", "UTF-8", 1)))
+		var got task
+		require.NoError(t, dec.Decode(&got), "%s:\n%s", tg.ID.Value, text)
+		assert.Equal(t, "http://schemas.microsoft.com/windows/2004/02/mit/task", got.NS)
+		assert.Equal(t, "S-1-5-18", got.Principal.UserID, "SYSTEM by SID")
+		assert.Equal(t, "HighestAvailable", got.Principal.RunLevel)
+		assert.Equal(t, got.Principal.ID, got.Actions.Context, "the action runs as the principal")
+		assert.Equal(t, "false", got.Disallow, "starts on battery power")
+		assert.Equal(t, "false", got.Stop, "keeps running when unplugged")
+		assert.Equal(t, "PT4H", got.Limit)
+		assert.Equal(t, `C:\Windows\System32\cmd.exe`, got.Actions.Command)
+		assert.Equal(t, `/d /c ""C:\Windows\wufix\win7-0123456789abcdef\run.cmd" /deferred /quiet 0x80070003"`, got.Actions.Arguments)
+		assert.Contains(t, script(t, out, tg.ID.Value+"/run.cmd"), `cmd.exe" /d /u /c type "%GPO_XML_SRC%" >"%GPO_XML%"`, "UTF-16, as the declaration says")
+	}
+}
+
+// The local copy's folder is protected by SID where icacls exists and is
+// refused as a junction everywhere (Wine has no junctions to test with).
+func TestStagingFolderIsProtected(t *testing.T) {
+	out, c := build(t)
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		assert.Contains(t, text, `if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch`, tg.ID.Value)
+		assert.Contains(t, text, `('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"`, tg.ID.Value)
+		_, icacls := tg.Tools["icacls"]
+		grant := `icacls.exe" "%STAGE_ROOT%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`
+		assert.Equal(t, icacls, strings.Contains(text, grant), tg.ID.Value)
+		assert.Equal(t, icacls, strings.Contains(text, `/findsid *%~1 /t /c`), tg.ID.Value)
+		_, hash := tg.Tools["certutil-sha256"]
+		assert.Equal(t, !hash, strings.Contains(text, `fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%"`), "%s: compared byte for byte where nothing hashes", tg.ID.Value)
+		// The relaunch is one line that hands back every exit code run.cmd uses.
+		relaunch := regexp.MustCompile(`(?m)^"%SystemRoot%\\System32\\cmd\.exe" /d /c ""%STAGE_DIR%\\run\.cmd" %\*" & (.*)$`).FindStringSubmatch(text)
+		require.NotNil(t, relaunch, tg.ID.Value)
+		for _, code := range []string{"3010", "8", "6", "5", "4", "3", "2", "1"} {
+			assert.Contains(t, relaunch[1], "if errorlevel "+code+" (exit /b "+code+")", tg.ID.Value)
+		}
+		assert.True(t, strings.HasSuffix(relaunch[1], "else exit /b 0"), tg.ID.Value)
+	}
+}
+
+// The Intune pair's guards, which no PowerShell here can run.
+func TestIntuneGuards(t *testing.T) {
+	out, _ := build(t)
+	detect := script(t, out, "intune/detect.ps1")
+	remediate := script(t, out, "intune/remediate.ps1")
+
+	// The cool-down and the stop come before any check that could fire.
+	firstCheck := strings.Index(detect, "foreach ($name in @('wuauserv', 'bits'))")
+	for _, guard := range []string{"if ($failedInARow -ge $maxFailed) {", "if ($since -ge 0 -and $since -lt $coolDays) {"} {
+		i := strings.Index(detect, guard)
+		assert.True(t, i >= 0 && i < firstCheck, guard)
+	}
+	assert.Contains(t, detect, "$coolDays = 7\n$maxFailed = 3\n")
+	assert.Contains(t, detect, "$unfixable = @('clock-check', 'offline-install-cab', 'offline-install-msu', 'system-files-dism')")
+	assert.Contains(t, detect, "elseif ($lastFix -and $lastFix -gt $last.Date)", "a long wait a reset did not end is no problem")
+	assert.Contains(t, detect, "[Globalization.CultureInfo]::InvariantCulture", "dates read in no culture of the machine")
+
+	// The root is checked before anything runs, and the date written in the invariant culture.
+	check := strings.Index(remediate, "$why = Test-Protected $path")
+	start := strings.Index(remediate, "Start-Process")
+	assert.True(t, check > 0 && check < start, "the ACL check comes before run.cmd starts")
+	assert.Contains(t, remediate, "foreach ($path in @($root, $folder)) {")
+	assert.Contains(t, remediate, "@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner")
+	assert.Contains(t, remediate, "$users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')")
+	assert.Contains(t, remediate, "[DateTime]::UtcNow.ToString('yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture)")
+	record := strings.Index(remediate, "-Name LastRemediation")
+	assert.True(t, record > check && record < start, "the remediation is recorded before the run, so a run stopped halfway counts")
+	assert.Contains(t, remediate, "if ($type -eq 'ServerNT' -and $edition -and [string]$edition.Value -eq 'ServerRdsh') { $type = 'WinNT' }")
+}
