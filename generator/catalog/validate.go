@@ -52,7 +52,7 @@ func validate(c *Catalog, ps *Problems) {
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
-	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "CHANGES.txt.tmpl"} {
+	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "README.ru.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
 		}
@@ -69,6 +69,7 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
 		ps.Add(at, "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
 	}
+	validateEditions(t, ps)
 	requireSubset(ps, at, "products", t.Products, products)
 	requireSubset(ps, at, "arch", t.Arch, archs)
 	oneOf(ps, at, "powershell", t.PowerShell, psVersions)
@@ -147,6 +148,7 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 	requireText(ps, at, "title", s.Title)
 	requireText(ps, at, "summary", s.Summary)
 	requireText(ps, at, "revert", s.Revert)
+	requireRussian(ps, s.ID.At(s.File), map[string]string{"title_ru": s.TitleRU, "summary_ru": s.SummaryRU, "revert_ru": s.RevertRU})
 	oneOf(ps, at, "risk", s.Risk, risks)
 	if s.Level == "" {
 		s.Level = "default"
@@ -237,6 +239,7 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 			}
 		}
 		requireText(ps, Pos{File: p.File}, "title", p.Title)
+		requireRussian(ps, p.ID.At(p.File), map[string]string{"title_ru": p.TitleRU, "summary_ru": p.SummaryRU})
 		for _, code := range p.Codes {
 			if !codePattern.MatchString(code.Value) {
 				ps.Add(code.At(p.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
@@ -388,6 +391,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 		seen[e.Code.Value] = true
 		oneOf(ps, e.Code.At(file), "area", e.Area, []string{"update", "backup", "servicing"})
 		requireText(ps, e.Code.At(file), "meaning", e.Meaning)
+		requireRussian(ps, e.Code.At(file), map[string]string{"meaning_ru": e.MeaningRU})
 		requireText(ps, e.Code.At(file), "source", e.Source)
 	}
 	for _, p := range c.Plans {
