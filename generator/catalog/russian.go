@@ -56,5 +56,5 @@ func (r BuildRange) String() string {
 	if r.Min == r.Max {
 		return fmt.Sprint(r.Min)
 	}
-	return fmt.Sprintf("%d to %d", r.Min, r.Max)
+	return fmt.Sprintf("%d-%d", r.Min, r.Max)
 }

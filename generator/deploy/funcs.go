@@ -20,6 +20,7 @@ func funcs(c *catalog.Catalog, built []*catalog.Target) template.FuncMap {
 		"cmdesc":      func(v string) (string, error) { return dialect.CmdEscape(v, false) },
 		"psq":         func(v any) (string, error) { return dialect.PSQuote(fmt.Sprint(v)) },
 		"productType": catalog.ProductType,
+		"fill":        dialect.Fill,
 	}
 }
 
