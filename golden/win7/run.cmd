@@ -115,7 +115,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=011de1c4c080b04b"
+set "WUFIX_VERSION=1ad08cc4674f2d7b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
