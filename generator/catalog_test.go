@@ -81,8 +81,8 @@ func TestCatalogErrors(t *testing.T) {
 					"templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, icacls]")}
 			},
 			want: []string{
-				`catalog: templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which Windows XP SP3 lacks (target xp)`,
-				`templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which Windows Server 2003 / XP Professional x64 lacks (target server2003)`,
+				`catalog: templates/steps/component-reset/step.yaml:17:21: step "component-reset" uses "icacls", which Windows XP SP3 lacks (target xp)`,
+				`templates/steps/component-reset/step.yaml:17:21: step "component-reset" uses "icacls", which Windows Server 2003 / XP Professional x64 lacks (target server2003)`,
 			},
 		},
 		{
@@ -105,7 +105,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - service-heal\n")}
 			},
-			want: []string{`catalog: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names unknown step "service-heal"`},
+			want: []string{`catalog: templates/plans/service-disabled.yaml:14:5: plan "service-disabled" names unknown step "service-heal"`},
 		},
 		{
 			name: "plan names a step not valid on a target",
@@ -113,7 +113,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - wimmount-repair\n")}
 			},
-			want: []string{`plan: templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
+			want: []string{`plan: templates/plans/service-disabled.yaml:14:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
 		},
 		{
 			name: "change inventory names an unknown program",
