@@ -180,7 +180,10 @@ func TestRussianDeploymentFiles(t *testing.T) {
 		ru := russianText(t, out, name+".ru.txt")
 		assert.Contains(t, flat(en), "ru.txt is this file in Russian", name)
 		assert.Contains(t, flat(ru), "только по-английски и только ASCII", name)
+		assert.Equal(t, allSwitches(en), allSwitches(ru), "%s: run.cmd switches", name)
 	}
+	assert.Subset(t, allSwitches(englishText(t, out, "gpo/README.txt")), []string{"/gpo", "/undo"})
+	assert.Subset(t, allSwitches(englishText(t, out, "INDEX.txt")), []string{"/plan", "/undo", "/quiet"})
 	sums := string(out.Files["SHA256SUMS"])
 	for _, name := range []string{"INDEX.txt", "INDEX.ru.txt", "gpo/README.ru.txt", "intune/README.ru.txt"} {
 		assert.Regexp(t, `(?m)^[0-9a-f]{64}  `+regexp.QuoteMeta(name)+`$`, sums)
@@ -291,3 +294,15 @@ func editRe(t *testing.T, file, pattern, repl string) string {
 
 // flat joins a text's lines, so a phrase wrapped over two lines is found.
 func flat(text string) string { return strings.Join(strings.Fields(text), " ") }
+
+// allSwitches are the run.cmd switches a text names anywhere.
+func allSwitches(text string) []string {
+	var out []string
+	for _, s := range regexp.MustCompile(`(?:^|[\s\[(])(/[a-z]+:?)`).FindAllStringSubmatch(text, -1) {
+		if !slices.Contains(out, s[1]) {
+			out = append(out, s[1])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
