@@ -16,6 +16,7 @@ build:
 test:
 	go vet -tags grammar ./...
 	go test -p 1 -tags grammar -timeout 60m ./...
+	go test -run '^$$' -fuzz FuzzLoad -fuzztime 20s -fuzzminimizetime 10x ./generator/catalog/
 
 # Rewrites golden/ from the embedded catalog (and removes stale files).
 # Read `git diff golden/` before committing.

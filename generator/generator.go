@@ -57,11 +57,9 @@ type Output struct {
 
 // Load reads and validates a catalog.
 func Load(fsys fs.FS) (*catalog.Catalog, error) {
-	c, err := catalog.Load(fsys, render.Placeholders())
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	return c, nil
+	// Catalog errors start with their position, one problem a line; a
+	// stage prefix in front would hide it from editors.
+	return catalog.Load(fsys, render.Placeholders())
 }
 
 // Build runs the whole pipeline on a catalog folder.
@@ -91,11 +89,11 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 			continue // the error's plan is not for this version
 		}
 		if err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
+			return nil, err // positioned in the plan file
 		}
 		files, err := bundle.Build(c, b)
 		if err != nil {
-			return nil, fmt.Errorf("bundle: %w", err)
+			return nil, catalog.Within("bundle", err)
 		}
 		if opt.Sign != nil {
 			if err := signScripts(opt.Sign, files); err != nil {
@@ -114,7 +112,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	if len(out.Targets) == 0 {
 		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)
 	}
-	if err := out.addTop(fsys, c, targets, opt); err != nil {
+	if err := out.addTop(c, targets, opt); err != nil {
 		return nil, err
 	}
 	if opt.Payload != "" {
@@ -128,10 +126,10 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 }
 
 // addTop renders the top-level files and seals them over the bundles.
-func (o *Output) addTop(fsys fs.FS, c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
-	top, err := deploy.Build(fsys, c, targets, opt.Deploy)
+func (o *Output) addTop(c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
+	top, err := deploy.Build(c, targets, opt.Deploy)
 	if err != nil {
-		return fmt.Errorf("deploy: %w", err)
+		return catalog.Within("deploy", err)
 	}
 	if opt.Sign != nil {
 		if err := signScripts(opt.Sign, top); err != nil {

@@ -245,7 +245,7 @@ func TestCatalogRequiresRussianText(t *testing.T) {
 				f := "templates/steps/component-reset/step.yaml"
 				return map[string]string{f: edit(t, f, "title_ru: Сбросить компоненты Центра обновления Windows\n", "")}
 			},
-			want: []string{`catalog: templates/steps/component-reset/step.yaml:1:5: title_ru is required: the Russian README and explain --lang ru show it`},
+			want: []string{`templates/steps/component-reset/step.yaml:1:5: title_ru is required: the Russian README and explain --lang ru show it`},
 		},
 		{
 			name: "plan with English in summary_ru",
@@ -253,7 +253,7 @@ func TestCatalogRequiresRussianText(t *testing.T) {
 				f := "templates/plans/service-disabled.yaml"
 				return map[string]string{f: editRe(t, f, `(?m)^summary_ru: >-\n(  .*\n)+`, "summary_ru: A service is disabled.\n")}
 			},
-			want: []string{`catalog: templates/plans/service-disabled.yaml:2:5: summary_ru: "A service is disabled." has no Russian letter`},
+			want: []string{`templates/plans/service-disabled.yaml:2:5: summary_ru: "A service is disabled." has no Russian letter`},
 		},
 		{
 			name: "error code without meaning_ru",
@@ -261,7 +261,7 @@ func TestCatalogRequiresRussianText(t *testing.T) {
 				f := "templates/errors.yaml"
 				return map[string]string{f: editRe(t, f, `(?m)^  meaning_ru: >-\n    Служба, нужная(.*\n)(    .*\n)*`, "")}
 			},
-			want: []string{`catalog: templates/errors.yaml:81:9: meaning_ru is required: the Russian README and explain --lang ru show it`},
+			want: []string{`templates/errors.yaml:81:3: meaning_ru is required: the Russian README and explain --lang ru show it`},
 		},
 		{
 			name: "edition outside the target's builds",
@@ -269,7 +269,7 @@ func TestCatalogRequiresRussianText(t *testing.T) {
 				f := "targets/server2016.yaml"
 				return map[string]string{f: edit(t, f, "{name: Windows Server 2022, builds: {min: 20348, max: 20348}}", "{name: Windows Server 2022, builds: {min: 20348, max: 20349}}")}
 			},
-			want: []string{`catalog: targets/server2016.yaml:10: edition "Windows Server 2022": builds 20348-20349 are not inside the target's 14393-20348`},
+			want: []string{`targets/server2016.yaml:10:1: edition "Windows Server 2022": builds 20348-20349 are not inside the target's 14393-20348`},
 		},
 	}
 	for _, tc := range cases {

@@ -61,10 +61,13 @@ func run(reports, machines, runs int) error {
 	})
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("load average: %s", load)
-	fmt.Printf("jq -s (baseline)        %6.2f s  %6.0f MiB peak\n", m[0].wall.Seconds(), m[0].rss)
-	fmt.Printf("wufix report            %6.2f s  %6.0f MiB peak  %.2fx the baseline's time\n",
-		m[1].wall.Seconds(), m[1].rss, m[1].wall.Seconds()/m[0].wall.Seconds())
-	fmt.Printf("wufix report, 1/10 of the files, same machines  %6.2f s  %6.0f MiB peak\n", m[2].wall.Seconds(), m[2].rss)
+	fmt.Printf("%-48s %8s %8s %10s\n", "", "wall", "CPU", "peak RSS")
+	names := []string{"jq -s (baseline)", "wufix report", "wufix report, a tenth of the files"}
+	for i, x := range m {
+		fmt.Printf("%-48s %6.2f s %6.2f s %6.0f MiB\n", names[i], x.wall.Seconds(), x.cpu.Seconds(), x.rss)
+	}
+	fmt.Printf("wufix against the baseline: %.2fx the wall time, %.2fx the CPU time\n",
+		m[1].wall.Seconds()/m[0].wall.Seconds(), m[1].cpu.Seconds()/m[0].cpu.Seconds())
 	return nil
 }
 
@@ -113,13 +116,15 @@ func generate(dir string, n, machines int) (int64, error) {
 
 type measure struct {
 	wall time.Duration
-	rss  float64 // MiB
+	cpu  time.Duration // user and system time of the process and its children
+	rss  float64       // MiB
 }
 
 // medians runs each command runs times, in turns, and returns the median
 // wall time and the median peak RSS of each.
 func medians(runs int, cmds [][]string) []measure {
 	walls := make([][]time.Duration, len(cmds))
+	cpus := make([][]time.Duration, len(cmds))
 	rss := make([][]float64, len(cmds))
 	for range runs {
 		for i, c := range cmds {
@@ -129,6 +134,7 @@ func medians(runs int, cmds [][]string) []measure {
 				fmt.Fprintf(os.Stderr, "%v: %v\n%s\n", c, err, out)
 			}
 			walls[i] = append(walls[i], time.Since(start))
+			cpus[i] = append(cpus[i], cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 			if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 				rss[i] = append(rss[i], float64(u.Maxrss)/1024)
 			}
@@ -137,8 +143,9 @@ func medians(runs int, cmds [][]string) []measure {
 	out := make([]measure, len(cmds))
 	for i := range cmds {
 		slices.Sort(walls[i])
+		slices.Sort(cpus[i])
 		slices.Sort(rss[i])
-		out[i] = measure{walls[i][len(walls[i])/2], rss[i][len(rss[i])/2]}
+		out[i] = measure{walls[i][len(walls[i])/2], cpus[i][len(cpus[i])/2], rss[i][len(rss[i])/2]}
 	}
 	return out
 }

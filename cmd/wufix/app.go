@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -26,6 +27,8 @@ type exitCoder int
 
 func (e exitCoder) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
+var positioned = regexp.MustCompile(`^[^\s:]+:\d+:\d+: `)
+
 // run is the whole CLI, with its streams injected so tests drive it
 // in-process exactly as a user would. A failed write to stdout fails the
 // command: output cut short must not pass for a clean run.
@@ -42,7 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case out.err != nil && errors.Is(err, out.err):
 		// said once, below
 	default:
-		fmt.Fprintf(stderr, "wufix: %v\n", err)
+		printError(stderr, err)
 		code = exitError
 	}
 	if out.err != nil {
@@ -50,6 +53,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = exitError
 	}
 	return code
+}
+
+// printError writes a positioned error (a catalog problem per line) as it
+// is, starting with the file:line:col editors jump to; anything else is
+// named as ours.
+func printError(stderr io.Writer, err error) {
+	if msg := err.Error(); positioned.MatchString(msg) {
+		fmt.Fprintln(stderr, msg)
+	} else {
+		fmt.Fprintf(stderr, "wufix: %s\n", msg)
+	}
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {

@@ -107,5 +107,5 @@ func TestCatalogFromFolder(t *testing.T) {
 	code, out, errOut = runCLI("--catalog", dir, "targets")
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
-	assert.Equal(t, fmt.Sprintf("wufix: catalog: targets/xp.yaml:%d: unknown key \"extra_key\"\n", lines), errOut)
+	assert.Equal(t, fmt.Sprintf("targets/xp.yaml:%d:1: unknown key \"extra_key\"\n", lines), errOut)
 }

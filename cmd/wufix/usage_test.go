@@ -146,7 +146,7 @@ func TestCatalogAfterTheCommand(t *testing.T) {
 	data, err := os.ReadFile(p)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(p, append(data, []byte("extra_key: 1\n")...), 0o644))
-	want := fmt.Sprintf("wufix: catalog: targets/xp.yaml:%d: unknown key \"extra_key\"\n", bytes.Count(data, []byte("\n"))+1)
+	want := fmt.Sprintf("targets/xp.yaml:%d:1: unknown key \"extra_key\"\n", bytes.Count(data, []byte("\n"))+1)
 	out := filepath.Join(t.TempDir(), "dist")
 	for _, args := range [][]string{
 		{"build", "--out", out, "--catalog", dir},

@@ -108,7 +108,7 @@ func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, e
 		}
 		text, err := render.Script(c, b, e.file+".tmpl", e.dialect, extra)
 		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", b.Target.ID.Value, e.file, err)
+			return nil, catalog.Within("render "+b.Target.ID.Value+"/"+e.file, err)
 		}
 		if err := files.add(b, e.file, text); err != nil {
 			return nil, err

@@ -3,15 +3,16 @@ package catalog
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,8 +22,9 @@ import (
 func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l := &loader{fsys: fsys, funcs: funcs, cat: &Catalog{
 		Steps: map[string]*Step{}, Tools: map[string]*Tool{},
-		Libs: map[string]*Lib{}, Sources: map[string]*Source{},
+		Libs: map[string]*Lib{}, Sources: map[string]*Source{}, nodes: index{},
 	}}
+	l.checkLayout()
 	l.decode("templates/catalog.yaml", &l.cat.Info)
 	l.loadSources()
 	l.loadTools()
@@ -30,10 +32,11 @@ func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l.loadLibs()
 	l.loadSteps()
 	l.loadPlans()
-	l.decode("templates/errors.yaml", &l.cat.Errors)
-	l.decode("templates/refused.yaml", &l.cat.Refused)
+	loadList(l, "templates/errors.yaml", &l.cat.Errors)
+	loadList(l, "templates/refused.yaml", &l.cat.Refused)
 	l.decode(ChangesFile, &l.cat.Changes)
 	l.loadBundle()
+	l.loadDeploy()
 	if err := l.problems.Err(); err != nil {
 		return nil, err
 	}
@@ -57,51 +60,88 @@ var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 
 // decode reads one YAML file strictly into v; every problem is recorded.
 func (l *loader) decode(file string, v any) bool {
-	data, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		l.problems.Add(Pos{File: file}, "%v", err)
+	data, ok := l.read(file)
+	if !ok {
 		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err == nil && len(doc.Content) == 1 {
+		l.cat.nodes[file] = doc.Content[0]
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	err = dec.Decode(v)
-	if err == nil {
+	err := dec.Decode(v)
+	if err == nil || errors.Is(err, io.EOF) {
 		return true
 	}
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		pos, msg := Pos{File: file}, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := typeErr.FindStringSubmatch(msg); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		l.problems.Add(pos, "%s", msg)
+		l.yamlProblem(file, strings.TrimPrefix(err.Error(), "yaml: "))
 		return false
 	}
 	for _, msg := range te.Errors {
-		pos := Pos{File: file}
-		if m := typeErr.FindStringSubmatch(msg); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-		}
-		if m := unknownField.FindStringSubmatch(msg); m != nil {
-			msg = "unknown key " + strconv.Quote(m[1])
-		}
-		l.problems.Add(pos, "%s", msg)
+		l.yamlProblem(file, msg)
 	}
 	return false
 }
 
+// yamlProblem records one of yaml's messages, which give a line only, at
+// the line and column of the node it is about.
+func (l *loader) yamlProblem(file, msg string) {
+	pos := Pos{File: file, Line: 1, Col: 1}
+	key := ""
+	if m := typeErr.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		key = m[1]
+		msg = "unknown key " + strconv.Quote(m[1])
+	}
+	pos.Col = l.cat.nodes.column(file, pos.Line, key)
+	l.problems.Add(pos, "%s", msg)
+}
+
 func (l *loader) loadSources() {
-	l.decode("templates/sources.yaml", &l.cat.Sources)
+	const file = "templates/sources.yaml"
+	l.decode(file, &l.cat.Sources)
+	dropEmpty(l, file, l.cat.Sources, "a source needs a title and where")
 }
 
 func (l *loader) loadTools() {
-	if l.decode("templates/tools.yaml", &l.cat.Tools) {
-		for name, t := range l.cat.Tools {
+	const file = "templates/tools.yaml"
+	if l.decode(file, &l.cat.Tools) {
+		dropEmpty(l, file, l.cat.Tools, "a tool needs a path and what")
+		for _, name := range sortedKeys(l.cat.Tools) {
+			t := l.cat.Tools[name]
 			t.Name = name
+			checkToolPath(&l.problems, l.cat.nodes.at(file, name, "path"), t)
 		}
 	}
+}
+
+// dropEmpty reports and removes the entries of a mapping written with no
+// value ("sc:"), which yaml decodes to nil: nothing after the loader has
+// to guard against them.
+func dropEmpty[V any](l *loader, file string, m map[string]*V, what string, path ...any) {
+	for _, pos := range l.cat.nodes.emptyItems(file, path...) {
+		l.problems.Add(pos, "empty entry: %s", what)
+	}
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+}
+
+// loadList reads a list file (errors.yaml, refused.yaml), leaving out and
+// reporting items written with no value ("- ").
+func loadList[V any](l *loader, file string, list *[]*V) {
+	l.decode(file, list)
+	for _, pos := range l.cat.nodes.emptyItems(file) {
+		l.problems.Add(pos, "empty item")
+	}
+	*list = slices.DeleteFunc(*list, func(v *V) bool { return v == nil })
 }
 
 func (l *loader) loadTargets() {
@@ -109,6 +149,8 @@ func (l *loader) loadTargets() {
 	for _, file := range files {
 		t := &Target{File: file}
 		if l.decode(file, t) {
+			dropEmpty(l, file, t.Services, "a service needs its start type and a source", "services")
+			dropEmpty(l, file, t.Tools, "a tool needs a source and a confidence", "tools")
 			l.cat.Targets = append(l.cat.Targets, t)
 		}
 	}
@@ -169,53 +211,118 @@ func (l *loader) loadPlans() {
 // loadBundle parses the per-file bundle templates into one set, so a
 // bundle template can include shared definitions.
 func (l *loader) loadBundle() {
-	root := template.New("bundle").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(l.funcs)
+	root := template.New("bundle").Option("missingkey=error").Funcs(l.funcs)
 	for _, file := range l.glob("templates/bundle/*.tmpl") {
-		data, err := fs.ReadFile(l.fsys, file)
-		if err == nil {
-			_, err = root.New(path.Base(file)).Parse(string(data))
-		}
-		if err != nil {
-			l.problems.Add(Pos{File: file}, "%s", templateErr(err))
-		}
+		l.parseInto(root, file)
 	}
 	l.cat.Bundle = root
 }
 
+// DeployFolders are the folders of the files beside the bundles
+// (wufix.cmd, gpo/, intune/); templates/top also holds the definitions
+// every one of them shares (a file with one extension: select.tmpl).
+var DeployFolders = []string{"templates/gpo", "templates/intune", "templates/top"}
+
+// loadDeploy parses each deploy folder into one set with the shared
+// definitions of templates/top, so that every template of the catalog is
+// read, bounded and checked here, with the one function map.
+func (l *loader) loadDeploy() {
+	l.cat.Deploy = map[string]*template.Template{}
+	shared := l.glob("templates/top/*.tmpl")
+	for _, dir := range DeployFolders {
+		set := template.New(dir).Option("missingkey=error").Funcs(l.funcs)
+		for _, file := range append(shared, l.glob(dir+"/*.tmpl")...) {
+			if set.Lookup(path.Base(file)) != nil {
+				continue
+			}
+			l.parseInto(set, file)
+		}
+		l.cat.Deploy[dir] = set
+	}
+}
+
+// parseInto parses file into set under its base name, marking what a cmd
+// file writes (and the shared definitions, which cmd files include).
+func (l *loader) parseInto(set *template.Template, file string) {
+	data, ok := l.readTemplate(file)
+	if !ok {
+		return
+	}
+	before := templateNames(set)
+	if _, err := set.New(path.Base(file)).Parse(string(data)); err != nil {
+		l.templateProblem(file, data, err)
+		return
+	}
+	if strings.HasSuffix(file, ".cmd.tmpl") || strings.Count(path.Base(file), ".") == 1 {
+		l.cat.markTemplates(set, file, data, newNames(set, before))
+	}
+}
+
+func templateNames(t *template.Template) map[string]bool {
+	names := map[string]bool{}
+	for _, tt := range t.Templates() {
+		names[tt.Name()] = true
+	}
+	return names
+}
+
+// newNames are the templates of t that before did not hold.
+func newNames(t *template.Template, before map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for name := range templateNames(t) {
+		if !before[name] {
+			out[name] = true
+		}
+	}
+	return out
+}
+
 // parseTemplate parses <dir>/cmd.tmpl, the one implementation of a step
-// or lib: run.ps1 runs run.cmd, so no step has a PowerShell twin. A
-// leftover ps1.tmpl is an error rather than dead text that looks in use.
+// or lib: run.ps1 runs run.cmd, so no step has a PowerShell twin (a
+// leftover ps1.tmpl is refused by checkLayout).
 func (l *loader) parseTemplate(dir string) *template.Template {
-	if _, err := fs.Stat(l.fsys, dir+"/ps1.tmpl"); err == nil {
-		l.problems.Add(Pos{File: dir + "/ps1.tmpl"}, "steps and libs have cmd.tmpl only: run.ps1 runs run.cmd, so this file would never be used")
-	}
 	file := dir + "/cmd.tmpl"
-	data, err := fs.ReadFile(l.fsys, file)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := fs.Stat(l.fsys, file); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	var t *template.Template
-	if err == nil {
-		t, err = template.New(file).Option("missingkey=error").
-			Funcs(sprig.TxtFuncMap()).Funcs(l.funcs).Parse(string(data))
+	data, ok := l.readTemplate(file)
+	if !ok {
+		return nil
 	}
+	t, err := template.New(file).Option("missingkey=error").Funcs(l.funcs).Parse(string(data))
 	if err != nil {
-		l.problems.Add(Pos{File: file}, "%s", templateErr(err))
+		l.templateProblem(file, data, err)
 		return nil
 	}
+	l.cat.markTemplates(t, file, data, nil)
 	return t
 }
 
-// templateErr strips text/template's "template: " prefix; the rest already
-// reads name:line: message.
-func templateErr(err error) string {
-	return strings.TrimPrefix(err.Error(), "template: ")
+// readTemplate reads a template, refusing the two bytes origin marks are
+// made of, which no script text needs.
+func (l *loader) readTemplate(file string) ([]byte, bool) {
+	data, ok := l.read(file)
+	if !ok {
+		return nil, false
+	}
+	if i := bytes.IndexAny(data, MarkOpen+MarkClose); i >= 0 {
+		line, col := lineCol(lineStarts(data), i)
+		l.problems.Add(Pos{File: file, Line: line, Col: col}, "control character 0x%02x", data[i])
+		return nil, false
+	}
+	return data, true
+}
+
+// templateProblem records a template parse error at file:line:col.
+func (l *loader) templateProblem(file string, data []byte, err error) {
+	pos, msg := TemplateError(file, data, err, l.funcs)
+	l.problems.Add(pos, "%s", msg)
 }
 
 func (l *loader) glob(pattern string) []string {
 	files, err := fs.Glob(l.fsys, pattern)
 	if err != nil {
-		l.problems.Add(Pos{File: pattern}, "%v", err)
+		l.problems.Add(Pos{File: pattern, Line: 1, Col: 1}, "%v", err)
 	}
 	sort.Strings(files)
 	return files
@@ -224,15 +331,12 @@ func (l *loader) glob(pattern string) []string {
 func (l *loader) dirs(parent string) []string {
 	entries, err := fs.ReadDir(l.fsys, parent)
 	if err != nil {
-		l.problems.Add(Pos{File: parent}, "%v", err)
-		return nil
+		return nil // checkLayout reports it
 	}
 	var out []string
 	for _, e := range entries {
 		if e.IsDir() {
 			out = append(out, parent+"/"+e.Name())
-		} else {
-			l.problems.Add(Pos{File: parent + "/" + e.Name()}, "unexpected file: each entry here is a folder")
 		}
 	}
 	return out

@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -14,14 +16,11 @@ type Pos struct {
 	Line, Col int
 }
 
+// String is file:line:col, always: a problem with the whole file is at its
+// start, 1:1, so every message reads the same way for editors and people.
 func (p Pos) String() string {
-	if p.Line == 0 {
-		return p.File
-	}
-	if p.Col == 0 {
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	line, col := max(p.Line, 1), max(p.Col, 1)
+	return fmt.Sprintf("%s:%d:%d", p.File, line, col)
 }
 
 // Name is a scalar that remembers where it was written, so a later check
@@ -102,4 +101,22 @@ func (e *Error) Error() string {
 		lines[i] = p.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+var positioned = regexp.MustCompile(`^[^\s:]+:\d+:\d+: `)
+
+// Within adds what a stage was doing to an error without hiding its
+// position: a catalog Error passes unchanged (each line is positioned), a
+// positioned message gets the context after its position, and any other
+// error gets it in front.
+func Within(context string, err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	msg := err.Error()
+	if loc := positioned.FindStringIndex(msg); loc != nil {
+		return fmt.Errorf("%s%s: %w", msg[:loc[1]], context, errors.New(msg[loc[1]:]))
+	}
+	return fmt.Errorf("%s: %w", context, err)
 }

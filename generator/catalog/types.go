@@ -20,10 +20,16 @@ type Catalog struct {
 	Libs    map[string]*Lib    // shared script routines, by name
 	Sources map[string]*Source // fact sources, by short name
 	Bundle  *template.Template // templates/bundle/*.tmpl, one per output file
-	Info    Info               // templates/catalog.yaml
-	Errors  []*ErrorInfo       // templates/errors.yaml, in file order
-	Refused []*Refusal         // templates/refused.yaml, in file order
-	Changes Changes            // templates/changes.yaml
+	// Deploy are the sets of templates/top, gpo and intune, by folder, each
+	// with templates/top's shared definitions.
+	Deploy  map[string]*template.Template
+	Info    Info         // templates/catalog.yaml
+	Errors  []*ErrorInfo // templates/errors.yaml, in file order
+	Refused []*Refusal   // templates/refused.yaml, in file order
+	Changes Changes      // templates/changes.yaml
+
+	nodes   index // each YAML file's tree, for positions
+	origins []Pos // template positions of the marks in cmd templates
 }
 
 // ErrorInfo says what an error code means for the technician.

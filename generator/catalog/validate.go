@@ -39,6 +39,7 @@ func validate(c *Catalog, ps *Problems) {
 		targets[t.ID.Value] = t
 		validateTarget(c, t, ps)
 	}
+	checkOverlaps(c, ps)
 	for _, name := range sortedKeys(c.Libs) {
 		validateLib(c, c.Libs[name], ps)
 		checkAlwaysLib(c, c.Libs[name], ps)
@@ -50,29 +51,29 @@ func validate(c *Catalog, ps *Problems) {
 	validateErrors(c, ps)
 	validateChanges(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
-		ps.Add(Pos{File: "templates/catalog.yaml"}, "date: %q is not YYYY-MM-DD", c.Info.Date)
+		ps.Add(c.nodes.at("templates/catalog.yaml", "date"), "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
 	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "README.ru.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
-			ps.Add(Pos{File: "templates/bundle/" + name}, "missing bundle template")
+			ps.Add(Pos{File: "templates/bundle/" + name, Line: 1, Col: 1}, "missing bundle template")
 		}
 	}
 }
 
 func validateTarget(c *Catalog, t *Target, ps *Problems) {
-	at := Pos{File: t.File}
+	at := func(path ...any) Pos { return c.nodes.at(t.File, path...) }
 	if want := strings.TrimSuffix(path.Base(t.File), ".yaml"); t.ID.Value != want {
 		ps.Add(t.ID.At(t.File), "target id %q must match its file name %q", t.ID.Value, want)
 	}
-	requireText(ps, at, "name", t.Name)
-	requireText(ps, at, "nt", t.NT)
+	requireText(ps, at("name"), "name", t.Name)
+	requireText(ps, at("nt"), "nt", t.NT)
 	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
-		ps.Add(at, "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
+		ps.Add(at("builds"), "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
 	}
 	validateEditions(t, ps)
-	requireSubset(ps, at, "products", t.Products, products)
-	requireSubset(ps, at, "arch", t.Arch, archs)
-	oneOf(ps, at, "powershell", t.PowerShell, psVersions)
+	requireSubset(ps, at("products"), "products", t.Products, products)
+	requireSubset(ps, at("arch"), "arch", t.Arch, archs)
+	oneOf(ps, at("powershell"), "powershell", t.PowerShell, psVersions)
 	checkFact(c, t.File, "facts.builds", t.Facts.Builds, ps)
 	checkFact(c, t.File, "facts.sysnative", t.Facts.Sysnative, ps)
 	if t.PowerShell != "" {
@@ -81,9 +82,9 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	for _, name := range sortedKeys(t.Services) {
 		s := t.Services[name]
 		if name != strings.ToLower(name) {
-			ps.Add(at, "service %q: write service names in lower case", name)
+			ps.Add(at("services", name), "service %q: write service names in lower case", name)
 		}
-		oneOf(ps, at, "services."+name+".start", s.Start, startTypes)
+		oneOf(ps, at("services", name, "start"), "services."+name+".start", s.Start, startTypes)
 		checkFact(c, t.File, "services."+name, s.Fact, ps)
 	}
 	for _, name := range sortedKeys(t.Tools) {
@@ -93,23 +94,32 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 		checkFact(c, t.File, "tools."+name, *t.Tools[name], ps)
 	}
 	if t.BitsQueue.Dir == "" || len(t.BitsQueue.Files) == 0 {
-		ps.Add(at, "bits_queue: dir and files are required")
+		ps.Add(at("bits_queue"), "bits_queue: dir and files are required")
 	}
 	checkFact(c, t.File, "bits_queue", t.BitsQueue.Fact, ps)
+}
+
+// factPath turns "services.wuauserv" into the key path to point at.
+func factPath(what string) []any {
+	var out []any
+	for _, k := range strings.Split(what, ".") {
+		out = append(out, k)
+	}
+	return out
 }
 
 // checkFact insists every fact names a known source and a confidence.
 func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 	if f.Source.Value == "" {
-		ps.Add(Pos{File: file}, "%s: a source is required", what)
+		ps.Add(c.nodes.at(file, factPath(what)...), "%s: a source is required", what)
 	} else if c.Sources[f.Source.Value] == nil {
 		ps.Add(f.Source.At(file), "%s: unknown source %q (not in templates/sources.yaml)", what, f.Source.Value)
 	}
-	oneOf(ps, f.Source.At(file), what+".confidence", f.Confidence, confidences)
+	oneOf(ps, c.nodes.at(file, append(factPath(what), "confidence")...), what+".confidence", f.Confidence, confidences)
 }
 
 func validateLib(c *Catalog, l *Lib, ps *Problems) {
-	requireText(ps, Pos{File: l.File}, "what", l.What)
+	requireText(ps, c.nodes.at(l.File, "what"), "what", l.What)
 	for _, t := range append(append([]Name{}, l.Tools...), l.OptionalTools...) {
 		if c.Tools[t.Value] == nil {
 			ps.Add(t.At(l.File), "unknown tool %q", t.Value)
@@ -121,7 +131,7 @@ func validateLib(c *Catalog, l *Lib, ps *Problems) {
 		}
 	}
 	if l.Template == nil {
-		ps.Add(Pos{File: path.Dir(l.File) + "/cmd.tmpl"}, "missing template")
+		ps.Add(c.nodes.at(l.File), "lib %q has no cmd.tmpl", l.Name)
 	}
 }
 
@@ -131,37 +141,38 @@ func checkAlwaysLib(c *Catalog, l *Lib, ps *Problems) {
 	if !l.Always {
 		return
 	}
-	for _, t := range c.Targets {
-		for _, need := range l.Tools {
-			if t.Tools[need.Value] == nil {
-				ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s lacks (target %s)", l.Name, need.Value, t.Name, t.ID.Value)
-			}
+	for _, need := range l.Tools {
+		if c.Tools[need.Value] == nil {
+			continue // reported as an unknown tool
+		}
+		if lacking := lackers(c.Targets, func(t *Target) bool { return t.Tools[need.Value] != nil }); lacking != "" {
+			ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s", l.Name, need.Value, lacking)
 		}
 	}
 }
 
 func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems) {
-	at := Pos{File: s.File}
+	at := func(path ...any) Pos { return c.nodes.at(s.File, path...) }
 	if want := path.Base(s.Dir); s.ID.Value != want || !idPattern.MatchString(want) {
 		ps.Add(s.ID.At(s.File), "step id %q must be lower-case words joined by '-' and match its folder %q", s.ID.Value, want)
 	}
-	requireText(ps, at, "title", s.Title)
-	requireText(ps, at, "summary", s.Summary)
-	requireText(ps, at, "revert", s.Revert)
+	requireText(ps, at("title"), "title", s.Title)
+	requireText(ps, at("summary"), "summary", s.Summary)
+	requireText(ps, at("revert"), "revert", s.Revert)
 	requireRussian(ps, s.ID.At(s.File), map[string]string{"title_ru": s.TitleRU, "summary_ru": s.SummaryRU, "revert_ru": s.RevertRU})
-	oneOf(ps, at, "risk", s.Risk, risks)
+	oneOf(ps, at("risk"), "risk", s.Risk, risks)
 	if s.Level == "" {
 		s.Level = "default"
 	}
-	oneOf(ps, at, "level", s.Level, levels)
-	for _, k := range s.Registry {
+	oneOf(ps, at("level"), "level", s.Level, levels)
+	for i, k := range s.Registry {
 		if !slices.ContainsFunc(regRoots, func(r string) bool { return strings.HasPrefix(k.Key, r) }) {
-			ps.Add(at, "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
+			ps.Add(at("registry", i, "key"), "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
 		}
-		for _, v := range k.Values {
-			oneOf(ps, at, "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
+		for j, v := range k.Values {
+			oneOf(ps, at("registry", i, "values", j, "type"), "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
 			if _, err := ParseDWORD(v); v.Type == "dword" && err != nil {
-				ps.Add(at, "registry value %q: %v", v.Name, err)
+				ps.Add(at("registry", i, "values", j, "data"), "registry value %q: %v", v.Name, err)
 			}
 		}
 	}
@@ -187,39 +198,41 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 		}
 	}
 	if len(s.Targets) == 0 {
-		ps.Add(at, "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
+		ps.Add(at("targets"), "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
 	}
-	for _, t := range applies {
-		checkStepOnTarget(c, s, t, ps)
-	}
-	checkStepTemplates(s, ps)
+	checkStepOnTarget(c, s, applies, ps)
+	checkStepTemplates(c, s, ps)
 }
 
 // checkStepOnTarget is the per-version gate: a step that would call a tool
 // or need a service the target lacks is a build error, not a surprise on
 // the machine.
-func checkStepOnTarget(c *Catalog, s *Step, t *Target, ps *Problems) {
+// One missing tool is one problem, however many targets lack it.
+func checkStepOnTarget(c *Catalog, s *Step, applies []*Target, ps *Problems) {
 	for _, need := range StepTools(c, s) {
-		if t.Tools[need.Tool] == nil {
-			ps.Add(need.Pos, "step %q uses %q, which %s lacks (target %s)", s.ID.Value, need.Tool, t.Name, t.ID.Value)
+		if c.Tools[need.Tool] == nil {
+			continue // reported as an unknown tool
+		}
+		if lacking := lackers(applies, func(t *Target) bool { return t.Tools[need.Tool] != nil }); lacking != "" {
+			ps.Add(need.Pos, "step %q uses %q, which %s", s.ID.Value, need.Tool, lacking)
 		}
 	}
 	for _, svc := range s.Requires.Services {
-		if t.Services[svc.Value] == nil {
-			ps.Add(svc.At(s.File), "step %q requires service %q, which %s lacks (target %s)", s.ID.Value, svc.Value, t.Name, t.ID.Value)
+		if lacking := lackers(applies, func(t *Target) bool { return t.Services[svc.Value] != nil }); lacking != "" {
+			ps.Add(svc.At(s.File), "step %q requires service %q, which %s", s.ID.Value, svc.Value, lacking)
 		}
 	}
 }
 
-func checkStepTemplates(s *Step, ps *Problems) {
-	file := s.Dir + "/cmd.tmpl"
+func checkStepTemplates(c *Catalog, s *Step, ps *Problems) {
 	if s.Template == nil {
-		ps.Add(Pos{File: file}, "missing template: step %q has no cmd.tmpl", s.ID.Value)
+		ps.Add(c.nodes.at(s.File), "step %q has no cmd.tmpl", s.ID.Value)
 		return
 	}
+	file := s.Dir + "/cmd.tmpl"
 	for _, block := range []string{"do", "undo", "preview"} {
 		if s.Template.Lookup(block) == nil {
-			ps.Add(Pos{File: file}, "missing {{define %q}} block", block)
+			ps.Add(Pos{File: file, Line: 1, Col: 1}, "missing {{define %q}} block", block)
 		}
 	}
 }
@@ -238,7 +251,7 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 				ps.Add(p.ID.At(p.File), "the default plan %q must be for every target (no targets list)", p.ID.Value)
 			}
 		}
-		requireText(ps, Pos{File: p.File}, "title", p.Title)
+		requireText(ps, c.nodes.at(p.File, "title"), "title", p.Title)
 		requireRussian(ps, p.ID.At(p.File), map[string]string{"title_ru": p.TitleRU, "summary_ru": p.SummaryRU})
 		for _, code := range p.Codes {
 			if !codePattern.MatchString(code.Value) {
@@ -246,13 +259,14 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 			}
 		}
 		if len(p.Steps) == 0 {
-			ps.Add(Pos{File: p.File}, "plan %q has no steps", p.ID.Value)
+			ps.Add(c.nodes.at(p.File, "steps"), "plan %q has no steps", p.ID.Value)
 		}
 		for _, t := range p.Targets {
 			if targets[t.Value] == nil {
 				ps.Add(t.At(p.File), "plan %q names unknown target %q", p.ID.Value, t.Value)
 			}
 		}
+		checkPlanSteps(c, p, ps)
 		for _, e := range p.Steps {
 			for _, s := range e.Any {
 				if c.Steps[s.Value] == nil {
@@ -261,9 +275,8 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 			}
 		}
 	}
-	if defaults != 1 && len(c.Plans) > 0 {
-		ps.Add(Pos{File: "templates/plans"}, "exactly one plan must be the default, found %d", defaults)
-	}
+	checkDefaultPlan(c, ps)
+	checkPlanCodes(c, ps)
 }
 
 // ToolUse is a tool a step needs, directly or through a lib, and where
@@ -374,49 +387,4 @@ func ParseDWORD(v RegValue) (uint32, error) {
 		return 0, fmt.Errorf("dword data %q is not a 32-bit number", v.Data)
 	}
 	return uint32(n), nil
-}
-
-// validateErrors ties errors.yaml to the plans: each code is explained
-// once, and every code a plan answers is explained.
-func validateErrors(c *Catalog, ps *Problems) {
-	const file = "templates/errors.yaml"
-	seen := map[string]bool{}
-	for _, e := range c.Errors {
-		if !codePattern.MatchString(e.Code.Value) {
-			ps.Add(e.Code.At(file), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
-		}
-		if seen[e.Code.Value] {
-			ps.Add(e.Code.At(file), "error code %s is explained twice", e.Code.Value)
-		}
-		seen[e.Code.Value] = true
-		oneOf(ps, e.Code.At(file), "area", e.Area, []string{"update", "backup", "servicing"})
-		requireText(ps, e.Code.At(file), "meaning", e.Meaning)
-		requireRussian(ps, e.Code.At(file), map[string]string{"meaning_ru": e.MeaningRU})
-		requireText(ps, e.Code.At(file), "source", e.Source)
-	}
-	for _, p := range c.Plans {
-		for _, code := range p.Codes {
-			if !seen[code.Value] {
-				ps.Add(code.At(p.File), "plan %q answers %s, which templates/errors.yaml does not explain", p.ID.Value, code.Value)
-			}
-		}
-	}
-	for _, r := range c.Refused {
-		at := Pos{File: "templates/refused.yaml"}
-		requireText(ps, at, "id", r.ID)
-		requireText(ps, at, r.ID+": advice", r.Advice)
-		requireText(ps, at, r.ID+": why", r.Why)
-	}
-}
-
-// PlanFor returns the plan that answers an error code, or nil.
-func PlanFor(c *Catalog, code string) *Plan {
-	for _, p := range c.Plans {
-		for _, pc := range p.Codes {
-			if pc.Value == code {
-				return p
-			}
-		}
-	}
-	return nil
 }

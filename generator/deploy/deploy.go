@@ -11,18 +11,17 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
 	"text/template"
 
-	"github.com/Masterminds/sprig/v3"
-
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/dialect"
+	"github.com/wufix/wufix/generator/render"
 )
 
 // Folders are the template folders, by the output folder they fill.
@@ -74,7 +73,7 @@ type Release struct {
 // Build renders the top-level files for the built targets. The result has
 // no manifest.json or SHA256SUMS yet: Seal adds them once the bundles are
 // final.
-func Build(fsys fs.FS, c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Files, error) {
+func Build(c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Files, error) {
 	if err := checkOptions(opt); err != nil {
 		return nil, err
 	}
@@ -84,7 +83,7 @@ func Build(fsys fs.FS, c *catalog.Catalog, built []*catalog.Target, opt Options)
 	}
 	files := bundle.Files{}
 	for _, dir := range sortedKeys(Folders) {
-		if err := renderFolder(fsys, c, view, dir, Folders[dir], files); err != nil {
+		if err := renderFolder(c, view, dir, Folders[dir], files); err != nil {
 			return nil, err
 		}
 	}
@@ -135,49 +134,69 @@ func checkOptions(opt Options) error {
 	return nil
 }
 
-// renderFolder renders every output template of one folder.
-func renderFolder(fsys fs.FS, c *catalog.Catalog, v *View, dir, out string, files bundle.Files) error {
-	names, err := fs.Glob(fsys, dir+"/*.tmpl")
+// renderFolder renders every output template of one folder from the set
+// the catalog parsed for it.
+func renderFolder(c *catalog.Catalog, v *View, dir, out string, files bundle.Files) error {
+	parsed := c.Deploy[dir]
+	if parsed == nil {
+		return fmt.Errorf("%s: not loaded with the catalog", dir)
+	}
+	set, err := parsed.Clone()
 	if err != nil {
 		return err
 	}
-	shared, err := fs.Glob(fsys, "templates/top/*.tmpl")
-	if err != nil {
-		return err
-	}
-	set := template.New(dir).Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(funcs(c, v.Built))
-	for _, file := range append(shared, names...) {
-		if set.Lookup(path.Base(file)) != nil {
+	set.Funcs(funcs(c, v.Built))
+	for _, t := range set.Templates() {
+		base := t.Name()
+		name := strings.TrimSuffix(base, ".tmpl")
+		if !strings.HasSuffix(base, ".tmpl") || !strings.Contains(name, ".") || !ownFile(c, dir, base) ||
+			(dir == "templates/intune" && len(v.Intune) == 0) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, file)
-		if err != nil {
+		if err := renderFile(c, set, v, dir+"/"+base, path.Join(out, name), files); err != nil {
 			return err
 		}
-		if _, err := set.New(path.Base(file)).Parse(string(data)); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
+	}
+	return nil
+}
+
+// ownFile tells a folder's own template from one of templates/top that
+// the set shares.
+func ownFile(c *catalog.Catalog, dir, base string) bool {
+	if dir == "templates/top" {
+		return true
+	}
+	top := c.Deploy["templates/top"]
+	return top == nil || top.Lookup(base) == nil
+}
+
+// renderFile renders one top-level file: a .cmd is held to the same rules
+// as run.cmd, at the template lines that wrote it.
+func renderFile(c *catalog.Catalog, set *template.Template, v *View, file, out string, files bundle.Files) error {
+	var text render.Bounded
+	if err := set.ExecuteTemplate(&text, path.Base(file), v); err != nil {
+		if errors.Is(err, render.ErrTooBig) {
+			return fmt.Errorf("%s:1:1: %w", file, err)
+		}
+		if strings.HasPrefix(err.Error(), "template: select.tmpl:") {
+			return catalog.ExecError("templates/top", err)
+		}
+		return catalog.ExecError(path.Dir(file), err)
+	}
+	if strings.HasSuffix(out, ".cmd") {
+		if err := render.LintCmd(c, text.String()); err != nil {
+			return err
 		}
 	}
-	for _, file := range names {
-		base := path.Base(file)
-		name := strings.TrimSuffix(base, ".tmpl")
-		if !strings.Contains(name, ".") || (dir == "templates/intune" && len(v.Intune) == 0) {
-			continue
-		}
-		var text strings.Builder
-		if err := set.ExecuteTemplate(&text, base, v); err != nil {
-			return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
-		}
-		d := dialect.ForFile(name)
-		if d == nil {
-			return fmt.Errorf("%s: no dialect for %s", file, name)
-		}
-		data, err := d.Encode(text.String())
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		files[path.Join(out, name)] = data
+	d := dialect.ForFile(out)
+	if d == nil {
+		return fmt.Errorf("%s:1:1: no dialect for %s", file, out)
 	}
+	data, err := d.Encode(catalog.StripOrigins(text.String()))
+	if err != nil {
+		return fmt.Errorf("%s:1:1: %w", file, err)
+	}
+	files[out] = data
 	return nil
 }
 

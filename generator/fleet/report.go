@@ -8,10 +8,8 @@ package fleet
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -65,12 +63,8 @@ func Parse(data []byte) (*Report, error) {
 		return nil, err
 	}
 	var r Report
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if dec.More() {
-		return nil, errors.New("more than one JSON value: not a wufix report")
+	if err := decode(data, &r); err != nil {
+		return nil, err
 	}
 	if err := r.check(); err != nil {
 		return nil, err
@@ -102,24 +96,6 @@ func utf16Text(data []byte, unit func([]byte) uint16) ([]byte, error) {
 		units[i] = unit(data[2*i:])
 	}
 	return []byte(string(utf16.Decode(units))), nil
-}
-
-// jsonError names where the JSON breaks, as a line and column.
-func jsonError(data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		// Offset counts the bytes read, the offending one included.
-		return fmt.Errorf("%s: broken JSON: %s", position(data, syn.Offset-1), syn.Error())
-	case errors.As(err, &typ):
-		return fmt.Errorf("%s: field %q holds a JSON %s", position(data, typ.Offset), typ.Field, typ.Value)
-	case errors.Is(err, io.EOF):
-		return errors.New("empty: no JSON value")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("%s: cut short: the JSON ends in the middle of a value", position(data, int64(len(data))))
-	}
-	return fmt.Errorf("broken JSON: %v", err)
 }
 
 // position turns a byte offset into line:col, both from 1.

@@ -12,16 +12,30 @@ import (
 	"github.com/wufix/wufix/generator/dialect"
 )
 
-// Placeholders are the function names templates may call. The catalog
-// parses templates with these; each render binds the real ones.
+// Placeholders are the function names templates may call: the one function
+// map of every catalog template (steps, libs, bundle, top, gpo, intune).
+// The catalog parses templates with these; each render binds the real ones.
 func Placeholders() template.FuncMap {
-	return (&scope{}).funcs()
+	out := PureFuncs()
+	for name, f := range (&scope{}).funcs() {
+		out[name] = f
+	}
+	return out
+}
+
+// TopFuncs binds the catalog's own functions for the files beside the bundles
+// (wufix.cmd, gpo/, intune/): a tool must exist on every built target,
+// because such a script cannot know in advance which Windows runs it.
+func TopFuncs(c *catalog.Catalog, built []*catalog.Target, dialectName string) template.FuncMap {
+	return (&scope{dialect: dialectName, targets: built, tools: c.Tools, unit: "top-level script"}).funcs()
 }
 
 // scope is what the functions of one render need to know.
 type scope struct {
 	dialect string
-	target  *catalog.Target
+	// targets are the Windows versions the output runs on: one for a
+	// bundle, every built one for a top-level script.
+	targets []*catalog.Target
 	tools   map[string]*catalog.Tool
 	// declared is the set of tools the step or lib being rendered declared;
 	// nil for bundle templates, which may use any tool the target has.
@@ -30,9 +44,13 @@ type scope struct {
 	prefix   string // label prefix, the step id with '-' as '_'
 }
 
+// funcs are the catalog's own functions bound to this render; sprig's
+// pure ones come with the parsed template (Placeholders), so a render
+// binds only these.
 func (s *scope) funcs() template.FuncMap {
-	return template.FuncMap{
+	own := template.FuncMap{
 		"tool":        s.tool,
+		"pstool":      s.pstool,
 		"label":       s.label,
 		"cmdset":      dialect.CmdSet,
 		"cmdsetpath":  dialect.CmdSetPath,
@@ -45,6 +63,7 @@ func (s *scope) funcs() template.FuncMap {
 		"lineof":      lineof,
 		"fill":        dialect.Fill,
 	}
+	return own
 }
 
 // tool returns the absolute, quoted path of a program, and is the build's
@@ -58,8 +77,10 @@ func (s *scope) tool(name string) (string, error) {
 	if s.declared != nil && !s.declared[name] {
 		return "", fmt.Errorf("%s calls %q without declaring it (requires.tools or lib tools)", s.unit, name)
 	}
-	if s.target != nil && s.target.Tools[name] == nil {
-		return "", fmt.Errorf("%s uses %q, which %s lacks (target %s)", s.unit, name, s.target.Name, s.target.ID.Value)
+	for _, target := range s.targets {
+		if target.Tools[name] == nil {
+			return "", fmt.Errorf("%s uses %q, which %s lacks (target %s)", s.unit, name, target.Name, target.ID.Value)
+		}
 	}
 	if s.dialect == "ps1" {
 		return `"${env:SystemRoot}\` + t.Path + `"`, nil
@@ -67,10 +88,24 @@ func (s *scope) tool(name string) (string, error) {
 	return `"%SystemRoot%\` + t.Path + `"`, nil
 }
 
-// has reports whether the target has a tool, for the rare template that
-// picks between two ways of doing one thing.
+// pstool is tool's PowerShell form, for a cmd-dialect file that writes
+// PowerShell or a top-level .ps1.
+func (s *scope) pstool(name string) (string, error) {
+	ps := *s
+	ps.dialect = "ps1"
+	return ps.tool(name)
+}
+
+// has reports whether the target (every target, for a top-level script)
+// has a tool, for the rare template that picks between two ways of doing
+// one thing.
 func (s *scope) has(name string) bool {
-	return s.target != nil && s.target.Tools[name] != nil
+	for _, t := range s.targets {
+		if t.Tools[name] == nil {
+			return false
+		}
+	}
+	return len(s.targets) > 0
 }
 
 func (s *scope) label(name string) string {

@@ -29,6 +29,17 @@ func lineof(label string) (string, error) {
 	return lineMarkOpen + label + lineMarkClose, nil
 }
 
+// lineMarkLen is the length of the lineof mark s starts with, or 0.
+func lineMarkLen(s string) int {
+	if !strings.HasPrefix(s, lineMarkOpen) {
+		return 0
+	}
+	if loc := lineMark.FindStringIndex(s); loc != nil && loc[0] == 0 {
+		return loc[1]
+	}
+	return 0
+}
+
 // numberLines replaces each mark with the number of the line that is the
 // label, right-aligned; a label that is missing, or there twice, is an
 // error.

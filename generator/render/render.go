@@ -1,7 +1,9 @@
 package render
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -19,24 +21,77 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	sc := &scope{dialect: dialectName, target: b.Target, tools: c.Tools, unit: "templates/bundle/" + name}
+	sc := &scope{dialect: dialectName, targets: []*catalog.Target{b.Target}, tools: c.Tools, unit: "templates/bundle/" + name}
 	tmpl, err := c.Bundle.Clone()
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(tmpl.Funcs(sc.funcs()), name, view)
+	out, err := execute(c, tmpl.Funcs(sc.funcs()), name, view)
 	if err != nil {
 		return "", err
 	}
-	return numberLines(prune(out, view.Libs))
+	// bundle renders each file twice, the first time without its version
+	// (BundleHash) to compute it; the texts differ only there, so the
+	// lint reads the first one alone, before anything encodes it.
+	if version, _ := extra["BundleHash"].(string); dialectName == "cmd" && version == "" {
+		if err := LintCmd(c, out); err != nil {
+			return "", err
+		}
+	}
+	out = catalog.StripOrigins(out)
+	libs := make([]string, len(view.Libs))
+	for i, lib := range view.Libs {
+		libs[i] = catalog.StripOrigins(lib)
+	}
+	return numberLines(prune(out, libs))
 }
 
-func execute(t *template.Template, name string, data any) (string, error) {
-	var out strings.Builder
-	if err := t.ExecuteTemplate(&out, name, data); err != nil {
-		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "template: "))
+// MaxOutput bounds what a template may emit into one bundle file: the
+// largest today is about 200 KiB, and a runaway range must fail the build
+// rather than fill the build machine's memory and the USB stick.
+const MaxOutput = 4 << 20
+
+func execute(c *catalog.Catalog, t *template.Template, name string, data any) (string, error) {
+	out := &Bounded{}
+	if err := t.ExecuteTemplate(out, name, data); err != nil {
+		if errors.Is(err, ErrTooBig) {
+			return "", fmt.Errorf("%s: %w", lastOrigin(c, out.String(), t, name), err)
+		}
+		// Bundle templates are named by file name; steps' and libs' by path.
+		return "", catalog.ExecError("templates/bundle", err)
 	}
 	return out.String(), nil
+}
+
+// ErrTooBig stops a template that writes more than MaxOutput.
+var ErrTooBig = fmt.Errorf("writes over %d KiB, the most one bundle file may hold", MaxOutput>>10)
+
+// Bounded is a strings.Builder that refuses to grow past MaxOutput, so the
+// template stops at the write that crosses it.
+type Bounded struct{ strings.Builder }
+
+func (b *Bounded) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > MaxOutput {
+		return 0, ErrTooBig
+	}
+	return b.Builder.Write(p)
+}
+
+// lastOrigin is the template position of the last origin mark written (a
+// runaway loop writes the same lines over and over), or the template's
+// file when it writes no marks.
+func lastOrigin(c *catalog.Catalog, out string, t *template.Template, name string) catalog.Pos {
+	if i := strings.LastIndex(out, catalog.MarkOpen); i >= 0 {
+		digits, _, _ := strings.Cut(out[i+1:], catalog.MarkClose)
+		if n, err := strconv.Atoi(digits); err == nil {
+			return c.Origin(n)
+		}
+	}
+	file := t.Name()
+	if !strings.HasPrefix(file, "templates/") {
+		file = "templates/bundle/" + name
+	}
+	return catalog.Pos{File: file, Line: 1, Col: 1}
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.
@@ -50,7 +105,7 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[stri
 	for _, t := range s.Step.Requires.Tools {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", target: b.Target, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
 		unit: "step " + s.Step.ID.Value, prefix: v.Label}
 	clone, err := tmpl.Clone()
 	if err != nil {
@@ -64,7 +119,7 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[stri
 		if clone.Lookup(name) == nil {
 			continue
 		}
-		if *blocks[name], err = execute(clone, name, data); err != nil {
+		if *blocks[name], err = execute(c, clone, name, data); err != nil {
 			return nil, err
 		}
 		*blocks[name] = strings.Trim(*blocks[name], "\n")
@@ -82,12 +137,12 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, er
 	for _, t := range append(append([]catalog.Name{}, lib.Tools...), lib.OptionalTools...) {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", target: b.Target, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
 		unit: "lib " + lib.Name, prefix: strings.ReplaceAll(lib.Name, "-", "_")}
 	clone, err := tmpl.Clone()
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets})
+	out, err := execute(c, clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets})
 	return strings.Trim(out, "\n"), err
 }

@@ -1,0 +1,87 @@
+package generator_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/generator"
+)
+
+// TestCatalogRules covers the cross-file rules and the inputs that used to
+// panic the loader: each case is one error, exactly, at its position.
+func TestCatalogRules(t *testing.T) {
+	cases := []struct {
+		name    string
+		changes func(t *testing.T) map[string]string
+		want    []string
+	}{
+		{"code in two plans", func(t *testing.T) map[string]string {
+			return in(t, "templates/plans/service-disabled.yaml", `codes: ["0x80070422"`, `, "0x80070005"`)
+		}, []string{`templates/plans/service-disabled.yaml:7:23: error code 0x80070005 is answered by plan "access-denied" already (templates/plans/access-denied.yaml:9:9)`}},
+		{"overlapping builds", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win11.yaml": edit(t, "targets/win11.yaml", "min: 22000", "min: 19000")}
+		}, []string{`targets/win11.yaml:14:1: builds 19000 to 29999 of target win11 overlap 10240 to 19045 of target win10 for product workstation: one computer would fit both bundles`}},
+		{"step twice in a plan", func(t *testing.T) map[string]string {
+			return in(t, "templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n")
+		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "service-health" twice`}},
+		{"tool path climbs out", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'..\Temp\sc.exe'`)}
+		}, []string{`templates/tools.yaml:30:20: tool "sc": path "..\\Temp\\sc.exe" climbs out of %SystemRoot% with ".."`}},
+		{"tool path with a quote", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'System32\sc.exe" & calc "'`)}
+		}, []string{`templates/tools.yaml:30:20: tool "sc": path "System32\\sc.exe\" & calc \"" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
+		{"tool path with a variable", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'%PATH%\sc.exe'`)}
+		}, []string{`templates/tools.yaml:30:20: tool "sc": path "%PATH%\\sc.exe" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
+		{"plan saved as yml", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/plans/extra.yml": "id: extra\n"}
+		}, []string{`templates/plans/extra.yml:1:1: unexpected file "extra.yml": templates/plans holds only *.yaml`}},
+		{"stray file in a step folder", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/component-reset/notes.yaml": "todo: x\n"}
+		}, []string{`templates/steps/component-reset/notes.yaml:1:1: unexpected file "notes.yaml": templates/steps/component-reset holds only step.yaml, cmd.tmpl`}},
+		{"empty target service", func(t *testing.T) map[string]string {
+			return in(t, "targets/win7.yaml", "services:\n", "  newsvc:\n")
+		}, []string{`targets/win7.yaml:18:3: empty entry: a service needs its start type and a source`}},
+		{"empty target tool", func(t *testing.T) map[string]string {
+			return in(t, "targets/win7.yaml", "tools:\n", "  zzz:\n")
+		}, []string{`targets/win7.yaml:25:3: empty entry: a tool needs a source and a confidence`}},
+		{"empty tools.yaml entry", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", "sc:               {path: 'System32\\sc.exe', what: service control manager client}", "sc:")}
+		}, []string{`templates/tools.yaml:30:1: empty entry: a tool needs a path and what`}},
+		{"empty errors.yaml item", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/errors.yaml": edit(t, "templates/errors.yaml", "\n- code: \"0x80070002\"", "\n-\n- code: \"0x80070002\"")}
+		}, []string{`templates/errors.yaml:7:2: empty item`}},
+		{"empty refused.yaml item", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/refused.yaml": edit(t, "templates/refused.yaml", "\n- id: rename-sppsvc", "\n-\n- id: rename-sppsvc")}
+		}, []string{`templates/refused.yaml:7:2: empty item`}},
+		{"file too large", func(t *testing.T) map[string]string {
+			return in(t, "templates/sources.yaml", "\n", "#"+strings.Repeat("x", 1<<20)+"\n")
+		}, []string{`templates/sources.yaml:1:1: file is larger than 1024 KiB, the limit for a catalog file`}},
+		{"missing title", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/plans/service-disabled.yaml": edit(t, "templates/plans/service-disabled.yaml", "title: Enable the update services again\n", "")}
+		}, []string{`templates/plans/service-disabled.yaml:2:1: title is required`}},
+		{"a step that fails to load is one error", func(t *testing.T) map[string]string {
+			return in(t, "templates/steps/component-reset/step.yaml", "risk: low\n", "colour: blue\n")
+		}, []string{`templates/steps/component-reset/step.yaml:24:1: unknown key "colour"`}},
+		{"a tool every target lacks is one error", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/component-reset/step.yaml": edit(t, "templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, nosuchtool]")}
+		}, []string{`templates/steps/component-reset/step.yaml:11:21: step "component-reset" requires unknown tool "nosuchtool"`}},
+		{"bad confidence", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "certutil: {source: MEMORY, confidence: M}", "certutil: {source: MEMORY, confidence: X}")}
+		}, []string{`targets/win7.yaml:26:30: tools.certutil.confidence: "X" is not one of "H", "M", "L"`}},
+		{"registry value type", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/driver-updates-exclude/step.yaml": edit(t, "templates/steps/driver-updates-exclude/step.yaml", "type: dword", "type: qword")}
+		}, []string{`templates/steps/driver-updates-exclude/step.yaml:24:49: registry value "ExcludeWUDriversInQualityUpdate" type: "qword" is not one of "string", "expand", "multi", "dword"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := generator.Build(overlay(t, tc.changes(t)), generator.Options{})
+			require.Error(t, err)
+			t.Logf("%q", err.Error())
+			assert.Equal(t, tc.want, strings.Split(err.Error(), "\n"))
+		})
+	}
+}
