@@ -142,6 +142,12 @@ func TestRussianReadmeMatchesEnglish(t *testing.T) {
 			assert.Equal(t, 0, codes[0])
 			assert.Equal(t, 3010, codes[len(codes)-1])
 
+			bullets := regexp.MustCompile(`(?m)^- `)
+			refusedEN := section(t, en, "What this bundle will not do, and why")
+			assert.NotEmpty(t, bullets.FindAllString(refusedEN, -1))
+			assert.Len(t, bullets.FindAllString(section(t, ru, "Чего этот пакет не делает, и почему"), -1),
+				len(bullets.FindAllString(refusedEN, -1)), "refused advice")
+
 			// Each README says the console stays English and points to the other.
 			assert.Contains(t, en, "README.ru.txt")
 			assert.Contains(t, flat(en), "English and plain ASCII")

@@ -151,6 +151,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 		requireText(ps, at("id"), "id", r.ID)
 		requireText(ps, at("advice"), r.ID+": advice", r.Advice)
 		requireText(ps, at("why"), r.ID+": why", r.Why)
+		requireRussian(ps, at("id"), map[string]string{"advice_ru": r.AdviceRU, "why_ru": r.WhyRU})
 	}
 }
 

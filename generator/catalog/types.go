@@ -50,6 +50,9 @@ type Refusal struct {
 	Advice string `yaml:"advice"`
 	Why    string `yaml:"why"`
 	Source string `yaml:"source"`
+	// AdviceRU and WhyRU are Advice and Why in Russian.
+	AdviceRU string `yaml:"advice_ru"`
+	WhyRU    string `yaml:"why_ru"`
 }
 
 // Info is the catalog's own data.

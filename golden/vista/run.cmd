@@ -99,7 +99,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=ee533319f9c4a46d"
+set "WUFIX_VERSION=ed27fe7ac49ed926"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

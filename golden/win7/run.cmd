@@ -115,7 +115,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=f39fa6f71a8c93e3"
+set "WUFIX_VERSION=09d7e0e371eccc17"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

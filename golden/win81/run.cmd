@@ -118,7 +118,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=4f5c14a649f99068"
+set "WUFIX_VERSION=0f8352dc723604d8"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
