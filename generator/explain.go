@@ -57,28 +57,34 @@ func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
 	return e, nil
 }
 
-// Lines renders the explanation as plain text.
-func (e *Explanation) Lines() []string {
+// Lines renders the explanation as plain text, in English.
+func (e *Explanation) Lines() []string { return e.Text(English) }
+
+// Text renders the explanation in a language: the decoded fields keep
+// their English names (they are the SDK's), the meaning, the plan and its
+// steps are the catalog's text in that language.
+func (e *Explanation) Text(lang Lang) []string {
+	w := words[lang]
 	lines := e.Decoded.Lines()
 	if e.Info != nil {
 		// A code with no public name is headed by the code itself.
-		lines = append(lines, "", fmt.Sprintf("%s (%s)", cmp.Or(e.Info.Name, e.Decoded.Code.String()), e.Info.Area))
-		for _, line := range dialect.Wrap(e.Info.Meaning, 74) {
+		lines = append(lines, "", fmt.Sprintf("%s (%s)", cmp.Or(e.Info.Name, e.Decoded.Code.String()), w.area(e.Info.Area)))
+		for _, line := range dialect.Wrap(pick(lang, e.Info.Meaning, e.Info.MeaningRU), 74) {
 			lines = append(lines, "  "+line)
 		}
-		lines = append(lines, "  source: "+e.Info.Source)
+		lines = append(lines, "  "+w.source+e.Info.Source)
 	}
 	if e.Plan == nil {
-		return append(lines, "", "no plan in this catalog answers "+e.Decoded.Code.String())
+		return append(lines, "", fmt.Sprintf(w.noPlan, e.Decoded.Code))
 	}
-	lines = append(lines, "", fmt.Sprintf("plan %s: %s (least invasive first; run.cmd %s)", e.Plan.ID.Value, e.Plan.Title, e.Decoded.Code))
+	lines = append(lines, "", fmt.Sprintf(w.plan, e.Plan.ID.Value, pick(lang, e.Plan.Title, e.Plan.TitleRU), e.Decoded.Code))
 	// Targets that run the same steps are listed together.
 	var order []string
 	groups := map[string][]string{}
 	for _, tp := range e.Targets {
 		var steps []string
 		for i, s := range tp.Steps {
-			steps = append(steps, fmt.Sprintf("    %d. %s%s: %s", i+1, s.Step.ID.Value, levelNote(s.Step), s.Step.Title))
+			steps = append(steps, fmt.Sprintf("    %d. %s%s: %s", i+1, s.Step.ID.Value, w.level(s.Step), pick(lang, s.Step.Title, s.Step.TitleRU)))
 		}
 		key := strings.Join(steps, "\n")
 		if _, ok := groups[key]; !ok {
@@ -91,14 +97,4 @@ func (e *Explanation) Lines() []string {
 		lines = append(lines, strings.Split(key, "\n")...)
 	}
 	return lines
-}
-
-func levelNote(s *catalog.Step) string {
-	switch s.Level {
-	case "aggressive":
-		return " [with /aggressive]"
-	case "optin":
-		return " [with /with:" + s.ID.Value + "]"
-	}
-	return ""
 }

@@ -23,7 +23,7 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/plans/service-disabled.yaml:7:23: error code 0x80070005 is answered by plan "access-denied" already (templates/plans/access-denied.yaml:9:9)`}},
 		{"overlapping builds", func(t *testing.T) map[string]string {
 			return map[string]string{"targets/win11.yaml": edit(t, "targets/win11.yaml", "min: 22000", "min: 19000")}
-		}, []string{`targets/win11.yaml:8:1: builds 19000 to 29999 of target win11 overlap 10240 to 19045 of target win10 for product workstation: one computer would fit both bundles`}},
+		}, []string{`targets/win11.yaml:14:1: builds 19000 to 29999 of target win11 overlap 10240 to 19045 of target win10 for product workstation: one computer would fit both bundles`}},
 		{"step twice in a plan", func(t *testing.T) map[string]string {
 			return in(t, "templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n")
 		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "service-health" twice`}},

@@ -191,6 +191,7 @@ func flagNames(flags []cli.Flag) []string {
 // fixedValues are the values of flags that take one of a few words.
 var fixedValues = map[string][]string{
 	"format":  {"text", "csv", "json"},
+	"lang":    {"en", "ru"},
 	"fail-on": {"failed", "refused", "pending", "restart", "fixed", "nothing", "undone", "missing", "old"},
 }
 

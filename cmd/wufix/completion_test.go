@@ -39,6 +39,8 @@ func TestCompletionCandidates(t *testing.T) {
 		{[]string{"build", "--out=x", "--e"}, "--error"},
 		{[]string{"build", "--error", "0x8007000"}, "0x80070001 0x80070002 0x80070003 0x80070005 0x8007000D 0x8007000E"},
 		{[]string{"explain", "0x800F"}, "0x800F081F 0x800F0922"},
+		{[]string{"explain", "--lang", ""}, "en ru"},
+		{[]string{"explain", "--l"}, "--lang"},
 		{[]string{"steps", "--target", "server2"}, "server2003 server2016 server2025"},
 		{[]string{"completion", ""}, "bash zsh fish powershell"},
 		{[]string{"help", "ex"}, "explain"},

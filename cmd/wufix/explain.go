@@ -18,11 +18,17 @@ func explainCommand() *cli.Command {
 		// A signed decimal code starts with '-' and is not a flag, so the
 		// options are read by explainArgs instead of the flag package.
 		SkipFlagParsing: true,
-		Flags:           []cli.Flag{catalogFlag()},
+		Flags: []cli.Flag{catalogFlag(), &cli.StringFlag{
+			Name: "lang", Value: string(generator.English), Usage: "language of the meaning and the plan: en or ru",
+		}},
 		Action: func(c *cli.Context) error {
 			code, help, err := explainArgs(c)
 			if err != nil || help {
 				return err
+			}
+			lang, err := generator.ParseLang(c.String("lang"))
+			if err != nil {
+				return usageError(c, err, true)
 			}
 			cat, err := loadCatalog(c)
 			if err != nil {
@@ -32,18 +38,22 @@ func explainCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(c.App.Writer, strings.Join(e.Lines(), "\n"))
+			fmt.Fprintln(c.App.Writer, strings.Join(e.Text(lang), "\n"))
 			return nil
 		},
 	}
 }
+
+// valued are explain's options that take a value.
+var valued = map[string]bool{"catalog": true, "lang": true}
 
 // negative is a signed decimal code, an argument although it starts with '-'.
 var negative = regexp.MustCompile(`^-[0-9]+$`)
 
 // explainArgs reads explain's arguments as the flag package would, except
 // that a negative number is an argument: -h or --help shows the help,
-// --catalog DIR (or --catalog=DIR) is kept in the context, -- ends options.
+// --catalog DIR and --lang L (or --catalog=DIR, --lang=L) are kept in the
+// context, -- ends options.
 func explainArgs(c *cli.Context) (code string, help bool, err error) {
 	var codes []string
 	args := c.Args().Slice()
@@ -58,15 +68,15 @@ func explainArgs(c *cli.Context) (code string, help bool, err error) {
 			codes = append(codes, a)
 		case name == "h" || name == "help":
 			return "", true, cli.ShowCommandHelp(c.Lineage()[1], c.Command.Name)
-		case name == "catalog" && !hasValue && i+1 < len(args):
+		case valued[name] && !hasValue && i+1 < len(args):
 			i++
 			value = args[i]
 			fallthrough
-		case name == "catalog" && (hasValue || value != ""):
-			if err := c.Set("catalog", value); err != nil {
+		case valued[name] && (hasValue || value != ""):
+			if err := c.Set(name, value); err != nil {
 				return "", false, err
 			}
-		case name == "catalog":
+		case valued[name]:
 			return "", false, usageError(c, fmt.Errorf("flag needs an argument: %s", a), true)
 		default:
 			return "", false, usageError(c, fmt.Errorf("flag provided but not defined: %s", a), true)

@@ -45,3 +45,37 @@ func TestBuildForOneError(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "wufix: no plan in the catalog answers 0x80240FFF\n", errOut)
 }
+
+func TestExplainInRussian(t *testing.T) {
+	code, en, errOut := runCLI("explain", "0x80070422")
+	require.Equal(t, 0, code, errOut)
+	code, en2, errOut := runCLI("explain", "--lang", "en", "0x80070422")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, en, en2, "en is the default")
+	assert.Contains(t, en, "plan service-disabled: Enable the update services again (least invasive first; run.cmd 0x80070422)\n")
+
+	for _, args := range [][]string{{"--lang", "ru", "0x80070422"}, {"--lang=RU", "0x80070422"}, {"0x80070422", "--lang", "ru"}} {
+		code, ru, errOut := runCLI(append([]string{"explain"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		// The decoded fields stay as the SDK names them.
+		assert.Contains(t, ru, "win32     1058 ERROR_SERVICE_DISABLED\n")
+		assert.Contains(t, ru, "ERROR_SERVICE_DISABLED (Центр обновления)\n  Служба, нужная Центру обновления, отключена")
+		assert.Contains(t, ru, "  источник: MS-CWE\n")
+		assert.Contains(t, ru, "план service-disabled: Снова включить службы обновления (сначала самое щадящее; run.cmd 0x80070422)\n")
+		assert.Contains(t, ru, "    1. service-health: Включить отключённые службы обновления\n")
+		assert.NotContains(t, ru, "Enable the update services again")
+	}
+
+	code, ru, errOut := runCLI("explain", "--lang", "ru", "0x80070002")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, ru, "    7. service-security [только с /aggressive]: Сбросить дескрипторы безопасности")
+	assert.Contains(t, ru, "[только с /with:winsock-reset]: Сбросить каталог Winsock\n")
+
+	code, ru, errOut = runCLI("explain", "--lang", "ru", "0x80240FFF")
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, ru, "в этом каталоге нет плана для 0x80240FFF\n")
+
+	code, _, errOut = runCLI("explain", "--lang", "de", "0x80070422")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `wufix: explain: unknown language "de" (en, ru)`)
+}

@@ -53,7 +53,7 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 			dir := built(t, "xp")
 			require.NoError(t, os.Remove(filepath.Join(dir, ".wufix-owned")))
 			return dir
-		}, "SHA256SUMS, gpo/, manifest.json, wufix.cmd, xp/"},
+		}, "INDEX.ru.txt, INDEX.txt, SHA256SUMS, gpo/, manifest.json, wufix.cmd, xp/"},
 		{"a link to a folder holding a user's win7", func(t *testing.T) string {
 			target := writeFiles(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
 			link := filepath.Join(t.TempDir(), "out")

@@ -30,6 +30,7 @@ var entries = []entry{
 	{"run.cmd", "cmd", func(*plan.Bundle) bool { return true }},
 	{"run.ps1", "ps1", (*plan.Bundle).HasPowerShell},
 	{"README.txt", "", func(*plan.Bundle) bool { return true }},
+	{"README.ru.txt", "", func(*plan.Bundle) bool { return true }},
 }
 
 // Build renders every file of one target's bundle. The entry scripts carry

@@ -136,6 +136,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 		seen[e.Code.Value] = true
 		oneOf(ps, c.nodes.at(file, i, "area"), "area", e.Area, []string{"update", "backup", "servicing"})
 		requireText(ps, c.nodes.at(file, i, "meaning"), "meaning", e.Meaning)
+		requireRussian(ps, c.nodes.at(file, i, "code"), map[string]string{"meaning_ru": e.MeaningRU})
 		requireText(ps, c.nodes.at(file, i, "source"), "source", e.Source)
 	}
 	for _, p := range c.Plans {
@@ -150,6 +151,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 		requireText(ps, at("id"), "id", r.ID)
 		requireText(ps, at("advice"), r.ID+": advice", r.Advice)
 		requireText(ps, at("why"), r.ID+": why", r.Why)
+		requireRussian(ps, at("id"), map[string]string{"advice_ru": r.AdviceRU, "why_ru": r.WhyRU})
 	}
 }
 

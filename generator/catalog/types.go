@@ -38,7 +38,10 @@ type ErrorInfo struct {
 	Name    string `yaml:"name"`
 	Area    string `yaml:"area"`
 	Meaning string `yaml:"meaning"`
-	Source  string `yaml:"source"`
+	// MeaningRU is Meaning for a Russian-speaking technician: written for
+	// them, not translated word for word.
+	MeaningRU string `yaml:"meaning_ru"`
+	Source    string `yaml:"source"`
 }
 
 // Refusal is community advice the catalog will not follow, and why.
@@ -47,6 +50,9 @@ type Refusal struct {
 	Advice string `yaml:"advice"`
 	Why    string `yaml:"why"`
 	Source string `yaml:"source"`
+	// AdviceRU and WhyRU are Advice and Why in Russian.
+	AdviceRU string `yaml:"advice_ru"`
+	WhyRU    string `yaml:"why_ru"`
 }
 
 // Info is the catalog's own data.
@@ -87,7 +93,7 @@ type Target struct {
 	File       string                  `yaml:"-"`
 	ID         Name                    `yaml:"id"`
 	Name       string                  `yaml:"name"`
-	Editions   []string                `yaml:"editions"`
+	Editions   []Edition               `yaml:"editions"`
 	NT         string                  `yaml:"nt"`
 	Builds     BuildRange              `yaml:"builds"`
 	Products   []string                `yaml:"products"`
@@ -98,6 +104,55 @@ type Target struct {
 	Services   map[string]*ServiceFact `yaml:"services"`
 	Tools      map[string]*Fact        `yaml:"tools"`
 	BitsQueue  BitsQueue               `yaml:"bits_queue"`
+}
+
+// Edition is a Windows release by the name people know it by ("Windows
+// Server 2019"), with the builds it has when they are only part of the
+// target's range; INDEX.txt lists every edition and the folder serving it.
+// A plain string is an edition over the target's whole range.
+type Edition struct {
+	Name string `yaml:"name"`
+	// Builds is empty (zero) when the edition spans the target's range.
+	Builds BuildRange `yaml:"builds"`
+	// Note is a short hint on how to tell the edition apart ("EditionID
+	// ServerRdsh"), shown in INDEX.txt.
+	Note string `yaml:"note"`
+	Line int    `yaml:"-"`
+}
+
+func (e *Edition) UnmarshalYAML(node *yaml.Node) error {
+	e.Line = node.Line
+	if node.Kind == yaml.ScalarNode {
+		e.Name = node.Value
+		return nil
+	}
+	type plain Edition
+	var p plain
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: an edition is a name or {name, builds, note}", node.Line)
+	}
+	for i := 0; i < len(node.Content); i += 2 {
+		if k := node.Content[i].Value; k != "name" && k != "builds" && k != "note" {
+			return fmt.Errorf("line %d: unknown key %q in an edition (name, builds, note)", node.Content[i].Line, k)
+		}
+	}
+	if err := node.Decode(&p); err != nil {
+		return err
+	}
+	*e = Edition(p)
+	e.Line = node.Line
+	return nil
+}
+
+// String is the edition's name, so templates can join editions.
+func (e Edition) String() string { return e.Name }
+
+// Range is the edition's builds, the target's when it names none.
+func (e Edition) Range(t *Target) BuildRange {
+	if e.Builds.Min == 0 && e.Builds.Max == 0 {
+		return t.Builds
+	}
+	return e.Builds
 }
 
 // TargetFacts are the sources for the target's scalar facts.
@@ -133,11 +188,16 @@ type BitsQueue struct {
 
 // Step is one remediation: data in step.yaml plus its cmd.tmpl.
 type Step struct {
-	Dir       string   `yaml:"-"`
-	File      string   `yaml:"-"`
-	ID        Name     `yaml:"id"`
-	Title     string   `yaml:"title"`
-	Summary   string   `yaml:"summary"`
+	Dir     string `yaml:"-"`
+	File    string `yaml:"-"`
+	ID      Name   `yaml:"id"`
+	Title   string `yaml:"title"`
+	Summary string `yaml:"summary"`
+	// TitleRU, SummaryRU and RevertRU are the Russian README's and
+	// explain --lang ru's text; every step must have them.
+	TitleRU   string   `yaml:"title_ru"`
+	SummaryRU string   `yaml:"summary_ru"`
+	RevertRU  string   `yaml:"revert_ru"`
 	Addresses []Name   `yaml:"addresses"`
 	Targets   []Name   `yaml:"targets"`
 	Requires  Requires `yaml:"requires"`
@@ -188,7 +248,10 @@ type Plan struct {
 	ID      Name   `yaml:"id"`
 	Title   string `yaml:"title"`
 	Summary string `yaml:"summary"`
-	Default bool   `yaml:"default"`
+	// TitleRU and SummaryRU are Title and Summary in Russian.
+	TitleRU   string `yaml:"title_ru"`
+	SummaryRU string `yaml:"summary_ru"`
+	Default   bool   `yaml:"default"`
 	// Targets the plan is for; empty means every target. A bundle for
 	// another target has no such plan, and run.cmd says so for its codes.
 	Targets []Name      `yaml:"targets"`

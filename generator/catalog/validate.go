@@ -53,7 +53,7 @@ func validate(c *Catalog, ps *Problems) {
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(c.nodes.at("templates/catalog.yaml", "date"), "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
-	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "CHANGES.txt.tmpl"} {
+	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "README.ru.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name, Line: 1, Col: 1}, "missing bundle template")
 		}
@@ -70,6 +70,7 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
 		ps.Add(at("builds"), "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
 	}
+	validateEditions(t, ps)
 	requireSubset(ps, at("products"), "products", t.Products, products)
 	requireSubset(ps, at("arch"), "arch", t.Arch, archs)
 	oneOf(ps, at("powershell"), "powershell", t.PowerShell, psVersions)
@@ -158,6 +159,7 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 	requireText(ps, at("title"), "title", s.Title)
 	requireText(ps, at("summary"), "summary", s.Summary)
 	requireText(ps, at("revert"), "revert", s.Revert)
+	requireRussian(ps, s.ID.At(s.File), map[string]string{"title_ru": s.TitleRU, "summary_ru": s.SummaryRU, "revert_ru": s.RevertRU})
 	oneOf(ps, at("risk"), "risk", s.Risk, risks)
 	if s.Level == "" {
 		s.Level = "default"
@@ -250,6 +252,7 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 			}
 		}
 		requireText(ps, c.nodes.at(p.File, "title"), "title", p.Title)
+		requireRussian(ps, p.ID.At(p.File), map[string]string{"title_ru": p.TitleRU, "summary_ru": p.SummaryRU})
 		for _, code := range p.Codes {
 			if !codePattern.MatchString(code.Value) {
 				ps.Add(code.At(p.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)

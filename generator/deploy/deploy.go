@@ -47,6 +47,7 @@ const DefaultIntuneRoot = `%ProgramData%\wufix`
 // View is what the top-level templates see.
 type View struct {
 	Fits       []Fit             // every catalog target, by product type
+	Index      []Release         // every edition of every target, for INDEX.txt
 	Built      []*catalog.Target // the targets of this build, in catalog order
 	Intune     []*catalog.Target // built targets the Intune pair serves
 	Report     string
@@ -60,6 +61,13 @@ type Fit struct {
 	ID, Name, Type string
 	Min, Max       int
 	Built          bool
+}
+
+// Release is one row of INDEX.txt: a Windows release by its usual name,
+// its builds and the folder that serves it.
+type Release struct {
+	Name, Builds, Note, Folder string
+	Built                      bool
 }
 
 // Build renders the top-level files for the built targets. The result has
@@ -95,6 +103,9 @@ func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, e
 	}
 	for _, t := range c.Targets {
 		isBuilt := slices.Contains(built, t)
+		for _, e := range t.Editions {
+			v.Index = append(v.Index, Release{Name: e.Name, Builds: e.Range(t).String(), Note: e.Note, Folder: t.ID.Value, Built: isBuilt})
+		}
 		for _, p := range t.Products {
 			typ, err := catalog.ProductType(p)
 			if err != nil {
@@ -143,7 +154,7 @@ func renderFolder(c *catalog.Catalog, v *View, dir, out string, files bundle.Fil
 	for _, t := range set.Templates() {
 		base := t.Name()
 		name := strings.TrimSuffix(base, ".tmpl")
-		if !strings.HasSuffix(base, ".tmpl") || strings.Count(name, ".") != 1 || !ownFile(c, dir, base) ||
+		if !strings.HasSuffix(base, ".tmpl") || !strings.Contains(name, ".") || !ownFile(c, dir, base) ||
 			(dir == "templates/intune" && len(v.Intune) == 0) {
 			continue
 		}

@@ -64,4 +64,4 @@ func TopEntries(files bundle.Files, targets []string) []string {
 // Owned are the top-level names a build may write: an earlier build's
 // entry of one of these names that this build does not write is removed,
 // so the folder never mixes two builds' entry points.
-var Owned = []string{"wufix.cmd", "gpo", "intune", bundle.ManifestName, bundle.SumsName}
+var Owned = []string{"wufix.cmd", "INDEX.txt", "INDEX.ru.txt", "gpo", "intune", bundle.ManifestName, bundle.SumsName}

@@ -6,6 +6,7 @@ package dialect
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Dialect turns rendered LF text into the bytes of one file type.
@@ -29,6 +30,8 @@ func ForFile(name string) Dialect {
 		return PS1{}
 	case strings.HasSuffix(name, ".reg"):
 		return Reg{}
+	case strings.HasSuffix(name, ".ru.txt"):
+		return TextRU{}
 	case strings.HasSuffix(name, ".txt"):
 		return Text{}
 	}
@@ -73,4 +76,45 @@ func (Text) Encode(text string) ([]byte, error) {
 	}
 	out, err := crlf(text)
 	return []byte(out), err
+}
+
+// BOM is the UTF-8 byte-order mark. Notepad on XP to 11 reads a file that
+// starts with it as UTF-8 whatever the system code page; without it XP's
+// Notepad would show Russian text as the ANSI code page's letters.
+const BOM = "\xef\xbb\xbf"
+
+// TextRU is a Russian text file (README.ru.txt, INDEX.ru.txt): UTF-8 with
+// a BOM and CRLF. Only the READMEs are Russian: console messages stay
+// ASCII, as cmd on XP cannot show UTF-8 reliably.
+type TextRU struct{}
+
+func (TextRU) Name() string               { return "ru.txt" }
+func (TextRU) Comment(text string) string { return text }
+func (TextRU) Encode(text string) ([]byte, error) {
+	if strings.HasPrefix(text, BOM) {
+		return nil, fmt.Errorf("the text starts with a byte-order mark: the dialect adds it")
+	}
+	if err := printableUTF8(text); err != nil {
+		return nil, err
+	}
+	out, err := crlf(text)
+	return []byte(BOM + out), err
+}
+
+// printableUTF8 reports invalid UTF-8 and control characters other than
+// tab and line endings, with their line number.
+func printableUTF8(text string) error {
+	line := 1
+	for i, r := range text {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(text[i:], "\uFFFD"):
+			return fmt.Errorf("line %d: byte 0x%02x is not valid UTF-8", line, text[i])
+		case r == '\n':
+			line++
+		case r == '\r' || r == '\t':
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return fmt.Errorf("line %d: control character U+%04X", line, r)
+		}
+	}
+	return nil
 }

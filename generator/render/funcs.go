@@ -61,6 +61,7 @@ func (s *scope) funcs() template.FuncMap {
 		"has":         s.has,
 		"productType": catalog.ProductType,
 		"lineof":      lineof,
+		"fill":        dialect.Fill,
 	}
 	return own
 }

@@ -19,6 +19,7 @@ type View struct {
 // PlanView is one plan with its steps in order.
 type PlanView struct {
 	ID, Title, Summary string
+	TitleRU, SummaryRU string
 	Default            bool
 	Codes              []string
 	Steps              []*StepView
@@ -27,6 +28,7 @@ type PlanView struct {
 // StepView is one step; in run.cmd's view, with its blocks rendered.
 type StepView struct {
 	ID, Label, Title, Summary, Revert, Risk string
+	TitleRU, SummaryRU, RevertRU            string
 	Level                                   string
 	Reboot, Long                            bool
 	Addresses                               []string
@@ -36,16 +38,19 @@ type StepView struct {
 
 func newStepView(s *plan.Step) *StepView {
 	v := &StepView{
-		ID:       s.Step.ID.Value,
-		Label:    strings.ReplaceAll(s.Step.ID.Value, "-", "_"),
-		Title:    s.Step.Title,
-		Summary:  strings.TrimSpace(s.Step.Summary),
-		Revert:   strings.TrimSpace(s.Step.Revert),
-		Risk:     s.Step.Risk,
-		Level:    s.Step.Level,
-		Long:     s.Step.Long,
-		Reboot:   s.Step.Reboot,
-		Services: s.Services,
+		ID:        s.Step.ID.Value,
+		Label:     strings.ReplaceAll(s.Step.ID.Value, "-", "_"),
+		Title:     s.Step.Title,
+		Summary:   strings.TrimSpace(s.Step.Summary),
+		Revert:    strings.TrimSpace(s.Step.Revert),
+		TitleRU:   s.Step.TitleRU,
+		SummaryRU: strings.TrimSpace(s.Step.SummaryRU),
+		RevertRU:  strings.TrimSpace(s.Step.RevertRU),
+		Risk:      s.Step.Risk,
+		Level:     s.Step.Level,
+		Long:      s.Step.Long,
+		Reboot:    s.Step.Reboot,
+		Services:  s.Services,
 	}
 	for _, a := range s.Step.Addresses {
 		v.Addresses = append(v.Addresses, a.Value)
@@ -71,7 +76,8 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 		v.Steps = append(v.Steps, sv)
 	}
 	for _, p := range b.Plans {
-		pv := &PlanView{ID: p.Plan.ID.Value, Title: p.Plan.Title, Summary: strings.TrimSpace(p.Plan.Summary), Default: p.Plan.Default}
+		pv := &PlanView{ID: p.Plan.ID.Value, Title: p.Plan.Title, Summary: strings.TrimSpace(p.Plan.Summary),
+			TitleRU: p.Plan.TitleRU, SummaryRU: strings.TrimSpace(p.Plan.SummaryRU), Default: p.Plan.Default}
 		for _, code := range p.Plan.Codes {
 			pv.Codes = append(pv.Codes, code.Value)
 		}

@@ -58,7 +58,7 @@ func TestVerify(t *testing.T) {
 			// The top-level SHA256SUMS (digest) and manifest.json (size) catch it...
 			"xp/SHA256SUMS": "changed changed ",
 			// ...and the bundle's files no longer agree with their manifest.
-			"xp/README.txt": "changed extra ", "xp/CHANGES.txt": "changed extra ", "xp/run.cmd": "changed extra ", "xp/manifest.json": "extra ",
+			"xp/README.txt": "changed extra ", "xp/README.ru.txt": "changed extra ", "xp/CHANGES.txt": "changed extra ", "xp/run.cmd": "changed extra ", "xp/manifest.json": "extra ",
 		}},
 		{"a link", func(t *testing.T, dir string) {
 			require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(dir, "xp", "passwd")))
@@ -85,7 +85,7 @@ func TestVerifyZip(t *testing.T) {
 	r, err := verify.Path(zipped)
 	require.NoError(t, err)
 	assert.Empty(t, r.Problems)
-	assert.Equal(t, 6, r.Checked, "run.cmd, run.ps1, README.txt, CHANGES.txt, manifest.json and the .reg file")
+	assert.Equal(t, 7, r.Checked, "run.cmd, run.ps1, README.txt, README.ru.txt, CHANGES.txt, manifest.json and the .reg file")
 
 	_, err = verify.Path(filepath.Join(dir, "win7", "run.cmd"))
 	assert.ErrorContains(t, err, "neither a folder nor a zip archive")

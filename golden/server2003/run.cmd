@@ -99,7 +99,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=f577288368c0240e"
+set "WUFIX_VERSION=28d98b7b53e036be"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=74a7148354463d81"
+set "WUFIX_VERSION=897f20405151a559"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=05998516b16891b7"
+set "WUFIX_VERSION=dfaa47087c6ddd1a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -99,7 +99,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=64926153d059e11a"
+set "WUFIX_VERSION=c0de155c95890627"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=50b7b6e494fea84c"
+set "WUFIX_VERSION=17bef64e5c38eb32"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=fb9ce21587897ebe"
+set "WUFIX_VERSION=c6f52cb0568cc100"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -115,7 +115,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=edefc83929555598"
+set "WUFIX_VERSION=ab15f2ee18fb2ce9"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

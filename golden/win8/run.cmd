@@ -112,7 +112,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=ace084870345c103"
+set "WUFIX_VERSION=fad11e4cb894043b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

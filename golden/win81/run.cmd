@@ -118,7 +118,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=083688a6cee8df26"
+set "WUFIX_VERSION=2bc1cec9c29ece57"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -75,7 +75,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=b5ee1c52e40a8e4e"
+set "WUFIX_VERSION=9bad4e8972c7d009"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
