@@ -75,6 +75,24 @@ func TestCatalogRules(t *testing.T) {
 		{"registry value type", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/driver-updates-exclude/step.yaml": edit(t, "templates/steps/driver-updates-exclude/step.yaml", "type: dword", "type: qword")}
 		}, []string{`templates/steps/driver-updates-exclude/step.yaml:24:49: registry value "ExcludeWUDriversInQualityUpdate" type: "qword" is not one of "string", "expand", "multi", "dword"`}},
+		{"unknown feature in a step's when", func(t *testing.T) map[string]string {
+			return in(t, "templates/steps/wimmount-repair/step.yaml", "when: {features: [wimmount", ", wimount")
+		}, []string{`templates/steps/wimmount-repair/step.yaml:15:29: step "wimmount-repair": when names unknown feature "wimount" (not in templates/features.yaml)`}},
+		{"a step that lists target ids", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/wimmount-repair/step.yaml": edit(t, "templates/steps/wimmount-repair/step.yaml", "when: {features: [wimmount]}", "targets: [win7]")}
+		}, []string{`templates/steps/wimmount-repair/step.yaml:15:11: step "wimmount-repair" names target "win7": say where it applies with when (tools, features, nt, products), or targets: [all]`}},
+		{"a malformed nt condition", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/spupdsvc-rename/step.yaml": edit(t, "templates/steps/spupdsvc-rename/step.yaml", `nt: ">=10.0"`, `nt: ">=ten"`)}
+		}, []string{`templates/steps/spupdsvc-rename/step.yaml:16:12: step "spupdsvc-rename": when nt: "ten" is not an NT version such as 6.1 (write >=6.2, <10.0 or 6.1)`}},
+		{"unknown feature in a target", func(t *testing.T) map[string]string {
+			return in(t, "targets/win7.yaml", "features:\n", "  wimount: {source: MEMORY, confidence: M}\n")
+		}, []string{`targets/win7.yaml:61:3: unknown feature "wimount" (not in templates/features.yaml)`}},
+		{"wow64 that disagrees with arch", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "arch: [x86, x64]", "arch: [x86]")}
+		}, []string{`targets/win7.yaml:10:1: arch x86 and feature wow64 disagree: a target with x64 or arm64 editions has wow64, an x86-only one has not`}},
+		{"a required step whose tool a target lacks", func(t *testing.T) map[string]string {
+			return in(t, "templates/plans/service-disabled.yaml", "  - service-health\n", "  - system-files-dism\n")
+		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "system-files-dism", which does not apply to Windows XP SP3 (target xp): system-files-dism needs tool dism-restorehealth, which Windows XP SP3 lacks`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

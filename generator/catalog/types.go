@@ -13,13 +13,16 @@ import (
 
 // Catalog is everything the generator builds from.
 type Catalog struct {
-	Targets []*Target          // sorted by NT version, then id
-	Steps   map[string]*Step   // by id
-	Plans   []*Plan            // sorted by id
-	Tools   map[string]*Tool   // by name
-	Libs    map[string]*Lib    // shared script routines, by name
-	Sources map[string]*Source // fact sources, by short name
-	Bundle  *template.Template // templates/bundle/*.tmpl, one per output file
+	Targets []*Target        // sorted by NT version, then id
+	Steps   map[string]*Step // by id
+	Plans   []*Plan          // sorted by id
+	Tools   map[string]*Tool // by name
+	// Features are the facts of a target that are not a tool
+	// (templates/features.yaml), by name.
+	Features map[string]*Feature
+	Libs     map[string]*Lib    // shared script routines, by name
+	Sources  map[string]*Source // fact sources, by short name
+	Bundle   *template.Template // templates/bundle/*.tmpl, one per output file
 	// Deploy are the sets of templates/top, gpo and intune, by folder, each
 	// with templates/top's shared definitions.
 	Deploy  map[string]*template.Template
@@ -82,6 +85,13 @@ type Tool struct {
 	What string `yaml:"what"`
 }
 
+// Feature is a fact a target may have that is not a program: steps name
+// it in when.features, templates ask for it with has.
+type Feature struct {
+	Name string `yaml:"-"`
+	What string `yaml:"what"`
+}
+
 // Target is one Windows version family that gets its own bundle.
 type Target struct {
 	File       string                  `yaml:"-"`
@@ -97,6 +107,7 @@ type Target struct {
 	Sysnative  bool                    `yaml:"sysnative"`
 	Services   map[string]*ServiceFact `yaml:"services"`
 	Tools      map[string]*Fact        `yaml:"tools"`
+	Features   map[string]*Fact        `yaml:"features"`
 	BitsQueue  BitsQueue               `yaml:"bits_queue"`
 }
 
@@ -133,15 +144,17 @@ type BitsQueue struct {
 
 // Step is one remediation: data in step.yaml plus its cmd.tmpl.
 type Step struct {
-	Dir       string   `yaml:"-"`
-	File      string   `yaml:"-"`
-	ID        Name     `yaml:"id"`
-	Title     string   `yaml:"title"`
-	Summary   string   `yaml:"summary"`
-	Addresses []Name   `yaml:"addresses"`
-	Targets   []Name   `yaml:"targets"`
-	Requires  Requires `yaml:"requires"`
-	Uses      []Name   `yaml:"uses"`
+	Dir       string `yaml:"-"`
+	File      string `yaml:"-"`
+	ID        Name   `yaml:"id"`
+	Title     string `yaml:"title"`
+	Summary   string `yaml:"summary"`
+	Addresses []Name `yaml:"addresses"`
+	// Targets is [all], or empty when When says where the step applies.
+	Targets  []Name   `yaml:"targets"`
+	When     *When    `yaml:"when"`
+	Requires Requires `yaml:"requires"`
+	Uses     []Name   `yaml:"uses"`
 	// Services the step stops and restarts where they exist, in stop order.
 	Services []Name `yaml:"services"`
 	// Rename lists folders the step renames aside, never deletes.
@@ -189,11 +202,12 @@ type Plan struct {
 	Title   string `yaml:"title"`
 	Summary string `yaml:"summary"`
 	Default bool   `yaml:"default"`
-	// Targets the plan is for; empty means every target. A bundle for
-	// another target has no such plan, and run.cmd says so for its codes.
-	Targets []Name      `yaml:"targets"`
-	Codes   []Name      `yaml:"codes"`
-	Steps   []PlanEntry `yaml:"steps"`
+	// When says which targets the plan is for; nil means every target. A
+	// bundle for another target has no such plan, and run.cmd says so for
+	// its codes.
+	When  *When       `yaml:"when"`
+	Codes []Name      `yaml:"codes"`
+	Steps []PlanEntry `yaml:"steps"`
 }
 
 // PlanEntry is a step id, or a group written {any: [a, b]} of which the
