@@ -50,6 +50,9 @@ type Output struct {
 	Skipped []payload.File
 	// Progress, when set, is told how many payload bytes Write just copied.
 	Progress func(n int64)
+	// Notes name every step and plan a built target does not get, with
+	// the reason (plan.Notes), target by target.
+	Notes []string
 
 	bundles map[string]*plan.Bundle
 	sign    *sign.Signer
@@ -108,6 +111,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		}
 		out.Targets = append(out.Targets, t.ID.Value)
 		out.bundles[t.ID.Value] = b
+		out.Notes = append(out.Notes, plan.Notes(c, b, plan.Options{Plans: opt.Plans})...)
 	}
 	if len(out.Targets) == 0 {
 		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/plan"
 )
 
 func loadCatalog(c *cli.Context) (*catalog.Catalog, error) {
@@ -100,9 +101,31 @@ func stepsCommand() *cli.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, s.Risk, yesNo(s.Reboot), strings.Join(ids, ","), s.Title)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if only == "" {
+				return nil
+			}
+			return printNotes(c, cat, only)
 		},
 	}
+}
+
+// printNotes names each step and plan the target does not get, and why.
+func printNotes(c *cli.Context, cat *catalog.Catalog, id string) error {
+	targets, err := generator.Select(cat, []string{id})
+	if err != nil {
+		return err
+	}
+	b, err := plan.For(cat, targets[0], plan.Options{})
+	if err != nil {
+		return err
+	}
+	for _, note := range plan.Notes(cat, b, plan.Options{}) {
+		fmt.Fprintln(c.App.Writer, "note: "+note)
+	}
+	return nil
 }
 
 func yesNo(b bool) string {
