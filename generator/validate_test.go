@@ -93,6 +93,9 @@ func TestCatalogRules(t *testing.T) {
 		{"a required step whose tool a target lacks", func(t *testing.T) map[string]string {
 			return in(t, "templates/plans/service-disabled.yaml", "  - service-health\n", "  - system-files-dism\n")
 		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "system-files-dism", which does not apply to Windows XP SP3 (target xp): system-files-dism needs tool dism-restorehealth, which Windows XP SP3 lacks`}},
+		{"has names neither a tool nor a feature", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/driver-updates-exclude/cmd.tmpl": edit(t, "templates/steps/driver-updates-exclude/cmd.tmpl", `has "builds-before-1607"`, `has "builds-before-16O7"`)}
+		}, []string{`templates/steps/driver-updates-exclude/cmd.tmpl:2:8: bundle: render win10/run.cmd: executing "do" at <has "builds-before-16O7">: error calling has: has "builds-before-16O7": neither a tool (templates/tools.yaml) nor a feature (templates/features.yaml)`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
