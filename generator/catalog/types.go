@@ -108,14 +108,24 @@ type Target struct {
 	Services   map[string]*ServiceFact `yaml:"services"`
 	Tools      map[string]*Fact        `yaml:"tools"`
 	Features   map[string]*Fact        `yaml:"features"`
-	BitsQueue  BitsQueue               `yaml:"bits_queue"`
+	// Intune: the Intune detection and remediation pair covers the target
+	// (Intune manages its edition).
+	Intune bool `yaml:"intune"`
+	// PackageNames are the words Microsoft's standalone package names use
+	// for this Windows ("windows6.1", "win7andw2k8r2"), each optionally
+	// qualified by one architecture ("w2k8r2/x64": that word with that
+	// architecture only); wufix build --payload places packages by them.
+	PackageNames []Name    `yaml:"package_names"`
+	BitsQueue    BitsQueue `yaml:"bits_queue"`
 }
 
 // TargetFacts are the sources for the target's scalar facts.
 type TargetFacts struct {
-	Builds     Fact `yaml:"builds"`
-	PowerShell Fact `yaml:"powershell"`
-	Sysnative  Fact `yaml:"sysnative"`
+	Builds       Fact `yaml:"builds"`
+	PowerShell   Fact `yaml:"powershell"`
+	Sysnative    Fact `yaml:"sysnative"`
+	Intune       Fact `yaml:"intune"`
+	PackageNames Fact `yaml:"package_names"`
 }
 
 // BuildRange is the CurrentBuild values a bundle accepts, inclusive.

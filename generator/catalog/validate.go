@@ -13,6 +13,7 @@ import (
 var (
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	codePattern = regexp.MustCompile(`^0x[0-9A-F]{8}$`)
+	packageName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*(?:/(?:x86|x64|arm64|ia64))?$`)
 	datePattern = regexp.MustCompile(`^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`)
 	confidences = []string{"H", "M", "L"}
 	startTypes  = []string{"auto", "manual", "disabled"}
@@ -79,6 +80,17 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	checkFact(c, t.File, "facts.sysnative", t.Facts.Sysnative, ps)
 	if t.PowerShell != "" {
 		checkFact(c, t.File, "facts.powershell", t.Facts.PowerShell, ps)
+	}
+	if t.Intune {
+		checkFact(c, t.File, "facts.intune", t.Facts.Intune, ps)
+	}
+	if len(t.PackageNames) > 0 {
+		checkFact(c, t.File, "facts.package_names", t.Facts.PackageNames, ps)
+	}
+	for _, n := range t.PackageNames {
+		if !packageName.MatchString(n.Value) {
+			ps.Add(n.At(t.File), "package_names: %q is not a lower-case name word, optionally /x86, /x64, /arm64 or /ia64", n.Value)
+		}
 	}
 	for _, name := range sortedKeys(t.Services) {
 		s := t.Services[name]
