@@ -66,6 +66,10 @@ func printTarget(c *cli.Context, t *catalog.Target) {
 	}
 	fmt.Fprintf(w, "  services: %s\n", strings.Join(svcs, ", "))
 	fmt.Fprintf(w, "  tools: %s\n", strings.Join(sortedKeys(t.Tools), " "))
+	fmt.Fprintf(w, "  features: %s\n", strings.Join(sortedKeys(t.Features), " "))
+	if t.Intune {
+		fmt.Fprintln(w, "  Intune: the detection and remediation pair covers it")
+	}
 	fmt.Fprintf(w, "  BITS queue: %s\\{%s}\n", t.BitsQueue.Dir, strings.Join(t.BitsQueue.Files, ","))
 }
 

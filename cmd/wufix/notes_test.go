@@ -25,6 +25,10 @@ func TestStepsNamesWhatATargetDoesNotGet(t *testing.T) {
 	assert.Contains(t, out, "note: win7: no driver-updates-exclude (needs NT >=10.0, and Windows 7 / Server 2008 R2 is NT 6.1)\n")
 	assert.NotContains(t, out, "note: win7: no component-reset")
 
+	code, out, errOut = runCLI("targets")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "  features: backup-libraries hide-update-control-panel update-readiness-tool wimmount windows10-upgrade-offer wow64 wu-dll-selfreg\n")
+
 	code, out, errOut = runCLI("build", "--out", t.TempDir(), "--target", "xp")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "note: xp: no plan backup (needs feature backup-libraries, which Windows XP SP3 lacks)\n")
