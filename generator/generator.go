@@ -89,7 +89,9 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	for _, t := range targets {
 		b, err := plan.For(c, t, plan.Options{Plans: opt.Plans})
 		if errors.Is(err, plan.ErrNoPlan) && opt.Error != "" {
-			continue // the error's plan is not for this version
+			// The error's plan is not for this version: no bundle, a note.
+			out.Notes = append(out.Notes, plan.Notes(c, &plan.Bundle{Target: t}, plan.Options{Plans: opt.Plans})...)
+			continue
 		}
 		if err != nil {
 			return nil, err // positioned in the plan file

@@ -33,6 +33,17 @@ func TestStepsNamesWhatATargetDoesNotGet(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "note: xp: no plan backup (needs feature backup-libraries, which Windows XP SP3 lacks)\n")
 	assert.Contains(t, out, "note: xp: no proxy-reset-winhttp (needs tool netsh-winhttp, which Windows XP SP3 lacks): proxy-reset-proxycfg serves instead\n")
+
+	// With one plan chosen, the notes are about that plan's steps, and a
+	// target the plan is not for is named with the reason.
+	code, out, errOut = runCLI("build", "--out", t.TempDir(), "--target", "xp", "--target", "win7", "--error", "0x81000037")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.SplitAfter(out, "\n")
+	assert.True(t, strings.HasSuffix(lines[0], ": win7\n"), lines[0])
+	assert.Equal(t, "note: xp: no plan backup (needs feature backup-libraries, which Windows XP SP3 lacks)\n"+
+		"note: xp: no backup-reparse-points (needs feature backup-libraries, which Windows XP SP3 lacks)\n"+
+		"note: xp: no backup-restore-folders (needs feature backup-libraries, which Windows XP SP3 lacks)\n",
+		strings.Join(lines[1:], ""))
 }
 
 // TestNotesCoverEveryStep: on every target of the catalog, each step is

@@ -8,9 +8,11 @@ import (
 	"github.com/wufix/wufix/generator/catalog"
 )
 
-// Notes names every step of the catalog the bundle does not get, and every
-// selected plan it does not have, each with the reason: the condition the
-// target fails, or the step that serves in its place. One line each,
+// Notes names every step the bundle does not get, and every selected plan
+// it does not have, each with the reason: the condition the target fails,
+// or the step that serves in its place. With every plan selected that is
+// every step of the catalog; with some, the steps those plans name. One
+// line each,
 // "win7: no system-files-dism (needs tool dism-restorehealth, which Windows
 // 7 / Server 2008 R2 lacks): system-files-surt serves instead".
 func Notes(c *catalog.Catalog, b *Bundle, opt Options) []string {
@@ -22,12 +24,31 @@ func Notes(c *catalog.Catalog, b *Bundle, opt Options) []string {
 		}
 	}
 	for _, id := range sortedStepIDs(c) {
-		if slices.ContainsFunc(b.Steps, func(s *Step) bool { return s.Step.ID.Value == id }) {
+		if slices.ContainsFunc(b.Steps, func(s *Step) bool { return s.Step.ID.Value == id }) || !named(c, id, opt) {
 			continue
 		}
 		out = append(out, stepNote(c, b, c.Steps[id]))
 	}
 	return out
+}
+
+// named reports whether a selected plan names the step; every step counts
+// when no plan was chosen.
+func named(c *catalog.Catalog, id string, opt Options) bool {
+	if len(opt.Plans) == 0 {
+		return true
+	}
+	for _, p := range c.Plans {
+		if !selected(p, opt) {
+			continue
+		}
+		for _, e := range p.Steps {
+			if slices.ContainsFunc(e.Any, func(n catalog.Name) bool { return n.Value == id }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stepNote says why one step is not in the bundle.
