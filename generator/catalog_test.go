@@ -112,7 +112,7 @@ func TestCatalogErrors(t *testing.T) {
 				return map[string]string{"templates/plans/service-disabled.yaml": edit(t,
 					"templates/plans/service-disabled.yaml", "  - service-health\n", "  - service-health\n  - wimmount-repair\n")}
 			},
-			want: []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp)`},
+			want: []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "wimmount-repair", which does not apply to Windows XP SP3 (target xp): wimmount-repair needs feature wimmount, which Windows XP SP3 lacks`},
 		},
 		{
 			name: "change inventory names an unknown program",

@@ -11,6 +11,7 @@ import (
 
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/catalog"
 )
 
 // What Wine cannot show about the fleet guarantees, checked in the
@@ -117,7 +118,12 @@ func TestWOW64RelaunchQuotesThePath(t *testing.T) {
 // journal to put the three values back.
 func TestXPSourcePathIsPutBack(t *testing.T) {
 	cmds := runCmds(t)
-	for _, id := range []string{"xp", "server2003"} {
+	c, err := generator.Load(wufix.Catalog)
+	require.NoError(t, err)
+	sfc := catalog.StepTargets(c, c.Steps["system-files-sfc-xp"])
+	require.NotEmpty(t, sfc, "some target gets system-files-sfc-xp")
+	for _, tg := range sfc {
+		id := tg.ID.Value
 		text := cmds[id]
 		assert.Contains(t, text, "if defined RAN_system_files_sfc_xp call :run_cleanup system-files-sfc-xp system_files_sfc_xp", id)
 		cleanup := text[strings.Index(text, "\r\n:cleanup_system_files_sfc_xp\r\n"):]

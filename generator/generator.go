@@ -50,6 +50,9 @@ type Output struct {
 	Skipped []payload.File
 	// Progress, when set, is told how many payload bytes Write just copied.
 	Progress func(n int64)
+	// Notes name every step and plan a built target does not get, with
+	// the reason (plan.Notes), target by target.
+	Notes []string
 
 	bundles map[string]*plan.Bundle
 	sign    *sign.Signer
@@ -86,7 +89,9 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	for _, t := range targets {
 		b, err := plan.For(c, t, plan.Options{Plans: opt.Plans})
 		if errors.Is(err, plan.ErrNoPlan) && opt.Error != "" {
-			continue // the error's plan is not for this version
+			// The error's plan is not for this version: no bundle, a note.
+			out.Notes = append(out.Notes, plan.Notes(c, &plan.Bundle{Target: t}, plan.Options{Plans: opt.Plans})...)
+			continue
 		}
 		if err != nil {
 			return nil, err // positioned in the plan file
@@ -108,6 +113,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		}
 		out.Targets = append(out.Targets, t.ID.Value)
 		out.bundles[t.ID.Value] = b
+		out.Notes = append(out.Notes, plan.Notes(c, b, plan.Options{Plans: opt.Plans})...)
 	}
 	if len(out.Targets) == 0 {
 		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)

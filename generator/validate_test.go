@@ -44,10 +44,10 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/steps/component-reset/notes.yaml:1:1: unexpected file "notes.yaml": templates/steps/component-reset holds only step.yaml, cmd.tmpl`}},
 		{"empty target service", func(t *testing.T) map[string]string {
 			return in(t, "targets/win7.yaml", "services:\n", "  newsvc:\n")
-		}, []string{`targets/win7.yaml:18:3: empty entry: a service needs its start type and a source`}},
+		}, []string{`targets/win7.yaml:20:3: empty entry: a service needs its start type and a source`}},
 		{"empty target tool", func(t *testing.T) map[string]string {
 			return in(t, "targets/win7.yaml", "tools:\n", "  zzz:\n")
-		}, []string{`targets/win7.yaml:25:3: empty entry: a tool needs a source and a confidence`}},
+		}, []string{`targets/win7.yaml:27:3: empty entry: a tool needs a source and a confidence`}},
 		{"empty tools.yaml entry", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", "sc:               {path: 'System32\\sc.exe', what: service control manager client}", "sc:")}
 		}, []string{`templates/tools.yaml:31:1: empty entry: a tool needs a path and what`}},
@@ -71,10 +71,34 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/steps/component-reset/step.yaml:11:21: step "component-reset" requires unknown tool "nosuchtool"`}},
 		{"bad confidence", func(t *testing.T) map[string]string {
 			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "certutil: {source: MEMORY, confidence: M}", "certutil: {source: MEMORY, confidence: X}")}
-		}, []string{`targets/win7.yaml:26:30: tools.certutil.confidence: "X" is not one of "H", "M", "L"`}},
+		}, []string{`targets/win7.yaml:28:30: tools.certutil.confidence: "X" is not one of "H", "M", "L"`}},
 		{"registry value type", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/driver-updates-exclude/step.yaml": edit(t, "templates/steps/driver-updates-exclude/step.yaml", "type: dword", "type: qword")}
 		}, []string{`templates/steps/driver-updates-exclude/step.yaml:24:49: registry value "ExcludeWUDriversInQualityUpdate" type: "qword" is not one of "string", "expand", "multi", "dword"`}},
+		{"unknown feature in a step's when", func(t *testing.T) map[string]string {
+			return in(t, "templates/steps/wimmount-repair/step.yaml", "when: {features: [wimmount", ", wimount")
+		}, []string{`templates/steps/wimmount-repair/step.yaml:15:29: step "wimmount-repair": when names unknown feature "wimount" (not in templates/features.yaml)`}},
+		{"a step that lists target ids", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/wimmount-repair/step.yaml": edit(t, "templates/steps/wimmount-repair/step.yaml", "when: {features: [wimmount]}", "targets: [win7]")}
+		}, []string{`templates/steps/wimmount-repair/step.yaml:15:11: step "wimmount-repair" names target "win7": say where it applies with when (tools, features, nt, products), or targets: [all]`}},
+		{"a malformed nt condition", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/spupdsvc-rename/step.yaml": edit(t, "templates/steps/spupdsvc-rename/step.yaml", `nt: ">=10.0"`, `nt: ">=ten"`)}
+		}, []string{`templates/steps/spupdsvc-rename/step.yaml:16:12: step "spupdsvc-rename": when nt: "ten" is not an NT version such as 6.1 (write >=6.2, <10.0 or 6.1)`}},
+		{"unknown feature in a target", func(t *testing.T) map[string]string {
+			return in(t, "targets/win7.yaml", "features:\n", "  wimount: {source: MEMORY, confidence: M}\n")
+		}, []string{`targets/win7.yaml:64:3: unknown feature "wimount" (not in templates/features.yaml)`}},
+		{"wow64 that disagrees with arch", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "arch: [x86, x64]", "arch: [x86]")}
+		}, []string{`targets/win7.yaml:10:1: arch x86 and feature wow64 disagree: a target with x64 or arm64 editions has wow64, an x86-only one has not`}},
+		{"a required step whose tool a target lacks", func(t *testing.T) map[string]string {
+			return in(t, "templates/plans/service-disabled.yaml", "  - service-health\n", "  - system-files-dism\n")
+		}, []string{`templates/plans/service-disabled.yaml:10:5: plan "service-disabled" names step "system-files-dism", which does not apply to Windows XP SP3 (target xp): system-files-dism needs tool dism-restorehealth, which Windows XP SP3 lacks`}},
+		{"has names neither a tool nor a feature", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/driver-updates-exclude/cmd.tmpl": edit(t, "templates/steps/driver-updates-exclude/cmd.tmpl", `has "builds-before-1607"`, `has "builds-before-16O7"`)}
+		}, []string{`templates/steps/driver-updates-exclude/cmd.tmpl:2:8: bundle: render win10/run.cmd: executing "do" at <has "builds-before-16O7">: error calling has: has "builds-before-16O7": neither a tool (templates/tools.yaml) nor a feature (templates/features.yaml)`}},
+		{"a package name that is not a name word", func(t *testing.T) map[string]string {
+			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "package_names: [windows6.1,", "package_names: [Windows6.1-KB,")}
+		}, []string{"targets/win7.yaml:13:17: package_names: \"Windows6.1-KB\" is not a lower-case name word, optionally /x86, /x64, /arm64 or /ia64"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -149,6 +149,11 @@ func buildCommand() *cli.Command {
 			}
 			fmt.Fprintf(c.App.Writer, "built %d bundles (%d files) in %s: %s\n",
 				len(out.Targets), len(out.Files), c.String("out"), strings.Join(out.Targets, ", "))
+			// What each target does not get, and why, after the summary
+			// line, which stays the first.
+			for _, note := range out.Notes {
+				fmt.Fprintln(c.App.Writer, "note: "+note)
+			}
 			return nil
 		},
 	}

@@ -20,7 +20,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var allTargets = "xp server2003 vista win7 win8 win81 win10 server2016 win11 server2025"
+// allTargets are the catalog's target ids, in its order.
+var allTargets = strings.Join(targetIDs(), " ")
 
 func TestCompletionCandidates(t *testing.T) {
 	cases := []struct {

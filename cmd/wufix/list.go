@@ -10,6 +10,7 @@ import (
 
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
+	"github.com/wufix/wufix/generator/plan"
 )
 
 func loadCatalog(c *cli.Context) (*catalog.Catalog, error) {
@@ -65,6 +66,10 @@ func printTarget(c *cli.Context, t *catalog.Target) {
 	}
 	fmt.Fprintf(w, "  services: %s\n", strings.Join(svcs, ", "))
 	fmt.Fprintf(w, "  tools: %s\n", strings.Join(sortedKeys(t.Tools), " "))
+	fmt.Fprintf(w, "  features: %s\n", strings.Join(sortedKeys(t.Features), " "))
+	if t.Intune {
+		fmt.Fprintln(w, "  Intune: the detection and remediation pair covers it")
+	}
 	fmt.Fprintf(w, "  BITS queue: %s\\{%s}\n", t.BitsQueue.Dir, strings.Join(t.BitsQueue.Files, ","))
 }
 
@@ -100,9 +105,31 @@ func stepsCommand() *cli.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, s.Risk, yesNo(s.Reboot), strings.Join(ids, ","), s.Title)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if only == "" {
+				return nil
+			}
+			return printNotes(c, cat, only)
 		},
 	}
+}
+
+// printNotes names each step and plan the target does not get, and why.
+func printNotes(c *cli.Context, cat *catalog.Catalog, id string) error {
+	targets, err := generator.Select(cat, []string{id})
+	if err != nil {
+		return err
+	}
+	b, err := plan.For(cat, targets[0], plan.Options{})
+	if err != nil {
+		return err
+	}
+	for _, note := range plan.Notes(cat, b, plan.Options{}) {
+		fmt.Fprintln(c.App.Writer, "note: "+note)
+	}
+	return nil
 }
 
 func yesNo(b bool) string {

@@ -55,7 +55,7 @@ func TestWindowsBuildMatchesLinux(t *testing.T) {
 	for i := 1; i <= 2; i++ {
 		r := wufix("build", "--out", p.WinPath(win))
 		require.Equal(t, 0, r.Code, "build %d under Wine:\n%s%s", i, r.Stdout, r.Stderr)
-		assert.Contains(t, r.Stdout, "built 10 bundles")
+		assert.Contains(t, r.Stdout, fmt.Sprintf("built %d bundles", len(targetIDs())))
 		assert.Equal(t, digests(t, linux), digests(t, win), "build %d under Wine", i)
 	}
 	r := wufix("verify", p.WinPath(win))

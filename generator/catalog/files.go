@@ -55,7 +55,7 @@ func fileErr(err error) string {
 // saved as .yml, a step file misspelt, a template in the wrong folder).
 var layout = map[string][]string{
 	"targets":          {"*.yaml"},
-	"templates":        {"catalog.yaml", "sources.yaml", "tools.yaml", "errors.yaml", "refused.yaml", "changes.yaml", "steps/", "libs/", "plans/", "bundle/", "top/", "gpo/", "intune/"},
+	"templates":        {"catalog.yaml", "sources.yaml", "tools.yaml", "features.yaml", "errors.yaml", "refused.yaml", "changes.yaml", "steps/", "libs/", "plans/", "bundle/", "top/", "gpo/", "intune/"},
 	"templates/plans":  {"*.yaml"},
 	"templates/bundle": {"*.tmpl"},
 	"templates/top":    {"*.tmpl"},

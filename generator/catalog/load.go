@@ -21,13 +21,14 @@ import (
 // be known at parse time, so the caller supplies them.
 func Load(fsys fs.FS, funcs template.FuncMap) (*Catalog, error) {
 	l := &loader{fsys: fsys, funcs: funcs, cat: &Catalog{
-		Steps: map[string]*Step{}, Tools: map[string]*Tool{},
+		Steps: map[string]*Step{}, Tools: map[string]*Tool{}, Features: map[string]*Feature{},
 		Libs: map[string]*Lib{}, Sources: map[string]*Source{}, nodes: index{},
 	}}
 	l.checkLayout()
 	l.decode("templates/catalog.yaml", &l.cat.Info)
 	l.loadSources()
 	l.loadTools()
+	l.loadFeatures()
 	l.loadTargets()
 	l.loadLibs()
 	l.loadSteps()
@@ -120,6 +121,18 @@ func (l *loader) loadTools() {
 	}
 }
 
+// FeaturesFile names the facts targets may have that are not tools.
+const FeaturesFile = "templates/features.yaml"
+
+func (l *loader) loadFeatures() {
+	if l.decode(FeaturesFile, &l.cat.Features) {
+		dropEmpty(l, FeaturesFile, l.cat.Features, "a feature needs what")
+		for name, f := range l.cat.Features {
+			f.Name = name
+		}
+	}
+}
+
 // dropEmpty reports and removes the entries of a mapping written with no
 // value ("sc:"), which yaml decodes to nil: nothing after the loader has
 // to guard against them.
@@ -151,6 +164,7 @@ func (l *loader) loadTargets() {
 		if l.decode(file, t) {
 			dropEmpty(l, file, t.Services, "a service needs its start type and a source", "services")
 			dropEmpty(l, file, t.Tools, "a tool needs a source and a confidence", "tools")
+			dropEmpty(l, file, t.Features, "a feature needs a source and a confidence", "features")
 			l.cat.Targets = append(l.cat.Targets, t)
 		}
 	}

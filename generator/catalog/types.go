@@ -13,13 +13,16 @@ import (
 
 // Catalog is everything the generator builds from.
 type Catalog struct {
-	Targets []*Target          // sorted by NT version, then id
-	Steps   map[string]*Step   // by id
-	Plans   []*Plan            // sorted by id
-	Tools   map[string]*Tool   // by name
-	Libs    map[string]*Lib    // shared script routines, by name
-	Sources map[string]*Source // fact sources, by short name
-	Bundle  *template.Template // templates/bundle/*.tmpl, one per output file
+	Targets []*Target        // sorted by NT version, then id
+	Steps   map[string]*Step // by id
+	Plans   []*Plan          // sorted by id
+	Tools   map[string]*Tool // by name
+	// Features are the facts of a target that are not a tool
+	// (templates/features.yaml), by name.
+	Features map[string]*Feature
+	Libs     map[string]*Lib    // shared script routines, by name
+	Sources  map[string]*Source // fact sources, by short name
+	Bundle   *template.Template // templates/bundle/*.tmpl, one per output file
 	// Deploy are the sets of templates/top, gpo and intune, by folder, each
 	// with templates/top's shared definitions.
 	Deploy  map[string]*template.Template
@@ -88,6 +91,13 @@ type Tool struct {
 	What string `yaml:"what"`
 }
 
+// Feature is a fact a target may have that is not a program: steps name
+// it in when.features, templates ask for it with has.
+type Feature struct {
+	Name string `yaml:"-"`
+	What string `yaml:"what"`
+}
+
 // Target is one Windows version family that gets its own bundle.
 type Target struct {
 	File       string                  `yaml:"-"`
@@ -103,7 +113,16 @@ type Target struct {
 	Sysnative  bool                    `yaml:"sysnative"`
 	Services   map[string]*ServiceFact `yaml:"services"`
 	Tools      map[string]*Fact        `yaml:"tools"`
-	BitsQueue  BitsQueue               `yaml:"bits_queue"`
+	Features   map[string]*Fact        `yaml:"features"`
+	// Intune: the Intune detection and remediation pair covers the target
+	// (Intune manages its edition).
+	Intune bool `yaml:"intune"`
+	// PackageNames are the words Microsoft's standalone package names use
+	// for this Windows ("windows6.1", "win7andw2k8r2"), each optionally
+	// qualified by one architecture ("w2k8r2/x64": that word with that
+	// architecture only); wufix build --payload places packages by them.
+	PackageNames []Name    `yaml:"package_names"`
+	BitsQueue    BitsQueue `yaml:"bits_queue"`
 }
 
 // Edition is a Windows release by the name people know it by ("Windows
@@ -157,9 +176,11 @@ func (e Edition) Range(t *Target) BuildRange {
 
 // TargetFacts are the sources for the target's scalar facts.
 type TargetFacts struct {
-	Builds     Fact `yaml:"builds"`
-	PowerShell Fact `yaml:"powershell"`
-	Sysnative  Fact `yaml:"sysnative"`
+	Builds       Fact `yaml:"builds"`
+	PowerShell   Fact `yaml:"powershell"`
+	Sysnative    Fact `yaml:"sysnative"`
+	Intune       Fact `yaml:"intune"`
+	PackageNames Fact `yaml:"package_names"`
 }
 
 // BuildRange is the CurrentBuild values a bundle accepts, inclusive.
@@ -195,13 +216,15 @@ type Step struct {
 	Summary string `yaml:"summary"`
 	// TitleRU, SummaryRU and RevertRU are the Russian README's and
 	// explain --lang ru's text; every step must have them.
-	TitleRU   string   `yaml:"title_ru"`
-	SummaryRU string   `yaml:"summary_ru"`
-	RevertRU  string   `yaml:"revert_ru"`
-	Addresses []Name   `yaml:"addresses"`
-	Targets   []Name   `yaml:"targets"`
-	Requires  Requires `yaml:"requires"`
-	Uses      []Name   `yaml:"uses"`
+	TitleRU   string `yaml:"title_ru"`
+	SummaryRU string `yaml:"summary_ru"`
+	RevertRU  string `yaml:"revert_ru"`
+	Addresses []Name `yaml:"addresses"`
+	// Targets is [all], or empty when When says where the step applies.
+	Targets  []Name   `yaml:"targets"`
+	When     *When    `yaml:"when"`
+	Requires Requires `yaml:"requires"`
+	Uses     []Name   `yaml:"uses"`
 	// Services the step stops and restarts where they exist, in stop order.
 	Services []Name `yaml:"services"`
 	// Rename lists folders the step renames aside, never deletes.
@@ -252,11 +275,12 @@ type Plan struct {
 	TitleRU   string `yaml:"title_ru"`
 	SummaryRU string `yaml:"summary_ru"`
 	Default   bool   `yaml:"default"`
-	// Targets the plan is for; empty means every target. A bundle for
-	// another target has no such plan, and run.cmd says so for its codes.
-	Targets []Name      `yaml:"targets"`
-	Codes   []Name      `yaml:"codes"`
-	Steps   []PlanEntry `yaml:"steps"`
+	// When says which targets the plan is for; nil means every target. A
+	// bundle for another target has no such plan, and run.cmd says so for
+	// its codes.
+	When  *When       `yaml:"when"`
+	Codes []Name      `yaml:"codes"`
+	Steps []PlanEntry `yaml:"steps"`
 }
 
 // PlanEntry is a step id, or a group written {any: [a, b]} of which the

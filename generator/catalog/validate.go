@@ -13,6 +13,7 @@ import (
 var (
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	codePattern = regexp.MustCompile(`^0x[0-9A-F]{8}$`)
+	packageName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*(?:/(?:x86|x64|arm64|ia64))?$`)
 	datePattern = regexp.MustCompile(`^20[0-9]{2}-[01][0-9]-[0-3][0-9]$`)
 	confidences = []string{"H", "M", "L"}
 	startTypes  = []string{"auto", "manual", "disabled"}
@@ -45,9 +46,9 @@ func validate(c *Catalog, ps *Problems) {
 		checkAlwaysLib(c, c.Libs[name], ps)
 	}
 	for _, id := range sortedKeys(c.Steps) {
-		validateStep(c, targets, c.Steps[id], ps)
+		validateStep(c, c.Steps[id], ps)
 	}
-	validatePlans(c, targets, ps)
+	validatePlans(c, ps)
 	validateErrors(c, ps)
 	validateChanges(c, ps)
 	if !datePattern.MatchString(c.Info.Date) {
@@ -66,7 +67,9 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 		ps.Add(t.ID.At(t.File), "target id %q must match its file name %q", t.ID.Value, want)
 	}
 	requireText(ps, at("name"), "name", t.Name)
-	requireText(ps, at("nt"), "nt", t.NT)
+	if _, err := parseNT(t.NT); err != nil {
+		ps.Add(at("nt"), "nt: %v", err)
+	}
 	if t.Builds.Min <= 0 || t.Builds.Max < t.Builds.Min {
 		ps.Add(at("builds"), "builds: min %d and max %d do not make a range", t.Builds.Min, t.Builds.Max)
 	}
@@ -78,6 +81,17 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	checkFact(c, t.File, "facts.sysnative", t.Facts.Sysnative, ps)
 	if t.PowerShell != "" {
 		checkFact(c, t.File, "facts.powershell", t.Facts.PowerShell, ps)
+	}
+	if t.Intune {
+		checkFact(c, t.File, "facts.intune", t.Facts.Intune, ps)
+	}
+	if len(t.PackageNames) > 0 {
+		checkFact(c, t.File, "facts.package_names", t.Facts.PackageNames, ps)
+	}
+	for _, n := range t.PackageNames {
+		if !packageName.MatchString(n.Value) {
+			ps.Add(n.At(t.File), "package_names: %q is not a lower-case name word, optionally /x86, /x64, /arm64 or /ia64", n.Value)
+		}
 	}
 	for _, name := range sortedKeys(t.Services) {
 		s := t.Services[name]
@@ -92,6 +106,17 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 			ps.Add(t.Tools[name].Source.At(t.File), "unknown tool %q (not in templates/tools.yaml)", name)
 		}
 		checkFact(c, t.File, "tools."+name, *t.Tools[name], ps)
+	}
+	if wide := slices.ContainsFunc(t.Arch, func(a string) bool { return a != "x86" }); wide != t.HasFeature("wow64") {
+		ps.Add(at("arch"), "arch %s and feature wow64 disagree: a target with x64 or arm64 editions has wow64, an x86-only one has not", strings.Join(t.Arch, ", "))
+	}
+	for _, name := range sortedKeys(t.Features) {
+		if c.Features[name] == nil {
+			ps.Add(at("features", name), "unknown feature %q (not in %s)", name, FeaturesFile)
+		} else if c.Tools[name] != nil {
+			ps.Add(at("features", name), "feature %q is also a tool: a name is one or the other", name)
+		}
+		checkFact(c, t.File, "features."+name, *t.Features[name], ps)
 	}
 	if t.BitsQueue.Dir == "" || len(t.BitsQueue.Files) == 0 {
 		ps.Add(at("bits_queue"), "bits_queue: dir and files are required")
@@ -151,7 +176,7 @@ func checkAlwaysLib(c *Catalog, l *Lib, ps *Problems) {
 	}
 }
 
-func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems) {
+func validateStep(c *Catalog, s *Step, ps *Problems) {
 	at := func(path ...any) Pos { return c.nodes.at(s.File, path...) }
 	if want := path.Base(s.Dir); s.ID.Value != want || !idPattern.MatchString(want) {
 		ps.Add(s.ID.At(s.File), "step id %q must be lower-case words joined by '-' and match its folder %q", s.ID.Value, want)
@@ -191,17 +216,33 @@ func validateStep(c *Catalog, targets map[string]*Target, s *Step, ps *Problems)
 			ps.Add(u.At(s.File), "step %q uses unknown lib %q", s.ID.Value, u.Value)
 		}
 	}
-	applies := StepTargets(c, s)
-	for _, name := range s.Targets {
-		if name.Value != AllTargets && targets[name.Value] == nil {
-			ps.Add(name.At(s.File), "step %q names unknown target %q", s.ID.Value, name.Value)
-		}
-	}
-	if len(s.Targets) == 0 {
-		ps.Add(at("targets"), "step %q: targets is required (a list of target ids, or all)", s.ID.Value)
-	}
+	applies := checkStepWhere(c, s, ps)
 	checkStepOnTarget(c, s, applies, ps)
 	checkStepTemplates(c, s, ps)
+}
+
+// checkStepWhere holds a step to one way of saying where it applies:
+// targets: [all], or when: conditions on target facts (never target ids,
+// so a new target gets every step its facts admit). It returns the targets
+// the tool and service gate covers: every one for [all]; none for when,
+// whose steps the plan leaves out where a target lacks what they need.
+func checkStepWhere(c *Catalog, s *Step, ps *Problems) []*Target {
+	owner := "step " + strconv.Quote(s.ID.Value)
+	validateWhen(c, s.File, owner, s.When, ps)
+	for _, name := range s.Targets {
+		if name.Value != AllTargets {
+			ps.Add(name.At(s.File), "%s names target %q: say where it applies with when (tools, features, nt, products), or targets: [all]", owner, name.Value)
+		}
+	}
+	switch {
+	case len(s.Targets) == 0 && s.When == nil:
+		ps.Add(s.ID.At(s.File), "%s: say where it applies: targets: [all], or when: conditions on target facts", owner)
+	case len(s.Targets) > 0 && s.When != nil:
+		ps.Add(c.nodes.at(s.File, "when"), "%s: targets: [all] and when exclude each other", owner)
+	case s.When == nil:
+		return c.Targets
+	}
+	return nil
 }
 
 // checkStepOnTarget is the per-version gate: a step that would call a tool
@@ -237,7 +278,7 @@ func checkStepTemplates(c *Catalog, s *Step, ps *Problems) {
 	}
 }
 
-func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
+func validatePlans(c *Catalog, ps *Problems) {
 	ids := map[string]bool{}
 	defaults := 0
 	for _, p := range c.Plans {
@@ -247,10 +288,11 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 		ids[p.ID.Value] = true
 		if p.Default {
 			defaults++
-			if len(p.Targets) > 0 {
-				ps.Add(p.ID.At(p.File), "the default plan %q must be for every target (no targets list)", p.ID.Value)
+			if p.When != nil {
+				ps.Add(p.ID.At(p.File), "the default plan %q must be for every target (no when)", p.ID.Value)
 			}
 		}
+		validateWhen(c, p.File, "plan "+strconv.Quote(p.ID.Value), p.When, ps)
 		requireText(ps, c.nodes.at(p.File, "title"), "title", p.Title)
 		requireRussian(ps, p.ID.At(p.File), map[string]string{"title_ru": p.TitleRU, "summary_ru": p.SummaryRU})
 		for _, code := range p.Codes {
@@ -260,11 +302,6 @@ func validatePlans(c *Catalog, targets map[string]*Target, ps *Problems) {
 		}
 		if len(p.Steps) == 0 {
 			ps.Add(c.nodes.at(p.File, "steps"), "plan %q has no steps", p.ID.Value)
-		}
-		for _, t := range p.Targets {
-			if targets[t.Value] == nil {
-				ps.Add(t.At(p.File), "plan %q names unknown target %q", p.ID.Value, t.Value)
-			}
 		}
 		checkPlanSteps(c, p, ps)
 		for _, e := range p.Steps {
@@ -324,20 +361,6 @@ func LibClosure(c *Catalog, names []Name) []*Lib {
 	out := make([]*Lib, 0, len(seen))
 	for _, name := range sortedKeys(seen) {
 		out = append(out, seen[name])
-	}
-	return out
-}
-
-// StepTargets resolves a step's targets list.
-func StepTargets(c *Catalog, s *Step) []*Target {
-	var out []*Target
-	for _, t := range c.Targets {
-		for _, n := range s.Targets {
-			if n.Value == AllTargets || n.Value == t.ID.Value {
-				out = append(out, t)
-				break
-			}
-		}
 	}
 	return out
 }

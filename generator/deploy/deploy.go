@@ -122,10 +122,10 @@ func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, e
 	return v, nil
 }
 
-// IntuneServes reports whether the Intune pair covers a target: Intune
-// manages Windows 10 and 11 clients (NT 10.0 workstations), not servers.
+// IntuneServes reports whether the Intune pair covers a target: the
+// target says so (intune: true in targets/*.yaml).
 func IntuneServes(t *catalog.Target) bool {
-	return t.NT == "10.0" && slices.Contains(t.Products, "workstation")
+	return t.Intune
 }
 
 // checkOptions refuses values that cannot travel safely through a batch

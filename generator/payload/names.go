@@ -38,26 +38,20 @@ var families = []family{
 }
 
 // byVersion maps the Windows a name says to the targets whose packages it
-// names. "windows10.0" is not here: such names serve Windows 10, Server
-// 2016 to 2022, the first Windows 11 release and (through the same
-// servicing line) Server 2025 alike, so payload.yaml says where they go.
-// "windows11.0" names Windows 11 client packages; Server 2025 takes one
-// only through payload.yaml, because the same prefix names Windows 11
-// updates that do not apply to it [L]. A name qualified by an architecture
-// ("windowsxp/x64") maps that architecture only: XP x64 is NT 5.2, the
-// Server 2003 code base, and takes Server 2003's packages, not XP's; and
-// Server 2008 R2, 2012 and 2012 R2 exist for x64 only, so a name that says
-// one of them with x86 is no package of theirs.
-var byVersion = map[string][]string{
-	"windows6.0": {"vista"}, "w2k8": {"vista"},
-	"windows6.1": {"win7"}, "win7": {"win7"}, "win7andw2k8r2": {"win7"}, "w2k8r2/x64": {"win7"},
-	"windows6.2": {"win8"}, "windows8-rt": {"win8"}, "w2k12/x64": {"win8"},
-	"windows6.3": {"win81"}, "windows8.1": {"win81"}, "win8.1": {"win81"}, "win8.1andw2k12r2": {"win81"}, "w2k12r2/x64": {"win81"},
-	"windows11.0":       {"win11"},
-	"windowsxp/x86":     {"xp"},
-	"windowsxp/x64":     {"server2003"},
-	"windowsxp/ia64":    {"server2003"},
-	"windowsserver2003": {"server2003"}, "windowsserver2003.windowsxp": {"server2003"},
+// names, from each target's package_names (targets/*.yaml, where the
+// reasons are noted). A name qualified by an architecture
+// ("windowsxp/x64") maps that architecture only. "windows10.0" is in no
+// target's list: such names serve Windows 10, Server 2016 to 2022, the
+// first Windows 11 release and Server 2025 alike, so payload.yaml says
+// where they go.
+func byVersion(all []*catalog.Target) map[string][]string {
+	out := map[string][]string{}
+	for _, t := range all {
+		for _, n := range t.PackageNames {
+			out[n.Value] = append(out[n.Value], t.ID.Value)
+		}
+	}
+	return out
 }
 
 // FromName returns the targets a package serves by its file name, or why
@@ -67,9 +61,10 @@ func FromName(name string, all []*catalog.Target) ([]string, string) {
 	if !ok {
 		return nil, "the name does not say which Windows it is for: name its targets in " + ManifestName
 	}
-	ids, found := byVersion[ver+"/"+arch]
+	names := byVersion(all)
+	ids, found := names[ver+"/"+arch]
 	if !found {
-		ids, found = byVersion[ver]
+		ids, found = names[ver]
 	}
 	if !found && ver == "windows10.0" {
 		return nil, ver + " packages serve Windows 10, Server 2016 to 2022, Windows 11 and Server 2025 alike: name its targets in " + ManifestName

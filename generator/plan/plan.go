@@ -50,10 +50,7 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 	b := &Bundle{Target: t}
 	byID := map[string]*Step{}
 	for _, p := range c.Plans {
-		if len(opt.Plans) > 0 && !slices.Contains(opt.Plans, p.ID.Value) {
-			continue
-		}
-		if !forTarget(p, t) {
+		if !selected(p, opt) || !forTarget(p, t) {
 			continue
 		}
 		rp := &Plan{Plan: p}
@@ -64,8 +61,8 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 			}
 			if s == nil {
 				name := entry.Any[0]
-				return nil, fmt.Errorf("%s: plan %q names %s, which does not apply to %s (target %s)",
-					name.At(p.File), p.ID.Value, describe(entry), t.Name, t.ID.Value)
+				return nil, fmt.Errorf("%s: plan %q names %s, which does not apply to %s (target %s): %s",
+					name.At(p.File), p.ID.Value, describe(entry), t.Name, t.ID.Value, whyNone(c, entry, t))
 			}
 			step := byID[s.ID.Value]
 			if step == nil {
@@ -83,23 +80,36 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 	return b, nil
 }
 
+// selected reports whether the options keep a plan.
+func selected(p *catalog.Plan, opt Options) bool {
+	return len(opt.Plans) == 0 || slices.Contains(opt.Plans, p.ID.Value)
+}
+
 // forTarget reports whether a plan is for a target.
 func forTarget(p *catalog.Plan, t *catalog.Target) bool {
-	if len(p.Targets) == 0 {
-		return true
-	}
-	return slices.ContainsFunc(p.Targets, func(n catalog.Name) bool { return n.Value == t.ID.Value })
+	return p.When.Unmet(t) == ""
 }
 
 // pick returns the first step of the entry that applies to the target.
 func pick(c *catalog.Catalog, e catalog.PlanEntry, t *catalog.Target) *catalog.Step {
 	for _, name := range e.Any {
 		s := c.Steps[name.Value]
-		if slices.Contains(catalog.StepTargets(c, s), t) {
+		if catalog.WhyNot(c, s, t) == "" {
 			return s
 		}
 	}
 	return nil
+}
+
+// whyNone says why no step of an entry applies to the target.
+func whyNone(c *catalog.Catalog, e catalog.PlanEntry, t *catalog.Target) string {
+	var why []string
+	for _, name := range e.Any {
+		if s := c.Steps[name.Value]; s != nil {
+			why = append(why, name.Value+" "+catalog.WhyNot(c, s, t))
+		}
+	}
+	return strings.Join(why, "; ")
 }
 
 func describe(e catalog.PlanEntry) string {

@@ -86,12 +86,18 @@ func install(t *testing.T, id, dir string) string {
 	return dir
 }
 
-// wineVersion is the winecfg version nearest to each target; emulate then
-// sets the registry values the bundles actually read.
-var wineVersion = map[string]string{
-	"xp": "winxp", "server2003": "win2003", "vista": "vista", "win7": "win7",
-	"win8": "win8", "win81": "win81", "win10": "win10", "server2016": "win10",
-	"win11": "win11", "server2025": "win10",
+// wineVersion is the winecfg version nearest to a target, from its NT
+// version (and, on NT 10.0, whether it is the Windows 11 client); emulate
+// then sets the registry values the bundles actually read.
+func wineVersion(tg *catalog.Target) string {
+	byNT := map[string]string{"5.1": "winxp", "5.2": "win2003", "6.0": "vista", "6.1": "win7", "6.2": "win8", "6.3": "win81"}
+	if v := byNT[tg.NT]; v != "" {
+		return v
+	}
+	if slices.Contains(tg.Products, "workstation") && tg.Builds.Min >= 22000 {
+		return "win11"
+	}
+	return "win10"
 }
 
 // stubbed are the programs a run must not really run here (or that Wine
@@ -107,7 +113,7 @@ func machine(t *testing.T, id string) *wine.Prefix {
 	t.Helper()
 	tg := target(t, id)
 	p := wine.NewPrefix(t)
-	p.SetVersion(wineVersion[id])
+	p.SetVersion(wineVersion(tg))
 	kind := map[string]string{"workstation": "WinNT", "server": "ServerNT", "domain-controller": "LanmanNT"}[tg.Products[0]]
 	regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", kind)
 	regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", itoa(tg.Builds.Min))

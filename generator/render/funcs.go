@@ -27,7 +27,7 @@ func Placeholders() template.FuncMap {
 // (wufix.cmd, gpo/, intune/): a tool must exist on every built target,
 // because such a script cannot know in advance which Windows runs it.
 func TopFuncs(c *catalog.Catalog, built []*catalog.Target, dialectName string) template.FuncMap {
-	return (&scope{dialect: dialectName, targets: built, tools: c.Tools, unit: "top-level script"}).funcs()
+	return (&scope{dialect: dialectName, targets: built, tools: c.Tools, features: c.Features, unit: "top-level script"}).funcs()
 }
 
 // scope is what the functions of one render need to know.
@@ -37,6 +37,9 @@ type scope struct {
 	// bundle, every built one for a top-level script.
 	targets []*catalog.Target
 	tools   map[string]*catalog.Tool
+	// features are the catalog's facts that are not tools, which has
+	// also answers for.
+	features map[string]*catalog.Feature
 	// declared is the set of tools the step or lib being rendered declared;
 	// nil for bundle templates, which may use any tool the target has.
 	declared map[string]bool
@@ -97,15 +100,20 @@ func (s *scope) pstool(name string) (string, error) {
 }
 
 // has reports whether the target (every target, for a top-level script)
-// has a tool, for the rare template that picks between two ways of doing
-// one thing.
-func (s *scope) has(name string) bool {
+// has a tool or a feature (templates/features.yaml): the one way a
+// template picks between two ways of doing one thing, so that templates
+// print by named facts and never compare versions, builds or
+// architectures. A name that is neither is an error, not a quiet false.
+func (s *scope) has(name string) (bool, error) {
+	if s.tools[name] == nil && s.features[name] == nil {
+		return false, fmt.Errorf("has %q: neither a tool (templates/tools.yaml) nor a feature (%s)", name, catalog.FeaturesFile)
+	}
 	for _, t := range s.targets {
-		if t.Tools[name] == nil {
-			return false
+		if t.Tools[name] == nil && !t.HasFeature(name) {
+			return false, nil
 		}
 	}
-	return len(s.targets) > 0
+	return len(s.targets) > 0, nil
 }
 
 func (s *scope) label(name string) string {

@@ -21,7 +21,7 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	sc := &scope{dialect: dialectName, targets: []*catalog.Target{b.Target}, tools: c.Tools, unit: "templates/bundle/" + name}
+	sc := &scope{dialect: dialectName, targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, unit: "templates/bundle/" + name}
 	tmpl, err := c.Bundle.Clone()
 	if err != nil {
 		return "", err
@@ -105,7 +105,7 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[stri
 	for _, t := range s.Step.Requires.Tools {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
 		unit: "step " + s.Step.ID.Value, prefix: v.Label}
 	clone, err := tmpl.Clone()
 	if err != nil {
@@ -137,7 +137,7 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, er
 	for _, t := range append(append([]catalog.Name{}, lib.Tools...), lib.OptionalTools...) {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, declared: declared,
+	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
 		unit: "lib " + lib.Name, prefix: strings.ReplaceAll(lib.Name, "-", "_")}
 	clone, err := tmpl.Clone()
 	if err != nil {
