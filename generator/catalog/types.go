@@ -92,6 +92,19 @@ type Target struct {
 	Services   map[string]*ServiceFact `yaml:"services"`
 	Tools      map[string]*Fact        `yaml:"tools"`
 	BitsQueue  BitsQueue               `yaml:"bits_queue"`
+	// Prerequisites are the packages without which no repair gets Windows
+	// Update working again on this version (SHA-2 code signing, a servicing
+	// stack that installs SHA-2 signed updates): /diagnose names the ones
+	// missing.
+	Prerequisites []Prerequisite `yaml:"prerequisites"`
+}
+
+// Prerequisite is one update package, found by its KB number among the
+// Component Based Servicing package names.
+type Prerequisite struct {
+	KB   string `yaml:"kb"`
+	What string `yaml:"what"`
+	Fact `yaml:",inline"`
 }
 
 // TargetFacts are the sources for the target's scalar facts.
