@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=56fea1f7ad827967"
+set "WUFIX_VERSION=db0624dedd8259b3"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2592,30 +2592,36 @@ goto :eof
 
 :diagnose_event_line
 rem One event as XML in DIAG_LINE: its time (SystemTime, UTC), provider,
-rem ID, and the first 0x8 code in its event data. Delayed expansion only
-rem here, after the line is in a variable: <, > and quotes stay text.
-setlocal EnableDelayedExpansion
-set "L=!DIAG_LINE!"
-set "T=!L:*SystemTime=!"
-if "!T!"=="!L!" goto :eof
-set "W=!T:~2,10! !T:~13,8!"
-set "D=!L:*<EventData>=!"
-if "!D!"=="!L!" goto :eof
-set "C=!D:*0x8=!"
-if "!C!"=="!D!" goto :eof
-set "C=0x8!C:~0,7!"
-set "E=!L:*<EventID=!"
-set "E=!E:*>=!"
-set "E=!E:~0,5!"
-for /f "delims=<" %%I in ("!E!") do set "E=%%I"
-set "P=!L:*Provider Name=!"
-set "P=!P:~2,45!"
-for /f "delims='" %%P in ("!P!") do set "P=%%P"
+rem ID, and the first 0x8 code in its event data. The line loses its double
+rem quotes first: then every set "X=..." below keeps < > & as text. A
+rem search word put after the line finds itself when the line lacks it,
+rem and leaves nothing.
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_T=%DIAG_L%SystemTime"
+set "DIAG_T=%DIAG_T:*SystemTime=%"
+if not defined DIAG_T goto :eof
+set "DIAG_W=%DIAG_T:~2,10% %DIAG_T:~13,8%"
+set "DIAG_D=%DIAG_L%<EventData>"
+set "DIAG_D=%DIAG_D:*<EventData>=%"
+if not defined DIAG_D goto :eof
+set "DIAG_C=%DIAG_D%0x8"
+set "DIAG_C=%DIAG_C:*0x8=%"
+if not defined DIAG_C goto :eof
+set "DIAG_C=0x8%DIAG_C:~0,7%"
 call :diagnose_code_check
 if errorlevel 1 goto :eof
-endlocal & set "DIAG_CODE=%C%" & set "DIAG_WHEN=%W%" & set "DIAG_WHERE=event %E% of %P% (time in UTC)"
-call :diagnose_add
-goto :eof
+set "DIAG_E=%DIAG_L%<EventID"
+set "DIAG_E=%DIAG_E:*<EventID=%"
+set "DIAG_E=%DIAG_E:*>=%"
+set "DIAG_E=%DIAG_E:~0,5%"
+for /f "delims=<" %%I in ("%DIAG_E%") do set "DIAG_E=%%I"
+set "DIAG_P=%DIAG_L%Provider Name"
+set "DIAG_P=%DIAG_P:*Provider Name=%"
+set "DIAG_P=%DIAG_P:~2,45%"
+for /f "delims='" %%P in ("%DIAG_P%") do set "DIAG_P=%%P"
+set "DIAG_WHERE=event %DIAG_E% of %DIAG_P% (time in UTC)"
+call :diagnose_plain DIAG_WHERE
+goto diagnose_add
 
 :diagnose_text_log
 rem The newest 20 lines of DIAG_FILE holding a code (0x8) and DIAG_WORD.
@@ -2637,19 +2643,17 @@ goto :eof
 :diagnose_text_line
 rem A line of WindowsUpdate.log, CBS.log or dism.log: the date leads it,
 rem then a tab or a space and the time (hh:mm:ss); the code is the first
-rem 0x8 in it.
-setlocal EnableDelayedExpansion
-set "L=!DIAG_LINE!"
-set "W=!L:~0,10! !L:~11,8!"
-set "C=!L:*0x8=!"
-if "!C!"=="!L!" goto :eof
-set "C=0x8!C:~0,7!"
+rem 0x8 in it (quotes and search word: see diagnose_event_line).
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_W=%DIAG_L:~0,10% %DIAG_L:~11,8%"
+set "DIAG_C=%DIAG_L%0x8"
+set "DIAG_C=%DIAG_C:*0x8=%"
+if not defined DIAG_C goto :eof
+set "DIAG_C=0x8%DIAG_C:~0,7%"
 call :diagnose_code_check
 if errorlevel 1 goto :eof
-endlocal & set "DIAG_CODE=%C%" & set "DIAG_WHEN=%W%"
 set "DIAG_WHERE=%DIAG_FILE%"
-call :diagnose_add
-goto :eof
+goto diagnose_add
 
 :diagnose_reporting_log
 rem SoftwareDistribution\ReportingEvents.log: one tab-separated line per
@@ -2670,34 +2674,51 @@ for /f "%DIAG_SKIPOPT%tokens=2,8 delims=	" %%A in ('"type "%DIAG_FILE%" 2>nul | 
 goto :eof
 
 :diagnose_reporting_line
-setlocal EnableDelayedExpansion
-set "L=!DIAG_LINE!"
-set "W=!L:~0,10! !L:~11,8!"
-set "C=0x!DIAG_RESULT!"
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_W=%DIAG_L:~0,10% %DIAG_L:~11,8%"
+set "DIAG_C=%DIAG_RESULT:"=%"
+set "DIAG_C=0x%DIAG_C%"
 call :diagnose_code_check
 if errorlevel 1 goto :eof
-endlocal & set "DIAG_CODE=%C%" & set "DIAG_WHEN=%W%"
 set "DIAG_WHERE=%DIAG_FILE%"
-call :diagnose_add
-goto :eof
+goto diagnose_add
 
 :diagnose_code_check
-rem errorlevel 0 when C is 0x and 8 hex digits, the first 8 to F (then made
-rem upper-case); W is emptied when it is not a plain date and time.
-set "R=!C:~2!"
-if "!R:~7,1!"=="" exit /b 1
-if not "!R:~8!"=="" exit /b 1
-for %%X in (0 1 2 3 4 5 6 7 8 9 A B C D E F) do set "R=!R:%%X=!"
-if defined R exit /b 1
-for %%X in (A B C D E F) do set "C=!C:%%X=%%X!"
-set "C=0x!C:~2!"
-set "R=!C:~2,1!"
-for %%X in (0 1 2 3 4 5 6 7) do if "!R!"=="%%X" exit /b 1
-set "R=!W!"
-for %%X in (0 1 2 3 4 5 6 7 8 9 - :) do set "R=!R:%%X=!"
-set "R=!R: =!"
-if defined R set "W="
+rem errorlevel 0 when DIAG_C is 0x and 8 hex digits, the first 8 to F; it
+rem becomes DIAG_CODE, in capitals. DIAG_WHEN is DIAG_W when that reads
+rem yyyy-mm-dd hh:mm:ss, else empty.
+if not "%DIAG_C:~10%"=="" exit /b 1
+set "DIAG_CODE=0x"
+set "DIAG_BAD="
+for %%I in (2 3 4 5 6 7 8 9) do call :diagnose_hex_digit %%I
+if defined DIAG_BAD exit /b 1
+for %%X in (0 1 2 3 4 5 6 7) do if "%DIAG_CODE:~2,1%"=="%%X" exit /b 1
+call :diagnose_plain DIAG_W
+set "DIAG_WHEN="
+if "%DIAG_W:~4,1%%DIAG_W:~7,1%%DIAG_W:~10,1%%DIAG_W:~13,1%"=="-- :" set "DIAG_WHEN=%DIAG_W%"
 exit /b 0
+
+:diagnose_hex_digit
+rem Appends character %1 of DIAG_C to DIAG_CODE when it is a hex digit
+rem (as the list's capital); sets DIAG_BAD when it is not.
+call set "DIAG_K=%%DIAG_C:~%1,1%%"
+for %%X in (0 1 2 3 4 5 6 7 8 9 A B C D E F) do if /i "%DIAG_K%"=="%%X" set "DIAG_CODE=%DIAG_CODE%%%X"
+call set "DIAG_K=%%DIAG_CODE:~%1,1%%"
+if not defined DIAG_K set "DIAG_BAD=1"
+goto :eof
+
+:diagnose_plain
+rem Takes & < > | ^ out of the variable named %1: its text goes into the
+rem JSON report through echo, where they would be operators.
+call set "DIAG_K=%%%1%%"
+if not defined DIAG_K goto :eof
+set "DIAG_K=%DIAG_K:&=%"
+set "DIAG_K=%DIAG_K:<=%"
+set "DIAG_K=%DIAG_K:>=%"
+set "DIAG_K=%DIAG_K:|=%"
+set "DIAG_K=%DIAG_K:^=%"
+set "%1=%DIAG_K%"
+goto :eof
 
 :diagnose_add
 rem Records DIAG_CODE seen at DIAG_WHEN in DIAG_WHERE; a code seen before
