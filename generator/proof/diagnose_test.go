@@ -95,6 +95,7 @@ func diagnose(t *testing.T, p *wine.Prefix, dir string, args ...string) (out str
 	for _, c := range p.StubCalls() {
 		assert.Contains(t, []string{"fsutil", "certutil", "wevtutil"}, c.Name, "/diagnose ran %s", c.CommandLine)
 	}
+	t.Log(r.Stdout)
 	return r.Stdout, false
 }
 

@@ -123,7 +123,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=d125dd53bae77da1"
+set "WUFIX_VERSION=5e5123567867cd57"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3250,8 +3250,8 @@ for /f %%A in ('""%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -
 set "DIAG_GB="
 if defined DIAG_FREE set "DIAG_GB=%DIAG_FREE:~0,-9%"
 if defined DIAG_FREE if not defined DIAG_GB set "DIAG_GB=0"
-set "MSG=   free space on %SystemDrive%: unknown (WMI did not answer)"
-if defined DIAG_GB set "MSG=   free space on %SystemDrive%: %DIAG_GB% GB"
+set "MSG=   free space on the system drive (%SystemDrive%): unknown (WMI did not answer)"
+if defined DIAG_GB set "MSG=   free space on the system drive (%SystemDrive%): %DIAG_GB% GB"
 call :log
 if not defined DIAG_GB goto :eof
 if %DIAG_GB% GEQ 10 goto :eof

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=db0624dedd8259b3"
+set "WUFIX_VERSION=ca5ae2bd5746f52a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2993,8 +2993,8 @@ for /f "skip=1 tokens=1,2" %%A in ('""%SystemRoot%\System32\wbem\wmic.exe" logic
 set "DIAG_GB="
 if defined DIAG_FREE set "DIAG_GB=%DIAG_FREE:~0,-9%"
 if defined DIAG_FREE if not defined DIAG_GB set "DIAG_GB=0"
-set "MSG=   free space on %SystemDrive%: unknown (WMI did not answer)"
-if defined DIAG_GB set "MSG=   free space on %SystemDrive%: %DIAG_GB% GB"
+set "MSG=   free space on the system drive (%SystemDrive%): unknown (WMI did not answer)"
+if defined DIAG_GB set "MSG=   free space on the system drive (%SystemDrive%): %DIAG_GB% GB"
 call :log
 if not defined DIAG_GB goto :eof
 if %DIAG_GB% GEQ 10 goto :eof
