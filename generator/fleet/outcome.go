@@ -29,12 +29,13 @@ func (o Outcome) Title() string {
 // exitMeanings are run.cmd's exit codes other than 0, 1 and 3010 (the
 // table in every bundle's README): the reasons a run is refused.
 var exitMeanings = map[int]string{
-	2: "bad argument",
-	3: "nothing to undo",
-	4: "not elevated",
-	5: "wrong Windows version for this bundle",
-	6: "damaged bundle (SHA256SUMS)",
-	7: "32-bit prompt with no way to 64-bit",
+	2:  "bad argument",
+	3:  "nothing to undo",
+	4:  "not elevated",
+	5:  "wrong Windows version for this bundle",
+	6:  "damaged bundle (SHA256SUMS)",
+	7:  "32-bit prompt with no way to 64-bit",
+	10: "no plan answers the failing codes found (/auto)",
 }
 
 // ExitMeaning names an exit code as the bundle README does.

@@ -123,7 +123,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=8e649b9cfcc3c0f8"
+set "WUFIX_VERSION=d900da77d01367a6"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

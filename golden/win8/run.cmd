@@ -116,7 +116,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=19c7c53f9c9d01a3"
+set "WUFIX_VERSION=3912e90fb1b9244e"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="

@@ -122,7 +122,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=97e8be58ebc42fcc"
+set "WUFIX_VERSION=eabf4b0d2b65f0ae"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
