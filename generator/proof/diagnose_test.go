@@ -173,12 +173,18 @@ func TestDiagnoseLogsOnXP(t *testing.T) {
 	wine.Retry(t, func() bool {
 		p := machine(t, "xp")
 		dir := install(t, "xp", p.HostPath(`C:\wufix`))
-		seedFile(t, p, `C:\windows\WindowsUpdate.log`,
+		// Only the newest 20 WARNING lines are read: 0x80070643, older, is not.
+		wuLog := []string{
+			"2026-11-09\t07:00:00:000\t1024\t6b0\tAgent\t  * WARNING: Exit code = 0x80070643",
 			"2026-11-18\t09:12:01:456\t1024\t5a8\tAU\t###########  AU: Initializing Automatic Updates  ###########",
 			"2026-11-18\t09:14:22:101\t1024\t6b0\tMisc\tWARNING: Send failed with hr = 80072efd.",
-			"2026-11-18\t09:14:22:130\t1024\t6b0\tAgent\t  * WARNING: Exit code = 0x8024402C",
+		}
+		for range 24 {
+			wuLog = append(wuLog, "2026-11-18\t09:14:22:130\t1024\t6b0\tAgent\t  * WARNING: Exit code = 0x8024402C")
+		}
+		seedFile(t, p, `C:\windows\WindowsUpdate.log`, append(wuLog,
 			"2026-11-19\t10:00:00:000\t1024\t6b0\tAgent\tFATAL: Failed to install the update, error 0x80070002",
-			"2026-11-19\t10:00:01:000\t1024\t6b0\tAgent\tInstalling updates CallerId = AutomaticUpdates")
+			"2026-11-19\t10:00:01:000\t1024\t6b0\tAgent\tInstalling updates CallerId = AutomaticUpdates")...)
 		seedFile(t, p, `C:\windows\SoftwareDistribution\ReportingEvents.log`,
 			"{6F2D2A3E-0B7C-4E4B-9D6A-1A2B3C4D5E6F}\t2026-11-17 08:00:00:000+0100\t1\t147 [AGENT_DETECTION_FINISHED]\t101\t{00000000-0000-0000-0000-000000000000}\t0\t0\tAutomaticUpdates\tSuccess\tSoftware Synchronization\tWindows Update Client successfully detected 3 updates.",
 			"{7A1B2C3D-4E5F-4061-8273-94A5B6C7D8E9}\t2026-11-20 11:30:05:120+0100\t1\t162 [AGENT_DOWNLOAD_FAILED]\t101\t{1B2C3D4E-5F60-4172-8394-A5B6C7D8E9F0}\t200\t80246017\tAutomaticUpdates\tFailure\tContent Download\tError: Download failed.")
@@ -192,6 +198,8 @@ func TestDiagnoseLogsOnXP(t *testing.T) {
 			`0x80070002 (ERROR_FILE_NOT_FOUND) seen 2026-11-19 10:00:00 in C:\windows\WindowsUpdate.log`,
 			"   plan windows-update: run.cmd 0x80070002",
 			`0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED) seen 2026-11-18 09:14:22 in C:\windows\WindowsUpdate.log`)
+		assert.NotContains(t, out, "0x80070643", "older than the newest 20 lines")
+		assert.Equal(t, 3, strings.Count(out, " seen "), "one finding per code")
 
 		r := p.Run(dir, "run.cmd", "/auto", "/quiet")
 		if wine.Flake(r) {
