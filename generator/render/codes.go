@@ -16,8 +16,8 @@ type CodeView struct {
 }
 
 // codeTable lists every code of templates/errors.yaml in file order with
-// the plan of this bundle that answers it. A code whose plan this target
-// lacks (Windows Backup's on XP) keeps its meaning and gets no plan.
+// the plan of this bundle that answers it. A code whose plan this bundle
+// lacks (Windows Backup's on XP) keeps its meaning and says so as advice.
 func codeTable(c *catalog.Catalog, b *plan.Bundle) []CodeView {
 	planOf := map[string]string{}
 	for _, p := range b.Plans {
@@ -27,8 +27,13 @@ func codeTable(c *catalog.Catalog, b *plan.Bundle) []CodeView {
 	}
 	rows := make([]CodeView, 0, len(c.Errors))
 	for _, e := range c.Errors {
-		first, rest := firstSentence(e.Meaning)
-		rows = append(rows, CodeView{Code: e.Code.Value, Name: e.Name, Plan: planOf[e.Code.Value], Meaning: first, Advice: rest})
+		// cmd takes no double quote inside set "NAME=...".
+		first, rest := firstSentence(strings.ReplaceAll(e.Meaning, `"`, "'"))
+		row := CodeView{Code: e.Code.Value, Name: e.Name, Plan: planOf[e.Code.Value], Meaning: first, Advice: rest}
+		if p := catalog.PlanFor(c, row.Code); p != nil && row.Plan == "" {
+			row.Advice = "plan " + p.ID.Value + " answers it, but this bundle does not carry it (not for this Windows version, or left out of the build)"
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=a084c94c539dd407"
+set "WUFIX_VERSION=3764b8c3e514a23a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2118,12 +2118,12 @@ goto :eof
 :diagnose_lookup_0x80070001
 set "DIAG_NAME=ERROR_INVALID_FUNCTION"
 set "DIAG_MEANING=Windows Backup (Backup and Restore, Windows 7 and later) followed a reparse point (a junction, symbolic link or mount point) that was added to a library directly, or that lies above a folder added to one, and it leads to a FAT-formatted volume."
-set "DIAG_ADVICE=Reparse points inside a library's folders are skipped by design and cause no error. Remove that location from the library, or exclude it, and run the backup again."
+set "DIAG_ADVICE=plan backup answers it, but this bundle does not carry it (not for this Windows version, or left out of the build)"
 goto :eof
 :diagnose_lookup_0x81000037
 set "DIAG_NAME=Windows Backup (sdengin) error"
 set "DIAG_MEANING=Windows Backup (Windows 7 and later) could not read from the shadow copy, because a reparse point added directly to a library (or lying above a folder added to one) leads to compressed or media content such as .zip, music or video files."
-set "DIAG_ADVICE=It is a Windows Backup code, not a Win32 error, so its low word means nothing on its own. Remove or exclude that location; when it persists, check the source volume with chkdsk."
+set "DIAG_ADVICE=plan backup answers it, but this bundle does not carry it (not for this Windows version, or left out of the build)"
 goto :eof
 :diagnose_lookup_0x800F081F
 set "DIAG_NAME=CBS_E_SOURCE_MISSING"
