@@ -86,7 +86,7 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/steps/spupdsvc-rename/step.yaml:16:12: step "spupdsvc-rename": when nt: "ten" is not an NT version such as 6.1 (write >=6.2, <10.0 or 6.1)`}},
 		{"unknown feature in a target", func(t *testing.T) map[string]string {
 			return in(t, "targets/win7.yaml", "features:\n", "  wimount: {source: MEMORY, confidence: M}\n")
-		}, []string{`targets/win7.yaml:64:3: unknown feature "wimount" (not in templates/features.yaml)`}},
+		}, []string{`targets/win7.yaml:65:3: unknown feature "wimount" (not in templates/features.yaml)`}},
 		{"wow64 that disagrees with arch", func(t *testing.T) map[string]string {
 			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "arch: [x86, x64]", "arch: [x86]")}
 		}, []string{`targets/win7.yaml:10:1: arch x86 and feature wow64 disagree: a target with x64 or arm64 editions has wow64, an x86-only one has not`}},

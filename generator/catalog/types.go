@@ -123,6 +123,11 @@ type Target struct {
 	// architecture only); wufix build --payload places packages by them.
 	PackageNames []Name    `yaml:"package_names"`
 	BitsQueue    BitsQueue `yaml:"bits_queue"`
+	// Prerequisites are the packages without which no repair gets Windows
+	// Update working again on this version (SHA-2 code signing, a servicing
+	// stack that installs SHA-2 signed updates): /diagnose names the ones
+	// missing.
+	Prerequisites []Prerequisite `yaml:"prerequisites"`
 }
 
 // Edition is a Windows release by the name people know it by ("Windows
@@ -172,6 +177,14 @@ func (e Edition) Range(t *Target) BuildRange {
 		return t.Builds
 	}
 	return e.Builds
+}
+
+// Prerequisite is one update package, found by its KB number among the
+// Component Based Servicing package names.
+type Prerequisite struct {
+	KB   string `yaml:"kb"`
+	What string `yaml:"what"`
+	Fact `yaml:",inline"`
 }
 
 // TargetFacts are the sources for the target's scalar facts.

@@ -64,10 +64,12 @@ func TestOutcomesOfTheNewestRun(t *testing.T) {
 	write(t, dir, "PC5-win10-0001.json", report("PC5", "win10-0001", "2026-11-01T08:10:00", 6))
 	write(t, dir, "PC6-win10-0001.json", report("PC6", "win10-0001", "2026-11-01T08:10:00", 0, "system-files-dism=deferred", "component-reset=done"))
 	write(t, dir, "notes.txt", "not a report")
+	// A diagnosis is no run: it does not hide PC3's failure.
+	write(t, dir, "PC3-win10-diagnose.json", `{"report_version": 1, "generated": "wufix", "bundle": "win10", "computer": "PC3", "run": "win10-0000", "mode": "diagnose", "finished": "2026-11-03T08:00:00", "exit_code": 0, "findings": []}`)
 
 	s := summarize(t, dir)
 	assert.Equal(t, 7, s.Reports)
-	assert.Equal(t, 1, s.Others)
+	assert.Equal(t, 2, s.Others)
 	assert.Empty(t, s.Problems)
 	assert.Equal(t, map[Outcome][]string{
 		Fixed: {"PC1"}, Restart: {"PC2"}, Failed: {"PC3"}, Nothing: {"pc4"}, Refused: {"PC5"}, Pending: {"PC6"},

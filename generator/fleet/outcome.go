@@ -38,6 +38,7 @@ var exitMeanings = map[int]string{
 	8:  "another wufix run was working",
 	9:  "restart first: a restart is pending",
 	10: "no protected local copy could be made",
+	11: "no plan answers the failing codes found (/auto)",
 }
 
 // ExitMeaning names an exit code as the bundle README does.

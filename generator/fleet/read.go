@@ -102,6 +102,10 @@ func (c *Collector) take(r result) {
 		c.Other()
 	case r.err != nil:
 		c.Problem(r.name, r.err.Error())
+	case r.report.Mode == "diagnose":
+		// run.cmd /diagnose's findings: no run, nothing changed, so not a
+		// machine's newest outcome.
+		c.Other()
 	default:
 		c.Add(r.name, r.report)
 	}

@@ -54,26 +54,26 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   533  clock-check               :do_clock_check
-rem   631  service-health            :do_service_health
-rem   810  service-security          :do_service_security
-rem   931  component-reset           :do_component_reset
-rem  1072  system-files-dism         :do_system_files_dism
-rem  1201  backup-reparse-points     :do_backup_reparse_points
-rem  1409  backup-restore-folders    :do_backup_restore_folders
-rem  1578  wimmount-repair           :do_wimmount_repair
-rem  1710  offline-install-msu       :do_offline_install_msu
-rem  1816  offline-install-cab       :do_offline_install_cab
-rem  1922  driver-already-installed  :do_driver_already_installed
-rem  1973  driver-updates-exclude    :do_driver_updates_exclude
-rem  2060  firewall-pause            :do_firewall_pause
-rem  2191  defender-pause            :do_defender_pause
-rem  2290  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2364  wsus-client-reset         :do_wsus_client_reset
-rem  2507  winsock-reset             :do_winsock_reset
-rem  2614  spupdsvc-rename           :do_spupdsvc_rename
+rem   546  clock-check               :do_clock_check
+rem   644  service-health            :do_service_health
+rem   823  service-security          :do_service_security
+rem   944  component-reset           :do_component_reset
+rem  1085  system-files-dism         :do_system_files_dism
+rem  1214  backup-reparse-points     :do_backup_reparse_points
+rem  1422  backup-restore-folders    :do_backup_restore_folders
+rem  1591  wimmount-repair           :do_wimmount_repair
+rem  1723  offline-install-msu       :do_offline_install_msu
+rem  1829  offline-install-cab       :do_offline_install_cab
+rem  1935  driver-already-installed  :do_driver_already_installed
+rem  1986  driver-updates-exclude    :do_driver_updates_exclude
+rem  2073  firewall-pause            :do_firewall_pause
+rem  2204  defender-pause            :do_defender_pause
+rem  2303  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2377  wsus-client-reset         :do_wsus_client_reset
+rem  2520  winsock-reset             :do_winsock_reset
+rem  2627  spupdsvc-rename           :do_spupdsvc_rename
 rem
-rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
+rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
 rem                [/with:driver-updates-exclude]
@@ -84,6 +84,10 @@ rem                [/with:spupdsvc-rename]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
 rem   /plan       shows each step with the current and intended values and
 rem               changes nothing
+rem   /diagnose   reads the failing codes this computer recorded and names the
+rem               plan for each; changes and writes nothing
+rem   /auto       runs the plan for the newest failing code found (none: exit 0;
+rem               no plan answers it: exit 11, nothing changed)
 rem   /undo       puts back what the last run changed, from its state file
 rem   /quiet      no console output and no prompts (only the log)
 rem   /gpo        Group Policy startup script: quiet, once per bundle version
@@ -119,12 +123,13 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=897f20405151a559"
+set "WUFIX_VERSION=59c93a7a200ca4b7"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
 set "WUFIX_QUIET="
 set "WUFIX_GPO="
+set "WUFIX_AUTO="
 set "WUFIX_AGGRESSIVE="
 set "WUFIX_REPORT_TO="
 set "WUFIX_CODE="
@@ -149,6 +154,10 @@ if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
 if /i "%ARG%"=="/quiet" goto parse_args
 if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
 if /i "%ARG%"=="/gpo" goto parse_args
+if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
+if /i "%ARG%"=="/diagnose" goto parse_args
+if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
+if /i "%ARG%"=="/auto" goto parse_args
 if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
 if /i "%ARG%"=="/deferred" goto parse_args
 if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
@@ -223,6 +232,7 @@ if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" got
 call :check_integrity
 if errorlevel 1 exit /b 6
 if "%WUFIX_MODE%"=="plan" goto preview
+if "%WUFIX_MODE%"=="diagnose" goto diagnose
 rem One run at a time on this computer: the rest runs holding the lock.
 call :lock_run
 exit /b %ERRORLEVEL%
@@ -244,6 +254,9 @@ exit /b 0
 
 rem --- Run ------------------------------------------------------------------
 :run
+rem /auto picks the plan from the diagnosis, then comes back to run_plan.
+if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
+:run_plan
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call :log
 call :plan_%WUFIX_PLAN%
@@ -265,7 +278,7 @@ call :log
 exit /b %WUFIX_EXIT%
 
 :usage
-echo Usage: run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
+echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 echo See the comments at the top of this file, and README.txt.
 exit /b 0
 
@@ -2761,6 +2774,567 @@ set "MSG=  *** Defender real-time protection could NOT be turned on again (Power
 call :log
 exit /b 1
 
+:diagnose
+rem /diagnose: reads what this computer recorded about its failures and
+rem prints, newest first, each failing code with the plan that answers it,
+rem then the facts that change the advice. It writes nothing here, not even
+rem a log: only a copy of its findings to /report:DIR, when given.
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: diagnosis. Nothing is changed or written in this mode."
+call :log
+call :diagnose_gather
+call :diagnose_print
+call :diagnose_facts
+if defined WUFIX_REPORT_TO call :diagnose_report
+exit /b 0
+
+:auto_repair
+rem /auto: the diagnosis, then the plan for the newest code that a plan of
+rem this bundle answers. No code: nothing to repair (exit 0). Codes that no
+rem plan answers: reported, and nothing is changed (exit 11), since the
+rem default plan would "repair" what it cannot fix.
+call :diagnose_gather
+call :diagnose_print
+if defined DIAG_AUTO_PLAN goto auto_repair_run
+set "WUFIX_EXIT=0"
+set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
+if defined DIAG_FIRST set "WUFIX_EXIT=11"
+if defined DIAG_FIRST set "MSG=no plan of this bundle answers the failing codes found (newest %DIAG_FIRST%): nothing was changed. See the advice above."
+call :log
+set "WUFIX_PLAN="
+call :write_report
+set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
+call :log
+exit /b %WUFIX_EXIT%
+:auto_repair_run
+set "WUFIX_CODE=%DIAG_AUTO_CODE%"
+set "WUFIX_PLAN=%DIAG_AUTO_PLAN:-=_%"
+set "MSG=/auto: newest failing code with a plan: %DIAG_AUTO_CODE%, plan %DIAG_AUTO_PLAN%"
+call :log
+goto run_plan
+
+:diagnose_gather
+rem Collects the failing codes (0x8xxxxxxx) into DIAG_<n>_CODE, _WHEN (yyyy-mm-dd
+rem hh:mm:ss) and _WHERE, one per code (its newest sighting). Every source
+rem is read as data, never as translated text, and only its newest lines.
+set "DIAG_N=0"
+set "DIAG_ORDER="
+set "DIAG_FIRST="
+set "DIAG_AUTO_CODE="
+set "DIAG_AUTO_PLAN="
+rem Events as XML (wevtutil qe /f:xml prints one <Event> element a line):
+rem the Windows Update client's errors (Level 2: event 20 install failure,
+rem 25 scan, 31 download), in the System log and its Operational log, with
+rem the code in the event data (<Data Name='errorCode'>0x80070003</Data>).
+for /f "delims=" %%L in ('""%SystemRoot%\System32\wevtutil.exe" qe System /q:"*[System[Provider[@Name='Microsoft-Windows-WindowsUpdateClient'] and Level=2]]" /f:xml /c:20 /rd:true 2>nul"') do (
+  set "DIAG_LINE=%%L"
+  call :diagnose_event_line
+)
+for /f "delims=" %%L in ('""%SystemRoot%\System32\wevtutil.exe" qe Microsoft-Windows-WindowsUpdateClient/Operational /q:"*[System[Level=2]]" /f:xml /c:20 /rd:true 2>nul"') do (
+  set "DIAG_LINE=%%L"
+  call :diagnose_event_line
+)
+rem Windows Backup (7 and later) records a failed backup as an error of
+rem Microsoft-Windows-Backup in the Application log, its HRESULT in the
+rem event data (0x80070001, 0x81000037).
+for /f "delims=" %%L in ('""%SystemRoot%\System32\wevtutil.exe" qe Application /q:"*[System[Provider[@Name='Microsoft-Windows-Backup'] and Level=2]]" /f:xml /c:10 /rd:true 2>nul"') do (
+  set "DIAG_LINE=%%L"
+  call :diagnose_event_line
+)
+rem CBS.log and DISM's log (Vista and later; dism.log from 7 on): "yyyy-mm-dd
+rem hh:mm:ss, Error ... [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]".
+set "DIAG_FILE=%SystemRoot%\Logs\CBS\CBS.log"
+set "DIAG_WORD=, Error"
+call :diagnose_text_log
+set "DIAG_FILE=%SystemRoot%\Logs\DISM\dism.log"
+call :diagnose_text_log
+call :diagnose_reporting_log
+goto :eof
+
+:diagnose_event_line
+rem One event as XML in DIAG_LINE: its time (SystemTime, UTC), provider,
+rem ID, and the first 0x8 code in its event data. The line loses its double
+rem quotes first: then every set "X=..." below keeps < > & as text. A
+rem search word put after the line finds itself when the line lacks it,
+rem and leaves nothing.
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_T=%DIAG_L%SystemTime"
+set "DIAG_T=%DIAG_T:*SystemTime=%"
+if not defined DIAG_T goto :eof
+set "DIAG_W=%DIAG_T:~2,10% %DIAG_T:~13,8%"
+set "DIAG_D=%DIAG_L%<EventData>"
+set "DIAG_D=%DIAG_D:*<EventData>=%"
+if not defined DIAG_D goto :eof
+set "DIAG_C=%DIAG_D%0x8"
+set "DIAG_C=%DIAG_C:*0x8=%"
+if not defined DIAG_C goto :eof
+set "DIAG_C=0x8%DIAG_C:~0,7%"
+call :diagnose_code_check
+if errorlevel 1 goto :eof
+set "DIAG_E=%DIAG_L%<EventID"
+set "DIAG_E=%DIAG_E:*<EventID=%"
+set "DIAG_E=%DIAG_E:*>=%"
+set "DIAG_E=%DIAG_E:~0,5%"
+for /f "delims=<" %%I in ("%DIAG_E%") do set "DIAG_E=%%I"
+set "DIAG_P=%DIAG_L%Provider Name"
+set "DIAG_P=%DIAG_P:*Provider Name=%"
+set "DIAG_P=%DIAG_P:~2,45%"
+for /f "delims='" %%P in ("%DIAG_P%") do set "DIAG_P=%%P"
+set "DIAG_WHERE=event %DIAG_E% of %DIAG_P% (time in UTC)"
+call :diagnose_plain DIAG_WHERE
+goto diagnose_add
+
+:diagnose_text_log
+rem The newest 20 lines of DIAG_FILE holding a code (0x8) and DIAG_WORD.
+rem The lines are counted first (set /a, no call: fast on a large log) so
+rem that only the last ones go through the slower line routine. type reads
+rem ANSI and UTF-16 logs alike.
+if not exist "%DIAG_FILE%" goto :eof
+set "DIAG_COUNT=0"
+for /f "delims=" %%L in ('"type "%DIAG_FILE%" 2>nul | "%SystemRoot%\System32\find.exe" "0x8" | "%SystemRoot%\System32\find.exe" "%DIAG_WORD%""') do set /a "DIAG_COUNT+=1"
+set /a "DIAG_SKIP=DIAG_COUNT-20"
+set "DIAG_SKIPOPT="
+if %DIAG_SKIP% GTR 0 set "DIAG_SKIPOPT=skip=%DIAG_SKIP% "
+for /f "%DIAG_SKIPOPT%delims=" %%L in ('"type "%DIAG_FILE%" 2>nul | "%SystemRoot%\System32\find.exe" "0x8" | "%SystemRoot%\System32\find.exe" "%DIAG_WORD%""') do (
+  set "DIAG_LINE=%%L"
+  call :diagnose_text_line
+)
+goto :eof
+
+:diagnose_text_line
+rem A line of WindowsUpdate.log, CBS.log or dism.log: the date leads it,
+rem then a tab or a space and the time (hh:mm:ss); the code is the first
+rem 0x8 in it (quotes and search word: see diagnose_event_line).
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_W=%DIAG_L:~0,10% %DIAG_L:~11,8%"
+set "DIAG_C=%DIAG_L%0x8"
+set "DIAG_C=%DIAG_C:*0x8=%"
+if not defined DIAG_C goto :eof
+set "DIAG_C=0x8%DIAG_C:~0,7%"
+call :diagnose_code_check
+if errorlevel 1 goto :eof
+set "DIAG_WHERE=%DIAG_FILE%"
+goto diagnose_add
+
+:diagnose_reporting_log
+rem SoftwareDistribution\ReportingEvents.log: one tab-separated line per
+rem Windows Update event; field 2 is the time, field 8 the result in hex
+rem without 0x (0 when it succeeded, 80246008 when it failed).
+set "DIAG_FILE=%SystemRoot%\SoftwareDistribution\ReportingEvents.log"
+if not exist "%DIAG_FILE%" goto :eof
+set "DIAG_COUNT=0"
+for /f "delims=" %%L in ('"type "%DIAG_FILE%" 2>nul | "%SystemRoot%\System32\find.exe" "	8""') do set /a "DIAG_COUNT+=1"
+set /a "DIAG_SKIP=DIAG_COUNT-20"
+set "DIAG_SKIPOPT="
+if %DIAG_SKIP% GTR 0 set "DIAG_SKIPOPT=skip=%DIAG_SKIP% "
+for /f "%DIAG_SKIPOPT%tokens=2,8 delims=	" %%A in ('"type "%DIAG_FILE%" 2>nul | "%SystemRoot%\System32\find.exe" "	8""') do (
+  set "DIAG_LINE=%%A"
+  set "DIAG_RESULT=%%B"
+  call :diagnose_reporting_line
+)
+goto :eof
+
+:diagnose_reporting_line
+set "DIAG_L=%DIAG_LINE:"=%"
+set "DIAG_W=%DIAG_L:~0,10% %DIAG_L:~11,8%"
+set "DIAG_C=%DIAG_RESULT:"=%"
+set "DIAG_C=0x%DIAG_C%"
+call :diagnose_code_check
+if errorlevel 1 goto :eof
+set "DIAG_WHERE=%DIAG_FILE%"
+goto diagnose_add
+
+:diagnose_code_check
+rem errorlevel 0 when DIAG_C is 0x and 8 hex digits, the first 8 to F; it
+rem becomes DIAG_CODE, in capitals. DIAG_WHEN is DIAG_W when that reads
+rem yyyy-mm-dd hh:mm:ss, else empty.
+if not "%DIAG_C:~10%"=="" exit /b 1
+set "DIAG_CODE=0x"
+set "DIAG_BAD="
+for %%I in (2 3 4 5 6 7 8 9) do call :diagnose_hex_digit %%I
+if defined DIAG_BAD exit /b 1
+for %%X in (0 1 2 3 4 5 6 7) do if "%DIAG_CODE:~2,1%"=="%%X" exit /b 1
+call :diagnose_plain DIAG_W
+set "DIAG_WHEN="
+if "%DIAG_W:~4,1%%DIAG_W:~7,1%%DIAG_W:~10,1%%DIAG_W:~13,1%"=="-- :" set "DIAG_WHEN=%DIAG_W%"
+exit /b 0
+
+:diagnose_hex_digit
+rem Appends character %1 of DIAG_C to DIAG_CODE when it is a hex digit
+rem (as the list's capital); sets DIAG_BAD when it is not.
+call set "DIAG_K=%%DIAG_C:~%1,1%%"
+for %%X in (0 1 2 3 4 5 6 7 8 9 A B C D E F) do if /i "%DIAG_K%"=="%%X" set "DIAG_CODE=%DIAG_CODE%%%X"
+call set "DIAG_K=%%DIAG_CODE:~%1,1%%"
+if not defined DIAG_K set "DIAG_BAD=1"
+goto :eof
+
+:diagnose_plain
+rem Takes & < > | ^ out of the variable named %1: its text goes into the
+rem JSON report through echo, where they would be operators.
+call set "DIAG_K=%%%1%%"
+if not defined DIAG_K goto :eof
+set "DIAG_K=%DIAG_K:&=%"
+set "DIAG_K=%DIAG_K:<=%"
+set "DIAG_K=%DIAG_K:>=%"
+set "DIAG_K=%DIAG_K:|=%"
+set "DIAG_K=%DIAG_K:^=%"
+set "%1=%DIAG_K%"
+goto :eof
+
+:diagnose_add
+rem Records DIAG_CODE seen at DIAG_WHEN in DIAG_WHERE; a code seen before
+rem keeps its newest sighting.
+set "DIAG_I="
+call set "DIAG_I=%%DIAGX_%DIAG_CODE%%%"
+if defined DIAG_I goto diagnose_add_again
+set /a "DIAG_N+=1"
+set "DIAGX_%DIAG_CODE%=%DIAG_N%"
+set "DIAG_%DIAG_N%_CODE=%DIAG_CODE%"
+set "DIAG_%DIAG_N%_WHEN=%DIAG_WHEN%"
+set "DIAG_%DIAG_N%_WHERE=%DIAG_WHERE%"
+goto :eof
+:diagnose_add_again
+call set "DIAG_OLD=%%DIAG_%DIAG_I%_WHEN%%"
+if not "%DIAG_WHEN%" GTR "%DIAG_OLD%" goto :eof
+set "DIAG_%DIAG_I%_WHEN=%DIAG_WHEN%"
+set "DIAG_%DIAG_I%_WHERE=%DIAG_WHERE%"
+goto :eof
+
+:diagnose_print
+rem Prints the findings newest first (yyyy-mm-dd hh:mm:ss compares as
+rem text), and notes the newest code a plan answers for /auto.
+if not "%DIAG_N%"=="0" goto diagnose_print_next
+set "MSG=no failing code found in this computer's update logs and events"
+call :log
+goto :eof
+:diagnose_print_next
+set "DIAG_BEST="
+set "DIAG_BEST_WHEN="
+for /l %%I in (1,1,%DIAG_N%) do call :diagnose_newer %%I
+if not defined DIAG_BEST goto :eof
+set "DIAG_%DIAG_BEST%_DONE=1"
+set "DIAG_ORDER=%DIAG_ORDER% %DIAG_BEST%"
+call :diagnose_print_one
+goto diagnose_print_next
+
+:diagnose_newer
+rem Makes finding %1 the best so far when it is not printed yet and newer.
+if defined DIAG_%1_DONE goto :eof
+call set "DIAG_W=%%DIAG_%1_WHEN%%"
+if not defined DIAG_BEST goto diagnose_newer_take
+if "%DIAG_W%" GTR "%DIAG_BEST_WHEN%" goto diagnose_newer_take
+goto :eof
+:diagnose_newer_take
+set "DIAG_BEST=%1"
+set "DIAG_BEST_WHEN=%DIAG_W%"
+goto :eof
+
+:diagnose_print_one
+call set "DIAG_CODE=%%DIAG_%DIAG_BEST%_CODE%%"
+call set "DIAG_WHERE=%%DIAG_%DIAG_BEST%_WHERE%%"
+set "DIAG_WHEN=%DIAG_BEST_WHEN%"
+if not defined DIAG_WHEN set "DIAG_WHEN=at a time the log does not say"
+call :diagnose_lookup
+if not defined DIAG_FIRST set "DIAG_FIRST=%DIAG_CODE%"
+set "MSG=%DIAG_CODE% (%DIAG_NAME%) seen %DIAG_WHEN% in %DIAG_WHERE%"
+call :log
+set "MSG=   means: %DIAG_MEANING%"
+call :log
+if defined DIAG_PLAN set "MSG=   plan %DIAG_PLAN%: run.cmd %DIAG_CODE%"
+if not defined DIAG_PLAN set "MSG=   no plan: %DIAG_ADVICE%"
+call :log
+if not defined DIAG_PLAN goto :eof
+if defined DIAG_AUTO_PLAN goto :eof
+set "DIAG_AUTO_CODE=%DIAG_CODE%"
+set "DIAG_AUTO_PLAN=%DIAG_PLAN%"
+goto :eof
+
+:diagnose_lookup
+rem Sets DIAG_NAME, DIAG_MEANING, DIAG_PLAN and DIAG_ADVICE for DIAG_CODE:
+rem the catalog's table (templates/errors.yaml and this bundle's plans),
+rem embedded when the bundle was built.
+set "DIAG_NAME=not in this bundle's table"
+set "DIAG_MEANING=wufix explain %DIAG_CODE% names it"
+set "DIAG_PLAN="
+set "DIAG_ADVICE=this bundle has no plan for it; the log above is the evidence to look at"
+if /i "%DIAG_CODE%"=="0x80070002" goto diagnose_lookup_0x80070002
+if /i "%DIAG_CODE%"=="0x80070003" goto diagnose_lookup_0x80070003
+if /i "%DIAG_CODE%"=="0x8007000D" goto diagnose_lookup_0x8007000D
+if /i "%DIAG_CODE%"=="0x80070005" goto diagnose_lookup_0x80070005
+if /i "%DIAG_CODE%"=="0x80070422" goto diagnose_lookup_0x80070422
+if /i "%DIAG_CODE%"=="0x80070103" goto diagnose_lookup_0x80070103
+if /i "%DIAG_CODE%"=="0x80070001" goto diagnose_lookup_0x80070001
+if /i "%DIAG_CODE%"=="0x81000037" goto diagnose_lookup_0x81000037
+if /i "%DIAG_CODE%"=="0x800F081F" goto diagnose_lookup_0x800F081F
+if /i "%DIAG_CODE%"=="0x800F0922" goto diagnose_lookup_0x800F0922
+if /i "%DIAG_CODE%"=="0x80073712" goto diagnose_lookup_0x80073712
+if /i "%DIAG_CODE%"=="0x80073701" goto diagnose_lookup_0x80073701
+if /i "%DIAG_CODE%"=="0x8007371B" goto diagnose_lookup_0x8007371B
+if /i "%DIAG_CODE%"=="0x80070570" goto diagnose_lookup_0x80070570
+if /i "%DIAG_CODE%"=="0x80242006" goto diagnose_lookup_0x80242006
+if /i "%DIAG_CODE%"=="0x80240034" goto diagnose_lookup_0x80240034
+if /i "%DIAG_CODE%"=="0x80072EFD" goto diagnose_lookup_0x80072EFD
+if /i "%DIAG_CODE%"=="0x80072EE2" goto diagnose_lookup_0x80072EE2
+if /i "%DIAG_CODE%"=="0x8024402C" goto diagnose_lookup_0x8024402C
+if /i "%DIAG_CODE%"=="0x80244022" goto diagnose_lookup_0x80244022
+if /i "%DIAG_CODE%"=="0x80246017" goto diagnose_lookup_0x80246017
+if /i "%DIAG_CODE%"=="0x8024A105" goto diagnose_lookup_0x8024A105
+if /i "%DIAG_CODE%"=="0x80070020" goto diagnose_lookup_0x80070020
+if /i "%DIAG_CODE%"=="0x80070643" goto diagnose_lookup_0x80070643
+if /i "%DIAG_CODE%"=="0x8007000E" goto diagnose_lookup_0x8007000E
+if /i "%DIAG_CODE%"=="0x80070BC9" goto diagnose_lookup_0x80070BC9
+goto :eof
+:diagnose_lookup_0x80070002
+set "DIAG_NAME=ERROR_FILE_NOT_FOUND"
+set "DIAG_MEANING=Windows Update (Automatic Updates on XP and Server 2003) downloaded an update, but files it needs from the download are missing: the download cache in SoftwareDistribution no longer matches its database."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x80070003
+set "DIAG_NAME=ERROR_PATH_NOT_FOUND"
+set "DIAG_MEANING=Windows Update cannot find a path it needs in a downloaded update; it is treated like 0x80070002, by setting the download cache aside."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x8007000D
+set "DIAG_NAME=ERROR_INVALID_DATA"
+set "DIAG_MEANING=Data Windows Update downloaded is not valid, or the component store it was going into is damaged."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x80070005
+set "DIAG_NAME=E_ACCESSDENIED"
+set "DIAG_MEANING=Windows Update or the servicing stack was refused access to a file, a registry key or a service."
+set "DIAG_PLAN=access-denied"
+goto :eof
+:diagnose_lookup_0x80070422
+set "DIAG_NAME=ERROR_SERVICE_DISABLED"
+set "DIAG_MEANING=A service Windows Update needs is disabled, so Windows cannot start it: most often wuauserv itself (Automatic Updates on XP), sometimes BITS or CryptSvc."
+set "DIAG_PLAN=service-disabled"
+goto :eof
+:diagnose_lookup_0x80070103
+set "DIAG_NAME=ERROR_NO_MORE_ITEMS"
+set "DIAG_MEANING=Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use."
+set "DIAG_PLAN=driver-installed"
+goto :eof
+:diagnose_lookup_0x80070001
+set "DIAG_NAME=ERROR_INVALID_FUNCTION"
+set "DIAG_MEANING=Windows Backup (Backup and Restore, Windows 7 and later) followed a reparse point (a junction, symbolic link or mount point) that was added to a library directly, or that lies above a folder added to one, and it leads to a FAT-formatted volume."
+set "DIAG_PLAN=backup"
+goto :eof
+:diagnose_lookup_0x81000037
+set "DIAG_NAME=Windows Backup (sdengin) error"
+set "DIAG_MEANING=Windows Backup (Windows 7 and later) could not read from the shadow copy, because a reparse point added directly to a library (or lying above a folder added to one) leads to compressed or media content such as .zip, music or video files."
+set "DIAG_PLAN=backup"
+goto :eof
+:diagnose_lookup_0x800F081F
+set "DIAG_NAME=CBS_E_SOURCE_MISSING"
+set "DIAG_MEANING=The servicing stack could not find the files it needs to repair the component store or to add a package or feature: the store is damaged, or a feature such as .NET Framework 3.5 was turned on without a source."
+set "DIAG_PLAN=component-store"
+goto :eof
+:diagnose_lookup_0x800F0922
+set "DIAG_NAME=CBS_E_INSTALLERS_FAILED"
+set "DIAG_MEANING=An installer or command that runs as part of an update failed, and the update was rolled back."
+set "DIAG_PLAN=component-store"
+goto :eof
+:diagnose_lookup_0x80073712
+set "DIAG_NAME=ERROR_SXS_COMPONENT_STORE_CORRUPT"
+set "DIAG_MEANING=The component store (WinSxS) is damaged, so Windows cannot install the update."
+set "DIAG_PLAN=component-store"
+goto :eof
+:diagnose_lookup_0x80073701
+set "DIAG_NAME=ERROR_SXS_ASSEMBLY_MISSING"
+set "DIAG_MEANING=An assembly an update refers to is missing from the component store: the store is damaged, or an earlier update was removed only in part."
+set "DIAG_PLAN=component-store"
+goto :eof
+:diagnose_lookup_0x8007371B
+set "DIAG_NAME=ERROR_SXS_TRANSACTION_CLOSURE_INCOMPLETE"
+set "DIAG_MEANING=Members of a servicing transaction are missing: the component store no longer holds everything an update depends on."
+set "DIAG_PLAN=component-store"
+goto :eof
+:diagnose_lookup_0x80070570
+set "DIAG_NAME=ERROR_FILE_CORRUPT"
+set "DIAG_MEANING=A file Windows Update downloaded or is installing is damaged."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x80242006
+set "DIAG_NAME=WU_E_UH_INVALIDMETADATA"
+set "DIAG_MEANING=The update handler found the metadata of a downloaded update invalid."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x80240034
+set "DIAG_NAME=WU_E_DOWNLOAD_FAILED"
+set "DIAG_MEANING=An update failed to download, or what arrived did not match what the update service described."
+set "DIAG_PLAN=windows-update"
+goto :eof
+:diagnose_lookup_0x80072EFD
+set "DIAG_NAME=ERROR_WINHTTP_CANNOT_CONNECT"
+set "DIAG_MEANING=Windows Update could not connect to its server (Microsoft's, or WSUS)."
+set "DIAG_ADVICE=A reset does not help: the network is the cause. Check, as SYSTEM sees it, the WinHTTP proxy (netsh winhttp show proxy on Vista and later, proxycfg on XP), a firewall or TLS-inspecting proxy in the way, and the WSUS address in the WUServer policy. On an air-gapped computer this is expected: install updates carried in a bundle instead."
+goto :eof
+:diagnose_lookup_0x80072EE2
+set "DIAG_NAME=ERROR_WINHTTP_TIMEOUT"
+set "DIAG_MEANING=The connection to the update server timed out."
+set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /aggressive, since a computer that needs its proxy loses the connection without it)."
+goto :eof
+:diagnose_lookup_0x8024402C
+set "DIAG_NAME=WU_E_PT_WINHTTP_NAME_NOT_RESOLVED"
+set "DIAG_MEANING=The name of the update server (or of the proxy) could not be resolved."
+set "DIAG_ADVICE=A reset does not help: check DNS, the WUServer policy for a typing mistake or a retired WSUS server, and the proxy settings."
+goto :eof
+:diagnose_lookup_0x80244022
+set "DIAG_NAME=WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL"
+set "DIAG_MEANING=The update server answered HTTP 503, service unavailable."
+set "DIAG_ADVICE=With WSUS the server is the cause, most often its IIS application pool (WsusPool) stopped after running out of memory: start it again and raise its private memory limit. Nothing on the client needs repairing."
+goto :eof
+:diagnose_lookup_0x80246017
+set "DIAG_NAME=WU_E_DM_UNAUTHORIZED_LOCAL_USER"
+set "DIAG_MEANING=The download manager refused the download because the local user is not authorized to download the content."
+set "DIAG_ADVICE=A reset does not help: it is a question of who starts the download (run it as an administrator, or let the Windows Update service do it on its schedule)."
+goto :eof
+:diagnose_lookup_0x8024A105
+set "DIAG_NAME="
+set "DIAG_MEANING=A code of the Automatic Updates component (facility 36, range 0xA000) that Microsoft's Windows Update error reference does not name."
+set "DIAG_ADVICE=It is reported together with failed downloads; read WindowsUpdate.log (on Windows 10 and later, Get-WindowsUpdateLog) at the time it appears for the code that caused it, and answer that code."
+goto :eof
+:diagnose_lookup_0x80070020
+set "DIAG_NAME=ERROR_SHARING_VIOLATION"
+set "DIAG_MEANING=Another program holds a file Windows Update needs, most often antivirus or backup software scanning SoftwareDistribution or the file being replaced."
+set "DIAG_ADVICE=Restart and try again; when it persists, find the program holding the file (Process Monitor, or the antivirus's log) and exclude the folder. A reset renames the same folders and fails the same way while the file is held."
+goto :eof
+:diagnose_lookup_0x80070643
+set "DIAG_NAME=ERROR_INSTALL_FAILURE"
+set "DIAG_MEANING=A Windows Installer based update failed to install: .NET Framework, Defender's platform or an Office update, or (KB5034441 on Windows 10) a recovery partition too small for the new WinRE."
+set "DIAG_ADVICE=A reset does not help. The package's own log says why: the .NET setup log, the MSI log under %%TEMP%% or %%SystemRoot%%\Temp, or for WinRE reagentc /info and the size of the recovery partition."
+goto :eof
+:diagnose_lookup_0x8007000E
+set "DIAG_NAME=E_OUTOFMEMORY"
+set "DIAG_MEANING=The Windows Update client ran out of memory, most often while scanning for updates on a 32-bit Windows 7 with many updates missing."
+set "DIAG_ADVICE=A reset does not help. Restart and scan again with nothing else running; on Windows 7 install the newest Windows Update client and servicing stack updates first (carry them in the bundle), which scan with far less memory."
+goto :eof
+:diagnose_lookup_0x80070BC9
+set "DIAG_NAME=ERROR_FAIL_REBOOT_REQUIRED"
+set "DIAG_MEANING=An earlier installation is waiting for a restart, and nothing else can install until it happens."
+set "DIAG_ADVICE=Restart the computer, then try again; a reset before the restart can leave the pending installation half done. A bundle refuses to change anything while a restart is pending."
+goto :eof
+
+:diagnose_facts
+rem The facts that change the advice, each read from the registry or WMI.
+set "MSG=Facts that change the advice:"
+call :log
+call :check_pending
+set "MSG=   no restart pending"
+if defined WUFIX_PENDING set "MSG=   restart first: %WUFIX_PENDING%. Restart, then diagnose again."
+call :log
+call :diagnose_free_space
+call :clock
+set "MSG=   clock: %NOW% (local time)"
+if "%NOW:~0,10%" LSS "2026-11-21" set "MSG=   clock: %NOW%, earlier than this bundle's catalog (2026-11-21): set the date first; certificates and downloads fail on a wrong clock"
+call :log
+set "DIAG_DISABLED="
+set "DIAG_SVC=wuauserv"
+call :diagnose_service
+set "DIAG_SVC=bits"
+call :diagnose_service
+set "DIAG_SVC=cryptsvc"
+call :diagnose_service
+set "DIAG_SVC=trustedinstaller"
+call :diagnose_service
+set "DIAG_SVC=msiserver"
+call :diagnose_service
+set "DIAG_SVC=usosvc"
+call :diagnose_service
+set "MSG=   no update service is disabled"
+if defined DIAG_DISABLED set "MSG=   disabled update services:%DIAG_DISABLED% (plan service-disabled: run.cmd 0x80070422)"
+call :log
+call :diagnose_policy
+goto :eof
+
+:diagnose_free_space
+rem Free space on the system drive, in whole GB (10^9 bytes, digits cut off:
+rem set /a stops at 2^31).
+set "DIAG_FREE="
+for /f "skip=1 tokens=1,2" %%A in ('""%SystemRoot%\System32\wbem\wmic.exe" logicaldisk get DeviceID,FreeSpace <nul 2>nul"') do if /i "%%A"=="%SystemDrive%" set "DIAG_FREE=%%B"
+set "DIAG_GB="
+if defined DIAG_FREE set "DIAG_GB=%DIAG_FREE:~0,-9%"
+if defined DIAG_FREE if not defined DIAG_GB set "DIAG_GB=0"
+set "MSG=   free space on the system drive (%SystemDrive%): unknown (WMI did not answer)"
+if defined DIAG_GB set "MSG=   free space on the system drive (%SystemDrive%): %DIAG_GB% GB"
+call :log
+if not defined DIAG_GB goto :eof
+if %DIAG_GB% GEQ 10 goto :eof
+set "MSG=   *** under 10 GB free: updates fail to download or install (0x80070070); free space first"
+call :log
+goto :eof
+
+:diagnose_service
+rem Adds DIAG_SVC to DIAG_DISABLED when its Start value is 4 (Disabled).
+set "DIAG_START="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\%DIAG_SVC%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_START=%%B"
+if "%DIAG_START%"=="0x4" set "DIAG_DISABLED=%DIAG_DISABLED% %DIAG_SVC%"
+goto :eof
+
+:diagnose_policy
+rem Windows Update policy in force (Group Policy writes it; wufix never
+rem changes it): a WSUS server, and whether Windows Update is cut off.
+set "DIAG_WU=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
+set "DIAG_WUSERVER="
+set "DIAG_USEWU="
+set "DIAG_NOACCESS="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v WUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_WUSERVER=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%\AU" /v UseWUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_USEWU=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v DisableWindowsUpdateAccess 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_NOACCESS=%%B"
+set "MSG=   no WSUS server set by policy"
+if defined DIAG_WUSERVER set "MSG=   WSUS server by policy: %DIAG_WUSERVER% (UseWUServer %DIAG_USEWU%): failures to reach it are the server's or the network's"
+call :log
+if not "%DIAG_NOACCESS%"=="0x1" goto :eof
+set "MSG=   policy DisableWindowsUpdateAccess=1: Windows Update is turned off by Group Policy; no repair changes that"
+call :log
+goto :eof
+
+:diagnose_report
+rem Writes the findings to DIR of /report:DIR as <computer>-<bundle>-diagnose.json
+rem (docs/report.schema.json, mode "diagnose"); nothing is written here.
+set "DIAG_JSON=%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-diagnose.json"
+set "J_PENDING="
+if defined WUFIX_PENDING set "J_PENDING=%WUFIX_PENDING:\=\\%"
+>"%DIAG_JSON%" echo {
+if errorlevel 1 goto diagnose_report_failed
+>>"%DIAG_JSON%" echo   "report_version": 1,
+>>"%DIAG_JSON%" echo   "generated": "wufix",
+>>"%DIAG_JSON%" echo   "bundle": "%WUFIX_BUNDLE%",
+>>"%DIAG_JSON%" echo   "bundle_version": "%WUFIX_VERSION%",
+>>"%DIAG_JSON%" echo   "computer": "%COMPUTERNAME%",
+>>"%DIAG_JSON%" echo   "run": "%WUFIX_BUNDLE%-0000",
+>>"%DIAG_JSON%" echo   "mode": "diagnose",
+>>"%DIAG_JSON%" echo   "windows_build": "%WIN_BUILD%",
+>>"%DIAG_JSON%" echo   "finished": "%NOW%",
+>>"%DIAG_JSON%" echo   "exit_code": 0,
+>>"%DIAG_JSON%" echo   "restart_pending": "%J_PENDING%",
+>>"%DIAG_JSON%" echo   "free_space_gb": "%DIAG_GB%",
+>>"%DIAG_JSON%" echo   "disabled_services": "%DIAG_DISABLED%",
+>>"%DIAG_JSON%" echo   "wsus_server": "%DIAG_WUSERVER%",
+>>"%DIAG_JSON%" echo   "missing_packages": "%DIAG_MISSING%",
+>>"%DIAG_JSON%" echo   "findings": [
+set "DIAG_SEP= "
+for %%I in (%DIAG_ORDER%) do call :diagnose_report_one %%I
+>>"%DIAG_JSON%" echo   ]
+>>"%DIAG_JSON%" echo }
+goto :eof
+:diagnose_report_failed
+set "MSG=could not write the diagnosis to %WUFIX_REPORT_TO%"
+call :log
+goto :eof
+
+:diagnose_report_one
+rem One finding (%1) as a JSON object, backslashes doubled.
+call set "DIAG_CODE=%%DIAG_%1_CODE%%"
+call set "DIAG_WHEN=%%DIAG_%1_WHEN%%"
+call set "DIAG_WHERE=%%DIAG_%1_WHERE%%"
+set "DIAG_WHERE=%DIAG_WHERE:\=\\%"
+call :diagnose_lookup
+set "DIAG_CMD="
+if defined DIAG_PLAN set "DIAG_CMD=run.cmd %DIAG_CODE%"
+>>"%DIAG_JSON%" echo   %DIAG_SEP%{"code": "%DIAG_CODE%", "seen": "%DIAG_WHEN%", "where": "%DIAG_WHERE%", "plan": "%DIAG_PLAN%", "command": "%DIAG_CMD%"}
+set "DIAG_SEP=,"
+goto :eof
+
 :dismsource_this
 rem This Windows as dism /Get-WimInfo names it: THIS_EDITION (EditionID:
 rem Professional, Core, ServerStandard...), THIS_INSTALL (InstallationType:
@@ -4396,7 +4970,7 @@ rem One line: cmd has read all of it before the copy starts, so nothing more
 rem is read from the original file. The copy's exit code is handed back
 rem through "if errorlevel N" (N or more), highest first, for every code
 rem run.cmd uses: a bare exit /b does not keep it in every cmd.
-"%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+"%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
 
 :stage_bundle
 rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a

@@ -88,6 +88,20 @@
     to (run.cmd /report:DIR). A relative path is taken from the current
     location.
 
+.PARAMETER Diagnose
+    Reads the failing codes this computer recorded (update and backup
+    events, WindowsUpdate.log, ReportingEvents.log, CBS.log, dism.log) and
+    prints, newest first, each code with the plan and the command line that
+    answer it, then the facts that change the advice (run.cmd /diagnose).
+    Changes and writes nothing here, so it does not ask; with -Report it
+    writes <computer>-win8-diagnose.json to that folder.
+
+.PARAMETER Auto
+    Diagnoses, then runs the plan for the newest failing code that a plan
+    answers (run.cmd /auto). No failing code: nothing is changed, exit 0.
+    Only codes no plan answers: they are reported, nothing is changed,
+    exit 11.
+
 .PARAMETER Aggressive
     Also runs the steps marked aggressive (run.cmd /aggressive).
 
@@ -148,6 +162,8 @@
             nothing was changed
       10    started off the system drive, and no protected local copy
             could be made or trusted: nothing was changed
+      11    -Auto found failing codes, but no plan of this bundle answers
+            them: reported, nothing was changed
     Declined at the confirmation prompt, nothing runs and the exit code is 0.
     A bundle never restarts the computer: never 1641.
 #>
@@ -159,6 +175,8 @@ param(
     [switch]$Quiet,
     [switch]$Gpo,
     [string]$Report = '',
+    [switch]$Diagnose,
+    [switch]$Auto,
     [switch]$Aggressive,
     [string[]]$With = @()
 )
@@ -275,6 +293,8 @@ if ($Undo) { $switches += '/undo' }
 if ($Quiet) { $switches += '/quiet' }
 if ($Gpo) { $switches += '/gpo' }
 if ($Report) { $switches += '"/report:%WUFIX_PS1_REPORT%"' }
+if ($Diagnose) { $switches += '/diagnose' }
+if ($Auto) { $switches += '/auto' }
 if ($Aggressive) { $switches += '/aggressive' }
 $optIn = @('backup-restore-folders', 'firewall-pause', 'winsock-reset')
 # powershell.exe -File hands "-With a,b" over as one string: split it here.
@@ -291,7 +311,8 @@ if ($WhatIfPreference) {
     if ($Undo) { exit 0 }
     # Last, because run.cmd takes the last mode switch it is given.
     $switches += '/plan'
-} elseif (-not $Gpo -and -not $PSCmdlet.ShouldProcess($env:COMPUTERNAME, $what)) {
+} elseif (-not $Gpo -and -not $Diagnose -and -not $PSCmdlet.ShouldProcess($env:COMPUTERNAME, $what)) {
+    # A diagnosis changes nothing: it does not ask.
     exit 0
 }
 

@@ -20,6 +20,10 @@
  * to the file PATH, as the real tool writes its own log: an sfc stub can
  * leave the [SR] line that a real scan writes to CBS.log.
  *
+ * WUFIX_STUB_PRINT_<NAME>=PATH makes the stub print the file PATH, byte
+ * for byte, to its standard output: a wevtutil stub answers a query with
+ * the events a test seeded, in wevtutil's XML form (Wine has no event log).
+ *
  * Build: x86_64-w64-mingw32-gcc -Os -s -municode -o stub.exe stub.c
  * Only kernel32, advapi32's CryptoAPI and the CRT are used: Wine 8 runs
  * those reliably.
@@ -151,6 +155,25 @@ static void append_line(const wchar_t *name)
 	}
 }
 
+/* print_file carries out WUFIX_STUB_PRINT_<NAME>, if set. */
+static void print_file(const wchar_t *name)
+{
+	wchar_t var[MAX_PATH], path[MAX_PATH];
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	_snwprintf(var, MAX_PATH, L"WUFIX_STUB_PRINT_%ls", name);
+	var[MAX_PATH - 1] = 0;
+	_wcsupr(var);
+	if (!GetEnvironmentVariableW(var, path, MAX_PATH) || !(f = _wfopen(path, L"rb")))
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	fflush(stdout);
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	wchar_t name[MAX_PATH];
@@ -167,6 +190,7 @@ int wmain(int argc, wchar_t **argv)
 	wcscat(record, L"\x1e\n");
 	append(record);
 	append_line(name);
+	print_file(name);
 	if (!wcscmp(name, L"certutil") && argc == 4 && !_wcsicmp(argv[1], L"-hashfile") && !_wcsicmp(argv[3], L"SHA256"))
 		return hashfile(argv[2]);
 	return exit_code(name);
