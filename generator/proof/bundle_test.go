@@ -42,6 +42,7 @@ func readReport(t *testing.T, p *wine.Prefix, run string) report {
 // survive quoted; Wine expands a % inside %~dp0 a second time (Windows
 // does not), so the percent sign is the one character left out.
 func TestBundleLifecycle(t *testing.T) {
+	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, _ := bundles(t)
 	for _, id := range out.Targets {
 		t.Run(id, func(t *testing.T) {

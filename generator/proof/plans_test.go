@@ -28,6 +28,7 @@ import (
 // without the prefix's setup and first registry export. After a failure
 // or a Wine flake the next scenario gets a fresh machine.
 func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
+	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, c := bundles(t)
 	for _, id := range out.Targets {
 		scenarios := fullStrengthScenarios(t, c, target(t, id))
