@@ -30,7 +30,7 @@ import (
 func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, c := bundles(t)
-	for _, id := range out.Targets {
+	for _, id := range longestFirst(t, c, out.Targets) {
 		scenarios := fullStrengthScenarios(t, c, target(t, id))
 		t.Run(id, func(t *testing.T) {
 			t.Parallel() // each target has its own prefix and wineserver
@@ -62,6 +62,23 @@ func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// longestFirst orders the targets by how many scenarios they run, most
+// first, so that the last ones to start are short: a long one started last
+// would leave a core idle while it ends.
+func longestFirst(t *testing.T, c *catalog.Catalog, ids []string) []string {
+	runs := map[string]int{}
+	for _, id := range ids {
+		for _, s := range fullStrengthScenarios(t, c, target(t, id)) {
+			if s.coveredBy == "" {
+				runs[id]++
+			}
+		}
+	}
+	sorted := slices.Clone(ids)
+	slices.SortStableFunc(sorted, func(a, b string) int { return runs[b] - runs[a] })
+	return sorted
 }
 
 // scenario is one plan at full strength on one target.
