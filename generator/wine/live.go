@@ -1,10 +1,12 @@
 package wine
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -104,12 +106,17 @@ func (e *Env) newRun() run {
 // watchdogScript waits for EOF on its stdin, a pipe whose only writer is
 // the test process (Go opens every file close-on-exec, so no Wine process
 // inherits it), then stops every prefix left in the run folder ($0) with
-// wineserver ($1) and removes the folder.
+// wineserver ($1), kills what still runs in it (see killOrphans) and
+// removes the folder.
 const watchdogScript = `cat >/dev/null
 for p in "$0"/*/; do
-  [ -d "$p" ] && WINEPREFIX="${p%/}" timeout 60 "$1" -k
+  [ -d "$p" ] || continue
+  WINEPREFIX="${p%/}" timeout 60 "$1" -k
+  for f in /proc/[0-9]*/environ; do
+    grep -qzx "WINEPREFIX=${p%/}" "$f" 2>/dev/null && kill -9 "$(basename "$(dirname "$f")")"
+  done
 done
-rm -rf "$0"`
+rm -rf "$0" 2>/dev/null || { chattr -R -i "$0"; rm -rf "$0"; }`
 
 // watch starts the watchdog of the run folder dir.
 func (e *Env) watch(dir string) error {
@@ -159,9 +166,32 @@ func (e *Env) reap(dir string) {
 		prefix := filepath.Dir(reg)
 		fmt.Fprintf(os.Stderr, "NOTICE: stopping the Wine prefix %s, left running by a test process that ended without cleaning up\n", prefix)
 		killServer(e.Wineserver, prefix)
+		killOrphans(prefix)
 		removeServerDir(prefix)
 	}
-	os.RemoveAll(dir)
+	if os.RemoveAll(dir) != nil {
+		// A test may have left a folder immutable (chattr +i).
+		exec.Command("chattr", "-R", "-i", dir).Run()
+		os.RemoveAll(dir)
+	}
+}
+
+// killOrphans kills the processes still running with WINEPREFIX=prefix:
+// Windows processes whose wineserver was killed by other means than
+// wineserver -k, which then cannot reach them. The prefix path is unique
+// to its test process, so nothing else matches.
+func killOrphans(prefix string) {
+	want := []byte("WINEPREFIX=" + prefix + "\x00")
+	environs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, f := range environs {
+		env, err := os.ReadFile(f)
+		if err != nil || !bytes.Contains(env, want) {
+			continue
+		}
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(f))); err == nil {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // killServer runs wineserver -k in a prefix: it kills every Windows
