@@ -102,10 +102,12 @@ func TestKilledProcessLeavesNoWine(t *testing.T) {
 func TestStalePrefixIsStoppedAtTheNextStart(t *testing.T) {
 	e := Require(t)
 	cmd, prefix := startChild(t)
-	// The watchdog dies too, as when a whole session is killed: the next
-	// test process to start a prefix finds the run folder's lock free.
+	// The watchdog and the wineserver die too, as when something kills
+	// every process named like Wine's: the next test process to start a
+	// prefix finds the run folder's lock free, and the prefix's Windows
+	// processes, which no wineserver -k reaches now, still running.
 	run := filepath.Dir(prefix)
-	for _, pid := range watchdogs(run) {
+	for _, pid := range append(watchdogs(run), wineservers(prefix)...) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -132,6 +134,18 @@ func watchdogs(dir string) []int {
 			continue
 		}
 		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(f))); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// wineservers returns the pids of the wineserver of prefix.
+func wineservers(prefix string) []int {
+	var pids []int
+	for _, p := range wineProcesses(prefix) {
+		cmdline, _ := os.ReadFile("/proc/" + p + "/cmdline")
+		if pid, err := strconv.Atoi(p); err == nil && bytes.Contains(cmdline, []byte("wineserver")) {
 			pids = append(pids, pid)
 		}
 	}
