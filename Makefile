@@ -9,13 +9,13 @@ export CGO_CFLAGS := -O2 -g -I$(PS_GRAMMAR)/src
 build:
 	go run ./cmd/wufix build
 
-# The Wine tests run every bundle many times over: well past go test's
-# default 10-minute limit on two cores. One package at a time (-p 1): the
-# Wine packages each run two prefixes at once already, and Wine fails to
-# start programs more often the busier the two cores are.
+# WUFIX_WINE_PROOF=1 adds the Wine proofs (every bundle, every plan) to
+# the quick tests a plain go test ./... runs. One package at a time (-p 1):
+# the Wine packages each run two prefixes at once already, and Wine fails
+# to start programs more often the busier the two cores are.
 test:
 	go vet -tags grammar ./...
-	go test -p 1 -tags grammar -timeout 60m ./...
+	WUFIX_WINE_PROOF=1 go test -p 1 -tags grammar -timeout 60m ./...
 	go test -run '^$$' -fuzz FuzzLoad -fuzztime 20s -fuzzminimizetime 10x ./generator/catalog/
 
 # Rewrites golden/ from the embedded catalog (and removes stale files).

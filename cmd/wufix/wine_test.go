@@ -41,7 +41,7 @@ func windowsExe(t *testing.T) string {
 // into the same folder (which replaces every entry), and then builds a
 // smaller set into it (which retires the Intune pair).
 func TestWindowsBuildMatchesLinux(t *testing.T) {
-	p := wine.NewPrefix(t)
+	p := wine.Proof(t).NewPrefix(t)
 	p.InstallGoRuntime()
 	exe := windowsExe(t)
 	linux := built(t)

@@ -26,7 +26,7 @@ func pc(t *testing.T, build int, productType string, targets ...string) (*wine.P
 // pcWith is pc with the build's options given in full.
 func pcWith(t *testing.T, build int, productType string, opts generator.Options) (*wine.Prefix, string) {
 	t.Helper()
-	p := wine.NewPrefix(t)
+	p := wine.Proof(t).NewPrefix(t)
 	p.SetVersion("win7")
 	reg(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", productType)
 	reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", strconv.Itoa(build))

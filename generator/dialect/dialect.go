@@ -39,10 +39,15 @@ func ForFile(name string) Dialect {
 }
 
 // crlf normalises text to CRLF line endings with exactly one final line
-// ending. A CR already in the text is an error: templates are LF text.
+// ending. A CR already in the text is an error: templates are LF text. So
+// is text that is not UTF-8, which the UTF-16 and UTF-8 encoders would
+// otherwise turn into U+FFFD without a word.
 func crlf(text string) (string, error) {
 	if i := strings.IndexByte(text, '\r'); i >= 0 {
 		return "", fmt.Errorf("carriage return at byte %d: templates must use LF line endings", i)
+	}
+	if !utf8.ValidString(text) {
+		return "", fmt.Errorf("byte %d is not UTF-8", invalidAt(text))
 	}
 	text = strings.TrimRight(text, "\n") + "\n"
 	return strings.ReplaceAll(text, "\n", "\r\n"), nil
@@ -117,4 +122,16 @@ func printableUTF8(text string) error {
 		}
 	}
 	return nil
+}
+
+// invalidAt is the offset of the first byte of text that is not UTF-8.
+func invalidAt(text string) int {
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(text[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return len(text)
 }

@@ -3,6 +3,7 @@ package dialect
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // PS1 is the PowerShell dialect: UTF-8 with a byte-order mark and CRLF.
@@ -35,6 +36,9 @@ func (PS1) Encode(text string) ([]byte, error) {
 func PSQuote(s string) (string, error) {
 	if strings.ContainsAny(s, "\r\n") {
 		return "", fmt.Errorf("powershell text %q holds a line break", s)
+	}
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("powershell text %q is not UTF-8", s)
 	}
 	var b strings.Builder
 	b.WriteByte('\'')

@@ -66,30 +66,6 @@ func TestWrongWindowsPointsToWufixCmd(t *testing.T) {
 	})
 }
 
-func TestRunsFromAFolderWithSpecialCharacters(t *testing.T) {
-	t.Parallel()
-	wine.Retry(t, func() bool {
-		p := machine(t, "win7")
-		// Wine expands a % inside %~dp0 a second time (Windows does not), so
-		// the percent sign is the one character left out here.
-		dir := install(t, "win7", p.HostPath(`C:\wufix bundles (x86) & co!\win 7`))
-		r := p.Run(dir, "run.cmd", "/plan")
-		if wine.Flake(r) {
-			return true
-		}
-		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		r.AssertNoErrors(t)
-		r = p.Run(dir, "run.cmd")
-		if wine.Flake(r) {
-			return true
-		}
-		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		r.AssertNoErrors(t)
-		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
-		return false
-	})
-}
-
 func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {

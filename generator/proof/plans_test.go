@@ -1,12 +1,15 @@
 package proof
 
 import (
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/plan"
 	"github.com/wufix/wufix/generator/wine"
 )
@@ -18,35 +21,151 @@ import (
 // that SFC writes to); a failed step is a result like any other, so the
 // run may end with 1, but its report must say so and the undo must still
 // put everything back.
+//
+// The plans of one target run one after another on one machine: each
+// scenario proves that its undo put the machine back as it found it, so
+// the next one starts from the same machine a fresh prefix would give,
+// without the prefix's setup and first registry export. After a failure
+// or a Wine flake the next scenario gets a fresh machine.
 func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
+	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, c := bundles(t)
-	for _, id := range out.Targets {
-		tg := target(t, id)
-		for _, p := range c.Plans {
-			b, err := plan.For(c, tg, plan.Options{Plans: []string{p.ID.Value}})
-			if err != nil {
-				continue // the plan is not for this version
-			}
-			args := []string{"run.cmd", p.Codes[0].Value, "/aggressive"}
-			for _, s := range b.Steps {
-				if s.Step.Level == "optin" {
-					args = append(args, "/with:"+s.Step.ID.Value)
+	for _, id := range longestFirst(t, c, out.Targets) {
+		scenarios := fullStrengthScenarios(t, c, target(t, id))
+		t.Run(id, func(t *testing.T) {
+			t.Parallel() // each target has its own prefix and wineserver
+			var m *cleanMachine
+			for _, s := range scenarios {
+				if s.coveredBy != "" {
+					t.Run(s.plan, func(t *testing.T) {
+						t.Skipf("its steps run, in the same order, in %s at full strength, which proves their undo", s.coveredBy)
+					})
+					continue
+				}
+				if m == nil {
+					m = newCleanMachine(t, id)
+				}
+				clean := t.Run(s.plan, func(t *testing.T) {
+					attempt := 0
+					wine.Retry(t, func() bool {
+						attempt++
+						if attempt > 1 {
+							m = nil
+							return fullStrength(t, id, newCleanMachine(t, id), s.args)
+						}
+						return fullStrength(t, id, m.For(t), s.args)
+					})
+				})
+				if !clean || m == nil {
+					m = nil // what the machine holds now is unknown
 				}
 			}
-			t.Run(id+"/"+p.ID.Value, func(t *testing.T) {
-				t.Parallel()
-				wine.Retry(t, func() bool { return fullStrength(t, id, args) })
-			})
-		}
+		})
 	}
 }
 
-func fullStrength(t *testing.T, id string, args []string) (flake bool) {
-	tg := target(t, id)
+// longestFirst orders the targets by how many scenarios they run, most
+// first, so that the last ones to start are short: a long one started last
+// would leave a core idle while it ends.
+func longestFirst(t *testing.T, c *catalog.Catalog, ids []string) []string {
+	runs := map[string]int{}
+	for _, id := range ids {
+		for _, s := range fullStrengthScenarios(t, c, target(t, id)) {
+			if s.coveredBy == "" {
+				runs[id]++
+			}
+		}
+	}
+	sorted := slices.Clone(ids)
+	slices.SortStableFunc(sorted, func(a, b string) int { return runs[b] - runs[a] })
+	return sorted
+}
+
+// scenario is one plan at full strength on one target.
+type scenario struct {
+	plan      string
+	args      []string // run.cmd's arguments
+	steps     []string // the steps that run, in order
+	coveredBy string   // a plan whose run includes every step of this one, in order
+}
+
+// fullStrengthScenarios lists the target's plans with /aggressive and every
+// opt-in step. A plan whose steps all run, in the same order, in another
+// plan's scenario proves nothing that one does not: the run.cmd code of
+// each step is the same whichever plan calls it, and undo walks back the
+// steps that ran. It is marked coveredBy that plan (the first plan of
+// equal steps is kept).
+func fullStrengthScenarios(t *testing.T, c *catalog.Catalog, tg *catalog.Target) []scenario {
+	t.Helper()
+	var list []scenario
+	for _, p := range c.Plans {
+		b, err := plan.For(c, tg, plan.Options{Plans: []string{p.ID.Value}})
+		if err != nil {
+			continue // the plan is not for this version
+		}
+		s := scenario{plan: p.ID.Value, args: []string{"run.cmd", p.Codes[0].Value, "/aggressive"}}
+		for _, st := range b.Steps {
+			s.steps = append(s.steps, st.Step.ID.Value)
+			if st.Step.Level == "optin" {
+				s.args = append(s.args, "/with:"+st.Step.ID.Value)
+			}
+		}
+		list = append(list, s)
+	}
+	for i := range list {
+		for j, other := range list {
+			equal := slices.Equal(list[i].steps, other.steps)
+			if i != j && subsequence(list[i].steps, other.steps) && (!equal || j < i) {
+				list[i].coveredBy = other.plan
+				break
+			}
+		}
+	}
+	return list
+}
+
+// subsequence reports whether every element of a appears in b, in order.
+func subsequence(a, b []string) bool {
+	for _, x := range b {
+		if len(a) > 0 && a[0] == x {
+			a = a[1:]
+		}
+	}
+	return len(a) == 0
+}
+
+// cleanMachine is a machine with its bundle installed and its registry
+// as the scenarios must leave it.
+type cleanMachine struct {
+	p        *wine.Prefix
+	dir      string // the bundle, as a host path
+	registry string
+}
+
+func newCleanMachine(t *testing.T, id string) *cleanMachine {
+	t.Helper()
 	p := machine(t, id)
 	dir := install(t, id, p.HostPath(`C:\wufix`))
+	return &cleanMachine{p: p, dir: dir, registry: registry(t, p)}
+}
+
+// For is the machine reporting to t, a subtest of the test that made it.
+func (m *cleanMachine) For(t *testing.T) *cleanMachine {
+	return &cleanMachine{p: m.p.For(t), dir: m.dir, registry: m.registry}
+}
+
+func fullStrength(t *testing.T, id string, m *cleanMachine, args []string) (flake bool) {
+	tg := target(t, id)
+	p, dir := m.p, m.dir
+	// An undo puts back what the run changed; whether the update service
+	// runs afterwards is the lifecycle test's to prove. Here every scenario
+	// starts, as on a fresh machine, with the service running.
+	if !strings.Contains(serviceState(t, p, "wuauserv"), "RUNNING") {
+		r := p.RunAgain("", `C:\windows\system32\sc.exe`, "start", "wuauserv")
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+	}
 	firstState := updateState(t, p, tg)
-	firstRegistry := registry(t, p)
+	reports := reportNames(t, p)
 
 	r := p.Run(dir, args...)
 	if wine.Flake(r) {
@@ -54,7 +173,9 @@ func fullStrength(t *testing.T, id string, args []string) (flake bool) {
 	}
 	require.Contains(t, []int{0, 1, 3010}, r.Code, "%v\n%s%s", args, r.Stdout, r.Stderr)
 	r.AssertNoErrors(t)
-	rep := readReport(t, p, id+"-0001")
+	added := newNames(reports, reportNames(t, p))
+	require.Len(t, added, 1, "one report per run")
+	rep := readReport(t, p, strings.TrimSuffix(added[0], ".json"))
 	assert.Equal(t, r.Code, rep.ExitCode, "the report and the exit code agree")
 	failed := false
 	for _, s := range rep.Steps {
@@ -77,6 +198,28 @@ func fullStrength(t *testing.T, id string, args []string) (flake bool) {
 			assert.True(t, strings.Contains(name, ".wufix-"), "only backups are new: %s", name)
 		}
 	}
-	sameRegistry(t, firstRegistry, registry(t, p), strings.Join(args[1:], " ")+" then /undo")
+	sameRegistry(t, m.registry, registry(t, p), strings.Join(args[1:], " ")+" then /undo")
 	return false
+}
+
+// reportNames lists the run reports in the machine's log folder.
+func reportNames(t *testing.T, p *wine.Prefix) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(p.HostPath(`C:\windows\Logs\wufix`), "*.json"))
+	require.NoError(t, err)
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	return names
+}
+
+// newNames is what after holds that before does not.
+func newNames(before, after []string) []string {
+	var added []string
+	for _, n := range after {
+		if !slices.Contains(before, n) {
+			added = append(added, n)
+		}
+	}
+	return added
 }

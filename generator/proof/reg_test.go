@@ -91,6 +91,7 @@ func normalize(keys []dialect.RegKey) []dialect.RegKey {
 // back the way Windows writes it: names, types and data must be the
 // catalog's, and the import must print nothing.
 func TestRegFilesImportUnderWine(t *testing.T) {
+	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	files := regFiles(t)
 	p := machine(t, "win10")
 	for _, f := range files {

@@ -112,7 +112,7 @@ var stubbed = []string{"fsutil", "sfc", "dism", "wusa", "eventcreate", "schtasks
 func machine(t *testing.T, id string) *wine.Prefix {
 	t.Helper()
 	tg := target(t, id)
-	p := wine.NewPrefix(t)
+	p := wine.Proof(t).NewPrefix(t)
 	p.SetVersion(wineVersion(tg))
 	kind := map[string]string{"workstation": "WinNT", "server": "ServerNT", "domain-controller": "LanmanNT"}[tg.Products[0]]
 	regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", kind)

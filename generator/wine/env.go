@@ -23,6 +23,28 @@ import (
 // a run with every Wine test skipped.
 const RequireEnv = "WUFIX_REQUIRE_WINE"
 
+// ProofEnv names the variable that runs the long Wine proofs: every
+// bundle's life, every plan at full strength, the deploy scripts, several
+// minutes on two cores. make test (and so CI) sets it. Without it, go test
+// ./... runs only the harness's own tests under Wine (a minute at most),
+// which prove the harness and the cmd escaping, and skips the proofs.
+const ProofEnv = "WUFIX_WINE_PROOF"
+
+// Proof returns the Wine installation for a long proof: it skips t unless
+// WUFIX_WINE_PROOF=1, then behaves as Require.
+func Proof(t testing.TB) *Env {
+	t.Helper()
+	if os.Getenv(ProofEnv) != "1" {
+		proofOnce.Do(func() {
+			fmt.Fprintf(os.Stderr, "NOTICE: the Wine proofs are skipped; set %s=1 (make test does) to run them\n", ProofEnv)
+		})
+		t.Skipf("the Wine proofs run only with %s=1 (make test sets it)", ProofEnv)
+	}
+	return Require(t)
+}
+
+var proofOnce sync.Once
+
 // Env is the Wine installation the tests use.
 type Env struct {
 	Wine       string // path of the wine launcher

@@ -16,18 +16,26 @@ func Flake(r Result) bool {
 }
 
 // Retry runs a scenario, which makes its own fresh prefix and reports
-// whether a run in it was a Flake, once more when it was; a second flake
-// fails the test.
+// whether a run in it was a Flake, again when it was, up to
+// retryAttempts times in all; a flake in every attempt fails the test. A
+// long scenario starts hundreds of programs, so on a loaded machine two
+// flakes in a row happen; three in a row, or a real missing program, is a
+// failure.
 func Retry(t *testing.T, scenario func() (flake bool)) {
 	t.Helper()
-	if !scenario() {
-		return
+	for attempt := 1; attempt <= retryAttempts; attempt++ {
+		if !scenario() {
+			return
+		}
+		if attempt < retryAttempts {
+			t.Logf("Wine failed to start a program (attempt %d of %d); running the scenario again on a fresh prefix", attempt, retryAttempts)
+		}
 	}
-	t.Log("Wine failed to start a program; running the scenario again on a fresh prefix")
-	if scenario() {
-		t.Fatal("Wine failed to start a program twice")
-	}
+	t.Fatalf("Wine failed to start a program in each of %d attempts", retryAttempts)
 }
+
+// retryAttempts is how often Retry runs a scenario that flakes.
+const retryAttempts = 3
 
 // RunAgain is Run for a command that may safely run twice, such as
 // reg add /f: when the first run is a Flake it runs once more, in the same

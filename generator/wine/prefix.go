@@ -8,14 +8,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // Timeout bounds every Wine process the harness starts. Scripts get no
 // standard input, so pause and set /p return at once; this catches the rest.
-var Timeout = 2 * time.Minute
+// It detects a hang, it does not bound speed: one full-strength bundle run
+// took 42 s here at a load of 7 and 79 s at a load of 20, so the former
+// 2 minutes failed the longest runs on a loaded machine.
+var Timeout = 10 * time.Minute
 
 // harnessDir is the harness's own folder inside each prefix (wrappers,
 // exports, the stub log), kept apart from anything a script touches.
@@ -30,7 +35,7 @@ type Prefix struct {
 	t         testing.TB
 	overrides []string // DLL overrides, e.g. "sc.exe=n" for stubs
 	vars      []string // extra NAME=value for scripts
-	seq       int      // numbers harness files, so runs never share one
+	seq       *int     // numbers harness files, so runs never share one
 	shared    []sharedFile
 	template  string
 }
@@ -43,8 +48,13 @@ func (e *Env) NewPrefix(t testing.TB) *Prefix {
 	if tmpl.err != nil {
 		t.Fatal(tmpl.err)
 	}
-	p := &Prefix{Dir: filepath.Join(t.TempDir(), "prefix"), env: e, t: t}
+	dir, err := e.newPrefixDir(t.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Prefix{Dir: dir, env: e, t: t, seq: new(int)}
 	start := time.Now()
+	t.Cleanup(p.stop)
 	shared, err := copyPrefix(tmpl.dir, p.Dir)
 	if err != nil {
 		t.Fatalf("wine prefix: copy %s: %v", tmpl.dir, err)
@@ -54,7 +64,6 @@ func (e *Env) NewPrefix(t testing.TB) *Prefix {
 		t.Fatal(err)
 	}
 	copied := time.Since(start)
-	t.Cleanup(p.stop)
 	if err := p.start(); err != nil {
 		t.Fatalf("wine prefix: %v", err)
 	}
@@ -67,6 +76,19 @@ func (e *Env) NewPrefix(t testing.TB) *Prefix {
 	return p
 }
 
+// For returns the prefix reporting to t, a subtest of the test that made
+// it, so that scenarios can share one prefix one after another: each
+// failure is reported in its own subtest, and the prefix still stops when
+// the test that made it ends. Settings made through the returned prefix
+// (Setenv, InstallStub) apply to it alone.
+func (p *Prefix) For(t testing.TB) *Prefix {
+	q := *p
+	q.t = t
+	q.overrides = slices.Clip(p.overrides)
+	q.vars = slices.Clip(p.vars)
+	return &q
+}
+
 // start runs a persistent wineserver, which keeps one wine run at ~0.1 s
 // instead of ~0.5 s, and a first, empty program, which starts Wine's own
 // services (services.exe, winedevice...). Neither gets the harness's pipes:
@@ -76,7 +98,7 @@ func (p *Prefix) start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	for _, args := range [][]string{{p.env.Wineserver, "-p"}, {p.env.Wine, "cmd", "/c", "exit"}} {
-		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+		cmd := command(ctx, args[0], args[1:]...)
 		cmd.Env = p.environ()
 		cmd.Dir = p.Dir
 		if err := cmd.Run(); err != nil {
@@ -87,18 +109,36 @@ func (p *Prefix) start() error {
 }
 
 // stop kills the prefix's server and every Windows process still running
-// in it (services started by scripts, for one), then removes the server's
-// socket folder, which lives outside the prefix.
+// in it (services started by scripts, for one), removes the server's
+// socket folder, which lives outside the prefix, and then the prefix.
 func (p *Prefix) stop() {
 	start := time.Now()
 	defer func() { p.t.Logf("wine prefix: stopped in %v", time.Since(start).Round(time.Millisecond)) }()
-	if _, err := p.exec(p.env.Wineserver, "", "-k"); err != nil {
-		p.t.Logf("wine prefix: wineserver -k: %v", err)
+	if err := killServer(p.env.Wineserver, p.Dir); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) { // exit 1: no server was running
+			p.t.Logf("wine prefix: wineserver -k: %v", err)
+		}
 	}
 	removeServerDir(p.Dir)
 	if err := checkShared(p.shared, p.template); err != nil {
 		p.t.Error(err)
 	}
+	if err := os.RemoveAll(p.Dir); err != nil {
+		p.t.Logf("wine prefix: %v", err)
+	}
+}
+
+// command is exec.CommandContext for a Wine program, started in its own
+// process group: when ctx ends, the whole group is killed, the wine
+// launcher and whatever it started outside the wineserver's control, and a
+// terminal's SIGINT reaches only the test process, whose watchdog then
+// stops the prefixes in order (see live.go).
+func command(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	return cmd
 }
 
 // removeServerDir removes the socket folder Debian's Wine makes for a
@@ -139,7 +179,7 @@ type output struct {
 func (p *Prefix) exec(prog, dir string, args ...string) (output, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd := command(ctx, prog, args...)
 	cmd.Env = p.environ()
 	cmd.Dir = dir
 	if dir == "" {

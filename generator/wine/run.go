@@ -84,6 +84,10 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 			p.t.Logf("Run %v: Wine did not start the wrapper's cmd; starting it again", argv)
 			continue
 		}
+		p.t.Logf("Run %v: exit code %d in %v", argv, r.Code, r.Elapsed.Round(time.Millisecond))
+		if Flake(r) {
+			p.t.Logf("Run %v: Wine failed to start a program:\n%s", argv, r.Stderr)
+		}
 		return r
 	}
 }
@@ -133,8 +137,8 @@ func (p *Prefix) commandLine(argv []string) (string, error) {
 
 // harnessFile returns a fresh Windows path in the harness folder.
 func (p *Prefix) harnessFile(kind, ext string) string {
-	p.seq++
-	return fmt.Sprintf(`%s\%s-%d%s`, harnessDir, kind, p.seq, ext)
+	*p.seq++
+	return fmt.Sprintf(`%s\%s-%d%s`, harnessDir, kind, *p.seq, ext)
 }
 
 // decode turns Wine's console bytes into Go text. cmd writes in the ANSI

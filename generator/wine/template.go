@@ -1,10 +1,10 @@
 package wine
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -65,11 +65,16 @@ func (e *Env) cachedTemplate() (dir string, built bool, err error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", false, fmt.Errorf("wine template: %w", err)
 	}
-	// Build beside the final place and rename: the rename is atomic, so a
-	// template that exists is complete, and go test's parallel package
-	// processes never see a half-built one. Two racing builders waste one
-	// build; the loser removes its copy.
-	tmp, err := os.MkdirTemp(root, "building-")
+	// Build in this process's run folder (on the same file system) and
+	// rename: the rename is atomic, so a template that exists is complete,
+	// and go test's parallel package processes never see a half-built one.
+	// Two racing builders waste one build; the loser removes its copy. A
+	// process killed while building leaves its wineserver to the watchdog.
+	run, err := e.runDir()
+	if err != nil {
+		return "", false, fmt.Errorf("wine template: %w", err)
+	}
+	tmp, err := os.MkdirTemp(run, "template-")
 	if err != nil {
 		return "", false, fmt.Errorf("wine template: %w", err)
 	}
@@ -88,8 +93,10 @@ func (e *Env) cachedTemplate() (dir string, built bool, err error) {
 
 func (e *Env) buildTemplate(dir string) error {
 	env := baseEnv(dir, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
 	for _, args := range [][]string{{e.Wine, "wineboot", "-i"}, {e.Wineserver, "-w"}} {
-		cmd := exec.Command(args[0], args[1:]...)
+		cmd := command(ctx, args[0], args[1:]...)
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %w\n%s", strings.Join(args, " "), err, out)
