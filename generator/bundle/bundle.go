@@ -37,7 +37,7 @@ func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
 	extra["Refused"] = c.Refused
-	extra["BundleHash"] = versionMark
+	extra["BundleHash"] = VersionMark
 	files, err := render1(c, b, extra)
 	if err != nil {
 		return nil, err

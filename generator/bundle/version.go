@@ -14,24 +14,21 @@ import (
 // version they last ran, and a rebuild of the same catalog must not look
 // new to them.
 //
-// The bundle is rendered once, with versionMark where the version goes,
+// The bundle is rendered once, with VersionMark where the version goes,
 // and the mark is then replaced. The mark is printable ASCII (run.cmd and
 // README.txt are ASCII, run.ps1 UTF-8), holds nothing cmd or PowerShell
 // treat specially, and has the version's width, so that no byte offset
 // and no line moves (run.cmd's table of contents holds line numbers).
 // No catalog file may contain it (TestVersionMarkIsNotInTheCatalog).
-const versionMark = "@@WUFIXVERSION@@"
+const VersionMark = "@@WUFIXVERSION@@"
 
 // versionLen is the length of a version: 16 hex digits, 64 bits.
 const versionLen = 16
 
-// VersionMark is versionMark, for the test that keeps it out of the catalog.
-const VersionMark = versionMark
-
 // stampVersion computes the version of the rendered files and puts it in
-// place of every versionMark they hold.
+// place of every VersionMark they hold.
 func stampVersion(files Files) {
-	mark := []byte(versionMark)
+	mark := []byte(VersionMark)
 	var marked []string
 	draft := make(Files, len(files))
 	for name, data := range files {
