@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wufix/wufix/generator/bundle"
@@ -168,13 +170,13 @@ func planAll(c *catalog.Catalog, targets []*catalog.Target, opt Options) ([]*pla
 
 // render renders every bundle, then the top-level files, into the registry.
 func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*catalog.Target, d Deploy) error {
-	for _, b := range bundles {
-		files, err := bundle.Build(c, b)
-		if err != nil {
-			return catalog.Within("bundle", err)
-		}
+	built, err := renderBundles(c, bundles)
+	if err != nil {
+		return err
+	}
+	for i, b := range bundles {
 		id := b.Target.ID.Value
-		for name, data := range files {
+		for name, data := range built[i] {
 			o.Files[id+"/"+name] = data
 		}
 		o.Targets = append(o.Targets, id)
@@ -188,6 +190,31 @@ func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*c
 		o.Files[name] = data
 	}
 	return nil
+}
+
+// renderBundles renders the bundles side by side, as many at a time as
+// there are processors: each depends only on the catalog, which nothing
+// changes once it is loaded, and on its own plan. The first error in
+// target order is the one a one-at-a-time build would have stopped at.
+func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, error) {
+	out := make([]bundle.Files, len(bundles))
+	errs := make([]error, len(bundles))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, b := range bundles {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			out[i], errs[i] = bundle.Build(c, b)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, catalog.Within("bundle", err)
+		}
+	}
+	return out, nil
 }
 
 // signScripts signs every .ps1 of the build in place.
