@@ -1,7 +1,7 @@
-// Package bundle assembles one target's files: it renders the entry
-// scripts and README through their dialects, then adds manifest.json and
-// SHA256SUMS. The result is an in-memory map; writing and comparing it are
-// the caller's business.
+// Package bundle assembles one target's files: Build renders the entry
+// scripts, README, CHANGES.txt and .reg files through their dialects, and
+// Seal adds manifest.json and SHA256SUMS over them. The result is an
+// in-memory map; writing and comparing it are the caller's business.
 package bundle
 
 import (
