@@ -128,7 +128,8 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 func newOutput(c *catalog.Catalog, s *Signing) (*Output, error) {
 	date, err := time.Parse(time.DateOnly, c.Info.Date)
 	if err != nil {
-		return nil, fmt.Errorf("catalog date %q: %w", c.Info.Date, err)
+		// The loader checks the form only; 2026-02-30 is caught here.
+		return nil, fmt.Errorf("templates/catalog.yaml: date %q is not a day of the calendar: %w", c.Info.Date, err)
 	}
 	out := &Output{Files: bundle.Files{}, bundles: map[string]*plan.Bundle{}, date: date}
 	if s != nil {
