@@ -30,17 +30,16 @@ type TargetPlan struct {
 // Explain decodes input (any accepted form of an error code) against a
 // catalog.
 func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
-	code, err := hresult.Parse(input)
+	code, p, err := answer(c, input)
 	if err != nil {
-		return nil, fmt.Errorf("explain: %w", err)
+		return nil, err
 	}
-	e := &Explanation{Decoded: hresult.Decode(code)}
+	e := &Explanation{Decoded: hresult.Decode(code), Plan: p}
 	for _, info := range c.Errors {
 		if info.Code.Value == code.String() {
 			e.Info = info
 		}
 	}
-	e.Plan = catalog.PlanFor(c, code.String())
 	if e.Plan == nil {
 		return e, nil
 	}
@@ -55,6 +54,17 @@ func Explain(c *catalog.Catalog, input string) (*Explanation, error) {
 		e.Targets = append(e.Targets, TargetPlan{Target: t, Steps: b.Plans[0].Steps})
 	}
 	return e, nil
+}
+
+// answer parses an error code and finds the plan that answers it, nil
+// when none does. Build needs only this, not the per-target plans Explain
+// adds: it plans each target once itself.
+func answer(c *catalog.Catalog, input string) (hresult.Code, *catalog.Plan, error) {
+	code, err := hresult.Parse(input)
+	if err != nil {
+		return code, nil, fmt.Errorf("explain: %w", err)
+	}
+	return code, catalog.PlanFor(c, code.String()), nil
 }
 
 // Lines renders the explanation as plain text, in English.

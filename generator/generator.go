@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/catalog"
@@ -27,11 +30,26 @@ type Options struct {
 	// (any form hresult.Parse accepts).
 	Error string
 	// Deploy are the Group Policy and Intune settings of the top-level files.
-	Deploy deploy.Options
+	Deploy Deploy
 	// Payload is a folder of update packages to place in the bundles.
 	Payload string
-	// Sign, when set, signs every .ps1 (and unsigned .cab payloads).
-	Sign *sign.Signer
+	// Sign, when set, names the key that signs every .ps1 (and unsigned
+	// .cab payloads).
+	Sign *Signing
+}
+
+// Deploy are the Group Policy and Intune settings of the top-level files.
+type Deploy = deploy.Options
+
+// DefaultIntuneRoot is where the Intune remediation looks for the bundle
+// folders when Deploy.IntuneRoot is empty.
+const DefaultIntuneRoot = deploy.DefaultIntuneRoot
+
+// Signing names an Authenticode key: a PEM certificate chain and key, or
+// a PKCS#12 file and its password. The signing time is the catalog's
+// date, so that signing the same catalog twice gives the same bytes.
+type Signing struct {
+	Cert, Key, PFX, PFXPassword string
 }
 
 // Output is a build: every file of every selected bundle, by path
@@ -41,7 +59,11 @@ type Output struct {
 	Targets []string
 	// Top are the names directly under the output folder, besides the
 	// target folders, that this build writes: "wufix.cmd", "gpo", ...
-	Top   []string
+	Top []string
+	// Files is the one registry of the build's files that every stage
+	// after planning shares: render and the top level add to it, sign
+	// replaces scripts in it, seal adds the manifests over it, and Write,
+	// Check and tests consume it.
 	Files bundle.Files
 	// Payloads are copied into the bundles' packages folders by Write,
 	// which adds them to the manifests; they are never held in memory.
@@ -56,6 +78,7 @@ type Output struct {
 
 	bundles map[string]*plan.Bundle
 	sign    *sign.Signer
+	date    time.Time // the catalog's, for signatures and archives
 }
 
 // Load reads and validates a catalog.
@@ -65,9 +88,15 @@ func Load(fsys fs.FS) (*catalog.Catalog, error) {
 	return catalog.Load(fsys, render.Placeholders())
 }
 
-// Build runs the whole pipeline on a catalog folder.
+// Build runs the whole pipeline on a catalog folder, each stage once:
+// load and validate, plan, render, sign, seal. Write (or Check) is the
+// last stage.
 func Build(fsys fs.FS, opt Options) (*Output, error) {
 	c, err := Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	out, err := newOutput(c, opt.Sign)
 	if err != nil {
 		return nil, err
 	}
@@ -75,50 +104,18 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.Error != "" {
-		e, err := Explain(c, opt.Error)
-		if err != nil {
-			return nil, err
-		}
-		if e.Plan == nil {
-			return nil, fmt.Errorf("no plan in the catalog answers %s", e.Decoded.Code)
-		}
-		opt.Plans = []string{e.Plan.ID.Value}
+	bundles, notes, err := planAll(c, targets, opt)
+	if err != nil {
+		return nil, err
 	}
-	out := &Output{Files: bundle.Files{}, bundles: map[string]*plan.Bundle{}, sign: opt.Sign}
-	for _, t := range targets {
-		b, err := plan.For(c, t, plan.Options{Plans: opt.Plans})
-		if errors.Is(err, plan.ErrNoPlan) && opt.Error != "" {
-			// The error's plan is not for this version: no bundle, a note.
-			out.Notes = append(out.Notes, plan.Notes(c, &plan.Bundle{Target: t}, plan.Options{Plans: opt.Plans})...)
-			continue
-		}
-		if err != nil {
-			return nil, err // positioned in the plan file
-		}
-		files, err := bundle.Build(c, b)
-		if err != nil {
-			return nil, catalog.Within("bundle", err)
-		}
-		if opt.Sign != nil {
-			if err := signScripts(opt.Sign, files); err != nil {
-				return nil, err
-			}
-			if err := bundle.Seal(b, files, nil); err != nil {
-				return nil, err
-			}
-		}
-		for name, data := range files.Prefixed(t.ID.Value) {
-			out.Files[name] = data
-		}
-		out.Targets = append(out.Targets, t.ID.Value)
-		out.bundles[t.ID.Value] = b
-		out.Notes = append(out.Notes, plan.Notes(c, b, plan.Options{Plans: opt.Plans})...)
+	out.Notes = notes
+	if err := out.render(c, bundles, targets, opt.Deploy); err != nil {
+		return nil, err
 	}
-	if len(out.Targets) == 0 {
-		return nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)
+	if err := out.signScripts(); err != nil {
+		return nil, err
 	}
-	if err := out.addTop(c, targets, opt); err != nil {
+	if err := out.sealAll(); err != nil {
 		return nil, err
 	}
 	if opt.Payload != "" {
@@ -131,38 +128,119 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	return out, nil
 }
 
-// addTop renders the top-level files and seals them over the bundles.
-func (o *Output) addTop(c *catalog.Catalog, targets []*catalog.Target, opt Options) error {
-	top, err := deploy.Build(c, targets, opt.Deploy)
+// newOutput starts an empty build, with its signer when one is asked for.
+func newOutput(c *catalog.Catalog, s *Signing) (*Output, error) {
+	date, err := time.Parse(time.DateOnly, c.Info.Date)
+	if err != nil {
+		// The loader checks the form only; 2026-02-30 is caught here.
+		return nil, fmt.Errorf("templates/catalog.yaml: date %q is not a day of the calendar: %w", c.Info.Date, err)
+	}
+	out := &Output{Files: bundle.Files{}, bundles: map[string]*plan.Bundle{}, date: date}
+	if s != nil {
+		out.sign, err = sign.New(sign.Options{Cert: s.Cert, Key: s.Key, PFX: s.PFX, PFXPassword: s.PFXPassword, Time: date})
+	}
+	return out, err
+}
+
+// planAll resolves the bundle of each target, in order, and the notes that
+// name what each target does not get. With an error code, only the plan
+// that answers it, and only for the targets it is for.
+func planAll(c *catalog.Catalog, targets []*catalog.Target, opt Options) ([]*plan.Bundle, []string, error) {
+	plans := opt.Plans
+	if opt.Error != "" {
+		code, p, err := answer(c, opt.Error)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p == nil {
+			return nil, nil, fmt.Errorf("no plan in the catalog answers %s", code)
+		}
+		plans = []string{p.ID.Value}
+	}
+	var out []*plan.Bundle
+	var notes []string
+	for _, t := range targets {
+		b, err := plan.For(c, t, plan.Options{Plans: plans})
+		if errors.Is(err, plan.ErrNoPlan) && opt.Error != "" {
+			// The error's plan is not for this version: no bundle, a note.
+			notes = append(notes, plan.Notes(c, &plan.Bundle{Target: t}, plan.Options{Plans: plans})...)
+			continue
+		}
+		if err != nil {
+			return nil, nil, err // positioned in the plan file
+		}
+		out = append(out, b)
+		notes = append(notes, plan.Notes(c, b, plan.Options{Plans: plans})...)
+	}
+	if len(out) == 0 {
+		return nil, nil, fmt.Errorf("the plan for %s is for none of the selected targets", opt.Error)
+	}
+	return out, notes, nil
+}
+
+// render renders every bundle, then the top-level files, into the registry.
+func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*catalog.Target, d Deploy) error {
+	built, err := renderBundles(c, bundles)
+	if err != nil {
+		return err
+	}
+	for i, b := range bundles {
+		id := b.Target.ID.Value
+		for name, data := range built[i] {
+			o.Files[id+"/"+name] = data
+		}
+		o.Targets = append(o.Targets, id)
+		o.bundles[id] = b
+	}
+	top, err := deploy.Build(c, targets, d)
 	if err != nil {
 		return catalog.Within("deploy", err)
-	}
-	if opt.Sign != nil {
-		if err := signScripts(opt.Sign, top); err != nil {
-			return err
-		}
 	}
 	for name, data := range top {
 		o.Files[name] = data
 	}
-	if err := deploy.Seal(o.Files, o.Targets); err != nil {
-		return fmt.Errorf("deploy: %w", err)
-	}
-	o.Top = deploy.TopEntries(o.Files, o.Targets)
 	return nil
 }
 
-// signScripts signs every .ps1 of files in place.
-func signScripts(s *sign.Signer, files bundle.Files) error {
-	for name, data := range files {
+// renderBundles renders the bundles side by side, as many at a time as
+// there are processors: each depends only on the catalog, which nothing
+// changes once it is loaded, and on its own plan. The first error in
+// target order is the one a one-at-a-time build would have stopped at.
+func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, error) {
+	out := make([]bundle.Files, len(bundles))
+	errs := make([]error, len(bundles))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, b := range bundles {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			out[i], errs[i] = bundle.Build(c, b)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, catalog.Within("bundle", err)
+		}
+	}
+	return out, nil
+}
+
+// signScripts signs every .ps1 of the build in place.
+func (o *Output) signScripts() error {
+	if o.sign == nil {
+		return nil
+	}
+	for name, data := range o.Files {
 		if !strings.HasSuffix(name, ".ps1") {
 			continue
 		}
-		signed, err := s.Bytes(name, data)
+		signed, err := o.sign.Bytes(name, data)
 		if err != nil {
 			return err
 		}
-		files[name] = signed
+		o.Files[name] = signed
 	}
 	return nil
 }

@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"strings"
 
-	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/deploy"
 )
 
@@ -122,28 +120,4 @@ func (o *Output) retired() []string {
 		}
 	}
 	return out
-}
-
-// seal rewrites the manifests of the bundles that hold payloads, then the
-// top-level ones.
-func (o *Output) seal(entries map[string][]bundle.Entry) error {
-	for _, t := range o.Targets {
-		if len(entries[t]) == 0 {
-			continue
-		}
-		files := bundle.Files{}
-		prefix := t + "/"
-		for name, data := range o.Files {
-			if rest, ok := strings.CutPrefix(name, prefix); ok {
-				files[rest] = data
-			}
-		}
-		if err := bundle.Seal(o.bundles[t], files, entries[t]); err != nil {
-			return err
-		}
-		for name, data := range files.Prefixed(t) {
-			o.Files[name] = data
-		}
-	}
-	return deploy.Seal(o.Files, o.Targets)
 }

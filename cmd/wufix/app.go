@@ -123,11 +123,7 @@ func buildOutput(c *cli.Context) (*generator.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt, err := buildOptions(c)
-	if err != nil {
-		return nil, err
-	}
-	return generator.Build(fsys, opt)
+	return generator.Build(fsys, buildOptions(c))
 }
 
 func buildCommand() *cli.Command {

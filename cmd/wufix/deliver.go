@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
@@ -14,9 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wufix/wufix/generator"
-	"github.com/wufix/wufix/generator/archive"
-	"github.com/wufix/wufix/generator/deploy"
-	"github.com/wufix/wufix/generator/sign"
 )
 
 // deliveryFlags shape what a build holds beyond the bundles themselves:
@@ -26,7 +22,7 @@ func deliveryFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "payload", Usage: "copy the update packages in `DIR` (.msu, .cab, .exe; see payload.yaml in the README) into the bundles that use them"},
 		&cli.StringFlag{Name: "report", Usage: "Group Policy and Intune runs copy their JSON report to `SHARE` (\\\\server\\share\\wufix)"},
-		&cli.StringFlag{Name: "intune-root", Usage: "where the Intune remediation finds the bundle folders on a device (`PATH`; default " + deploy.DefaultIntuneRoot + ")"},
+		&cli.StringFlag{Name: "intune-root", Usage: "where the Intune remediation finds the bundle folders on a device (`PATH`; default " + generator.DefaultIntuneRoot + ")"},
 		&cli.StringFlag{Name: "sign-cert", Usage: "Authenticode-sign every .ps1 (and unsigned .cab payloads) with the PEM certificate chain in `FILE`"},
 		&cli.StringFlag{Name: "sign-key", Usage: "the PEM private key for --sign-cert (`FILE`)"},
 		&cli.StringFlag{Name: "pfx", Usage: "sign with the PKCS#12 `FILE` instead; its password comes from $WUFIX_PFX_PASSWORD"},
@@ -37,36 +33,18 @@ func deliveryFlags() []cli.Flag {
 var zipFlag = &cli.BoolFlag{Name: "zip", Usage: "also write reproducible archives beside the output folder: DIR.zip (everything) and DIR-<target>.zip"}
 
 // buildOptions turns the command line into generator options.
-func buildOptions(c *cli.Context) (generator.Options, error) {
+func buildOptions(c *cli.Context) generator.Options {
 	opt := generator.Options{
 		Targets: c.StringSlice("target"),
 		Error:   c.String("error"),
 		Payload: c.String("payload"),
-		Deploy:  deploy.Options{Report: c.String("report"), IntuneRoot: c.String("intune-root")},
+		Deploy:  generator.Deploy{Report: c.String("report"), IntuneRoot: c.String("intune-root")},
 	}
-	if c.String("sign-cert") == "" && c.String("sign-key") == "" && c.String("pfx") == "" {
-		return opt, nil
+	if c.String("sign-cert") != "" || c.String("sign-key") != "" || c.String("pfx") != "" {
+		opt.Sign = &generator.Signing{Cert: c.String("sign-cert"), Key: c.String("sign-key"),
+			PFX: c.String("pfx"), PFXPassword: os.Getenv("WUFIX_PFX_PASSWORD")}
 	}
-	date, err := catalogDate(c)
-	if err != nil {
-		return opt, err
-	}
-	opt.Sign, err = sign.New(sign.Options{
-		Cert: c.String("sign-cert"), Key: c.String("sign-key"),
-		PFX: c.String("pfx"), PFXPassword: os.Getenv("WUFIX_PFX_PASSWORD"),
-		Time: date,
-	})
-	return opt, err
-}
-
-// catalogDate is the signing time: the catalog's date, so that signing
-// the same catalog twice gives the same bytes.
-func catalogDate(c *cli.Context) (time.Time, error) {
-	cat, err := loadCatalog(c)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Parse(time.DateOnly, cat.Info.Date)
+	return opt
 }
 
 // writeBuild writes the build (payloads with a progress bar when stderr is
@@ -90,22 +68,9 @@ func writeBuild(c *cli.Context, out *generator.Output) error {
 	if !c.Bool("zip") {
 		return nil
 	}
-	date, err := catalogDate(c)
+	base, err := out.Archive(dir)
 	if err != nil {
 		return err
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	base := filepath.Join(filepath.Dir(abs), filepath.Base(abs))
-	if err := archive.Write(base+".zip", abs, out.Entries(), date); err != nil {
-		return err
-	}
-	for _, t := range out.Targets {
-		if err := archive.Write(base+"-"+t+".zip", abs, []string{t}, date); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(c.App.Writer, "archives: %s.zip and %d per target (%s-<target>.zip)\n", base, len(out.Targets), base)
 	return nil

@@ -150,7 +150,7 @@ func TestSignErrors(t *testing.T) {
 		want string
 	}{
 		{"not a certificate", []string{"--sign-cert", bad, "--sign-key", key}, "",
-			"wufix: sign run.ps1: exit status 255: No certificate found; Failed to read key or certificates"},
+			"wufix: sign win7/run.ps1: exit status 255: No certificate found; Failed to read key or certificates"},
 		{"no osslsigncode", []string{"--sign-cert", cert, "--sign-key", key}, t.TempDir(),
 			"wufix: sign: osslsigncode is not installed (apt-get install osslsigncode): it signs the .ps1 and .cab files\n"},
 		{"key without certificate", []string{"--sign-key", key}, "",

@@ -1,12 +1,10 @@
-// Package bundle assembles one target's files: it renders the entry
-// scripts and README through their dialects, then adds manifest.json and
-// SHA256SUMS. The result is an in-memory map; writing and comparing it are
-// the caller's business.
+// Package bundle assembles one target's files: Build renders the entry
+// scripts, README, CHANGES.txt and .reg files through their dialects, and
+// Seal adds manifest.json and SHA256SUMS over them. The result is an
+// in-memory map; writing and comparing it are the caller's business.
 package bundle
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"path"
 
@@ -33,34 +31,26 @@ var entries = []entry{
 	{"README.ru.txt", "", func(*plan.Bundle) bool { return true }},
 }
 
-// Build renders every file of one target's bundle. The entry scripts carry
-// a version: a digest of the bundle rendered without it, so that a changed
-// bundle is told apart (Group Policy runs it again) while two builds of the
-// same catalog stay byte-identical.
+// Build renders every file of one target's bundle, once. The entry
+// scripts carry a version (see stampVersion). The result is not sealed:
+// the build signs its scripts first, then seals (Seal).
 func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
 	extra["Refused"] = c.Refused
-	extra["BundleHash"] = ""
-	draft, err := render1(c, b, extra)
-	if err != nil {
-		return nil, err
-	}
-	extra["BundleHash"] = digest(draft)
+	extra["BundleHash"] = VersionMark
 	files, err := render1(c, b, extra)
 	if err != nil {
 		return nil, err
 	}
-	if err := Seal(b, files, nil); err != nil {
-		return nil, err
-	}
+	stampVersion(files)
 	return files, nil
 }
 
 // Seal (re)writes manifest.json and SHA256SUMS over the rendered files and
 // the entries of files kept on disk (payloads), which are listed by their
-// size and digest and never held in memory. A build seals again after it
-// signs scripts or stages payloads.
+// size and digest and never held in memory. A build seals once, after it
+// signs its scripts, and a write once more over the payloads it copies.
 func Seal(b *plan.Bundle, files Files, onDisk []Entry) error {
 	delete(files, ManifestName)
 	delete(files, SumsName)
@@ -86,16 +76,6 @@ func extras(b *plan.Bundle) map[string]any {
 		}
 	}
 	return map[string]any{"Aggressive": aggressive, "OptIn": optIn}
-}
-
-// digest is a short SHA-256 over every file, in path order.
-func digest(files Files) string {
-	h := sha256.New()
-	for _, name := range sortedNames(files) {
-		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
-		h.Write(files[name])
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // render1 renders the entry scripts, README, CHANGES.txt and .reg files.

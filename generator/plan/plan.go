@@ -18,6 +18,9 @@ type Bundle struct {
 	Target *catalog.Target
 	Plans  []*Plan
 	Steps  []*Step // every step of every plan, once, in first-use order
+	// Libs are the shared routines the steps use, each once, in name
+	// order: decided here so that rendering only prints them.
+	Libs []*catalog.Lib
 }
 
 // Plan is a catalog plan resolved for one target.
@@ -77,6 +80,7 @@ func For(c *catalog.Catalog, t *catalog.Target, opt Options) (*Bundle, error) {
 	if len(b.Plans) == 0 {
 		return nil, fmt.Errorf("target %s: %w", t.ID.Value, ErrNoPlan)
 	}
+	b.Libs = libs(c, b.Steps)
 	return b, nil
 }
 
@@ -133,15 +137,15 @@ func resolve(s *catalog.Step, t *catalog.Target) *Step {
 	return step
 }
 
-// Libs returns the shared routines the bundle's steps use, each once.
-func (b *Bundle) Libs(c *catalog.Catalog) []*catalog.Lib {
+// libs returns the shared routines that steps use, each once.
+func libs(c *catalog.Catalog, steps []*Step) []*catalog.Lib {
 	var uses []catalog.Name
 	for _, name := range sortedLibNames(c) {
 		if c.Libs[name].Always {
 			uses = append(uses, catalog.Name{Value: name})
 		}
 	}
-	for _, s := range b.Steps {
+	for _, s := range steps {
 		uses = append(uses, s.Step.Uses...)
 	}
 	return catalog.LibClosure(c, uses)

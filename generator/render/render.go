@@ -30,10 +30,9 @@ func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra 
 	if err != nil {
 		return "", err
 	}
-	// bundle renders each file twice, the first time without its version
-	// (BundleHash) to compute it; the texts differ only there, so the
-	// lint reads the first one alone, before anything encodes it.
-	if version, _ := extra["BundleHash"].(string); dialectName == "cmd" && version == "" {
+	// Each bundle's run.cmd is rendered once, so it is linted once, before
+	// anything encodes it.
+	if dialectName == "cmd" {
 		if err := LintCmd(c, out); err != nil {
 			return "", err
 		}

@@ -89,7 +89,7 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 	if !code {
 		return v, nil
 	}
-	for _, lib := range b.Libs(c) {
+	for _, lib := range b.Libs {
 		text, err := renderLib(c, b, lib)
 		if err != nil {
 			return nil, err

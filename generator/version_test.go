@@ -1,0 +1,63 @@
+package generator_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/bundle"
+)
+
+// The version mark is replaced wherever it appears in a rendered bundle,
+// so the catalog must never write it itself.
+func TestVersionMarkIsNotInTheCatalog(t *testing.T) {
+	err := fs.WalkDir(wufix.Catalog, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(wufix.Catalog, p)
+		assert.False(t, bytes.Contains(data, []byte(bundle.VersionMark)), "%s holds the version mark", p)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Len(t, bundle.VersionMark, 16, "the mark has the version's width, so no byte offset moves")
+}
+
+var versionLine = regexp.MustCompile(`set "WUFIX_VERSION=([0-9a-f]*)"\r\n`)
+
+// A bundle's version is the SHA-256 over its rendered files (not the
+// manifests, which list them) with the version left empty: computed here
+// from the definition, independently of how the build gets it.
+func TestBundleVersionIsTheDigestWithoutIt(t *testing.T) {
+	out, err := generator.Build(wufix.Catalog, generator.Options{})
+	require.NoError(t, err)
+	for _, target := range out.Targets {
+		files := map[string][]byte{}
+		for name, data := range out.Files {
+			if rest, ok := strings.CutPrefix(name, target+"/"); ok && rest != bundle.ManifestName && rest != bundle.SumsName {
+				files[rest] = data
+			}
+		}
+		m := versionLine.FindSubmatch(files["run.cmd"])
+		require.NotNil(t, m, "%s/run.cmd sets no WUFIX_VERSION", target)
+		files["run.cmd"] = versionLine.ReplaceAll(files["run.cmd"], []byte("set \"WUFIX_VERSION=\"\r\n"))
+		h := sha256.New()
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
+			h.Write(files[name])
+		}
+		assert.Equal(t, hex.EncodeToString(h.Sum(nil))[:16], string(m[1]), target)
+	}
+}
