@@ -43,6 +43,27 @@ type Result struct {
 	Files []File
 	// Skipped are files only targets outside this build can use.
 	Skipped []File
+	// Ignored are the files another system leaves in a folder (see
+	// litter), as slash paths: they are no packages, and not copied.
+	Ignored []string
+}
+
+// litter says whether a file named name is what macOS or Explorer leaves
+// in a folder, not something a user put there: ._NAME (the AppleDouble
+// file holding NAME's resource fork on a FAT or exFAT stick, whatever
+// NAME's extension), .DS_Store (Finder's view settings), Thumbs.db and
+// desktop.ini (Explorer's thumbnail cache and folder settings). They turn
+// up on any stick that went through a Mac or was opened in Explorer, and
+// are ignored with a note rather than refused.
+func litter(name string) bool {
+	if strings.HasPrefix(name, "._") {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case ".ds_store", "thumbs.db", "desktop.ini":
+		return true
+	}
+	return false
 }
 
 // safeName is what a payload file may be called: it travels through
@@ -74,6 +95,9 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 		case p == root || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
 			return nil
 		case rel == ManifestName:
+			return nil
+		case litter(e.Name()) && e.Type().IsRegular():
+			res.Ignored = append(res.Ignored, rel)
 			return nil
 		case e.Type()&fs.ModeSymlink != 0:
 			problems = append(problems, rel+": a symbolic link; payload files must be regular files in the folder")

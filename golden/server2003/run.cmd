@@ -50,12 +50,12 @@ rem   722  service-security          :do_service_security
 rem   843  component-reset           :do_component_reset
 rem   965  system-files-sfc-xp       :do_system_files_sfc_xp
 rem  1143  offline-install-xp        :do_offline_install_xp
-rem  1246  driver-already-installed  :do_driver_already_installed
-rem  1298  firewall-pause            :do_firewall_pause
-rem  1424  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1493  dll-reregister            :do_dll_reregister
-rem  1564  wsus-client-reset         :do_wsus_client_reset
-rem  1693  winsock-reset             :do_winsock_reset
+rem  1249  driver-already-installed  :do_driver_already_installed
+rem  1301  firewall-pause            :do_firewall_pause
+rem  1427  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1496  dll-reregister            :do_dll_reregister
+rem  1567  wsus-client-reset         :do_wsus_client_reset
+rem  1696  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -99,7 +99,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=2bcaf44eca2fcda4"
+set "WUFIX_VERSION=9ca2f56530dfe47c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1194,6 +1194,9 @@ rem made match *.exe, and an .exe without a KB number, which is not an
 rem Update.exe package as far as its name tells (logged, with MSG).
 set "MSG="
 if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call :packages_kb
 set "MSG=  %PKG_NAME%: no KB number in its name, so perhaps not an Update.exe package with /quiet /norestart: left out"
 if "%PKG_KB%"=="unknown" exit /b 1
@@ -1924,8 +1927,8 @@ exit /b 1
 
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
-rem changes, and that packages\ holds no file SHA256SUMS does not list (an
-rem install step would run it). This catches a damaged copy (a failing USB
+rem changes, and that packages\ holds no package SHA256SUMS does not list
+rem (an install step would run it). This catches a damaged copy (a failing USB
 rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable

@@ -50,12 +50,12 @@ rem   734  service-security          :do_service_security
 rem   855  component-reset           :do_component_reset
 rem   973  system-files-surt         :do_system_files_surt
 rem  1095  offline-install-msu       :do_offline_install_msu
-rem  1192  driver-already-installed  :do_driver_already_installed
-rem  1244  firewall-pause            :do_firewall_pause
-rem  1371  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  1440  dll-reregister            :do_dll_reregister
-rem  1511  wsus-client-reset         :do_wsus_client_reset
-rem  1640  winsock-reset             :do_winsock_reset
+rem  1195  driver-already-installed  :do_driver_already_installed
+rem  1247  firewall-pause            :do_firewall_pause
+rem  1374  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  1443  dll-reregister            :do_dll_reregister
+rem  1514  wsus-client-reset         :do_wsus_client_reset
+rem  1643  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -99,7 +99,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=1450ff8a03853c7a"
+set "WUFIX_VERSION=87cbe66ca796d5de"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1146,6 +1146,9 @@ rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.msu, and the System Update Readiness Tool (KB947821), which
 rem the system-files step runs for its check.
 if /i not "%PKG_NAME:~-4%"==".msu" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call :packages_kb
 if /i "%PKG_KB%"=="KB947821" exit /b 1
 set /a "PKG_SEEN+=1"
@@ -1868,8 +1871,8 @@ exit /b 1
 
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
-rem changes, and that packages\ holds no file SHA256SUMS does not list (an
-rem install step would run it). This catches a damaged copy (a failing USB
+rem changes, and that packages\ holds no package SHA256SUMS does not list
+rem (an install step would run it). This catches a damaged copy (a failing USB
 rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable

@@ -63,15 +63,15 @@ rem  1197  backup-reparse-points     :do_backup_reparse_points
 rem  1405  backup-restore-folders    :do_backup_restore_folders
 rem  1574  wimmount-repair           :do_wimmount_repair
 rem  1706  offline-install-msu       :do_offline_install_msu
-rem  1812  offline-install-cab       :do_offline_install_cab
-rem  1918  driver-already-installed  :do_driver_already_installed
-rem  1969  driver-updates-exclude    :do_driver_updates_exclude
-rem  2066  firewall-pause            :do_firewall_pause
-rem  2197  defender-pause            :do_defender_pause
-rem  2296  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2370  wsus-client-reset         :do_wsus_client_reset
-rem  2513  winsock-reset             :do_winsock_reset
-rem  2620  spupdsvc-rename           :do_spupdsvc_rename
+rem  1815  offline-install-cab       :do_offline_install_cab
+rem  1924  driver-already-installed  :do_driver_already_installed
+rem  1975  driver-updates-exclude    :do_driver_updates_exclude
+rem  2072  firewall-pause            :do_firewall_pause
+rem  2203  defender-pause            :do_defender_pause
+rem  2302  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2376  wsus-client-reset         :do_wsus_client_reset
+rem  2519  winsock-reset             :do_winsock_reset
+rem  2626  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=61219f46c6c50359"
+set "WUFIX_VERSION=2c96d0850271f89c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1757,6 +1757,9 @@ rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.msu, and the System Update Readiness Tool (KB947821), which
 rem the system-files step runs for its check.
 if /i not "%PKG_NAME:~-4%"==".msu" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call :packages_kb
 if /i "%PKG_KB%"=="KB947821" exit /b 1
 set /a "PKG_SEEN+=1"
@@ -1866,6 +1869,9 @@ rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.cab, and the Windows Update scan catalogs, which are cabs
 rem but no packages.
 if /i not "%PKG_NAME:~-4%"==".cab" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i "%PKG_NAME%"=="wsusscn2.cab" exit /b 1
 if /i "%PKG_NAME%"=="wsusscan.cab" exit /b 1
 call :packages_kb
@@ -3041,8 +3047,8 @@ exit /b 1
 
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
-rem changes, and that packages\ holds no file SHA256SUMS does not list (an
-rem install step would run it). This catches a damaged copy (a failing USB
+rem changes, and that packages\ holds no package SHA256SUMS does not list
+rem (an install step would run it). This catches a damaged copy (a failing USB
 rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
@@ -3059,7 +3065,6 @@ if not errorlevel 1 exit /b 0
 :check_integrity_start
 set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
 set "SUM_FILES=0"
-set "SUM_PKGS=0"
 set "SUM_BAD=0"
 if exist "%SUMS_FILE%" goto check_integrity_read
 set "MSG=run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed."
@@ -3090,16 +3095,17 @@ set "MSG=run.cmd: SHA256SUMS is cut short or damaged: it lists %SUM_FILES% files
 call :check_integrity_say
 set /a "SUM_BAD+=1"
 :check_integrity_whole
-rem Every listed package exists (checked above), so more files than listed
-rem means files nobody built.
-set "PKG_FILES=0"
+rem A file in packages\ that SHA256SUMS does not list is named in the log.
+rem Most are harmless: a stick prepared on a Mac carries ._NAME and
+rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
+rem install step would run (.msu, .cab, .exe) stops the run.
 if not exist "packages\" goto check_integrity_counted
-for /f "delims=" %%F in ('"dir /b /a-d packages 2>nul"') do set /a "PKG_FILES+=1"
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 :check_integrity_counted
 popd
-if %PKG_FILES% GTR %SUM_PKGS% set "MSG=run.cmd: packages\ holds files SHA256SUMS does not list (%PKG_FILES% files, %SUM_PKGS% listed)."
-if %PKG_FILES% GTR %SUM_PKGS% call :check_integrity_say
-if %PKG_FILES% GTR %SUM_PKGS% set /a "SUM_BAD+=1"
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
 if "%SUM_FILES%"=="0" set /a "SUM_BAD+=1"
@@ -3120,7 +3126,6 @@ rem removed and case is ignored. Its other lines are localized; only the
 rem position of the digest is relied on.
 set /a "SUM_FILES+=1"
 set "SUM_PATH=%SUM_FILE:/=\%"
-if "%SUM_FILE:~0,9%"=="packages/" set /a "SUM_PKGS+=1"
 if exist "%SUM_PATH%" goto check_integrity_hash
 set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
 goto check_integrity_bad
@@ -3131,6 +3136,28 @@ if defined SUM_GOT set "SUM_GOT=%SUM_GOT: =%"
 if /i "%SUM_GOT%"=="%SUM_WANT%" goto :eof
 set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unreadable."
 :check_integrity_bad
+set /a "SUM_BAD+=1"
+call :check_integrity_say
+goto :eof
+
+:check_integrity_stray
+rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
+rem writes beside NAME on a FAT or exFAT stick, not a package whatever its
+rem extension, and the install steps never run it.
+set "PKG_LISTED="
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do if /i "%%B"=="packages/%PKG_NAME%" set "PKG_LISTED=1"
+if defined PKG_LISTED goto :eof
+set "PKG_EXT=%PKG_NAME:~-4%"
+if "%PKG_NAME:~0,2%"=="._" goto check_integrity_stray_kept
+if /i "%PKG_EXT%"==".msu" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".cab" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".exe" goto check_integrity_stray_bad
+:check_integrity_stray_kept
+set "MSG=packages\%PKG_NAME% is not in SHA256SUMS; no step runs it, so it is left alone"
+call :log
+goto :eof
+:check_integrity_stray_bad
+set "MSG=run.cmd: packages\%PKG_NAME% is not in SHA256SUMS, and an install step would run it."
 set /a "SUM_BAD+=1"
 call :check_integrity_say
 goto :eof
