@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/deploy"
+	"github.com/wufix/wufix/generator/verify"
 )
 
 // Write is WriteContext without a way to stop it.
@@ -105,8 +107,10 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 		return err
 	}
 	// The build is in place from here on; what fails now only leaves the
-	// wider record or the staging folder, which the next build handles.
-	if err := errors.Join(next.write(dir, stage), removeStaging(stage)); err != nil {
+	// wider record, the previous payload digests (which no longer match
+	// the staged files, so they are hashed again) or the staging folder,
+	// which the next build handles.
+	if err := errors.Join(next.write(dir, stage), moveDigests(dir, stage), removeStaging(stage)); err != nil {
 		return fmt.Errorf("the build is in place, but cleaning up after it failed (the next build finishes it): %w", err)
 	}
 	return nil
@@ -146,4 +150,18 @@ func (o *Output) seal(entries map[string][]bundle.Entry) error {
 		}
 	}
 	return deploy.Seal(o.Files, o.Targets)
+}
+
+// moveDigests puts the build's payload digests beside the owner record,
+// or removes the previous build's when this one staged no payloads.
+func moveDigests(dir, stage string) error {
+	staged := filepath.Join(stage, verify.DigestsName)
+	if exists(staged) {
+		return os.Rename(staged, filepath.Join(dir, verify.DigestsName))
+	}
+	err := os.Remove(filepath.Join(dir, verify.DigestsName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }
