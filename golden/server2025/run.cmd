@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=54f28adf5a0503f8"
+set "WUFIX_VERSION=0a8cf249bba31501"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3184,10 +3184,10 @@ if errorlevel 1 set "REPLAY_FAILED=1"
 goto :eof
 
 :libraries_scan
-rem Walks the user profiles listed under ProfileList and the libraries in
-rem each (AppData\Roaming\Microsoft\Windows\Libraries\*.library-ms). The
-rem profiles come from the registry because this runs as SYSTEM under Group
-rem Policy, where %%USERPROFILE%% and %%APPDATA%% are SYSTEM's own.
+rem Walks the user profiles and the libraries in each (AppData\Roaming\
+rem Microsoft\Windows\Libraries\*.library-ms). The profiles are found in the
+rem profiles folder and under ProfileList, not from %%USERPROFILE%% and
+rem %%APPDATA%%, which are SYSTEM's own under Group Policy.
 rem For each profile folder that exists it calls the label in
 rem LIB_PROFILE_HANDLER (when defined) with LIB_PROFILE set; then, for each
 rem folder location of each library (the <url> of a <simpleLocation>), the
@@ -3208,17 +3208,68 @@ set "LIB_RAW="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v Public 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
 call :libraries_expand
 set "LIB_PUBLIC=%LIB_PATH%"
+set "LIB_RAW="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
+call :libraries_expand
+set "LIB_HOMES=%LIB_PATH%"
+set "LIB_SID="
+if defined LIB_HOMES call :libraries_homes
 for /f "delims=" %%K in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" 2>nul"') do (
     set "LIB_KEY=%%K"
     call :libraries_profile
 )
 goto :eof
 
+:libraries_homes
+rem The profiles in the profiles folder (C:\Users, C:\Documents and
+rem Settings): each folder there holding a profile's hive, NTUSER.DAT. A
+rem path read from reg through a pipe comes in the console code page, which
+rem turns a user name in another alphabet (Cyrillic on English Windows,
+rem accented on Russian Windows) into question marks; for /d hands cmd each
+rem name as the file system has it, and cmd keeps it so in variables. The
+rem pattern stays bare in the folder: a quoted one is not expanded
+rem everywhere. for /d does not list hidden folders (Default, Default
+rem User); XP's service profiles are left out by name.
+if not exist "%LIB_HOMES%\" goto :eof
+pushd "%LIB_HOMES%"
+if errorlevel 1 goto :eof
+for /d %%P in (*) do (
+    set "LIB_NAME=%%~nxP"
+    set "LIB_PATH=%%~fP"
+    call :libraries_home
+)
+popd
+goto :eof
+:libraries_home
+if /i "%LIB_NAME%"=="Default" goto :eof
+if /i "%LIB_NAME%"=="Default User" goto :eof
+if /i "%LIB_NAME%"=="LocalService" goto :eof
+if /i "%LIB_NAME%"=="NetworkService" goto :eof
+if exist "%LIB_PATH%\NTUSER.DAT" call :libraries_found
+goto :eof
+
+:libraries_in_homes
+rem Sets LIB_IN_HOMES when LIB_PATH is a folder directly in LIB_HOMES. The
+rem path may hold question marks for letters the code page lacks, so it is
+rem compared as text: everything up to LIB_HOMES\ is cut off (call set
+rem expands the name of the copy once more, on purpose; the path's text is
+rem inserted, not parsed again), and what is left must be the path's last
+rem part.
+set "LIB_IN_HOMES="
+set "LIB_REST="
+call set "LIB_REST=%%LIB_PATH:*%LIB_HOMES%\=%%"
+if not defined LIB_REST goto :eof
+if not "%LIB_REST%"=="%LIB_REST:\=%" goto :eof
+if /i "%LIB_HOMES%\%LIB_REST%"=="%LIB_PATH%" set "LIB_IN_HOMES=1"
+goto :eof
+
 :libraries_profile
 rem LIB_KEY is one line of the ProfileList listing: a profile's key, or a
 rem value or blank line to skip. The service accounts (S-1-5-18, -19, -20)
 rem have no libraries; a .bak key is a stale copy of a profile also listed
-rem under its plain SID.
+rem under its plain SID. A profile in the profiles folder was found there
+rem already, by its real name; one elsewhere (moved to another drive) is
+rem found here, as long as its path reads right in the console code page.
 set "LIB_SID=%LIB_KEY:*\ProfileList\=%"
 if "%LIB_SID%"=="%LIB_KEY%" goto :eof
 if "%LIB_SID%"=="S-1-5-18" goto :eof
@@ -3229,10 +3280,21 @@ set "LIB_RAW="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%LIB_KEY%" /v ProfileImagePath 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
 call :libraries_expand
 if not defined LIB_PATH goto :eof
+set "LIB_IN_HOMES="
+if defined LIB_HOMES call :libraries_in_homes
+if defined LIB_IN_HOMES goto :eof
+set "MSG=  profile %LIB_PATH% (%LIB_SID%) in ProfileList does not exist, or its name does not read right in this code page: skipped"
+if not exist "%LIB_PATH%\" call :log
+if exist "%LIB_PATH%\" call :libraries_found
+goto :eof
+
+:libraries_found
+rem LIB_PATH is a profile folder: counts and logs it, then reads its
+rem libraries.
 set "LIB_PROFILE=%LIB_PATH%"
-if not exist "%LIB_PROFILE%\" goto :eof
 set /a "LIB_PROFILES+=1"
-set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
+set "MSG=  profile %LIB_PROFILE%"
+if defined LIB_SID set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
 call :log
 if defined LIB_PROFILE_HANDLER call :%LIB_PROFILE_HANDLER%
 set "LIB_DIR=%LIB_PROFILE%\AppData\Roaming\Microsoft\Windows\Libraries"
