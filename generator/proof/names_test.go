@@ -96,7 +96,10 @@ func TestACyrillicPathInTheStateFileIsUndone(t *testing.T) {
 	const all = `C:\ОбщиеДанные`
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
-		p.Setenv("ALLUSERSPROFILE", all)
+		// Wine sets %ALLUSERSPROFILE% and %ProgramData% from this value.
+		importUTF16(t, p, "Windows Registry Editor Version 5.00\n\n"+
+			`[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList]`+"\n"+
+			`"ProgramData"=`+expandSz(all)+"\n")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
 		queue := p.HostPath(all + `\Microsoft\Network\Downloader`)
 		require.NoError(t, os.MkdirAll(queue, 0o755))
@@ -109,6 +112,11 @@ func TestACyrillicPathInTheStateFileIsUndone(t *testing.T) {
 		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr)
 		assert.NoFileExists(t, filepath.Join(queue, "qmgr0.dat"))
 		assert.FileExists(t, filepath.Join(queue, "qmgr0.dat.wufix-1"))
+		state, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.state`))
+		require.NoError(t, err)
+		assert.Contains(t, string(state), `|component-reset|rename|<ALLUSERSPROFILE>\Microsoft\Network\Downloader\qmgr0.dat|qmgr0.dat.wufix-1`)
+		assert.Contains(t, string(state), `|component-reset|rename|C:\windows\SoftwareDistribution|SoftwareDistribution.wufix-1`, "a path the code page holds is written as it is")
+		assert.NotContains(t, r.Stdout, "warning: the state file cannot hold")
 
 		r = p.Run(dir, "run.cmd", "/undo")
 		if wine.Flake(r) {
