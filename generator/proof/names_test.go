@@ -2,6 +2,7 @@ package proof
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,12 +25,10 @@ func expandSz(s string) string {
 	for _, u := range append(utf16.Encode([]rune(s)), 0) {
 		var two [2]byte
 		binary.LittleEndian.PutUint16(two[:], u)
-		b = append(b, hexByte(two[0]), hexByte(two[1]))
+		b = append(b, fmt.Sprintf("%02x", two[0]), fmt.Sprintf("%02x", two[1]))
 	}
 	return "hex(2):" + strings.Join(b, ",")
 }
-
-func hexByte(c byte) string { return string("0123456789abcdef"[c>>4]) + string("0123456789abcdef"[c&15]) }
 
 // importUTF16 imports .reg text, written as regedit writes it (UTF-16LE
 // with a BOM), so that names outside ASCII arrive intact.
