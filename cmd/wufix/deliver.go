@@ -77,7 +77,7 @@ func writeBuild(c *cli.Context, out *generator.Output) error {
 		fmt.Fprintf(c.App.ErrWriter, "wufix: %d payload file(s) left out: only targets outside this build use them\n", len(out.Skipped))
 	}
 	for _, rel := range out.Ignored {
-		fmt.Fprintf(c.App.ErrWriter, "wufix: payload %s ignored: a file macOS or Explorer leaves in folders, not an update package\n", rel)
+		fmt.Fprintf(c.App.ErrWriter, "wufix: payload %s ignored: what macOS or Windows leaves in folders, not an update package\n", rel)
 	}
 	bar := progress(c.App.ErrWriter, out)
 	// Ctrl+C or a service stop while writing: the build cleans up its

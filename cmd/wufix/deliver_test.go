@@ -216,7 +216,7 @@ func TestRebuildWithPayloadLinksUnchangedFiles(t *testing.T) {
 	staged := filepath.Join(dir, "win7", "packages", "windows6.1-kb2533552-x64.msu")
 	code, _, errOut := runCLI("build", "--out", dir, "--target", "win7", "--payload", payloads)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, errOut, "wufix: payload ._windows6.1-kb2533552-x64.msu ignored: a file macOS or Explorer leaves in folders, not an update package\n")
+	assert.Contains(t, errOut, "wufix: payload ._windows6.1-kb2533552-x64.msu ignored: what macOS or Windows leaves in folders, not an update package\n")
 	assert.Contains(t, errOut, "wufix: payload .DS_Store ignored")
 	assert.FileExists(t, filepath.Join(dir, ".wufix-payloads"))
 	first, err := os.Stat(staged)

@@ -266,6 +266,8 @@ func TestScanIgnoresWhatMacOSAndExplorerLeave(t *testing.T) {
 		"sub/Thumbs.db":                  "thumbs",
 		"sub/desktop.ini":                "[.ShellClassInfo]",
 		"sub/Desktop.ini.txt":            "x",
+		".Spotlight-V100/Store-V2/x":     "index",
+		"System Volume Information/y":    "restore",
 	})
 	// A name that only looks like litter is still refused.
 	res, err := payload.Scan(dir, all, all)
@@ -275,7 +277,7 @@ func TestScanIgnoresWhatMacOSAndExplorerLeave(t *testing.T) {
 
 	res, err = payload.Scan(dir, all, all)
 	require.NoError(t, err)
-	assert.Equal(t, []string{".DS_Store", "._windows6.1-kb2533552-x64.msu", "sub/Thumbs.db", "sub/desktop.ini"}, res.Ignored)
+	assert.Equal(t, []string{".DS_Store", ".Spotlight-V100/", "._windows6.1-kb2533552-x64.msu", "System Volume Information/", "sub/Thumbs.db", "sub/desktop.ini"}, res.Ignored)
 	require.Len(t, res.Files, 1)
 	assert.Equal(t, "windows6.1-kb2533552-x64.msu", res.Files[0].Rel)
 }

@@ -66,6 +66,18 @@ func litter(name string) bool {
 	return false
 }
 
+// litterDir says whether a folder named name is one macOS or Windows keeps
+// at the root of a volume (a payload folder may be a stick's root): the
+// Spotlight index, the file system event log, the trash, the restore
+// points and the recycle bin.
+func litterDir(name string) bool {
+	switch strings.ToLower(name) {
+	case ".spotlight-v100", ".fseventsd", ".trashes", ".temporaryitems", "system volume information", "$recycle.bin":
+		return true
+	}
+	return false
+}
+
 // safeName is what a payload file may be called: it travels through
 // run.cmd in variables and must mean the same to cmd on every version.
 var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
@@ -92,6 +104,9 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		switch {
+		case p != root && e.IsDir() && litterDir(e.Name()):
+			res.Ignored = append(res.Ignored, rel+"/")
+			return fs.SkipDir
 		case p == root || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
 			return nil
 		case rel == ManifestName:
