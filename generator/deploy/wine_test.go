@@ -56,7 +56,7 @@ func TestWufixCmdRunsTheBundleThatFits(t *testing.T) {
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		r.AssertNoErrors(t)
-		assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+		assert.Contains(t, r.Stdout, "checked 6 files against SHA256SUMS: all match")
 		assert.Contains(t, r.Stdout, "wufix win7 ")
 		assert.Contains(t, r.Stdout, "Nothing is changed in this mode.")
 
@@ -194,7 +194,7 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 			lines := strings.SplitAfter(string(data), "\n")
 			cut := strings.Join(lines[:len(lines)-3], "") // the last file and the count
 			require.NoError(t, os.WriteFile(filepath.Join(b, "SHA256SUMS"), []byte(cut), 0o644))
-		}, 6, "run.cmd: SHA256SUMS is cut short or damaged: it lists 4 files, its last line does not say so.\n"},
+		}, 6, "run.cmd: SHA256SUMS is cut short or damaged: it lists 5 files, its last line does not say so.\n"},
 		{"SHA256SUMS gone", false, func(t *testing.T, b string) {
 			require.NoError(t, os.Remove(filepath.Join(b, "SHA256SUMS")))
 		}, 6, "run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed.\n"},
@@ -215,7 +215,7 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 				}
 				assert.Equal(t, tc.code, r.Code, r.Stdout+r.Stderr)
 				if tc.code == 0 {
-					assert.Contains(t, r.Stdout, "checked 5 files against SHA256SUMS: all match")
+					assert.Contains(t, r.Stdout, "checked 6 files against SHA256SUMS: all match")
 					return false
 				}
 				assert.Contains(t, r.Stderr, tc.stderr)
@@ -263,7 +263,7 @@ func TestRunChecksPayloadsToo(t *testing.T) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.Contains(t, r.Stdout, "checked 7 files against SHA256SUMS: all match")
+		assert.Contains(t, r.Stdout, "checked 8 files against SHA256SUMS: all match")
 
 		// A package swapped for another of the same name is caught.
 		require.NoError(t, os.WriteFile(filepath.Join(bundle, "packages", "windows6.1-kb2533552-x64.msu"), []byte("other"), 0o644))
