@@ -12,6 +12,7 @@ import (
 
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/deploy"
+	"github.com/wufix/wufix/generator/payload"
 	"github.com/wufix/wufix/generator/verify"
 )
 
@@ -78,7 +79,7 @@ func (o *Output) writeStaged(ctx context.Context, dir, stage string, prev record
 	}
 	files, err := o.fillInterruptible(ctx, stage)
 	if err != nil {
-		return errors.Join(err, removeStaging(stage))
+		return errors.Join(err, payload.RestoreMoved(dir, stage), removeStaging(stage))
 	}
 	// An interrupt from here on is not acted on: the swap takes
 	// milliseconds, and finishing or undoing it is the clean way out.
@@ -102,7 +103,7 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 		// folder, for the next build to put back: keep it and the wider
 		// record then.
 		if m, mErr := readMarker(stage); mErr == nil && len(m.Swap)+len(m.Retire) == 0 {
-			err = errors.Join(err, prev.restore(dir, stage), removeStaging(stage))
+			err = errors.Join(err, prev.restore(dir, stage), payload.RestoreMoved(dir, stage), removeStaging(stage))
 		}
 		return err
 	}

@@ -107,14 +107,16 @@ func (d digests) write(p string) error {
 type previous struct {
 	dir, stage string
 	rec        digests
+	moved      *moves
 }
 
 // reuse gives dst, in the staging folder, the file the previous build
-// staged from the same source, by a hard link, when the source has the
+// staged from the same source, by a hard link (moved, where the file
+// system has none: see MovedName), when the source has the
 // size, time and identity recorded and the staged file the size and time
 // recorded: the recorded digest then still holds, and nothing is read.
-// Anything else (no record, a link refused, a doubt) returns false, and
-// the file is copied and hashed as new.
+// Anything else (no record, a doubt) returns false, and the file is
+// copied and hashed as new.
 func (p *previous) reuse(f File, dst string) (string, int64, bool) {
 	if p == nil || f.seen == nil {
 		return "", 0, false
@@ -131,13 +133,23 @@ func (p *previous) reuse(f File, dst string) (string, int64, bool) {
 	if err != nil || !old.Mode().IsRegular() || old.Size() != r.size || old.ModTime().UnixNano() != r.time {
 		return "", 0, false
 	}
-	if os.MkdirAll(filepath.Dir(dst), 0o755) != nil || os.Link(filepath.Join(p.dir, rel), dst) != nil {
+	if os.MkdirAll(filepath.Dir(dst), 0o755) != nil {
+		return "", 0, false
+	}
+	from := filepath.Join(p.dir, rel)
+	linked := Link(from, dst) == nil
+	if !linked && p.moved.move(p.dir, filepath.ToSlash(rel)) != nil {
 		return "", 0, false
 	}
 	// The name could have been given another file between the look and
-	// the link: the link must be to the file looked at.
+	// the link: the link must be to the file looked at. A file moved is
+	// put back.
 	if now, err := os.Lstat(dst); err != nil || !os.SameFile(now, old) {
-		os.Remove(dst)
+		if linked {
+			os.Remove(dst)
+		} else {
+			os.Rename(dst, from)
+		}
 		return "", 0, false
 	}
 	return r.sum, r.size, true

@@ -3,6 +3,7 @@
 package payload_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,14 @@ func TestRebuildCopiesOnlyWhatChanged(t *testing.T) {
 		entries, read := rebuild(t, src, out, "s6")
 		assert.Equal(t, int64(1<<20+4), read)
 		assert.Equal(t, sum("MSCF"+strings.Repeat("c", 1<<20)), entries["win7"][0].SHA256)
+	})
+	t.Run("without hard links the file is moved, not read", func(t *testing.T) {
+		payload.Link = func(string, string) error { return errors.New("no hard links here") }
+		defer func() { payload.Link = os.Link }()
+		ino := inode(t, staged(b))
+		_, read := rebuild(t, src, out, "s6b")
+		assert.Equal(t, int64(0), read)
+		assert.Equal(t, ino, inode(t, staged(b)))
 	})
 	t.Run("a damaged record is no record", func(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(out, payload.DigestsName), []byte("win7/packages/x\tnot a digest\n"), 0o644))

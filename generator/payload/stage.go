@@ -31,7 +31,8 @@ type StageOptions struct {
 	Sign func(path string) (bool, error)
 	// Previous, when set, is the output folder the staging folder is in:
 	// files staged there by the previous build from sources that did not
-	// change are linked, not copied (see DigestsName).
+	// change are linked (moved where the file system has no links: see
+	// MovedName), not copied (see DigestsName).
 	Previous string
 	// now is the clock, for the record.
 	now func() time.Time
@@ -57,7 +58,7 @@ func Stage(files []File, stage string, opt StageOptions) (map[string][]bundle.En
 	jobs := claim(files, stage)
 	var prev *previous
 	if opt.Previous != "" && opt.Sign == nil {
-		prev = &previous{dir: opt.Previous, stage: stage, rec: readDigests(opt.Previous)}
+		prev = &previous{dir: opt.Previous, stage: stage, rec: readDigests(opt.Previous), moved: &moves{stage: stage}}
 	}
 	if opt.Progress != nil {
 		var mu sync.Mutex
