@@ -108,7 +108,9 @@ func (o *Output) stagePayloads(stage string, g *gate) ([]string, error) {
 		return nil, nil
 	}
 	progress := o.Progress
-	opt := payload.StageOptions{Progress: func(n int64) {
+	// The staging folder is made inside the output folder, where the
+	// previous build's files are.
+	opt := payload.StageOptions{Previous: filepath.Dir(stage), Progress: func(n int64) {
 		g.do(func() {
 			if progress != nil {
 				progress(n)

@@ -70,6 +70,8 @@ type Output struct {
 	Payloads []payload.File
 	// Skipped are payload files that only targets outside this build use.
 	Skipped []payload.File
+	// Ignored are the files macOS or Explorer left in the payload folder.
+	Ignored []string
 	// Progress, when set, is told how many payload bytes Write just copied.
 	Progress func(n int64)
 	// Notes name every step and plan a built target does not get, with
@@ -123,7 +125,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Payloads, out.Skipped = res.Files, res.Skipped
+		out.Payloads, out.Skipped, out.Ignored = res.Files, res.Skipped, res.Ignored
 	}
 	return out, nil
 }

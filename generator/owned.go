@@ -22,6 +22,9 @@ const recordHeader = "# wufix: the files a build wrote in this folder; the next 
 // shownMax bounds how many foreign paths a refusal names.
 const shownMax = 12
 
+// The payload digests (verify.DigestsName) live beside the record under
+// the same rules: bookkeeping a build replaces whole, never foreign.
+
 // record is the set of files (slash paths under the output folder) that
 // wufix builds wrote there.
 type record map[string]bool
@@ -144,7 +147,7 @@ func foreign(dir string, r record) ([]string, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		switch {
-		case rel == verify.RecordName && d.Type().IsRegular():
+		case (rel == verify.RecordName || rel == verify.DigestsName) && d.Type().IsRegular():
 		case d.IsDir() && isStaging(root, rel):
 			return fs.SkipDir
 		case d.IsDir() && !r.has(rel, true):

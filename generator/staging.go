@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wufix/wufix/generator/payload"
 	"github.com/wufix/wufix/generator/verify"
 )
 
@@ -91,7 +92,7 @@ func clearStale(dir, own string) error {
 			return fmt.Errorf("another build (pid %d on %s) is writing to %s; wait for it, or remove %s if no build is running",
 				m.PID, m.Host, dir, stage)
 		}
-		if err := rollback(stage, dir, m.Swap, m.Retire); err != nil {
+		if err := errors.Join(rollback(stage, dir, m.Swap, m.Retire), payload.RestoreMoved(dir, stage)); err != nil {
 			return fmt.Errorf("putting back what a stopped build moved into %s: %w", stage, err)
 		}
 		if err := removeStaging(stage); err != nil {

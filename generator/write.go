@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/wufix/wufix/generator/deploy"
+	"github.com/wufix/wufix/generator/payload"
+	"github.com/wufix/wufix/generator/verify"
 )
 
 // Write is WriteContext without a way to stop it.
@@ -74,7 +77,7 @@ func (o *Output) writeStaged(ctx context.Context, dir, stage string, prev record
 	}
 	files, err := o.fillInterruptible(ctx, stage)
 	if err != nil {
-		return errors.Join(err, removeStaging(stage))
+		return errors.Join(err, payload.RestoreMoved(dir, stage), removeStaging(stage))
 	}
 	// An interrupt from here on is not acted on: the swap takes
 	// milliseconds, and finishing or undoing it is the clean way out.
@@ -98,13 +101,15 @@ func (o *Output) swapIn(dir, stage string, prev record, files []string) error {
 		// folder, for the next build to put back: keep it and the wider
 		// record then.
 		if m, mErr := readMarker(stage); mErr == nil && len(m.Swap)+len(m.Retire) == 0 {
-			err = errors.Join(err, prev.restore(dir, stage), removeStaging(stage))
+			err = errors.Join(err, prev.restore(dir, stage), payload.RestoreMoved(dir, stage), removeStaging(stage))
 		}
 		return err
 	}
 	// The build is in place from here on; what fails now only leaves the
-	// wider record or the staging folder, which the next build handles.
-	if err := errors.Join(next.write(dir, stage), removeStaging(stage)); err != nil {
+	// wider record, the previous payload digests (which no longer match
+	// the staged files, so they are hashed again) or the staging folder,
+	// which the next build handles.
+	if err := errors.Join(next.write(dir, stage), moveDigests(dir, stage), removeStaging(stage)); err != nil {
 		return fmt.Errorf("the build is in place, but cleaning up after it failed (the next build finishes it): %w", err)
 	}
 	return nil
@@ -120,4 +125,18 @@ func (o *Output) retired() []string {
 		}
 	}
 	return out
+}
+
+// moveDigests puts the build's payload digests beside the owner record,
+// or removes the previous build's when this one staged no payloads.
+func moveDigests(dir, stage string) error {
+	staged := filepath.Join(stage, verify.DigestsName)
+	if exists(staged) {
+		return os.Rename(staged, filepath.Join(dir, verify.DigestsName))
+	}
+	err := os.Remove(filepath.Join(dir, verify.DigestsName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
 }

@@ -1,8 +1,9 @@
 //go:build linux
 
 // Command payload measures how wufix stages update packages, against the
-// same machine's cp -r and sha256sum in the same run, and how long a build
-// of every target takes against cp -r of its output. Run it with
+// same machine's cp -r and sha256sum in the same run, how long a rebuild
+// takes after one payload file changed against the first build, and how
+// long a build of every target takes against cp -r of its output. Run it with
 // `make bench-payload` (never in CI: it writes several GiB). Every figure is
 // the median of -runs runs, each on a warm page cache after sync, so the
 // ratios compare the programs rather than the disk's cold reads.
@@ -73,6 +74,10 @@ func run(sizeMiB, files, runs int, keep bool) error {
 	fmt.Printf("  wufix build --payload      %8.2f s   cpu %.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
 		wufix.Seconds(), m[2].cpu.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
 
+	if err := incremental(bin, src, filepath.Join(tmp, "inc"), sizeMiB, files, runs); err != nil {
+		return err
+	}
+
 	built := filepath.Join(tmp, "built")
 	if err := exec.Command(bin, "build", "--out", built).Run(); err != nil {
 		return err
@@ -86,6 +91,71 @@ func run(sizeMiB, files, runs int, keep bool) error {
 	fmt.Printf("  wufix build                %8.3f s   %.1fx cp -r of its output (%.3f s); peak RSS %d MiB\n",
 		all.Seconds(), ratio(all, cpBuilt), cpBuilt.Seconds(), allRSS>>20)
 	return nil
+}
+
+// incremental measures a rebuild into the same output after one payload
+// file changed, against the first build into that output in the same run:
+// the rebuild should copy and hash that file only, and link the others.
+func incremental(bin, src, out string, sizeMiB, files, runs int) error {
+	build := []string{bin, "build", "--target", "win7", "--payload", src, "--out", out}
+	syscall.Sync()
+	first, err := timed(build)
+	if err != nil {
+		return err
+	}
+	var times []time.Duration
+	for i := range runs {
+		if err := change(src, i); err != nil {
+			return err
+		}
+		syscall.Sync()
+		d, err := timed(build)
+		if err != nil {
+			return err
+		}
+		times = append(times, d)
+	}
+	slices.Sort(times)
+	again := times[len(times)/2]
+	fmt.Printf("\nrebuilding after one of %d files changed (%d MiB in all; median of %d)\n", files, sizeMiB, runs)
+	fmt.Printf("  first build                %8.2f s\n", first.Seconds())
+	fmt.Printf("  rebuild, one file changed  %8.2f s   %.3fx the first build\n", again.Seconds(), ratio(again, first))
+	return nil
+}
+
+// change rewrites the first payload file's bytes after its first 4 KiB,
+// as a newer download of the same package would, and gives it a time a
+// minute later than before, still in the past.
+func change(src string, i int) error {
+	p := filepath.Join(src, fmt.Sprintf("windows6.1-kb%d-x64.msu", 4000000))
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteAt(bytes.Repeat([]byte{byte(i + 1)}, 1<<20), 4096)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	at := st.ModTime().Add(time.Minute)
+	return os.Chtimes(p, at, at)
+}
+
+// timed runs argv and returns its wall time.
+func timed(argv []string) (time.Duration, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("%v: %w", argv, err)
+	}
+	return time.Since(start), nil
 }
 
 // generate writes size MiB of incompressible bytes in n files named like
@@ -117,6 +187,12 @@ func generate(dir string, sizeMiB, n int) error {
 			return err
 		}
 		if err := f.Close(); err != nil {
+			return err
+		}
+		// A download finished an hour ago: a build records the digests of
+		// files whose times are not from the last few seconds only.
+		hourAgo := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(f.Name(), hourAgo, hourAgo); err != nil {
 			return err
 		}
 	}

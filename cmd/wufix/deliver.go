@@ -54,6 +54,9 @@ func writeBuild(c *cli.Context, out *generator.Output) error {
 	if len(out.Skipped) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "wufix: %d payload file(s) left out: only targets outside this build use them\n", len(out.Skipped))
 	}
+	for _, rel := range out.Ignored {
+		fmt.Fprintf(c.App.ErrWriter, "wufix: payload %s ignored: what macOS or Windows leaves in folders, not an update package\n", rel)
+	}
 	bar := progress(c.App.ErrWriter, out)
 	// Ctrl+C or a service stop while writing: the build cleans up its
 	// staging folder and leaves the previous output as it was.

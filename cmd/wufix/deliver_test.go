@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -197,4 +198,38 @@ func TestVerifyUsage(t *testing.T) {
 	code, _, errOut = runCLI("verify", filepath.Join(t.TempDir(), "none"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "no such file or directory")
+}
+
+// A rebuild links the payload files whose sources did not change from the
+// previous build rather than copying them; what macOS or Explorer left in
+// the payload folder is named and left out. verify and a third build
+// accept the digests record beside the owner record.
+func TestRebuildWithPayloadLinksUnchangedFiles(t *testing.T) {
+	payloads := writeFiles(t, t.TempDir(), map[string]string{
+		"windows6.1-kb2533552-x64.msu":   "MSCF" + strings.Repeat("x", 1<<16),
+		"._windows6.1-kb2533552-x64.msu": "AppleDouble",
+		".DS_Store":                      "Bud1",
+	})
+	hourAgo := time.Now().Add(-time.Hour)
+	require.NoError(t, os.Chtimes(filepath.Join(payloads, "windows6.1-kb2533552-x64.msu"), hourAgo, hourAgo))
+	dir := filepath.Join(t.TempDir(), "dist")
+	staged := filepath.Join(dir, "win7", "packages", "windows6.1-kb2533552-x64.msu")
+	code, _, errOut := runCLI("build", "--out", dir, "--target", "win7", "--payload", payloads)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "wufix: payload ._windows6.1-kb2533552-x64.msu ignored: what macOS or Windows leaves in folders, not an update package\n")
+	assert.Contains(t, errOut, "wufix: payload .DS_Store ignored")
+	assert.FileExists(t, filepath.Join(dir, ".wufix-payloads"))
+	first, err := os.Stat(staged)
+	require.NoError(t, err)
+	for range 2 {
+		code, _, errOut = runCLI("build", "--out", dir, "--target", "win7", "--payload", payloads)
+		require.Equal(t, 0, code, errOut)
+		again, err := os.Stat(staged)
+		require.NoError(t, err)
+		assert.True(t, os.SameFile(first, again), "linked from the previous build, not copied")
+	}
+	code, out, _ := runCLI("verify", dir)
+	assert.Equal(t, 0, code, out)
+	code, out, errOut = runCLI("check", "--out", dir, "--target", "win7", "--payload", payloads)
+	assert.Equal(t, 0, code, out+errOut)
 }

@@ -208,7 +208,7 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 		{"a package nobody built", false, func(t *testing.T, b string) {
 			require.NoError(t, os.MkdirAll(filepath.Join(b, "packages"), 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(b, "packages", "windows6.1-kb1-x64.msu"), []byte("?"), 0o644))
-		}, 6, "run.cmd: packages\\ holds files SHA256SUMS does not list (1 files, 0 listed).\n"},
+		}, 6, "run.cmd: packages\\windows6.1-kb1-x64.msu is not in SHA256SUMS, and an install step would run it.\n"},
 		{"SHA256SUMS cut short", false, func(t *testing.T, b string) {
 			data, err := os.ReadFile(filepath.Join(b, "SHA256SUMS"))
 			require.NoError(t, err)
@@ -295,6 +295,44 @@ func TestRunChecksPayloadsToo(t *testing.T) {
 		}
 		assert.Equal(t, 6, r.Code)
 		assert.Contains(t, r.Stderr, `run.cmd: packages\windows6.1-kb2533552-x64.msu does not match SHA256SUMS`)
+		return false
+	})
+}
+
+// A stick that went through a Mac or Explorer carries their files in
+// packages\: each is named in the log and the run goes on; an AppleDouble
+// ._NAME.msu is no package, and no install step offers it. A package
+// nobody built still stops the run.
+func TestStrayFilesOnAStickAreNamedNotRefused(t *testing.T) {
+	t.Parallel()
+	payloads := t.TempDir()
+	name := "windows6.1-kb2533552-x64.msu"
+	require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte("MSCF "+name), 0o644))
+	wine.Retry(t, func() bool {
+		p, dir := pcWith(t, 7601, "WinNT", generator.Options{Targets: []string{"win7"}, Payload: payloads})
+		pkgs := filepath.Join(dir, "win7", "packages")
+		for _, stray := range []string{"._" + name, ".DS_Store", "Thumbs.db", "desktop.ini"} {
+			require.NoError(t, os.WriteFile(filepath.Join(pkgs, stray), []byte("\x00\x05\x16\x07"), 0o644))
+		}
+		r := p.Run(filepath.Join(dir, "win7"), "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		for _, stray := range []string{"._" + name, ".DS_Store", "Thumbs.db", "desktop.ini"} {
+			assert.Contains(t, r.Stdout, `packages\`+stray+" is not in SHA256SUMS; no step runs it, so it is left alone")
+		}
+		assert.Contains(t, r.Stdout, "would install "+name)
+		assert.NotContains(t, r.Stdout, "would install ._")
+
+		require.NoError(t, os.WriteFile(filepath.Join(pkgs, "windows6.1-kb9999-x64.msu"), []byte("MSCF"), 0o644))
+		r = p.Run(filepath.Join(dir, "win7"), "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 6, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, `run.cmd: packages\windows6.1-kb9999-x64.msu is not in SHA256SUMS, and an install step would run it.`)
+		assert.Contains(t, r.Stderr, "problems found: 1", "the strays are not counted")
 		return false
 	})
 }

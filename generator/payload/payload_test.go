@@ -256,3 +256,28 @@ func paths(es []bundle.Entry) []string {
 	}
 	return out
 }
+
+func TestScanIgnoresWhatMacOSAndExplorerLeave(t *testing.T) {
+	all := targets(t)
+	dir := folder(t, map[string]string{
+		"windows6.1-kb2533552-x64.msu":   "MSCF one",
+		"._windows6.1-kb2533552-x64.msu": "\x00\x05\x16\x07 AppleDouble", // not a cabinet, and not refused
+		".DS_Store":                      "Bud1",
+		"sub/Thumbs.db":                  "thumbs",
+		"sub/desktop.ini":                "[.ShellClassInfo]",
+		"sub/Desktop.ini.txt":            "x",
+		".Spotlight-V100/Store-V2/x":     "index",
+		"System Volume Information/y":    "restore",
+	})
+	// A name that only looks like litter is still refused.
+	res, err := payload.Scan(dir, all, all)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sub/Desktop.ini.txt: not an update package")
+	require.NoError(t, os.Remove(filepath.Join(dir, "sub", "Desktop.ini.txt")))
+
+	res, err = payload.Scan(dir, all, all)
+	require.NoError(t, err)
+	assert.Equal(t, []string{".DS_Store", ".Spotlight-V100/", "._windows6.1-kb2533552-x64.msu", "System Volume Information/", "sub/Thumbs.db", "sub/desktop.ini"}, res.Ignored)
+	require.Len(t, res.Files, 1)
+	assert.Equal(t, "windows6.1-kb2533552-x64.msu", res.Files[0].Rel)
+}

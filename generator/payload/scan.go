@@ -43,6 +43,39 @@ type Result struct {
 	Files []File
 	// Skipped are files only targets outside this build can use.
 	Skipped []File
+	// Ignored are the files another system leaves in a folder (see
+	// litter), as slash paths: they are no packages, and not copied.
+	Ignored []string
+}
+
+// litter says whether a file named name is what macOS or Explorer leaves
+// in a folder, not something a user put there: ._NAME (the AppleDouble
+// file holding NAME's resource fork on a FAT or exFAT stick, whatever
+// NAME's extension), .DS_Store (Finder's view settings), Thumbs.db and
+// desktop.ini (Explorer's thumbnail cache and folder settings). They turn
+// up on any stick that went through a Mac or was opened in Explorer, and
+// are ignored with a note rather than refused.
+func litter(name string) bool {
+	if strings.HasPrefix(name, "._") {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case ".ds_store", "thumbs.db", "desktop.ini":
+		return true
+	}
+	return false
+}
+
+// litterDir says whether a folder named name is one macOS or Windows keeps
+// at the root of a volume (a payload folder may be a stick's root): the
+// Spotlight index, the file system event log, the trash, the restore
+// points and the recycle bin.
+func litterDir(name string) bool {
+	switch strings.ToLower(name) {
+	case ".spotlight-v100", ".fseventsd", ".trashes", ".temporaryitems", "system volume information", "$recycle.bin":
+		return true
+	}
+	return false
 }
 
 // safeName is what a payload file may be called: it travels through
@@ -71,9 +104,15 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		switch {
+		case p != root && e.IsDir() && litterDir(e.Name()):
+			res.Ignored = append(res.Ignored, rel+"/")
+			return fs.SkipDir
 		case p == root || (e.IsDir() && e.Type()&fs.ModeSymlink == 0):
 			return nil
 		case rel == ManifestName:
+			return nil
+		case litter(e.Name()) && e.Type().IsRegular():
+			res.Ignored = append(res.Ignored, rel)
 			return nil
 		case e.Type()&fs.ModeSymlink != 0:
 			problems = append(problems, rel+": a symbolic link; payload files must be regular files in the folder")

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wufix/wufix/generator/bundle"
 )
@@ -24,7 +25,17 @@ type StageOptions struct {
 	Progress func(n int64)
 	// Sign, when set, may rewrite a staged file in place (Authenticode for
 	// .cab files) and says whether it did; the file is then hashed again.
+	// A signed build takes nothing from the previous one: the signature
+	// depends on the certificate, and signing a linked file in place would
+	// change the previous build's copy too.
 	Sign func(path string) (bool, error)
+	// Previous, when set, is the output folder the staging folder is in:
+	// files staged there by the previous build from sources that did not
+	// change are linked (moved where the file system has no links: see
+	// MovedName), not copied (see DigestsName).
+	Previous string
+	// now is the clock, for the record.
+	now func() time.Time
 }
 
 // staged is one file already placed in one bundle.
@@ -45,13 +56,20 @@ type staged struct {
 // manifest.json and SHA256SUMS list.
 func Stage(files []File, stage string, opt StageOptions) (map[string][]bundle.Entry, error) {
 	jobs := claim(files, stage)
+	var prev *previous
+	if opt.Previous != "" && opt.Sign == nil {
+		prev = &previous{dir: opt.Previous, stage: stage, rec: readDigests(opt.Previous), moved: &moves{stage: stage}}
+	}
 	if opt.Progress != nil {
 		var mu sync.Mutex
 		progress := opt.Progress
 		opt.Progress = func(n int64) { mu.Lock(); progress(n); mu.Unlock() }
 	}
-	if err := copyAll(jobs, opt); err != nil {
+	if err := copyAll(jobs, prev, opt); err != nil {
 		return nil, err
+	}
+	if err := record(jobs, stage, opt); err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
 	}
 	placed := map[string]*job{}
 	out := map[string][]bundle.Entry{}
@@ -78,6 +96,30 @@ func Stage(files []File, stage string, opt StageOptions) (map[string][]bundle.En
 		}
 	}
 	return out, nil
+}
+
+// record writes the staging folder's DigestsName for the files it gives
+// the bundles, which the build moves beside its owner record; an unsigned
+// build only.
+func record(jobs []*job, stage string, opt StageOptions) error {
+	if opt.Sign != nil {
+		return nil
+	}
+	now := time.Now
+	if opt.now != nil {
+		now = opt.now
+	}
+	d := digests{}
+	for _, j := range jobs {
+		rel, err := filepath.Rel(stage, j.dst)
+		if err != nil || len(j.fresh) == 0 {
+			continue
+		}
+		if r, ok := note(j.file, j.dst, j.sum, now()); ok {
+			d[filepath.ToSlash(rel)] = r
+		}
+	}
+	return d.write(filepath.Join(stage, DigestsName))
 }
 
 // job is one source to copy: the bundles it is the first to give its name
@@ -121,8 +163,9 @@ func claim(files []File, stage string) []*job {
 // workers is how many files are copied at once.
 const workers = 2
 
-// copyAll copies every job, two at a time; the first error stops the rest.
-func copyAll(jobs []*job, opt StageOptions) error {
+// copyAll copies every job, two at a time, or takes it from the previous
+// build; the first error stops the rest.
+func copyAll(jobs []*job, prev *previous, opt StageOptions) error {
 	next := make(chan *job)
 	errs := make(chan error, len(jobs))
 	var failed atomic.Bool
@@ -133,6 +176,10 @@ func copyAll(jobs []*job, opt StageOptions) error {
 			defer wg.Done()
 			for j := range next {
 				if failed.Load() {
+					continue
+				}
+				var ok bool
+				if j.sum, j.size, ok = prev.reuse(j.file, j.dst); ok {
 					continue
 				}
 				var err error

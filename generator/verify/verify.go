@@ -34,6 +34,10 @@ const (
 	// files wufix wrote there, so a later build replaces only those. It is
 	// the builder's bookkeeping, not part of the build, and is not checked.
 	RecordName = ".wufix-owned"
+	// DigestsName records the digests of the payload files a build staged,
+	// so the next one links those whose sources did not change instead of
+	// copying them again; bookkeeping too, not checked.
+	DigestsName = ".wufix-payloads"
 	// StagingPrefix starts the name of the folder a build stages in. One
 	// left behind belongs to a build that is running or was stopped.
 	StagingPrefix = ".wufix-staging-"
@@ -163,7 +167,7 @@ func list(fsys fs.FS) ([]string, []Problem, error) {
 		case path.Dir(p) == "." && d.IsDir() && strings.HasPrefix(p, StagingPrefix):
 			odd = append(odd, Problem{Path: p, Kind: "extra", Detail: StagingDetail})
 			return fs.SkipDir
-		case p == RecordName && d.Type().IsRegular():
+		case (p == RecordName || p == DigestsName) && d.Type().IsRegular():
 		case d.IsDir():
 		case d.Type().IsRegular():
 			files = append(files, p)

@@ -50,12 +50,12 @@ rem   738  service-security          :do_service_security
 rem   859  component-reset           :do_component_reset
 rem   981  system-files-sfc-xp       :do_system_files_sfc_xp
 rem  1159  offline-install-xp        :do_offline_install_xp
-rem  1262  driver-already-installed  :do_driver_already_installed
-rem  1314  firewall-pause            :do_firewall_pause
-rem  1440  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1509  dll-reregister            :do_dll_reregister
-rem  1580  wsus-client-reset         :do_wsus_client_reset
-rem  1709  winsock-reset             :do_winsock_reset
+rem  1265  driver-already-installed  :do_driver_already_installed
+rem  1317  firewall-pause            :do_firewall_pause
+rem  1443  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1512  dll-reregister            :do_dll_reregister
+rem  1583  wsus-client-reset         :do_wsus_client_reset
+rem  1712  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=4569abcbf9d8c8c6"
+set "WUFIX_VERSION=c7375dc746e2720b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1210,6 +1210,9 @@ rem made match *.exe, and an .exe without a KB number, which is not an
 rem Update.exe package as far as its name tells (logged, with MSG).
 set "MSG="
 if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call :packages_kb
 set "MSG=  %PKG_NAME%: no KB number in its name, so perhaps not an Update.exe package with /quiet /norestart: left out"
 if "%PKG_KB%"=="unknown" exit /b 1
@@ -2574,8 +2577,8 @@ exit /b 2
 
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
-rem changes, and that packages\ holds no file SHA256SUMS does not list (an
-rem install step would run it). This catches a damaged copy (a failing USB
+rem changes, and that packages\ holds no package SHA256SUMS does not list
+rem (an install step would run it). This catches a damaged copy (a failing USB
 rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
@@ -2605,8 +2608,25 @@ if defined REPLAY_FAILED exit /b 1
 exit /b 0
 
 :journal_handle
+if "%REC_A:~0,1%"=="<" call :journal_expand
 call :%JOURNAL_HANDLER%
 if errorlevel 1 set "REPLAY_FAILED=1"
+goto :eof
+
+:journal_expand
+rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
+rem recorded its path so because the state file's code page cannot hold
+rem the folder's name (see :journal). The variable is expanded here, by
+rem name.
+set "REC_VAR="
+set "REC_TAIL="
+for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
+    set "REC_VAR=%%A"
+    set "REC_TAIL=%%B"
+)
+if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
+if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
+if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
 goto :eof
 
 :lock_run
@@ -2683,14 +2703,64 @@ goto :eof
 rem Records RECORD in the state file that /undo replays, behind a sequence
 rem number and the current step's id. The newest record goes on top, so the
 rem undo reads the file from the top and reverses the run without sort.exe.
+rem The state file is text in the console code page, which has no letters
+rem for a name in another alphabet (Cyrillic on English Windows): a record
+rem that does not read back the same is written again with its path given
+rem by the system folder it lies in, as <SystemRoot>\rest (no path starts
+rem with <), which /undo expands (journal_expand); failing that, the loss
+rem is logged.
 set /a "JOURNAL_SEQ+=1"
 set "JOURNAL_NUM=00000%JOURNAL_SEQ%"
 if not defined WUFIX_STATE goto :eof
-setlocal EnableDelayedExpansion
->"!WUFIX_STATE!.new" echo.%JOURNAL_NUM:~-5%^|!WUFIX_STEP!^|!RECORD!
-endlocal
+set "JOURNAL_ID=%JOURNAL_NUM:~-5%"
+set "JOURNAL_VAR=RECORD"
+call :journal_write
+if not defined JOURNAL_SAME call :journal_portable
+set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
+if not defined JOURNAL_SAME call :log
 type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
 move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
+goto :eof
+
+:journal_write
+rem Writes the record held by the variable named in JOURNAL_VAR as the new
+rem state file's first line, and sets JOURNAL_SAME when that line reads
+rem back as written. The record is expanded late, as :log does.
+setlocal EnableDelayedExpansion
+>"!WUFIX_STATE!.new" echo.!JOURNAL_ID!^|!WUFIX_STEP!^|!%JOURNAL_VAR%!
+endlocal
+set "JOURNAL_SAME="
+set "JOURNAL_BACK="
+for /f "usebackq delims=" %%L in ("%WUFIX_STATE%.new") do set "JOURNAL_BACK=%%L"
+setlocal EnableDelayedExpansion
+if "!JOURNAL_BACK!"=="!JOURNAL_ID!|!WUFIX_STEP!|!%JOURNAL_VAR%!" set "JOURNAL_SAME=1"
+endlocal & set "JOURNAL_SAME=%JOURNAL_SAME%"
+goto :eof
+
+:journal_portable
+rem A rename or mkdir record (a path, then a name: no quotes) is written
+rem again with the start of its path as <ALLUSERSPROFILE>, <ProgramData> or
+rem <SystemRoot>, the first of these folders that holds it.
+set "JOURNAL_HEAD="
+if "%RECORD:~0,7%"=="rename|" set "JOURNAL_HEAD=rename|"
+if "%RECORD:~0,6%"=="mkdir|" set "JOURNAL_HEAD=mkdir|"
+if not defined JOURNAL_HEAD goto :eof
+set "JOURNAL_REST=%RECORD:*|=%"
+for %%V in (ALLUSERSPROFILE ProgramData SystemRoot) do if not defined JOURNAL_SAME call :journal_by %%V
+goto :eof
+:journal_by
+rem %1 names the variable. "call set" expands a name built from another
+rem variable's value, on purpose; the path's text is inserted, not parsed
+rem again.
+set "JOURNAL_ROOT="
+call set "JOURNAL_ROOT=%%%1%%"
+if not defined JOURNAL_ROOT goto :eof
+set "JOURNAL_TAIL="
+call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
+if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
+set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
+set "JOURNAL_VAR=JOURNAL_PORTABLE"
+call :journal_write
 goto :eof
 
 :packages_find

@@ -63,15 +63,15 @@ rem  1187  backup-reparse-points     :do_backup_reparse_points
 rem  1395  backup-restore-folders    :do_backup_restore_folders
 rem  1564  wimmount-repair           :do_wimmount_repair
 rem  1696  offline-install-msu       :do_offline_install_msu
-rem  1802  offline-install-cab       :do_offline_install_cab
-rem  1908  driver-already-installed  :do_driver_already_installed
-rem  1960  firewall-pause            :do_firewall_pause
-rem  2091  defender-pause            :do_defender_pause
-rem  2190  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2259  dll-reregister            :do_dll_reregister
-rem  2330  wsus-client-reset         :do_wsus_client_reset
-rem  2459  winsock-reset             :do_winsock_reset
-rem  2562  allow-os-upgrade          :do_allow_os_upgrade
+rem  1805  offline-install-cab       :do_offline_install_cab
+rem  1914  driver-already-installed  :do_driver_already_installed
+rem  1966  firewall-pause            :do_firewall_pause
+rem  2097  defender-pause            :do_defender_pause
+rem  2196  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2265  dll-reregister            :do_dll_reregister
+rem  2336  wsus-client-reset         :do_wsus_client_reset
+rem  2465  winsock-reset             :do_winsock_reset
+rem  2568  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -122,7 +122,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=dcbf914773374fb1"
+set "WUFIX_VERSION=1cf0fc15937749b8"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1747,6 +1747,9 @@ rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.msu, and the System Update Readiness Tool (KB947821), which
 rem the system-files step runs for its check.
 if /i not "%PKG_NAME:~-4%"==".msu" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call :packages_kb
 if /i "%PKG_KB%"=="KB947821" exit /b 1
 set /a "PKG_SEEN+=1"
@@ -1856,6 +1859,9 @@ rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.cab, and the Windows Update scan catalogs, which are cabs
 rem but no packages.
 if /i not "%PKG_NAME:~-4%"==".cab" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i "%PKG_NAME%"=="wsusscn2.cab" exit /b 1
 if /i "%PKG_NAME%"=="wsusscan.cab" exit /b 1
 call :packages_kb
@@ -3656,8 +3662,8 @@ exit /b 2
 
 :check_integrity
 rem Checks every file SHA256SUMS lists against its SHA-256 before anything
-rem changes, and that packages\ holds no file SHA256SUMS does not list (an
-rem install step would run it). This catches a damaged copy (a failing USB
+rem changes, and that packages\ holds no package SHA256SUMS does not list
+rem (an install step would run it). This catches a damaged copy (a failing USB
 rem stick, a copy or replication cut short) and files mixed in from another
 rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
@@ -3682,7 +3688,6 @@ exit /b 0
 :check_integrity_start
 set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
 set "SUM_FILES=0"
-set "SUM_PKGS=0"
 set "SUM_BAD=0"
 if exist "%SUMS_FILE%" goto check_integrity_read
 set "MSG=run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed."
@@ -3713,16 +3718,17 @@ set "MSG=run.cmd: SHA256SUMS is cut short or damaged: it lists %SUM_FILES% files
 call :check_integrity_say
 set /a "SUM_BAD+=1"
 :check_integrity_whole
-rem Every listed package exists (checked above), so more files than listed
-rem means files nobody built.
-set "PKG_FILES=0"
+rem A file in packages\ that SHA256SUMS does not list is named in the log.
+rem Most are harmless: a stick prepared on a Mac carries ._NAME and
+rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
+rem install step would run (.msu, .cab, .exe) stops the run.
 if not exist "packages\" goto check_integrity_counted
-for /f "delims=" %%F in ('"dir /b /a-d packages 2>nul"') do set /a "PKG_FILES+=1"
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 :check_integrity_counted
 popd
-if %PKG_FILES% GTR %SUM_PKGS% set "MSG=run.cmd: packages\ holds files SHA256SUMS does not list (%PKG_FILES% files, %SUM_PKGS% listed)."
-if %PKG_FILES% GTR %SUM_PKGS% call :check_integrity_say
-if %PKG_FILES% GTR %SUM_PKGS% set /a "SUM_BAD+=1"
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
 if "%SUM_FILES%"=="0" set /a "SUM_BAD+=1"
@@ -3743,7 +3749,6 @@ rem removed and case is ignored. Its other lines are localized; only the
 rem position of the digest is relied on.
 set /a "SUM_FILES+=1"
 set "SUM_PATH=%SUM_FILE:/=\%"
-if "%SUM_FILE:~0,9%"=="packages/" set /a "SUM_PKGS+=1"
 if exist "%SUM_PATH%" goto check_integrity_hash
 set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
 goto check_integrity_bad
@@ -3754,6 +3759,28 @@ if defined SUM_GOT set "SUM_GOT=%SUM_GOT: =%"
 if /i "%SUM_GOT%"=="%SUM_WANT%" goto :eof
 set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unreadable."
 :check_integrity_bad
+set /a "SUM_BAD+=1"
+call :check_integrity_say
+goto :eof
+
+:check_integrity_stray
+rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
+rem writes beside NAME on a FAT or exFAT stick, not a package whatever its
+rem extension, and the install steps never run it.
+set "PKG_LISTED="
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do if /i "%%B"=="packages/%PKG_NAME%" set "PKG_LISTED=1"
+if defined PKG_LISTED goto :eof
+set "PKG_EXT=%PKG_NAME:~-4%"
+if "%PKG_NAME:~0,2%"=="._" goto check_integrity_stray_kept
+if /i "%PKG_EXT%"==".msu" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".cab" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".exe" goto check_integrity_stray_bad
+:check_integrity_stray_kept
+set "MSG=packages\%PKG_NAME% is not in SHA256SUMS; no step runs it, so it is left alone"
+call :log
+goto :eof
+:check_integrity_stray_bad
+set "MSG=run.cmd: packages\%PKG_NAME% is not in SHA256SUMS, and an install step would run it."
 set /a "SUM_BAD+=1"
 call :check_integrity_say
 goto :eof
@@ -3786,15 +3813,32 @@ if defined REPLAY_FAILED exit /b 1
 exit /b 0
 
 :journal_handle
+if "%REC_A:~0,1%"=="<" call :journal_expand
 call :%JOURNAL_HANDLER%
 if errorlevel 1 set "REPLAY_FAILED=1"
 goto :eof
 
+:journal_expand
+rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
+rem recorded its path so because the state file's code page cannot hold
+rem the folder's name (see :journal). The variable is expanded here, by
+rem name.
+set "REC_VAR="
+set "REC_TAIL="
+for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
+    set "REC_VAR=%%A"
+    set "REC_TAIL=%%B"
+)
+if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
+if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
+if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
+goto :eof
+
 :libraries_scan
-rem Walks the user profiles listed under ProfileList and the libraries in
-rem each (AppData\Roaming\Microsoft\Windows\Libraries\*.library-ms). The
-rem profiles come from the registry because this runs as SYSTEM under Group
-rem Policy, where %%USERPROFILE%% and %%APPDATA%% are SYSTEM's own.
+rem Walks the user profiles and the libraries in each (AppData\Roaming\
+rem Microsoft\Windows\Libraries\*.library-ms). The profiles are found in the
+rem profiles folder and under ProfileList, not from %%USERPROFILE%% and
+rem %%APPDATA%%, which are SYSTEM's own under Group Policy.
 rem For each profile folder that exists it calls the label in
 rem LIB_PROFILE_HANDLER (when defined) with LIB_PROFILE set; then, for each
 rem folder location of each library (the <url> of a <simpleLocation>), the
@@ -3815,17 +3859,68 @@ set "LIB_RAW="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v Public 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
 call :libraries_expand
 set "LIB_PUBLIC=%LIB_PATH%"
+set "LIB_RAW="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
+call :libraries_expand
+set "LIB_HOMES=%LIB_PATH%"
+set "LIB_SID="
+if defined LIB_HOMES call :libraries_homes
 for /f "delims=" %%K in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" 2>nul"') do (
     set "LIB_KEY=%%K"
     call :libraries_profile
 )
 goto :eof
 
+:libraries_homes
+rem The profiles in the profiles folder (C:\Users, C:\Documents and
+rem Settings): each folder there holding a profile's hive, NTUSER.DAT. A
+rem path read from reg through a pipe comes in the console code page, which
+rem turns a user name in another alphabet (Cyrillic on English Windows,
+rem accented on Russian Windows) into question marks; for /d hands cmd each
+rem name as the file system has it, and cmd keeps it so in variables. The
+rem pattern stays bare in the folder: a quoted one is not expanded
+rem everywhere. for /d does not list hidden folders (Default, Default
+rem User); XP's service profiles are left out by name.
+if not exist "%LIB_HOMES%\" goto :eof
+pushd "%LIB_HOMES%"
+if errorlevel 1 goto :eof
+for /d %%P in (*) do (
+    set "LIB_NAME=%%~nxP"
+    set "LIB_PATH=%%~fP"
+    call :libraries_home
+)
+popd
+goto :eof
+:libraries_home
+if /i "%LIB_NAME%"=="Default" goto :eof
+if /i "%LIB_NAME%"=="Default User" goto :eof
+if /i "%LIB_NAME%"=="LocalService" goto :eof
+if /i "%LIB_NAME%"=="NetworkService" goto :eof
+if exist "%LIB_PATH%\NTUSER.DAT" call :libraries_found
+goto :eof
+
+:libraries_in_homes
+rem Sets LIB_IN_HOMES when LIB_PATH is a folder directly in LIB_HOMES. The
+rem path may hold question marks for letters the code page lacks, so it is
+rem compared as text: everything up to LIB_HOMES\ is cut off (call set
+rem expands the name of the copy once more, on purpose; the path's text is
+rem inserted, not parsed again), and what is left must be the path's last
+rem part.
+set "LIB_IN_HOMES="
+set "LIB_REST="
+call set "LIB_REST=%%LIB_PATH:*%LIB_HOMES%\=%%"
+if not defined LIB_REST goto :eof
+if not "%LIB_REST%"=="%LIB_REST:\=%" goto :eof
+if /i "%LIB_HOMES%\%LIB_REST%"=="%LIB_PATH%" set "LIB_IN_HOMES=1"
+goto :eof
+
 :libraries_profile
 rem LIB_KEY is one line of the ProfileList listing: a profile's key, or a
 rem value or blank line to skip. The service accounts (S-1-5-18, -19, -20)
 rem have no libraries; a .bak key is a stale copy of a profile also listed
-rem under its plain SID.
+rem under its plain SID. A profile in the profiles folder was found there
+rem already, by its real name; one elsewhere (moved to another drive) is
+rem found here, as long as its path reads right in the console code page.
 set "LIB_SID=%LIB_KEY:*\ProfileList\=%"
 if "%LIB_SID%"=="%LIB_KEY%" goto :eof
 if "%LIB_SID%"=="S-1-5-18" goto :eof
@@ -3836,10 +3931,21 @@ set "LIB_RAW="
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%LIB_KEY%" /v ProfileImagePath 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
 call :libraries_expand
 if not defined LIB_PATH goto :eof
+set "LIB_IN_HOMES="
+if defined LIB_HOMES call :libraries_in_homes
+if defined LIB_IN_HOMES goto :eof
+set "MSG=  profile %LIB_PATH% (%LIB_SID%) in ProfileList does not exist, or its name does not read right in this code page: skipped"
+if not exist "%LIB_PATH%\" call :log
+if exist "%LIB_PATH%\" call :libraries_found
+goto :eof
+
+:libraries_found
+rem LIB_PATH is a profile folder: counts and logs it, then reads its
+rem libraries.
 set "LIB_PROFILE=%LIB_PATH%"
-if not exist "%LIB_PROFILE%\" goto :eof
 set /a "LIB_PROFILES+=1"
-set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
+set "MSG=  profile %LIB_PROFILE%"
+if defined LIB_SID set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
 call :log
 if defined LIB_PROFILE_HANDLER call :%LIB_PROFILE_HANDLER%
 set "LIB_DIR=%LIB_PROFILE%\AppData\Roaming\Microsoft\Windows\Libraries"
@@ -4013,14 +4119,64 @@ goto :eof
 rem Records RECORD in the state file that /undo replays, behind a sequence
 rem number and the current step's id. The newest record goes on top, so the
 rem undo reads the file from the top and reverses the run without sort.exe.
+rem The state file is text in the console code page, which has no letters
+rem for a name in another alphabet (Cyrillic on English Windows): a record
+rem that does not read back the same is written again with its path given
+rem by the system folder it lies in, as <SystemRoot>\rest (no path starts
+rem with <), which /undo expands (journal_expand); failing that, the loss
+rem is logged.
 set /a "JOURNAL_SEQ+=1"
 set "JOURNAL_NUM=00000%JOURNAL_SEQ%"
 if not defined WUFIX_STATE goto :eof
-setlocal EnableDelayedExpansion
->"!WUFIX_STATE!.new" echo.%JOURNAL_NUM:~-5%^|!WUFIX_STEP!^|!RECORD!
-endlocal
+set "JOURNAL_ID=%JOURNAL_NUM:~-5%"
+set "JOURNAL_VAR=RECORD"
+call :journal_write
+if not defined JOURNAL_SAME call :journal_portable
+set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
+if not defined JOURNAL_SAME call :log
 type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
 move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
+goto :eof
+
+:journal_write
+rem Writes the record held by the variable named in JOURNAL_VAR as the new
+rem state file's first line, and sets JOURNAL_SAME when that line reads
+rem back as written. The record is expanded late, as :log does.
+setlocal EnableDelayedExpansion
+>"!WUFIX_STATE!.new" echo.!JOURNAL_ID!^|!WUFIX_STEP!^|!%JOURNAL_VAR%!
+endlocal
+set "JOURNAL_SAME="
+set "JOURNAL_BACK="
+for /f "usebackq delims=" %%L in ("%WUFIX_STATE%.new") do set "JOURNAL_BACK=%%L"
+setlocal EnableDelayedExpansion
+if "!JOURNAL_BACK!"=="!JOURNAL_ID!|!WUFIX_STEP!|!%JOURNAL_VAR%!" set "JOURNAL_SAME=1"
+endlocal & set "JOURNAL_SAME=%JOURNAL_SAME%"
+goto :eof
+
+:journal_portable
+rem A rename or mkdir record (a path, then a name: no quotes) is written
+rem again with the start of its path as <ALLUSERSPROFILE>, <ProgramData> or
+rem <SystemRoot>, the first of these folders that holds it.
+set "JOURNAL_HEAD="
+if "%RECORD:~0,7%"=="rename|" set "JOURNAL_HEAD=rename|"
+if "%RECORD:~0,6%"=="mkdir|" set "JOURNAL_HEAD=mkdir|"
+if not defined JOURNAL_HEAD goto :eof
+set "JOURNAL_REST=%RECORD:*|=%"
+for %%V in (ALLUSERSPROFILE ProgramData SystemRoot) do if not defined JOURNAL_SAME call :journal_by %%V
+goto :eof
+:journal_by
+rem %1 names the variable. "call set" expands a name built from another
+rem variable's value, on purpose; the path's text is inserted, not parsed
+rem again.
+set "JOURNAL_ROOT="
+call set "JOURNAL_ROOT=%%%1%%"
+if not defined JOURNAL_ROOT goto :eof
+set "JOURNAL_TAIL="
+call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
+if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
+set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
+set "JOURNAL_VAR=JOURNAL_PORTABLE"
+call :journal_write
 goto :eof
 
 :packages_find
