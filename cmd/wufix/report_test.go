@@ -35,7 +35,8 @@ func TestReportText(t *testing.T) {
 	code, out, errOut := runCLI("report", share(t))
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, errOut)
-	assert.Contains(t, out, "4 machines, 4 reports\n")
+	assert.Contains(t, out, "5 machines, 5 reports\n")
+	assert.Contains(t, out, "  refused                       1  WIN10-REFUSED\n")
 	assert.Contains(t, out, "  failed                        1  WIN7-FAILED\n")
 	assert.Contains(t, out, "  fixed, restart needed         1  WIN10-RESTART\n")
 	assert.Contains(t, out, "  step component-reset failed, exit 1: 1 machines: WIN7-FAILED\n")
@@ -46,8 +47,8 @@ func TestReportFailOn(t *testing.T) {
 	code, _, errOut := runCLI("report", "--fail-on", "failed", dir)
 	assert.Equal(t, 1, code, "a machine failed")
 	assert.Empty(t, errOut)
-	code, _, _ = runCLI("report", "--fail-on", "refused", dir)
-	assert.Equal(t, 0, code, "none was refused")
+	code, _, _ = runCLI("report", "--fail-on", "pending", dir)
+	assert.Equal(t, 0, code, "none is pending")
 	code, _, errOut = runCLI("report", "--fail-on", "broken", dir)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--fail-on broken: choose from missing, old, failed, refused")
@@ -59,9 +60,10 @@ func TestReportCSVAndJSON(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
-	require.Len(t, rows, 5)
+	require.Len(t, rows, 6)
 	assert.Equal(t, []string{"computer", "outcome", "bundle"}, rows[0][:3])
-	assert.Equal(t, []string{"WIN10-RESTART", "restart", "win10"}, rows[1][:3])
+	assert.Equal(t, []string{"WIN10-REFUSED", "refused", "win10"}, rows[1][:3])
+	assert.Equal(t, []string{"WIN10-RESTART", "restart", "win10"}, rows[2][:3])
 
 	code, out, errOut = runCLI("report", "--format", "json", dir)
 	require.Equal(t, 0, code, errOut)
@@ -70,7 +72,7 @@ func TestReportCSVAndJSON(t *testing.T) {
 		Outcomes map[string][]string `json:"outcomes"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	assert.Equal(t, 4, doc.Reports)
+	assert.Equal(t, 5, doc.Reports)
 	assert.Equal(t, []string{"WIN7-UNDONE"}, doc.Outcomes["undone"])
 }
 
@@ -85,7 +87,7 @@ func TestReportHTMLExpectAndAge(t *testing.T) {
 	assert.Equal(t, 1, code, "a machine never reported")
 	assert.Empty(t, errOut)
 	assert.Contains(t, out, "Never reported: 1 machines PC-GONE\n")
-	assert.Contains(t, out, "No report for more than 30 days: 4 machines")
+	assert.Contains(t, out, "No report for more than 30 days: 5 machines")
 	html, err := os.ReadFile(page)
 	require.NoError(t, err)
 	assert.Contains(t, string(html), `<p id="missing">PC-GONE</p>`)

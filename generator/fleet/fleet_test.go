@@ -198,6 +198,7 @@ func TestReadRefusesAMissingPath(t *testing.T) {
 func TestReportsFromRealBundles(t *testing.T) {
 	want := map[string]Outcome{
 		"win7-fixed.json": Fixed, "win7-undone.json": Undone, "win7-failed.json": Failed, "win10-restart.json": Restart,
+		"win10-refused.json": Refused, // /auto found only a code no plan answers (exit 11)
 	}
 	dir := t.TempDir()
 	for name, outcome := range want {
@@ -213,11 +214,13 @@ func TestReportsFromRealBundles(t *testing.T) {
 	}
 	s := summarize(t, dir)
 	assert.Equal(t, map[Outcome][]string{
-		Restart: {"win10-restart"}, Failed: {"win7-failed"}, Fixed: {"win7-fixed"}, Undone: {"win7-undone"},
+		Restart: {"win10-restart"}, Refused: {"win10-refused"}, Failed: {"win7-failed"}, Fixed: {"win7-fixed"}, Undone: {"win7-undone"},
 	}, s.Outcomes)
-	require.NotEmpty(t, s.Failures)
-	assert.Equal(t, Failure{Step: "component-reset", ExitCode: 1, Machines: []string{"win7-failed"}}, s.Failures[0])
-	assert.Equal(t, []Group{{"win10", map[Outcome]int{Restart: 1}}, {"win7", map[Outcome]int{Failed: 1, Fixed: 1, Undone: 1}}}, s.Bundles)
+	assert.Equal(t, []Failure{
+		{ExitCode: 11, Reason: "no plan answers the failing codes found (/auto)", Machines: []string{"win10-refused"}},
+		{Step: "component-reset", ExitCode: 1, Machines: []string{"win7-failed"}},
+	}, s.Failures)
+	assert.Equal(t, []Group{{"win10", map[Outcome]int{Restart: 1, Refused: 1}}, {"win7", map[Outcome]int{Failed: 1, Fixed: 1, Undone: 1}}}, s.Bundles)
 
 	// The same machine's three runs: the newest decides, the rest is history.
 	one := t.TempDir()
