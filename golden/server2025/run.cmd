@@ -123,7 +123,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=9d939c38cbafe8b7"
+set "WUFIX_VERSION=380bb0f4105a3373"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5135,6 +5135,12 @@ set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_prune
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if not errorlevel 1 goto stage_bundle_check
+rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
+rem one more try, two seconds later, before the run is refused. What the
+rem first try copied is overwritten, and the copy is checked either way.
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."

@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=2f7de8b2349c6572"
+set "WUFIX_VERSION=27d5a0a9e79b9808"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3664,6 +3664,12 @@ set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_prune
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if not errorlevel 1 goto stage_bundle_check
+rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
+rem one more try, two seconds later, before the run is refused. What the
+rem first try copied is overwritten, and the copy is checked either way.
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."

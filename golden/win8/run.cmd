@@ -116,7 +116,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=9698e4bc6c86d059"
+set "WUFIX_VERSION=c6e62c9c1b339227"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -4776,6 +4776,12 @@ set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_prune
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if not errorlevel 1 goto stage_bundle_check
+rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
+rem one more try, two seconds later, before the run is refused. What the
+rem first try copied is overwritten, and the copy is checked either way.
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
