@@ -72,6 +72,9 @@ type Output struct {
 	Skipped []payload.File
 	// Ignored are the files macOS or Explorer left in the payload folder.
 	Ignored []string
+	// Unzipped are the members of payload .zip files that are no update
+	// packages, left out ("X.zip/Install-WMF5.1.ps1").
+	Unzipped []string
 	// Progress, when set, is told how many payload bytes Write just copied.
 	Progress func(n int64)
 	// Notes name every step and plan a built target does not get, with
@@ -125,7 +128,7 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Payloads, out.Skipped, out.Ignored = res.Files, res.Skipped, res.Ignored
+		out.Payloads, out.Skipped, out.Ignored, out.Unzipped = res.Files, res.Skipped, res.Ignored, res.Unzipped
 	}
 	return out, nil
 }

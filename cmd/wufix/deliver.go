@@ -20,7 +20,7 @@ import (
 // takes them too, to compare with the same build.
 func deliveryFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "payload", Usage: "copy the update packages in `DIR` (.msu, .cab, .exe; see payload.yaml in the README) into the bundles that use them"},
+		&cli.StringFlag{Name: "payload", Usage: "copy the update packages in `DIR` (.msu, .cab, .exe, and those in a .zip; see payload.yaml in the README) into the bundles that use them"},
 		&cli.StringFlag{Name: "report", Usage: "Group Policy and Intune runs copy their JSON report to `SHARE` (\\\\server\\share\\wufix)"},
 		&cli.StringFlag{Name: "intune-root", Usage: "where the Intune remediation finds the bundle folders on a device (`PATH`; default " + generator.DefaultIntuneRoot + ")"},
 		&cli.StringFlag{Name: "sign-cert", Usage: "Authenticode-sign every .ps1 (and unsigned .cab payloads) with the PEM certificate chain in `FILE`"},
@@ -56,6 +56,9 @@ func writeBuild(c *cli.Context, out *generator.Output) error {
 	}
 	for _, rel := range out.Ignored {
 		fmt.Fprintf(c.App.ErrWriter, "wufix: payload %s ignored: what macOS or Windows leaves in folders, not an update package\n", rel)
+	}
+	for _, rel := range out.Unzipped {
+		fmt.Fprintf(c.App.ErrWriter, "wufix: payload %s left out: not an update package; the packages beside it in the .zip are placed, and no bundle runs a script from it\n", rel)
 	}
 	bar := progress(c.App.ErrWriter, out)
 	// Ctrl+C or a service stop while writing: the build cleans up its

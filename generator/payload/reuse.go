@@ -126,7 +126,7 @@ func (p *previous) reuse(f File, dst string) (string, int64, bool) {
 		return "", 0, false
 	}
 	r, ok := p.rec[filepath.ToSlash(rel)]
-	if !ok || r.src != f.Src || !sameSource(f, r) {
+	if !ok || r.src != f.origin() || !sameSource(f, r) {
 		return "", 0, false
 	}
 	old, err := os.Lstat(filepath.Join(p.dir, rel))
@@ -153,6 +153,18 @@ func (p *previous) reuse(f File, dst string) (string, int64, bool) {
 		return "", 0, false
 	}
 	return r.sum, r.size, true
+}
+
+// origin is where f's bytes come from, as the record names it: the source
+// path, and for a package in a .zip the member's path after "!/". An
+// unchanged .zip (its size, time and identity) has unchanged members, so
+// its packages are taken from the previous build without inflating or
+// hashing anything.
+func (f File) origin() string {
+	if f.Member == "" {
+		return f.Src
+	}
+	return f.Src + "!/" + f.Member
 }
 
 // sameSource reports whether the source of f is still the file recorded
@@ -185,6 +197,6 @@ func note(f File, dst, sum string, now time.Time) (recorded, bool) {
 	}
 	return recorded{
 		sum: sum, size: st.Size(), time: st.ModTime().UnixNano(),
-		src: f.Src, srcSize: f.seen.Size(), srcTime: f.seen.ModTime().UnixNano(), srcID: id,
+		src: f.origin(), srcSize: f.seen.Size(), srcTime: f.seen.ModTime().UnixNano(), srcID: id,
 	}, true
 }

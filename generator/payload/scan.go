@@ -1,6 +1,6 @@
 // Package payload places update packages downloaded elsewhere (.msu, .cab,
-// XP-era .exe) into the packages folder of the bundles that can install
-// them. Scan decides where each file goes, from Microsoft's file names or
+// .exe, and those in a .zip) into the packages folder of the bundles that
+// can install them. Scan decides where each file goes, from Microsoft's file names or
 // from a small payload.yaml, and refuses anything doubtful before a byte is
 // written; Stage copies the files, hashing them on the way (each source is
 // read once), into a staging folder the caller swaps in.
@@ -30,8 +30,9 @@ const ManifestName = "payload.yaml"
 
 // File is one update package and the bundles it goes into.
 type File struct {
-	Src     string   // path on this machine
+	Src     string   // path on this machine (of the .zip, for a member of one)
 	Rel     string   // slash path relative to the payload folder, for messages
+	Member  string   // the path inside the .zip Src, for a package in one
 	Name    string   // file name inside packages/
 	Targets []string // target ids, in catalog order
 	Size    int64
@@ -46,6 +47,10 @@ type Result struct {
 	// Ignored are the files another system leaves in a folder (see
 	// litter), as slash paths: they are no packages, and not copied.
 	Ignored []string
+	// Unzipped are the members of a .zip that are not update packages
+	// (Install-WMF5.1.ps1 beside the .msu), as the .zip's slash path and
+	// theirs: left out, and named in the build's notes.
+	Unzipped []string
 }
 
 // litter says whether a file named name is what macOS or Explorer leaves
@@ -122,6 +127,10 @@ func Scan(dir string, all, built []*catalog.Target) (*Result, error) {
 			return nil
 		}
 		found[rel] = true
+		if strings.EqualFold(path.Ext(rel), ".zip") {
+			problems = append(problems, res.unzip(p, rel, e, m, all, built)...)
+			return nil
+		}
 		f, problem := place(rel, m, all)
 		if problem != "" {
 			problems = append(problems, rel+": "+problem)
@@ -179,29 +188,25 @@ func resolveRoot(dir string) (string, error) {
 // place decides the name and targets of one file, or says why it cannot.
 func place(rel string, m *manifest, all []*catalog.Target) (File, string) {
 	name := path.Base(rel)
-	f := File{Rel: rel, Name: name}
+	ids, listed := m.files[rel]
+	targets, problem := targetsOf(name, ids, listed, all)
+	return File{Rel: rel, Name: name, Targets: targets}, problem
+}
+
+// targetsOf decides the targets of a package named name: those payload.yaml
+// lists for it (when listed), else those its name says.
+func targetsOf(name string, ids []string, listed bool, all []*catalog.Target) ([]string, string) {
 	if !safeName.MatchString(name) {
-		return f, "a name with characters other than letters, digits, '.', '_' and '-' cannot be passed safely to run.cmd; rename it"
+		return nil, "a name with characters other than letters, digits, '.', '_' and '-' cannot be passed safely to run.cmd; rename it"
 	}
 	ext := strings.ToLower(path.Ext(name))
-	if ext == ".zip" {
-		// Windows Management Framework 5.1 for Windows 7 comes as a .zip
-		// holding the .msu (Win7AndW2K8R2-KB3191566-x64.zip).
-		return f, "a .zip: unpack it into the payload folder; the .msu inside is placed by its own name"
-	}
 	if ext != ".msu" && ext != ".cab" && ext != ".exe" {
-		return f, "not an update package (.msu, .cab or .exe)"
+		return nil, "not an update package (.msu, .cab or .exe, or a .zip holding one)"
 	}
-	if ids, ok := m.files[rel]; ok {
-		f.Targets = ids
-		return f, ""
+	if listed {
+		return ids, ""
 	}
-	ids, problem := FromName(name, all)
-	if problem != "" {
-		return f, problem
-	}
-	f.Targets = ids
-	return f, ""
+	return FromName(name, all)
 }
 
 func filterBuilt(ids []string, built []*catalog.Target) []string {

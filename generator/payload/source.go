@@ -1,6 +1,7 @@
 package payload
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -79,14 +80,74 @@ func openSource(f File) (*os.File, os.FileInfo, error) {
 	return in, seen, nil
 }
 
+// reading is a payload being read: its bytes (a member's, inflated, for a
+// package in a .zip), the file on disk they come from, and what Scan saw
+// of that file, to tell whether it changed while it was read.
+type reading struct {
+	io.Reader
+	f      File
+	file   *os.File
+	seen   os.FileInfo
+	member io.ReadCloser
+}
+
+// open starts reading the payload f.
+func open(f File) (*reading, error) {
+	in, seen, err := openSource(f)
+	if err != nil {
+		return nil, err
+	}
+	r := &reading{Reader: in, f: f, file: in, seen: seen}
+	if f.Member == "" {
+		return r, nil
+	}
+	if r.member, err = openMember(f, in, seen); err != nil {
+		in.Close()
+		return nil, err
+	}
+	r.Reader = r.member
+	return r, nil
+}
+
+// Close closes the member, then the file.
+func (r *reading) Close() {
+	if r.member != nil {
+		r.member.Close()
+	}
+	r.file.Close()
+}
+
+// done checks, once n bytes were read, that they are the whole payload and
+// that its file did not change meanwhile; err is the copy's own error,
+// worded for a member of a .zip that turned out damaged.
+func (r *reading) done(n int64, err error) error {
+	if err != nil {
+		return damaged(r.f, err)
+	}
+	want := r.seen.Size()
+	if r.f.Member != "" {
+		want = r.f.Size
+	}
+	return settled(r.f, r.file, r.seen, n, want)
+}
+
+// damaged words a read error inside a .zip: archive/zip checks each
+// member's CRC-32 and declared size as it inflates it.
+func damaged(f File, err error) error {
+	if f.Member != "" && (errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF)) {
+		return fmt.Errorf("damaged inside the .zip (%w): download it again", err)
+	}
+	return err
+}
+
 // buildAgain ends the message that refuses a file that changed.
 const buildAgain = ": nothing may write to the payload folder during a build; build again when it is complete"
 
-// settled checks, once n bytes were read from in, that the source did not
+// settled checks, once n bytes of want were read from in, that the source did not
 // change while it was read: a file cut short or grown during the copy,
 // rewritten, or replaced under its name would otherwise be sealed into
 // the bundle with a digest of bytes that were never one package.
-func settled(f File, in *os.File, seen os.FileInfo, n int64) error {
+func settled(f File, in *os.File, seen os.FileInfo, n, want int64) error {
 	now, err := in.Stat()
 	if err != nil {
 		return err
@@ -96,8 +157,8 @@ func settled(f File, in *os.File, seen os.FileInfo, n int64) error {
 		named = nil
 	}
 	var d []string
-	if n != seen.Size() {
-		d = append(d, fmt.Sprintf("%d bytes read of %d", n, seen.Size()))
+	if n != want {
+		d = append(d, fmt.Sprintf("%d bytes read of %d", n, want))
 	}
 	d = append(d, drift(seen, now, named)...)
 	if len(d) > 0 {

@@ -220,7 +220,7 @@ func place1(f File, dst string, opt StageOptions) (string, int64, error) {
 // saw and not a link to one, to a new file dst, hashing it on the way; a
 // source that changes meanwhile is refused.
 func copyFile(f File, dst string, progress func(int64)) (string, int64, error) {
-	in, seen, err := openSource(f)
+	in, err := open(f)
 	if err != nil {
 		return "", 0, err
 	}
@@ -237,10 +237,7 @@ func copyFile(f File, dst string, progress func(int64)) (string, int64, error) {
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = settled(f, in, seen, n)
-	}
-	if err != nil {
+	if err = in.done(n, err); err != nil {
 		return "", 0, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
@@ -249,17 +246,14 @@ func copyFile(f File, dst string, progress func(int64)) (string, int64, error) {
 // hashSource digests the source of f in place, refusing it when it changes
 // meanwhile, as copyFile does.
 func hashSource(f File) (string, int64, error) {
-	in, seen, err := openSource(f)
+	in, err := open(f)
 	if err != nil {
 		return "", 0, err
 	}
 	defer in.Close()
 	h := sha256.New()
 	n, err := io.CopyBuffer(h, in, make([]byte, chunkSize))
-	if err == nil {
-		err = settled(f, in, seen, n)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, err
+	return hex.EncodeToString(h.Sum(nil)), n, in.done(n, err)
 }
 
 // hashFile digests a file already staged (after signing changed it).
