@@ -22,9 +22,10 @@ rem Plan component-store: Repair the component store
 rem   for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
 rem   1. clock-check: Check the clock and the time zone
 rem   2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
-rem   3. offline-install-msu: Install the .msu updates carried in the bundle
-rem   4. offline-install-cab: Install the .cab update packages carried in the bundle
-rem   5. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
+rem   3. offline-install-sp: Install the service pack carried in the bundle
+rem   4. offline-install-msu: Install the .msu updates carried in the bundle
+rem   5. offline-install-cab: Install the .cab update packages carried in the bundle
+rem   6. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 rem
 rem Plan driver-installed: Explain a driver update that is already installed
 rem   for 0x80070103
@@ -46,30 +47,34 @@ rem   7. service-security: Reset the security descriptors of BITS and Windows Up
 rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. allow-os-upgrade: Let Windows Update offer the upgrade to Windows 10 (only with /with:allow-os-upgrade)
-rem   11. offline-install-msu: Install the .msu updates carried in the bundle
-rem   12. offline-install-cab: Install the .cab update packages carried in the bundle
-rem   13. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
+rem   11. offline-install-sp: Install the service pack carried in the bundle
+rem   12. offline-install-msu: Install the .msu updates carried in the bundle
+rem   13. offline-install-cab: Install the .cab update packages carried in the bundle
+rem   14. offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
+rem   15. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   532  clock-check               :do_clock_check
-rem   630  service-health            :do_service_health
-rem   801  service-security          :do_service_security
-rem   922  component-reset           :do_component_reset
-rem  1048  system-files-surt         :do_system_files_surt
-rem  1175  backup-reparse-points     :do_backup_reparse_points
-rem  1383  backup-restore-folders    :do_backup_restore_folders
-rem  1552  wimmount-repair           :do_wimmount_repair
-rem  1684  offline-install-msu       :do_offline_install_msu
-rem  1793  offline-install-cab       :do_offline_install_cab
-rem  1902  driver-already-installed  :do_driver_already_installed
-rem  1954  firewall-pause            :do_firewall_pause
-rem  2081  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2150  dll-reregister            :do_dll_reregister
-rem  2221  wsus-client-reset         :do_wsus_client_reset
-rem  2350  winsock-reset             :do_winsock_reset
-rem  2453  allow-os-upgrade          :do_allow_os_upgrade
+rem   548  clock-check               :do_clock_check
+rem   646  service-health            :do_service_health
+rem   817  service-security          :do_service_security
+rem   938  component-reset           :do_component_reset
+rem  1064  system-files-surt         :do_system_files_surt
+rem  1191  backup-reparse-points     :do_backup_reparse_points
+rem  1399  backup-restore-folders    :do_backup_restore_folders
+rem  1568  wimmount-repair           :do_wimmount_repair
+rem  1702  offline-install-sp        :do_offline_install_sp
+rem  1851  offline-install-msu       :do_offline_install_msu
+rem  1960  offline-install-cab       :do_offline_install_cab
+rem  2069  driver-already-installed  :do_driver_already_installed
+rem  2121  firewall-pause            :do_firewall_pause
+rem  2248  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2317  dll-reregister            :do_dll_reregister
+rem  2388  wsus-client-reset         :do_wsus_client_reset
+rem  2517  winsock-reset             :do_winsock_reset
+rem  2620  allow-os-upgrade          :do_allow_os_upgrade
+rem  2701  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -119,7 +124,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=b64aadbb32eb81a5"
+set "WUFIX_VERSION=6ccce1ee8630b896"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -303,6 +308,7 @@ rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call :log
+call :undo_step offline-install-ie offline_install_ie
 call :undo_step allow-os-upgrade allow_os_upgrade
 call :undo_step winsock-reset winsock_reset
 call :undo_step wsus-client-reset wsus_client_reset
@@ -312,6 +318,7 @@ call :undo_step firewall-pause firewall_pause
 call :undo_step driver-already-installed driver_already_installed
 call :undo_step offline-install-cab offline_install_cab
 call :undo_step offline-install-msu offline_install_msu
+call :undo_step offline-install-sp offline_install_sp
 call :undo_step wimmount-repair wimmount_repair
 call :undo_step backup-restore-folders backup_restore_folders
 call :undo_step backup-reparse-points backup_reparse_points
@@ -378,19 +385,22 @@ goto :eof
 
 rem --- Plan component-store -----------------------------------------------
 :plan_component_store
-set "STEP_NUM=1/5"
+set "STEP_NUM=1/6"
 set "STEP_TITLE=Check the clock and the time zone"
 call :run_step clock-check clock_check default short
-set "STEP_NUM=2/5"
+set "STEP_NUM=2/6"
 set "STEP_TITLE=Point the WIMMount filter driver back at Windows' own wimmount.sys"
 call :run_step wimmount-repair wimmount_repair default short
-set "STEP_NUM=3/5"
+set "STEP_NUM=3/6"
+set "STEP_TITLE=Install the service pack carried in the bundle"
+call :run_step offline-install-sp offline_install_sp default long
+set "STEP_NUM=4/6"
 set "STEP_TITLE=Install the .msu updates carried in the bundle"
 call :run_step offline-install-msu offline_install_msu default long
-set "STEP_NUM=4/5"
+set "STEP_NUM=5/6"
 set "STEP_TITLE=Install the .cab update packages carried in the bundle"
 call :run_step offline-install-cab offline_install_cab default long
-set "STEP_NUM=5/5"
+set "STEP_NUM=6/6"
 set "STEP_TITLE=Check the servicing store with the System Update Readiness Tool, then the system files with SFC"
 call :run_step system-files-surt system_files_surt default long
 goto :eof
@@ -411,43 +421,49 @@ goto :eof
 
 rem --- Plan windows-update ------------------------------------------------
 :plan_windows_update
-set "STEP_NUM=1/13"
+set "STEP_NUM=1/15"
 set "STEP_TITLE=Turn Windows Firewall off for this run only"
 call :run_step firewall-pause firewall_pause optin short
-set "STEP_NUM=2/13"
+set "STEP_NUM=2/15"
 set "STEP_TITLE=Check the clock and the time zone"
 call :run_step clock-check clock_check default short
-set "STEP_NUM=3/13"
+set "STEP_NUM=3/15"
 set "STEP_TITLE=Re-enable disabled update services"
 call :run_step service-health service_health default short
-set "STEP_NUM=4/13"
+set "STEP_NUM=4/15"
 set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
-set "STEP_NUM=5/13"
+set "STEP_NUM=5/15"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
 call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
-set "STEP_NUM=6/13"
+set "STEP_NUM=6/15"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
-set "STEP_NUM=7/13"
+set "STEP_NUM=7/15"
 set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
-set "STEP_NUM=8/13"
+set "STEP_NUM=8/15"
 set "STEP_TITLE=Give the WSUS client a new identity"
 call :run_step wsus-client-reset wsus_client_reset aggressive short
-set "STEP_NUM=9/13"
+set "STEP_NUM=9/15"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short
-set "STEP_NUM=10/13"
+set "STEP_NUM=10/15"
 set "STEP_TITLE=Let Windows Update offer the upgrade to Windows 10"
 call :run_step allow-os-upgrade allow_os_upgrade optin short
-set "STEP_NUM=11/13"
+set "STEP_NUM=11/15"
+set "STEP_TITLE=Install the service pack carried in the bundle"
+call :run_step offline-install-sp offline_install_sp default long
+set "STEP_NUM=12/15"
 set "STEP_TITLE=Install the .msu updates carried in the bundle"
 call :run_step offline-install-msu offline_install_msu default long
-set "STEP_NUM=12/13"
+set "STEP_NUM=13/15"
 set "STEP_TITLE=Install the .cab update packages carried in the bundle"
 call :run_step offline-install-cab offline_install_cab default long
-set "STEP_NUM=13/13"
+set "STEP_NUM=14/15"
+set "STEP_TITLE=Install the Internet Explorer upgrade carried in the bundle"
+call :run_step offline-install-ie offline_install_ie default long
+set "STEP_NUM=15/15"
 set "STEP_TITLE=Check the servicing store with the System Update Readiness Tool, then the system files with SFC"
 call :run_step system-files-surt system_files_surt default long
 goto :eof
@@ -1663,6 +1679,157 @@ call :log
 exit /b 1
 
 rem ==========================================================================
+rem Step offline-install-sp: Install the service pack carried in the bundle
+rem For a machine that cannot download its updates (air-gapped, or Windows
+rem Update failing with 0x80070002 or 0x80070003) and has not its last service
+rem pack, which every later update needs: runs the service pack installer in
+rem the bundle's packages folder (placed there by wufix build --payload:
+rem Windows6.0-KB936330 and Windows6.0-KB948465 for Vista and Server 2008 SP1
+rem and SP2, Windows6.1-KB976932 for 7 and Server 2008 R2 SP1), before the
+rem .msu updates, in name order, with /quiet /norestart, so that none restarts
+rem the machine itself. A pack whose build the machine has reached already is
+rem not run. After one installs, the rest wait for the restart: run again
+rem after it. Other .exe files are left out and named in the log. Exit codes
+rem are logged in words: 0 installed, 3010 installed and a restart needed. No
+rem packages folder or no service pack: nothing to do. Under /gpo a scheduled
+rem task runs it, as a service pack takes long.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: every later update needs the service pack. /undo
+rem lists each one this run installed; View installed updates in Programs and
+rem Features removes one, for an administrator who decides to, unless its
+rem backup files were removed since (DISM /Cleanup-Image /SPSuperseded).
+rem ==========================================================================
+:do_offline_install_sp
+set "SP_PENDING="
+call :packages_find
+if not defined PKG_DIR goto offline_install_sp_none
+call :packages_start
+call :offline_install_sp_build
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_sp_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_sp_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_sp_none
+call :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_sp_none
+set "MSG=  no service pack in %WUFIX_HOME%packages\: nothing to install"
+call :log
+exit /b 2
+:offline_install_sp_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call :log
+exit /b 1
+
+:preview_offline_install_sp
+call :packages_find
+set "MSG=   no service pack in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call :log
+if not defined PKG_DIR exit /b 0
+call :packages_start
+call :offline_install_sp_build
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_sp_show
+)
+popd
+set "MSG=   no service pack in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call :log
+exit /b 0
+
+:undo_offline_install_sp
+rem Service packs are not removed; each one the run installed is named.
+set "JOURNAL_STEP=offline-install-sp"
+set "JOURNAL_HANDLER=offline_install_sp_undo_record"
+call :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_sp_build
+rem SP_THIS is this Windows' build number: a service pack raises it (6001
+rem and 6002 for Vista's SP1 and SP2, 7601 for 7's SP1), so a machine at or
+rem past a pack's build has it already.
+set "SP_THIS=0"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SP_THIS=%%B"
+goto :eof
+
+:offline_install_sp_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match *.exe, Internet Explorer (the step after the .msu updates
+rem installs it), and a Windows6.x .exe that is no service pack this step
+rem knows (logged, with MSG). SP_BUILD is the build the pack brings.
+set "MSG="
+if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
+if /i "%PKG_NAME:~0,2%"=="IE" exit /b 1
+call :packages_kb
+set "SP_BUILD="
+if /i "%PKG_KB%"=="KB936330" set "SP_BUILD=6001"
+if /i "%PKG_KB%"=="KB948465" set "SP_BUILD=6002"
+if /i "%PKG_KB%"=="KB976932" set "SP_BUILD=7601"
+set "MSG=  %PKG_NAME%: not a service pack this step knows (KB936330, KB948465, KB976932), so its switches are unknown: left out"
+if not defined SP_BUILD exit /b 1
+set "MSG="
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_sp_one
+rem Runs one service pack and judges its exit code. After one installs, the
+rem next waits for the restart it needs (Vista's SP2 needs SP1 in effect).
+if defined PKG_STOP goto :eof
+call :offline_install_sp_pick
+if errorlevel 1 goto offline_install_sp_left_out
+if %SP_THIS% GEQ %SP_BUILD% goto offline_install_sp_there
+set "MSG=  %PKG_NAME% /quiet /norestart (%PKG_KB%, brings build %SP_BUILD%; this is %SP_THIS%)"
+call :log
+rem The package is the program here: a service pack installer from the
+rem bundle, started by its full path.
+"%PKG%" /quiet /norestart
+set "RC=%ERRORLEVEL%"
+set "SP_BEFORE=%PKG_INSTALLED%"
+call :packages_result
+if "%PKG_INSTALLED%"=="%SP_BEFORE%" goto :eof
+rem A service pack is complete only after a restart, whatever its exit code
+rem says. SP_PENDING tells the Internet Explorer step, later in the plan, to
+rem wait for that restart too: IE needs the service pack in effect.
+set "WUFIX_REBOOT=1"
+set "SP_PENDING=1"
+set "PKG_STOP=1"
+set "MSG=  a service pack was installed: restart the computer and run again; what needs it installs then"
+call :log
+goto :eof
+:offline_install_sp_there
+set "MSG=  %PKG_NAME%: installed already (build %SP_THIS%, the pack brings %SP_BUILD%)"
+call :log
+set /a "PKG_ALREADY+=1"
+goto :eof
+:offline_install_sp_left_out
+if defined MSG call :log
+goto :eof
+
+:offline_install_sp_show
+call :offline_install_sp_pick
+if errorlevel 1 goto offline_install_sp_left_out
+set "MSG=   would run %PKG_NAME% (%PKG_KB%) /quiet /norestart"
+if %SP_THIS% GEQ %SP_BUILD% set "MSG=   %PKG_NAME%: installed already (build %SP_THIS%), nothing to do"
+call :log
+goto :eof
+
+:offline_install_sp_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=View installed updates in Programs and Features removes it, unless its backup files were removed since (DISM /Cleanup-Image /SPSuperseded)."
+call :packages_undo
+exit /b 0
+
+rem ==========================================================================
 rem Step offline-install-msu: Install the .msu updates carried in the bundle
 rem For a machine that cannot download its updates (air-gapped, or Windows
 rem Update failing with 0x80070002 or 0x80070003): installs each .msu file in
@@ -2510,6 +2677,151 @@ set "RV_KEY=%POLICY_RV_KEY%"
 set "RV_NAME=AllowOSUpgrade"
 call :regentry_read
 goto :eof
+
+rem ==========================================================================
+rem Step offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
+rem For a machine that cannot download its updates (air-gapped, or Windows
+rem Update failing with 0x80070002 or 0x80070003): runs the Internet Explorer
+rem installer in the bundle's packages folder (placed there by wufix build
+rem --payload: IE9-Windows6.0-... for Vista, IE11-Windows6.1-... for 7), after
+rem the service pack and the .msu updates, among them the prerequisites IE11
+rem names, with /quiet /norestart /update-no, as Microsoft's deployment guides
+rem give them: no window, no restart, and no download of updates during setup,
+rem which an offline machine cannot make. An installer whose version is
+rem installed already (svcVersion, or Version before IE10) is not run. Exit
+rem codes are logged in words: 0 installed, 3010 installed and a restart
+rem needed. No packages folder or no installer: nothing to do. Under /gpo a
+rem scheduled task runs it.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: Internet Explorer's own updates need the version
+rem they are for. /undo lists each version this run installed; View installed
+rem updates in Programs and Features removes one (Internet Explorer NN, back
+rem to the version before), for an administrator who decides to.
+rem ==========================================================================
+:do_offline_install_ie
+call :packages_find
+if not defined PKG_DIR goto offline_install_ie_none
+if defined SP_PENDING goto offline_install_ie_wait
+call :packages_start
+call :offline_install_ie_version
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_ie_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_ie_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_ie_none
+call :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_ie_none
+set "MSG=  no Internet Explorer installer in %WUFIX_HOME%packages\: nothing to install"
+call :log
+exit /b 2
+:offline_install_ie_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call :log
+exit /b 1
+:offline_install_ie_wait
+set "MSG=  a service pack was installed in this run: Internet Explorer waits for the restart it needs; run again after it"
+call :log
+exit /b 2
+
+:preview_offline_install_ie
+call :packages_find
+set "MSG=   no Internet Explorer installer in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call :log
+if not defined PKG_DIR exit /b 0
+call :packages_start
+call :offline_install_ie_version
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_ie_show
+)
+popd
+set "MSG=   no Internet Explorer installer in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call :log
+exit /b 0
+
+:undo_offline_install_ie
+rem Internet Explorer is not removed; each version the run installed is named.
+set "JOURNAL_STEP=offline-install-ie"
+set "JOURNAL_HANDLER=offline_install_ie_undo_record"
+call :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_ie_version
+rem IE_HAVE is the major version of the Internet Explorer installed:
+rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version before.
+set "IE_HAVE="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE set "IE_HAVE=0"
+for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+
+:offline_install_ie_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match IE*.exe, and one without a version after "IE" (logged, with
+rem MSG). IE_WANT is the version the installer brings (IE11-Windows6.1-...).
+set "MSG="
+if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
+set "IE_WANT="
+set "IE_NUM="
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_WANT=%%V"
+set "MSG=  %PKG_NAME%: no version after IE in its name: left out"
+if not defined IE_WANT exit /b 1
+set /a "IE_NUM=IE_WANT" 2>nul
+if not "%IE_NUM%"=="%IE_WANT%" exit /b 1
+set "MSG="
+rem The installer's name has no KB number: the journal and the summary
+rem name it by the version it brings.
+set "PKG_KB=IE%IE_WANT%"
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_ie_one
+rem Runs one Internet Explorer installer and judges its exit code.
+if defined PKG_STOP goto :eof
+call :offline_install_ie_pick
+if errorlevel 1 goto offline_install_ie_left_out
+if %IE_HAVE% GEQ %IE_WANT% goto offline_install_ie_there
+set "MSG=  %PKG_NAME% /quiet /norestart /update-no (Internet Explorer %IE_WANT%; this has %IE_HAVE%)"
+call :log
+rem The package is the program here: an Internet Explorer installer from
+rem the bundle, started by its full path. /update-no: no download of
+rem updates during setup, which an offline machine cannot make.
+"%PKG%" /quiet /norestart /update-no
+set "RC=%ERRORLEVEL%"
+call :packages_result
+goto :eof
+:offline_install_ie_there
+set "MSG=  %PKG_NAME%: Internet Explorer %IE_HAVE% is installed already"
+call :log
+set /a "PKG_ALREADY+=1"
+goto :eof
+:offline_install_ie_left_out
+if defined MSG call :log
+goto :eof
+
+:offline_install_ie_show
+call :offline_install_ie_pick
+if errorlevel 1 goto offline_install_ie_left_out
+set "MSG=   would run %PKG_NAME% /quiet /norestart /update-no (Internet Explorer %IE_WANT%)"
+if %IE_HAVE% GEQ %IE_WANT% set "MSG=   %PKG_NAME%: Internet Explorer %IE_HAVE% is installed already, nothing to do"
+call :log
+goto :eof
+
+:offline_install_ie_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=View installed updates in Programs and Features removes it (Internet Explorer %REC_B:~2%), back to the version before."
+call :packages_undo
+exit /b 0
 
 rem ==========================================================================
 rem Shared routines

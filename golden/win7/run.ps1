@@ -32,9 +32,10 @@
       for 0x800F081F 0x800F0922 0x80073712 0x80073701 0x8007371B
       1. clock-check: Check the clock and the time zone
       2. wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
-      3. offline-install-msu: Install the .msu updates carried in the bundle
-      4. offline-install-cab: Install the .cab update packages carried in the bundle
-      5. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
+      3. offline-install-sp: Install the service pack carried in the bundle
+      4. offline-install-msu: Install the .msu updates carried in the bundle
+      5. offline-install-cab: Install the .cab update packages carried in the bundle
+      6. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 
     Plan driver-installed: Explain a driver update that is already installed
       for 0x80070103
@@ -56,9 +57,11 @@
       8. wsus-client-reset: Give the WSUS client a new identity (only with -Aggressive)
       9. winsock-reset: Reset the Winsock catalog (only with -With winsock-reset)
       10. allow-os-upgrade: Let Windows Update offer the upgrade to Windows 10 (only with -With allow-os-upgrade)
-      11. offline-install-msu: Install the .msu updates carried in the bundle
-      12. offline-install-cab: Install the .cab update packages carried in the bundle
-      13. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
+      11. offline-install-sp: Install the service pack carried in the bundle
+      12. offline-install-msu: Install the .msu updates carried in the bundle
+      13. offline-install-cab: Install the .cab update packages carried in the bundle
+      14. offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
+      15. system-files-surt: Check the servicing store with the System Update Readiness Tool, then the system files with SFC
 
     run.cmd checks before it changes anything (administrator rights, the
     Windows build, the bundle's files against SHA256SUMS), deletes no file or

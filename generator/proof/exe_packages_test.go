@@ -1,0 +1,114 @@
+package proof
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/wine"
+)
+
+// The stand-ins for Windows 7's service pack and Internet Explorer 11:
+// copies of the recording stub under Microsoft's names, so the run starts
+// them by their full path in packages\ as it would start the real ones,
+// and each records its switches and exits with WUFIX_STUB_EXIT_<NAME>.
+const (
+	spExe = "Windows6.1-KB976932-X64.exe"
+	ieExe = "IE11-Windows6.1-x64-en-us.exe"
+)
+
+// installWithExes builds the win7 bundle with the two stand-ins as its
+// payload (through wufix's own placement by name) and copies it into the
+// prefix.
+func installWithExes(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	stub, err := os.ReadFile(p.HostPath(p.InstallStub("exe-stand-in")))
+	require.NoError(t, err)
+	payload := t.TempDir()
+	for _, name := range []string{spExe, ieExe} {
+		require.NoError(t, os.WriteFile(filepath.Join(payload, name), stub, 0o644))
+	}
+	// The readiness tool's stand-in (wusa is a stub), so the system-file
+	// step at the plan's end passes.
+	require.NoError(t, os.WriteFile(filepath.Join(payload, surtPackages[1]), []byte("MSCF stand-in"), 0o644))
+	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win7"}, Payload: payload})
+	require.NoError(t, err)
+	dist := filepath.Join(t.TempDir(), "dist")
+	require.NoError(t, out.Write(dist))
+	dir := p.HostPath(`C:\wufix`)
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(dist, "win7"))))
+	return dir
+}
+
+// callsOf lists the recorded command lines of one stand-in.
+func callsOf(p *wine.Prefix, name string) []string {
+	var out []string
+	for _, c := range p.StubCalls() {
+		if c.Name == strings.ToLower(strings.TrimSuffix(name, ".exe")) {
+			out = append(out, strings.Join(c.Args, " "))
+		}
+	}
+	return out
+}
+
+// On Windows 7 without SP1 the service pack runs first with /quiet
+// /norestart, the run asks for a restart (exit 3010) even though the pack
+// exited 0, and Internet Explorer waits for that restart; after it (the
+// build number is 7601 now) the pack is not run again and IE11 runs with
+// /quiet /norestart /update-no; with IE11 in place nothing runs; /undo
+// names what was installed and removes nothing.
+func TestServicePackThenInternetExplorerOnWindows7(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := installWithExes(t, p)
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Internet Explorer`, "svcVersion", "8.0.7600.16385")
+
+		r := p.Run(dir, "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 3010, r.Code, r.Stdout+r.Stderr)
+		assert.Equal(t, []string{"/quiet /norestart"}, callsOf(p, spExe))
+		assert.Empty(t, callsOf(p, ieExe), "IE11 waits for the service pack's restart")
+		assert.Contains(t, r.Stdout, spExe+": exit code 0 (0x00000000): success")
+		assert.Contains(t, r.Stdout, "a service pack was installed: restart the computer and run again")
+		assert.Contains(t, r.Stdout, "Internet Explorer waits for the restart it needs")
+
+		// Restarted: the service pack is in effect.
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "7601")
+		r = p.Run(dir, "run.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Len(t, callsOf(p, spExe), 1, "not run again")
+		assert.Contains(t, r.Stdout, spExe+": installed already (build 7601, the pack brings 7601)")
+		assert.Equal(t, []string{"/quiet /norestart /update-no"}, callsOf(p, ieExe))
+		assert.Contains(t, r.Stdout, "installed now: IE11")
+
+		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Internet Explorer`, "svcVersion", "11.0.9600.19036")
+		r = p.Run(dir, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, ieExe+": Internet Explorer 11 is installed already, nothing to do")
+		assert.Contains(t, r.Stdout, spExe+": installed already (build 7601), nothing to do")
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, `(IE11): /undo does not remove updates. View installed updates in Programs and Features removes it (Internet Explorer 11), back to the version before.`)
+		assert.Len(t, callsOf(p, ieExe), 1, "undo runs no installer")
+		return false
+	})
+}
