@@ -27,7 +27,7 @@ func TestStepsNamesWhatATargetDoesNotGet(t *testing.T) {
 
 	code, out, errOut = runCLI("targets")
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "  features: backup-libraries hide-update-control-panel update-readiness-tool wimmount windows10-upgrade-offer windowsupdate-log wow64 wu-dll-selfreg\n")
+	assert.Contains(t, out, "  features: backup-libraries hide-update-control-panel ie-installer-exe service-pack-exe update-readiness-tool wimmount windows10-upgrade-offer windowsupdate-log wow64 wu-dll-selfreg\n")
 
 	code, out, errOut = runCLI("build", "--out", t.TempDir(), "--target", "xp")
 	require.Equal(t, 0, code, errOut)

@@ -124,7 +124,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=6ccce1ee8630b896"
+set "WUFIX_VERSION=d12bc1e09af62c07"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2769,6 +2769,9 @@ rem made match IE*.exe, and one without a version after "IE" (logged, with
 rem MSG). IE_WANT is the version the installer brings (IE11-Windows6.1-...).
 set "MSG="
 if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
 set "IE_WANT="
 set "IE_NUM="
