@@ -206,3 +206,21 @@ func TestZipDamagedInsideWritesNothing(t *testing.T) {
 		})
 	}
 }
+
+// payload.yaml places a .zip's packages as it places a loose file: its
+// targets go to every package inside, whatever their names say.
+func TestZipPlacedByTheManifest(t *testing.T) {
+	all := targets(t)
+	dir := folder(t, map[string]string{
+		"tools/x.zip":        string(zipBytes(t, zm{name: "sub/update.msu", data: "MSCF x"}, zm{name: "readme.txt", data: "x"})),
+		payload.ManifestName: "files:\n  - file: tools/x.zip\n    targets: [win81, win10]\n",
+	})
+	res, err := payload.Scan(dir, all, all)
+	require.NoError(t, err)
+	require.Len(t, res.Files, 1)
+	f := res.Files[0]
+	assert.Equal(t, "tools/x.zip/sub/update.msu", f.Rel)
+	assert.Equal(t, "update.msu", f.Name)
+	assert.Equal(t, []string{"win81", "win10"}, f.Targets)
+	assert.Equal(t, []string{"tools/x.zip/readme.txt"}, res.Unzipped)
+}
