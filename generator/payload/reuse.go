@@ -23,7 +23,7 @@ const DigestsName = verify.DigestsName
 
 // digestsHeader opens the record and says what it is to whoever finds it.
 const digestsHeader = "# wufix: digests of the staged payload files, so a rebuild copies only what changed\n" +
-	"# staged path, sha256, staged size, staged mtime (ns), source, source size, source mtime (ns), source identity\n"
+	"# staged path, sha256, staged size, staged mtime (ns), source (ZIP!/MEMBER for a package in a .zip), source size, source mtime (ns), source identity\n"
 
 // settle is how old a source's modification time must be for its digest
 // to be recorded: a file written in the same tick as its copy could change
