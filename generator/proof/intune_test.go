@@ -3,6 +3,7 @@ package proof
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +191,55 @@ func TestIntuneDetectionInputAndDisabledService(t *testing.T) {
 		assert.Contains(t, out, "== [1/1] service-health: Re-enable disabled update services")
 		_, failed := intuneRecord(t, p)
 		assert.Equal(t, "0x1", failed)
+		return false
+	})
+}
+
+// run.cmd's day number (days since 1970-01-01, from yyyy-mm-dd with set /a
+// alone) agrees with the Gregorian calendar across leap days, month and
+// century ends, and a date it cannot read gives none. The routine is taken
+// from the generated run.cmd and run by Wine's cmd.
+func TestIntuneDayNumbers(t *testing.T) {
+	t.Parallel()
+	out, _ := bundles(t)
+	text := strings.ReplaceAll(string(out.Files["win10/run.cmd"]), "\r\n", "\n")
+	start := strings.Index(text, "\n:intune_day\n")
+	require.Positive(t, start, "run.cmd has no :intune_day")
+	routine := text[start+1:]
+	end := strings.Index(routine, "\ngoto :eof\n\n")
+	if end < 0 {
+		end = strings.LastIndex(routine, "\ngoto :eof")
+	}
+	routine = routine[:end] + "\ngoto :eof\n"
+	valid := []string{"1601-01-01", "1969-12-31", "1970-01-01", "1999-12-31", "2000-02-28", "2000-02-29", "2000-03-01",
+		"2024-02-29", "2024-03-01", "2026-01-01", "2026-08-09", "2026-09-08", "2026-12-31", "2100-02-28", "2100-03-01", "2400-02-29"}
+	invalid := []string{"unknown", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-32", "1600-12-31", "2026-01-0x"}
+	wine.Retry(t, func() bool {
+		p := wine.Proof(t).NewPrefix(t)
+		script(t, p, `C:\t\days.cmd`, "@echo off\nsetlocal\nfor %%D in ("+strings.Join(append(valid, invalid...), " ")+
+			`) do call :show %%D
+call :show ""
+exit /b 0
+:show
+call :intune_day "%~1" X
+echo [%~1]=[%X%]
+goto :eof
+`+routine)
+		r := p.Run(p.HostPath(`C:\t`), "days.cmd")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Empty(t, strings.TrimSpace(r.Stderr))
+		got := strings.ReplaceAll(r.Stdout, "\r\n", "\n")
+		for _, d := range valid {
+			day, err := time.Parse("2006-01-02", d)
+			require.NoError(t, err)
+			assert.Contains(t, got, "["+d+"]=["+itoa(int(day.Unix()/86400))+"]\n", d)
+		}
+		for _, d := range append(invalid, "") {
+			assert.Contains(t, got, "["+d+"]=[]\n", "%q is no date", d)
+		}
 		return false
 	})
 }
