@@ -195,3 +195,22 @@ func TestIntuneGuards(t *testing.T) {
 	assert.Contains(t, remediate, `if ($code -eq 3010) { Write-Output "wufix ${bundle}: done, a restart finishes it (exit 3010)$where"; exit 0 }`)
 	assert.Contains(t, remediate, "exit $code\n")
 }
+
+// Every bundle's run.cmd takes /intune, checks the brakes before /auto's
+// diagnosis and records the run only once a plan starts, with the
+// catalog's values (Wine runs the Windows 10 one, in generator/proof).
+func TestIntuneBrakesInEveryRunCmd(t *testing.T) {
+	out, c := build(t)
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		assert.Contains(t, text, `if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"`, tg.ID.Value)
+		gate := strings.Index(text, `if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate`)
+		auto := strings.Index(text, `if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair`)
+		start := strings.Index(text, "if defined WUFIX_INTUNE if \"%WUFIX_MODE%\"==\"run\" call :intune_start\nset \"MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%")
+		assert.True(t, gate > 0 && gate < auto && auto < start, "%s: the brakes, then /auto, then the record as the plan starts", tg.ID.Value)
+		assert.Contains(t, text, "if %INTUNE_FAILED% GEQ 3 goto intune_stopped\n", tg.ID.Value)
+		assert.Contains(t, text, "if %INTUNE_SINCE% LSS 7 goto intune_cooling\n", tg.ID.Value)
+		assert.Contains(t, text, `for %%U in (clock-check offline-install-cab offline-install-msu system-files-dism) do if "%~1"=="%%U" goto :eof`, tg.ID.Value)
+		assert.Contains(t, text, "if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record\ncall :write_report\n", tg.ID.Value)
+	}
+}
