@@ -65,9 +65,18 @@ func TestIntuneCooldownAndStop(t *testing.T) {
 		seedEvents(t, p, wuEvent("20", "2026-11-20T08:15:02.1234567Z", "0x80070003"))
 		state := updateState(t, p, tg)
 
-		// 6 days after the last remediation: still cooling down.
+		// 6 days after the last remediation: still cooling down. What
+		// detect.ps1 reads says so first, read-only.
 		intuneState(t, p, daysAgo(6), 0)
-		out, flake := intune(t, p, dir, 0)
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\detect`), 0o755))
+		out, flake := diagnose(t, p, dir, "/intune", `/report:C:\detect`)
+		if flake {
+			return true
+		}
+		hold := "cool-down: the last Intune remediation here was on " + daysAgo(6) + ", 6 days ago (at most one every 7 days)"
+		assert.Contains(t, out, "   Intune remediation (/intune): "+hold+"; it would change nothing now")
+		assert.Contains(t, diagnoseReport(t, p), `"intune_hold": "`+hold+`",`)
+		out, flake = intune(t, p, dir, 0)
 		if flake {
 			return true
 		}
@@ -166,15 +175,11 @@ func TestIntuneDetectionInputAndDisabledService(t *testing.T) {
 		r := p.RunAgain("", `C:\windows\system32\reg.exe`, "add", `HKLM\SYSTEM\CurrentControlSet\Services\wuauserv`, "/v", "Start", "/t", "REG_DWORD", "/d", "4", "/f")
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		require.NoError(t, os.MkdirAll(p.HostPath(`C:\detect`), 0o755))
-		if _, flake := diagnose(t, p, dir, "/quiet", `/report:C:\detect`); flake {
+		if _, flake := diagnose(t, p, dir, "/intune", "/quiet", `/report:C:\detect`); flake {
 			return true
 		}
-		found, err := filepath.Glob(filepath.Join(p.HostPath(`C:\detect`), "*-win10-diagnose.json"))
-		require.NoError(t, err)
-		require.Len(t, found, 1, "one diagnosis report, <computer>-win10-diagnose.json")
-		data, err := os.ReadFile(found[0])
-		require.NoError(t, err)
-		text := string(data)
+		text := diagnoseReport(t, p)
+		assert.Contains(t, text, `"intune_hold": "",`, "nothing holds /intune back")
 		assert.Contains(t, text, `"disabled_services": " wuauserv",`)
 		assert.Contains(t, text, `{"code": "0x8024402C", "seen": "2026-11-22 09:30:00", "where": "event 25 of Microsoft-Windows-WindowsUpdateClient (time in UTC)", "plan": "", "command": ""}`)
 
@@ -193,6 +198,17 @@ func TestIntuneDetectionInputAndDisabledService(t *testing.T) {
 		assert.Equal(t, "0x1", failed)
 		return false
 	})
+}
+
+// diagnoseReport reads the one report /diagnose wrote to C:\detect.
+func diagnoseReport(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	found, err := filepath.Glob(filepath.Join(p.HostPath(`C:\detect`), "*-win10-diagnose.json"))
+	require.NoError(t, err)
+	require.Len(t, found, 1, "one diagnosis report, <computer>-win10-diagnose.json")
+	data, err := os.ReadFile(found[0])
+	require.NoError(t, err)
+	return string(data)
 }
 
 // run.cmd's day number (days since 1970-01-01, from yyyy-mm-dd with set /a

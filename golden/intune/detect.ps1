@@ -21,9 +21,11 @@
     a repair on a guess.
 
     The cool-down and the stop after failed remediations are run.cmd's
-    (remediate.ps1 runs run.cmd /intune), not this script's. The date of the
-    last successful installation is only a note: a long wait for updates is
-    mostly a WSUS approval or a policy, which no reset changes.
+    (remediate.ps1 runs run.cmd /intune), not this script's: it runs
+    run.cmd /diagnose /intune, whose report says when /intune would change
+    nothing now (intune_hold), and then exits 0, saying why. The date of
+    the last successful installation is only a note: a long wait for
+    updates is mostly a WSUS approval or a policy, which no reset changes.
 
     Intune shows the last line of output: one summary line. Nothing is
     written to the error stream.
@@ -115,7 +117,7 @@ foreach ($path in @((Split-Path -Parent $reports), $reports)) {
 }
 $found = Join-Path $reports "$env:COMPUTERNAME-$bundle-diagnose.json"
 if (Test-Path -LiteralPath $found) { Remove-Item -LiteralPath $found -Force }
-$code = Invoke-Bundle $folder ('/diagnose /quiet "/report:' + $reports + '"') 'intune-detect'
+$code = Invoke-Bundle $folder ('/diagnose /intune /quiet "/report:' + $reports + '"') 'intune-detect'
 if ($code -ne 0) { throw "run.cmd /diagnose exited $code (see README.txt of the bundle)" }
 if (-not (Test-Path -LiteralPath $found)) { throw "run.cmd /diagnose wrote no report to $reports" }
 $report = (Get-Content -LiteralPath $found -Raw) | ConvertFrom-Json
@@ -138,6 +140,10 @@ try {
 
 if ([string]$report.restart_pending) {
     Write-Output "wufix: restart first: $($report.restart_pending)"
+    exit 0
+}
+if ($problems.Count -gt 0 -and [string]$report.intune_hold) {
+    Write-Output ('wufix: ' + ($problems -join '; ') + ', but run.cmd /intune would not repair now: ' + $report.intune_hold)
     exit 0
 }
 if ($problems.Count -gt 0) {

@@ -106,7 +106,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=1bbc157a9d08a88a"
+set "WUFIX_VERSION=32103fe649f122cd"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -1770,6 +1770,7 @@ call :log
 call :diagnose_gather
 call :diagnose_print
 call :diagnose_facts
+if defined WUFIX_INTUNE call :intune_diagnose
 if defined WUFIX_REPORT_TO call :diagnose_report
 exit /b 0
 
@@ -2325,6 +2326,8 @@ rem (docs/report.schema.json, mode "diagnose"); nothing is written here.
 set "DIAG_JSON=%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-diagnose.json"
 set "J_PENDING="
 if defined WUFIX_PENDING set "J_PENDING=%WUFIX_PENDING:\=\\%"
+set "J_HOLD="
+if defined WUFIX_INTUNE if defined INTUNE_HOLD set "J_HOLD=%INTUNE_HOLD:\=\\%"
 >"%DIAG_JSON%" echo {
 if errorlevel 1 goto diagnose_report_failed
 >>"%DIAG_JSON%" echo   "report_version": 1,
@@ -2342,6 +2345,7 @@ if errorlevel 1 goto diagnose_report_failed
 >>"%DIAG_JSON%" echo   "disabled_services": "%DIAG_DISABLED%",
 >>"%DIAG_JSON%" echo   "wsus_server": "%DIAG_WUSERVER%",
 >>"%DIAG_JSON%" echo   "missing_packages": "%DIAG_MISSING%",
+>>"%DIAG_JSON%" echo   "intune_hold": "%J_HOLD%",
 >>"%DIAG_JSON%" echo   "findings": [
 set "DIAG_SEP= "
 for %%I in (%DIAG_ORDER%) do call :diagnose_report_one %%I
@@ -2682,40 +2686,13 @@ exit /b 0
 :intune_gate
 rem /intune (what the Intune remediation runs): detection runs daily, and
 rem what it finds can persist where a reset does not help, so /auto runs
-rem only when no Intune remediation ran in the last 7 days and the last
-rem 3 did not all fail. Both facts are kept under HKLM\SOFTWARE\wufix\Intune:
-rem LastRemediation (yyyy-mm-dd, the Gregorian date read by runtime's
-rem clock, so no calendar or regional setting matters) and FailedInARow.
-rem A refusal changes nothing and exits 0: nothing is wrong with the run.
-set "INTUNE_KEY=HKLM\SOFTWARE\wufix\Intune"
-set "INTUNE_STARTED="
-set "INTUNE_LAST="
-set "INTUNE_FAILED=0"
-for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v LastRemediation 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do set "INTUNE_LAST=%%C"
-for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v FailedInARow 2>nul | "%SystemRoot%\System32\find.exe" "REG_DWORD""') do set /a "INTUNE_FAILED=%%C"
-if %INTUNE_FAILED% GEQ 3 goto intune_stopped
-call :clock
-set "INTUNE_TODAY_DATE=%NOW:~0,10%"
-call :intune_day "%INTUNE_TODAY_DATE%" INTUNE_TODAY
-if not defined INTUNE_TODAY goto intune_no_clock
-rem No date, or one this script cannot read: no remediation on record.
-call :intune_day "%INTUNE_LAST%" INTUNE_THEN
-if not defined INTUNE_THEN goto auto_repair
-set /a "INTUNE_SINCE=INTUNE_TODAY-INTUNE_THEN"
-rem A date in the future is a clock set back since: it does not hold.
-if %INTUNE_SINCE% LSS 0 goto auto_repair
-if %INTUNE_SINCE% LSS 7 goto intune_cooling
+rem only when intune_check finds nothing holding it back. A refusal changes
+rem nothing and exits 0: nothing is wrong with the run.
+call :intune_check
+if defined INTUNE_HOLD goto intune_refuse
 goto auto_repair
-
-:intune_cooling
-set "MSG=/intune: cool-down: the last Intune remediation here was on %INTUNE_LAST%, %INTUNE_SINCE% days ago (at most one every 7 days): nothing was changed"
-goto intune_refuse
-:intune_stopped
-set "MSG=/intune: stopped: the last %INTUNE_FAILED% Intune remediations here failed, so another reset would not help; see the logs in %WUFIX_LOGS%, then delete FailedInARow under %INTUNE_KEY% to allow more: nothing was changed"
-goto intune_refuse
-:intune_no_clock
-set "MSG=/intune: today's date cannot be read, so the cool-down cannot be checked: nothing was changed"
 :intune_refuse
+set "MSG=/intune: %INTUNE_HOLD%: nothing was changed"
 call :log
 set "WUFIX_PLAN="
 set "WUFIX_EXIT=0"
@@ -2723,6 +2700,44 @@ call :write_report
 set "MSG=finished with exit code 0; log %WUFIX_LOG%"
 call :log
 exit /b 0
+
+:intune_check
+rem Sets INTUNE_HOLD to why /intune would change nothing now, else clears
+rem it; reads only (/diagnose /intune calls it too). No repair within 7
+rem days of the last Intune remediation, none after 3 failed in a row. Both
+rem facts are kept under HKLM\SOFTWARE\wufix\Intune: LastRemediation
+rem (yyyy-mm-dd, the Gregorian date read by runtime's clock, so no calendar
+rem or regional setting matters) and FailedInARow.
+set "INTUNE_KEY=HKLM\SOFTWARE\wufix\Intune"
+set "INTUNE_STARTED="
+set "INTUNE_HOLD="
+set "INTUNE_LAST="
+set "INTUNE_FAILED=0"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v LastRemediation 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do set "INTUNE_LAST=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v FailedInARow 2>nul | "%SystemRoot%\System32\find.exe" "REG_DWORD""') do set /a "INTUNE_FAILED=%%C"
+if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: the last %INTUNE_FAILED% Intune remediations here failed, so another reset would not help; see the logs in %WUFIX_LOGS%, then delete FailedInARow under %INTUNE_KEY% to allow more"
+if defined INTUNE_HOLD goto :eof
+call :clock
+set "INTUNE_TODAY_DATE=%NOW:~0,10%"
+call :intune_day "%INTUNE_TODAY_DATE%" INTUNE_TODAY
+if not defined INTUNE_TODAY set "INTUNE_HOLD=today's date cannot be read, so the cool-down cannot be checked"
+if defined INTUNE_HOLD goto :eof
+rem No date, or one this script cannot read: no remediation on record.
+call :intune_day "%INTUNE_LAST%" INTUNE_THEN
+if not defined INTUNE_THEN goto :eof
+set /a "INTUNE_SINCE=INTUNE_TODAY-INTUNE_THEN"
+rem A date in the future is a clock set back since: it does not hold.
+if %INTUNE_SINCE% LSS 0 goto :eof
+if %INTUNE_SINCE% LSS 7 set "INTUNE_HOLD=cool-down: the last Intune remediation here was on %INTUNE_LAST%, %INTUNE_SINCE% days ago (at most one every 7 days)"
+goto :eof
+
+:intune_diagnose
+rem /diagnose /intune: says whether /intune would repair now; reads only.
+call :intune_check
+set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
+if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
+call :log
+goto :eof
 
 :intune_start
 rem A plan is about to run: today becomes the last Intune remediation, set
