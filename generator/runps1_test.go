@@ -78,7 +78,7 @@ func frontEnds(t *testing.T) map[string]frontEnd {
 func TestRunPS1MapsEachParameterToItsSwitch(t *testing.T) {
 	want := map[string]string{"Undo": "/undo", "Quiet": "/quiet", "Gpo": "/gpo",
 		"Aggressive": "/aggressive", "Report": `"/report:%WUFIX_PS1_REPORT%"`,
-		"Diagnose": "/diagnose", "Auto": "/auto"}
+		"Diagnose": "/diagnose", "Auto": "/auto", "Intune": "/intune"}
 	for id, f := range frontEnds(t) {
 		t.Run(id, func(t *testing.T) {
 			var accepts []string // run.cmd's switches, as run.ps1 must cover them
@@ -112,7 +112,7 @@ func TestRunPS1MapsEachParameterToItsSwitch(t *testing.T) {
 			sort.Strings(accepts)
 			sort.Strings(covered)
 			assert.Equal(t, accepts, covered, "run.ps1's switches are run.cmd's")
-			assert.Equal(t, []string{"ErrorCode", "Undo", "Quiet", "Gpo", "Report", "Diagnose", "Auto"}, f.params[:7])
+			assert.Equal(t, []string{"ErrorCode", "Undo", "Quiet", "Gpo", "Report", "Diagnose", "Auto", "Intune"}, f.params[:8])
 		})
 	}
 }

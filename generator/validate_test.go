@@ -18,6 +18,12 @@ func TestCatalogRules(t *testing.T) {
 		changes func(t *testing.T) map[string]string
 		want    []string
 	}{
+		{"unfixable step not in the catalog", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/catalog.yaml": edit(t, "templates/catalog.yaml", "unfixable: [clock-check,", "unfixable: [clock-chek,")}
+		}, []string{`templates/catalog.yaml:14:15: intune.unfixable: step "clock-chek" is not in the catalog`}},
+		{"no cool-down", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/catalog.yaml": edit(t, "templates/catalog.yaml", "cooldown_days: 7", "cooldown_days: 0")}
+		}, []string{`templates/catalog.yaml:12:3: intune.cooldown_days: 0 is not a number of days (1 or more)`}},
 		{"code in two plans", func(t *testing.T) map[string]string {
 			return in(t, "templates/plans/service-disabled.yaml", `codes: ["0x80070422"`, `, "0x80070005"`)
 		}, []string{`templates/plans/service-disabled.yaml:7:23: error code 0x80070005 is answered by plan "access-denied" already (templates/plans/access-denied.yaml:9:9)`}},

@@ -38,6 +38,7 @@ func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
 	extra["Refused"] = c.Refused
+	extra["Intune"] = c.Info.Intune
 	extra["BundleHash"] = VersionMark
 	files, err := render1(c, b, extra)
 	if err != nil {

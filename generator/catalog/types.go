@@ -65,6 +65,23 @@ type Info struct {
 	// wrong. It is a catalog fact, not the build time, so builds stay
 	// reproducible.
 	Date string `yaml:"date"`
+	// Intune is what keeps the Intune remediation (run.cmd /intune) from
+	// resetting a machine every day.
+	Intune IntuneRules `yaml:"intune"`
+}
+
+// IntuneRules are run.cmd /intune's brakes: detection runs daily, and what
+// it finds can persist on a machine a reset cannot fix.
+type IntuneRules struct {
+	// CooldownDays is how many days after the last Intune remediation
+	// another one is refused.
+	CooldownDays int `yaml:"cooldown_days"`
+	// MaxFailed failed remediations in a row stop them until one succeeds
+	// or an administrator deletes the count.
+	MaxFailed int `yaml:"max_failed"`
+	// Unfixable are the steps whose failure a reset cannot cure: a run
+	// failing only in them does not count as a failed remediation.
+	Unfixable []Name `yaml:"unfixable"`
 }
 
 // Fact says where a value came from and how sure we are: H (Microsoft

@@ -54,6 +54,7 @@ func validate(c *Catalog, ps *Problems) {
 	if !datePattern.MatchString(c.Info.Date) {
 		ps.Add(c.nodes.at("templates/catalog.yaml", "date"), "date: %q is not YYYY-MM-DD", c.Info.Date)
 	}
+	validateIntune(c, ps)
 	for _, name := range []string{"run.cmd.tmpl", "run.ps1.tmpl", "README.txt.tmpl", "README.ru.txt.tmpl", "CHANGES.txt.tmpl"} {
 		if c.Bundle.Lookup(name) == nil {
 			ps.Add(Pos{File: "templates/bundle/" + name, Line: 1, Col: 1}, "missing bundle template")
@@ -410,4 +411,20 @@ func ParseDWORD(v RegValue) (uint32, error) {
 		return 0, fmt.Errorf("dword data %q is not a 32-bit number", v.Data)
 	}
 	return uint32(n), nil
+}
+
+func validateIntune(c *Catalog, ps *Problems) {
+	const file = "templates/catalog.yaml"
+	r := c.Info.Intune
+	if r.CooldownDays < 1 {
+		ps.Add(c.nodes.at(file, "intune", "cooldown_days"), "intune.cooldown_days: %d is not a number of days (1 or more)", r.CooldownDays)
+	}
+	if r.MaxFailed < 1 {
+		ps.Add(c.nodes.at(file, "intune", "max_failed"), "intune.max_failed: %d is not a count (1 or more)", r.MaxFailed)
+	}
+	for _, id := range r.Unfixable {
+		if c.Steps[id.Value] == nil {
+			ps.Add(id.At(file), "intune.unfixable: step %q is not in the catalog", id.Value)
+		}
+	}
 }

@@ -37,10 +37,6 @@ type Options struct {
 	IntuneRoot string
 }
 
-// DetectDays is how long Windows Update may go without a successful
-// installation before the Intune detection script calls it broken.
-const DetectDays = 45
-
 // DefaultIntuneRoot is where the remediation looks when no root is given.
 const DefaultIntuneRoot = `%ProgramData%\wufix`
 
@@ -91,13 +87,9 @@ func Build(c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Fil
 }
 
 func newView(c *catalog.Catalog, built []*catalog.Target, opt Options) (*View, error) {
-	skip, err := UnfixableSteps(c)
-	if err != nil {
-		return nil, err
-	}
-	v := &View{Built: built, Report: opt.Report, IntuneRoot: opt.IntuneRoot,
-		Extra: map[string]any{"CatalogDate": c.Info.Date, "DetectDays": DetectDays,
-			"CooldownDays": CooldownDays, "MaxFailed": MaxFailedRemediations, "Unfixable": skip}}
+	extra := intuneData(c)
+	extra["CatalogDate"] = c.Info.Date
+	v := &View{Built: built, Report: opt.Report, IntuneRoot: opt.IntuneRoot, Extra: extra}
 	if v.IntuneRoot == "" {
 		v.IntuneRoot = DefaultIntuneRoot
 	}

@@ -154,32 +154,67 @@ func TestStagingFolderIsProtected(t *testing.T) {
 	}
 }
 
-// The Intune pair's guards, which no PowerShell here can run.
+// The Intune pair's guards, which no PowerShell here can run. The brakes
+// themselves are run.cmd's (/intune), proven under Wine in generator/proof.
 func TestIntuneGuards(t *testing.T) {
 	out, _ := build(t)
 	detect := script(t, out, "intune/detect.ps1")
 	remediate := script(t, out, "intune/remediate.ps1")
 
-	// The cool-down and the stop come before any check that could fire.
-	firstCheck := strings.Index(detect, "foreach ($name in @('wuauserv', 'bits'))")
-	for _, guard := range []string{"if ($failedInARow -ge $maxFailed) {", "if ($since -ge 0 -and $since -lt $coolDays) {"} {
-		i := strings.Index(detect, guard)
-		assert.True(t, i >= 0 && i < firstCheck, guard)
+	// Both check the root and the bundle's folder before anything runs.
+	for name, text := range map[string]string{"detect": detect, "remediate": remediate} {
+		check := strings.Index(text, "$folder = Find-Bundle")
+		start := strings.Index(text, "$code = Invoke-Bundle $folder")
+		assert.True(t, check > 0 && check < start, "%s: the ACL check comes before run.cmd starts", name)
+		assert.Contains(t, text, "foreach ($path in @($root, $folder)) {", name)
+		assert.Contains(t, text, "@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner", name)
+		assert.Contains(t, text, "$users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')", name)
+		assert.Contains(t, text, "if ($type -eq 'ServerNT' -and $edition -and [string]$edition.Value -eq 'ServerRdsh') { $type = 'WinNT' }", name)
+		assert.NotContains(t, text, "LastRemediation", "%s: the brakes are run.cmd's", name)
+		assert.NotContains(t, text, "Set-ItemProperty", "%s: writes nothing to the registry", name)
 	}
-	assert.Contains(t, detect, "$coolDays = 7\n$maxFailed = 3\n")
-	assert.Contains(t, detect, "$unfixable = @('clock-check', 'offline-install-cab', 'offline-install-msu', 'system-files-dism')")
-	assert.Contains(t, detect, "elseif ($lastFix -and $lastFix -gt $last.Date)", "a long wait a reset did not end is no problem")
-	assert.Contains(t, detect, "[Globalization.CultureInfo]::InvariantCulture", "dates read in no culture of the machine")
 
-	// The root is checked before anything runs, and the date written in the invariant culture.
-	check := strings.Index(remediate, "$why = Test-Protected $path")
-	start := strings.Index(remediate, "Start-Process")
-	assert.True(t, check > 0 && check < start, "the ACL check comes before run.cmd starts")
-	assert.Contains(t, remediate, "foreach ($path in @($root, $folder)) {")
-	assert.Contains(t, remediate, "@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner")
-	assert.Contains(t, remediate, "$users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')")
-	assert.Contains(t, remediate, "[DateTime]::UtcNow.ToString('yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture)")
-	record := strings.Index(remediate, "-Name LastRemediation")
-	assert.True(t, record > check && record < start, "the remediation is recorded before the run, so a run stopped halfway counts")
-	assert.Contains(t, remediate, "if ($type -eq 'ServerNT' -and $edition -and [string]$edition.Value -eq 'ServerRdsh') { $type = 'WinNT' }")
+	// detect.ps1 decides on run.cmd /diagnose's report, written where only
+	// SYSTEM and Administrators write, checked before it is read.
+	assert.Contains(t, detect, "$reports = Join-Path $env:SystemRoot 'Logs\\wufix\\detect'")
+	assert.NotContains(t, detect, "$env:TEMP")
+	protect := strings.Index(detect, "foreach ($path in @((Split-Path -Parent $reports), $reports)) {")
+	run := strings.Index(detect, `$code = Invoke-Bundle $folder ('/diagnose /intune /quiet "/report:' + $reports + '"') 'intune-detect'`)
+	read := strings.Index(detect, "$report = (Get-Content -LiteralPath $found -Raw) | ConvertFrom-Json")
+	assert.True(t, protect > 0 && protect < run && run < read, "report folder checked, then /diagnose, then read")
+	assert.Contains(t, detect, "if (Test-Path -LiteralPath $found) { Remove-Item -LiteralPath $found -Force }", "no stale report decides")
+	assert.Contains(t, detect, `if ([string]$f.plan) { $problems += "$($f.code) (plan $($f.plan))" }`)
+	assert.Contains(t, detect, `else { $notes += "$($f.code) has no plan: a reset would not help" }`)
+	assert.Contains(t, detect, "if (@('wuauserv', 'bits') -contains $name) { $problems += \"$name is disabled\" }")
+	assert.Regexp(t, `(?s)if \(\$problems\.Count -gt 0\) \{\n    Write-Output .*\n    exit 1\n\}`, detect)
+	hold := strings.Index(detect, "if ($problems.Count -gt 0 -and [string]$report.intune_hold) {")
+	assert.True(t, hold > 0 && hold < strings.Index(detect, "exit 1"), "run.cmd's brakes hold detection back")
+	assert.Equal(t, 1, strings.Count(detect, "exit 1"), "only a problem a plan answers exits 1")
+	assert.NotContains(t, detect, "$limitDays", "no days-without-updates trigger")
+
+	// remediate.ps1 runs /intune and passes run.cmd's exit code on.
+	assert.Contains(t, remediate, "$code = Invoke-Bundle $folder ('/intune /quiet') 'intune-remediate'")
+	assert.Contains(t, remediate, `if ($code -eq 3010) { Write-Output "wufix ${bundle}: done, a restart finishes it (exit 3010)$where"; exit 0 }`)
+	assert.Contains(t, remediate, "exit $code\n")
+}
+
+// Every bundle's run.cmd takes /intune, checks the brakes before /auto's
+// diagnosis and records the run only once a plan starts, with the
+// catalog's values (Wine runs the Windows 10 one, in generator/proof).
+func TestIntuneBrakesInEveryRunCmd(t *testing.T) {
+	out, c := build(t)
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		assert.Contains(t, text, `if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"`, tg.ID.Value)
+		gate := strings.Index(text, `if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate`)
+		auto := strings.Index(text, `if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair`)
+		start := strings.Index(text, "if defined WUFIX_INTUNE if \"%WUFIX_MODE%\"==\"run\" call :intune_start\nset \"MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%")
+		assert.True(t, gate > 0 && gate < auto && auto < start, "%s: the brakes, then /auto, then the record as the plan starts", tg.ID.Value)
+		assert.Contains(t, text, `if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: `, tg.ID.Value)
+		assert.Contains(t, text, `if %INTUNE_SINCE% LSS 7 set "INTUNE_HOLD=cool-down: `, tg.ID.Value)
+		assert.Contains(t, text, "call :intune_check\nif defined INTUNE_HOLD goto intune_refuse\ngoto auto_repair\n", tg.ID.Value)
+		assert.Contains(t, text, "if defined WUFIX_INTUNE call :intune_diagnose\nif defined WUFIX_REPORT_TO call :diagnose_report\n", tg.ID.Value)
+		assert.Contains(t, text, `for %%U in (clock-check offline-install-cab offline-install-msu system-files-dism) do if "%~1"=="%%U" goto :eof`, tg.ID.Value)
+		assert.Contains(t, text, "if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record\ncall :write_report\n", tg.ID.Value)
+	}
 }

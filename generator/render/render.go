@@ -142,6 +142,6 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, er
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(c, clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets, "Codes": codeTable(c, b), "CatalogDate": c.Info.Date})
+	out, err := execute(c, clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets, "Codes": codeTable(c, b), "CatalogDate": c.Info.Date, "Intune": c.Info.Intune})
 	return strings.Trim(out, "\n"), err
 }

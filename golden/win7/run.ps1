@@ -106,6 +106,11 @@
     Only codes no plan answers: they are reported, nothing is changed,
     exit 11.
 
+.PARAMETER Intune
+    -Auto with the brakes of the Intune remediation (run.cmd /intune): no
+    repair within 7 days of the last one, none after 3 failed in a row
+    (exit 0, nothing changed); both kept under HKLM\SOFTWARE\wufix\Intune.
+
 .PARAMETER Aggressive
     Also runs the steps marked aggressive (run.cmd /aggressive).
 
@@ -182,6 +187,7 @@ param(
     [string]$Report = '',
     [switch]$Diagnose,
     [switch]$Auto,
+    [switch]$Intune,
     [switch]$Aggressive,
     [string[]]$With = @()
 )
@@ -320,6 +326,7 @@ if ($Gpo) { $switches += '/gpo' }
 if ($Report) { $switches += '"/report:%WUFIX_PS1_REPORT%"' }
 if ($Diagnose) { $switches += '/diagnose' }
 if ($Auto) { $switches += '/auto' }
+if ($Intune) { $switches += '/intune' }
 if ($Aggressive) { $switches += '/aggressive' }
 $optIn = @('backup-restore-folders', 'firewall-pause', 'winsock-reset', 'allow-os-upgrade')
 # powershell.exe -File hands "-With a,b" over as one string: split it here.

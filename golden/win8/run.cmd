@@ -52,24 +52,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   523  clock-check               :do_clock_check
-rem   621  service-health            :do_service_health
-rem   792  service-security          :do_service_security
-rem   913  component-reset           :do_component_reset
-rem  1038  system-files-dism         :do_system_files_dism
-rem  1167  backup-reparse-points     :do_backup_reparse_points
-rem  1375  backup-restore-folders    :do_backup_restore_folders
-rem  1544  wimmount-repair           :do_wimmount_repair
-rem  1676  offline-install-msu       :do_offline_install_msu
-rem  1785  offline-install-cab       :do_offline_install_cab
-rem  1894  driver-already-installed  :do_driver_already_installed
-rem  1946  firewall-pause            :do_firewall_pause
-rem  2073  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2142  dll-reregister            :do_dll_reregister
-rem  2213  wsus-client-reset         :do_wsus_client_reset
-rem  2342  winsock-reset             :do_winsock_reset
+rem   536  clock-check               :do_clock_check
+rem   634  service-health            :do_service_health
+rem   805  service-security          :do_service_security
+rem   926  component-reset           :do_component_reset
+rem  1051  system-files-dism         :do_system_files_dism
+rem  1180  backup-reparse-points     :do_backup_reparse_points
+rem  1388  backup-restore-folders    :do_backup_restore_folders
+rem  1557  wimmount-repair           :do_wimmount_repair
+rem  1689  offline-install-msu       :do_offline_install_msu
+rem  1798  offline-install-cab       :do_offline_install_cab
+rem  1907  driver-already-installed  :do_driver_already_installed
+rem  1959  firewall-pause            :do_firewall_pause
+rem  2086  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2155  dll-reregister            :do_dll_reregister
+rem  2226  wsus-client-reset         :do_wsus_client_reset
+rem  2355  winsock-reset             :do_winsock_reset
 rem
-rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
+rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
 rem                [/with:firewall-pause]
@@ -81,6 +81,9 @@ rem   /diagnose   reads the failing codes this computer recorded and names the
 rem               plan for each; changes and writes nothing
 rem   /auto       runs the plan for the newest failing code found (none: exit 0;
 rem               no plan answers it: exit 11, nothing changed)
+rem   /intune     /auto for the Intune remediation: not within 7 days of the
+rem               last one, not after 3 failed in a row (exit 0, nothing
+rem               changed); kept in HKLM\SOFTWARE\wufix\Intune
 rem   /undo       puts back what the last run changed, from its state file
 rem   /quiet      no console output and no prompts (only the log)
 rem   /gpo        Group Policy startup script: quiet, once per bundle version
@@ -116,18 +119,20 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=c6e62c9c1b339227"
+set "WUFIX_VERSION=9c5f414ee5fb747b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
 set "WUFIX_QUIET="
 set "WUFIX_GPO="
 set "WUFIX_AUTO="
+set "WUFIX_INTUNE="
 set "WUFIX_AGGRESSIVE="
 set "WUFIX_REPORT_TO="
 set "WUFIX_CODE="
 set "WUFIX_DEFERRED="
 set "WUFIX_FAILED="
+set "WUFIX_FAILED_STEPS="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
@@ -151,6 +156,8 @@ if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
 if /i "%ARG%"=="/diagnose" goto parse_args
 if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
 if /i "%ARG%"=="/auto" goto parse_args
+if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"
+if /i "%ARG%"=="/intune" goto parse_args
 if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
 if /i "%ARG%"=="/deferred" goto parse_args
 if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
@@ -202,6 +209,7 @@ goto parse_args
 
 :args_done
 if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
+if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
 rem Under Group Policy there is no console to talk to.
 if defined WUFIX_GPO set "WUFIX_QUIET=1"
 if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
@@ -240,9 +248,12 @@ exit /b 0
 
 rem --- Run ------------------------------------------------------------------
 :run
-rem /auto picks the plan from the diagnosis, then comes back to run_plan.
+rem /auto picks the plan from the diagnosis, then comes back to run_plan;
+rem /intune checks its cool-down first.
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate
 if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
 :run_plan
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" call :intune_start
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call :log
 call :plan_%WUFIX_PLAN%
@@ -255,6 +266,7 @@ if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
 set "WUFIX_EXIT=0"
 if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
 if defined WUFIX_FAILED set "WUFIX_EXIT=1"
+if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record
 call :write_report
 call :gpo_record
 call :write_event
@@ -263,7 +275,7 @@ call :log
 exit /b %WUFIX_EXIT%
 
 :usage
-echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
+echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 echo See the comments at the top of this file, and README.txt.
 exit /b 0
 
@@ -476,6 +488,7 @@ set "STEP_STATUS=done"
 if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
 if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
 if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
+if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
 set "MSG=   %~1: %STEP_STATUS%"
 call :log
 call :report_step
@@ -2440,6 +2453,7 @@ call :log
 call :diagnose_gather
 call :diagnose_print
 call :diagnose_facts
+if defined WUFIX_INTUNE call :intune_diagnose
 if defined WUFIX_REPORT_TO call :diagnose_report
 exit /b 0
 
@@ -2450,6 +2464,7 @@ rem plan answers: reported, and nothing is changed (exit 11), since the
 rem default plan would "repair" what it cannot fix.
 call :diagnose_gather
 call :diagnose_print
+if not defined DIAG_AUTO_PLAN call :diagnose_auto_disabled
 if defined DIAG_AUTO_PLAN goto auto_repair_run
 set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
@@ -2467,6 +2482,21 @@ set "WUFIX_PLAN=%DIAG_AUTO_PLAN:-=_%"
 set "MSG=/auto: newest failing code with a plan: %DIAG_AUTO_CODE%, plan %DIAG_AUTO_PLAN%"
 call :log
 goto run_plan
+
+:diagnose_auto_disabled
+rem No logged code has a plan, but wuauserv or BITS is disabled: Windows
+rem Update fails with 0x80070422 as soon as it tries, so that plan answers.
+set "DIAG_DISABLED="
+set "DIAG_SVC=wuauserv"
+call :diagnose_service
+set "DIAG_SVC=bits"
+call :diagnose_service
+if not defined DIAG_DISABLED goto :eof
+set "DIAG_AUTO_CODE=0x80070422"
+set "DIAG_AUTO_PLAN=service-disabled"
+set "MSG=disabled:%DIAG_DISABLED%; plan service-disabled answers it (run.cmd 0x80070422)"
+call :log
+goto :eof
 
 :diagnose_gather
 rem Collects the failing codes (0x8xxxxxxx) into DIAG_<n>_CODE, _WHEN (yyyy-mm-dd
@@ -2956,6 +2986,8 @@ rem (docs/report.schema.json, mode "diagnose"); nothing is written here.
 set "DIAG_JSON=%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-diagnose.json"
 set "J_PENDING="
 if defined WUFIX_PENDING set "J_PENDING=%WUFIX_PENDING:\=\\%"
+set "J_HOLD="
+if defined WUFIX_INTUNE if defined INTUNE_HOLD set "J_HOLD=%INTUNE_HOLD:\=\\%"
 >"%DIAG_JSON%" echo {
 if errorlevel 1 goto diagnose_report_failed
 >>"%DIAG_JSON%" echo   "report_version": 1,
@@ -2973,6 +3005,7 @@ if errorlevel 1 goto diagnose_report_failed
 >>"%DIAG_JSON%" echo   "disabled_services": "%DIAG_DISABLED%",
 >>"%DIAG_JSON%" echo   "wsus_server": "%DIAG_WUSERVER%",
 >>"%DIAG_JSON%" echo   "missing_packages": "%DIAG_MISSING%",
+>>"%DIAG_JSON%" echo   "intune_hold": "%J_HOLD%",
 >>"%DIAG_JSON%" echo   "findings": [
 set "DIAG_SEP= "
 for %%I in (%DIAG_ORDER%) do call :diagnose_report_one %%I
@@ -3549,6 +3582,120 @@ rem SHA256SUMS line cannot run as a command.
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
+goto :eof
+
+:intune_gate
+rem /intune (what the Intune remediation runs): detection runs daily, and
+rem what it finds can persist where a reset does not help, so /auto runs
+rem only when intune_check finds nothing holding it back. A refusal changes
+rem nothing and exits 0: nothing is wrong with the run.
+call :intune_check
+if defined INTUNE_HOLD goto intune_refuse
+goto auto_repair
+:intune_refuse
+set "MSG=/intune: %INTUNE_HOLD%: nothing was changed"
+call :log
+set "WUFIX_PLAN="
+set "WUFIX_EXIT=0"
+call :write_report
+set "MSG=finished with exit code 0; log %WUFIX_LOG%"
+call :log
+exit /b 0
+
+:intune_check
+rem Sets INTUNE_HOLD to why /intune would change nothing now, else clears
+rem it; reads only (/diagnose /intune calls it too). No repair within 7
+rem days of the last Intune remediation, none after 3 failed in a row. Both
+rem facts are kept under HKLM\SOFTWARE\wufix\Intune: LastRemediation
+rem (yyyy-mm-dd, the Gregorian date read by runtime's clock, so no calendar
+rem or regional setting matters) and FailedInARow.
+set "INTUNE_KEY=HKLM\SOFTWARE\wufix\Intune"
+set "INTUNE_STARTED="
+set "INTUNE_HOLD="
+set "INTUNE_LAST="
+set "INTUNE_FAILED=0"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v LastRemediation 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do set "INTUNE_LAST=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v FailedInARow 2>nul | "%SystemRoot%\System32\find.exe" "REG_DWORD""') do set /a "INTUNE_FAILED=%%C"
+if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: the last %INTUNE_FAILED% Intune remediations here failed, so another reset would not help; see the logs in %WUFIX_LOGS%, then delete FailedInARow under %INTUNE_KEY% to allow more"
+if defined INTUNE_HOLD goto :eof
+call :clock
+set "INTUNE_TODAY_DATE=%NOW:~0,10%"
+call :intune_day "%INTUNE_TODAY_DATE%" INTUNE_TODAY
+if not defined INTUNE_TODAY set "INTUNE_HOLD=today's date cannot be read, so the cool-down cannot be checked"
+if defined INTUNE_HOLD goto :eof
+rem No date, or one this script cannot read: no remediation on record.
+call :intune_day "%INTUNE_LAST%" INTUNE_THEN
+if not defined INTUNE_THEN goto :eof
+set /a "INTUNE_SINCE=INTUNE_TODAY-INTUNE_THEN"
+rem A date in the future is a clock set back since: it does not hold.
+if %INTUNE_SINCE% LSS 0 goto :eof
+if %INTUNE_SINCE% LSS 7 set "INTUNE_HOLD=cool-down: the last Intune remediation here was on %INTUNE_LAST%, %INTUNE_SINCE% days ago (at most one every 7 days)"
+goto :eof
+
+:intune_diagnose
+rem /diagnose /intune: says whether /intune would repair now; reads only.
+call :intune_check
+set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
+if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
+call :log
+goto :eof
+
+:intune_start
+rem A plan is about to run: today becomes the last Intune remediation, set
+rem before any step so that a run cut off halfway counts as well.
+set "INTUNE_STARTED=1"
+"%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v LastRemediation /t REG_SZ /d "%INTUNE_TODAY_DATE%" /f >nul 2>&1
+if errorlevel 1 set "MSG=/intune: could not record the date in %INTUNE_KEY%"
+if errorlevel 1 call :log
+goto :eof
+
+:intune_record
+rem The run's result for the next /intune: a run that worked (exit 0 or
+rem 3010) clears FailedInARow; one that failed in a step a reset can cure
+rem (or in a cleanup) adds one; one that failed only in steps a reset cannot
+rem cure (clock-check, offline-install-cab, offline-install-msu, system-files-dism) leaves it as it was.
+set "INTUNE_CURABLE="
+if "%WUFIX_EXIT%"=="1" if not defined WUFIX_FAILED_STEPS set "INTUNE_CURABLE=1"
+for %%S in (%WUFIX_FAILED_STEPS%) do call :intune_curable %%S
+set "INTUNE_NEXT=%INTUNE_FAILED%"
+if not "%WUFIX_EXIT%"=="1" set "INTUNE_NEXT=0"
+if defined INTUNE_CURABLE set /a "INTUNE_NEXT=INTUNE_FAILED+1"
+"%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v FailedInARow /t REG_DWORD /d %INTUNE_NEXT% /f >nul 2>&1
+set "MSG=/intune: failed Intune remediations in a row: %INTUNE_NEXT% (at 3 they stop)"
+if "%WUFIX_EXIT%"=="1" if not defined INTUNE_CURABLE set "MSG=/intune: failed only where a reset cannot help (%WUFIX_FAILED_STEPS:~1%): not counted as a failed remediation (%INTUNE_NEXT% in a row)"
+call :log
+goto :eof
+
+:intune_curable
+rem Sets INTUNE_CURABLE when step %1 is not one a reset cannot cure.
+for %%U in (clock-check offline-install-cab offline-install-msu system-files-dism) do if "%~1"=="%%U" goto :eof
+set "INTUNE_CURABLE=1"
+goto :eof
+
+:intune_day
+rem Sets the variable named %2 to the day number (days since 1970-01-01) of
+rem the date %1 (yyyy-mm-dd), or clears it when %1 is not such a date: the
+rem difference of two is a number of days, whatever the month lengths.
+set "%2="
+if "%~1"=="" goto :eof
+set "INTUNE_D=%~1"
+if not "%INTUNE_D:~4,1%%INTUNE_D:~7,1%"=="--" goto :eof
+if not "%INTUNE_D:~10%"=="" goto :eof
+set "INTUNE_D=%INTUNE_D:-=%"
+if "%INTUNE_D:~7,1%"=="" goto :eof
+for /f "delims=0123456789" %%X in ("%INTUNE_D%") do goto :eof
+rem A leading 1 keeps set /a from reading 08 and 09 as octal.
+set /a "INTUNE_Y=1%INTUNE_D:~0,4%-10000, INTUNE_M=1%INTUNE_D:~4,2%-100, INTUNE_DD=1%INTUNE_D:~6,2%-100"
+if %INTUNE_Y% LSS 1601 goto :eof
+if %INTUNE_M% LSS 1 goto :eof
+if %INTUNE_M% GTR 12 goto :eof
+if %INTUNE_DD% LSS 1 goto :eof
+if %INTUNE_DD% GTR 31 goto :eof
+rem The Gregorian day count from March on: January and February count
+rem with the year before, so a leap day ends its year.
+set /a "INTUNE_A=(14-INTUNE_M)/12"
+set /a "INTUNE_Y-=INTUNE_A, INTUNE_M+=12*INTUNE_A-3"
+set /a "%2=365*INTUNE_Y+INTUNE_Y/4-INTUNE_Y/100+INTUNE_Y/400+(153*INTUNE_M+2)/5+INTUNE_DD-719469"
 goto :eof
 
 :journal_replay
