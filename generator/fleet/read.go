@@ -11,12 +11,6 @@ import (
 	"sync"
 )
 
-// Problem is a file that was not read as a report, and why.
-type Problem struct {
-	File   string
-	Reason string
-}
-
 // item is one file found: its name for people and how to open it, or
 // why it cannot be read, or that it is no .json file (other).
 type item struct {
