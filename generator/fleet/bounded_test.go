@@ -67,7 +67,7 @@ func TestAMachineKeepsItsNewestRuns(t *testing.T) {
 		want[r.Outcome()]++
 	}
 	assert.Equal(t, n-RunsKept, m.Older)
-	assert.Equal(t, want, m.OlderOutcomes)
+	assert.Equal(t, want, m.OlderOutcomes())
 	assert.Equal(t, []string{"PC1"}, s.Outcomes[Fixed])
 
 	row := s.Rows()[0]
@@ -75,6 +75,7 @@ func TestAMachineKeepsItsNewestRuns(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("4990 older (%d failed, %d refused, %d restart, %d fixed); failed fixed restart refused failed fixed restart refused failed",
 		want[Failed], want[Refused], want[Restart], want[Fixed]), row.History)
 	assert.Equal(t, n-RunsKept, row.OlderRuns)
+	assert.Equal(t, want, row.OlderOutcomes)
 }
 
 // A second file of a kept run is still caught, a copy or another claim;

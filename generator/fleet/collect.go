@@ -33,9 +33,22 @@ type Machine struct {
 	Outcome Outcome
 	History []Past // the kept earlier runs (RunsKept-1 at most), oldest first once sorted
 
-	// Runs older than the kept ones: how many, and how they ended.
-	Older         int
-	OlderOutcomes map[Outcome]int
+	Older   int                // runs older than the kept ones
+	olderBy [len(outcomes)]int // how they ended, in Outcomes' order
+}
+
+// OlderOutcomes counts the runs older than the kept ones by outcome.
+func (m *Machine) OlderOutcomes() map[Outcome]int {
+	if m.Older == 0 {
+		return nil
+	}
+	out := map[Outcome]int{}
+	for i, n := range m.olderBy {
+		if n > 0 {
+			out[Outcomes[i]] = n
+		}
+	}
+	return out
 }
 
 // Runs is how many runs of the machine were read.
@@ -90,7 +103,7 @@ func (c *Collector) Add(file string, r *Report) {
 	m := c.machines[computer]
 	if m == nil {
 		c.reports++
-		c.machines[computer] = &Machine{Name: r.Computer, Newest: r, Outcome: r.Outcome()}
+		c.machines[computer] = &Machine{Name: r.Computer, Newest: trim(r), Outcome: r.Outcome()}
 		return
 	}
 	sum := runSum(r)
@@ -106,9 +119,18 @@ func (c *Collector) Add(file string, r *Report) {
 	p := past(r, sum)
 	if newer(r, m.Newest) {
 		p = past(m.Newest, runSum(m.Newest))
-		m.Newest, m.Outcome = r, r.Outcome()
+		m.Newest, m.Outcome = trim(r), r.Outcome()
 	}
 	m.keep(p)
+}
+
+// trim gives a report kept as a machine's newest a list of steps no
+// longer than it needs: the reader grows the list by doubling.
+func trim(r *Report) *Report {
+	if cap(r.Steps) > len(r.Steps) {
+		r.Steps = slices.Clone(r.Steps)
+	}
+	return r
 }
 
 // claimed returns the sum of the kept run r claims to be, if one is.
@@ -127,7 +149,12 @@ func (m *Machine) claimed(r *Report) (uint64, bool) {
 // keep adds an earlier run to the history; past RunsKept-1 of them, the
 // oldest goes to the counts.
 func (m *Machine) keep(p Past) {
-	if len(m.History) < RunsKept-1 {
+	if h := m.History; len(h) < RunsKept-1 {
+		if len(h) == cap(h) {
+			// Grown by hand: append would give the list room for 16.
+			m.History = make([]Past, len(h), min(max(2*cap(h), 1), RunsKept-1))
+			copy(m.History, h)
+		}
 		m.History = append(m.History, p)
 		return
 	}
@@ -141,10 +168,7 @@ func (m *Machine) keep(p Past) {
 		p, m.History[oldest] = m.History[oldest], p
 	}
 	m.Older++
-	if m.OlderOutcomes == nil {
-		m.OlderOutcomes = map[Outcome]int{}
-	}
-	m.OlderOutcomes[p.Outcome]++
+	m.olderBy[slices.Index(Outcomes, p.Outcome)]++
 }
 
 // newer orders two runs of one machine: by the time each finished (the

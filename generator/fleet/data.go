@@ -48,7 +48,7 @@ func (s *Summary) Rows() []Row {
 			Plan: r.Plan, Mode: r.Mode, Run: r.Run, Finished: r.Finished,
 			ExitCode: *r.ExitCode, ExitMeaning: ExitMeaning(*r.ExitCode), WindowsBuild: r.Build,
 			FailedSteps: strings.Join(failed, " "), Runs: m.Runs(), History: m.history(), Log: r.Log,
-			OlderRuns: m.Older, OlderOutcomes: m.OlderOutcomes,
+			OlderRuns: m.Older, OlderOutcomes: m.OlderOutcomes(),
 		}
 	}
 	return rows
@@ -61,8 +61,8 @@ func (m *Machine) history() string {
 	if m.Older > 0 {
 		fmt.Fprintf(&b, "%d older (", m.Older)
 		sep := ""
-		for _, o := range Outcomes {
-			if n := m.OlderOutcomes[o]; n > 0 {
+		for i, o := range Outcomes {
+			if n := m.olderBy[i]; n > 0 {
 				fmt.Fprintf(&b, "%s%d %s", sep, n, o)
 				sep = ", "
 			}
