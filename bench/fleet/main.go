@@ -5,7 +5,8 @@
 // (the newest run of each machine, machines counted by exit code). The
 // number of machines is fixed; more reports are more runs of each, as a
 // fleet's share fills over months. wufix reads 10,000, 100,000 and 200,000
-// reports in turn to show that its memory follows the machines, not the
+// reports in turn, and the largest number again from one folder as a
+// share holds them, to show that its memory follows the machines, not the
 // number of files: the peak RSS of the command, and the heap the
 // aggregation still holds once everything is read (measured in this
 // process). Run it with `make bench-fleet` (never in CI: it writes about
@@ -93,9 +94,21 @@ func run(sizes []int, baseline, machines, runs int, bin, keep string) error {
 	cmds := [][]string{{"sh", "-c", "find " + strings.Join(parts[:baseline/part], " ") +
 		" -name '*.json' -print0 | xargs -0 cat | jq -s '" + jq + "' >/dev/null"}}
 	names := []string{fmt.Sprintf("jq -s (baseline), %d reports", baseline)}
+	var read [][]string // the folders each wufix measurement reads
 	for _, n := range sizes {
-		cmds = append(cmds, append([]string{bin, "report", "--format", "json"}, parts[:n/part]...))
+		read = append(read, parts[:n/part])
 		names = append(names, fmt.Sprintf("wufix report, %d reports", n))
+	}
+	// A share keeps every report in one folder: the largest size again,
+	// as links to the same files.
+	one, err := oneFolder(filepath.Join(reports, "one-folder"), parts)
+	if err != nil {
+		return err
+	}
+	read = append(read, []string{one})
+	names = append(names, fmt.Sprintf("wufix report, %d in one folder", slices.Max(sizes)))
+	for _, dirs := range read {
+		cmds = append(cmds, append([]string{bin, "report", "--format", "json"}, dirs...))
 	}
 	m := medians(runs, cmds)
 	load, _ := os.ReadFile("/proc/loadavg")
@@ -104,7 +117,7 @@ func run(sizes []int, baseline, machines, runs int, bin, keep string) error {
 	for i, x := range m {
 		kept := ""
 		if i > 0 {
-			h, err := keptHeap(parts[:sizes[i-1]/part])
+			h, err := keptHeap(read[i-1])
 			if err != nil {
 				return err
 			}
@@ -116,6 +129,28 @@ func run(sizes []int, baseline, machines, runs int, bin, keep string) error {
 	fmt.Printf("wufix against the baseline at %d reports: %.2fx the wall time, %.2fx the CPU time\n",
 		baseline, b.wall.Seconds()/m[0].wall.Seconds(), b.cpu.Seconds()/m[0].cpu.Seconds())
 	return nil
+}
+
+// oneFolder links the files of the folders given into dir.
+func oneFolder(dir string, parts []string) (string, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	for _, p := range parts {
+		files, err := os.ReadDir(p)
+		if err != nil {
+			return "", err
+		}
+		for _, f := range files {
+			if err := os.Link(filepath.Join(p, f.Name()), filepath.Join(dir, f.Name())); err != nil {
+				return "", err
+			}
+		}
+	}
+	return dir, nil
 }
 
 // keptHeap reads the folders as wufix report does and returns the heap
