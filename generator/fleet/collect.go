@@ -9,13 +9,19 @@ import (
 	"strings"
 )
 
+// RunsKept is how many runs of one machine are kept in detail: its newest
+// and the ones just before it. Older runs are only counted, by outcome, so
+// a machine reporting daily for years costs no more than one reporting
+// for ten days.
+const RunsKept = 10
+
 // Collector folds reports into per-machine state as they arrive. It keeps
-// per machine its newest run whole and, of earlier runs, one line each;
-// and per run read, two numbers, to catch two files claiming one run.
+// per machine its newest run whole, one line each for the RunsKept-1 runs
+// before it, and counts of the older ones; what it keeps grows with the
+// machines, not with the files read.
 type Collector struct {
 	machines map[string]*Machine
-	seen     map[uint64]uint64 // run's identity -> digest of its times and exit code
-	problems []Problem
+	problems problems
 	reports  int
 	others   int
 }
@@ -25,19 +31,40 @@ type Machine struct {
 	Name    string
 	Newest  *Report
 	Outcome Outcome
-	History []Past // earlier runs, oldest first once sorted
+	History []Past // the kept earlier runs (RunsKept-1 at most), oldest first once sorted
+
+	Older   int                // runs older than the kept ones
+	olderBy [len(outcomes)]int // how they ended, in Outcomes' order
 }
+
+// OlderOutcomes counts the runs older than the kept ones by outcome.
+func (m *Machine) OlderOutcomes() map[Outcome]int {
+	if m.Older == 0 {
+		return nil
+	}
+	out := map[Outcome]int{}
+	for i, n := range m.olderBy {
+		if n > 0 {
+			out[Outcomes[i]] = n
+		}
+	}
+	return out
+}
+
+// Runs is how many runs of the machine were read.
+func (m *Machine) Runs() int { return 1 + len(m.History) + m.Older }
 
 // Past is an earlier run, reduced to a line.
 type Past struct {
 	Run, Bundle, Finished string
 	Outcome               Outcome
 	ExitCode              int
+	sum                   uint64 // of its times and exit code: a second file of the run must match
 }
 
 // digest hashes strings, each ended by a zero byte so that no two lists
-// run together. 64 bits keep a collision between two runs of one fleet
-// (10^5 to 10^6 of them) to odds of about 10^-8 at most.
+// run together. 64 bits keep a collision between two claims of one run to
+// odds of 2^-64.
 func digest(parts ...string) uint64 {
 	h := fnv.New64a()
 	for _, p := range parts {
@@ -47,9 +74,14 @@ func digest(parts ...string) uint64 {
 	return h.Sum64()
 }
 
+// runSum is what two files of one run must agree on.
+func runSum(r *Report) uint64 {
+	return digest(r.Started, r.Finished, strconv.Itoa(*r.ExitCode))
+}
+
 // NewCollector returns an empty collector.
 func NewCollector() *Collector {
-	return &Collector{machines: map[string]*Machine{}, seen: map[uint64]uint64{}}
+	return &Collector{machines: map[string]*Machine{}}
 }
 
 // Other counts a file that is no .json report candidate (logs, notes).
@@ -57,17 +89,25 @@ func (c *Collector) Other() { c.others++ }
 
 // Problem records a file that is not a usable report.
 func (c *Collector) Problem(file, reason string) {
-	c.problems = append(c.problems, Problem{file, reason})
+	c.problems.add(Problem{file, reason})
 }
 
-// Add folds one report in. A second file with the very same run is a copy
-// and counted once; one that says otherwise of the same run is a problem.
+// Add folds one report in. A second file of a kept run is a copy and
+// counted once; one that says otherwise of the same run is a problem.
 // Files are taken in the order they were found, so the first one counts.
+// A second file of a run older than the kept ones cannot be told from a
+// run of its own: it is counted among the older runs, and changes nothing
+// else.
 func (c *Collector) Add(file string, r *Report) {
 	computer := strings.ToUpper(r.Computer)
-	key := digest(computer, r.Bundle, r.Run)
-	sum := digest(r.Started, r.Finished, strconv.Itoa(*r.ExitCode))
-	if first, ok := c.seen[key]; ok {
+	m := c.machines[computer]
+	if m == nil {
+		c.reports++
+		c.machines[computer] = &Machine{Name: r.Computer, Newest: trim(r), Outcome: r.Outcome()}
+		return
+	}
+	sum := runSum(r)
+	if first, ok := m.claimed(r); ok {
 		if first == sum {
 			c.Problem(file, fmt.Sprintf("a copy of run %s of %s on %s, read already: counted once", r.Run, r.Bundle, r.Computer))
 		} else {
@@ -75,19 +115,60 @@ func (c *Collector) Add(file string, r *Report) {
 		}
 		return
 	}
-	c.seen[key] = sum
 	c.reports++
-	m := c.machines[computer]
-	if m == nil {
-		c.machines[computer] = &Machine{Name: r.Computer, Newest: r, Outcome: r.Outcome()}
-		return
-	}
+	p := past(r, sum)
 	if newer(r, m.Newest) {
-		m.History = append(m.History, past(m.Newest))
-		m.Newest, m.Outcome = r, r.Outcome()
+		p = past(m.Newest, runSum(m.Newest))
+		m.Newest, m.Outcome = trim(r), r.Outcome()
+	}
+	m.keep(p)
+}
+
+// trim gives a report kept as a machine's newest a list of steps no
+// longer than it needs: the reader grows the list by doubling.
+func trim(r *Report) *Report {
+	if cap(r.Steps) > len(r.Steps) {
+		r.Steps = slices.Clone(r.Steps)
+	}
+	return r
+}
+
+// claimed returns the sum of the kept run r claims to be, if one is.
+func (m *Machine) claimed(r *Report) (uint64, bool) {
+	if m.Newest.Run == r.Run && m.Newest.Bundle == r.Bundle {
+		return runSum(m.Newest), true
+	}
+	for _, p := range m.History {
+		if p.Run == r.Run && p.Bundle == r.Bundle {
+			return p.sum, true
+		}
+	}
+	return 0, false
+}
+
+// keep adds an earlier run to the history; past RunsKept-1 of them, the
+// oldest goes to the counts.
+func (m *Machine) keep(p Past) {
+	if h := m.History; len(h) < RunsKept-1 {
+		if len(h) == cap(h) {
+			// Grown by hand: append would give the list room for 16.
+			m.History = make([]Past, len(h), min(max(2*cap(h), 1), RunsKept-1))
+			copy(m.History, h)
+		}
+		m.History = append(m.History, p)
 		return
 	}
-	m.History = append(m.History, past(r))
+	oldest := -1
+	for i, h := range m.History {
+		if oldest < 0 || older(h, m.History[oldest]) {
+			oldest = i
+		}
+	}
+	if older(m.History[oldest], p) {
+		p, m.History[oldest] = m.History[oldest], p
+	}
+	m.Older++
+	m.olderBy[slices.Index(Outcomes, p.Outcome)]++
 }
 
 // newer orders two runs of one machine: by the time each finished (the
@@ -99,21 +180,25 @@ func newer(a, b *Report) bool {
 	return a.Run > b.Run
 }
 
-func past(r *Report) Past {
-	return Past{Run: r.Run, Bundle: r.Bundle, Finished: r.Finished, Outcome: r.Outcome(), ExitCode: *r.ExitCode}
+// older is newer's order for the lines of earlier runs.
+func older(a, b Past) bool { return comparePast(a, b) < 0 }
+
+func comparePast(a, b Past) int {
+	return cmp.Or(cmp.Compare(a.Finished, b.Finished), cmp.Compare(a.Run, b.Run))
+}
+
+func past(r *Report, sum uint64) Past {
+	return Past{Run: r.Run, Bundle: r.Bundle, Finished: r.Finished, Outcome: r.Outcome(), ExitCode: *r.ExitCode, sum: sum}
 }
 
 // Summary sorts what was collected into the answer.
 func (c *Collector) Summary() *Summary {
-	s := &Summary{Reports: c.reports, Others: c.others, Problems: slices.Clone(c.problems)}
+	s := &Summary{Reports: c.reports, Others: c.others, Problems: c.problems.sorted(), ProblemsUnlisted: c.problems.unlisted}
 	for _, m := range c.machines {
-		slices.SortFunc(m.History, func(a, b Past) int {
-			return cmp.Or(cmp.Compare(a.Finished, b.Finished), cmp.Compare(a.Run, b.Run))
-		})
+		slices.SortFunc(m.History, comparePast)
 		s.Machines = append(s.Machines, m)
 	}
 	slices.SortFunc(s.Machines, func(a, b *Machine) int { return cmp.Compare(strings.ToUpper(a.Name), strings.ToUpper(b.Name)) })
-	slices.SortFunc(s.Problems, func(a, b Problem) int { return cmp.Compare(a.File, b.File) })
 	s.count()
 	return s
 }

@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -25,6 +26,10 @@ type Row struct {
 	Runs          int     `json:"runs"`
 	History       string  `json:"history"` // earlier outcomes, oldest first
 	Log           string  `json:"log"`
+
+	// Runs older than the ones kept in detail (RunsKept), by outcome.
+	OlderRuns     int             `json:"older_runs,omitempty"`
+	OlderOutcomes map[Outcome]int `json:"older_outcomes,omitempty"`
 }
 
 // Rows returns one row per machine, in name order.
@@ -32,24 +37,48 @@ func (s *Summary) Rows() []Row {
 	rows := make([]Row, len(s.Machines))
 	for i, m := range s.Machines {
 		r := m.Newest
-		var failed, history []string
+		var failed []string
 		for _, st := range r.Steps {
 			if st.Status == "failed" {
 				failed = append(failed, st.ID)
 			}
 		}
-		for _, p := range m.History {
-			history = append(history, string(p.Outcome))
-		}
 		rows[i] = Row{
 			Computer: m.Name, Outcome: m.Outcome, Bundle: r.Bundle, BundleVersion: r.BundleVer,
 			Plan: r.Plan, Mode: r.Mode, Run: r.Run, Finished: r.Finished,
 			ExitCode: *r.ExitCode, ExitMeaning: ExitMeaning(*r.ExitCode), WindowsBuild: r.Build,
-			FailedSteps: strings.Join(failed, " "), Runs: len(m.History) + 1,
-			History: strings.Join(history, " "), Log: r.Log,
+			FailedSteps: strings.Join(failed, " "), Runs: m.Runs(), History: m.history(), Log: r.Log,
+			OlderRuns: m.Older, OlderOutcomes: m.OlderOutcomes(),
 		}
 	}
 	return rows
+}
+
+// history says the earlier runs' outcomes, oldest first; runs older than
+// the kept ones lead, counted: "12 older (3 failed, 9 fixed); failed fixed".
+func (m *Machine) history() string {
+	var b strings.Builder
+	if m.Older > 0 {
+		fmt.Fprintf(&b, "%d older (", m.Older)
+		sep := ""
+		for i, o := range Outcomes {
+			if n := m.olderBy[i]; n > 0 {
+				fmt.Fprintf(&b, "%s%d %s", sep, n, o)
+				sep = ", "
+			}
+		}
+		b.WriteString(")")
+		if len(m.History) > 0 {
+			b.WriteString("; ")
+		}
+	}
+	for i, p := range m.History {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(string(p.Outcome))
+	}
+	return b.String()
 }
 
 // csvHeader names the CSV columns, in Row's order.
@@ -82,6 +111,7 @@ type jsonSummary struct {
 	Old      []string             `json:"no_recent_report,omitempty"`
 	Missing  []string             `json:"never_reported,omitempty"`
 	Problems []jsonProblem        `json:"not_usable"`
+	Unlisted int                  `json:"not_usable_unlisted,omitempty"` // beyond the first ProblemsListed
 }
 
 type jsonGroup struct {
@@ -110,7 +140,8 @@ type jsonProblem struct {
 func (s *Summary) JSON(w io.Writer) error {
 	out := jsonSummary{Reports: s.Reports, Others: s.Others, Outcomes: s.Outcomes, Machines: s.Rows(),
 		Missing: s.Missing, Bundles: []jsonGroup{}, Plans: []jsonGroup{}, Steps: []jsonStep{},
-		Failures: []jsonFailure{}, Problems: []jsonProblem{}}
+		Failures: []jsonFailure{}, Problems: []jsonProblem{},
+		Unlisted: s.ProblemsUnlisted}
 	for _, g := range s.Bundles {
 		out.Bundles = append(out.Bundles, jsonGroup(g))
 	}

@@ -43,7 +43,8 @@ func (s *Summary) HTML(w io.Writer) error {
 		cards = append(cards, outcomeCard{o, o.Title(), len(s.Outcomes[o])})
 	}
 	return page.Execute(w, map[string]any{
-		"Machines": s.Machines, "Reports": s.Reports, "Problems": s.Problems, "Missing": s.Missing,
+		"Machines": s.Machines, "Reports": s.Reports, "Problems": s.Problems, "NotUsable": s.NotUsable(),
+		"Unlisted": s.ProblemsUnlisted, "Missing": s.Missing,
 		"Old": s.Old, "Age": AgeText(s.Age), "Failures": s.Failures, "Outcomes": cards,
 		"Chart": s.chart(), "Rows": s.Rows(),
 	})

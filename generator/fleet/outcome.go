@@ -16,7 +16,9 @@ const (
 )
 
 // Outcomes lists every outcome in summary order.
-var Outcomes = []Outcome{Failed, Refused, Pending, Restart, Fixed, Nothing, Undone}
+var Outcomes = outcomes[:]
+
+var outcomes = [...]Outcome{Failed, Refused, Pending, Restart, Fixed, Nothing, Undone}
 
 // Title is an outcome as a summary heads it.
 func (o Outcome) Title() string {

@@ -1,21 +1,10 @@
 package fleet
 
 import (
-	"archive/zip"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 )
-
-// Problem is a file that was not read as a report, and why.
-type Problem struct {
-	File   string
-	Reason string
-}
 
 // item is one file found: its name for people and how to open it, or
 // why it cannot be read, or that it is no .json file (other).
@@ -135,62 +124,4 @@ func load(it item, buf []byte) (*Report, error) {
 		return nil, fmt.Errorf("larger than %d KiB: not a wufix report", MaxSize>>10)
 	}
 	return Parse(buf[:n])
-}
-
-// walk sends every .json file under path (a folder, a .zip or one file)
-// to items. A path that cannot be read at all is an error; a file or
-// folder under it that cannot be read is a problem of its own.
-func walk(path string, send func(item), zips *[]io.Closer) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if !st.IsDir() {
-		walkFile(path, send, zips)
-		return nil
-	}
-	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			send(item{name: p, problem: err})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() {
-			walkFile(p, send, zips)
-		}
-		return nil
-	})
-}
-
-func walkFile(p string, send func(item), zips *[]io.Closer) {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".json":
-		send(item{name: p, open: func() (io.ReadCloser, error) { return os.Open(p) }})
-	case ".zip":
-		walkZip(p, send, zips)
-	default:
-		send(item{name: p, other: true})
-	}
-}
-
-// walkZip sends the .json entries of a zip of a share (or of a copy). The
-// zip stays open until Read has read every entry.
-func walkZip(p string, send func(item), zips *[]io.Closer) {
-	z, err := zip.OpenReader(p)
-	if err != nil {
-		send(item{name: p, problem: fmt.Errorf("not a readable .zip: %w", err)})
-		return
-	}
-	*zips = append(*zips, z)
-	for _, f := range z.File {
-		switch {
-		case f.FileInfo().IsDir():
-		case strings.EqualFold(filepath.Ext(f.Name), ".json"):
-			send(item{name: p + "!" + f.Name, open: f.Open})
-		default:
-			send(item{name: p + "!" + f.Name, other: true})
-		}
-	}
 }

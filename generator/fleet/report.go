@@ -3,7 +3,8 @@
 // which machines were fixed, need a restart, failed and why, were refused,
 // or never reported. Reports are streamed: each file is read, reduced to
 // what the summary needs and dropped, so memory follows the number of
-// machines and runs, not the size of the files.
+// machines (RunsKept runs of each at most), not the number or the size of
+// the files.
 package fleet
 
 import (

@@ -12,8 +12,12 @@ import (
 type Summary struct {
 	Reports  int        // reports read, copies counted once
 	Others   int        // files that are no .json report candidate
-	Problems []Problem  // files that are not usable reports, by name
 	Machines []*Machine // by name
+
+	// Files that are not usable reports: the first ProblemsListed by name,
+	// and how many more there were.
+	Problems         []Problem
+	ProblemsUnlisted int
 
 	Outcomes map[Outcome][]string // machine names by their newest run's outcome
 	Bundles  []Group              // outcomes per bundle
@@ -27,6 +31,9 @@ type Summary struct {
 	Old     []*Machine
 	Missing []string
 }
+
+// NotUsable is how many files were not usable reports, listed or not.
+func (s *Summary) NotUsable() int { return len(s.Problems) + s.ProblemsUnlisted }
 
 // Group counts the outcomes of the machines whose newest run was of one
 // bundle, or of one plan.

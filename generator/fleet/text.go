@@ -16,8 +16,8 @@ const listed = 8
 func (s *Summary) Text(w io.Writer) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "%d machines, %d reports", len(s.Machines), s.Reports)
-	if len(s.Problems) > 0 {
-		fmt.Fprintf(ew, ", %d files not usable", len(s.Problems))
+	if n := s.NotUsable(); n > 0 {
+		fmt.Fprintf(ew, ", %d files not usable", n)
 	}
 	if s.Others > 0 {
 		fmt.Fprintf(ew, ", %d other files skipped", s.Others)
@@ -116,6 +116,9 @@ func (s *Summary) textTail(w io.Writer) {
 		fmt.Fprintln(w, "\nFiles not usable")
 		for _, p := range s.Problems {
 			fmt.Fprintf(w, "  %s: %s\n", p.File, p.Reason)
+		}
+		if s.ProblemsUnlisted > 0 {
+			fmt.Fprintf(w, "  and %d more, not listed (the first %d by name are)\n", s.ProblemsUnlisted, len(s.Problems))
 		}
 	}
 }
