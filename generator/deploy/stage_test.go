@@ -173,3 +173,53 @@ func TestGroupPolicyChecksAnUnfinishedVersion(t *testing.T) {
 		return false
 	})
 }
+
+// The owner of a folder may rewrite its ACL: where PowerShell reads owners
+// by SID (Windows 7 on), a local copy's folder owned by anyone but SYSTEM
+// or Administrators is refused. Wine reports no owners, so PowerShell is
+// the recording stub here, answering as the check does for the bundle's
+// folder (exit 4); the check itself is in TestStageOwnerCheck.
+func TestRunOffTheSystemDriveRefusesAFolderWithAnotherOwner(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p, _ := pc(t, 7601, "WinNT", "win7")
+		p.InstallStubAt(`C:\windows\system32\WindowsPowerShell\v1.0\powershell.exe`)
+		p.Setenv("WUFIX_STUB_EXIT_POWERSHELL", "4")
+		dir, version := offDrive(t, "win7")
+		r := p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 10, r.Code, r.Stdout+r.Stderr)
+		local := `C:\windows\wufix\win7-` + version
+		assert.Contains(t, r.Stderr, `run.cmd: `+local+` is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed.`)
+		assert.NoFileExists(t, p.HostPath(local+`\run.cmd`), "nothing is copied into it")
+		var owner []string
+		for _, c := range p.StubCalls() {
+			if c.Name == "powershell" {
+				owner = c.Args
+			}
+		}
+		require.NotEmpty(t, owner, "PowerShell reads the owners")
+		assert.Contains(t, strings.Join(owner, " "), "GetOwner([Security.Principal.SecurityIdentifier])")
+
+		// PowerShell that cannot read an owner refuses too.
+		p.Setenv("WUFIX_STUB_EXIT_POWERSHELL", "1")
+		r = p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 10, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, `(PowerShell exit code 1): wufix runs nothing from them.`)
+
+		// Both owners as they should be: the copy is made and runs.
+		p.Setenv("WUFIX_STUB_EXIT_POWERSHELL", "0")
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
+		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
+		return false
+	})
+}

@@ -154,6 +154,34 @@ func TestStagingFolderIsProtected(t *testing.T) {
 	}
 }
 
+// Where the target has PowerShell, the local copy's folders are refused
+// unless SYSTEM or Administrators owns them, read by SID before anything
+// is copied; elsewhere nothing reads an owner and the README says so.
+func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
+	out, c := build(t)
+	check := `-Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { ` +
+		`if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; ` +
+		`if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1`
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		_, ps := tg.Tools["powershell"]
+		assert.Equal(t, ps, strings.Contains(text, check), tg.ID.Value)
+		want := 0
+		if ps {
+			want = 1
+		}
+		assert.Equal(t, want, strings.Count(text, "GetOwner("), "%s: one PowerShell call reads both owners", tg.ID.Value)
+		bundle := text[strings.Index(text, "\n:stage_bundle\n"):]
+		owner, copied := strings.Index(bundle, "call :stage_owner\n"), strings.Index(bundle, `xcopy.exe"`)
+		assert.True(t, owner >= 0 && owner < copied, "%s: the owners are read before anything is copied", tg.ID.Value)
+		if ps {
+			assert.Contains(t, text, `if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators`, tg.ID.Value)
+		}
+		readme := script(t, out, "gpo/README.txt")
+		assert.Contains(t, readme, "S-1-5-32-544")
+	}
+}
+
 // The Intune pair's guards, which no PowerShell here can run.
 func TestIntuneGuards(t *testing.T) {
 	out, _ := build(t)

@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=e42db57658d517d5"
+set "WUFIX_VERSION=da69b28d42a31e9d"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3530,6 +3530,8 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
@@ -3571,6 +3573,12 @@ if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
 set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
 goto stage_refuse
 :stage_root_owned
+exit /b 0
+
+:stage_owner
+rem No tool of this version reads a folder's owner by SID (icacls and cacls
+rem do not show it; dir /q names it in the system's language): the marker
+rem file and the ACL checks above stand alone.
 exit /b 0
 
 :stage_reparse

@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=27d5a0a9e79b9808"
+set "WUFIX_VERSION=7d83cca3e498b98f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3663,6 +3663,8 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
@@ -3724,6 +3726,12 @@ rem prints each such path; only the path is looked for, not its words.
 "%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
+
+:stage_owner
+rem No tool of this version reads a folder's owner by SID (icacls and cacls
+rem do not show it; dir /q names it in the system's language): the marker
+rem file and the ACL checks above stand alone.
+exit /b 0
 
 :stage_reparse
 rem errorlevel 1 when STAGE_CHECK is a junction or a symbolic link: SYSTEM

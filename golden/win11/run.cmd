@@ -123,7 +123,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=30c4dc524c47c68f"
+set "WUFIX_VERSION=b10dde7f29fe43e7"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5133,6 +5133,8 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
@@ -5194,6 +5196,26 @@ rem prints each such path; only the path is looked for, not its words.
 "%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
+
+:stage_owner
+rem The owner of a folder may rewrite its ACL whatever the ACL says: the
+rem copies are run from folders owned by SYSTEM (S-1-5-18) or Administrators
+rem (S-1-5-32-544) only, read by SID (names are localized). wufix makes the
+rem owner Administrators (icacls /setowner above); TrustedInstaller is
+rem refused too, as wufix never makes it the owner. PowerShell reads both
+rem owners at once, by .NET (Get-Acl has no -LiteralPath in 2.0), and
+rem answers through its exit code: 0 both fine or not there yet, 3 the root,
+rem 4 the bundle's folder has another owner, 1 an owner could not be read.
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+if "%STAGE_RC%"=="0" exit /b 0
+rem 9009: cmd found no powershell.exe (Server Core of 2008 R2 comes without
+rem it). The checks above then stand alone, as on versions without PowerShell.
+if "%STAGE_RC%"=="9009" exit /b 0
+set "MSG=run.cmd: cannot read the owner of %STAGE_ROOT% or %STAGE_DIR% (PowerShell exit code %STAGE_RC%): wufix runs nothing from them. Nothing was changed."
+if "%STAGE_RC%"=="3" set "MSG=run.cmd: %STAGE_ROOT% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
+if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
+goto stage_refuse
 
 :stage_reparse
 rem errorlevel 1 when STAGE_CHECK is a junction or a symbolic link: SYSTEM

@@ -79,7 +79,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=e3378a658b0d4682"
+set "WUFIX_VERSION=334090f497a39299"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3501,6 +3501,8 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
 if not errorlevel 1 goto stage_bundle_check
@@ -3542,6 +3544,12 @@ if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
 set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
 goto stage_refuse
 :stage_root_owned
+exit /b 0
+
+:stage_owner
+rem No tool of this version reads a folder's owner by SID (icacls and cacls
+rem do not show it; dir /q names it in the system's language): the marker
+rem file and the ACL checks above stand alone.
 exit /b 0
 
 :stage_reparse
