@@ -223,3 +223,95 @@ func TestRunOffTheSystemDriveRefusesAFolderWithAnotherOwner(t *testing.T) {
 		return false
 	})
 }
+
+// offDriveWith is offDrive with the build's options given in full.
+func offDriveWith(t *testing.T, id string, opts generator.Options) (dir, version string) {
+	t.Helper()
+	out, err := generator.Build(wufix.Catalog, opts)
+	require.NoError(t, err)
+	root := t.TempDir()
+	require.NoError(t, out.Write(root))
+	dir = filepath.Join(root, id)
+	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
+	require.NoError(t, err)
+	_, rest, _ := strings.Cut(string(runCmd), `set "WUFIX_VERSION=`)
+	version, _, _ = strings.Cut(rest, `"`)
+	require.NotEmpty(t, version)
+	return dir, version
+}
+
+// Under /gpo the startup copy leaves packages\ on the share: the deferred
+// task copies each package SHA256SUMS lists and checks it before an
+// install step runs. A package changed on the share installs nothing and
+// leaves the version pending for the next startup.
+func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
+	t.Parallel()
+	payloads := t.TempDir()
+	names := []string{"windows6.1-kb2533552-x64.msu", "windows6.1-kb3020369-x64.msu"}
+	for _, name := range names {
+		require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte("MSCF "+name), 0o644))
+	}
+	wine.Retry(t, func() bool {
+		p, _ := pc(t, 7601, "WinNT", "win7")
+		for _, name := range []string{"wusa", "sfc", "dism"} {
+			p.InstallStub(name)
+		}
+		dir, version := offDriveWith(t, "win7", generator.Options{Targets: []string{"win7"}, Payload: payloads})
+		const code = "0x800F081F" // the component-store plan installs the packages
+		r := p.Run(dir, "run.cmd", "/gpo", code)
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
+		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr+string(log))
+		local := `C:\windows\wufix\win7-` + version
+		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
+		assert.NoDirExists(t, p.HostPath(local+`\packages`), "the startup copy takes the scripts only")
+		source, err := os.ReadFile(p.HostPath(local + `\wufix-source.txt`))
+		require.NoError(t, err)
+		assert.Equal(t, p.WinPath(dir)+"\\\r\n", string(source), "the share's path, for the deferred task")
+
+		// A package changed on the share: nothing is installed, the
+		// version stays pending.
+		pkg := filepath.Join(dir, "packages", names[1])
+		require.NoError(t, os.WriteFile(pkg, []byte("MSCF changed"), 0o644))
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0002.log`))
+		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), `*** 1 of 2 packages copied from `+p.WinPath(dir)+`\packages do not match SHA256SUMS (changed on the share, or damaged): no package is installed.`)
+		assert.Contains(t, string(log), "not run: the packages could not be copied from the share and checked (see above)")
+		for _, c := range p.StubCalls() {
+			assert.NotEqual(t, "wusa", c.Name, "no package is installed: %v", c.Args)
+		}
+		_, pending, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7-pending")
+		require.NoError(t, err, "the next startup schedules the deferred steps again")
+		assert.Equal(t, version, pending)
+		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7")
+		assert.Error(t, err, "no run-once marker")
+
+		// The share put right: the next deferred run copies, checks and
+		// installs both, and sets the marker.
+		require.NoError(t, os.WriteFile(pkg, []byte("MSCF "+names[1]), 0o644))
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
+		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), `copied 2 packages from `+p.WinPath(dir)+`\packages and checked them against SHA256SUMS: all match`)
+		installed := 0
+		for _, c := range p.StubCalls() {
+			if c.Name == "wusa" && len(c.Args) > 0 && strings.HasSuffix(c.Args[0], "-x64.msu") {
+				installed++
+			}
+		}
+		assert.Equal(t, 2, installed, "both packages installed")
+		_, marker, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7")
+		require.NoError(t, err)
+		assert.Equal(t, version, marker)
+		return false
+	})
+}
