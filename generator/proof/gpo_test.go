@@ -100,8 +100,8 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 	})
 }
 
-// taskXML is the deferred task's definition as schtasks reads it: UTF-16
-// where cmd /u converted it (Windows; Wine's cmd may leave it ASCII).
+// taskXML is the deferred task's definition as schtasks reads it: ASCII,
+// or UTF-16 from an older bundle's cmd /u.
 type taskXML struct {
 	UserID    string `xml:"Principals>Principal>UserId"`
 	RunLevel  string `xml:"Principals>Principal>RunLevel"`

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=bfadc9a70abd7be0"
+set "WUFIX_VERSION=0ca0fb7265e223bb"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3317,60 +3317,61 @@ rem Task Scheduler 2.0 (Vista on) takes a task from XML, which says what
 rem schtasks' switches cannot: start on battery power and keep running when
 rem unplugged (SFC and DISM on a laptop would otherwise not start, or stop
 rem mid-servicing), stop after 4 hours, run as SYSTEM (S-1-5-18) at the
-rem highest run level. The lines are written as ASCII, then turned into
-rem UTF-16 by cmd /u, the encoding the XML declares and schtasks reads.
-set "GPO_XML_SRC=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.txt"
+rem highest run level. The file is ASCII with no encoding declared, the
+rem form of Microsoft's own task XML examples that schtasks /create /xml
+rem registers (sources.yaml MS-TASK-XML-EXAMPLES, TASK-XML-ENCODING): UTF-16
+rem written by cmd /u would have no byte-order mark, which no source says
+rem schtasks reads.
 set "GPO_XML=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.xml"
 setlocal EnableDelayedExpansion
-set "X=<?xml version="1.0" encoding="UTF-16"?>"
->"!GPO_XML_SRC!" echo.!X!
+set "X=<?xml version="1.0"?>"
+>"!GPO_XML!" echo.!X!
 set "X=<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  <RegistrationInfo><Description>wufix %WUFIX_BUNDLE%: the deferred steps of a Group Policy run; removed by that run</Description></RegistrationInfo>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  <Principals><Principal id="System"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  <Settings>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <IdleSettings><StopOnIdleEnd>false</StopOnIdleEnd><RestartOnIdle>false</RestartOnIdle></IdleSettings>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <AllowStartOnDemand>true</AllowStartOnDemand>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <AllowHardTerminate>true</AllowHardTerminate>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <StartWhenAvailable>true</StartWhenAvailable>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <RunOnlyIfIdle>false</RunOnlyIfIdle>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <WakeToRun>false</WakeToRun>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <Enabled>true</Enabled>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  </Settings>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  <Actions Context="System"><Exec>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <Command>%SystemRoot%\System32\cmd.exe</Command>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <Arguments>/d /c ""%STAGE_DIR%\run.cmd" /deferred /quiet %WUFIX_CODE%"</Arguments>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=    <WorkingDirectory>%STAGE_DIR%</WorkingDirectory>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=  </Exec></Actions>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 set "X=</Task>"
->>"!GPO_XML_SRC!" echo.!X!
+>>"!GPO_XML!" echo.!X!
 endlocal
-"%SystemRoot%\System32\cmd.exe" /d /u /c type "%GPO_XML_SRC%" >"%GPO_XML%"
-if errorlevel 1 exit /b 1
+if not exist "%GPO_XML%" exit /b 1
 "%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /xml "%GPO_XML%" /f >nul 2>&1
 if errorlevel 1 exit /b 1
 exit /b 0
