@@ -224,12 +224,13 @@ func TestRunOffTheSystemDriveRefusesAFolderWithAnotherOwner(t *testing.T) {
 	})
 }
 
-// offDriveWith is offDrive with the build's options given in full.
-func offDriveWith(t *testing.T, id string, opts generator.Options) (dir, version string) {
+// offDriveWith is offDrive with the build's options given in full, into
+// the folder under (a path below the temporary folder).
+func offDriveWith(t *testing.T, id, under string, opts generator.Options) (dir, version string) {
 	t.Helper()
 	out, err := generator.Build(wufix.Catalog, opts)
 	require.NoError(t, err)
-	root := t.TempDir()
+	root := filepath.Join(t.TempDir(), under)
 	require.NoError(t, out.Write(root))
 	dir = filepath.Join(root, id)
 	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
@@ -256,7 +257,10 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		for _, name := range []string{"wusa", "sfc", "dism"} {
 			p.InstallStub(name)
 		}
-		dir, version := offDriveWith(t, "win7", generator.Options{Targets: []string{"win7"}, Payload: payloads})
+		// A share whose own path holds "packages\" still has its scripts
+		// copied: the copy leaves out the bundle's packages folder only.
+		dir, version := offDriveWith(t, "win7", `packages`, generator.Options{Targets: []string{"win7"}, Payload: payloads})
+		require.Contains(t, p.WinPath(dir), `\packages\`)
 		const code = "0x800F081F" // the component-store plan installs the packages
 		r := p.Run(dir, "run.cmd", "/gpo", code)
 		if wine.Flake(r) {
@@ -271,6 +275,20 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, p.WinPath(dir)+"\\\r\n", string(source), "the share's path, for the deferred task")
 
+		// The share out of reach: nothing is installed, the version stays
+		// pending.
+		gone := dir + ".gone"
+		require.NoError(t, os.Rename(dir, gone))
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		if wine.Flake(r) {
+			return true
+		}
+		require.NoError(t, os.Rename(gone, dir))
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0002.log`))
+		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), `*** 2 of 2 packages could not be copied from `+p.WinPath(dir)+`\packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again`)
+		assert.Contains(t, string(log), "HKLM\\SOFTWARE\\wufix win7-pending stays")
+
 		// A package changed on the share: nothing is installed, the
 		// version stays pending.
 		pkg := filepath.Join(dir, "packages", names[1])
@@ -279,7 +297,7 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		if wine.Flake(r) {
 			return true
 		}
-		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0002.log`))
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
 		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
 		assert.Contains(t, string(log), `*** 1 of 2 packages copied from `+p.WinPath(dir)+`\packages do not match SHA256SUMS (changed on the share, or damaged): no package is installed.`)
 		assert.Contains(t, string(log), "not run: the packages could not be copied from the share and checked (see above)")
@@ -299,7 +317,7 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		if wine.Flake(r) {
 			return true
 		}
-		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0004.log`))
 		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr+string(log))
 		assert.Contains(t, string(log), `copied 2 packages from `+p.WinPath(dir)+`\packages and checked them against SHA256SUMS: all match`)
 		installed := 0
