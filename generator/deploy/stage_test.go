@@ -261,7 +261,7 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		// copied: the copy leaves out the bundle's packages folder only.
 		dir, version := offDriveWith(t, "win7", `packages`, generator.Options{Targets: []string{"win7"}, Payload: payloads})
 		require.Contains(t, p.WinPath(dir), `\packages\`)
-		const code = "0x800F081F" // the component-store plan installs the packages
+		const code = "0x800F081F" // the component-store plan installs the packages; the task runs it
 		r := p.Run(dir, "run.cmd", "/gpo", code)
 		if wine.Flake(r) {
 			return true
@@ -279,7 +279,7 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		// pending.
 		gone := dir + ".gone"
 		require.NoError(t, os.Rename(dir, gone))
-		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
 		if wine.Flake(r) {
 			return true
 		}
@@ -293,7 +293,7 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		// version stays pending.
 		pkg := filepath.Join(dir, "packages", names[1])
 		require.NoError(t, os.WriteFile(pkg, []byte("MSCF changed"), 0o644))
-		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
 		if wine.Flake(r) {
 			return true
 		}
@@ -313,12 +313,13 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		// The share put right: the next deferred run copies, checks and
 		// installs both, and sets the marker.
 		require.NoError(t, os.WriteFile(pkg, []byte("MSCF "+names[1]), 0o644))
-		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet", code)
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
 		if wine.Flake(r) {
 			return true
 		}
 		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0004.log`))
 		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), "plan component_store", "the task's fixed command line: the plan comes from wufix-deferred.txt")
 		assert.Contains(t, string(log), `copied 2 packages from `+p.WinPath(dir)+`\packages and checked them against SHA256SUMS: all match`)
 		installed := 0
 		for _, c := range p.StubCalls() {

@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   484  clock-check               :do_clock_check
-rem   582  service-health            :do_service_health
-rem   740  service-security          :do_service_security
-rem   861  component-reset           :do_component_reset
-rem   983  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1161  offline-install-xp        :do_offline_install_xp
-rem  1268  driver-already-installed  :do_driver_already_installed
-rem  1320  firewall-pause            :do_firewall_pause
-rem  1446  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1515  dll-reregister            :do_dll_reregister
-rem  1586  wsus-client-reset         :do_wsus_client_reset
-rem  1715  winsock-reset             :do_winsock_reset
+rem   486  clock-check               :do_clock_check
+rem   584  service-health            :do_service_health
+rem   742  service-security          :do_service_security
+rem   863  component-reset           :do_component_reset
+rem   985  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  1163  offline-install-xp        :do_offline_install_xp
+rem  1270  driver-already-installed  :do_driver_already_installed
+rem  1322  firewall-pause            :do_firewall_pause
+rem  1448  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1517  dll-reregister            :do_dll_reregister
+rem  1588  wsus-client-reset         :do_wsus_client_reset
+rem  1717  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=5c9086cbc0a5412d"
+set "WUFIX_VERSION=7fb34560bb9d0a75"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -211,7 +211,9 @@ if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
-rem The deferred task copies the packages the startup copy left on the share.
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the packages that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call :stage_packages
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
@@ -2530,6 +2532,9 @@ set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
+rem The plan and the error code it was chosen for (hex digits, or nothing),
+rem for the deferred run (gpo_deferred_plan), in the protected copy.
+>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
 "%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /tr "\"%STAGE_DIR%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00:00 /ru SYSTEM /f >nul 2>&1
 if errorlevel 1 goto gpo_schedule_failed
 :gpo_schedule_run
@@ -2542,6 +2547,18 @@ goto :eof
 set "WUFIX_FAILED=1"
 set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
 call :log
+goto :eof
+
+:gpo_deferred_plan
+rem The deferred run takes the plan and error code that the Group Policy
+rem run which scheduled it recorded in wufix-deferred.txt.
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do (
+    set "WUFIX_PLAN=%%A"
+    set "WUFIX_CODE=%%B"
+)
+popd
 goto :eof
 
 :gpo_unschedule

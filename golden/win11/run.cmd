@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   548  clock-check               :do_clock_check
-rem   646  service-health            :do_service_health
-rem   825  service-security          :do_service_security
-rem   946  component-reset           :do_component_reset
-rem  1087  system-files-dism         :do_system_files_dism
-rem  1216  backup-reparse-points     :do_backup_reparse_points
-rem  1424  backup-restore-folders    :do_backup_restore_folders
-rem  1593  wimmount-repair           :do_wimmount_repair
-rem  1725  offline-install-msu       :do_offline_install_msu
-rem  1835  offline-install-cab       :do_offline_install_cab
-rem  1945  driver-already-installed  :do_driver_already_installed
-rem  1996  driver-updates-exclude    :do_driver_updates_exclude
-rem  2083  firewall-pause            :do_firewall_pause
-rem  2214  defender-pause            :do_defender_pause
-rem  2313  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2387  wsus-client-reset         :do_wsus_client_reset
-rem  2530  winsock-reset             :do_winsock_reset
-rem  2637  spupdsvc-rename           :do_spupdsvc_rename
+rem   550  clock-check               :do_clock_check
+rem   648  service-health            :do_service_health
+rem   827  service-security          :do_service_security
+rem   948  component-reset           :do_component_reset
+rem  1089  system-files-dism         :do_system_files_dism
+rem  1218  backup-reparse-points     :do_backup_reparse_points
+rem  1426  backup-restore-folders    :do_backup_restore_folders
+rem  1595  wimmount-repair           :do_wimmount_repair
+rem  1727  offline-install-msu       :do_offline_install_msu
+rem  1837  offline-install-cab       :do_offline_install_cab
+rem  1947  driver-already-installed  :do_driver_already_installed
+rem  1998  driver-updates-exclude    :do_driver_updates_exclude
+rem  2085  firewall-pause            :do_firewall_pause
+rem  2216  defender-pause            :do_defender_pause
+rem  2315  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2389  wsus-client-reset         :do_wsus_client_reset
+rem  2532  winsock-reset             :do_winsock_reset
+rem  2639  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -123,7 +123,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=0be9332ad79558da"
+set "WUFIX_VERSION=29f9e47fb0a81c78"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -244,7 +244,9 @@ if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
-rem The deferred task copies the packages the startup copy left on the share.
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the packages that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call :stage_packages
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
@@ -3663,6 +3665,9 @@ set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
+rem The plan and the error code it was chosen for (hex digits, or nothing),
+rem for the deferred run (gpo_deferred_plan), in the protected copy.
+>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -3686,64 +3691,29 @@ rem Task Scheduler 2.0 (Vista on) takes a task from XML, which says what
 rem schtasks' switches cannot: start on battery power and keep running when
 rem unplugged (SFC and DISM on a laptop would otherwise not start, or stop
 rem mid-servicing), stop after 4 hours, run as SYSTEM (S-1-5-18) at the
-rem highest run level. The file is ASCII with no encoding declared, the
-rem form of Microsoft's own task XML examples that schtasks /create /xml
-rem registers (sources.yaml MS-TASK-XML-EXAMPLES, TASK-XML-ENCODING): UTF-16
-rem written by cmd /u would have no byte-order mark, which no source says
-rem schtasks reads.
-set "GPO_XML=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.xml"
-setlocal EnableDelayedExpansion
-set "X=<?xml version="1.0"?>"
->"!GPO_XML!" echo.!X!
-set "X=<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">"
->>"!GPO_XML!" echo.!X!
-set "X=  <RegistrationInfo><Description>wufix %WUFIX_BUNDLE%: the deferred steps of a Group Policy run; removed by that run</Description></RegistrationInfo>"
->>"!GPO_XML!" echo.!X!
-set "X=  <Principals><Principal id="System"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>"
->>"!GPO_XML!" echo.!X!
-set "X=  <Settings>"
->>"!GPO_XML!" echo.!X!
-set "X=    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"
->>"!GPO_XML!" echo.!X!
-set "X=    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>"
->>"!GPO_XML!" echo.!X!
-set "X=    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>"
->>"!GPO_XML!" echo.!X!
-set "X=    <IdleSettings><StopOnIdleEnd>false</StopOnIdleEnd><RestartOnIdle>false</RestartOnIdle></IdleSettings>"
->>"!GPO_XML!" echo.!X!
-set "X=    <AllowStartOnDemand>true</AllowStartOnDemand>"
->>"!GPO_XML!" echo.!X!
-set "X=    <AllowHardTerminate>true</AllowHardTerminate>"
->>"!GPO_XML!" echo.!X!
-set "X=    <StartWhenAvailable>true</StartWhenAvailable>"
->>"!GPO_XML!" echo.!X!
-set "X=    <RunOnlyIfIdle>false</RunOnlyIfIdle>"
->>"!GPO_XML!" echo.!X!
-set "X=    <WakeToRun>false</WakeToRun>"
->>"!GPO_XML!" echo.!X!
-set "X=    <Enabled>true</Enabled>"
->>"!GPO_XML!" echo.!X!
-set "X=    <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>"
->>"!GPO_XML!" echo.!X!
-set "X=  </Settings>"
->>"!GPO_XML!" echo.!X!
-set "X=  <Actions Context="System"><Exec>"
->>"!GPO_XML!" echo.!X!
-set "X=    <Command>%SystemRoot%\System32\cmd.exe</Command>"
->>"!GPO_XML!" echo.!X!
-set "X=    <Arguments>/d /c ""%STAGE_DIR%\run.cmd" /deferred /quiet %WUFIX_CODE%"</Arguments>"
->>"!GPO_XML!" echo.!X!
-set "X=    <WorkingDirectory>%STAGE_DIR%</WorkingDirectory>"
->>"!GPO_XML!" echo.!X!
-set "X=  </Exec></Actions>"
->>"!GPO_XML!" echo.!X!
-set "X=</Task>"
->>"!GPO_XML!" echo.!X!
-endlocal
+rem highest run level. The bundle carries the definition, task.xml, checked
+rem with the copy: UTF-16 with a byte-order mark, as schtasks reads it, and
+rem nothing written here (templates/sources.yaml: TASK-XML-ENCODING; Task
+rem Scheduler expands %SystemRoot% in its action, MS-TASK-EXEC). Its fixed
+rem command line carries no error code, so the plan and the code go to the
+rem deferred run in wufix-deferred.txt.
+set "GPO_XML=%STAGE_DIR%\task.xml"
 if not exist "%GPO_XML%" exit /b 1
 "%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /xml "%GPO_XML%" /f >nul 2>&1
 if errorlevel 1 exit /b 1
 exit /b 0
+
+:gpo_deferred_plan
+rem The deferred run takes the plan and error code that the Group Policy
+rem run which scheduled it recorded in wufix-deferred.txt.
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do (
+    set "WUFIX_PLAN=%%A"
+    set "WUFIX_CODE=%%B"
+)
+popd
+goto :eof
 
 :gpo_unschedule
 rem The deferred run removes its one-shot task; the local copy of the bundle

@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   460  clock-check               :do_clock_check
-rem   558  service-health            :do_service_health
-rem   716  service-security          :do_service_security
-rem   837  component-reset           :do_component_reset
-rem   959  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1137  offline-install-xp        :do_offline_install_xp
-rem  1244  driver-already-installed  :do_driver_already_installed
-rem  1296  firewall-pause            :do_firewall_pause
-rem  1422  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1491  dll-reregister            :do_dll_reregister
-rem  1562  wsus-client-reset         :do_wsus_client_reset
-rem  1691  winsock-reset             :do_winsock_reset
+rem   462  clock-check               :do_clock_check
+rem   560  service-health            :do_service_health
+rem   718  service-security          :do_service_security
+rem   839  component-reset           :do_component_reset
+rem   961  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  1139  offline-install-xp        :do_offline_install_xp
+rem  1246  driver-already-installed  :do_driver_already_installed
+rem  1298  firewall-pause            :do_firewall_pause
+rem  1424  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1493  dll-reregister            :do_dll_reregister
+rem  1564  wsus-client-reset         :do_wsus_client_reset
+rem  1693  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -79,7 +79,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=aca3f9771cfd671e"
+set "WUFIX_VERSION=9f0c592ac36ae2c3"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -187,7 +187,9 @@ if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
-rem The deferred task copies the packages the startup copy left on the share.
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the packages that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call :stage_packages
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
@@ -2506,6 +2508,9 @@ set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
+rem The plan and the error code it was chosen for (hex digits, or nothing),
+rem for the deferred run (gpo_deferred_plan), in the protected copy.
+>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
 rem This version's schtasks /create has no /f to replace a task of the same
 rem name: an earlier one is deleted first.
 "%SystemRoot%\System32\schtasks.exe" /delete /tn "%GPO_TASK%" /f >nul 2>&1
@@ -2521,6 +2526,18 @@ goto :eof
 set "WUFIX_FAILED=1"
 set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
 call :log
+goto :eof
+
+:gpo_deferred_plan
+rem The deferred run takes the plan and error code that the Group Policy
+rem run which scheduled it recorded in wufix-deferred.txt.
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do (
+    set "WUFIX_PLAN=%%A"
+    set "WUFIX_CODE=%%B"
+)
+popd
 goto :eof
 
 :gpo_unschedule
