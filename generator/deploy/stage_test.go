@@ -334,3 +334,64 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 		return false
 	})
 }
+
+// XP has no SHA-256 tool: the deferred run compares each package it copies
+// byte for byte with the share (fc /b), which catches a torn copy, not a
+// package changed on the share itself (the GPO README says so). fc is the
+// recording stub here, so that it can answer "different".
+func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
+	t.Parallel()
+	payloads := t.TempDir()
+	name := "WindowsXP-KB4012598-x86-Custom-ENU.exe"
+	require.NoError(t, os.WriteFile(filepath.Join(payloads, name), []byte("MZ "+name), 0o644))
+	wine.Retry(t, func() bool {
+		p, _ := pc(t, 2600, "WinNT", "xp")
+		for _, stub := range []string{"sfc", "proxycfg", "fc"} {
+			p.InstallStub(stub)
+		}
+		dir, version := offDriveWith(t, "xp", "share", generator.Options{Targets: []string{"xp"}, Payload: payloads})
+		r := p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
+		local := `C:\windows\wufix\xp-` + version
+		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
+		assert.NoDirExists(t, p.HostPath(local+`\packages`), "the startup copy takes the scripts only")
+		for _, c := range p.StubCalls() {
+			if c.Name == "fc" {
+				assert.NotContains(t, strings.Join(c.Args, " "), "packages", "the startup copy compares the scripts only")
+			}
+		}
+
+		// fc says the copy differs: nothing is installed, the version
+		// stays pending.
+		p.Setenv("WUFIX_STUB_EXIT_FC", "1")
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0002.log`))
+		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), `*** 1 of 1 packages copied from `+p.WinPath(dir)+`\packages differ from the share (a copy cut short): no package is installed`)
+		var compare []string
+		for _, c := range p.StubCalls() {
+			if c.Name == "fc" {
+				compare = c.Args
+			}
+		}
+		assert.Equal(t, []string{"/b", p.WinPath(dir) + `\packages\` + name, `packages\` + name}, compare, "the copy against the share")
+		_, _, err := p.Query(`HKLM\SOFTWARE\wufix`, "xp-pending")
+		assert.NoError(t, err, "pending for the next startup")
+
+		p.Setenv("WUFIX_STUB_EXIT_FC", "0")
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0003.log`))
+		assert.Contains(t, string(log), `copied 1 packages from `+p.WinPath(dir)+`\packages and compared them with the share: all match`, r.Stdout+r.Stderr)
+		assert.FileExists(t, p.HostPath(local+`\packages\`+name))
+		return false
+	})
+}

@@ -103,7 +103,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=7f474157b3995260"
+set "WUFIX_VERSION=1742b24b32757a20"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3845,10 +3845,10 @@ if "%SUM_FILES%"=="0" goto :eof
 set "STAGE_PKG_FAILED=1"
 set "MSG=*** %STAGE_MISSING% of %SUM_FILES% packages could not be copied from %STAGE_SRC%packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again"
 if not "%STAGE_MISSING%"=="0" goto stage_packages_failed
-set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages do not match SHA256SUMS (changed on the share, or damaged): no package is installed. Check the share with wufix verify"
+set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages differ from the share (a copy cut short): no package is installed"
 if not "%SUM_BAD%"=="0" goto stage_packages_failed
 set "STAGE_PKG_FAILED="
-set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and checked them against SHA256SUMS: all match"
+set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and compared them with the share: all match"
 call :log
 goto :eof
 :stage_packages_failed
