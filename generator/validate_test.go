@@ -42,6 +42,9 @@ func TestCatalogRules(t *testing.T) {
 		{"tool path with a variable", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/tools.yaml": edit(t, "templates/tools.yaml", `'System32\sc.exe'`, `'%PATH%\sc.exe'`)}
 		}, []string{`templates/tools.yaml:31:20: tool "sc": path "%PATH%\\sc.exe" holds a character cmd would read (" % ! ^ & | < > or a line break)`}},
+		{"package step not long", func(t *testing.T) map[string]string {
+			return map[string]string{"templates/steps/offline-install-msu/step.yaml": edit(t, "templates/steps/offline-install-msu/step.yaml", "long: true", "long: false")}
+		}, []string{`templates/steps/offline-install-msu/step.yaml:19:32: step "offline-install-msu" uses lib "packages" and must be long: true (under /gpo only the deferred task has the packages)`}},
 		{"plan saved as yml", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/plans/extra.yml": "id: extra\n"}
 		}, []string{`templates/plans/extra.yml:1:1: unexpected file "extra.yml": templates/plans holds only *.yaml`}},

@@ -29,6 +29,7 @@ var entries = []entry{
 	{"run.ps1", "ps1", (*plan.Bundle).HasPowerShell},
 	{"README.txt", "", func(*plan.Bundle) bool { return true }},
 	{"README.ru.txt", "", func(*plan.Bundle) bool { return true }},
+	{"task.xml", "", (*plan.Bundle).HasTaskXML},
 }
 
 // Build renders every file of one target's bundle, once. The entry

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+
+	"github.com/wufix/wufix/generator/dialect"
 )
 
 // A bundle's version tells a changed bundle apart (Group Policy runs it
@@ -28,20 +30,30 @@ const versionLen = 16
 // stampVersion computes the version of the rendered files and puts it in
 // place of every VersionMark they hold.
 func stampVersion(files Files) {
-	mark := []byte(VersionMark)
 	var marked []string
 	draft := make(Files, len(files))
 	for name, data := range files {
 		draft[name] = data
-		if bytes.Contains(data, mark) {
+		if mark := markIn(name); bytes.Contains(data, mark) {
 			draft[name] = bytes.ReplaceAll(data, mark, nil)
 			marked = append(marked, name)
 		}
 	}
-	version := []byte(digest(draft))
+	version := digest(draft)
 	for _, name := range marked {
-		files[name] = bytes.ReplaceAll(files[name], mark, version)
+		files[name] = bytes.ReplaceAll(files[name], markIn(name), inEncoding(name, version))
 	}
+}
+
+// markIn is VersionMark as file name's encoding writes it: UTF-16LE in
+// task.xml, ASCII (UTF-8) elsewhere.
+func markIn(name string) []byte { return inEncoding(name, VersionMark) }
+
+func inEncoding(name, text string) []byte {
+	if _, ok := dialect.ForFile(name).(dialect.XML); ok {
+		return dialect.UTF16LE(text)[2:] // without the byte-order mark
+	}
+	return []byte(text)
 }
 
 // digest is a short SHA-256 over every file, in path order.

@@ -216,6 +216,11 @@ func validateStep(c *Catalog, s *Step, ps *Problems) {
 		if c.Libs[u.Value] == nil {
 			ps.Add(u.At(s.File), "step %q uses unknown lib %q", s.ID.Value, u.Value)
 		}
+		// Under /gpo the startup copy leaves packages\ on the share: only
+		// the deferred run copies and checks it.
+		if u.Value == "packages" && !s.Long {
+			ps.Add(u.At(s.File), "step %q uses lib \"packages\" and must be long: true (under /gpo only the deferred task has the packages)", s.ID.Value)
+		}
 	}
 	applies := checkStepWhere(c, s, ps)
 	checkStepOnTarget(c, s, applies, ps)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,37 +87,38 @@ type task struct {
 	} `xml:"Actions"`
 }
 
-// taskXMLOf rebuilds the XML run.cmd writes, line by line from its
-// set "X=..." lines, with sample values for the variables.
-func taskXMLOf(t *testing.T, text string) string {
+// taskXMLOf is a bundle's task.xml as text: UTF-16LE after a byte-order
+// mark, as schtasks reads it.
+func taskXMLOf(t *testing.T, data []byte) string {
 	t.Helper()
-	start := strings.Index(text, "\n:gpo_task_xml\n")
-	require.True(t, start >= 0)
-	end := strings.Index(text[start:], "endlocal\n")
-	require.True(t, end >= 0)
-	var b strings.Builder
-	values := strings.NewReplacer("%WUFIX_BUNDLE%", "win7", "%STAGE_DIR%", `C:\Windows\wufix\win7-0123456789abcdef`,
-		"%WUFIX_CODE%", "0x80070003", "%SystemRoot%", `C:\Windows`)
-	for _, line := range strings.Split(text[start:start+end], "\n") {
-		if v, ok := strings.CutPrefix(line, `set "X=`); ok {
-			b.WriteString(values.Replace(strings.TrimSuffix(v, `"`)) + "\n")
-		}
+	require.True(t, len(data) > 2 && data[0] == 0xff && data[1] == 0xfe, "a UTF-16LE byte-order mark")
+	u := make([]uint16, (len(data)-2)/2)
+	for i := range u {
+		u[i] = uint16(data[2+2*i]) | uint16(data[3+2*i])<<8
 	}
-	return b.String()
+	return string(utf16.Decode(u))
 }
 
+// The deferred task's definition is a file of the bundle, checked with the
+// rest (SHA256SUMS), where schtasks reads task XML; nothing writes it on the
+// machine. Task Scheduler expands %SystemRoot% in the action.
 func TestDeferredTaskXMLIsWellFormed(t *testing.T) {
 	out, c := build(t)
 	for _, tg := range c.Targets {
-		if _, v2 := tg.Tools["schtasks-v2"]; !v2 {
+		id := tg.ID.Value
+		data, ok := out.Files[id+"/task.xml"]
+		_, v2 := tg.Tools["schtasks-v2"]
+		require.Equal(t, v2, ok, "%s: task.xml exactly where Task Scheduler 2.0 is", id)
+		if !v2 {
 			continue
 		}
-		text := taskXMLOf(t, script(t, out, tg.ID.Value+"/run.cmd"))
-		assert.True(t, strings.HasPrefix(text, `<?xml version="1.0" encoding="UTF-16"?>`), tg.ID.Value)
-		// The file is UTF-16 on the machine (cmd /u); encoding/xml reads UTF-8.
+		assert.Contains(t, string(out.Files[id+"/SHA256SUMS"]), "  task.xml\n", id)
+		text := taskXMLOf(t, data)
+		assert.True(t, strings.HasPrefix(text, `<?xml version="1.0" encoding="UTF-16"?>`+"\r\n"), id)
+		// encoding/xml reads UTF-8; the text was decoded above.
 		dec := xml.NewDecoder(strings.NewReader(strings.Replace(text, "UTF-16", "UTF-8", 1)))
 		var got task
-		require.NoError(t, dec.Decode(&got), "%s:\n%s", tg.ID.Value, text)
+		require.NoError(t, dec.Decode(&got), "%s:\n%s", id, text)
 		assert.Equal(t, "http://schemas.microsoft.com/windows/2004/02/mit/task", got.NS)
 		assert.Equal(t, "S-1-5-18", got.Principal.UserID, "SYSTEM by SID")
 		assert.Equal(t, "HighestAvailable", got.Principal.RunLevel)
@@ -124,9 +126,16 @@ func TestDeferredTaskXMLIsWellFormed(t *testing.T) {
 		assert.Equal(t, "false", got.Disallow, "starts on battery power")
 		assert.Equal(t, "false", got.Stop, "keeps running when unplugged")
 		assert.Equal(t, "PT4H", got.Limit)
-		assert.Equal(t, `C:\Windows\System32\cmd.exe`, got.Actions.Command)
-		assert.Equal(t, `/d /c ""C:\Windows\wufix\win7-0123456789abcdef\run.cmd" /deferred /quiet 0x80070003"`, got.Actions.Arguments)
-		assert.Contains(t, script(t, out, tg.ID.Value+"/run.cmd"), `cmd.exe" /d /u /c type "%GPO_XML_SRC%" >"%GPO_XML%"`, "UTF-16, as the declaration says")
+		assert.Equal(t, `%SystemRoot%\System32\cmd.exe`, got.Actions.Command)
+		runCmd := script(t, out, id+"/run.cmd")
+		_, rest, _ := strings.Cut(runCmd, `set "WUFIX_VERSION=`)
+		version, _, _ := strings.Cut(rest, `"`)
+		require.Len(t, version, 16, id)
+		local := `%SystemRoot%\wufix\` + id + "-" + version
+		assert.Equal(t, `/d /c ""`+local+`\run.cmd" /deferred /quiet"`, got.Actions.Arguments, "the local copy of this very version")
+		assert.Contains(t, runCmd, `set "GPO_XML=%STAGE_DIR%\task.xml"`, id)
+		assert.Contains(t, runCmd, `>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%`, id)
+		assert.NotContains(t, runCmd, ` /u /c type `, id)
 	}
 }
 
@@ -151,6 +160,34 @@ func TestStagingFolderIsProtected(t *testing.T) {
 			assert.Contains(t, relaunch[1], "if errorlevel "+code+" (exit /b "+code+")", tg.ID.Value)
 		}
 		assert.True(t, strings.HasSuffix(relaunch[1], "else exit /b 0"), tg.ID.Value)
+	}
+}
+
+// Where the target has PowerShell, the local copy's folders are refused
+// unless SYSTEM or Administrators owns them, read by SID before anything
+// is copied; elsewhere nothing reads an owner and the README says so.
+func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
+	out, c := build(t)
+	check := `-Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { ` +
+		`if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; ` +
+		`if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1`
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		_, ps := tg.Tools["powershell"]
+		assert.Equal(t, ps, strings.Contains(text, check), tg.ID.Value)
+		want := 0
+		if ps {
+			want = 1
+		}
+		assert.Equal(t, want, strings.Count(text, "GetOwner("), "%s: one PowerShell call reads both owners", tg.ID.Value)
+		bundle := text[strings.Index(text, "\n:stage_bundle\n"):]
+		owner, copied := strings.Index(bundle, "call :stage_owner\n"), strings.Index(bundle, `xcopy.exe"`)
+		assert.True(t, owner >= 0 && owner < copied, "%s: the owners are read before anything is copied", tg.ID.Value)
+		if ps {
+			assert.Contains(t, text, `if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators`, tg.ID.Value)
+		}
+		readme := script(t, out, "gpo/README.txt")
+		assert.Contains(t, readme, "S-1-5-32-544")
 	}
 }
 

@@ -30,6 +30,8 @@ func ForFile(name string) Dialect {
 		return PS1{}
 	case strings.HasSuffix(name, ".reg"):
 		return Reg{}
+	case strings.HasSuffix(name, ".xml"):
+		return XML{}
 	case strings.HasSuffix(name, ".ru.txt"):
 		return TextRU{}
 	case strings.HasSuffix(name, ".txt"):

@@ -33,13 +33,18 @@ func (Reg) Encode(text string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	units := utf16.Encode([]rune(out))
+	return UTF16LE(out), nil
+}
+
+// UTF16LE is text as UTF-16LE bytes after a byte-order mark.
+func UTF16LE(text string) []byte {
+	units := utf16.Encode([]rune(text))
 	buf := make([]byte, 2+2*len(units))
 	buf[0], buf[1] = 0xff, 0xfe
 	for i, u := range units {
 		binary.LittleEndian.PutUint16(buf[2+2*i:], u)
 	}
-	return buf, nil
+	return buf
 }
 
 // RegType is a registry value type as .reg files spell it.

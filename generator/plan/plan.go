@@ -154,6 +154,10 @@ func libs(c *catalog.Catalog, steps []*Step) []*catalog.Lib {
 // HasPowerShell reports whether the target gets a .ps1 entry point.
 func (b *Bundle) HasPowerShell() bool { return b.Target.PowerShell != "" }
 
+// HasTaskXML tells whether the bundle carries task.xml, the deferred task's
+// definition: where schtasks reads task XML (Task Scheduler 2.0, Vista on).
+func (b *Bundle) HasTaskXML() bool { return b.Target.Tools["schtasks-v2"] != nil }
+
 func sortedLibNames(c *catalog.Catalog) []string {
 	names := make([]string, 0, len(c.Libs))
 	for name := range c.Libs {

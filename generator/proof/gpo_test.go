@@ -100,8 +100,8 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 	})
 }
 
-// taskXML is the deferred task's definition as schtasks reads it: UTF-16
-// where cmd /u converted it (Windows; Wine's cmd may leave it ASCII).
+// taskXML is the deferred task's definition as schtasks reads it: the
+// bundle's task.xml, UTF-16LE after a byte-order mark.
 type taskXML struct {
 	UserID    string `xml:"Principals>Principal>UserId"`
 	RunLevel  string `xml:"Principals>Principal>RunLevel"`
@@ -116,13 +116,12 @@ func readTaskXML(t *testing.T, path string) taskXML {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	if len(data) > 1 && data[1] == 0 {
-		u := make([]uint16, len(data)/2)
-		for i := range u {
-			u[i] = uint16(data[2*i]) | uint16(data[2*i+1])<<8
-		}
-		data = []byte(string(utf16.Decode(u)))
+	require.True(t, len(data) > 2 && data[0] == 0xff && data[1] == 0xfe, "a UTF-16LE byte-order mark")
+	u := make([]uint16, (len(data)-2)/2)
+	for i := range u {
+		u[i] = uint16(data[2+2*i]) | uint16(data[3+2*i])<<8
 	}
+	data = []byte(string(utf16.Decode(u)))
 	// encoding/xml reads UTF-8 only: the declaration names the file's
 	// encoding, which was undone above.
 	text := strings.Replace(string(data), `encoding="UTF-16"`, `encoding="UTF-8"`, 1)
@@ -172,7 +171,9 @@ func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
 		assert.Equal(t, "PT4H", task.Limit)
 		assert.Contains(t, task.Arguments, `\run.cmd" /deferred /quiet`)
 		local := stageDir(t, dir, "win7")
-		assert.Equal(t, `/d /c ""`+local+`\run.cmd" /deferred /quiet "`, task.Arguments)
+		assert.Equal(t, local+`\task.xml`, xmlFile, "the bundle's own definition, from the checked copy")
+		assert.Equal(t, `%SystemRoot%\System32\cmd.exe`, task.Command)
+		assert.Equal(t, `/d /c ""%SystemRoot%`+strings.TrimPrefix(local, `C:\windows`)+`\run.cmd" /deferred /quiet"`, task.Arguments)
 		assert.FileExists(t, p.HostPath(local+`\run.cmd`), "the bundle is copied to a local folder first")
 		assert.FileExists(t, p.HostPath(`C:\windows\wufix\wufix-stage.txt`))
 

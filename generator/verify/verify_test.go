@@ -85,7 +85,7 @@ func TestVerifyZip(t *testing.T) {
 	r, err := verify.Path(zipped)
 	require.NoError(t, err)
 	assert.Empty(t, r.Problems)
-	assert.Equal(t, 7, r.Checked, "run.cmd, run.ps1, README.txt, README.ru.txt, CHANGES.txt, manifest.json and the .reg file")
+	assert.Equal(t, 8, r.Checked, "run.cmd, run.ps1, README.txt, README.ru.txt, CHANGES.txt, manifest.json, task.xml and the .reg file")
 
 	_, err = verify.Path(filepath.Join(dir, "win7", "run.cmd"))
 	assert.ErrorContains(t, err, "neither a folder nor a zip archive")

@@ -78,12 +78,23 @@ func buildStub() (string, error) {
 func (p *Prefix) InstallStub(name string) string {
 	p.t.Helper()
 	name = strings.TrimSuffix(strings.ToLower(name), ".exe")
+	return p.InstallStubAt(`C:\windows\system32\` + name + ".exe")
+}
+
+// InstallStubAt is InstallStub for a program outside system32 itself
+// (C:\windows\system32\WindowsPowerShell\v1.0\powershell.exe): the stub
+// takes the path's base name.
+func (p *Prefix) InstallStubAt(win string) string {
+	p.t.Helper()
+	name := strings.TrimSuffix(strings.ToLower(win[strings.LastIndexByte(win, '\\')+1:]), ".exe")
 	data, err := os.ReadFile(stubExe(p.t))
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	win := `C:\windows\system32\` + name + ".exe"
 	host := p.HostPath(win)
+	if err := os.MkdirAll(filepath.Dir(host), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
 	// The file may be a hard link into the template: replace, never write.
 	if err := os.Remove(host); err != nil && !os.IsNotExist(err) {
 		p.t.Fatal(err)

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   561  clock-check               :do_clock_check
-rem   659  service-health            :do_service_health
-rem   830  service-security          :do_service_security
-rem   951  component-reset           :do_component_reset
-rem  1077  system-files-surt         :do_system_files_surt
-rem  1204  backup-reparse-points     :do_backup_reparse_points
-rem  1412  backup-restore-folders    :do_backup_restore_folders
-rem  1581  wimmount-repair           :do_wimmount_repair
-rem  1715  offline-install-sp        :do_offline_install_sp
-rem  1864  offline-install-msu       :do_offline_install_msu
-rem  1973  offline-install-cab       :do_offline_install_cab
-rem  2082  driver-already-installed  :do_driver_already_installed
-rem  2134  firewall-pause            :do_firewall_pause
-rem  2261  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2330  dll-reregister            :do_dll_reregister
-rem  2401  wsus-client-reset         :do_wsus_client_reset
-rem  2530  winsock-reset             :do_winsock_reset
-rem  2633  allow-os-upgrade          :do_allow_os_upgrade
-rem  2714  offline-install-ie        :do_offline_install_ie
+rem   565  clock-check               :do_clock_check
+rem   663  service-health            :do_service_health
+rem   834  service-security          :do_service_security
+rem   955  component-reset           :do_component_reset
+rem  1081  system-files-surt         :do_system_files_surt
+rem  1208  backup-reparse-points     :do_backup_reparse_points
+rem  1416  backup-restore-folders    :do_backup_restore_folders
+rem  1585  wimmount-repair           :do_wimmount_repair
+rem  1719  offline-install-sp        :do_offline_install_sp
+rem  1868  offline-install-msu       :do_offline_install_msu
+rem  1978  offline-install-cab       :do_offline_install_cab
+rem  2088  driver-already-installed  :do_driver_already_installed
+rem  2140  firewall-pause            :do_firewall_pause
+rem  2267  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2336  dll-reregister            :do_dll_reregister
+rem  2407  wsus-client-reset         :do_wsus_client_reset
+rem  2536  winsock-reset             :do_winsock_reset
+rem  2639  allow-os-upgrade          :do_allow_os_upgrade
+rem  2720  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -127,7 +127,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=cdb2c676f6cef79a"
+set "WUFIX_VERSION=5002141ba5f64061"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -248,6 +248,10 @@ if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the packages that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
+if "%WUFIX_MODE%"=="deferred" call :stage_packages
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
@@ -1863,6 +1867,7 @@ rem /uninstall /kb:NNNNNNN), for an administrator to decide.
 rem ==========================================================================
 :do_offline_install_msu
 call :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_msu_none
 call :packages_start
 pushd "%PKG_DIR%"
@@ -1972,6 +1977,7 @@ rem it), for an administrator to decide.
 rem ==========================================================================
 :do_offline_install_cab
 call :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_cab_none
 call :packages_start
 set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
@@ -3638,6 +3644,9 @@ set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
+rem The plan and the error code it was chosen for (hex digits, or nothing),
+rem for the deferred run (gpo_deferred_plan), in the protected copy.
+>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -3661,63 +3670,29 @@ rem Task Scheduler 2.0 (Vista on) takes a task from XML, which says what
 rem schtasks' switches cannot: start on battery power and keep running when
 rem unplugged (SFC and DISM on a laptop would otherwise not start, or stop
 rem mid-servicing), stop after 4 hours, run as SYSTEM (S-1-5-18) at the
-rem highest run level. The lines are written as ASCII, then turned into
-rem UTF-16 by cmd /u, the encoding the XML declares and schtasks reads.
-set "GPO_XML_SRC=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.txt"
-set "GPO_XML=%STAGE_ROOT%\%WUFIX_BUNDLE%-task.xml"
-setlocal EnableDelayedExpansion
-set "X=<?xml version="1.0" encoding="UTF-16"?>"
->"!GPO_XML_SRC!" echo.!X!
-set "X=<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  <RegistrationInfo><Description>wufix %WUFIX_BUNDLE%: the deferred steps of a Group Policy run; removed by that run</Description></RegistrationInfo>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  <Principals><Principal id="System"><UserId>S-1-5-18</UserId><RunLevel>HighestAvailable</RunLevel></Principal></Principals>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  <Settings>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <IdleSettings><StopOnIdleEnd>false</StopOnIdleEnd><RestartOnIdle>false</RestartOnIdle></IdleSettings>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <AllowStartOnDemand>true</AllowStartOnDemand>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <AllowHardTerminate>true</AllowHardTerminate>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <StartWhenAvailable>true</StartWhenAvailable>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <RunOnlyIfIdle>false</RunOnlyIfIdle>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <WakeToRun>false</WakeToRun>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <Enabled>true</Enabled>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  </Settings>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  <Actions Context="System"><Exec>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <Command>%SystemRoot%\System32\cmd.exe</Command>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <Arguments>/d /c ""%STAGE_DIR%\run.cmd" /deferred /quiet %WUFIX_CODE%"</Arguments>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=    <WorkingDirectory>%STAGE_DIR%</WorkingDirectory>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=  </Exec></Actions>"
->>"!GPO_XML_SRC!" echo.!X!
-set "X=</Task>"
->>"!GPO_XML_SRC!" echo.!X!
-endlocal
-"%SystemRoot%\System32\cmd.exe" /d /u /c type "%GPO_XML_SRC%" >"%GPO_XML%"
-if errorlevel 1 exit /b 1
+rem highest run level. The bundle carries the definition, task.xml, checked
+rem with the copy: UTF-16 with a byte-order mark, as schtasks reads it, and
+rem nothing written here (templates/sources.yaml: TASK-XML-ENCODING; Task
+rem Scheduler expands %SystemRoot% in its action, MS-TASK-EXEC). Its fixed
+rem command line carries no error code, so the plan and the code go to the
+rem deferred run in wufix-deferred.txt.
+set "GPO_XML=%STAGE_DIR%\task.xml"
+if not exist "%GPO_XML%" exit /b 1
 "%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /xml "%GPO_XML%" /f >nul 2>&1
 if errorlevel 1 exit /b 1
 exit /b 0
+
+:gpo_deferred_plan
+rem The deferred run takes the plan and error code that the Group Policy
+rem run which scheduled it recorded in wufix-deferred.txt.
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do (
+    set "WUFIX_PLAN=%%A"
+    set "WUFIX_CODE=%%B"
+)
+popd
+goto :eof
 
 :gpo_unschedule
 rem The deferred run removes its one-shot task; the local copy of the bundle
@@ -3729,12 +3704,20 @@ goto :eof
 rem The run-once marker means this version's plan finished here, deferred
 rem steps included: the deferred run sets it at its end, a Group Policy run
 rem when it deferred nothing. A step that failed is not retried at every
-rem startup: it would fail again, and the report already says so.
+rem startup: it would fail again, and the report already says so. Packages
+rem the deferred run could not copy from the share are the exception: the
+rem version stays pending, and the next startup schedules it again.
+if "%WUFIX_MODE%"=="deferred" if defined STAGE_PKG_FAILED goto gpo_marker_pending
 if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
 if not defined WUFIX_GPO goto :eof
 if not "%WUFIX_MODE%"=="run" goto :eof
 if defined GPO_PENDING_SET goto :eof
 goto gpo_marker_set
+
+:gpo_marker_pending
+set "MSG=the packages were not installed: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
+call :log
+goto :eof
 
 :gpo_marker_set
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
@@ -3764,6 +3747,9 @@ rem by administrators only, and check copies with "wufix verify".
 rem /undo reads only its state files and backups, not the bundle's files:
 rem a damaged bundle must not stand in the way of putting things back.
 if "%WUFIX_MODE%"=="undo" exit /b 0
+rem The deferred run of a Group Policy run starts from a copy without its
+rem packages, which it copies and checks itself (stage_packages).
+if "%WUFIX_MODE%"=="deferred" if exist "%WUFIX_HOME%wufix-source.txt" set "SUM_SCRIPTS_ONLY=1"
 rem A run continued from the local copy that the run before it made and
 rem checked (see stage_relaunch) does not read every file again.
 if /i "%WUFIX_STAGED%"=="%WUFIX_HOME%" goto check_integrity_staged
@@ -3782,6 +3768,7 @@ exit /b 0
 set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
 set "SUM_FILES=0"
 set "SUM_BAD=0"
+set "SUM_LEFT=0"
 if exist "%SUMS_FILE%" goto check_integrity_read
 set "MSG=run.cmd: SHA256SUMS is missing, so the bundle cannot be checked. Nothing was changed."
 call :check_integrity_say
@@ -3826,7 +3813,9 @@ if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
 if "%SUM_FILES%"=="0" set /a "SUM_BAD+=1"
 if not "%SUM_BAD%"=="0" goto check_integrity_failed
-set "MSG=checked %SUM_FILES% files against SHA256SUMS: all match"
+set /a "SUM_CHECKED=SUM_FILES-SUM_LEFT"
+set "MSG=checked %SUM_CHECKED% files against SHA256SUMS: all match"
+if not "%SUM_LEFT%"=="0" set "MSG=checked %SUM_CHECKED% files against SHA256SUMS: all match; the %SUM_LEFT% packages are copied and checked by the deferred task"
 call :log
 exit /b 0
 :check_integrity_failed
@@ -3842,6 +3831,8 @@ rem removed and case is ignored. Its other lines are localized; only the
 rem position of the digest is relied on.
 set /a "SUM_FILES+=1"
 set "SUM_PATH=%SUM_FILE:/=\%"
+if /i "%SUM_PATH:~0,9%"=="packages\" if defined SUM_SCRIPTS_ONLY set /a "SUM_LEFT+=1"
+if /i "%SUM_PATH:~0,9%"=="packages\" if defined SUM_SCRIPTS_ONLY goto :eof
 if exist "%SUM_PATH%" goto check_integrity_hash
 set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
 goto check_integrity_bad
@@ -4389,11 +4380,18 @@ goto :eof
 :packages_find
 rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
 rem --payload places the update files this machine cannot download, or
-rem leaves it empty when there is none.
-set "PKG_DIR=%WUFIX_HOME%packages"
-if exist "%PKG_DIR%\" goto :eof
+rem leaves it empty when there is none. errorlevel 1 when the deferred run
+rem of a Group Policy run could not copy or check them (stage_packages).
 set "PKG_DIR="
-goto :eof
+if defined STAGE_PKG_FAILED goto packages_find_failed
+set "PKG_DIR=%WUFIX_HOME%packages"
+if exist "%PKG_DIR%\" exit /b 0
+set "PKG_DIR="
+exit /b 0
+:packages_find_failed
+set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
+call :log
+exit /b 1
 
 :packages_start
 rem Clears the counters that packages_result keeps for one step.
@@ -5233,19 +5231,59 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
 rem one more try, two seconds later, before the run is refused. What the
 rem first try copied is overwritten, and the copy is checked either way.
 "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
 goto stage_refuse
 :stage_bundle_check
 call :stage_verify
+goto :eof
+
+:stage_copy
+rem Copies the bundle into STAGE_DIR; errorlevel 1 when xcopy failed. From a
+rem console (a stick can be pulled out) everything is copied at once.
+if defined WUFIX_GPO goto stage_copy_scripts
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if errorlevel 1 exit /b 1
+exit /b 0
+:stage_copy_scripts
+rem Under Group Policy the copy is made within the startup script's time
+rem limit and takes the scripts only: packages\ (gigabytes, maybe) is
+rem copied by the deferred task (stage_packages), which needs the share's
+rem path, kept in the protected copy. The files at the top and each folder
+rem but packages\ are copied by name: xcopy /exclude drops every path that
+rem holds one of its strings, a share named ...\packages\... included.
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /i /q /y /r /h >nul 2>&1
+if errorlevel 1 exit /b 1
+set "STAGE_FAILED="
+pushd "%WUFIX_HOME%"
+if errorlevel 1 exit /b 1
+for /f "eol=| delims=" %%D in ('"dir /b /ad 2>nul"') do (
+    set "STAGE_SUB=%%D"
+    call :stage_copy_folder
+)
+popd
+if defined STAGE_FAILED exit /b 1
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+if not exist "%STAGE_DIR%\wufix-source.txt" exit /b 1
+exit /b 0
+
+:stage_copy_folder
+rem One folder of the bundle, STAGE_SUB, from the bundle's folder (current).
+if /i "%STAGE_SUB%"=="packages" goto :eof
+"%SystemRoot%\System32\xcopy.exe" "%STAGE_SUB%" "%STAGE_DIR%\%STAGE_SUB%\" /e /i /q /y /r /h >nul 2>&1
+if errorlevel 1 set "STAGE_FAILED=1"
 goto :eof
 
 :stage_root
@@ -5295,6 +5333,26 @@ rem prints each such path; only the path is looked for, not its words.
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
 
+:stage_owner
+rem The owner of a folder may rewrite its ACL whatever the ACL says: the
+rem copies are run from folders owned by SYSTEM (S-1-5-18) or Administrators
+rem (S-1-5-32-544) only, read by SID (names are localized). wufix makes the
+rem owner Administrators (icacls /setowner above); TrustedInstaller is
+rem refused too, as wufix never makes it the owner. PowerShell reads both
+rem owners at once, by .NET (Get-Acl has no -LiteralPath in 2.0), and
+rem answers through its exit code: 0 both fine or not there yet, 3 the root,
+rem 4 the bundle's folder has another owner, 1 an owner could not be read.
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+if "%STAGE_RC%"=="0" exit /b 0
+rem 9009: cmd found no powershell.exe (Server Core of 2008 R2 comes without
+rem it). The checks above then stand alone, as on versions without PowerShell.
+if "%STAGE_RC%"=="9009" exit /b 0
+set "MSG=run.cmd: cannot read the owner of %STAGE_ROOT% or %STAGE_DIR% (PowerShell exit code %STAGE_RC%): wufix runs nothing from them. Nothing was changed."
+if "%STAGE_RC%"=="3" set "MSG=run.cmd: %STAGE_ROOT% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
+if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
+goto stage_refuse
+
 :stage_reparse
 rem errorlevel 1 when STAGE_CHECK is a junction or a symbolic link: SYSTEM
 rem would copy and run wherever it points. dir /al lists the reparse points
@@ -5324,12 +5382,73 @@ rem The copy is checked against its own SHA256SUMS before anything runs from
 rem it, as run.cmd checks its own folder.
 set "STAGE_HOME=%WUFIX_HOME%"
 set "WUFIX_HOME=%STAGE_DIR%\"
+rem Under Group Policy the packages are the deferred task's to copy and check.
+set "SUM_SCRIPTS_ONLY=%WUFIX_GPO%"
 call :check_integrity_start
 set "STAGE_RC=%ERRORLEVEL%"
+set "SUM_SCRIPTS_ONLY="
 set "WUFIX_HOME=%STAGE_HOME%"
 if "%STAGE_RC%"=="0" exit /b 0
 set "MSG=run.cmd: the copy in %STAGE_DIR% does not match SHA256SUMS. Nothing was changed."
 goto stage_refuse
+
+:stage_packages
+rem The deferred run of a Group Policy run. The startup copy left packages\
+rem out (stage_copy_scripts): each package SHA256SUMS lists is copied here
+rem now from the share recorded in wufix-source.txt (by name, so nothing it
+rem does not list comes along), and checked before any step installs one.
+rem When that fails, STAGE_PKG_FAILED makes the install steps fail
+rem (packages_find) and keeps the version pending, so that the next startup
+rem schedules the deferred steps again (3 times in all, see gpo_resume).
+set "STAGE_PKG_FAILED="
+if not exist "%WUFIX_HOME%wufix-source.txt" goto :eof
+set "STAGE_SRC="
+set "SUM_SCRIPTS_ONLY="
+set "SUM_FILES=0"
+set "SUM_BAD=0"
+set "STAGE_MISSING=0"
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+for /f "eol=| delims=" %%L in (wufix-source.txt) do set "STAGE_SRC=%%L"
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
+    set "SUM_WANT=%%A"
+    set "SUM_FILE=%%B"
+    call :stage_packages_file
+)
+popd
+if "%SUM_FILES%"=="0" goto :eof
+set "STAGE_PKG_FAILED=1"
+set "MSG=*** %STAGE_MISSING% of %SUM_FILES% packages could not be copied from %STAGE_SRC%packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again"
+if not "%STAGE_MISSING%"=="0" goto stage_packages_failed
+set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages do not match SHA256SUMS (changed on the share, or damaged): no package is installed. Check the share with wufix verify"
+if not "%SUM_BAD%"=="0" goto stage_packages_failed
+set "STAGE_PKG_FAILED="
+set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and checked them against SHA256SUMS: all match"
+call :log
+goto :eof
+:stage_packages_failed
+call :log
+goto :eof
+
+:stage_packages_file
+rem One line of SHA256SUMS: a package (packages/NAME) is copied from the
+rem share, with one more try two seconds later, then checked.
+if /i not "%SUM_FILE:~0,9%"=="packages/" goto :eof
+set "SUM_PATH=%SUM_FILE:/=\%"
+if not exist "packages\" mkdir "packages"
+copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
+if not errorlevel 1 goto stage_packages_copied
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
+if not errorlevel 1 goto stage_packages_copied
+set /a "SUM_FILES+=1"
+set /a "STAGE_MISSING+=1"
+set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
+call :log
+goto :eof
+:stage_packages_copied
+call :check_integrity_file
+goto :eof
 
 :stage_refuse
 rem MSG to the error stream and, under Group Policy (no console), to

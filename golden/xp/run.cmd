@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   471  clock-check               :do_clock_check
-rem   569  service-health            :do_service_health
-rem   727  service-security          :do_service_security
-rem   848  component-reset           :do_component_reset
-rem   970  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1148  offline-install-xp        :do_offline_install_xp
-rem  1254  driver-already-installed  :do_driver_already_installed
-rem  1306  firewall-pause            :do_firewall_pause
-rem  1432  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1501  dll-reregister            :do_dll_reregister
-rem  1572  wsus-client-reset         :do_wsus_client_reset
-rem  1701  winsock-reset             :do_winsock_reset
+rem   475  clock-check               :do_clock_check
+rem   573  service-health            :do_service_health
+rem   731  service-security          :do_service_security
+rem   852  component-reset           :do_component_reset
+rem   974  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  1152  offline-install-xp        :do_offline_install_xp
+rem  1259  driver-already-installed  :do_driver_already_installed
+rem  1311  firewall-pause            :do_firewall_pause
+rem  1437  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1506  dll-reregister            :do_dll_reregister
+rem  1577  wsus-client-reset         :do_wsus_client_reset
+rem  1706  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -82,7 +82,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=e3b18f84ccfe0bf3"
+set "WUFIX_VERSION=9b1a80978e880b07"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -195,6 +195,10 @@ if defined WUFIX_PENDING goto pending_refuse
 call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the packages that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
+if "%WUFIX_MODE%"=="deferred" call :stage_packages
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
@@ -1147,6 +1151,7 @@ rem Show updates ticked) removes one, for an administrator who decides to.
 rem ==========================================================================
 :do_offline_install_xp
 call :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_xp_none
 call :packages_start
 pushd "%PKG_DIR%"
@@ -2536,6 +2541,9 @@ set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
+rem The plan and the error code it was chosen for (hex digits, or nothing),
+rem for the deferred run (gpo_deferred_plan), in the protected copy.
+>"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
 rem This version's schtasks /create has no /f to replace a task of the same
 rem name: an earlier one is deleted first.
 "%SystemRoot%\System32\schtasks.exe" /delete /tn "%GPO_TASK%" /f >nul 2>&1
@@ -2553,6 +2561,18 @@ set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_AT
 call :log
 goto :eof
 
+:gpo_deferred_plan
+rem The deferred run takes the plan and error code that the Group Policy
+rem run which scheduled it recorded in wufix-deferred.txt.
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do (
+    set "WUFIX_PLAN=%%A"
+    set "WUFIX_CODE=%%B"
+)
+popd
+goto :eof
+
 :gpo_unschedule
 rem The deferred run removes its one-shot task; the local copy of the bundle
 rem stays until a newer version replaces it.
@@ -2563,12 +2583,20 @@ goto :eof
 rem The run-once marker means this version's plan finished here, deferred
 rem steps included: the deferred run sets it at its end, a Group Policy run
 rem when it deferred nothing. A step that failed is not retried at every
-rem startup: it would fail again, and the report already says so.
+rem startup: it would fail again, and the report already says so. Packages
+rem the deferred run could not copy from the share are the exception: the
+rem version stays pending, and the next startup schedules it again.
+if "%WUFIX_MODE%"=="deferred" if defined STAGE_PKG_FAILED goto gpo_marker_pending
 if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
 if not defined WUFIX_GPO goto :eof
 if not "%WUFIX_MODE%"=="run" goto :eof
 if defined GPO_PENDING_SET goto :eof
 goto gpo_marker_set
+
+:gpo_marker_pending
+set "MSG=the packages were not installed: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
+call :log
+goto :eof
 
 :gpo_marker_set
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
@@ -2892,11 +2920,18 @@ goto :eof
 :packages_find
 rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
 rem --payload places the update files this machine cannot download, or
-rem leaves it empty when there is none.
-set "PKG_DIR=%WUFIX_HOME%packages"
-if exist "%PKG_DIR%\" goto :eof
+rem leaves it empty when there is none. errorlevel 1 when the deferred run
+rem of a Group Policy run could not copy or check them (stage_packages).
 set "PKG_DIR="
-goto :eof
+if defined STAGE_PKG_FAILED goto packages_find_failed
+set "PKG_DIR=%WUFIX_HOME%packages"
+if exist "%PKG_DIR%\" exit /b 0
+set "PKG_DIR="
+exit /b 0
+:packages_find_failed
+set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
+call :log
+exit /b 1
 
 :packages_start
 rem Clears the counters that packages_result keeps for one step.
@@ -3648,19 +3683,59 @@ if errorlevel 1 exit /b 1
 set "STAGE_CHECK=%STAGE_DIR%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+call :stage_owner
+if errorlevel 1 exit /b 1
 call :stage_prune
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
 rem one more try, two seconds later, before the run is refused. What the
 rem first try copied is overwritten, and the copy is checked either way.
 "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
 goto stage_refuse
 :stage_bundle_check
 call :stage_verify
+goto :eof
+
+:stage_copy
+rem Copies the bundle into STAGE_DIR; errorlevel 1 when xcopy failed. From a
+rem console (a stick can be pulled out) everything is copied at once.
+if defined WUFIX_GPO goto stage_copy_scripts
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /e /i /q /y /r /h >nul 2>&1
+if errorlevel 1 exit /b 1
+exit /b 0
+:stage_copy_scripts
+rem Under Group Policy the copy is made within the startup script's time
+rem limit and takes the scripts only: packages\ (gigabytes, maybe) is
+rem copied by the deferred task (stage_packages), which needs the share's
+rem path, kept in the protected copy. The files at the top and each folder
+rem but packages\ are copied by name: xcopy /exclude drops every path that
+rem holds one of its strings, a share named ...\packages\... included.
+"%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /i /q /y /r /h >nul 2>&1
+if errorlevel 1 exit /b 1
+set "STAGE_FAILED="
+pushd "%WUFIX_HOME%"
+if errorlevel 1 exit /b 1
+for /f "eol=| delims=" %%D in ('"dir /b /ad 2>nul"') do (
+    set "STAGE_SUB=%%D"
+    call :stage_copy_folder
+)
+popd
+if defined STAGE_FAILED exit /b 1
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+if not exist "%STAGE_DIR%\wufix-source.txt" exit /b 1
+exit /b 0
+
+:stage_copy_folder
+rem One folder of the bundle, STAGE_SUB, from the bundle's folder (current).
+if /i "%STAGE_SUB%"=="packages" goto :eof
+"%SystemRoot%\System32\xcopy.exe" "%STAGE_SUB%" "%STAGE_DIR%\%STAGE_SUB%\" /e /i /q /y /r /h >nul 2>&1
+if errorlevel 1 set "STAGE_FAILED=1"
 goto :eof
 
 :stage_root
@@ -3689,6 +3764,12 @@ if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
 set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
 goto stage_refuse
 :stage_root_owned
+exit /b 0
+
+:stage_owner
+rem No tool of this version reads a folder's owner by SID (icacls and cacls
+rem do not show it; dir /q names it in the system's language): the marker
+rem file and the ACL checks above stand alone.
 exit /b 0
 
 :stage_reparse
@@ -3740,10 +3821,73 @@ goto stage_refuse
 
 :stage_compare
 rem One file of the comparison: STAGE_FILE is a path with / from SHA256SUMS.
+rem Under Group Policy the packages are the deferred task's to copy and check.
 set /a "STAGE_FILES+=1"
 set "STAGE_FILE=%STAGE_FILE:/=\%"
+if /i "%STAGE_FILE:~0,9%"=="packages\" if defined WUFIX_GPO goto :eof
 "%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
 if errorlevel 1 set /a "STAGE_BAD+=1"
+goto :eof
+
+:stage_packages
+rem The deferred run of a Group Policy run. The startup copy left packages\
+rem out (stage_copy_scripts): each package SHA256SUMS lists is copied here
+rem now from the share recorded in wufix-source.txt (by name, so nothing it
+rem does not list comes along), and checked before any step installs one.
+rem When that fails, STAGE_PKG_FAILED makes the install steps fail
+rem (packages_find) and keeps the version pending, so that the next startup
+rem schedules the deferred steps again (3 times in all, see gpo_resume).
+set "STAGE_PKG_FAILED="
+if not exist "%WUFIX_HOME%wufix-source.txt" goto :eof
+set "STAGE_SRC="
+set "SUM_SCRIPTS_ONLY="
+set "SUM_FILES=0"
+set "SUM_BAD=0"
+set "STAGE_MISSING=0"
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto :eof
+for /f "eol=| delims=" %%L in (wufix-source.txt) do set "STAGE_SRC=%%L"
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
+    set "SUM_WANT=%%A"
+    set "SUM_FILE=%%B"
+    call :stage_packages_file
+)
+popd
+if "%SUM_FILES%"=="0" goto :eof
+set "STAGE_PKG_FAILED=1"
+set "MSG=*** %STAGE_MISSING% of %SUM_FILES% packages could not be copied from %STAGE_SRC%packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again"
+if not "%STAGE_MISSING%"=="0" goto stage_packages_failed
+set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages differ from the share (a copy cut short): no package is installed"
+if not "%SUM_BAD%"=="0" goto stage_packages_failed
+set "STAGE_PKG_FAILED="
+set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and compared them with the share: all match"
+call :log
+goto :eof
+:stage_packages_failed
+call :log
+goto :eof
+
+:stage_packages_file
+rem One line of SHA256SUMS: a package (packages/NAME) is copied from the
+rem share, with one more try two seconds later, then checked.
+if /i not "%SUM_FILE:~0,9%"=="packages/" goto :eof
+set "SUM_PATH=%SUM_FILE:/=\%"
+if not exist "packages\" mkdir "packages"
+copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
+if not errorlevel 1 goto stage_packages_copied
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
+if not errorlevel 1 goto stage_packages_copied
+set /a "SUM_FILES+=1"
+set /a "STAGE_MISSING+=1"
+set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
+call :log
+goto :eof
+:stage_packages_copied
+rem Nothing hashes here: the copy is compared byte for byte with the share.
+set /a "SUM_FILES+=1"
+"%SystemRoot%\System32\fc.exe" /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
+if errorlevel 1 set /a "SUM_BAD+=1"
 goto :eof
 
 :stage_refuse
