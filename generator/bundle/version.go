@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // A bundle's version tells a changed bundle apart (Group Policy runs it
@@ -47,7 +49,7 @@ func stampVersion(files Files) {
 // digest is a short SHA-256 over every file, in path order.
 func digest(files Files) string {
 	h := sha256.New()
-	for _, name := range sortedNames(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
 		h.Write(files[name])
 	}

@@ -73,9 +73,13 @@ func ascii(text string) error {
 // Text is README.txt: ASCII with CRLF, so Notepad on XP shows it right.
 type Text struct{}
 
-func (Text) Name() string               { return "txt" }
-func (Text) Comment(text string) string { return text }
-func (Text) Encode(text string) ([]byte, error) {
+func (Text) Name() string                       { return "txt" }
+func (Text) Comment(text string) string         { return text }
+func (Text) Encode(text string) ([]byte, error) { return asciiCRLF(text) }
+
+// asciiCRLF is the bytes of run.cmd and README.txt: ASCII only, read the
+// same in every code page, with CRLF line endings.
+func asciiCRLF(text string) ([]byte, error) {
 	if err := ascii(text); err != nil {
 		return nil, err
 	}

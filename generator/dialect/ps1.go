@@ -11,8 +11,6 @@ import (
 // page, which turns non-ASCII bytes into stray quote characters.
 type PS1 struct{}
 
-const utf8BOM = "\xef\xbb\xbf"
-
 func (PS1) Name() string { return "ps1" }
 
 func (PS1) Comment(text string) string {
@@ -27,7 +25,7 @@ func (PS1) Encode(text string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []byte(utf8BOM + out), nil
+	return []byte(BOM + out), nil
 }
 
 // PSQuote returns s as a single-quoted PowerShell string literal, in which
