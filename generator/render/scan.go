@@ -122,6 +122,9 @@ func labelRefs(line string) (names, prefixes []string) {
 
 // callRefs reads call :x and goto x outside quotes.
 func callRefs(line string) (names, prefixes []string) {
+	if !containsFold(line, "goto") && !containsFold(line, "call") {
+		return nil, nil // most lines: no need to split them
+	}
 	masked := maskQuotes(line)
 	toks := tokens(masked)
 	for k := 0; k+1 < len(toks); k++ {
@@ -249,7 +252,7 @@ func commands(line string) []command {
 		out = append(out, toolCommands(line)...)
 	}
 	trimmed := strings.TrimSpace(line)
-	if m := varProgram.FindStringSubmatchIndex(trimmed); m != nil {
+	if m := varProgramAt(trimmed); m != nil {
 		out = append(out, command{strings.ToLower(trimmed[m[2]:m[3]]), argWords(trimmed[m[1]:])})
 	}
 	masked := maskQuotes(line)
@@ -266,6 +269,25 @@ func commands(line string) []command {
 		}
 	}
 	return out
+}
+
+// varProgramAt matches varProgram, on the lines that can match it.
+func varProgramAt(trimmed string) []int {
+	if !strings.HasPrefix(trimmed, `"%`) {
+		return nil
+	}
+	return varProgram.FindStringSubmatchIndex(trimmed)
+}
+
+// containsFold reports whether s holds word, an ASCII lower-case word, in
+// any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
 }
 
 // isEcho reports that a word is echo (echo., echo: or @echo as well).
