@@ -150,18 +150,16 @@ func callRefs(line string) (names, prefixes []string) {
 
 // handlerRefs reads set "VAR=x" where x has the form of a label.
 func handlerRefs(line string) []string {
-	if !strings.Contains(line, `"`) {
-		return nil
-	}
 	var names []string
-	for rest := strings.ToLower(line); ; {
-		i := strings.Index(rest, `set "`)
+	for rest := line; ; {
+		i := indexFold(rest, `set "`)
 		if i < 0 {
 			return names
 		}
 		rest = rest[i+len(`set "`):]
-		if _, value, ok := strings.Cut(strings.SplitN(rest, `"`, 2)[0], "="); ok && labelName.MatchString(value) {
-			names = append(names, value)
+		assign, _, _ := strings.Cut(rest, `"`)
+		if _, value, ok := strings.Cut(assign, "="); ok && labelName.MatchString(value) {
+			names = append(names, strings.ToLower(value))
 		}
 	}
 }
@@ -281,13 +279,17 @@ func varProgramAt(trimmed string) []int {
 
 // containsFold reports whether s holds word, an ASCII lower-case word, in
 // any case.
-func containsFold(s, word string) bool {
+func containsFold(s, word string) bool { return indexFold(s, word) >= 0 }
+
+// indexFold is the index of the first word (ASCII, lower-case) in s, in
+// any case, or -1.
+func indexFold(s, word string) int {
 	for i := 0; i+len(word) <= len(s); i++ {
 		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // isEcho reports that a word is echo (echo., echo: or @echo as well).
