@@ -21,11 +21,7 @@ func (PS1) Comment(text string) string {
 }
 
 func (PS1) Encode(text string) ([]byte, error) {
-	out, err := crlf(text)
-	if err != nil {
-		return nil, err
-	}
-	return []byte(BOM + out), nil
+	return crlfBytes(BOM, text)
 }
 
 // PSQuote returns s as a single-quoted PowerShell string literal, in which
