@@ -125,10 +125,9 @@ func callRefs(line string) (names, prefixes []string) {
 	if !containsFold(line, "goto") && !containsFold(line, "call") {
 		return nil, nil // most lines: no need to split them
 	}
-	masked := maskQuotes(line)
-	toks := tokens(masked)
+	toks := tokens(line)
 	for k := 0; k+1 < len(toks); k++ {
-		verb := masked[toks[k][0]:toks[k][1]]
+		verb := line[toks[k][0]:toks[k][1]]
 		if len(verb) != 4 {
 			continue
 		}
@@ -164,13 +163,18 @@ func handlerRefs(line string) []string {
 	}
 }
 
-// tokens splits a line, its quoted parts masked, into words: the spans
-// between blanks and cmd's operators.
-func tokens(masked string) [][2]int {
+// tokens splits a line into words: the spans between blanks and cmd's
+// operators outside double quotes. What stands between quotes belongs to
+// the word around it, quotes included, so no word that holds a quoted part
+// is a command or a label.
+func tokens(line string) [][2]int {
 	var out [][2]int
-	start := -1
-	for i := 0; i <= len(masked); i++ {
-		sep := i == len(masked) || strings.IndexByte(" \t()&|<>", masked[i]) >= 0
+	start, quoted := -1, false
+	for i := 0; i <= len(line); i++ {
+		sep := i == len(line) || (!quoted && strings.IndexByte(" \t()&|<>", line[i]) >= 0)
+		if i < len(line) && line[i] == '"' {
+			quoted = !quoted
+		}
 		switch {
 		case !sep && start < 0:
 			start = i
@@ -253,16 +257,15 @@ func commands(line string) []command {
 	if m := varProgramAt(trimmed); m != nil {
 		out = append(out, command{strings.ToLower(trimmed[m[2]:m[3]]), argWords(trimmed[m[1]:])})
 	}
-	masked := maskQuotes(line)
-	for _, tk := range tokens(masked) {
-		if isEcho(masked[tk[0]:tk[1]]) {
+	for _, tk := range tokens(line) {
+		if isEcho(line[tk[0]:tk[1]]) {
 			break // the rest of the line is text
 		}
 		if tk[1]-tk[0] > len("rename") {
 			continue // longer than any builtin
 		}
-		w := strings.ToLower(masked[tk[0]:tk[1]])
-		if builtins[w] && (tk[1] == len(masked) || masked[tk[1]] == ' ' || masked[tk[1]] == '\t') {
+		w := strings.ToLower(line[tk[0]:tk[1]])
+		if builtins[w] && (tk[1] == len(line) || line[tk[1]] == ' ' || line[tk[1]] == '\t') {
 			out = append(out, command{w, argWords(line[tk[1]:])})
 		}
 	}
@@ -310,22 +313,6 @@ func toolCommands(line string) []command {
 		out = append(out, command{strings.ToLower(line[m[2]:m[3]]), argWords(rest)})
 	}
 	return out
-}
-
-// maskQuotes blanks what stands between double quotes, where no command
-// starts.
-func maskQuotes(line string) string {
-	b := []byte(line)
-	in := false
-	for i, c := range b {
-		switch {
-		case c == '"':
-			in = !in
-		case in:
-			b[i] = 'x'
-		}
-	}
-	return string(b)
 }
 
 // argWords splits a command's arguments into lower-case words, up to the
