@@ -8,13 +8,29 @@ import (
 
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
+	"github.com/wufix/wufix/generator/catalog"
 )
 
+// buildAll builds every bundle of the embedded catalog.
+func buildAll(t *testing.T) *generator.Output {
+	t.Helper()
+	out, err := generator.Build(wufix.Catalog, generator.Options{})
+	require.NoError(t, err)
+	return out
+}
+
+// loadAll loads the embedded catalog, which the tests take their
+// expectations from.
+func loadAll(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	c, err := generator.Load(wufix.Catalog)
+	require.NoError(t, err)
+	return c
+}
+
 func TestBuildIsDeterministic(t *testing.T) {
-	a, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
-	b, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	a := buildAll(t)
+	b := buildAll(t)
 	require.Equal(t, len(a.Files), len(b.Files))
 	for name, data := range a.Files {
 		assert.Equal(t, data, b.Files[name], name)
@@ -22,8 +38,7 @@ func TestBuildIsDeterministic(t *testing.T) {
 }
 
 func TestCheckOfFreshBuildIsClean(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	dir := t.TempDir()
 	require.NoError(t, out.Write(dir))
 	diffs, err := out.Check(dir)

@@ -8,8 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	wufix "github.com/wufix/wufix"
-	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
 )
 
@@ -28,10 +26,8 @@ func lookupBlock(t *testing.T, cmd, code string) string {
 }
 
 func TestDiagnoseTableNamesThisBundlesPlan(t *testing.T) {
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	c := loadAll(t)
+	out := buildAll(t)
 	for _, tg := range c.Targets {
 		cmd := strings.ReplaceAll(string(out.Files[tg.ID.Value+"/run.cmd"]), "\r\n", "\n")
 		t.Run(tg.ID.Value, func(t *testing.T) {
@@ -55,10 +51,8 @@ func TestDiagnoseTableNamesThisBundlesPlan(t *testing.T) {
 }
 
 func TestDiagnoseReadsTheEvidenceItsVersionWrites(t *testing.T) {
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	c := loadAll(t)
+	out := buildAll(t)
 	for _, tg := range c.Targets {
 		cmd := strings.ReplaceAll(string(out.Files[tg.ID.Value+"/run.cmd"]), "\r\n", "\n")
 		t.Run(tg.ID.Value, func(t *testing.T) {

@@ -9,8 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	wufix "github.com/wufix/wufix"
-	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
 )
 
@@ -19,10 +17,8 @@ import (
 
 func runCmds(t *testing.T) map[string]string {
 	t.Helper()
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	out := buildAll(t)
+	c := loadAll(t)
 	cmds := map[string]string{}
 	for _, tg := range c.Targets {
 		data, ok := out.Files[tg.ID.Value+"/run.cmd"]
@@ -66,8 +62,7 @@ func TestWmicNeverReadsTheConsole(t *testing.T) {
 // Issue 14: a bundle knows only its own build range, so adding a target
 // changes no other bundle; the table of every target is wufix.cmd's.
 func TestRunCmdKnowsOnlyItsOwnRange(t *testing.T) {
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	c := loadAll(t)
 	cmds := runCmds(t)
 	rangeLine := regexp.MustCompile(`%WIN_BUILD% GEQ (\d+) if %WIN_BUILD% LEQ (\d+)`)
 	for _, tg := range c.Targets {
@@ -118,8 +113,7 @@ func TestWOW64RelaunchQuotesThePath(t *testing.T) {
 // journal to put the three values back.
 func TestXPSourcePathIsPutBack(t *testing.T) {
 	cmds := runCmds(t)
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	c := loadAll(t)
 	sfc := catalog.StepTargets(c, c.Steps["system-files-sfc-xp"])
 	require.NotEmpty(t, sfc, "some target gets system-files-sfc-xp")
 	for _, tg := range sfc {

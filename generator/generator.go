@@ -214,13 +214,18 @@ func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*c
 func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, error) {
 	out := make([]bundle.Files, len(bundles))
 	errs := make([]error, len(bundles))
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	// One set of template clones per processor, handed from bundle to
+	// bundle: it also bounds how many bundles render at once.
+	clones := make(chan *render.Clones, runtime.GOMAXPROCS(0))
+	for range cap(clones) {
+		clones <- render.NewClones()
+	}
 	var wg sync.WaitGroup
 	for i, b := range bundles {
-		slots <- struct{}{}
+		cl := <-clones
 		wg.Go(func() {
-			defer func() { <-slots }()
-			out[i], errs[i] = bundle.Build(c, b)
+			defer func() { clones <- cl }()
+			out[i], errs[i] = bundle.Build(cl, c, b)
 		})
 	}
 	wg.Wait()

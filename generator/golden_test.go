@@ -3,11 +3,11 @@ package generator_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/verify"
 )
@@ -18,8 +18,7 @@ import (
 const goldenDir = "../golden"
 
 func TestGoldenBundles(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	if os.Getenv("WUFIX_UPDATE_GOLDEN") == "1" {
 		updateGolden(t, out)
 	}
@@ -31,7 +30,7 @@ func TestGoldenBundles(t *testing.T) {
 	entries, err := os.ReadDir(goldenDir)
 	require.NoError(t, err)
 	for _, e := range entries {
-		if !contains(out.Entries(), e.Name()) {
+		if !slices.Contains(out.Entries(), e.Name()) {
 			t.Errorf("golden/%s: no target builds this folder any more (make golden removes it)", e.Name())
 		}
 	}
@@ -48,13 +47,4 @@ func updateGolden(t *testing.T, out *generator.Output) {
 	}
 	require.NoError(t, out.Write(goldenDir))
 	require.NoError(t, os.Remove(filepath.Join(goldenDir, verify.RecordName)))
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

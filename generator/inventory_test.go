@@ -43,8 +43,7 @@ var contentsLine = regexp.MustCompile(`^rem +(\d+)  ([a-z0-9-]+) +:(do_[a-z0-9_]
 // The contents in run.cmd's header name, for every step of the bundle, the
 // line its section starts on; that line must hold the step's label.
 func TestContentsListEveryStepAtItsLabel(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	for _, target := range out.Targets {
 		t.Run(target, func(t *testing.T) {
 			script := lines(t, out, target+"/run.cmd")
@@ -114,8 +113,7 @@ func inventoried(changes []string) map[string]map[int]bool {
 // CHANGES.txt under that step, at its run.cmd line. A new kind of command
 // that templates/changes.yaml does not classify fails the build itself.
 func TestChangesListEveryChangingCommandOfEachDoBlock(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	for _, target := range out.Targets {
 		t.Run(target, func(t *testing.T) {
 			script := lines(t, out, target+"/run.cmd")
@@ -177,8 +175,7 @@ func TestChangesListRunCmdsOwnOnce(t *testing.T) {
 // CHANGES.txt is a file of the bundle like any other: SHA256SUMS and
 // manifest.json list it with its digest.
 func TestChangesIsSealed(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	for _, target := range out.Targets {
 		data := out.Files[target+"/CHANGES.txt"]
 		require.NotEmpty(t, data, target)

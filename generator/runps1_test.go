@@ -9,9 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	wufix "github.com/wufix/wufix"
-	"github.com/wufix/wufix/generator"
 )
 
 // run.ps1 is a front end over run.cmd: these tests read both scripts of
@@ -40,8 +37,7 @@ var (
 
 func frontEnds(t *testing.T) map[string]frontEnd {
 	t.Helper()
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	ends := map[string]frontEnd{}
 	for _, id := range out.Targets {
 		data, ok := out.Files[id+"/run.ps1"]
@@ -154,8 +150,7 @@ func TestRunPS1HelpCoversItsInterface(t *testing.T) {
 // TestRunPS1ReadsJSONTheWayItsVersionCan: PowerShell 2.0 has no
 // ConvertFrom-Json; its bundles read the report with .NET 3.5's reader.
 func TestRunPS1ReadsJSONTheWayItsVersionCan(t *testing.T) {
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	c := loadAll(t)
 	ends := frontEnds(t)
 	for _, tg := range c.Targets {
 		f, ok := ends[tg.ID.Value]

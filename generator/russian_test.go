@@ -107,17 +107,9 @@ func exitCodes(t *testing.T, text, heading string) []int {
 	return codes
 }
 
-func buildAll(t *testing.T) *generator.Output {
-	t.Helper()
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
-	return out
-}
-
 func TestRussianReadmeMatchesEnglish(t *testing.T) {
 	out := buildAll(t)
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	c := loadAll(t)
 	for _, tg := range c.Targets {
 		id := tg.ID.Value
 		t.Run(id, func(t *testing.T) {
@@ -204,8 +196,7 @@ func TestRussianDeploymentFiles(t *testing.T) {
 // the folder that serves it; the usual names people look for are there.
 func TestIndexListsEveryEditionAndFolder(t *testing.T) {
 	out := buildAll(t)
-	c, err := generator.Load(wufix.Catalog)
-	require.NoError(t, err)
+	c := loadAll(t)
 	en := englishText(t, out, "INDEX.txt")
 	ru := russianText(t, out, "INDEX.ru.txt")
 	for _, text := range []string{en, ru} {

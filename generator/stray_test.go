@@ -6,17 +6,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	wufix "github.com/wufix/wufix"
-	"github.com/wufix/wufix/generator"
 )
 
 // Every install step of every bundle leaves out an AppleDouble ._NAME file
 // before it runs anything, whatever the extension: the check sits in the
 // routine that picks each package, right after the extension test.
 func TestInstallStepsNeverRunAppleDoubleFiles(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	seen := 0
 	for _, id := range out.Targets {
 		text := lines(t, out, id+"/run.cmd")
@@ -43,8 +39,7 @@ func TestInstallStepsNeverRunAppleDoubleFiles(t *testing.T) {
 // step would run, and names every other one; a bundle without certutil
 // (XP) has no check at all.
 func TestIntegrityCheckRefusesOnlyWhatWouldRun(t *testing.T) {
-	out, err := generator.Build(wufix.Catalog, generator.Options{})
-	require.NoError(t, err)
+	out := buildAll(t)
 	for _, id := range out.Targets {
 		script := strings.Join(lines(t, out, id+"/run.cmd"), "\n")
 		if !strings.Contains(script, ":check_integrity_stray\n") {

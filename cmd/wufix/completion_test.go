@@ -113,15 +113,46 @@ func asWufix(t *testing.T) []string {
 	return append(os.Environ(), "WUFIX_TEST_AS_WUFIX=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
+// shellWithScript skips the test where the shell is missing, and returns
+// the environment that runs wufix (asWufix) and the shell's completion
+// script, written to a file for the shell to source.
+func shellWithScript(t *testing.T, shell, skip string) (env []string, script string) {
+	t.Helper()
+	if _, err := exec.LookPath(shell); err != nil {
+		t.Skip(skip)
+	}
+	script = filepath.Join(t.TempDir(), "wufix."+shell)
+	require.NoError(t, os.WriteFile(script, []byte(mustScript(t, shell)), 0o644))
+	return asWufix(t), script
+}
+
+// shellWords quotes the words of a command line for a shell array; a line
+// that ends in a blank has the cursor on a new, empty word.
+func shellWords(line string) string {
+	words := strings.Fields(line)
+	if strings.HasSuffix(line, " ") {
+		words = append(words, "")
+	}
+	for i, w := range words {
+		words[i] = "'" + w + "'"
+	}
+	return strings.Join(words, " ")
+}
+
+// runWith runs cmd in env and returns what it printed, failing the test
+// when it fails.
+func runWith(t *testing.T, cmd *exec.Cmd, env []string) string {
+	t.Helper()
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return string(out)
+}
+
 // TestBashCompletionRuns runs the bash script as bash does on <Tab>: the
 // function with COMP_WORDS and COMP_CWORD set, then reads COMPREPLY.
 func TestBashCompletionRuns(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash is not installed")
-	}
-	env := asWufix(t)
-	script := filepath.Join(t.TempDir(), "wufix.bash")
-	require.NoError(t, os.WriteFile(script, []byte(mustScript(t, "bash")), 0o644))
+	env, script := shellWithScript(t, "bash", "bash is not installed")
 	cases := []struct {
 		line string // the words; the cursor is at the end
 		want string
@@ -134,32 +165,16 @@ func TestBashCompletionRuns(t *testing.T) {
 		{"wufix build --out ", ""},
 	}
 	for _, tc := range cases {
-		words := strings.Fields(tc.line)
-		if strings.HasSuffix(tc.line, " ") {
-			words = append(words, "")
-		}
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = "'" + w + "'"
-		}
 		cmd := exec.Command("bash", "--norc", "--noprofile", "-c",
-			`source "$1"; COMP_WORDS=(`+strings.Join(quoted, " ")+`); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _wufix; echo "${COMPREPLY[*]}"`,
+			`source "$1"; COMP_WORDS=(`+shellWords(tc.line)+`); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _wufix; echo "${COMPREPLY[*]}"`,
 			"bash", script)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, tc.want, strings.TrimSpace(string(out)), tc.line)
+		assert.Equal(t, tc.want, strings.TrimSpace(runWith(t, cmd, env)), tc.line)
 	}
 }
 
 // TestFishCompletionRuns asks fish what it would offer (complete -C).
 func TestFishCompletionRuns(t *testing.T) {
-	if _, err := exec.LookPath("fish"); err != nil {
-		t.Skip("fish is not installed: only the script's text is checked")
-	}
-	env := asWufix(t)
-	script := filepath.Join(t.TempDir(), "wufix.fish")
-	require.NoError(t, os.WriteFile(script, []byte(mustScript(t, "fish")), 0o644))
+	env, script := shellWithScript(t, "fish", "fish is not installed: only the script's text is checked")
 	cases := []struct{ line, want string }{
 		{"wufix bu", "build"},
 		{"wufix build --target win8", "win8 win81"},
@@ -167,31 +182,20 @@ func TestFishCompletionRuns(t *testing.T) {
 	}
 	for _, tc := range cases {
 		cmd := exec.Command("fish", "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, script, tc.line)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, tc.want, strings.Join(strings.Fields(string(out)), " "), tc.line)
+		assert.Equal(t, tc.want, strings.Join(strings.Fields(runWith(t, cmd, env)), " "), tc.line)
 	}
 	// Where wufix offers nothing, fish offers files.
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "payload-here"), nil, 0o644))
 	cmd := exec.Command("fish", "--no-config", "-c", `source $argv[1]; cd $argv[2]; complete -C 'wufix build --payload pay'`, script, dir)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	assert.Equal(t, "payload-here", strings.TrimSpace(string(out)))
+	assert.Equal(t, "payload-here", strings.TrimSpace(runWith(t, cmd, env)))
 }
 
 // TestZshCompletionRuns runs the zsh function outside the completion
 // system: compadd and _files are stand-ins that print what they are
 // given, and words and CURRENT are set as zsh sets them on <Tab>.
 func TestZshCompletionRuns(t *testing.T) {
-	if _, err := exec.LookPath("zsh"); err != nil {
-		t.Skip("zsh is not installed: only the script's text is checked")
-	}
-	env := asWufix(t)
-	script := filepath.Join(t.TempDir(), "wufix.zsh")
-	require.NoError(t, os.WriteFile(script, []byte(mustScript(t, "zsh")), 0o644))
+	env, script := shellWithScript(t, "zsh", "zsh is not installed: only the script's text is checked")
 	cases := []struct{ line, want string }{
 		{"wufix ", "build check verify explain targets steps report completion help"},
 		{"wufix build --target win1", "win10 win11"},
@@ -199,20 +203,9 @@ func TestZshCompletionRuns(t *testing.T) {
 		{"wufix build --payload ", "FILES"},
 	}
 	for _, tc := range cases {
-		words := strings.Fields(tc.line)
-		if strings.HasSuffix(tc.line, " ") {
-			words = append(words, "")
-		}
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = "'" + w + "'"
-		}
 		cmd := exec.Command("zsh", "-f", "-c",
 			`compdef() { :; }; compadd() { shift; print -r -- "$*"; }; _files() { print FILES; }; source "$1"; `+
-				`words=(`+strings.Join(quoted, " ")+`); CURRENT=${#words}; _wufix`, "zsh", script)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		assert.Equal(t, tc.want, strings.TrimSpace(string(out)), tc.line)
+				`words=(`+shellWords(tc.line)+`); CURRENT=${#words}; _wufix`, "zsh", script)
+		assert.Equal(t, tc.want, strings.TrimSpace(runWith(t, cmd, env)), tc.line)
 	}
 }

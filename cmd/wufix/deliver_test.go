@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 // snapshot is every file under dir with its contents, to prove a failed
@@ -27,16 +29,6 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		return err
 	}))
 	return m
-}
-
-func writeFiles(t *testing.T, dir string, files map[string]string) string {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
-	}
-	return dir
 }
 
 func TestBuildWritesTheTopLevelEntryPoints(t *testing.T) {
@@ -71,7 +63,7 @@ func TestBuildWritesTheTopLevelEntryPoints(t *testing.T) {
 }
 
 func TestBuildWithPayload(t *testing.T) {
-	payloads := writeFiles(t, t.TempDir(), map[string]string{
+	payloads := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb947821-v34-x64.msu": "MSCF" + strings.Repeat("surt", 1<<18),
 		"WindowsXP-KB2347290-x86-ENU.exe": "MZ xp",
 		"windows8.1-kb2919355-x64.msu":    "MSCF 8.1",
@@ -127,7 +119,7 @@ func TestBadPayloadLeavesTheOutputAlone(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			payloads := writeFiles(t, t.TempDir(), tc.files)
+			payloads := filetree.Write(t, t.TempDir(), tc.files)
 			code, out, errOut := runCLI("build", "--out", dir, "--target", "win7", "--payload", payloads)
 			assert.Equal(t, 2, code)
 			assert.Empty(t, out)
@@ -143,7 +135,7 @@ func TestBadPayloadLeavesTheOutputAlone(t *testing.T) {
 }
 
 func TestPayloadFolderGivenAsALink(t *testing.T) {
-	payloads := writeFiles(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
+	payloads := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
 	link := filepath.Join(t.TempDir(), "updates")
 	require.NoError(t, os.Symlink(payloads, link))
 	dir := filepath.Join(t.TempDir(), "dist")
@@ -153,7 +145,7 @@ func TestPayloadFolderGivenAsALink(t *testing.T) {
 }
 
 func TestZipIsReproducible(t *testing.T) {
-	payloads := writeFiles(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
+	payloads := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb947821-v34-x64.msu": "MSCF surt"})
 	var zips [][]byte
 	for range 2 {
 		dir := filepath.Join(t.TempDir(), "dist")
@@ -205,7 +197,7 @@ func TestVerifyUsage(t *testing.T) {
 // the payload folder is named and left out. verify and a third build
 // accept the digests record beside the owner record.
 func TestRebuildWithPayloadLinksUnchangedFiles(t *testing.T) {
-	payloads := writeFiles(t, t.TempDir(), map[string]string{
+	payloads := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb2533552-x64.msu":   "MSCF" + strings.Repeat("x", 1<<16),
 		"._windows6.1-kb2533552-x64.msu": "AppleDouble",
 		".DS_Store":                      "Bud1",

@@ -2,7 +2,8 @@ package main
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -21,24 +22,32 @@ func loadCatalog(c *cli.Context) (*catalog.Catalog, error) {
 	return generator.Load(fsys)
 }
 
+// withCatalog is the action of a listing command: it takes no arguments
+// and reads the catalog (--catalog or the embedded one).
+func withCatalog(list func(*cli.Context, *catalog.Catalog) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := takesArgs(c, 0, 0, ""); err != nil {
+			return err
+		}
+		cat, err := loadCatalog(c)
+		if err != nil {
+			return err
+		}
+		return list(c, cat)
+	}
+}
+
 func targetsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "targets",
 		Usage: "list the supported Windows versions and what each has",
 		Flags: []cli.Flag{catalogFlag()},
-		Action: func(c *cli.Context) error {
-			if err := takesArgs(c, 0, 0, ""); err != nil {
-				return err
-			}
-			cat, err := loadCatalog(c)
-			if err != nil {
-				return err
-			}
+		Action: withCatalog(func(c *cli.Context, cat *catalog.Catalog) error {
 			for _, t := range cat.Targets {
 				printTarget(c, t)
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -53,7 +62,7 @@ func printTarget(c *cli.Context, t *catalog.Target) {
 		strings.Join(t.Arch, "/"), strings.Join(t.Products, ", "))
 	fmt.Fprintf(w, "  PowerShell %s; Sysnative %s\n", ps, yesNo(t.Sysnative))
 	var svcs []string
-	for _, name := range sortedKeys(t.Services) {
+	for _, name := range slices.Sorted(maps.Keys(t.Services)) {
 		s := t.Services[name]
 		desc := name + " (" + s.Start
 		if s.Delayed {
@@ -65,8 +74,8 @@ func printTarget(c *cli.Context, t *catalog.Target) {
 		svcs = append(svcs, desc+")")
 	}
 	fmt.Fprintf(w, "  services: %s\n", strings.Join(svcs, ", "))
-	fmt.Fprintf(w, "  tools: %s\n", strings.Join(sortedKeys(t.Tools), " "))
-	fmt.Fprintf(w, "  features: %s\n", strings.Join(sortedKeys(t.Features), " "))
+	fmt.Fprintf(w, "  tools: %s\n", strings.Join(slices.Sorted(maps.Keys(t.Tools)), " "))
+	fmt.Fprintf(w, "  features: %s\n", strings.Join(slices.Sorted(maps.Keys(t.Features)), " "))
 	if t.Intune {
 		fmt.Fprintln(w, "  Intune: the detection and remediation pair covers it")
 	}
@@ -78,14 +87,7 @@ func stepsCommand() *cli.Command {
 		Name:  "steps",
 		Usage: "list the catalog's steps and the targets each applies to",
 		Flags: []cli.Flag{&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "only steps that apply to target `ID`"}, catalogFlag()},
-		Action: func(c *cli.Context) error {
-			if err := takesArgs(c, 0, 0, ""); err != nil {
-				return err
-			}
-			cat, err := loadCatalog(c)
-			if err != nil {
-				return err
-			}
+		Action: withCatalog(func(c *cli.Context, cat *catalog.Catalog) error {
 			only := c.String("target")
 			if only != "" {
 				if _, err := generator.Select(cat, []string{only}); err != nil {
@@ -94,13 +96,13 @@ func stepsCommand() *cli.Command {
 			}
 			tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "STEP\tRISK\tREBOOT\tTARGETS\tTITLE")
-			for _, id := range sortedKeys(cat.Steps) {
+			for _, id := range slices.Sorted(maps.Keys(cat.Steps)) {
 				s := cat.Steps[id]
 				var ids []string
 				for _, t := range catalog.StepTargets(cat, s) {
 					ids = append(ids, t.ID.Value)
 				}
-				if only != "" && !contains(ids, only) {
+				if only != "" && !slices.Contains(ids, only) {
 					continue
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, s.Risk, yesNo(s.Reboot), strings.Join(ids, ","), s.Title)
@@ -112,7 +114,7 @@ func stepsCommand() *cli.Command {
 				return nil
 			}
 			return printNotes(c, cat, only)
-		},
+		}),
 	}
 }
 
@@ -137,22 +139,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

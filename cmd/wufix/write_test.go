@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 // built is a folder holding a wufix build of the given targets.
@@ -33,20 +35,20 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 		named string
 	}{
 		{"a user's win7 folder", func(t *testing.T) string {
-			return writeFiles(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
+			return filetree.Write(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
 		}, "win7/"},
 		{"a user's intune folder and manifest.json", func(t *testing.T) string {
-			return writeFiles(t, t.TempDir(), map[string]string{"intune/a.ps1": "mine", "manifest.json": "{}"})
+			return filetree.Write(t, t.TempDir(), map[string]string{"intune/a.ps1": "mine", "manifest.json": "{}"})
 		}, "intune/, manifest.json"},
 		{"a file added to a build", func(t *testing.T) string {
 			dir := built(t, "win7")
-			writeFiles(t, dir, map[string]string{"win7/packages/mine.msu": "x", "notes/todo.txt": "x"})
+			filetree.Write(t, dir, map[string]string{"win7/packages/mine.msu": "x", "notes/todo.txt": "x"})
 			return dir
 		}, "notes/, win7/packages/"},
 		{"a build file turned into a folder", func(t *testing.T) string {
 			dir := built(t, "xp")
 			require.NoError(t, os.Remove(filepath.Join(dir, "xp", "README.txt")))
-			writeFiles(t, dir, map[string]string{"xp/README.txt/mine": "x"})
+			filetree.Write(t, dir, map[string]string{"xp/README.txt/mine": "x"})
 			return dir
 		}, "xp/README.txt/"},
 		{"a build written without a record", func(t *testing.T) string {
@@ -55,13 +57,13 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 			return dir
 		}, "INDEX.ru.txt, INDEX.txt, SHA256SUMS, gpo/, manifest.json, wufix.cmd, xp/"},
 		{"a link to a folder holding a user's win7", func(t *testing.T) string {
-			target := writeFiles(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
+			target := filetree.Write(t, t.TempDir(), map[string]string{"win7/notes.txt": "mine"})
 			link := filepath.Join(t.TempDir(), "out")
 			require.NoError(t, os.Symlink(target, link))
 			return link
 		}, "win7/"},
 		{"a staging folder wufix did not mark", func(t *testing.T) string {
-			return writeFiles(t, t.TempDir(), map[string]string{".wufix-staging-1/x": "x"})
+			return filetree.Write(t, t.TempDir(), map[string]string{".wufix-staging-1/x": "x"})
 		}, ".wufix-staging-1/"},
 	}
 	for _, tc := range cases {
@@ -80,11 +82,11 @@ func TestBuildRefusesWhatItDidNotWrite(t *testing.T) {
 }
 
 func TestBuildRefusesSharedFolders(t *testing.T) {
-	home := writeFiles(t, t.TempDir(), map[string]string{"notes.txt": "mine"})
+	home := filetree.Write(t, t.TempDir(), map[string]string{"notes.txt": "mine"})
 	t.Setenv("HOME", home)
 	t.Setenv("USERPROFILE", home)
-	tree := writeFiles(t, t.TempDir(), map[string]string{"go.mod": "module x\n", "src/a.go": "package a\n"})
-	repo := writeFiles(t, t.TempDir(), map[string]string{".git/HEAD": "ref: refs/heads/main\n", "doc/a.txt": "x"})
+	tree := filetree.Write(t, t.TempDir(), map[string]string{"go.mod": "module x\n", "src/a.go": "package a\n"})
+	repo := filetree.Write(t, t.TempDir(), map[string]string{".git/HEAD": "ref: refs/heads/main\n", "doc/a.txt": "x"})
 	rootBefore, err := os.ReadDir("/")
 	require.NoError(t, err)
 	cases := []struct {
@@ -142,7 +144,7 @@ func staging(t *testing.T, dir string, pid int) string {
 	marker, err := json.Marshal(map[string]any{"pid": pid, "host": host})
 	require.NoError(t, err)
 	stage := filepath.Join(dir, ".wufix-staging-123")
-	writeFiles(t, stage, map[string]string{".wufix-build": string(marker), "win7/packages/big.msu": "half"})
+	filetree.Write(t, stage, map[string]string{".wufix-build": string(marker), "win7/packages/big.msu": "half"})
 	return stage
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 // Microsoft's WMF 5.1 .zip for Windows 7 x64 given as it was downloaded:
@@ -30,7 +31,7 @@ func TestBuildUnpacksAZipPayload(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.NoError(t, w.Close())
-	payloads := writeFiles(t, t.TempDir(), map[string]string{"Win7AndW2K8R2-KB3191566-x64.zip": buf.String()})
+	payloads := filetree.Write(t, t.TempDir(), map[string]string{"Win7AndW2K8R2-KB3191566-x64.zip": buf.String()})
 	hourAgo := time.Now().Add(-time.Hour)
 	require.NoError(t, os.Chtimes(filepath.Join(payloads, "Win7AndW2K8R2-KB3191566-x64.zip"), hourAgo, hourAgo))
 

@@ -11,23 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wufix/wufix/generator/archive"
+	"github.com/wufix/wufix/internal/filetree"
 )
-
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(data), 0o600))
-	}
-	return dir
-}
 
 func TestSameInputSameBytes(t *testing.T) {
 	files := map[string]string{"wufix.cmd": "@echo off\r\n", "win7/run.cmd": "x", "win7/packages/a.msu": "msu", "gpo/startup.cmd": "y", "xp/run.cmd": "z"}
 	date := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	a, b := tree(t, files), tree(t, files)
+	a, b := filetree.Write(t, t.TempDir(), files), filetree.Write(t, t.TempDir(), files)
 	// Different times and modes on disk must not show in the archive.
 	require.NoError(t, os.Chtimes(filepath.Join(b, "win7", "run.cmd"), time.Now(), time.Unix(12345, 0)))
 	require.NoError(t, os.Chmod(filepath.Join(b, "xp", "run.cmd"), 0o755))
@@ -54,7 +44,7 @@ func TestSameInputSameBytes(t *testing.T) {
 }
 
 func TestRefusesLinksAndLeavesNoPartialArchive(t *testing.T) {
-	dir := tree(t, map[string]string{"win7/run.cmd": "x"})
+	dir := filetree.Write(t, t.TempDir(), map[string]string{"win7/run.cmd": "x"})
 	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(dir, "win7", "evil.msu")))
 	dst := filepath.Join(t.TempDir(), "out.zip")
 	err := archive.Write(dst, dir, []string{"win7"}, time.Unix(0, 0))

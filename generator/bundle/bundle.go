@@ -34,14 +34,15 @@ var entries = []entry{
 
 // Build renders every file of one target's bundle, once. The entry
 // scripts carry a version (see stampVersion). The result is not sealed:
-// the build signs its scripts first, then seals (Seal).
-func Build(c *catalog.Catalog, b *plan.Bundle) (Files, error) {
+// the build signs its scripts first, then seals (Seal). cl is the calling
+// goroutine's template clones (render.Clones; nil clones anew).
+func Build(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
 	extra["Refused"] = c.Refused
 	extra["Intune"] = c.Info.Intune
 	extra["BundleHash"] = VersionMark
-	files, err := render1(c, b, extra)
+	files, err := render1(cl, c, b, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -81,14 +82,14 @@ func extras(b *plan.Bundle) map[string]any {
 }
 
 // render1 renders the entry scripts, README, CHANGES.txt and .reg files.
-func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, error) {
+func render1(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, error) {
 	files := Files{}
 	var runCmd string
 	for _, e := range entries {
 		if !e.when(b) {
 			continue
 		}
-		text, err := render.Script(c, b, e.file+".tmpl", e.dialect, extra)
+		text, err := render.Script(cl, c, b, e.file+".tmpl", e.dialect, extra)
 		if err != nil {
 			return nil, catalog.Within("render "+b.Target.ID.Value+"/"+e.file, err)
 		}
@@ -99,7 +100,7 @@ func render1(c *catalog.Catalog, b *plan.Bundle, extra map[string]any) (Files, e
 			runCmd = text
 		}
 	}
-	if err := addChanges(c, b, files, runCmd, extra); err != nil {
+	if err := addChanges(cl, c, b, files, runCmd, extra); err != nil {
 		return nil, err
 	}
 	if err := addRegFiles(b, files); err != nil {

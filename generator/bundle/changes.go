@@ -15,8 +15,8 @@ const ChangesName = "CHANGES.txt"
 
 // addChanges renders CHANGES.txt from the bundle's final run.cmd, so that
 // it lists what the bundle really runs, line numbers included.
-func addChanges(c *catalog.Catalog, b *plan.Bundle, files Files, runCmd string, extra map[string]any) error {
-	text, err := render.Changes(c, b, runCmd, extra)
+func addChanges(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle, files Files, runCmd string, extra map[string]any) error {
+	text, err := render.Changes(cl, c, b, runCmd, extra)
 	if err != nil {
 		return fmt.Errorf("render %s/%s: %w", b.Target.ID.Value, ChangesName, err)
 	}

@@ -133,12 +133,3 @@ func Sums(files Files, onDisk ...Entry) []byte {
 	fmt.Fprintf(&b, "# %d files\n", n)
 	return []byte(b.String())
 }
-
-func sortedNames(files Files) []string {
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}

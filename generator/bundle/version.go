@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/wufix/wufix/generator/dialect"
 )
@@ -27,21 +29,25 @@ const VersionMark = "@@WUFIXVERSION@@"
 // versionLen is the length of a version: 16 hex digits, 64 bits.
 const versionLen = 16
 
+// The version takes the mark's place byte for byte: this fails to compile
+// when their widths differ.
+const _ = uint(versionLen-len(VersionMark)) + uint(len(VersionMark)-versionLen)
+
 // stampVersion computes the version of the rendered files and puts it in
-// place of every VersionMark they hold.
+// place of every VersionMark they hold. The mark and the version have the
+// same width, so the files' own bytes take the version, without a copy.
 func stampVersion(files Files) {
-	var marked []string
-	draft := make(Files, len(files))
+	version := digest(files)
 	for name, data := range files {
-		draft[name] = data
-		if mark := markIn(name); bytes.Contains(data, mark) {
-			draft[name] = bytes.ReplaceAll(data, mark, nil)
-			marked = append(marked, name)
+		mark, stamp := markIn(name), inEncoding(name, version)
+		for at := 0; ; at += len(mark) {
+			i := bytes.Index(data[at:], mark)
+			if i < 0 {
+				break
+			}
+			at += i
+			copy(data[at:], stamp)
 		}
-	}
-	version := digest(draft)
-	for _, name := range marked {
-		files[name] = bytes.ReplaceAll(files[name], markIn(name), inEncoding(name, version))
 	}
 }
 
@@ -56,12 +62,21 @@ func inEncoding(name, text string) []byte {
 	return []byte(text)
 }
 
-// digest is a short SHA-256 over every file, in path order.
+// digest is a short SHA-256 over every file, in path order, each with its
+// version marks left out.
 func digest(files Files) string {
 	h := sha256.New()
-	for _, name := range sortedNames(files) {
-		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
-		h.Write(files[name])
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		data, mark := files[name], markIn(name)
+		fmt.Fprintf(h, "%s %d\n", name, len(data)-bytes.Count(data, mark)*len(mark))
+		for {
+			before, after, found := bytes.Cut(data, mark)
+			h.Write(before)
+			if !found {
+				break
+			}
+			data = after
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:versionLen]
 }

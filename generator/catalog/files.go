@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ var retired = map[string]string{
 
 // checkLayout reports every entry the loader would not read.
 func (l *loader) checkLayout() {
-	for _, dir := range sortedKeys(layout) {
+	for _, dir := range slices.Sorted(maps.Keys(layout)) {
 		if strings.HasSuffix(dir, "/") {
 			continue
 		}

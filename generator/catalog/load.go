@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -113,7 +114,7 @@ func (l *loader) loadTools() {
 	const file = "templates/tools.yaml"
 	if l.decode(file, &l.cat.Tools) {
 		dropEmpty(l, file, l.cat.Tools, "a tool needs a path and what")
-		for _, name := range sortedKeys(l.cat.Tools) {
+		for _, name := range slices.Sorted(maps.Keys(l.cat.Tools)) {
 			t := l.cat.Tools[name]
 			t.Name = name
 			checkToolPath(&l.problems, l.cat.nodes.at(file, name, "path"), t)

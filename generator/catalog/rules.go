@@ -127,9 +127,7 @@ func validateErrors(c *Catalog, ps *Problems) {
 	const file = "templates/errors.yaml"
 	seen := map[string]bool{}
 	for i, e := range c.Errors {
-		if !codePattern.MatchString(e.Code.Value) {
-			ps.Add(c.nodes.at(file, i, "code"), "error code %q: write it as 0x followed by 8 upper-case hex digits", e.Code.Value)
-		}
+		checkCode(ps, c.nodes.at(file, i, "code"), e.Code.Value)
 		if seen[e.Code.Value] {
 			ps.Add(e.Code.At(file), "error code %s is explained twice", e.Code.Value)
 		}

@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -11,7 +13,7 @@ import (
 // step, plan or error code cannot ship without it. A text with no Cyrillic
 // letter is an English text pasted into the wrong field.
 func requireRussian(ps *Problems, at Pos, fields map[string]string) {
-	for _, key := range sortedKeys(fields) {
+	for _, key := range slices.Sorted(maps.Keys(fields)) {
 		v := strings.TrimSpace(fields[key])
 		switch {
 		case v == "":

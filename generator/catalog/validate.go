@@ -2,10 +2,10 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -41,11 +41,11 @@ func validate(c *Catalog, ps *Problems) {
 		validateTarget(c, t, ps)
 	}
 	checkOverlaps(c, ps)
-	for _, name := range sortedKeys(c.Libs) {
+	for _, name := range slices.Sorted(maps.Keys(c.Libs)) {
 		validateLib(c, c.Libs[name], ps)
 		checkAlwaysLib(c, c.Libs[name], ps)
 	}
-	for _, id := range sortedKeys(c.Steps) {
+	for _, id := range slices.Sorted(maps.Keys(c.Steps)) {
 		validateStep(c, c.Steps[id], ps)
 	}
 	validatePlans(c, ps)
@@ -94,7 +94,7 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 			ps.Add(n.At(t.File), "package_names: %q is not a lower-case name word, optionally /x86, /x64, /arm64 or /ia64", n.Value)
 		}
 	}
-	for _, name := range sortedKeys(t.Services) {
+	for _, name := range slices.Sorted(maps.Keys(t.Services)) {
 		s := t.Services[name]
 		if name != strings.ToLower(name) {
 			ps.Add(at("services", name), "service %q: write service names in lower case", name)
@@ -102,7 +102,7 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 		oneOf(ps, at("services", name, "start"), "services."+name+".start", s.Start, startTypes)
 		checkFact(c, t.File, "services."+name, s.Fact, ps)
 	}
-	for _, name := range sortedKeys(t.Tools) {
+	for _, name := range slices.Sorted(maps.Keys(t.Tools)) {
 		if c.Tools[name] == nil {
 			ps.Add(t.Tools[name].Source.At(t.File), "unknown tool %q (not in templates/tools.yaml)", name)
 		}
@@ -111,7 +111,7 @@ func validateTarget(c *Catalog, t *Target, ps *Problems) {
 	if wide := slices.ContainsFunc(t.Arch, func(a string) bool { return a != "x86" }); wide != t.HasFeature("wow64") {
 		ps.Add(at("arch"), "arch %s and feature wow64 disagree: a target with x64 or arm64 editions has wow64, an x86-only one has not", strings.Join(t.Arch, ", "))
 	}
-	for _, name := range sortedKeys(t.Features) {
+	for _, name := range slices.Sorted(maps.Keys(t.Features)) {
 		if c.Features[name] == nil {
 			ps.Add(at("features", name), "unknown feature %q (not in %s)", name, FeaturesFile)
 		} else if c.Tools[name] != nil {
@@ -144,146 +144,6 @@ func checkFact(c *Catalog, file, what string, f Fact, ps *Problems) {
 	oneOf(ps, c.nodes.at(file, append(factPath(what), "confidence")...), what+".confidence", f.Confidence, confidences)
 }
 
-func validateLib(c *Catalog, l *Lib, ps *Problems) {
-	requireText(ps, c.nodes.at(l.File, "what"), "what", l.What)
-	for _, t := range append(append([]Name{}, l.Tools...), l.OptionalTools...) {
-		if c.Tools[t.Value] == nil {
-			ps.Add(t.At(l.File), "unknown tool %q", t.Value)
-		}
-	}
-	for _, u := range l.Uses {
-		if c.Libs[u.Value] == nil {
-			ps.Add(u.At(l.File), "unknown lib %q", u.Value)
-		}
-	}
-	if l.Template == nil {
-		ps.Add(c.nodes.at(l.File), "lib %q has no cmd.tmpl", l.Name)
-	}
-}
-
-// checkAlwaysLib holds run.cmd's own routines to the same gate as steps:
-// every target must have the tools they always call.
-func checkAlwaysLib(c *Catalog, l *Lib, ps *Problems) {
-	if !l.Always {
-		return
-	}
-	for _, need := range l.Tools {
-		if c.Tools[need.Value] == nil {
-			continue // reported as an unknown tool
-		}
-		if lacking := lackers(c.Targets, func(t *Target) bool { return t.Tools[need.Value] != nil }); lacking != "" {
-			ps.Add(need.At(l.File), "lib %q is in every bundle and uses %q, which %s", l.Name, need.Value, lacking)
-		}
-	}
-}
-
-func validateStep(c *Catalog, s *Step, ps *Problems) {
-	at := func(path ...any) Pos { return c.nodes.at(s.File, path...) }
-	if want := path.Base(s.Dir); s.ID.Value != want || !idPattern.MatchString(want) {
-		ps.Add(s.ID.At(s.File), "step id %q must be lower-case words joined by '-' and match its folder %q", s.ID.Value, want)
-	}
-	requireText(ps, at("title"), "title", s.Title)
-	requireText(ps, at("summary"), "summary", s.Summary)
-	requireText(ps, at("revert"), "revert", s.Revert)
-	requireRussian(ps, s.ID.At(s.File), map[string]string{"title_ru": s.TitleRU, "summary_ru": s.SummaryRU, "revert_ru": s.RevertRU})
-	oneOf(ps, at("risk"), "risk", s.Risk, risks)
-	if s.Level == "" {
-		s.Level = "default"
-	}
-	oneOf(ps, at("level"), "level", s.Level, levels)
-	for i, k := range s.Registry {
-		if !slices.ContainsFunc(regRoots, func(r string) bool { return strings.HasPrefix(k.Key, r) }) {
-			ps.Add(at("registry", i, "key"), "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
-		}
-		for j, v := range k.Values {
-			oneOf(ps, at("registry", i, "values", j, "type"), "registry value "+strconv.Quote(v.Name)+" type", v.Type, regTypes)
-			if _, err := ParseDWORD(v); v.Type == "dword" && err != nil {
-				ps.Add(at("registry", i, "values", j, "data"), "registry value %q: %v", v.Name, err)
-			}
-		}
-	}
-	for _, code := range s.Addresses {
-		if !codePattern.MatchString(code.Value) {
-			ps.Add(code.At(s.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
-		}
-	}
-	for _, t := range s.Requires.Tools {
-		if c.Tools[t.Value] == nil {
-			ps.Add(t.At(s.File), "step %q requires unknown tool %q", s.ID.Value, t.Value)
-		}
-	}
-	for _, u := range s.Uses {
-		if c.Libs[u.Value] == nil {
-			ps.Add(u.At(s.File), "step %q uses unknown lib %q", s.ID.Value, u.Value)
-		}
-		// Under /gpo the startup copy leaves packages\ on the share: only
-		// the deferred run copies and checks it.
-		if u.Value == "packages" && !s.Long {
-			ps.Add(u.At(s.File), "step %q uses lib \"packages\" and must be long: true (under /gpo only the deferred task has the packages)", s.ID.Value)
-		}
-	}
-	applies := checkStepWhere(c, s, ps)
-	checkStepOnTarget(c, s, applies, ps)
-	checkStepTemplates(c, s, ps)
-}
-
-// checkStepWhere holds a step to one way of saying where it applies:
-// targets: [all], or when: conditions on target facts (never target ids,
-// so a new target gets every step its facts admit). It returns the targets
-// the tool and service gate covers: every one for [all]; none for when,
-// whose steps the plan leaves out where a target lacks what they need.
-func checkStepWhere(c *Catalog, s *Step, ps *Problems) []*Target {
-	owner := "step " + strconv.Quote(s.ID.Value)
-	validateWhen(c, s.File, owner, s.When, ps)
-	for _, name := range s.Targets {
-		if name.Value != AllTargets {
-			ps.Add(name.At(s.File), "%s names target %q: say where it applies with when (tools, features, nt, products), or targets: [all]", owner, name.Value)
-		}
-	}
-	switch {
-	case len(s.Targets) == 0 && s.When == nil:
-		ps.Add(s.ID.At(s.File), "%s: say where it applies: targets: [all], or when: conditions on target facts", owner)
-	case len(s.Targets) > 0 && s.When != nil:
-		ps.Add(c.nodes.at(s.File, "when"), "%s: targets: [all] and when exclude each other", owner)
-	case s.When == nil:
-		return c.Targets
-	}
-	return nil
-}
-
-// checkStepOnTarget is the per-version gate: a step that would call a tool
-// or need a service the target lacks is a build error, not a surprise on
-// the machine.
-// One missing tool is one problem, however many targets lack it.
-func checkStepOnTarget(c *Catalog, s *Step, applies []*Target, ps *Problems) {
-	for _, need := range StepTools(c, s) {
-		if c.Tools[need.Tool] == nil {
-			continue // reported as an unknown tool
-		}
-		if lacking := lackers(applies, func(t *Target) bool { return t.Tools[need.Tool] != nil }); lacking != "" {
-			ps.Add(need.Pos, "step %q uses %q, which %s", s.ID.Value, need.Tool, lacking)
-		}
-	}
-	for _, svc := range s.Requires.Services {
-		if lacking := lackers(applies, func(t *Target) bool { return t.Services[svc.Value] != nil }); lacking != "" {
-			ps.Add(svc.At(s.File), "step %q requires service %q, which %s", s.ID.Value, svc.Value, lacking)
-		}
-	}
-}
-
-func checkStepTemplates(c *Catalog, s *Step, ps *Problems) {
-	if s.Template == nil {
-		ps.Add(c.nodes.at(s.File), "step %q has no cmd.tmpl", s.ID.Value)
-		return
-	}
-	file := s.Dir + "/cmd.tmpl"
-	for _, block := range []string{"do", "undo", "preview"} {
-		if s.Template.Lookup(block) == nil {
-			ps.Add(Pos{File: file, Line: 1, Col: 1}, "missing {{define %q}} block", block)
-		}
-	}
-}
-
 func validatePlans(c *Catalog, ps *Problems) {
 	ids := map[string]bool{}
 	defaults := 0
@@ -302,9 +162,7 @@ func validatePlans(c *Catalog, ps *Problems) {
 		requireText(ps, c.nodes.at(p.File, "title"), "title", p.Title)
 		requireRussian(ps, p.ID.At(p.File), map[string]string{"title_ru": p.TitleRU, "summary_ru": p.SummaryRU})
 		for _, code := range p.Codes {
-			if !codePattern.MatchString(code.Value) {
-				ps.Add(code.At(p.File), "error code %q: write it as 0x followed by 8 upper-case hex digits", code.Value)
-			}
+			checkCode(ps, code.At(p.File), code.Value)
 		}
 		if len(p.Steps) == 0 {
 			ps.Add(c.nodes.at(p.File, "steps"), "plan %q has no steps", p.ID.Value)
@@ -322,53 +180,12 @@ func validatePlans(c *Catalog, ps *Problems) {
 	checkPlanCodes(c, ps)
 }
 
-// ToolUse is a tool a step needs, directly or through a lib, and where
-// that need was declared.
-type ToolUse struct {
-	Tool string
-	Pos  Pos
-}
-
-// StepTools lists every tool a step calls, its own and its libs', once.
-func StepTools(c *Catalog, s *Step) []ToolUse {
-	var out []ToolUse
-	seen := map[string]bool{}
-	add := func(file string, names []Name) {
-		for _, n := range names {
-			if !seen[n.Value] {
-				seen[n.Value] = true
-				out = append(out, ToolUse{Tool: n.Value, Pos: n.At(file)})
-			}
-		}
+// checkCode holds an error code to the one form plans, steps and
+// templates/errors.yaml share, so that the same code always matches.
+func checkCode(ps *Problems, at Pos, code string) {
+	if !codePattern.MatchString(code) {
+		ps.Add(at, "error code %q: write it as 0x followed by 8 upper-case hex digits", code)
 	}
-	add(s.File, s.Requires.Tools)
-	for _, lib := range LibClosure(c, s.Uses) {
-		add(lib.File, lib.Tools)
-	}
-	return out
-}
-
-// LibClosure returns the named libs and every lib they use, in a stable
-// order (sorted by name), each once.
-func LibClosure(c *Catalog, names []Name) []*Lib {
-	seen := map[string]*Lib{}
-	var walk func([]Name)
-	walk = func(ns []Name) {
-		for _, n := range ns {
-			lib := c.Libs[n.Value]
-			if lib == nil || seen[n.Value] != nil {
-				continue
-			}
-			seen[n.Value] = lib
-			walk(lib.Uses)
-		}
-	}
-	walk(names)
-	out := make([]*Lib, 0, len(seen))
-	for _, name := range sortedKeys(seen) {
-		out = append(out, seen[name])
-	}
-	return out
 }
 
 func requireText(ps *Problems, at Pos, key, value string) {
@@ -398,15 +215,6 @@ func quoteAll(ss []string) []string {
 		out[i] = `"` + s + `"`
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ParseDWORD reads a dword value's data, decimal or 0x hex.

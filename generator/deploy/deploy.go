@@ -13,6 +13,7 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -78,7 +79,7 @@ func Build(c *catalog.Catalog, built []*catalog.Target, opt Options) (bundle.Fil
 		return nil, err
 	}
 	files := bundle.Files{}
-	for _, dir := range sortedKeys(Folders) {
+	for _, dir := range slices.Sorted(maps.Keys(Folders)) {
 		if err := renderFolder(c, view, dir, Folders[dir], files); err != nil {
 			return nil, err
 		}
@@ -195,13 +196,4 @@ func renderFile(c *catalog.Catalog, set *template.Template, v *View, file, out s
 	}
 	files[out] = data
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -22,13 +22,7 @@ func (Cmd) Comment(text string) string {
 	return "rem " + strings.ReplaceAll(text, "%", "%%")
 }
 
-func (Cmd) Encode(text string) ([]byte, error) {
-	if err := ascii(text); err != nil {
-		return nil, err
-	}
-	out, err := crlf(text)
-	return []byte(out), err
-}
+func (Cmd) Encode(text string) ([]byte, error) { return asciiCRLF(text) }
 
 // cmdSpecial are the characters cmd's parser treats as operators outside
 // double quotes; a caret makes each one literal.
@@ -98,25 +92,24 @@ func CmdEcho(s string) (string, error) {
 // CmdSet returns `set "NAME=value"` that stores s exactly. The quotes
 // around the assignment keep trailing spaces out and operators literal.
 func CmdSet(name, s string) (string, error) {
-	if strings.Contains(s, `"`) {
-		// A quote would end the quoted assignment early, leaving the rest of
-		// the line to the parser.
-		return "", fmt.Errorf("cmd value %q holds a double quote", s)
-	}
-	esc, err := CmdEscape(s, true)
-	if err != nil {
-		return "", err
-	}
-	return `set "` + name + "=" + esc + `"`, nil
+	return cmdSet(name, s, "value", CmdEscape)
 }
 
 // CmdSetPath is CmdSet for a catalog path whose %NAME% references are
 // expanded on the machine.
 func CmdSetPath(name, s string) (string, error) {
+	return cmdSet(name, s, "path", CmdEscapeEnv)
+}
+
+// cmdSet writes the quoted assignment with s escaped by escape; what names
+// s in the error.
+func cmdSet(name, s, what string, escape func(string, bool) (string, error)) (string, error) {
 	if strings.Contains(s, `"`) {
-		return "", fmt.Errorf("cmd path %q holds a double quote", s)
+		// A quote would end the quoted assignment early, leaving the rest of
+		// the line to the parser.
+		return "", fmt.Errorf("cmd %s %q holds a double quote", what, s)
 	}
-	esc, err := CmdEscapeEnv(s, true)
+	esc, err := escape(s, true)
 	if err != nil {
 		return "", err
 	}

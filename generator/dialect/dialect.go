@@ -45,14 +45,30 @@ func ForFile(name string) Dialect {
 // is text that is not UTF-8, which the UTF-16 and UTF-8 encoders would
 // otherwise turn into U+FFFD without a word.
 func crlf(text string) (string, error) {
+	out, err := crlfBytes("", text)
+	return string(out), err
+}
+
+// crlfBytes is prefix and crlf's text as the file's bytes, written once.
+func crlfBytes(prefix, text string) ([]byte, error) {
 	if i := strings.IndexByte(text, '\r'); i >= 0 {
-		return "", fmt.Errorf("carriage return at byte %d: templates must use LF line endings", i)
+		return nil, fmt.Errorf("carriage return at byte %d: templates must use LF line endings", i)
 	}
 	if !utf8.ValidString(text) {
-		return "", fmt.Errorf("byte %d is not UTF-8", invalidAt(text))
+		return nil, fmt.Errorf("byte %d is not UTF-8", invalidAt(text))
 	}
-	text = strings.TrimRight(text, "\n") + "\n"
-	return strings.ReplaceAll(text, "\n", "\r\n"), nil
+	text = strings.TrimRight(text, "\n")
+	lines := strings.Count(text, "\n") + 1
+	out := make([]byte, 0, len(prefix)+len(text)+2*lines)
+	out = append(out, prefix...)
+	for {
+		line, rest, more := strings.Cut(text, "\n")
+		out = append(append(out, line...), '\r', '\n')
+		if !more {
+			return out, nil
+		}
+		text = rest
+	}
 }
 
 // ascii reports the first byte outside printable ASCII, tab and line
@@ -75,14 +91,17 @@ func ascii(text string) error {
 // Text is README.txt: ASCII with CRLF, so Notepad on XP shows it right.
 type Text struct{}
 
-func (Text) Name() string               { return "txt" }
-func (Text) Comment(text string) string { return text }
-func (Text) Encode(text string) ([]byte, error) {
+func (Text) Name() string                       { return "txt" }
+func (Text) Comment(text string) string         { return text }
+func (Text) Encode(text string) ([]byte, error) { return asciiCRLF(text) }
+
+// asciiCRLF is the bytes of run.cmd and README.txt: ASCII only, read the
+// same in every code page, with CRLF line endings.
+func asciiCRLF(text string) ([]byte, error) {
 	if err := ascii(text); err != nil {
 		return nil, err
 	}
-	out, err := crlf(text)
-	return []byte(out), err
+	return crlfBytes("", text)
 }
 
 // BOM is the UTF-8 byte-order mark. Notepad on XP to 11 reads a file that
@@ -104,8 +123,7 @@ func (TextRU) Encode(text string) ([]byte, error) {
 	if err := printableUTF8(text); err != nil {
 		return nil, err
 	}
-	out, err := crlf(text)
-	return []byte(BOM + out), err
+	return crlfBytes(BOM, text)
 }
 
 // printableUTF8 reports invalid UTF-8 and control characters other than

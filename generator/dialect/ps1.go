@@ -11,8 +11,6 @@ import (
 // page, which turns non-ASCII bytes into stray quote characters.
 type PS1 struct{}
 
-const utf8BOM = "\xef\xbb\xbf"
-
 func (PS1) Name() string { return "ps1" }
 
 func (PS1) Comment(text string) string {
@@ -23,11 +21,7 @@ func (PS1) Comment(text string) string {
 }
 
 func (PS1) Encode(text string) ([]byte, error) {
-	out, err := crlf(text)
-	if err != nil {
-		return nil, err
-	}
-	return []byte(utf8BOM + out), nil
+	return crlfBytes(BOM, text)
 }
 
 // PSQuote returns s as a single-quoted PowerShell string literal, in which

@@ -11,19 +11,24 @@ import (
 // lines.
 func Wrap(text string, width int) []string {
 	var lines []string
-	line := ""
+	var line strings.Builder
+	n := 0 // the line's length in characters
 	for _, word := range strings.Fields(text) {
-		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width {
-			lines = append(lines, line)
-			line = ""
+		w := utf8.RuneCountInString(word)
+		if n > 0 && n+1+w > width {
+			lines = append(lines, line.String())
+			line.Reset()
+			n = 0
 		}
-		if line != "" {
-			line += " "
+		if n > 0 {
+			line.WriteByte(' ')
+			n++
 		}
-		line += word
+		line.WriteString(word)
+		n += w
 	}
-	if line != "" {
-		lines = append(lines, line)
+	if n > 0 {
+		lines = append(lines, line.String())
 	}
 	return lines
 }

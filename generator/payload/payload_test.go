@@ -16,6 +16,7 @@ import (
 	"github.com/wufix/wufix/generator/bundle"
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/payload"
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 func targets(t *testing.T) []*catalog.Target {
@@ -94,21 +95,9 @@ func TestFromName(t *testing.T) {
 	}
 }
 
-// folder makes a payload folder from name -> contents.
-func folder(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
-	}
-	return dir
-}
-
 func TestScanPlacesByNameAndManifest(t *testing.T) {
 	all := targets(t)
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb947821-v34-x64.msu": "MSCF surt",
 		"WindowsXP-KB2347290-x86-ENU.exe": "MZ xp",
 		"windows10.0-kb5034441-x64.msu":   "MSCF cu",
@@ -179,7 +168,7 @@ func TestScanRefuses(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := folder(t, tc.files)
+			dir := filetree.Write(t, t.TempDir(), tc.files)
 			if tc.link {
 				target := filepath.Join(t.TempDir(), "real.msu")
 				require.NoError(t, os.WriteFile(target, []byte("x"), 0o644))
@@ -202,7 +191,7 @@ func sum(s string) string {
 func TestStageHashesCopiesAndLinks(t *testing.T) {
 	all := targets(t)
 	big := "MSCF" + strings.Repeat("0123456789abcdef", 300000) // several chunks
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb947821-v34-x64.msu":      big,
 		"same/windows6.1-kb947821-v34-x64.msu": big, // the same file twice: kept once
 		"wsusscn2.cab":                         "MSCF scan",
@@ -237,7 +226,7 @@ func TestStageHashesCopiesAndLinks(t *testing.T) {
 
 func TestStageRefusesSameNameDifferentContents(t *testing.T) {
 	all := targets(t)
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"a/windows6.1-kb1-x64.msu": "MSCF one",
 		"b/WINDOWS6.1-KB1-X64.msu": "MSCF two", // Windows does not tell case apart
 	})
@@ -259,7 +248,7 @@ func paths(es []bundle.Entry) []string {
 
 func TestScanIgnoresWhatMacOSAndExplorerLeave(t *testing.T) {
 	all := targets(t)
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb2533552-x64.msu":   "MSCF one",
 		"._windows6.1-kb2533552-x64.msu": "\x00\x05\x16\x07 AppleDouble", // not a cabinet, and not refused
 		".DS_Store":                      "Bud1",

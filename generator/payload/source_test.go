@@ -13,10 +13,11 @@ import (
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/payload"
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 func TestScanRefusesWhatIsNotAPackage(t *testing.T) {
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"windows6.1-kb1-x64.msu":          "",
 		"windows6.1-kb2-x64.msu":          "<!DOCTYPE html><title>404</title>",
 		"windows6.1-kb3-x64.cab":          "MS",
@@ -33,7 +34,7 @@ func TestScanRefusesWhatIsNotAPackage(t *testing.T) {
 }
 
 func TestScanFollowsALinkedFolderButNoLinkInside(t *testing.T) {
-	real := folder(t, map[string]string{"windows6.1-kb1-x64.msu": "MSCF one"})
+	real := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb1-x64.msu": "MSCF one"})
 	link := filepath.Join(t.TempDir(), "updates")
 	require.NoError(t, os.Symlink(real, link))
 	res, err := payload.Scan(link, targets(t), targets(t))
@@ -60,7 +61,7 @@ const size = 12 << 20
 // staging folder.
 func changing(t *testing.T, change func(src string)) (error, string) {
 	t.Helper()
-	dir := folder(t, map[string]string{"windows6.1-kb1-x64.msu": "MSCF" + strings.Repeat("x", size-4)})
+	dir := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb1-x64.msu": "MSCF" + strings.Repeat("x", size-4)})
 	res, err := payload.Scan(dir, targets(t), targets(t))
 	require.NoError(t, err)
 	stage := t.TempDir()
@@ -115,7 +116,7 @@ func TestStageRefusesASourceThatChangesWhileCopied(t *testing.T) {
 }
 
 func TestStageRefusesASourceThatChangedSinceScan(t *testing.T) {
-	dir := folder(t, map[string]string{"windows6.1-kb1-x64.msu": "MSCF one"})
+	dir := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb1-x64.msu": "MSCF one"})
 	res, err := payload.Scan(dir, targets(t), targets(t))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "windows6.1-kb1-x64.msu"), []byte("MSCF"), 0o644))
@@ -129,7 +130,7 @@ func TestStageRefusesASourceThatChangedSinceScan(t *testing.T) {
 // A build whose payload is cut short while it is copied writes nothing:
 // the torn copy never reaches the output folder, with or without sums.
 func TestWriteLeavesNothingWhenAPayloadChanges(t *testing.T) {
-	dir := folder(t, map[string]string{"windows6.1-kb1-x64.msu": "MSCF" + strings.Repeat("x", size-4)})
+	dir := filetree.Write(t, t.TempDir(), map[string]string{"windows6.1-kb1-x64.msu": "MSCF" + strings.Repeat("x", size-4)})
 	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win7"}, Payload: dir})
 	require.NoError(t, err)
 	done := false

@@ -15,6 +15,7 @@ import (
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/payload"
+	"github.com/wufix/wufix/internal/filetree"
 )
 
 // wmf is Microsoft's Windows Management Framework 5.1 download for
@@ -89,7 +90,7 @@ func wmf(t *testing.T) string {
 // inflates it with the digest of the member, and check predicts it.
 func TestZipPlacesThePackagesInside(t *testing.T) {
 	all := targets(t)
-	dir := folder(t, map[string]string{wmfZip: wmf(t), "windows6.1-kb1-x64.msu": "MSCF loose"})
+	dir := filetree.Write(t, t.TempDir(), map[string]string{wmfZip: wmf(t), "windows6.1-kb1-x64.msu": "MSCF loose"})
 	res, err := payload.Scan(dir, all, all)
 	require.NoError(t, err)
 	got := map[string]string{}
@@ -167,7 +168,7 @@ func TestZipRefuses(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := folder(t, map[string]string{"x.zip": tc.data})
+			dir := filetree.Write(t, t.TempDir(), map[string]string{"x.zip": tc.data})
 			_, err := payload.Scan(dir, all, all)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
@@ -189,7 +190,7 @@ func TestZipDamagedInsideWritesNothing(t *testing.T) {
 		"lies":     string(zipBytes(t, zm{name: "windows6.1-kb1-x64.msu", data: lie, declared: 1 << 10})),
 	} {
 		t.Run(name, func(t *testing.T) {
-			dir := folder(t, map[string]string{"x.zip": data})
+			dir := filetree.Write(t, t.TempDir(), map[string]string{"x.zip": data})
 			out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{"win7"}, Payload: dir})
 			require.NoError(t, err)
 			dst := filepath.Join(t.TempDir(), "dist")
@@ -211,7 +212,7 @@ func TestZipDamagedInsideWritesNothing(t *testing.T) {
 // targets go to every package inside, whatever their names say.
 func TestZipPlacedByTheManifest(t *testing.T) {
 	all := targets(t)
-	dir := folder(t, map[string]string{
+	dir := filetree.Write(t, t.TempDir(), map[string]string{
 		"tools/x.zip":        string(zipBytes(t, zm{name: "sub/update.msu", data: "MSCF x"}, zm{name: "readme.txt", data: "x"})),
 		payload.ManifestName: "files:\n  - file: tools/x.zip\n    targets: [win81, win10]\n",
 	})

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -23,7 +24,7 @@ func Notes(c *catalog.Catalog, b *Bundle, opt Options) []string {
 			out = append(out, fmt.Sprintf("%s: no plan %s (%s)", t.ID.Value, p.ID.Value, p.When.Unmet(t)))
 		}
 	}
-	for _, id := range sortedStepIDs(c) {
+	for _, id := range slices.Sorted(maps.Keys(c.Steps)) {
 		if slices.ContainsFunc(b.Steps, func(s *Step) bool { return s.Step.ID.Value == id }) || !named(c, id, opt) {
 			continue
 		}
@@ -89,13 +90,4 @@ func servingInstead(b *Bundle, s *catalog.Step) []string {
 		}
 	}
 	return out
-}
-
-func sortedStepIDs(c *catalog.Catalog) []string {
-	ids := make([]string, 0, len(c.Steps))
-	for id := range c.Steps {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

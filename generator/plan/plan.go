@@ -6,6 +6,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,7 +141,7 @@ func resolve(s *catalog.Step, t *catalog.Target) *Step {
 // libs returns the shared routines that steps use, each once.
 func libs(c *catalog.Catalog, steps []*Step) []*catalog.Lib {
 	var uses []catalog.Name
-	for _, name := range sortedLibNames(c) {
+	for _, name := range slices.Sorted(maps.Keys(c.Libs)) {
 		if c.Libs[name].Always {
 			uses = append(uses, catalog.Name{Value: name})
 		}
@@ -157,12 +158,3 @@ func (b *Bundle) HasPowerShell() bool { return b.Target.PowerShell != "" }
 // HasTaskXML tells whether the bundle carries task.xml, the deferred task's
 // definition: where schtasks reads task XML (Task Scheduler 2.0, Vista on).
 func (b *Bundle) HasTaskXML() bool { return b.Target.Tools["schtasks-v2"] != nil }
-
-func sortedLibNames(c *catalog.Catalog) []string {
-	names := make([]string, 0, len(c.Libs))
-	for name := range c.Libs {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}

@@ -47,21 +47,22 @@ type ChangeLine struct {
 }
 
 // Changes renders CHANGES.txt from templates/bundle/CHANGES.txt.tmpl over
-// the inventory of script, the bundle's final run.cmd.
-func Changes(c *catalog.Catalog, b *plan.Bundle, script string, extra map[string]any) (string, error) {
+// the inventory of script, the bundle's final run.cmd, with the template
+// clones cl (as Script).
+func Changes(cl *Clones, c *catalog.Catalog, b *plan.Bundle, script string, extra map[string]any) (string, error) {
 	inv, err := NewInventory(c, b, script)
 	if err != nil {
 		return "", err
 	}
 	ex := maps.Clone(extra)
 	ex["Changes"] = inv
-	return Script(c, b, "CHANGES.txt.tmpl", "", ex)
+	return Script(cl, c, b, "CHANGES.txt.tmpl", "", ex)
 }
 
 // NewInventory reads the inventory off run.cmd. A command that no rule of
 // templates/changes.yaml classifies, anywhere in the script, is an error.
 func NewInventory(c *catalog.Catalog, b *plan.Bundle, script string) (*Inventory, error) {
-	view, err := newView(c, b, "", nil)
+	view, err := newView(nil, c, b, "", nil) // data only: no template runs
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ func numberLines(script string) (string, error) {
 	}
 	at := map[string][]int{}
 	for i, line := range strings.Split(script, "\n") {
+		if !strings.HasPrefix(line, ":") {
+			continue // not a label: spare the regular expression
+		}
 		if m := labelLine.FindStringSubmatch(line); m != nil {
 			at[strings.ToLower(m[1])] = append(at[strings.ToLower(m[1])], i+1)
 		}

@@ -245,9 +245,11 @@ func dedupe(ps catalog.Problems) catalog.Problems {
 // the dialect writes.
 func (l *linter) chars(ln cmdLine) {
 	for i := 0; i < len(ln.text); i++ {
-		if n := lineMarkLen(ln.text[i:]); n > 0 {
-			i += n - 1 // {{lineof}}'s mark, numbered after pruning
-			continue
+		if ln.text[i] == lineMarkOpen[0] {
+			if n := lineMarkLen(ln.text[i:]); n > 0 {
+				i += n - 1 // {{lineof}}'s mark, numbered after pruning
+				continue
+			}
 		}
 		switch b := ln.text[i]; {
 		case b >= 0x80:

@@ -110,7 +110,7 @@ func segments(masked string) []cmdAt {
 	var out []cmdAt
 	start, prevFor := 0, false
 	for i := 0; i <= len(masked); i++ {
-		if i < len(masked) && !strings.ContainsRune("&|()", rune(masked[i])) {
+		if i < len(masked) && !segmentEnd(masked[i]) {
 			continue
 		}
 		seg := masked[start:i]
@@ -123,6 +123,11 @@ func segments(masked string) []cmdAt {
 		start = i + 1
 	}
 	return out
+}
+
+// segmentEnd reports the bytes that end a segment: & | ( ).
+func segmentEnd(b byte) bool {
+	return b == '&' || b == '|' || b == '(' || b == ')'
 }
 
 // forList reports a segment that ends in a for's "in", before its list.

@@ -31,20 +31,25 @@ var (
 // prune removes from script the routines of libs (as the bundle template
 // lays them out: one blank line between two) that nothing names.
 func prune(script string, libs []string) string {
-	routines, inName := cmdRoutines(strings.Join(libs, "\n\n")+"\n"), cmdNameChars
-	names := map[string]bool{}
-	for _, r := range routines {
-		names[strings.ToLower(r.name)] = true
+	if len(libs) == 0 {
+		return script // no lib, no routine to take out
 	}
-	uses := count(script, names, inName)
-	own := make([]map[string]int, len(routines))
+	routines := cmdRoutines(strings.Join(libs, "\n\n") + "\n")
+	names := map[string]int{} // lower-case name -> index into the counts
+	for _, r := range routines {
+		if _, ok := names[strings.ToLower(r.name)]; !ok {
+			names[strings.ToLower(r.name)] = len(names)
+		}
+	}
+	uses := count(script, names)
+	own := make([][]int, len(routines))
 	for i, r := range routines {
-		own[i] = count(r.text, names, inName)
+		own[i] = count(r.text, names)
 	}
 	for removed := true; removed; {
 		removed = false
 		for i, r := range routines {
-			name := strings.ToLower(r.name)
+			name := names[strings.ToLower(r.name)]
 			if r.text == "" || r.entered || uses[name] > own[i][name] {
 				continue
 			}
@@ -64,25 +69,39 @@ func prune(script string, libs []string) string {
 	return script
 }
 
-// count counts how often each of names stands in text as a whole name,
-// without regard to case, as cmd reads labels.
-func count(text string, names map[string]bool, inName *[256]bool) map[string]int {
-	counts := map[string]int{}
-	text = strings.ToLower(text)
+// count counts how often each of names (lower-case, to their index in the
+// result) stands in text as a whole name, without regard to case, as cmd
+// reads labels.
+func count(text string, names map[string]int) []int {
+	counts := make([]int, len(names))
+	var lower []byte
 	start := -1
 	for i := 0; i <= len(text); i++ {
-		in := i < len(text) && inName[text[i]]
+		in := i < len(text) && cmdNameChars[text[i]]
 		switch {
 		case in && start < 0:
 			start = i
 		case !in && start >= 0:
-			if w := text[start:i]; names[w] {
-				counts[w]++
+			lower = appendLower(lower[:0], text[start:i])
+			if n, ok := names[string(lower)]; ok {
+				counts[n]++
 			}
 			start = -1
 		}
 	}
 	return counts
+}
+
+// appendLower appends word, an ASCII name, in lower case.
+func appendLower(dst []byte, word string) []byte {
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // cmdNameChars are the bytes a batch label is made of.

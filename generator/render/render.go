@@ -15,18 +15,19 @@ import (
 // from templates/bundle/<name>.tmpl for the bundle's target. dialectName is
 // the file's language, for the functions that quote ("cmd", "ps1", "" for
 // text); only run.cmd ("cmd") carries the steps' and libs' code, since
-// run.ps1 runs run.cmd.
-func Script(c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra map[string]any) (string, error) {
-	view, err := newView(c, b, dialectName, extra)
+// run.ps1 runs run.cmd. cl holds the goroutine's template clones (nil
+// clones each template anew).
+func Script(cl *Clones, c *catalog.Catalog, b *plan.Bundle, name, dialectName string, extra map[string]any) (string, error) {
+	view, err := newView(cl, c, b, dialectName, extra)
 	if err != nil {
 		return "", err
 	}
-	sc := &scope{dialect: dialectName, targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, unit: "templates/bundle/" + name}
-	tmpl, err := c.Bundle.Clone()
+	sc := scope{dialect: dialectName, targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, unit: "templates/bundle/" + name}
+	tmpl, err := cl.bind(c.Bundle, sc)
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(c, tmpl.Funcs(sc.funcs()), name, view)
+	out, err := execute(c, tmpl, name, view)
 	if err != nil {
 		return "", err
 	}
@@ -94,7 +95,7 @@ func lastOrigin(c *catalog.Catalog, out string, t *template.Template, name strin
 }
 
 // renderStep renders the do, undo and (optional) subs blocks of a step.
-func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[string]any) (*StepView, error) {
+func renderStep(cl *Clones, c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[string]any) (*StepView, error) {
 	v := newStepView(s)
 	tmpl := s.Step.Template
 	if tmpl == nil {
@@ -104,13 +105,12 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[stri
 	for _, t := range s.Step.Requires.Tools {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
+	sc := scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
 		unit: "step " + s.Step.ID.Value, prefix: v.Label}
-	clone, err := tmpl.Clone()
+	clone, err := cl.bind(tmpl, sc)
 	if err != nil {
 		return nil, err
 	}
-	clone.Funcs(sc.funcs())
 	data := map[string]any{"Target": b.Target, "Step": s.Step, "Services": s.Services,
 		"RegFile": s.Step.RegFile(), "Extra": extra}
 	blocks := map[string]*string{"do": &v.Do, "undo": &v.Undo, "preview": &v.Preview, "cleanup": &v.Cleanup, "subs": &v.Subs}
@@ -126,8 +126,9 @@ func renderStep(c *catalog.Catalog, b *plan.Bundle, s *plan.Step, extra map[stri
 	return v, nil
 }
 
-// renderLib renders a shared routine once for the bundle.
-func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, error) {
+// renderLib renders a shared routine once for the bundle; codes is the
+// bundle's code table (codeTable), made once for all its libs.
+func renderLib(cl *Clones, c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib, codes []CodeView) (string, error) {
 	tmpl := lib.Template
 	if tmpl == nil {
 		return "", fmt.Errorf("templates/libs/%s/cmd.tmpl: missing template", lib.Name)
@@ -136,12 +137,12 @@ func renderLib(c *catalog.Catalog, b *plan.Bundle, lib *catalog.Lib) (string, er
 	for _, t := range append(append([]catalog.Name{}, lib.Tools...), lib.OptionalTools...) {
 		declared[t.Value] = true
 	}
-	sc := &scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
+	sc := scope{dialect: "cmd", targets: []*catalog.Target{b.Target}, tools: c.Tools, features: c.Features, declared: declared,
 		unit: "lib " + lib.Name, prefix: strings.ReplaceAll(lib.Name, "-", "_")}
-	clone, err := tmpl.Clone()
+	clone, err := cl.bind(tmpl, sc)
 	if err != nil {
 		return "", err
 	}
-	out, err := execute(c, clone.Funcs(sc.funcs()), tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets, "Codes": codeTable(c, b), "CatalogDate": c.Info.Date, "Intune": c.Info.Intune})
+	out, err := execute(c, clone, tmpl.Name(), map[string]any{"Target": b.Target, "Targets": c.Targets, "Codes": codes, "CatalogDate": c.Info.Date, "Intune": c.Info.Intune})
 	return strings.Trim(out, "\n"), err
 }

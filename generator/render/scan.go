@@ -122,10 +122,12 @@ func labelRefs(line string) (names, prefixes []string) {
 
 // callRefs reads call :x and goto x outside quotes.
 func callRefs(line string) (names, prefixes []string) {
-	masked := maskQuotes(line)
-	toks := tokens(masked)
+	if !containsFold(line, "goto") && !containsFold(line, "call") {
+		return nil, nil // most lines: no need to split them
+	}
+	toks := tokens(line)
 	for k := 0; k+1 < len(toks); k++ {
-		verb := masked[toks[k][0]:toks[k][1]]
+		verb := line[toks[k][0]:toks[k][1]]
 		if len(verb) != 4 {
 			continue
 		}
@@ -147,29 +149,32 @@ func callRefs(line string) (names, prefixes []string) {
 
 // handlerRefs reads set "VAR=x" where x has the form of a label.
 func handlerRefs(line string) []string {
-	if !strings.Contains(line, `"`) {
-		return nil
-	}
 	var names []string
-	for rest := strings.ToLower(line); ; {
-		i := strings.Index(rest, `set "`)
+	for rest := line; ; {
+		i := indexFold(rest, `set "`)
 		if i < 0 {
 			return names
 		}
 		rest = rest[i+len(`set "`):]
-		if _, value, ok := strings.Cut(strings.SplitN(rest, `"`, 2)[0], "="); ok && labelName.MatchString(value) {
-			names = append(names, value)
+		assign, _, _ := strings.Cut(rest, `"`)
+		if _, value, ok := strings.Cut(assign, "="); ok && labelName.MatchString(value) {
+			names = append(names, strings.ToLower(value))
 		}
 	}
 }
 
-// tokens splits a line, its quoted parts masked, into words: the spans
-// between blanks and cmd's operators.
-func tokens(masked string) [][2]int {
+// tokens splits a line into words: the spans between blanks and cmd's
+// operators outside double quotes. What stands between quotes belongs to
+// the word around it, quotes included, so no word that holds a quoted part
+// is a command or a label.
+func tokens(line string) [][2]int {
 	var out [][2]int
-	start := -1
-	for i := 0; i <= len(masked); i++ {
-		sep := i == len(masked) || strings.IndexByte(" \t()&|<>", masked[i]) >= 0
+	start, quoted := -1, false
+	for i := 0; i <= len(line); i++ {
+		sep := i == len(line) || (!quoted && strings.IndexByte(" \t()&|<>", line[i]) >= 0)
+		if i < len(line) && line[i] == '"' {
+			quoted = !quoted
+		}
 		switch {
 		case !sep && start < 0:
 			start = i
@@ -249,23 +254,45 @@ func commands(line string) []command {
 		out = append(out, toolCommands(line)...)
 	}
 	trimmed := strings.TrimSpace(line)
-	if m := varProgram.FindStringSubmatchIndex(trimmed); m != nil {
+	if m := varProgramAt(trimmed); m != nil {
 		out = append(out, command{strings.ToLower(trimmed[m[2]:m[3]]), argWords(trimmed[m[1]:])})
 	}
-	masked := maskQuotes(line)
-	for _, tk := range tokens(masked) {
-		if isEcho(masked[tk[0]:tk[1]]) {
+	for _, tk := range tokens(line) {
+		if isEcho(line[tk[0]:tk[1]]) {
 			break // the rest of the line is text
 		}
 		if tk[1]-tk[0] > len("rename") {
 			continue // longer than any builtin
 		}
-		w := strings.ToLower(masked[tk[0]:tk[1]])
-		if builtins[w] && (tk[1] == len(masked) || masked[tk[1]] == ' ' || masked[tk[1]] == '\t') {
+		w := strings.ToLower(line[tk[0]:tk[1]])
+		if builtins[w] && (tk[1] == len(line) || line[tk[1]] == ' ' || line[tk[1]] == '\t') {
 			out = append(out, command{w, argWords(line[tk[1]:])})
 		}
 	}
 	return out
+}
+
+// varProgramAt matches varProgram, on the lines that can match it.
+func varProgramAt(trimmed string) []int {
+	if !strings.HasPrefix(trimmed, `"%`) {
+		return nil
+	}
+	return varProgram.FindStringSubmatchIndex(trimmed)
+}
+
+// containsFold reports whether s holds word, an ASCII lower-case word, in
+// any case.
+func containsFold(s, word string) bool { return indexFold(s, word) >= 0 }
+
+// indexFold is the index of the first word (ASCII, lower-case) in s, in
+// any case, or -1.
+func indexFold(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
+			return i
+		}
+	}
+	return -1
 }
 
 // isEcho reports that a word is echo (echo., echo: or @echo as well).
@@ -286,22 +313,6 @@ func toolCommands(line string) []command {
 		out = append(out, command{strings.ToLower(line[m[2]:m[3]]), argWords(rest)})
 	}
 	return out
-}
-
-// maskQuotes blanks what stands between double quotes, where no command
-// starts.
-func maskQuotes(line string) string {
-	b := []byte(line)
-	in := false
-	for i, c := range b {
-		switch {
-		case c == '"':
-			in = !in
-		case in:
-			b[i] = 'x'
-		}
-	}
-	return string(b)
 }
 
 // argWords splits a command's arguments into lower-case words, up to the

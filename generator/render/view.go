@@ -60,7 +60,7 @@ func newStepView(s *plan.Step) *StepView {
 
 // newView gathers what a bundle template sees. Only run.cmd (dialect
 // "cmd") gets the steps' and libs' code: the other files print their data.
-func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any) (*View, error) {
+func newView(cl *Clones, c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any) (*View, error) {
 	v := &View{Target: b.Target, Extra: extra}
 	code := d == "cmd"
 	byID := map[string]*StepView{}
@@ -68,7 +68,7 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 		sv := newStepView(s)
 		if code {
 			var err error
-			if sv, err = renderStep(c, b, s, extra); err != nil {
+			if sv, err = renderStep(cl, c, b, s, extra); err != nil {
 				return nil, err
 			}
 		}
@@ -89,8 +89,9 @@ func newView(c *catalog.Catalog, b *plan.Bundle, d string, extra map[string]any)
 	if !code {
 		return v, nil
 	}
+	codes := codeTable(c, b)
 	for _, lib := range b.Libs {
-		text, err := renderLib(c, b, lib)
+		text, err := renderLib(cl, c, b, lib, codes)
 		if err != nil {
 			return nil, err
 		}
