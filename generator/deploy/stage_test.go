@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -338,7 +339,11 @@ func TestGroupPolicyLeavesPackagesToTheDeferredTask(t *testing.T) {
 // XP has no SHA-256 tool: the deferred run compares each package it copies
 // byte for byte with the share (fc /b), which catches a torn copy, not a
 // package changed on the share itself (the GPO README says so). fc is the
-// recording stub here, so that it can answer "different".
+// recording stub here, so that it can answer "different". The i386 setup
+// source an administrator added for SFC (SHA256SUMS does not list it) is
+// left on the share at startup too, and copied and compared the same way
+// before the SFC step; a share out of reach fails that step. The share
+// holds amd64 too (XP x64), as Wine's prefix may say either architecture.
 func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
 	t.Parallel()
 	payloads := t.TempDir()
@@ -350,6 +355,12 @@ func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
 			p.InstallStub(stub)
 		}
 		dir, version := offDriveWith(t, "xp", "share", generator.Options{Targets: []string{"xp"}, Payload: payloads})
+		source := map[string]string{`i386\txtsetup.sif`: "[Version]", `i386\system32\wufix1.dll`: "MZ dll", `amd64\txtsetup.sif`: "[Version] x64"}
+		for rel, data := range source {
+			host := filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(rel, `\`, "/")))
+			require.NoError(t, os.MkdirAll(filepath.Dir(host), 0o755))
+			require.NoError(t, os.WriteFile(host, []byte(data), 0o644))
+		}
 		r := p.Run(dir, "run.cmd", "/gpo")
 		if wine.Flake(r) {
 			return true
@@ -358,10 +369,14 @@ func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
 		local := `C:\windows\wufix\xp-` + version
 		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
 		assert.NoDirExists(t, p.HostPath(local+`\packages`), "the startup copy takes the scripts only")
+		assert.DirExists(t, p.HostPath(local+`\i386`), "an empty i386 tells the deferred task the share has one")
+		assert.NoFileExists(t, p.HostPath(local+`\i386\txtsetup.sif`), "the startup copy leaves the setup source on the share")
 		for _, c := range p.StubCalls() {
 			if c.Name == "fc" {
 				assert.NotContains(t, strings.Join(c.Args, " "), "packages", "the startup copy compares the scripts only")
+				assert.NotContains(t, strings.Join(c.Args, " "), "i386", "the startup copy compares the scripts only")
 			}
+			assert.NotEqual(t, "sfc", c.Name, "SFC is a deferred step")
 		}
 
 		// fc says the copy differs: nothing is installed, the version
@@ -374,24 +389,67 @@ func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
 		log, _ := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0002.log`))
 		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
 		assert.Contains(t, string(log), `*** 1 of 1 packages copied from `+p.WinPath(dir)+`\packages differ from the share (a copy cut short): no package is installed`)
-		var compare []string
+		var compared []string
 		for _, c := range p.StubCalls() {
 			if c.Name == "fc" {
-				compare = c.Args
+				compared = append(compared, strings.Join(c.Args, " "))
 			}
+			assert.NotEqual(t, "sfc", c.Name, "no SFC from a setup source that differs from the share")
 		}
-		assert.Equal(t, []string{"/b", p.WinPath(dir) + `\packages\` + name, `packages\` + name}, compare, "the copy against the share")
+		for _, rel := range []string{`packages\` + name, `i386\txtsetup.sif`, `i386\system32\wufix1.dll`} {
+			assert.Contains(t, compared, "/b "+p.WinPath(dir)+`\`+rel+" "+rel, "the copy against the share")
+		}
+		assert.Contains(t, string(log), `*** 2 of 2 files copied from `+p.WinPath(dir)+`\i386 differ from the share (a copy cut short): SFC does not run`)
+		assert.Contains(t, string(log), `*** 1 of 1 files copied from `+p.WinPath(dir)+`\amd64 differ from the share (a copy cut short): SFC does not run`)
+		assert.Contains(t, string(log), "not run: the setup source could not be copied from the share and checked (see above)")
 		_, _, err := p.Query(`HKLM\SOFTWARE\wufix`, "xp-pending")
 		assert.NoError(t, err, "pending for the next startup")
 
+		// The share out of reach: the setup source cannot be read, SFC
+		// does not run, the version stays pending.
 		p.Setenv("WUFIX_STUB_EXIT_FC", "0")
+		gone := dir + ".gone"
+		require.NoError(t, os.Rename(dir, gone))
 		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
+		require.NoError(t, os.Rename(gone, dir))
 		if wine.Flake(r) {
 			return true
 		}
 		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0003.log`))
+		assert.Equal(t, 1, r.Code, r.Stdout+r.Stderr+string(log))
+		assert.Contains(t, string(log), `*** `+p.WinPath(dir)+`\i386 cannot be read (the share is out of reach, or the computer account may not read it): SFC does not run, and the next startup tries again`)
+		assert.Contains(t, string(log), "not run: the setup source could not be copied from the share and checked (see above)")
+		for _, c := range p.StubCalls() {
+			assert.NotEqual(t, "sfc", c.Name, "no SFC without its setup source")
+		}
+		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "xp-pending")
+		assert.NoError(t, err, "pending for the next startup")
+
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		log, _ = os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0004.log`))
 		assert.Contains(t, string(log), `copied 1 packages from `+p.WinPath(dir)+`\packages and compared them with the share: all match`, r.Stdout+r.Stderr)
 		assert.FileExists(t, p.HostPath(local+`\packages\`+name))
+		assert.Contains(t, string(log), `copied 2 files from `+p.WinPath(dir)+`\i386 and compared them with the share: all match`)
+		assert.Contains(t, string(log), `copied 1 files from `+p.WinPath(dir)+`\amd64 and compared them with the share: all match`)
+		for rel, data := range source {
+			got, err := os.ReadFile(p.HostPath(local + `\` + rel))
+			require.NoError(t, err)
+			assert.Equal(t, data, string(got))
+		}
+		assert.Regexp(t, `setup source: `+regexp.QuoteMeta(local)+`\\(i386|amd64)\r\n`, string(log), "SFC takes the local copy")
+		sfc := 0
+		for _, c := range p.StubCalls() {
+			if c.Name == "sfc" {
+				sfc++
+			}
+		}
+		assert.Equal(t, 1, sfc, "SFC runs once its setup source is copied")
+		_, marker, err := p.Query(`HKLM\SOFTWARE\wufix`, "xp")
+		require.NoError(t, err, "the plan finished: the run-once marker is set")
+		assert.Equal(t, version, marker)
 		return false
 	})
 }

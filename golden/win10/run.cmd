@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=3dc9c4b4981c9d4f"
+set "WUFIX_VERSION=a74ad1d95add9f8a"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -253,9 +253,9 @@ call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
 rem The deferred task runs the plan its Group Policy run chose, and copies
-rem the packages that run's copy left on the share.
+rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
-if "%WUFIX_MODE%"=="deferred" call :stage_packages
+if "%WUFIX_MODE%"=="deferred" call :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
@@ -3769,10 +3769,12 @@ goto :eof
 rem The run-once marker means this version's plan finished here, deferred
 rem steps included: the deferred run sets it at its end, a Group Policy run
 rem when it deferred nothing. A step that failed is not retried at every
-rem startup: it would fail again, and the report already says so. Packages
-rem the deferred run could not copy from the share are the exception: the
-rem version stays pending, and the next startup schedules it again.
+rem startup: it would fail again, and the report already says so. A payload
+rem (packages, a setup source) the deferred run could not copy from the
+rem share is the exception: the version stays pending, and the next startup
+rem schedules it again.
 if "%WUFIX_MODE%"=="deferred" if defined STAGE_PKG_FAILED goto gpo_marker_pending
+if "%WUFIX_MODE%"=="deferred" if defined STAGE_SOURCE_FAILED goto gpo_marker_pending
 if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
 if not defined WUFIX_GPO goto :eof
 if not "%WUFIX_MODE%"=="run" goto :eof
@@ -3780,7 +3782,7 @@ if defined GPO_PENDING_SET goto :eof
 goto gpo_marker_set
 
 :gpo_marker_pending
-set "MSG=the packages were not installed: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
+set "MSG=the payload was not copied from the share: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
 call :log
 goto :eof
 
@@ -3813,7 +3815,7 @@ rem /undo reads only its state files and backups, not the bundle's files:
 rem a damaged bundle must not stand in the way of putting things back.
 if "%WUFIX_MODE%"=="undo" exit /b 0
 rem The deferred run of a Group Policy run starts from a copy without its
-rem packages, which it copies and checks itself (stage_packages).
+rem payload, which it copies and checks itself (stage_payloads).
 if "%WUFIX_MODE%"=="deferred" if exist "%WUFIX_HOME%wufix-source.txt" set "SUM_SCRIPTS_ONLY=1"
 rem A run continued from the local copy that the run before it made and
 rem checked (see stage_relaunch) does not read every file again.
@@ -4446,7 +4448,7 @@ goto :eof
 rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
 rem --payload places the update files this machine cannot download, or
 rem leaves it empty when there is none. errorlevel 1 when the deferred run
-rem of a Group Policy run could not copy or check them (stage_packages).
+rem of a Group Policy run could not copy or check them (stage_payloads).
 set "PKG_DIR="
 if defined STAGE_PKG_FAILED goto packages_find_failed
 set "PKG_DIR=%WUFIX_HOME%packages"
@@ -5320,11 +5322,12 @@ if errorlevel 1 exit /b 1
 exit /b 0
 :stage_copy_scripts
 rem Under Group Policy the copy is made within the startup script's time
-rem limit and takes the scripts only: packages\ (gigabytes, maybe) is
-rem copied by the deferred task (stage_packages), which needs the share's
-rem path, kept in the protected copy. The files at the top and each folder
-rem but packages\ are copied by name: xcopy /exclude drops every path that
-rem holds one of its strings, a share named ...\packages\... included.
+rem limit and takes the scripts only: the payload folders (packages;
+rem gigabytes, maybe) are copied by the deferred task (stage_payloads),
+rem which needs the share's path, kept in the protected copy. The files at
+rem the top and each other folder are copied by name: xcopy /exclude drops
+rem every path that holds one of its strings, a share named ...\packages\...
+rem included.
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /i /q /y /r /h >nul 2>&1
 if errorlevel 1 exit /b 1
 set "STAGE_FAILED="
@@ -5344,9 +5347,13 @@ exit /b 0
 
 :stage_copy_folder
 rem One folder of the bundle, STAGE_SUB, from the bundle's folder (current).
-if /i "%STAGE_SUB%"=="packages" goto :eof
+for %%P in (packages) do if /i "%STAGE_SUB%"=="%%P" goto stage_copy_payload
 "%SystemRoot%\System32\xcopy.exe" "%STAGE_SUB%" "%STAGE_DIR%\%STAGE_SUB%\" /e /i /q /y /r /h >nul 2>&1
 if errorlevel 1 set "STAGE_FAILED=1"
+goto :eof
+:stage_copy_payload
+rem A payload folder is left to the deferred task, which copies what
+rem SHA256SUMS lists in it.
 goto :eof
 
 :stage_root
@@ -5455,61 +5462,81 @@ if "%STAGE_RC%"=="0" exit /b 0
 set "MSG=run.cmd: the copy in %STAGE_DIR% does not match SHA256SUMS. Nothing was changed."
 goto stage_refuse
 
-:stage_packages
-rem The deferred run of a Group Policy run. The startup copy left packages\
-rem out (stage_copy_scripts): each package SHA256SUMS lists is copied here
-rem now from the share recorded in wufix-source.txt (by name, so nothing it
-rem does not list comes along), and checked before any step installs one.
-rem When that fails, STAGE_PKG_FAILED makes the install steps fail
-rem (packages_find) and keeps the version pending, so that the next startup
+:stage_payloads
+rem The deferred run of a Group Policy run. The startup copy left the
+rem payload folders out (stage_copy_scripts): each is copied here now from
+rem the share recorded in wufix-source.txt, and checked before any step
+rem uses it. When that fails, STAGE_PKG_FAILED (packages\) makes the install
+rem steps fail (packages_find) and the version stays pending, so that the next startup
 rem schedules the deferred steps again (3 times in all, see gpo_resume).
 set "STAGE_PKG_FAILED="
+set "STAGE_SOURCE_FAILED="
 if not exist "%WUFIX_HOME%wufix-source.txt" goto :eof
 set "STAGE_SRC="
 set "SUM_SCRIPTS_ONLY="
-set "SUM_FILES=0"
-set "SUM_BAD=0"
-set "STAGE_MISSING=0"
 pushd "%WUFIX_HOME%"
 if errorlevel 1 goto :eof
 for /f "eol=| delims=" %%L in (wufix-source.txt) do set "STAGE_SRC=%%L"
+for %%P in (packages) do (
+    set "STAGE_PAYLOAD=%%P"
+    call :stage_payload
+)
+popd
+goto :eof
+
+:stage_payload
+rem One payload folder, STAGE_PAYLOAD, into the bundle's folder (current).
+set "SUM_FILES=0"
+set "SUM_BAD=0"
+set "STAGE_MISSING=0"
+rem packages\: each package SHA256SUMS lists, by name, so nothing it does
+rem not list comes along.
+set "STAGE_NOUN=packages"
+set "STAGE_FLAG=STAGE_PKG_FAILED"
+set "STAGE_LOSS=no package is installed"
 for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "SUM_WANT=%%A"
     set "SUM_FILE=%%B"
-    call :stage_packages_file
+    call :stage_payload_listed
 )
-popd
 if "%SUM_FILES%"=="0" goto :eof
-set "STAGE_PKG_FAILED=1"
-set "MSG=*** %STAGE_MISSING% of %SUM_FILES% packages could not be copied from %STAGE_SRC%packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again"
-if not "%STAGE_MISSING%"=="0" goto stage_packages_failed
-set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages do not match SHA256SUMS (changed on the share, or damaged): no package is installed. Check the share with wufix verify"
-if not "%SUM_BAD%"=="0" goto stage_packages_failed
-set "STAGE_PKG_FAILED="
-set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and checked them against SHA256SUMS: all match"
+goto stage_payload_result
+:stage_payload_result
+set "%STAGE_FLAG%=1"
+set "MSG=*** %STAGE_MISSING% of %SUM_FILES% %STAGE_NOUN% could not be copied from %STAGE_SRC%%STAGE_PAYLOAD% (the share is out of reach, or the computer account may not read it): %STAGE_LOSS%, and the next startup tries again"
+if not "%STAGE_MISSING%"=="0" goto stage_payload_failed
+set "MSG=*** %SUM_BAD% of %SUM_FILES% %STAGE_NOUN% copied from %STAGE_SRC%%STAGE_PAYLOAD% do not match SHA256SUMS (changed on the share, or damaged): %STAGE_LOSS%. Check the share with wufix verify"
+if not "%SUM_BAD%"=="0" goto stage_payload_failed
+set "%STAGE_FLAG%="
+set "MSG=copied %SUM_FILES% %STAGE_NOUN% from %STAGE_SRC%%STAGE_PAYLOAD% and checked them against SHA256SUMS: all match"
 call :log
 goto :eof
-:stage_packages_failed
+:stage_payload_failed
+set "%STAGE_FLAG%=1"
 call :log
 goto :eof
 
-:stage_packages_file
-rem One line of SHA256SUMS: a package (packages/NAME) is copied from the
-rem share, with one more try two seconds later, then checked.
+:stage_payload_listed
+rem One line of SHA256SUMS: only a package (packages/NAME) is copied.
 if /i not "%SUM_FILE:~0,9%"=="packages/" goto :eof
 set "SUM_PATH=%SUM_FILE:/=\%"
-if not exist "packages\" mkdir "packages"
+goto stage_payload_file
+
+:stage_payload_file
+rem One file, SUM_PATH (relative), is copied from the share, with one more
+rem try two seconds later, then checked.
+for %%D in ("%SUM_PATH%") do if not exist "%%~dpD" mkdir "%%~dpD"
 copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
-if not errorlevel 1 goto stage_packages_copied
+if not errorlevel 1 goto stage_payload_copied
 "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
 copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
-if not errorlevel 1 goto stage_packages_copied
+if not errorlevel 1 goto stage_payload_copied
 set /a "SUM_FILES+=1"
 set /a "STAGE_MISSING+=1"
 set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
 call :log
 goto :eof
-:stage_packages_copied
+:stage_payload_copied
 call :check_integrity_file
 goto :eof
 

@@ -49,13 +49,13 @@ rem   573  service-health            :do_service_health
 rem   731  service-security          :do_service_security
 rem   852  component-reset           :do_component_reset
 rem   974  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1152  offline-install-xp        :do_offline_install_xp
-rem  1259  driver-already-installed  :do_driver_already_installed
-rem  1311  firewall-pause            :do_firewall_pause
-rem  1437  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1506  dll-reregister            :do_dll_reregister
-rem  1577  wsus-client-reset         :do_wsus_client_reset
-rem  1706  winsock-reset             :do_winsock_reset
+rem  1161  offline-install-xp        :do_offline_install_xp
+rem  1268  driver-already-installed  :do_driver_already_installed
+rem  1320  firewall-pause            :do_firewall_pause
+rem  1446  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  1515  dll-reregister            :do_dll_reregister
+rem  1586  wsus-client-reset         :do_wsus_client_reset
+rem  1715  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -82,7 +82,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=9b1a80978e880b07"
+set "WUFIX_VERSION=1494269d548123ac"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -196,9 +196,9 @@ call :open_log
 if errorlevel 1 exit /b 1
 if "%WUFIX_MODE%"=="undo" goto undo
 rem The deferred task runs the plan its Group Policy run chose, and copies
-rem the packages that run's copy left on the share.
+rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
-if "%WUFIX_MODE%"=="deferred" call :stage_packages
+if "%WUFIX_MODE%"=="deferred" call :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
 if not defined WUFIX_GPO goto run
 call :gpo_marker_matches
@@ -972,6 +972,9 @@ rem cleanup. Files SFC replaced stay replaced: they are Microsoft's own
 rem copies.
 rem ==========================================================================
 :do_system_files_sfc_xp
+rem Under Group Policy the deferred run copies the bundle's setup source
+rem from the share first (stage_payloads); a copy that failed is not used.
+if defined STAGE_SOURCE_FAILED goto system_files_sfc_xp_source_failed
 call :system_files_sfc_xp_find_source
 call :system_files_sfc_xp_service_pack
 set "STEP_BEFORE=no setup source found"
@@ -1015,6 +1018,12 @@ call :log
 set "STEP_AFTER=sfc exit code %RC%"
 if not "%RC%"=="0" exit /b 1
 exit /b 0
+
+:system_files_sfc_xp_source_failed
+set "MSG=  not run: the setup source could not be copied from the share and checked (see above)"
+call :log
+set "STEP_BEFORE=setup source not copied"
+exit /b 1
 
 :preview_system_files_sfc_xp
 call :system_files_sfc_xp_find_source
@@ -2583,10 +2592,12 @@ goto :eof
 rem The run-once marker means this version's plan finished here, deferred
 rem steps included: the deferred run sets it at its end, a Group Policy run
 rem when it deferred nothing. A step that failed is not retried at every
-rem startup: it would fail again, and the report already says so. Packages
-rem the deferred run could not copy from the share are the exception: the
-rem version stays pending, and the next startup schedules it again.
+rem startup: it would fail again, and the report already says so. A payload
+rem (packages, a setup source) the deferred run could not copy from the
+rem share is the exception: the version stays pending, and the next startup
+rem schedules it again.
 if "%WUFIX_MODE%"=="deferred" if defined STAGE_PKG_FAILED goto gpo_marker_pending
+if "%WUFIX_MODE%"=="deferred" if defined STAGE_SOURCE_FAILED goto gpo_marker_pending
 if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
 if not defined WUFIX_GPO goto :eof
 if not "%WUFIX_MODE%"=="run" goto :eof
@@ -2594,7 +2605,7 @@ if defined GPO_PENDING_SET goto :eof
 goto gpo_marker_set
 
 :gpo_marker_pending
-set "MSG=the packages were not installed: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
+set "MSG=the payload was not copied from the share: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
 call :log
 goto :eof
 
@@ -2921,7 +2932,7 @@ goto :eof
 rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
 rem --payload places the update files this machine cannot download, or
 rem leaves it empty when there is none. errorlevel 1 when the deferred run
-rem of a Group Policy run could not copy or check them (stage_packages).
+rem of a Group Policy run could not copy or check them (stage_payloads).
 set "PKG_DIR="
 if defined STAGE_PKG_FAILED goto packages_find_failed
 set "PKG_DIR=%WUFIX_HOME%packages"
@@ -3709,11 +3720,12 @@ if errorlevel 1 exit /b 1
 exit /b 0
 :stage_copy_scripts
 rem Under Group Policy the copy is made within the startup script's time
-rem limit and takes the scripts only: packages\ (gigabytes, maybe) is
-rem copied by the deferred task (stage_packages), which needs the share's
-rem path, kept in the protected copy. The files at the top and each folder
-rem but packages\ are copied by name: xcopy /exclude drops every path that
-rem holds one of its strings, a share named ...\packages\... included.
+rem limit and takes the scripts only: the payload folders (packages i386 amd64;
+rem gigabytes, maybe) are copied by the deferred task (stage_payloads),
+rem which needs the share's path, kept in the protected copy. The files at
+rem the top and each other folder are copied by name: xcopy /exclude drops
+rem every path that holds one of its strings, a share named ...\packages\...
+rem included.
 "%SystemRoot%\System32\xcopy.exe" "%WUFIX_HOME%." "%STAGE_DIR%\" /i /q /y /r /h >nul 2>&1
 if errorlevel 1 exit /b 1
 set "STAGE_FAILED="
@@ -3733,9 +3745,17 @@ exit /b 0
 
 :stage_copy_folder
 rem One folder of the bundle, STAGE_SUB, from the bundle's folder (current).
-if /i "%STAGE_SUB%"=="packages" goto :eof
+for %%P in (packages i386 amd64) do if /i "%STAGE_SUB%"=="%%P" goto stage_copy_payload
 "%SystemRoot%\System32\xcopy.exe" "%STAGE_SUB%" "%STAGE_DIR%\%STAGE_SUB%\" /e /i /q /y /r /h >nul 2>&1
 if errorlevel 1 set "STAGE_FAILED=1"
+goto :eof
+:stage_copy_payload
+rem A payload folder is left to the deferred task. SHA256SUMS lists what
+rem packages\ holds; a setup source the administrator added is left as an
+rem empty folder, which tells the deferred task to copy it from the share.
+if /i "%STAGE_SUB%"=="packages" goto :eof
+if not exist "%STAGE_DIR%\%STAGE_SUB%\" mkdir "%STAGE_DIR%\%STAGE_SUB%"
+if not exist "%STAGE_DIR%\%STAGE_SUB%\" set "STAGE_FAILED=1"
 goto :eof
 
 :stage_root
@@ -3829,61 +3849,122 @@ if /i "%STAGE_FILE:~0,9%"=="packages\" if defined WUFIX_GPO goto :eof
 if errorlevel 1 set /a "STAGE_BAD+=1"
 goto :eof
 
-:stage_packages
-rem The deferred run of a Group Policy run. The startup copy left packages\
-rem out (stage_copy_scripts): each package SHA256SUMS lists is copied here
-rem now from the share recorded in wufix-source.txt (by name, so nothing it
-rem does not list comes along), and checked before any step installs one.
-rem When that fails, STAGE_PKG_FAILED makes the install steps fail
-rem (packages_find) and keeps the version pending, so that the next startup
+:stage_payloads
+rem The deferred run of a Group Policy run. The startup copy left the
+rem payload folders out (stage_copy_scripts): each is copied here now from
+rem the share recorded in wufix-source.txt, and checked before any step
+rem uses it. When that fails, STAGE_PKG_FAILED (packages\) makes the install
+rem steps fail (packages_find), STAGE_SOURCE_FAILED (i386\ or amd64\) the
+rem SFC step, and the version stays pending, so that the next startup
 rem schedules the deferred steps again (3 times in all, see gpo_resume).
 set "STAGE_PKG_FAILED="
+set "STAGE_SOURCE_FAILED="
 if not exist "%WUFIX_HOME%wufix-source.txt" goto :eof
 set "STAGE_SRC="
 set "SUM_SCRIPTS_ONLY="
-set "SUM_FILES=0"
-set "SUM_BAD=0"
-set "STAGE_MISSING=0"
 pushd "%WUFIX_HOME%"
 if errorlevel 1 goto :eof
 for /f "eol=| delims=" %%L in (wufix-source.txt) do set "STAGE_SRC=%%L"
+for %%P in (packages i386 amd64) do (
+    set "STAGE_PAYLOAD=%%P"
+    call :stage_payload
+)
+popd
+goto :eof
+
+:stage_payload
+rem One payload folder, STAGE_PAYLOAD, into the bundle's folder (current).
+set "SUM_FILES=0"
+set "SUM_BAD=0"
+set "STAGE_MISSING=0"
+if /i not "%STAGE_PAYLOAD%"=="packages" goto stage_payload_source
+rem packages\: each package SHA256SUMS lists, by name, so nothing it does
+rem not list comes along.
+set "STAGE_NOUN=packages"
+set "STAGE_FLAG=STAGE_PKG_FAILED"
+set "STAGE_LOSS=no package is installed"
 for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "SUM_WANT=%%A"
     set "SUM_FILE=%%B"
-    call :stage_packages_file
+    call :stage_payload_listed
 )
-popd
 if "%SUM_FILES%"=="0" goto :eof
-set "STAGE_PKG_FAILED=1"
-set "MSG=*** %STAGE_MISSING% of %SUM_FILES% packages could not be copied from %STAGE_SRC%packages (the share is out of reach, or the computer account may not read it): no package is installed, and the next startup tries again"
-if not "%STAGE_MISSING%"=="0" goto stage_packages_failed
-set "MSG=*** %SUM_BAD% of %SUM_FILES% packages copied from %STAGE_SRC%packages differ from the share (a copy cut short): no package is installed"
-if not "%SUM_BAD%"=="0" goto stage_packages_failed
-set "STAGE_PKG_FAILED="
-set "MSG=copied %SUM_FILES% packages from %STAGE_SRC%packages and compared them with the share: all match"
+goto stage_payload_result
+:stage_payload_source
+rem A setup source (i386\, amd64\) is added to the bundle by the
+rem administrator, so SHA256SUMS does not list it: when the startup copy
+rem found one on the share (and left it empty here), every file the share
+rem holds in it is copied and compared with the share.
+if not exist "%STAGE_PAYLOAD%\" goto :eof
+set "STAGE_NOUN=files"
+set "STAGE_FLAG=STAGE_SOURCE_FAILED"
+set "STAGE_LOSS=SFC does not run"
+set "SUM_WANT="
+set "MSG=*** %STAGE_SRC%%STAGE_PAYLOAD% cannot be read (the share is out of reach, or the computer account may not read it): SFC does not run, and the next startup tries again"
+rem dir /s /b names each file by its full path: the share's folder (a
+rem drive letter that pushd maps for a \\server path) is cut off by length.
+pushd "%STAGE_SRC%%STAGE_PAYLOAD%" 2>nul
+if errorlevel 1 goto stage_payload_failed
+set "STAGE_PREFIX=%CD%\"
+dir /s /b /a-d >"%WUFIX_HOME%wufix-listing.txt" 2>nul
+popd
+call :stage_payload_length
+for /f "eol=| delims=" %%F in (wufix-listing.txt) do (
+    set "STAGE_FILE=%%F"
+    call :stage_payload_share
+)
+del "wufix-listing.txt" 2>nul
+if "%SUM_FILES%"=="0" goto stage_payload_failed
+:stage_payload_result
+set "%STAGE_FLAG%=1"
+set "MSG=*** %STAGE_MISSING% of %SUM_FILES% %STAGE_NOUN% could not be copied from %STAGE_SRC%%STAGE_PAYLOAD% (the share is out of reach, or the computer account may not read it): %STAGE_LOSS%, and the next startup tries again"
+if not "%STAGE_MISSING%"=="0" goto stage_payload_failed
+set "MSG=*** %SUM_BAD% of %SUM_FILES% %STAGE_NOUN% copied from %STAGE_SRC%%STAGE_PAYLOAD% differ from the share (a copy cut short): %STAGE_LOSS%"
+if not "%SUM_BAD%"=="0" goto stage_payload_failed
+set "%STAGE_FLAG%="
+set "MSG=copied %SUM_FILES% %STAGE_NOUN% from %STAGE_SRC%%STAGE_PAYLOAD% and compared them with the share: all match"
 call :log
 goto :eof
-:stage_packages_failed
+:stage_payload_failed
+set "%STAGE_FLAG%=1"
 call :log
 goto :eof
 
-:stage_packages_file
-rem One line of SHA256SUMS: a package (packages/NAME) is copied from the
-rem share, with one more try two seconds later, then checked.
+:stage_payload_listed
+rem One line of SHA256SUMS: only a package (packages/NAME) is copied.
 if /i not "%SUM_FILE:~0,9%"=="packages/" goto :eof
 set "SUM_PATH=%SUM_FILE:/=\%"
-if not exist "packages\" mkdir "packages"
+goto stage_payload_file
+
+:stage_payload_share
+rem One file the share's setup source holds, STAGE_FILE (its full path).
+call set "SUM_PATH=%STAGE_PAYLOAD%\%%STAGE_FILE:~%STAGE_CUT%%%"
+goto stage_payload_file
+
+:stage_payload_length
+rem STAGE_CUT is the length of STAGE_PREFIX: cmd has no length function.
+set "STAGE_CUT=0"
+:stage_payload_length_next
+call set "STAGE_REST=%%STAGE_PREFIX:~%STAGE_CUT%%%"
+if not defined STAGE_REST goto :eof
+set /a "STAGE_CUT+=1"
+goto stage_payload_length_next
+
+:stage_payload_file
+rem One file, SUM_PATH (relative), is copied from the share, with one more
+rem try two seconds later, then checked.
+for %%D in ("%SUM_PATH%") do if not exist "%%~dpD" mkdir "%%~dpD"
 copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
-if not errorlevel 1 goto stage_packages_copied
+if not errorlevel 1 goto stage_payload_copied
 "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
 copy /y /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
-if not errorlevel 1 goto stage_packages_copied
+if not errorlevel 1 goto stage_payload_copied
 set /a "SUM_FILES+=1"
 set /a "STAGE_MISSING+=1"
 set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
 call :log
 goto :eof
-:stage_packages_copied
+:stage_payload_copied
 rem Nothing hashes here: the copy is compared byte for byte with the share.
 set /a "SUM_FILES+=1"
 "%SystemRoot%\System32\fc.exe" /b "%STAGE_SRC%%SUM_PATH%" "%SUM_PATH%" >nul 2>&1
