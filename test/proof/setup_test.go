@@ -18,7 +18,7 @@ import (
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/compare"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 var (

@@ -21,7 +21,7 @@ func (p *Prefix) ImportReg(file string) (string, error) {
 }
 
 // ExportKey returns the bytes "reg export KEY file /y" writes: a version
-// 5.00 file in UTF-16LE, laid out as regedit lays it out (dialect.ParseReg
+// 5.00 file in UTF-16LE, laid out as regedit lays it out (regread.Parse
 // reads it). Wine lists values in name order, not in creation order.
 func (p *Prefix) ExportKey(key string) ([]byte, error) {
 	p.t.Helper()
