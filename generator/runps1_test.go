@@ -15,7 +15,7 @@ import (
 // every bundle that has PowerShell and hold the front end to run.cmd's
 // interface, so a switch added to run.cmd without a parameter, or an exit
 // code without a line of help, fails here. No PowerShell runs on the build
-// machine; the grammar package parses run.ps1, and generator/proof runs the
+// machine; the grammar package parses run.ps1, and test/proof runs the
 // command line it builds under Wine's cmd.
 
 // frontEnd is what the tests read out of one bundle's two scripts.

@@ -12,7 +12,7 @@ import (
 
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // A run started off the system drive continues from a protected local copy

@@ -192,7 +192,7 @@ func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
 }
 
 // The Intune pair's guards, which no PowerShell here can run. The brakes
-// themselves are run.cmd's (/intune), proven under Wine in generator/proof.
+// themselves are run.cmd's (/intune), proven under Wine in test/proof.
 func TestIntuneGuards(t *testing.T) {
 	out, _ := build(t)
 	detect := script(t, out, "intune/detect.ps1")
@@ -237,7 +237,7 @@ func TestIntuneGuards(t *testing.T) {
 
 // Every bundle's run.cmd takes /intune, checks the brakes before /auto's
 // diagnosis and records the run only once a plan starts, with the
-// catalog's values (Wine runs the Windows 10 one, in generator/proof).
+// catalog's values (Wine runs the Windows 10 one, in test/proof).
 func TestIntuneBrakesInEveryRunCmd(t *testing.T) {
 	out, c := build(t)
 	for _, tg := range c.Targets {

@@ -12,7 +12,7 @@ import (
 
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // pc is a Wine prefix that reports a Windows build and product type, with

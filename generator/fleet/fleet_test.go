@@ -195,7 +195,7 @@ func TestReadRefusesAMissingPath(t *testing.T) {
 	assert.ErrorContains(t, err, "no such file or directory")
 }
 
-// Reports written by bundles run under Wine (generator/proof), each with
+// Reports written by bundles run under Wine (test/proof), each with
 // the outcome it stands for.
 func TestReportsFromRealBundles(t *testing.T) {
 	want := map[string]Outcome{

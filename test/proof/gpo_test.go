@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // Group Policy runs: once per bundle version, the deferred task, and the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/dialect"
+	"github.com/wufix/wufix/internal/regread"
 )
 
 // regFile is one .reg file of the build and the step it came from.
@@ -68,7 +69,7 @@ func intended(t *testing.T, s *catalog.Step) []dialect.RegKey {
 
 func TestRegFilesReadBackAsIntended(t *testing.T) {
 	for _, f := range regFiles(t) {
-		keys, err := dialect.ParseReg(f.data)
+		keys, err := regread.Parse(f.data)
 		require.NoError(t, err, f.path)
 		assert.Equal(t, intended(t, f.step), normalize(keys), f.path)
 		assert.Equal(t, []byte{0xff, 0xfe}, f.data[:2], "%s: UTF-16LE with BOM", f.path)
@@ -103,7 +104,7 @@ func TestRegFilesImportUnderWine(t *testing.T) {
 		for _, want := range intended(t, f.step) {
 			data, err := p.ExportKey(want.Path)
 			require.NoError(t, err, want.Path)
-			got, err := dialect.ParseReg(data)
+			got, err := regread.Parse(data)
 			require.NoError(t, err, want.Path)
 			require.NotEmpty(t, got, want.Path)
 			byName := map[string]dialect.RegValue{}

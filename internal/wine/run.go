@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wufix/wufix/generator/dialect"
+	"github.com/wufix/wufix/internal/regread"
 )
 
 // exitMarker starts the line on which the wrapper reports the script's
@@ -145,7 +145,7 @@ func (p *Prefix) harnessFile(kind, ext string) string {
 // code page (1252 under the C.UTF-8 locale the harness sets), whatever
 // code page the .cmd file itself was read in (437).
 func decode(b []byte) string {
-	return strings.ReplaceAll(dialect.Decode1252(b), "\r\n", "\n")
+	return strings.ReplaceAll(regread.Decode1252(b), "\r\n", "\n")
 }
 
 // regError matches the error lines of Wine's reg.exe, which go to stdout

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // The guarantees every run.cmd gives when Group Policy, Intune, the deferred

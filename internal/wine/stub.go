@@ -1,74 +1,10 @@
 package wine
 
 import (
-	"bytes"
-	"crypto/sha256"
-	_ "embed"
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"testing"
 )
-
-// stubSource is the recording stub; see the comment at its top.
-//
-//go:embed stub/stub.c
-var stubSource []byte
-
-// stubCompiler is Debian's gcc-mingw-w64-x86-64-win32. Go-built Windows
-// programs do not run on Wine 8 (bcryptprimitives.dll is missing), so the
-// stub is C.
-const stubCompiler = "x86_64-w64-mingw32-gcc"
-
-var (
-	stubOnce sync.Once
-	stubPath string
-	stubErr  error
-	stubGone bool // the compiler is not installed: skip, not fail
-)
-
-// stubExe builds the stub once per process, cached by source hash.
-func stubExe(t testing.TB) string {
-	t.Helper()
-	stubOnce.Do(func() { stubPath, stubErr = buildStub() })
-	if stubErr != nil && stubGone {
-		missing(t, stubErr)
-	}
-	if stubErr != nil {
-		t.Fatal(stubErr)
-	}
-	return stubPath
-}
-
-func buildStub() (string, error) {
-	gcc, err := exec.LookPath(stubCompiler)
-	if err != nil {
-		stubGone = true
-		return "", errors.New("mingw-w64 not installed (" + stubCompiler + ")")
-	}
-	sum := sha256.Sum256(stubSource)
-	path := filepath.Join(cacheRoot(), fmt.Sprintf("stub-%x.exe", sum[:8]))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", err
-	}
-	// Compile to a private name, then rename: parallel test processes may
-	// build at the same time, and none must run a half-written file.
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	cmd := exec.Command(gcc, "-Os", "-s", "-municode", "-Wall", "-o", tmp, "-x", "c", "-")
-	cmd.Stdin = bytes.NewReader(stubSource)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("building the recording stub: %w\n%s", err, out)
-	}
-	return path, os.Rename(tmp, path)
-}
 
 // InstallStub replaces C:\windows\system32\NAME.exe with the recording stub
 // and returns that Windows path. Generated scripts call tools by absolute
@@ -87,7 +23,7 @@ func (p *Prefix) InstallStub(name string) string {
 func (p *Prefix) InstallStubAt(win string) string {
 	p.t.Helper()
 	name := strings.TrimSuffix(strings.ToLower(win[strings.LastIndexByte(win, '\\')+1:]), ".exe")
-	data, err := os.ReadFile(stubExe(p.t))
+	data, err := os.ReadFile(stubTool.get(p.t))
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/plan"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // Every plan of every bundle, with every aggressive and opt-in step

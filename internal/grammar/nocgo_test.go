@@ -14,7 +14,7 @@ import (
 // and the checks would vanish without a word: say so, and fail where CI
 // demands the checks (WUFIX_REQUIRE_GRAMMAR=1).
 func TestNeedsCgo(t *testing.T) {
-	const msg = "generator/grammar needs cgo, a C compiler and -tags grammar (make test); the grammar checks did not run"
+	const msg = "internal/grammar needs cgo, a C compiler and -tags grammar (make test); the grammar checks did not run"
 	if os.Getenv("WUFIX_REQUIRE_GRAMMAR") == "1" {
 		t.Fatal(msg)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wufix/wufix/generator/dialect"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // escapeSeed makes the random strings reproducible; WUFIX_ESCAPE_SEED

@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wufix/wufix/generator/dialect"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/regread"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // writeCmd writes a batch file the way the generator does: ASCII, CRLF.
@@ -127,7 +128,7 @@ func TestRegImportExportRoundTrip(t *testing.T) {
 
 	exported, err := p.ExportKey(key)
 	require.NoError(t, err)
-	keys, err := dialect.ParseReg(exported)
+	keys, err := regread.Parse(exported)
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	assert.Equal(t, key, keys[0].Path)

@@ -1,4 +1,7 @@
-package dialect
+// Package regread reads .reg files back, stricter than regedit, so tests can
+// check what a bundle's .reg files and Wine's registry exports hold. The
+// generator only writes .reg files (dialect.RegText); nothing it ships reads them.
+package regread
 
 import (
 	"encoding/binary"
@@ -7,11 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/wufix/wufix/generator/dialect"
 )
 
-// RegBinary is hex: data (REG_BINARY). RegText cannot write it yet; the
-// reader returns its bytes unchanged in RegValue.Data.
-const RegBinary RegType = "binary"
+// Binary is hex: data (REG_BINARY). dialect.RegText cannot write it yet; the
+// reader returns its bytes unchanged in dialect.RegValue.Data.
+const Binary dialect.RegType = "binary"
 
 // regedit4Header starts the older ANSI format, still accepted by every
 // Windows version and written by XP's regedit when asked for Win9x files.
@@ -24,16 +29,16 @@ var regRoots = []string{
 	"HKEY_USERS", "HKEY_CURRENT_CONFIG",
 }
 
-// ParseReg reads a .reg file: version 5.00 (UTF-16LE with BOM) or REGEDIT4
+// Parse reads a .reg file: version 5.00 (UTF-16LE with BOM) or REGEDIT4
 // (Windows-1252). It is deliberately stricter than regedit and reg import,
 // which skip lines they do not understand and still report success: every
-// line must be a comment, a key, a value or a hex continuation, or ParseReg
+// line must be a comment, a key, a value or a hex continuation, or Parse
 // fails naming the line.
 //
-// Values come back as RegText takes them: dword in DWORD (Data left empty),
-// hex(2) as expand, hex(7) as multi, hex: as RegBinary with the raw bytes
+// Values come back as dialect.RegText takes them: dword in DWORD (Data left empty),
+// hex(2) as expand, hex(7) as multi, hex: as Binary with the raw bytes
 // in Data; other hex(N) types keep their raw bytes with Type "hex(N)".
-func ParseReg(data []byte) ([]RegKey, error) {
+func Parse(data []byte) ([]dialect.RegKey, error) {
 	text, ansi, err := regDecode(data)
 	if err != nil {
 		return nil, fmt.Errorf("line 1: %w", err)
@@ -82,7 +87,7 @@ func regDecode(data []byte) (text string, ansi bool, err error) {
 type regParser struct {
 	ansi       bool
 	seenHeader bool
-	keys       []RegKey
+	keys       []dialect.RegKey
 }
 
 // continues reports whether line is hex data ending in a backslash, the
@@ -114,15 +119,15 @@ func (p *regParser) line(n int, line string) error {
 
 func (p *regParser) header(n int, line string) error {
 	switch {
-	case !p.ansi && line == RegHeader, p.ansi && line == regedit4Header:
+	case !p.ansi && line == dialect.RegHeader, p.ansi && line == regedit4Header:
 		p.seenHeader = true
 		return nil
-	case line == RegHeader:
+	case line == dialect.RegHeader:
 		return fmt.Errorf("line %d: a version 5.00 file must be UTF-16LE with a byte-order mark", n)
 	case line == regedit4Header:
 		return fmt.Errorf("line %d: a REGEDIT4 file must be ANSI, not UTF-16", n)
 	}
-	return fmt.Errorf("line %d: want %q or %q as the first line, found %q", n, RegHeader, regedit4Header, line)
+	return fmt.Errorf("line %d: want %q or %q as the first line, found %q", n, dialect.RegHeader, regedit4Header, line)
 }
 
 func (p *regParser) key(n int, line string) error {
@@ -130,9 +135,9 @@ func (p *regParser) key(n int, line string) error {
 		return fmt.Errorf("line %d: key line %q does not end with ]", n, line)
 	}
 	path := line[1 : len(line)-1]
-	k := RegKey{Path: path}
+	k := dialect.RegKey{Path: path}
 	if strings.HasPrefix(path, "-") {
-		k = RegKey{Path: path[1:], Delete: true}
+		k = dialect.RegKey{Path: path[1:], Delete: true}
 	}
 	root, _, _ := strings.Cut(k.Path, `\`)
 	if !regKnownRoot(root) {
@@ -216,63 +221,63 @@ func regQuoted(s string) (text, rest string, err error) {
 	return "", "", fmt.Errorf("unterminated string %q", s)
 }
 
-func (p *regParser) data(s string) (RegValue, error) {
+func (p *regParser) data(s string) (dialect.RegValue, error) {
 	switch {
 	case s == "-":
-		return RegValue{Type: RegDelete}, nil
+		return dialect.RegValue{Type: dialect.RegDelete}, nil
 	case strings.HasPrefix(s, `"`):
 		text, rest, err := regQuoted(s)
 		if err != nil {
-			return RegValue{}, err
+			return dialect.RegValue{}, err
 		}
 		if strings.Trim(rest, " \t") != "" {
-			return RegValue{}, fmt.Errorf("unexpected %q after the string", rest)
+			return dialect.RegValue{}, fmt.Errorf("unexpected %q after the string", rest)
 		}
-		return RegValue{Type: RegSZ, Data: text}, nil
+		return dialect.RegValue{Type: dialect.RegSZ, Data: text}, nil
 	case strings.HasPrefix(s, "dword:"):
 		return regDWORD(s[len("dword:"):])
 	case strings.HasPrefix(s, "hex"):
 		return p.hexValue(s)
 	}
-	return RegValue{}, fmt.Errorf("unknown data %q", s)
+	return dialect.RegValue{}, fmt.Errorf("unknown data %q", s)
 }
 
 // regDWORD takes one to eight hex digits, as regedit does; we write eight.
-func regDWORD(s string) (RegValue, error) {
+func regDWORD(s string) (dialect.RegValue, error) {
 	s = strings.TrimRight(s, " \t")
 	if len(s) == 0 || len(s) > 8 {
-		return RegValue{}, fmt.Errorf("dword %q: want 1 to 8 hex digits", s)
+		return dialect.RegValue{}, fmt.Errorf("dword %q: want 1 to 8 hex digits", s)
 	}
 	n, err := strconv.ParseUint(s, 16, 32)
 	if err != nil {
-		return RegValue{}, fmt.Errorf("dword %q is not hexadecimal", s)
+		return dialect.RegValue{}, fmt.Errorf("dword %q is not hexadecimal", s)
 	}
-	return RegValue{Type: RegDWORD, DWORD: uint32(n)}, nil
+	return dialect.RegValue{Type: dialect.RegDWORD, DWORD: uint32(n)}, nil
 }
 
-func (p *regParser) hexValue(s string) (RegValue, error) {
+func (p *regParser) hexValue(s string) (dialect.RegValue, error) {
 	kind, list, ok := strings.Cut(s, ":")
 	if !ok {
-		return RegValue{}, fmt.Errorf("%q: want hex: or hex(N):", s)
+		return dialect.RegValue{}, fmt.Errorf("%q: want hex: or hex(N):", s)
 	}
 	raw, err := regHexBytes(list)
 	if err != nil {
-		return RegValue{}, err
+		return dialect.RegValue{}, err
 	}
 	switch kind {
 	case "hex", "hex(3)":
-		return RegValue{Type: RegBinary, Data: string(raw)}, nil
+		return dialect.RegValue{Type: Binary, Data: string(raw)}, nil
 	case "hex(2)":
 		text, err := p.regStrings(raw)
-		return RegValue{Type: RegExpandSZ, Data: text}, err
+		return dialect.RegValue{Type: dialect.RegExpandSZ, Data: text}, err
 	case "hex(7)":
 		text, err := p.regStrings(raw)
-		return RegValue{Type: RegMultiSZ, Multi: regSplitMulti(text)}, err
+		return dialect.RegValue{Type: dialect.RegMultiSZ, Multi: regSplitMulti(text)}, err
 	}
 	if !regHexKind(kind) {
-		return RegValue{}, fmt.Errorf("unknown data type %q", kind)
+		return dialect.RegValue{}, fmt.Errorf("unknown data type %q", kind)
 	}
-	return RegValue{Type: RegType(kind), Data: string(raw)}, nil
+	return dialect.RegValue{Type: dialect.RegType(kind), Data: string(raw)}, nil
 }
 
 // regHexKind accepts hex(0) to hex(ffffffff): the importers take any type

@@ -11,7 +11,7 @@ import (
 
 	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
-	"github.com/wufix/wufix/generator/wine"
+	"github.com/wufix/wufix/internal/wine"
 )
 
 // The stand-ins for Windows 7's service pack and Internet Explorer 11:
