@@ -183,6 +183,13 @@ func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
 		bundle := text[strings.Index(text, "\n:stage_bundle\n"):]
 		owner, copied := strings.Index(bundle, "call :stage_owner\n"), strings.Index(bundle, `xcopy.exe"`)
 		assert.True(t, owner >= 0 && owner < copied, "%s: the owners are read before anything is copied", tg.ID.Value)
+		// A folder this run makes is given to Administrators before the
+		// copy, so that the next run's owner check accepts it.
+		made := strings.Index(bundle, "mkdir \"%STAGE_DIR%\" 2>nul\n")
+		setOwner := strings.Index(bundle, `icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544`)
+		_, icacls := tg.Tools["icacls"]
+		assert.True(t, made >= 0 && made < copied, "%s: the bundle's folder is made before the copy", tg.ID.Value)
+		assert.Equal(t, icacls, setOwner > made && setOwner < copied, "%s: the bundle's folder is owned by Administrators before the copy", tg.ID.Value)
 		if ps {
 			assert.Contains(t, text, `if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators`, tg.ID.Value)
 		}

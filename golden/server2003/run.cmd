@@ -106,7 +106,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=0536c8b379ddb9bc"
+set "WUFIX_VERSION=1888ade6dd1af50d"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3726,6 +3726,9 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
+if exist "%STAGE_DIR%\" goto stage_bundle_made
+mkdir "%STAGE_DIR%" 2>nul
+:stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):

@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=a74ad1d95add9f8a"
+set "WUFIX_VERSION=4350f538f07a885d"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5299,6 +5299,14 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
+if exist "%STAGE_DIR%\" goto stage_bundle_made
+mkdir "%STAGE_DIR%" 2>nul
+rem Owned by Administrators, as the root is: under the policy "Default owner
+rem for objects created by members of the Administrators group" set to the
+rem object creator, the folder would be the account's, and the next run
+rem refuses a folder with another owner (stage_owner).
+"%SystemRoot%\System32\icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544 >nul 2>&1
+:stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):

@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=6e0412e8e17744cb"
+set "WUFIX_VERSION=dc113ddfaba1eada"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5283,6 +5283,14 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
+if exist "%STAGE_DIR%\" goto stage_bundle_made
+mkdir "%STAGE_DIR%" 2>nul
+rem Owned by Administrators, as the root is: under the policy "Default owner
+rem for objects created by members of the Administrators group" set to the
+rem object creator, the folder would be the account's, and the next run
+rem refuses a folder with another owner (stage_owner).
+"%SystemRoot%\System32\icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544 >nul 2>&1
+:stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):

@@ -82,7 +82,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=1494269d548123ac"
+set "WUFIX_VERSION=34097c179b95ee39"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3697,6 +3697,9 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
+if exist "%STAGE_DIR%\" goto stage_bundle_made
+mkdir "%STAGE_DIR%" 2>nul
+:stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
