@@ -10,30 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	wufix "github.com/wufix/wufix"
 	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/internal/wine"
 )
 
 // Under /gpo the payload (packages\, an XP setup source) stays on the share
 // at startup: the deferred task copies and checks it.
-
-// offDriveWith is offDrive with the build's options given in full, into
-// the folder under (a path below the temporary folder).
-func offDriveWith(t *testing.T, id, under string, opts generator.Options) (dir, version string) {
-	t.Helper()
-	out, err := generator.Build(wufix.Catalog, opts)
-	require.NoError(t, err)
-	root := filepath.Join(t.TempDir(), under)
-	require.NoError(t, out.Write(root))
-	dir = filepath.Join(root, id)
-	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
-	require.NoError(t, err)
-	_, rest, _ := strings.Cut(string(runCmd), `set "WUFIX_VERSION=`)
-	version, _, _ = strings.Cut(rest, `"`)
-	require.NotEmpty(t, version)
-	return dir, version
-}
 
 // Under /gpo the startup copy leaves packages\ on the share: the deferred
 // task copies each package SHA256SUMS lists and checks it before an

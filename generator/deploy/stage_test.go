@@ -22,9 +22,16 @@ import (
 // and returns the bundle's folder and its version.
 func offDrive(t *testing.T, id string) (dir, version string) {
 	t.Helper()
-	out, err := generator.Build(wufix.Catalog, generator.Options{Targets: []string{id}})
+	return offDriveWith(t, id, "", generator.Options{Targets: []string{id}})
+}
+
+// offDriveWith is offDrive with the build's options given in full, into
+// the folder under (a path below the temporary folder).
+func offDriveWith(t *testing.T, id, under string, opts generator.Options) (dir, version string) {
+	t.Helper()
+	out, err := generator.Build(wufix.Catalog, opts)
 	require.NoError(t, err)
-	root := t.TempDir()
+	root := filepath.Join(t.TempDir(), under)
 	require.NoError(t, out.Write(root))
 	dir = filepath.Join(root, id)
 	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
