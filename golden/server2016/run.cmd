@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=e8c4e5b8c1c8b0da"
+set "WUFIX_VERSION=0bf007c1b9ee5529"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5140,8 +5140,10 @@ exit /b 1
 
 :svc_restart
 rem Starts service %1 again if svc_stop found it running, and waits for
-rem RUNNING, at most 60 seconds (15 under /gpo). errorlevel 1 when it did
-rem not start.
+rem RUNNING, at most 60 seconds (15 under /gpo). A service still STOPPED
+rem after 10 seconds is asked again, every 10 seconds: a start fails for a
+rem while when the host process of the last instance is still exiting, or
+rem times out (1053) on a busy machine. errorlevel 1 when it did not start.
 if not defined WAS_RUNNING_%~1 exit /b 0
 set "WAS_RUNNING_%~1="
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
@@ -5154,6 +5156,15 @@ if defined WUFIX_GPO set "SVC_LIMIT=15"
 call :svc_query %~1
 if "%SVC_STATE%"=="4" goto svc_restart_done
 if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
+set /a "SVC_AGAIN=SVC_WAIT %% 10"
+if "%SVC_STATE%"=="1" if %SVC_WAIT% GTR 0 if %SVC_AGAIN%==0 goto svc_restart_again
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "SVC_WAIT+=1"
+goto svc_restart_wait
+:svc_restart_again
+"%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
+set "MSG=  %~1 still stopped after %SVC_WAIT% seconds; sc start %~1 again: exit code %ERRORLEVEL%"
+call :log
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_restart_wait
