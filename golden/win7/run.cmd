@@ -127,7 +127,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=5f5482d6a2cc12ba"
+set "WUFIX_VERSION=7259c0b44d522870"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2849,6 +2849,1247 @@ rem ==========================================================================
 rem Shared routines
 rem ==========================================================================
 
+:log
+rem Writes MSG to the console (unless /quiet) and, behind the time, to the
+rem log. The message travels in a variable and is expanded late, so paths
+rem with & ( ) %% or ! in them are written as they are, never executed. The
+rem time is taken from %%TIME%% by position (always 24-hour hh?mm?ss), so the
+rem regional separators do not show.
+set "LOG_TIME=%TIME: =0%"
+set "LOG_TIME=%LOG_TIME:~0,2%:%LOG_TIME:~3,2%:%LOG_TIME:~6,2%"
+setlocal EnableDelayedExpansion
+if not defined WUFIX_QUIET echo.!MSG!
+if defined WUFIX_LOG >>"!WUFIX_LOG!" echo.!LOG_TIME! !MSG!
+endlocal
+goto :eof
+
+:journal
+rem Records RECORD in the state file that /undo replays, behind a sequence
+rem number and the current step's id. The newest record goes on top, so the
+rem undo reads the file from the top and reverses the run without sort.exe.
+rem The state file is text in the console code page, which has no letters
+rem for a name in another alphabet (Cyrillic on English Windows): a record
+rem that does not read back the same is written again with its path given
+rem by the system folder it lies in, as <SystemRoot>\rest (no path starts
+rem with <), which /undo expands (journal_expand); failing that, the loss
+rem is logged.
+set /a "JOURNAL_SEQ+=1"
+set "JOURNAL_NUM=00000%JOURNAL_SEQ%"
+if not defined WUFIX_STATE goto :eof
+set "JOURNAL_ID=%JOURNAL_NUM:~-5%"
+set "JOURNAL_VAR=RECORD"
+call :journal_write
+if not defined JOURNAL_SAME call :journal_portable
+set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
+if not defined JOURNAL_SAME call :log
+type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
+move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
+goto :eof
+
+:journal_write
+rem Writes the record held by the variable named in JOURNAL_VAR as the new
+rem state file's first line, and sets JOURNAL_SAME when that line reads
+rem back as written. The record is expanded late, as :log does.
+setlocal EnableDelayedExpansion
+>"!WUFIX_STATE!.new" echo.!JOURNAL_ID!^|!WUFIX_STEP!^|!%JOURNAL_VAR%!
+endlocal
+set "JOURNAL_SAME="
+set "JOURNAL_BACK="
+for /f "usebackq delims=" %%L in ("%WUFIX_STATE%.new") do set "JOURNAL_BACK=%%L"
+setlocal EnableDelayedExpansion
+if "!JOURNAL_BACK!"=="!JOURNAL_ID!|!WUFIX_STEP!|!%JOURNAL_VAR%!" set "JOURNAL_SAME=1"
+endlocal & set "JOURNAL_SAME=%JOURNAL_SAME%"
+goto :eof
+
+:journal_portable
+rem A rename or mkdir record (a path, then a name: no quotes) is written
+rem again with the start of its path as <ALLUSERSPROFILE>, <ProgramData> or
+rem <SystemRoot>, the first of these folders that holds it.
+set "JOURNAL_HEAD="
+if "%RECORD:~0,7%"=="rename|" set "JOURNAL_HEAD=rename|"
+if "%RECORD:~0,6%"=="mkdir|" set "JOURNAL_HEAD=mkdir|"
+if not defined JOURNAL_HEAD goto :eof
+set "JOURNAL_REST=%RECORD:*|=%"
+for %%V in (ALLUSERSPROFILE ProgramData SystemRoot) do if not defined JOURNAL_SAME call :journal_by %%V
+goto :eof
+:journal_by
+rem %1 names the variable. "call set" expands a name built from another
+rem variable's value, on purpose; the path's text is inserted, not parsed
+rem again.
+set "JOURNAL_ROOT="
+call set "JOURNAL_ROOT=%%%1%%"
+if not defined JOURNAL_ROOT goto :eof
+set "JOURNAL_TAIL="
+call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
+if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
+set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
+set "JOURNAL_VAR=JOURNAL_PORTABLE"
+call :journal_write
+goto :eof
+
+:packages_find
+rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
+rem --payload places the update files this machine cannot download, or
+rem leaves it empty when there is none. errorlevel 1 when the deferred run
+rem of a Group Policy run could not copy or check them (stage_payloads).
+set "PKG_DIR="
+if defined STAGE_PKG_FAILED goto packages_find_failed
+set "PKG_DIR=%WUFIX_HOME%packages"
+if exist "%PKG_DIR%\" exit /b 0
+set "PKG_DIR="
+exit /b 0
+:packages_find_failed
+set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
+call :log
+exit /b 1
+
+:packages_start
+rem Clears the counters that packages_result keeps for one step.
+set "PKG_SEEN=0"
+set "PKG_INSTALLED=0"
+set "PKG_ALREADY=0"
+set "PKG_NA=0"
+set "PKG_FAILED=0"
+set "PKG_KBS="
+set "PKG_STOP="
+goto :eof
+
+:packages_kb
+rem Sets PKG_KB to the KBnnnnnn part of the file name in PKG_NAME (as
+rem Microsoft names its packages: windows10.0-kb5034441-x64_....msu,
+rem WindowsXP-KB958644-x86-ENU.exe), or to "unknown". The name is split by
+rem for /f, never on a command line, so any character in it is safe; the
+rem parts are looked at one by one in PKG_TOKEN.
+set "PKG_KB="
+for %%N in (1 2 3 4 5 6) do set "PKG_T%%N="
+for /f "tokens=1-6 delims=-_. " %%A in ("%PKG_NAME%") do (
+    set "PKG_T1=%%A"
+    set "PKG_T2=%%B"
+    set "PKG_T3=%%C"
+    set "PKG_T4=%%D"
+    set "PKG_T5=%%E"
+    set "PKG_T6=%%F"
+)
+set "PKG_TOKEN=%PKG_T1%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T2%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T3%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T4%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T5%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T6%"
+call :packages_kb_token
+if not defined PKG_KB set "PKG_KB=unknown"
+goto :eof
+:packages_kb_token
+if defined PKG_KB goto :eof
+if not defined PKG_TOKEN goto :eof
+if /i not "%PKG_TOKEN:~0,2%"=="KB" goto :eof
+set "PKG_TOKEN=%PKG_TOKEN:~2%"
+if not defined PKG_TOKEN goto :eof
+set "PKG_KB=KB%PKG_TOKEN%"
+goto :eof
+
+:packages_result
+rem Judges the installer's exit code RC for the package PKG (full path) and
+rem PKG_NAME: counts it, asks for a restart on 3010 and 1641, and journals
+rem an installed package as installed|PATH|KB so that /undo can list what
+rem an administrator may want to remove.
+call :exitcode_text
+set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
+call :log
+if "%RC%"=="0" goto packages_installed
+if "%RC%"=="3010" goto packages_restart
+if "%RC%"=="-2147021886" goto packages_restart
+if "%RC%"=="1641" goto packages_restarting
+if "%RC%"=="2359302" goto packages_already
+if "%RC%"=="-2145124329" goto packages_not_applicable
+if "%RC%"=="-2146498530" goto packages_not_applicable
+set /a "PKG_FAILED+=1"
+goto :eof
+:packages_restarting
+rem The installer has started a restart: the packages after this one would
+rem be cut off by it, so none is started.
+set "PKG_STOP=1"
+set "MSG=  the installer started a restart: the remaining packages wait for the next run"
+call :log
+:packages_restart
+set "WUFIX_REBOOT=1"
+:packages_installed
+set /a "PKG_INSTALLED+=1"
+set "PKG_KBS=%PKG_KBS% %PKG_KB%"
+set "RECORD=installed|%PKG%|%PKG_KB%"
+call :journal
+goto :eof
+:packages_already
+set /a "PKG_ALREADY+=1"
+goto :eof
+:packages_not_applicable
+set /a "PKG_NA+=1"
+goto :eof
+
+:packages_summary
+rem Logs the counts and the KBs installed, sets STEP_BEFORE and STEP_AFTER,
+rem and sets PKG_RC to the step's exit code: 1 when a package failed, 2 when
+rem nothing was installed (all there already or not applicable), else 0.
+set "STEP_BEFORE=%PKG_SEEN% packages"
+set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
+set "MSG=  %STEP_AFTER%"
+call :log
+if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
+if defined PKG_KBS call :log
+set "PKG_RC=0"
+if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
+if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
+goto :eof
+
+:packages_undo
+rem The undo of an installed record: updates are not removed (an update
+rem can be a prerequisite of later ones, and removing a servicing stack
+rem update is not possible), so this only says what was installed and how
+rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
+set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
+call :log
+exit /b 0
+
+:svc_query
+rem Sets SVC_STATE to the state number sc reports for service %1
+rem (1 stopped, 2 start pending, 3 stop pending, 4 running, 7 paused), or 0
+rem when the service does not exist. The state word (RUNNING...) is English
+rem on every language of Windows; the line's label is not relied on.
+set "SVC_STATE=0"
+set "SVC_STATE_NAME=not installed"
+for /f "tokens=3,4" %%A in ('""%SystemRoot%\System32\sc.exe" query %~1 2>nul"') do call :svc_state_word %%A %%B
+goto :eof
+
+:svc_state_word
+rem %1 and %2 are the third and fourth words of a line of sc query output;
+rem only the state line has a state word fourth.
+for %%W in (STOPPED START_PENDING STOP_PENDING RUNNING CONTINUE_PENDING PAUSE_PENDING PAUSED) do if "%~2"=="%%W" set "SVC_STATE=%~1"
+for %%W in (STOPPED START_PENDING STOP_PENDING RUNNING CONTINUE_PENDING PAUSE_PENDING PAUSED) do if "%~2"=="%%W" set "SVC_STATE_NAME=%%W"
+goto :eof
+
+:svc_preview
+rem Plan mode: says what svc_stop and svc_restart would do with service %1.
+call :svc_query %~1
+set "MSG=   service %~1: %SVC_STATE_NAME%; would be stopped and started again afterwards"
+if "%SVC_STATE%"=="1" set "MSG=   service %~1: STOPPED; stays stopped"
+if "%SVC_STATE%"=="0" set "MSG=   service %~1: not installed here; skipped"
+call :log
+goto :eof
+
+:svc_stop
+rem Stops service %1 and waits for STOPPED, at most 90 seconds (20 under
+rem /gpo; sc stop only asks, the service stops when it is ready). A service
+rem that was running is remembered in WAS_RUNNING_<name> and journaled,
+rem so exactly the services that were running are started again. An absent
+rem service is skipped. errorlevel 1 when it did not stop in time.
+call :svc_query %~1
+if "%SVC_STATE%"=="0" goto svc_stop_absent
+if "%SVC_STATE%"=="1" goto svc_stop_idle
+set "WAS_RUNNING_%~1=1"
+set "RECORD=service|%~1|running"
+call :journal
+"%SystemRoot%\System32\sc.exe" stop %~1 >nul 2>&1
+set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
+call :log
+set "SVC_WAIT=0"
+rem Under Group Policy every startup script shares one time limit (600 s by
+rem default): a service is given 20 seconds there, not 90.
+set "SVC_LIMIT=90"
+if defined WUFIX_GPO set "SVC_LIMIT=20"
+:svc_stop_wait
+call :svc_query %~1
+if "%SVC_STATE%"=="1" goto svc_stop_done
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "SVC_WAIT+=1"
+goto svc_stop_wait
+:svc_stop_done
+set "MSG=  %~1 stopped"
+call :log
+exit /b 0
+:svc_stop_idle
+set "MSG=  %~1 was already stopped"
+call :log
+exit /b 0
+:svc_stop_absent
+set "MSG=  %~1 is not installed here: skipped"
+call :log
+exit /b 0
+:svc_stop_timeout
+set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
+call :log
+exit /b 1
+
+:svc_restart
+rem Starts service %1 again if svc_stop found it running, and waits for
+rem RUNNING, at most 60 seconds (15 under /gpo). A service still STOPPED
+rem after 10 seconds is asked again, every 10 seconds: a start fails for a
+rem while when the host process of the last instance is still exiting, or
+rem times out (1053) on a busy machine. errorlevel 1 when it did not start.
+if not defined WAS_RUNNING_%~1 exit /b 0
+set "WAS_RUNNING_%~1="
+"%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
+set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
+call :log
+set "SVC_WAIT=0"
+set "SVC_LIMIT=60"
+if defined WUFIX_GPO set "SVC_LIMIT=15"
+:svc_restart_wait
+call :svc_query %~1
+if "%SVC_STATE%"=="4" goto svc_restart_done
+if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
+set /a "SVC_AGAIN=SVC_WAIT %% 10"
+if "%SVC_STATE%"=="1" if %SVC_WAIT% GTR 0 if %SVC_AGAIN%==0 goto svc_restart_again
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "SVC_WAIT+=1"
+goto svc_restart_wait
+:svc_restart_again
+"%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
+set "MSG=  %~1 still stopped after %SVC_WAIT% seconds; sc start %~1 again: exit code %ERRORLEVEL%"
+call :log
+"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
+set /a "SVC_WAIT+=1"
+goto svc_restart_wait
+:svc_restart_done
+set "MSG=  %~1 running"
+call :log
+exit /b 0
+:svc_restart_timeout
+set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
+call :log
+exit /b 1
+
+:regentry_read
+rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
+rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
+rem dword as 0x hex, expandable strings unexpanded. Both are empty when the
+rem value does not exist. reg query's own words are not parsed; only the
+rem line with the REG_ type is.
+set "RV_TYPE="
+set "RV_DATA="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
+    set "RV_TYPE=%%A"
+    set "RV_DATA=%%B"
+)
+goto :eof
+
+:regentry_save
+rem Journals value RV_NAME of RV_KEY before it is changed, as
+rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
+rem /undo puts back exactly that: any type reg.exe shows, data with | or *
+rem included (it is the record's last field). Leaves the current value in
+rem RV_TYPE and RV_DATA. errorlevel 1 when the state file could not be
+rem written: the caller must then leave the value alone.
+call :regentry_read
+set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
+if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
+call :journal
+goto :eof
+
+:regentry_write
+rem Sets RV_NAME of RV_KEY to RV_NEW_DATA, of type RV_NEW_TYPE, creating the
+rem key if needed. reg.exe reads a backslash before the closing quote as an
+rem escaped quote, so data ending in one (D:\) gets a second. errorlevel 1
+rem when reg refused.
+set "RV_ARG=%RV_NEW_DATA%"
+if not defined RV_ARG goto regentry_write_go
+if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
+:regentry_write_go
+"%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
+if errorlevel 1 goto regentry_write_failed
+set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
+call :log
+exit /b 0
+:regentry_write_failed
+set "MSG=  could not set %RV_KEY% %RV_NAME%"
+call :log
+exit /b 1
+
+:regentry_replay
+rem A JOURNAL_HANDLER for a step that journals only registry records: puts
+rem back a regentry record, deletes again the key of a regkey record, and
+rem skips records of any other kind.
+if "%REC_KIND%"=="regentry" goto regentry_undo
+if "%REC_KIND%"=="regkey" goto regentry_key_undo
+exit /b 0
+
+:regentry_undo
+rem Puts back one regentry record: REC_A is the key, REC_B NAME*TYPE*DATA, or
+rem NAME*-* for a value that did not exist and is deleted again.
+set "RV_KEY=%REC_A%"
+set "RV_NAME="
+set "RV_NEW_TYPE="
+set "RV_NEW_DATA="
+for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
+    set "RV_NAME=%%A"
+    set "RV_NEW_TYPE=%%B"
+    set "RV_NEW_DATA=%%C"
+)
+if not defined RV_NAME exit /b 1
+if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
+call :regentry_write
+exit /b %ERRORLEVEL%
+:regentry_undo_delete
+call :regentry_read
+if not defined RV_TYPE exit /b 0
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
+if errorlevel 1 goto regentry_undo_failed
+set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
+call :log
+exit /b 0
+:regentry_undo_failed
+set "MSG=  could not delete %RV_KEY% %RV_NAME%"
+call :log
+exit /b 1
+
+:regentry_key_save
+rem Journals regkey|KEY|absent when key RV_KEY does not exist yet, so that
+rem /undo removes it again once the values the run added are gone.
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
+if not errorlevel 1 goto :eof
+set "RECORD=regkey|%RV_KEY%|absent"
+call :journal
+goto :eof
+
+:regentry_key_undo
+rem Deletes the key in REC_A that the run created, but only while it is
+rem empty: a value or subkey that something else put there since keeps it.
+rem An empty key lists no REG_ line and no key line besides its own (Wine's
+rem reg lists not even that).
+set "RV_KEY=%REC_A%"
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
+if errorlevel 1 exit /b 0
+set "RV_VALUES=0"
+set "RV_KEYS=0"
+for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "RV_VALUES+=1"
+for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "HKEY_""') do set /a "RV_KEYS+=1"
+if not "%RV_VALUES%"=="0" goto regentry_key_undo_kept
+if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
+if errorlevel 1 goto regentry_key_undo_failed
+set "MSG=  deleted %RV_KEY% again (the run created it)"
+call :log
+exit /b 0
+:regentry_key_undo_kept
+set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
+call :log
+exit /b 0
+:regentry_key_undo_failed
+set "MSG=  could not delete %RV_KEY%"
+call :log
+exit /b 1
+
+:journal_replay
+rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
+rem in the state file UNDO_STATE, newest first (the order they are stored
+rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
+rem so it may hold a | of its own (registry data, say).
+rem Values reach the handler in variables, never as call arguments, which
+rem would expand a %% in a path a second time.
+set "REPLAY_FAILED="
+for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
+    if "%%B"=="%JOURNAL_STEP%" (
+        set "REC_KIND=%%C"
+        set "REC_A=%%D"
+        set "REC_B=%%E"
+        call :journal_handle
+    )
+)
+if defined REPLAY_FAILED exit /b 1
+exit /b 0
+
+:journal_handle
+if "%REC_A:~0,1%"=="<" call :journal_expand
+call :%JOURNAL_HANDLER%
+if errorlevel 1 set "REPLAY_FAILED=1"
+goto :eof
+
+:journal_expand
+rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
+rem recorded its path so because the state file's code page cannot hold
+rem the folder's name (see :journal). The variable is expanded here, by
+rem name.
+set "REC_VAR="
+set "REC_TAIL="
+for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
+    set "REC_VAR=%%A"
+    set "REC_TAIL=%%B"
+)
+if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
+if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
+if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
+goto :eof
+
+:firewall_service
+rem Sets FW_SERVICE to the short name of the service that does the
+rem filtering on this version: MpsSvc (Windows Firewall). While it is not running the firewall
+rem filters nothing, whatever the profiles say.
+set "FW_SERVICE=MpsSvc"
+goto :eof
+
+:firewall_each
+rem Calls the label in FW_ACTION once for each firewall profile of this
+rem version, with FW_LOCAL (its key under FirewallPolicy, the local
+rem setting), FW_POLICY (its key under the Group Policy settings) and
+rem FW_PROFILE (its netsh name) set.
+set "FW_LOCAL=DomainProfile"
+set "FW_POLICY=DomainProfile"
+set "FW_PROFILE=domainprofile"
+call :%FW_ACTION%
+set "FW_LOCAL=StandardProfile"
+set "FW_POLICY=PrivateProfile"
+set "FW_PROFILE=privateprofile"
+call :%FW_ACTION%
+set "FW_LOCAL=PublicProfile"
+set "FW_POLICY=PublicProfile"
+set "FW_PROFILE=publicprofile"
+call :%FW_ACTION%
+goto :eof
+
+:firewall_read
+rem Reads the state of profile FW_LOCAL / FW_POLICY from the registry. Sets
+rem FW_ON=1 when the profile is on and a local change would hold (Group
+rem Policy does not set it), FW_SAY to words for the log.
+set "FW_ON="
+set "FW_STATE="
+set "FW_GPO="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_STATE=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_GPO=%%B"
+if "%FW_GPO%"=="0x1" set "FW_SAY=on, by Group Policy"
+if "%FW_GPO%"=="0x1" goto :eof
+if "%FW_GPO%"=="0x0" set "FW_SAY=off, by Group Policy"
+if "%FW_GPO%"=="0x0" goto :eof
+if "%FW_STATE%"=="0x0" set "FW_SAY=off"
+if "%FW_STATE%"=="0x0" goto :eof
+rem No local value is the default, which is on.
+set "FW_ON=1"
+set "FW_SAY=on"
+goto :eof
+
+:firewall_resume
+rem Turns profile FW_PROFILE on again. A failure
+rem fails the run and says how to do it by hand.
+"%SystemRoot%\System32\netsh.exe" advfirewall set %FW_PROFILE% state on >nul 2>&1
+if errorlevel 1 goto firewall_resume_failed
+set "MSG=  firewall profile %FW_PROFILE%: on again"
+call :log
+exit /b 0
+:firewall_resume_failed
+set "WUFIX_FAILED=1"
+set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh advfirewall set %FW_PROFILE% state on"
+call :log
+exit /b 1
+
+:rename_aside
+rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
+rem not in use, so a later run never overwrites an earlier run's backup. An
+rem absent folder is not an error. errorlevel 1 when the rename failed (a
+rem file in it is in use); the folder is then left as it was.
+rem Backups are bounded: a folder set aside in the last 14 days is not set
+rem aside again (a daily run would otherwise keep a new copy of gigabytes
+rem each day), and nothing is set aside when the system drive has less than
+rem 2000 MB free (the backup keeps its space, and Windows Update needs room
+rem to download again).
+rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
+rem cleared here) is not bounded: it gives back what a run set aside.
+if not defined RENAME_ALWAYS goto rename_aside_bounded
+set "RENAME_ALWAYS="
+if exist "%FOLDER%\" goto rename_aside_number
+:rename_aside_bounded
+if not exist "%FOLDER%\" goto rename_aside_absent
+call :rename_recent
+if not errorlevel 1 goto rename_aside_recent
+call :rename_room
+if errorlevel 1 goto rename_aside_low
+:rename_aside_number
+set "BACKUP_N=1"
+:rename_aside_next
+if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
+set /a "BACKUP_N+=1"
+goto rename_aside_next
+:rename_aside_go
+for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
+ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
+if errorlevel 1 goto rename_aside_failed
+set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
+call :journal
+if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
+set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
+call :log
+exit /b 0
+:rename_aside_recent
+set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
+call :log
+exit /b 0
+:rename_aside_low
+set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
+call :log
+exit /b 1
+:rename_aside_absent
+set "MSG=  %FOLDER% does not exist: nothing to rename"
+call :log
+exit /b 0
+:rename_aside_failed
+set "MSG=  could not rename %FOLDER% (in use?): left as it was"
+call :log
+exit /b 1
+
+:rename_preview
+rem Plan mode: says what rename_aside would do with FOLDER, and what
+rem rename_files_aside would do with FILES in it.
+if not exist "%FOLDER%\" goto rename_preview_absent
+set "BACKUP_N=1"
+:rename_preview_next
+if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_preview_show
+set /a "BACKUP_N+=1"
+goto rename_preview_next
+:rename_preview_show
+set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
+if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
+call :log
+goto :eof
+:rename_preview_absent
+set "MSG=   %FOLDER%: does not exist; nothing to rename"
+call :log
+goto :eof
+
+:rename_files_aside
+rem Renames each file matching the patterns in FILES inside folder FOLDER
+rem to <file>.wufix-N, as rename_aside does for folders. The folder is
+rem entered with pushd because a quoted wildcard is not expanded everywhere.
+if not exist "%FOLDER%\" goto rename_aside_absent
+pushd "%FOLDER%"
+if errorlevel 1 exit /b 1
+set "RENAME_FAILED="
+for %%F in (%FILES%) do call :rename_file_aside "%%F"
+popd
+if defined RENAME_FAILED exit /b 1
+exit /b 0
+
+:rename_file_aside
+rem One file of rename_files_aside: %1 is a name in the current folder. A
+rem listed name that is not there is not an error.
+if not exist "%~1" exit /b 0
+set "BACKUP_N=1"
+:rename_file_next
+if not exist "%~1.wufix-%BACKUP_N%" goto rename_file_go
+set /a "BACKUP_N+=1"
+goto rename_file_next
+:rename_file_go
+ren "%~1" "%~1.wufix-%BACKUP_N%" 2>nul
+if errorlevel 1 goto rename_file_failed
+set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
+call :journal
+set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
+call :log
+exit /b 0
+:rename_file_failed
+set "RENAME_FAILED=1"
+set "MSG=  could not rename %FOLDER%\%~1 (in use?): left as it was"
+call :log
+exit /b 0
+
+:rename_back
+rem Undoes one rename record: REC_A is the original path, REC_B the backup's
+rem name beside it. Whatever Windows rebuilt at the original path since is
+rem itself renamed aside first, so nothing is lost either way.
+for %%F in ("%REC_A%") do set "REC_DIR=%%~dpF"
+for %%F in ("%REC_A%") do set "REC_NAME=%%~nxF"
+if not exist "%REC_DIR%%REC_B%" goto rename_back_missing
+if not exist "%REC_A%" goto rename_back_go
+if exist "%REC_A%\" goto rename_back_folder
+call :rename_file_here
+goto rename_back_aside_done
+:rename_back_folder
+set "FOLDER=%REC_A%"
+set "RENAME_ALWAYS=1"
+call :rename_aside
+:rename_back_aside_done
+if errorlevel 1 exit /b 1
+:rename_back_go
+ren "%REC_DIR%%REC_B%" "%REC_NAME%" 2>nul
+if errorlevel 1 goto rename_back_failed
+set "MSG=  renamed %REC_B% back to %REC_A%"
+call :log
+exit /b 0
+:rename_back_missing
+set "MSG=  backup %REC_DIR%%REC_B% is gone: %REC_A% left as it is"
+call :log
+exit /b 1
+:rename_back_failed
+set "MSG=  could not rename %REC_B% back to %REC_NAME% (in use?)"
+call :log
+exit /b 1
+
+:rename_file_here
+rem Sets the file at REC_A aside, as rename_files_aside does for one name.
+set "FOLDER=%REC_DIR:~0,-1%"
+pushd "%REC_DIR%"
+if errorlevel 1 exit /b 1
+set "RENAME_FAILED="
+call :rename_file_aside "%REC_NAME%"
+popd
+if defined RENAME_FAILED exit /b 1
+exit /b 0
+
+:rename_recent
+rem errorlevel 0 when HKLM\SOFTWARE\wufix\Backups records that FOLDER was set
+rem aside less than 14 days ago and that backup is still there (an undo
+rem renames it back). Sets TODAY (a day number) for rename_aside to record.
+set "TODAY="
+set "RECENT_DAY="
+set "RECENT_NAME="
+call :rename_today
+if not defined TODAY exit /b 1
+for /f "tokens=2,3 delims=@" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do (
+    set "RECENT_DAY=%%A"
+    set "RECENT_NAME=%%B"
+)
+if not defined RECENT_NAME exit /b 1
+for %%F in ("%FOLDER%") do set "RECENT_PATH=%%~dpF%RECENT_NAME%"
+if not exist "%RECENT_PATH%\" exit /b 1
+set /a "RECENT_AGE=TODAY-RECENT_DAY"
+if %RECENT_AGE% LSS 0 exit /b 1
+if %RECENT_AGE% LSS 14 exit /b 0
+exit /b 1
+
+:rename_today
+rem Sets TODAY to the day number (Julian day) of the local date from :clock,
+rem or leaves it empty when the clock cannot be read. 1xx-100 reads 08 and
+rem 09 as decimal: set /a takes a leading 0 for octal.
+call :clock
+if "%NOW%"=="unknown" goto :eof
+set /a "RD_Y=1%NOW:~0,4%-10000"
+set /a "RD_M=1%NOW:~5,2%-100"
+set /a "RD_D=1%NOW:~8,2%-100"
+set /a "RD_A=14-RD_M"
+set /a "RD_A/=12"
+set /a "RD_Y=RD_Y+4800-RD_A"
+set /a "RD_M=RD_M+12*RD_A-3"
+set /a "RD_T=153*RD_M+2"
+set /a "RD_T/=5"
+set /a "TODAY=RD_D+RD_T+365*RD_Y+RD_Y/4-RD_Y/100+RD_Y/400-32045"
+goto :eof
+
+:rename_room
+rem errorlevel 1 when the system drive has less than 2000 MB free. When the
+rem free space cannot be read, the rename goes ahead as it always did.
+set "FREE_MB="
+set "FREE_RAW="
+rem WMIC's /value form prints FreeSpace=<bytes>; the inner for drops the
+rem carriage return WMIC leaves at the end of each line.
+for /f "tokens=2 delims==" %%F in ('""%SystemRoot%\System32\wbem\wmic.exe" logicaldisk where DeviceID='%SystemDrive%' get FreeSpace /value <nul 2>nul"') do for /f %%G in ("%%F") do set "FREE_RAW=%%G"
+if not defined FREE_RAW exit /b 0
+rem Bytes to MB (10^6): set /a stops at 2^31, so digits are cut instead.
+set "FREE_MB=%FREE_RAW:~0,-6%"
+if not defined FREE_MB set "FREE_MB=0"
+if %FREE_MB% LSS 2000 exit /b 1
+exit /b 0
+
+:libraries_scan
+rem Walks the user profiles and the libraries in each (AppData\Roaming\
+rem Microsoft\Windows\Libraries\*.library-ms). The profiles are found in the
+rem profiles folder and under ProfileList, not from %%USERPROFILE%% and
+rem %%APPDATA%%, which are SYSTEM's own under Group Policy.
+rem For each profile folder that exists it calls the label in
+rem LIB_PROFILE_HANDLER (when defined) with LIB_PROFILE set; then, for each
+rem folder location of each library (the <url> of a <simpleLocation>), the
+rem label in LIB_HANDLER with LIB_FILE, LIB_URL (as written), LIB_LOC and
+rem LIB_KIND set:
+rem   path         LIB_LOC is a local path
+rem   knownfolder  a standard known folder, LIB_LOC its default place (a
+rem                folder redirected by policy lives elsewhere)
+rem   network      LIB_LOC is a UNC path
+rem   unresolved   another known folder; LIB_LOC is the URL
+rem   unreadable   a path with characters outside plain ASCII: the file is
+rem                UTF-8 and cmd reads it in the console code page, so
+rem                LIB_LOC may not be the real name (run.ps1 reads it right)
+rem Counts the profiles and library files in LIB_PROFILES and LIB_FILES.
+set "LIB_PROFILES=0"
+set "LIB_FILES=0"
+set "LIB_RAW="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v Public 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
+call :libraries_expand
+set "LIB_PUBLIC=%LIB_PATH%"
+set "LIB_RAW="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
+call :libraries_expand
+set "LIB_HOMES=%LIB_PATH%"
+set "LIB_SID="
+if defined LIB_HOMES call :libraries_homes
+for /f "delims=" %%K in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" 2>nul"') do (
+    set "LIB_KEY=%%K"
+    call :libraries_profile
+)
+goto :eof
+
+:libraries_homes
+rem The profiles in the profiles folder (C:\Users, C:\Documents and
+rem Settings): each folder there holding a profile's hive, NTUSER.DAT. A
+rem path read from reg through a pipe comes in the console code page, which
+rem turns a user name in another alphabet (Cyrillic on English Windows,
+rem accented on Russian Windows) into question marks; for /d hands cmd each
+rem name as the file system has it, and cmd keeps it so in variables. The
+rem pattern stays bare in the folder: a quoted one is not expanded
+rem everywhere. for /d does not list hidden folders (Default, Default
+rem User); XP's service profiles are left out by name.
+if not exist "%LIB_HOMES%\" goto :eof
+pushd "%LIB_HOMES%"
+if errorlevel 1 goto :eof
+for /d %%P in (*) do (
+    set "LIB_NAME=%%~nxP"
+    set "LIB_PATH=%%~fP"
+    call :libraries_home
+)
+popd
+goto :eof
+:libraries_home
+if /i "%LIB_NAME%"=="Default" goto :eof
+if /i "%LIB_NAME%"=="Default User" goto :eof
+if /i "%LIB_NAME%"=="LocalService" goto :eof
+if /i "%LIB_NAME%"=="NetworkService" goto :eof
+if exist "%LIB_PATH%\NTUSER.DAT" call :libraries_found
+goto :eof
+
+:libraries_in_homes
+rem Sets LIB_IN_HOMES when LIB_PATH is a folder directly in LIB_HOMES. The
+rem path may hold question marks for letters the code page lacks, so it is
+rem compared as text: everything up to LIB_HOMES\ is cut off (call set
+rem expands the name of the copy once more, on purpose; the path's text is
+rem inserted, not parsed again), and what is left must be the path's last
+rem part.
+set "LIB_IN_HOMES="
+set "LIB_REST="
+call set "LIB_REST=%%LIB_PATH:*%LIB_HOMES%\=%%"
+if not defined LIB_REST goto :eof
+if not "%LIB_REST%"=="%LIB_REST:\=%" goto :eof
+if /i "%LIB_HOMES%\%LIB_REST%"=="%LIB_PATH%" set "LIB_IN_HOMES=1"
+goto :eof
+
+:libraries_profile
+rem LIB_KEY is one line of the ProfileList listing: a profile's key, or a
+rem value or blank line to skip. The service accounts (S-1-5-18, -19, -20)
+rem have no libraries; a .bak key is a stale copy of a profile also listed
+rem under its plain SID. A profile in the profiles folder was found there
+rem already, by its real name; one elsewhere (moved to another drive) is
+rem found here, as long as its path reads right in the console code page.
+set "LIB_SID=%LIB_KEY:*\ProfileList\=%"
+if "%LIB_SID%"=="%LIB_KEY%" goto :eof
+if "%LIB_SID%"=="S-1-5-18" goto :eof
+if "%LIB_SID%"=="S-1-5-19" goto :eof
+if "%LIB_SID%"=="S-1-5-20" goto :eof
+if /i "%LIB_SID:~-4%"==".bak" goto :eof
+set "LIB_RAW="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%LIB_KEY%" /v ProfileImagePath 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
+call :libraries_expand
+if not defined LIB_PATH goto :eof
+set "LIB_IN_HOMES="
+if defined LIB_HOMES call :libraries_in_homes
+if defined LIB_IN_HOMES goto :eof
+set "MSG=  profile %LIB_PATH% (%LIB_SID%) in ProfileList does not exist, or its name does not read right in this code page: skipped"
+if not exist "%LIB_PATH%\" call :log
+if exist "%LIB_PATH%\" call :libraries_found
+goto :eof
+
+:libraries_found
+rem LIB_PATH is a profile folder: counts and logs it, then reads its
+rem libraries.
+set "LIB_PROFILE=%LIB_PATH%"
+set /a "LIB_PROFILES+=1"
+set "MSG=  profile %LIB_PROFILE%"
+if defined LIB_SID set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
+call :log
+if defined LIB_PROFILE_HANDLER call :%LIB_PROFILE_HANDLER%
+set "LIB_DIR=%LIB_PROFILE%\AppData\Roaming\Microsoft\Windows\Libraries"
+if not exist "%LIB_DIR%\" goto :eof
+rem The folder is entered and the pattern left bare: a quoted path with a
+rem wildcard is not expanded everywhere.
+pushd "%LIB_DIR%"
+if errorlevel 1 goto :eof
+for %%F in (*.library-ms) do (
+    set "LIB_FILE=%%~fF"
+    call :libraries_file
+)
+popd
+goto :eof
+
+:libraries_expand
+rem Sets LIB_PATH to LIB_RAW, a ProfileList path (REG_EXPAND_SZ, shown
+rem unexpanded by reg), with a leading %%SystemDrive%% or %%SystemRoot%%
+rem expanded. The value is split at its first percent signs rather than
+rem expanded again, so a percent sign in a user's folder name stays as it
+rem is. Empty when LIB_RAW is empty or starts with another variable.
+set "LIB_PATH="
+if not defined LIB_RAW goto :eof
+set "LIB_PATH=%LIB_RAW%"
+for /f "tokens=1* delims=%%" %%A in ("%LIB_RAW%") do (
+    if /i "%%A"=="SystemDrive" set "LIB_PATH=%SystemDrive%%%B"
+    if /i "%%A"=="SystemRoot" set "LIB_PATH=%SystemRoot%%%B"
+)
+if "%LIB_PATH:~1,1%"==":" goto :eof
+if "%LIB_PATH:~0,2%"=="\\" goto :eof
+set "MSG=  cannot expand the profile path %LIB_RAW%: skipped"
+call :log
+set "LIB_PATH="
+goto :eof
+
+:libraries_file
+rem Reads one library file. Windows writes each element on its own,
+rem indented line, so a location line splits on < and > into indent, url,
+rem the location and /url. The closing tag is compared because it never
+rem holds a quote; the library's name and description may.
+set /a "LIB_FILES+=1"
+for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
+    if "%%D"=="/url" (
+        set "LIB_URL=%%C"
+        call :libraries_location
+    )
+)
+goto :eof
+
+:libraries_location
+rem Classifies LIB_URL and calls the step's handler. An ampersand in a path
+rem is written &amp; in the XML.
+set "LIB_LOC=%LIB_URL:&amp;=&%"
+set "LIB_KIND=path"
+if /i "%LIB_LOC:~0,12%"=="knownfolder:" goto libraries_known
+if "%LIB_LOC:~0,2%"=="\\" set "LIB_KIND=network"
+if "%LIB_LOC:~-1%"=="\" if not "%LIB_LOC:~3%"=="" set "LIB_LOC=%LIB_LOC:~0,-1%"
+call :libraries_plain
+if not defined LIB_PLAIN set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+
+:libraries_plain
+rem Sets LIB_PLAIN when LIB_LOC holds nothing but letters, digits and the
+rem plain ASCII punctuation of paths: each of them is removed from a copy,
+rem and nothing may be left. "call set" expands the copy's name once more on
+rem purpose, to substitute the character the loop holds; the copy's text is
+rem inserted, not parsed again. A path with a character not listed (a !, a
+rem ~, a percent sign) simply counts as not plain. The copy starts with a |,
+rem which no path holds, so that it never becomes empty: a substitution in
+rem an empty variable does not give an empty result.
+set "LIB_PLAIN="
+set "LIB_REST=|%LIB_LOC%"
+for %%C in (a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 "\" ":" "." "_" "-" "(" ")" "&" "'" "+" ";" "," "[" "]" "{" "}" "@" "#" "$") do (
+    call set "LIB_REST=%%LIB_REST:%%~C=%%"
+)
+set "LIB_REST=%LIB_REST: =%"
+if "%LIB_REST%"=="|" set "LIB_PLAIN=1"
+goto :eof
+
+:libraries_known
+rem The standard library folders, at their default places (KNOWNFOLDERID).
+set "LIB_GUID=%LIB_LOC:~12%"
+set "LIB_KIND=knownfolder"
+if /i "%LIB_GUID%"=="{FDD39AD0-238F-46AF-ADB4-6C85480369C7}" set "LIB_LOC=%LIB_PROFILE%\Documents"
+if /i "%LIB_GUID%"=="{33E28130-4E1E-4676-835A-98395C3BC3BB}" set "LIB_LOC=%LIB_PROFILE%\Pictures"
+if /i "%LIB_GUID%"=="{4BD8D571-6D19-48D3-BE97-422220080E43}" set "LIB_LOC=%LIB_PROFILE%\Music"
+if /i "%LIB_GUID%"=="{18989B1D-99B5-455B-841C-AB7C74E4DDFC}" set "LIB_LOC=%LIB_PROFILE%\Videos"
+if defined LIB_PUBLIC call :libraries_known_public
+if /i "%LIB_LOC:~0,12%"=="knownfolder:" set "LIB_KIND=unresolved"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_known_public
+if /i "%LIB_GUID%"=="{ED4824AF-DCE4-45A8-81E2-FC7965083634}" set "LIB_LOC=%LIB_PUBLIC%\Documents"
+if /i "%LIB_GUID%"=="{B6EBFB86-6907-413C-9AF7-4FC2ABF07CC5}" set "LIB_LOC=%LIB_PUBLIC%\Pictures"
+if /i "%LIB_GUID%"=="{3214FAB5-9757-4298-BB61-92A9DEAA44FF}" set "LIB_LOC=%LIB_PUBLIC%\Music"
+if /i "%LIB_GUID%"=="{2400183A-6185-49FB-A2D8-4A392A602BA3}" set "LIB_LOC=%LIB_PUBLIC%\Videos"
+goto :eof
+
+:check_admin
+rem Administrators and SYSTEM may query a volume's dirty bit; other users
+rem are refused. This works from XP on, needs no console, and does not
+rem depend on the Server service as "net session" does.
+"%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
+if not errorlevel 1 exit /b 0
+>&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated
+>&2 echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed.
+exit /b 1
+
+:check_version
+rem Refuses a Windows version this bundle was not built for. The build
+rem number, product type and edition come from the registry: the text of
+rem "ver" differs between versions and languages. Only this bundle's own
+rem range is known here; wufix.cmd, beside the bundle folders, holds the
+rem table of every target and picks the bundle that fits.
+set "WIN_BUILD="
+set "WIN_TYPE="
+set "WIN_EDITION="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
+if not defined WIN_BUILD goto check_version_unknown
+rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
+rem ProductType ServerNT like a server, but are the client build.
+if /i "%WIN_EDITION%"=="ServerRdsh" set "WIN_TYPE=WinNT"
+if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
+if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
+if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
+>&2 echo run.cmd: this bundle is for Windows 7 / Server 2008 R2 (builds 7600 to 7601, WinNT or ServerNT or LanmanNT).
+>&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%, edition %WIN_EDITION%). Run wufix.cmd, beside the
+>&2 echo bundle folders: it picks the bundle that fits, or says that none does. Nothing was changed.
+exit /b 1
+:check_version_unknown
+>&2 echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed.
+exit /b 1
+
+:open_log
+rem Each run gets the next free number: WUFIX_RUN names its log, state file
+rem and report, and no run ever writes over an earlier one's.
+set "WUFIX_LOGS=%SystemRoot%\Logs\wufix"
+if not exist "%WUFIX_LOGS%\" mkdir "%WUFIX_LOGS%" 2>nul
+if exist "%WUFIX_LOGS%\" goto open_log_number
+>&2 echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed.
+exit /b 1
+:open_log_number
+set "RUN_N=1"
+:open_log_next
+set "WUFIX_RUN=0000%RUN_N%"
+set "WUFIX_RUN=%WUFIX_BUNDLE%-%WUFIX_RUN:~-4%"
+if not exist "%WUFIX_LOGS%\%WUFIX_RUN%.log" goto open_log_found
+set /a "RUN_N+=1"
+goto open_log_next
+:open_log_found
+set "WUFIX_LOG=%WUFIX_LOGS%\%WUFIX_RUN%.log"
+rem The deferred run changes things too (the long steps): it journals as
+rem well. Only /undo writes no state file.
+if not "%WUFIX_MODE%"=="undo" set "WUFIX_STATE=%WUFIX_LOGS%\%WUFIX_RUN%.state"
+type nul >"%WUFIX_LOG%"
+if defined WUFIX_STATE type nul >"%WUFIX_STATE%"
+call :clock
+set "WUFIX_STARTED=%NOW%"
+exit /b 0
+
+:clock
+rem Sets NOW to the local time as yyyy-mm-ddThh:mm:ss, read in a way that
+rem does not depend on the language or the regional settings (%%DATE%% does).
+set "NOW_RAW="
+rem The table form (no /value) is read: the line after the header starts
+rem with yyyymmddhhmmss and a dot. WMI's datetime is Gregorian in every
+rem locale. Input comes from nul: wmic waits on an open stdin (psexec,
+rem management agents) and never returns.
+for /f "skip=1 tokens=1 delims=." %%T in ('""%SystemRoot%\System32\wbem\wmic.exe" os get LocalDateTime <nul 2>nul"') do if not defined NOW_RAW set "NOW_RAW=%%T"
+set "NOW=unknown"
+if not defined NOW_RAW goto :eof
+set "NOW=%NOW_RAW:~0,4%-%NOW_RAW:~4,2%-%NOW_RAW:~6,2%T%NOW_RAW:~8,2%:%NOW_RAW:~10,2%:%NOW_RAW:~12,2%"
+goto :eof
+
+:wsus_managed
+rem Sets WSUS_MANAGED when Group Policy points the update client at a WSUS
+rem server: WUServer set under HKLM\SOFTWARE\Policies\Microsoft\Windows\
+rem WindowsUpdate and UseWUServer=1 under its AU subkey. The policy key is
+rem only read, never changed.
+set "WSUS_MANAGED="
+set "WSUS_SERVER="
+set "WSUS_USE="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate" /v WUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_SERVER=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU" /v UseWUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_USE=%%B"
+rem reg prints a REG_DWORD as 0x1; set /a reads it as a number.
+if defined WSUS_USE set /a "WSUS_USE=%WSUS_USE%" >nul 2>&1
+if not defined WSUS_SERVER goto :eof
+if not "%WSUS_USE%"=="1" goto :eof
+set "WSUS_MANAGED=1"
+set "MSG=  managed by WSUS: WUServer %WSUS_SERVER%, UseWUServer 1"
+call :log
+goto :eof
+
+:domain_role
+rem Sets DOMAIN_ROLE to Win32_ComputerSystem.DomainRole: 0 stand-alone
+rem workstation, 1 member workstation, 2 stand-alone server, 3 member
+rem server, 4 backup and 5 primary domain controller. It stays empty when
+rem WMI gives no answer (XP Home has no wmic, and cannot join a domain).
+rem DOMAIN_MEMBER=1 for the roles that belong to a domain (1, 3, 4, 5).
+rem The finding is logged.
+set "DOMAIN_ROLE="
+set "DOMAIN_MEMBER="
+rem The table form is read: the line after the header holds the number.
+rem Input from nul: wmic waits on an open stdin (psexec, agents).
+for /f "skip=1 tokens=1" %%R in ('""%SystemRoot%\System32\wbem\wmic.exe" computersystem get DomainRole <nul 2>nul"') do if not defined DOMAIN_ROLE set "DOMAIN_ROLE=%%R"
+for %%N in (1 3 4 5) do if "%DOMAIN_ROLE%"=="%%N" set "DOMAIN_MEMBER=1"
+set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): not in a domain"
+if defined DOMAIN_MEMBER set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): member of a domain"
+if not defined DOMAIN_ROLE set "MSG=  domain role unknown (WMI did not answer): treated as not in a domain"
+call :log
+goto :eof
+
+:exitcode_text
+rem Sets RC_HEX to the exit code in RC written as 0xXXXXXXXX, and RC_TEXT to
+rem what it means when it is one that wusa, Update.exe or DISM return
+rem (names from winerror.h and wuerror.h). cmd shows an HRESULT as a
+rem negative number, which "if errorlevel 1" does not catch: steps compare
+rem RC itself.
+set "RC_HEX="
+set "RC_REST=%RC%"
+for /l %%I in (1,1,8) do call :exitcode_nibble
+set "RC_HEX=0x%RC_HEX%"
+set "RC_TEXT=a code this script does not know: look up %RC_HEX%"
+if "%RC%"=="0" set "RC_TEXT=success"
+if "%RC%"=="3010" set "RC_TEXT=ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish"
+if "%RC%"=="-2147021886" set "RC_TEXT=ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish"
+if "%RC%"=="1641" set "RC_TEXT=ERROR_SUCCESS_REBOOT_INITIATED: done; the installer started a restart"
+if "%RC%"=="1618" set "RC_TEXT=ERROR_INSTALL_ALREADY_RUNNING: another installation is in progress; run again when it has finished"
+if "%RC%"=="2359302" set "RC_TEXT=WU_S_ALREADY_INSTALLED: the update is installed already"
+if "%RC%"=="2" set "RC_TEXT=ERROR_FILE_NOT_FOUND"
+if "%RC%"=="-2147024894" set "RC_TEXT=ERROR_FILE_NOT_FOUND"
+if "%RC%"=="-2147024893" set "RC_TEXT=ERROR_PATH_NOT_FOUND"
+if "%RC%"=="5" set "RC_TEXT=ERROR_ACCESS_DENIED: run elevated and on this computer (wusa refuses remote shells)"
+if "%RC%"=="-2147024891" set "RC_TEXT=E_ACCESSDENIED: run elevated and on this computer (wusa refuses remote shells)"
+if "%RC%"=="50" set "RC_TEXT=ERROR_NOT_SUPPORTED: not supported on this system"
+if "%RC%"=="87" set "RC_TEXT=ERROR_INVALID_PARAMETER: this version of the tool does not know a switch (DISM before Windows 8 has no /RestoreHealth)"
+if "%RC%"=="-2147024809" set "RC_TEXT=E_INVALIDARG: this version of the tool does not know a switch"
+if "%RC%"=="-2147024883" set "RC_TEXT=ERROR_INVALID_DATA: the package or a servicing file is damaged"
+if "%RC%"=="-2147024784" set "RC_TEXT=ERROR_DISK_FULL: free space on the system drive"
+if "%RC%"=="-2147021879" set "RC_TEXT=ERROR_FAIL_NOACTION_REBOOT: failed; restart to roll back, then run again"
+if "%RC%"=="-2147023838" set "RC_TEXT=ERROR_SERVICE_DISABLED: a service it needs is disabled (wuauserv for wusa, TrustedInstaller for DISM)"
+if "%RC%"=="-2145124329" set "RC_TEXT=WU_E_NOT_APPLICABLE: not for this computer (another version or architecture, superseded, or a prerequisite is missing)"
+if "%RC%"=="-2145124330" set "RC_TEXT=WU_E_INSTALL_NOT_ALLOWED: another installation is in progress or a restart is pending; restart and run again"
+if "%RC%"=="-2146498530" set "RC_TEXT=CBS_E_NOT_APPLICABLE: the package does not apply to this Windows"
+if "%RC%"=="-2146498529" set "RC_TEXT=CBS_E_SOURCE_MISSING: the files needed were not found; give DISM install media that match this edition, build and language"
+if "%RC%"=="-2146498525" set "RC_TEXT=CBS_E_NEW_SERVICING_STACK_REQUIRED: install the servicing stack update first (name it so that it sorts first)"
+if "%RC%"=="-2146498520" set "RC_TEXT=CBS_E_INSUFFICIENT_DISK_SPACE: free space on the system drive"
+if "%RC%"=="-2146498511" set "RC_TEXT=CBS_E_STORE_CORRUPTION: the component store is corrupt"
+if "%RC%"=="-2146498298" set "RC_TEXT=CBS_E_DOWNLOAD_FAILURE: repair files could not be downloaded (no internet access, or WSUS without repair content)"
+if "%RC%"=="-2146498297" set "RC_TEXT=CBS_E_GROUPPOLICY_DISALLOWED: Group Policy does not let DISM download repair files"
+if "%RC%"=="-2146498270" set "RC_TEXT=CBS_E_INSTALLERS_FAILED: an installer inside the update failed (often a full System Reserved or EFI partition); see CBS.log"
+if "%RC%"=="14098" set "RC_TEXT=ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt"
+if "%RC%"=="-2147010798" set "RC_TEXT=ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt"
+goto :eof
+
+:exitcode_nibble
+rem One hex digit of RC_HEX, lowest first. set /a shifts keep the sign, but
+rem only the eight low nibbles are taken, so negative codes come out as the
+rem two's complement Windows prints.
+set /a "RC_NIBBLE=RC_REST & 15"
+set /a "RC_REST>>=4"
+set "RC_DIGIT=%RC_NIBBLE%"
+if "%RC_NIBBLE%"=="10" set "RC_DIGIT=A"
+if "%RC_NIBBLE%"=="11" set "RC_DIGIT=B"
+if "%RC_NIBBLE%"=="12" set "RC_DIGIT=C"
+if "%RC_NIBBLE%"=="13" set "RC_DIGIT=D"
+if "%RC_NIBBLE%"=="14" set "RC_DIGIT=E"
+if "%RC_NIBBLE%"=="15" set "RC_DIGIT=F"
+set "RC_HEX=%RC_DIGIT%%RC_HEX%"
+goto :eof
+
+:sddl_read
+rem Sets SDDL_NOW to service SVC's security descriptor as sc sdshow prints
+rem it (the first line that starts with D:), and SDDL_DACL to its access
+rem list alone, without the audit list (S:). Both stay empty when sc cannot
+rem read it. The strings hold ( ) and ;, so they stay in variables and
+rem every line that expands them stands outside any parenthesised block.
+set "SDDL_NOW="
+set "SDDL_DACL="
+for /f "delims=" %%L in ('""%SystemRoot%\System32\sc.exe" sdshow %SVC% 2>nul"') do (
+    if not defined SDDL_NOW set "SDDL_NOW=%%L"
+)
+if not defined SDDL_NOW goto :eof
+if not "%SDDL_NOW:~0,2%"=="D:" set "SDDL_NOW="
+if not defined SDDL_NOW goto :eof
+rem Cut at the audit list: S:( never occurs inside an access list (SIDs are
+rem written S-1-...), so it is replaced by a | and the text before kept.
+set "SDDL_DACL=%SDDL_NOW:S:(=|%"
+for /f "tokens=1 delims=|" %%D in ("%SDDL_DACL%") do set "SDDL_DACL=%%D"
+goto :eof
+
+:sfc_scan
+rem Runs sfc /scannow and judges it from CBS.log: sfc's exit codes are not
+rem documented, and its console text is translated, but CBS.log is written
+rem in English on every language of Windows. SFC adds [SR] lines there; a
+rem "Cannot repair member file" line means a file it found damaged and could
+rem not replace. The counts before and after the scan tell this run's lines
+rem from older ones (if CBS.log was rolled over meanwhile, the whole new
+rem file counts). All [SR] lines are copied beside the run's log, this run's
+rem last. Sets SFC_RESULT; errorlevel 1 when sfc did not scan or left
+rem damaged files.
+set "CBS_LOG=%SystemRoot%\Logs\CBS\CBS.log"
+set "SFC_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-sfc.txt"
+call :sfc_count
+set "SFC_SR_BEFORE=%SFC_SR%"
+set "SFC_BAD_BEFORE=%SFC_BAD%"
+set "MSG=  sfc /scannow: checks every protected system file, 15 to 60 minutes"
+call :log
+if defined WUFIX_QUIET goto sfc_scan_quiet
+"%SystemRoot%\System32\sfc.exe" /scannow
+goto sfc_scan_ran
+:sfc_scan_quiet
+"%SystemRoot%\System32\sfc.exe" /scannow >nul 2>&1
+:sfc_scan_ran
+set "RC=%ERRORLEVEL%"
+call :exitcode_text
+set "MSG=  sfc exit code %RC% (%RC_HEX%); sfc does not document its codes, CBS.log tells the result"
+call :log
+call :sfc_count
+set /a "SFC_SR_NEW=SFC_SR-SFC_SR_BEFORE"
+set /a "SFC_BAD_NEW=SFC_BAD-SFC_BAD_BEFORE"
+set "SFC_ROLLED="
+if %SFC_SR% LSS %SFC_SR_BEFORE% set "SFC_ROLLED=1"
+if defined SFC_ROLLED set "SFC_SR_NEW=%SFC_SR%"
+if defined SFC_ROLLED set "SFC_BAD_NEW=%SFC_BAD%"
+if not exist "%CBS_LOG%" goto sfc_scan_none
+"%SystemRoot%\System32\find.exe" "[SR]" <"%CBS_LOG%" >"%SFC_OUT%" 2>nul
+if "%SFC_SR_NEW%"=="0" goto sfc_scan_none
+if not "%SFC_BAD_NEW%"=="0" goto sfc_scan_bad
+set "SFC_RESULT=no damaged file left"
+set "MSG=  sfc: %SFC_SR_NEW% new [SR] lines in CBS.log, none says Cannot repair; the [SR] lines are in %SFC_OUT%"
+call :log
+exit /b 0
+:sfc_scan_none
+set "SFC_RESULT=did not scan"
+set "MSG=  sfc added no [SR] line to %CBS_LOG%: it did not scan (is the Windows Modules Installer service, TrustedInstaller, disabled?)"
+call :log
+exit /b 1
+:sfc_scan_bad
+set "SFC_RESULT=could not repair %SFC_BAD_NEW% of the damaged files"
+set "MSG=  damaged files sfc could not repair: %SFC_BAD_NEW% (the Cannot repair member file lines in %SFC_OUT%); repair the component store, then run sfc again"
+call :log
+exit /b 1
+
+:sfc_count
+rem Counts the [SR] and the "Cannot repair member file" lines in CBS.log
+rem into SFC_SR and SFC_BAD, one set /a per line (find /c would print the
+rem count directly, but the test interpreter lacks it).
+set "SFC_SR=0"
+set "SFC_BAD=0"
+if not exist "%CBS_LOG%" goto :eof
+for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "[SR]" <"%CBS_LOG%" 2>nul"') do set /a "SFC_SR+=1"
+for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "Cannot repair member file" <"%CBS_LOG%" 2>nul"') do set /a "SFC_BAD+=1"
+goto :eof
+
+:time_zone
+rem Sets TZ_NAME to the time zone and TZ_OFFSET to its current offset from
+rem UTC in minutes (empty when unreadable), from the registry:
+rem TimeZoneKeyName (Vista and later) names the zone the same in every
+rem language; XP and Server 2003 have only StandardName. ActiveTimeBias is
+rem the minutes to add to local time to get UTC, so the offset is minus it.
+set "TZ_KEY=HKLM\SYSTEM\CurrentControlSet\Control\TimeZoneInformation"
+set "TZ_NAME="
+set "TZ_BIAS="
+set "TZ_OFFSET="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v TimeZoneKeyName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
+if defined TZ_NAME goto time_zone_bias
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v StandardName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
+if not defined TZ_NAME set "TZ_NAME=unknown"
+:time_zone_bias
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v ActiveTimeBias 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_BIAS=%%B"
+if not defined TZ_BIAS goto :eof
+set /a "TZ_OFFSET=0-%TZ_BIAS%" >nul 2>&1
+goto :eof
+
+:wu_detect
+rem Asks the Windows Update client to drop its cached authorization cookie
+rem and detect again now (TECHNET-WSUSCLIENT). It only queues the request:
+rem the result is in WindowsUpdate.log, not in the exit code.
+"%SystemRoot%\System32\wuauclt.exe" /resetauthorization /detectnow >nul 2>&1
+set "MSG=  wuauclt /resetauthorization /detectnow: exit code %ERRORLEVEL% (the detection itself runs in the background)"
+call :log
+goto :eof
+
 :diagnose
 rem /diagnose: reads what this computer recorded about its failures and
 rem prints, newest first, each failing code with the plan that answers it,
@@ -3459,144 +4700,6 @@ if defined DIAG_PLAN set "DIAG_CMD=run.cmd %DIAG_CODE%"
 set "DIAG_SEP=,"
 goto :eof
 
-:domain_role
-rem Sets DOMAIN_ROLE to Win32_ComputerSystem.DomainRole: 0 stand-alone
-rem workstation, 1 member workstation, 2 stand-alone server, 3 member
-rem server, 4 backup and 5 primary domain controller. It stays empty when
-rem WMI gives no answer (XP Home has no wmic, and cannot join a domain).
-rem DOMAIN_MEMBER=1 for the roles that belong to a domain (1, 3, 4, 5).
-rem The finding is logged.
-set "DOMAIN_ROLE="
-set "DOMAIN_MEMBER="
-rem The table form is read: the line after the header holds the number.
-rem Input from nul: wmic waits on an open stdin (psexec, agents).
-for /f "skip=1 tokens=1" %%R in ('""%SystemRoot%\System32\wbem\wmic.exe" computersystem get DomainRole <nul 2>nul"') do if not defined DOMAIN_ROLE set "DOMAIN_ROLE=%%R"
-for %%N in (1 3 4 5) do if "%DOMAIN_ROLE%"=="%%N" set "DOMAIN_MEMBER=1"
-set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): not in a domain"
-if defined DOMAIN_MEMBER set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): member of a domain"
-if not defined DOMAIN_ROLE set "MSG=  domain role unknown (WMI did not answer): treated as not in a domain"
-call :log
-goto :eof
-
-:exitcode_text
-rem Sets RC_HEX to the exit code in RC written as 0xXXXXXXXX, and RC_TEXT to
-rem what it means when it is one that wusa, Update.exe or DISM return
-rem (names from winerror.h and wuerror.h). cmd shows an HRESULT as a
-rem negative number, which "if errorlevel 1" does not catch: steps compare
-rem RC itself.
-set "RC_HEX="
-set "RC_REST=%RC%"
-for /l %%I in (1,1,8) do call :exitcode_nibble
-set "RC_HEX=0x%RC_HEX%"
-set "RC_TEXT=a code this script does not know: look up %RC_HEX%"
-if "%RC%"=="0" set "RC_TEXT=success"
-if "%RC%"=="3010" set "RC_TEXT=ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish"
-if "%RC%"=="-2147021886" set "RC_TEXT=ERROR_SUCCESS_REBOOT_REQUIRED: done; restart the computer to finish"
-if "%RC%"=="1641" set "RC_TEXT=ERROR_SUCCESS_REBOOT_INITIATED: done; the installer started a restart"
-if "%RC%"=="1618" set "RC_TEXT=ERROR_INSTALL_ALREADY_RUNNING: another installation is in progress; run again when it has finished"
-if "%RC%"=="2359302" set "RC_TEXT=WU_S_ALREADY_INSTALLED: the update is installed already"
-if "%RC%"=="2" set "RC_TEXT=ERROR_FILE_NOT_FOUND"
-if "%RC%"=="-2147024894" set "RC_TEXT=ERROR_FILE_NOT_FOUND"
-if "%RC%"=="-2147024893" set "RC_TEXT=ERROR_PATH_NOT_FOUND"
-if "%RC%"=="5" set "RC_TEXT=ERROR_ACCESS_DENIED: run elevated and on this computer (wusa refuses remote shells)"
-if "%RC%"=="-2147024891" set "RC_TEXT=E_ACCESSDENIED: run elevated and on this computer (wusa refuses remote shells)"
-if "%RC%"=="50" set "RC_TEXT=ERROR_NOT_SUPPORTED: not supported on this system"
-if "%RC%"=="87" set "RC_TEXT=ERROR_INVALID_PARAMETER: this version of the tool does not know a switch (DISM before Windows 8 has no /RestoreHealth)"
-if "%RC%"=="-2147024809" set "RC_TEXT=E_INVALIDARG: this version of the tool does not know a switch"
-if "%RC%"=="-2147024883" set "RC_TEXT=ERROR_INVALID_DATA: the package or a servicing file is damaged"
-if "%RC%"=="-2147024784" set "RC_TEXT=ERROR_DISK_FULL: free space on the system drive"
-if "%RC%"=="-2147021879" set "RC_TEXT=ERROR_FAIL_NOACTION_REBOOT: failed; restart to roll back, then run again"
-if "%RC%"=="-2147023838" set "RC_TEXT=ERROR_SERVICE_DISABLED: a service it needs is disabled (wuauserv for wusa, TrustedInstaller for DISM)"
-if "%RC%"=="-2145124329" set "RC_TEXT=WU_E_NOT_APPLICABLE: not for this computer (another version or architecture, superseded, or a prerequisite is missing)"
-if "%RC%"=="-2145124330" set "RC_TEXT=WU_E_INSTALL_NOT_ALLOWED: another installation is in progress or a restart is pending; restart and run again"
-if "%RC%"=="-2146498530" set "RC_TEXT=CBS_E_NOT_APPLICABLE: the package does not apply to this Windows"
-if "%RC%"=="-2146498529" set "RC_TEXT=CBS_E_SOURCE_MISSING: the files needed were not found; give DISM install media that match this edition, build and language"
-if "%RC%"=="-2146498525" set "RC_TEXT=CBS_E_NEW_SERVICING_STACK_REQUIRED: install the servicing stack update first (name it so that it sorts first)"
-if "%RC%"=="-2146498520" set "RC_TEXT=CBS_E_INSUFFICIENT_DISK_SPACE: free space on the system drive"
-if "%RC%"=="-2146498511" set "RC_TEXT=CBS_E_STORE_CORRUPTION: the component store is corrupt"
-if "%RC%"=="-2146498298" set "RC_TEXT=CBS_E_DOWNLOAD_FAILURE: repair files could not be downloaded (no internet access, or WSUS without repair content)"
-if "%RC%"=="-2146498297" set "RC_TEXT=CBS_E_GROUPPOLICY_DISALLOWED: Group Policy does not let DISM download repair files"
-if "%RC%"=="-2146498270" set "RC_TEXT=CBS_E_INSTALLERS_FAILED: an installer inside the update failed (often a full System Reserved or EFI partition); see CBS.log"
-if "%RC%"=="14098" set "RC_TEXT=ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt"
-if "%RC%"=="-2147010798" set "RC_TEXT=ERROR_SXS_COMPONENT_STORE_CORRUPT: the component store is corrupt"
-goto :eof
-
-:exitcode_nibble
-rem One hex digit of RC_HEX, lowest first. set /a shifts keep the sign, but
-rem only the eight low nibbles are taken, so negative codes come out as the
-rem two's complement Windows prints.
-set /a "RC_NIBBLE=RC_REST & 15"
-set /a "RC_REST>>=4"
-set "RC_DIGIT=%RC_NIBBLE%"
-if "%RC_NIBBLE%"=="10" set "RC_DIGIT=A"
-if "%RC_NIBBLE%"=="11" set "RC_DIGIT=B"
-if "%RC_NIBBLE%"=="12" set "RC_DIGIT=C"
-if "%RC_NIBBLE%"=="13" set "RC_DIGIT=D"
-if "%RC_NIBBLE%"=="14" set "RC_DIGIT=E"
-if "%RC_NIBBLE%"=="15" set "RC_DIGIT=F"
-set "RC_HEX=%RC_DIGIT%%RC_HEX%"
-goto :eof
-
-:firewall_service
-rem Sets FW_SERVICE to the short name of the service that does the
-rem filtering on this version: MpsSvc (Windows Firewall). While it is not running the firewall
-rem filters nothing, whatever the profiles say.
-set "FW_SERVICE=MpsSvc"
-goto :eof
-
-:firewall_each
-rem Calls the label in FW_ACTION once for each firewall profile of this
-rem version, with FW_LOCAL (its key under FirewallPolicy, the local
-rem setting), FW_POLICY (its key under the Group Policy settings) and
-rem FW_PROFILE (its netsh name) set.
-set "FW_LOCAL=DomainProfile"
-set "FW_POLICY=DomainProfile"
-set "FW_PROFILE=domainprofile"
-call :%FW_ACTION%
-set "FW_LOCAL=StandardProfile"
-set "FW_POLICY=PrivateProfile"
-set "FW_PROFILE=privateprofile"
-call :%FW_ACTION%
-set "FW_LOCAL=PublicProfile"
-set "FW_POLICY=PublicProfile"
-set "FW_PROFILE=publicprofile"
-call :%FW_ACTION%
-goto :eof
-
-:firewall_read
-rem Reads the state of profile FW_LOCAL / FW_POLICY from the registry. Sets
-rem FW_ON=1 when the profile is on and a local change would hold (Group
-rem Policy does not set it), FW_SAY to words for the log.
-set "FW_ON="
-set "FW_STATE="
-set "FW_GPO="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_STATE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_GPO=%%B"
-if "%FW_GPO%"=="0x1" set "FW_SAY=on, by Group Policy"
-if "%FW_GPO%"=="0x1" goto :eof
-if "%FW_GPO%"=="0x0" set "FW_SAY=off, by Group Policy"
-if "%FW_GPO%"=="0x0" goto :eof
-if "%FW_STATE%"=="0x0" set "FW_SAY=off"
-if "%FW_STATE%"=="0x0" goto :eof
-rem No local value is the default, which is on.
-set "FW_ON=1"
-set "FW_SAY=on"
-goto :eof
-
-:firewall_resume
-rem Turns profile FW_PROFILE on again. A failure
-rem fails the run and says how to do it by hand.
-"%SystemRoot%\System32\netsh.exe" advfirewall set %FW_PROFILE% state on >nul 2>&1
-if errorlevel 1 goto firewall_resume_failed
-set "MSG=  firewall profile %FW_PROFILE%: on again"
-call :log
-exit /b 0
-:firewall_resume_failed
-set "WUFIX_FAILED=1"
-set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh advfirewall set %FW_PROFILE% state on"
-call :log
-exit /b 1
-
 :gpo_marker_matches
 rem errorlevel 0 when HKLM\SOFTWARE\wufix records that this bundle version's
 rem plan finished here, deferred steps included; a changed bundle runs again.
@@ -3993,258 +5096,6 @@ set /a "INTUNE_Y-=INTUNE_A, INTUNE_M+=12*INTUNE_A-3"
 set /a "%2=365*INTUNE_Y+INTUNE_Y/4-INTUNE_Y/100+INTUNE_Y/400+(153*INTUNE_M+2)/5+INTUNE_DD-719469"
 goto :eof
 
-:journal_replay
-rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
-rem in the state file UNDO_STATE, newest first (the order they are stored
-rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
-rem so it may hold a | of its own (registry data, say).
-rem Values reach the handler in variables, never as call arguments, which
-rem would expand a %% in a path a second time.
-set "REPLAY_FAILED="
-for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
-    if "%%B"=="%JOURNAL_STEP%" (
-        set "REC_KIND=%%C"
-        set "REC_A=%%D"
-        set "REC_B=%%E"
-        call :journal_handle
-    )
-)
-if defined REPLAY_FAILED exit /b 1
-exit /b 0
-
-:journal_handle
-if "%REC_A:~0,1%"=="<" call :journal_expand
-call :%JOURNAL_HANDLER%
-if errorlevel 1 set "REPLAY_FAILED=1"
-goto :eof
-
-:journal_expand
-rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
-rem recorded its path so because the state file's code page cannot hold
-rem the folder's name (see :journal). The variable is expanded here, by
-rem name.
-set "REC_VAR="
-set "REC_TAIL="
-for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
-    set "REC_VAR=%%A"
-    set "REC_TAIL=%%B"
-)
-if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
-if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
-if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
-goto :eof
-
-:libraries_scan
-rem Walks the user profiles and the libraries in each (AppData\Roaming\
-rem Microsoft\Windows\Libraries\*.library-ms). The profiles are found in the
-rem profiles folder and under ProfileList, not from %%USERPROFILE%% and
-rem %%APPDATA%%, which are SYSTEM's own under Group Policy.
-rem For each profile folder that exists it calls the label in
-rem LIB_PROFILE_HANDLER (when defined) with LIB_PROFILE set; then, for each
-rem folder location of each library (the <url> of a <simpleLocation>), the
-rem label in LIB_HANDLER with LIB_FILE, LIB_URL (as written), LIB_LOC and
-rem LIB_KIND set:
-rem   path         LIB_LOC is a local path
-rem   knownfolder  a standard known folder, LIB_LOC its default place (a
-rem                folder redirected by policy lives elsewhere)
-rem   network      LIB_LOC is a UNC path
-rem   unresolved   another known folder; LIB_LOC is the URL
-rem   unreadable   a path with characters outside plain ASCII: the file is
-rem                UTF-8 and cmd reads it in the console code page, so
-rem                LIB_LOC may not be the real name (run.ps1 reads it right)
-rem Counts the profiles and library files in LIB_PROFILES and LIB_FILES.
-set "LIB_PROFILES=0"
-set "LIB_FILES=0"
-set "LIB_RAW="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v Public 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
-call :libraries_expand
-set "LIB_PUBLIC=%LIB_PATH%"
-set "LIB_RAW="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
-call :libraries_expand
-set "LIB_HOMES=%LIB_PATH%"
-set "LIB_SID="
-if defined LIB_HOMES call :libraries_homes
-for /f "delims=" %%K in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" 2>nul"') do (
-    set "LIB_KEY=%%K"
-    call :libraries_profile
-)
-goto :eof
-
-:libraries_homes
-rem The profiles in the profiles folder (C:\Users, C:\Documents and
-rem Settings): each folder there holding a profile's hive, NTUSER.DAT. A
-rem path read from reg through a pipe comes in the console code page, which
-rem turns a user name in another alphabet (Cyrillic on English Windows,
-rem accented on Russian Windows) into question marks; for /d hands cmd each
-rem name as the file system has it, and cmd keeps it so in variables. The
-rem pattern stays bare in the folder: a quoted one is not expanded
-rem everywhere. for /d does not list hidden folders (Default, Default
-rem User); XP's service profiles are left out by name.
-if not exist "%LIB_HOMES%\" goto :eof
-pushd "%LIB_HOMES%"
-if errorlevel 1 goto :eof
-for /d %%P in (*) do (
-    set "LIB_NAME=%%~nxP"
-    set "LIB_PATH=%%~fP"
-    call :libraries_home
-)
-popd
-goto :eof
-:libraries_home
-if /i "%LIB_NAME%"=="Default" goto :eof
-if /i "%LIB_NAME%"=="Default User" goto :eof
-if /i "%LIB_NAME%"=="LocalService" goto :eof
-if /i "%LIB_NAME%"=="NetworkService" goto :eof
-if exist "%LIB_PATH%\NTUSER.DAT" call :libraries_found
-goto :eof
-
-:libraries_in_homes
-rem Sets LIB_IN_HOMES when LIB_PATH is a folder directly in LIB_HOMES. The
-rem path may hold question marks for letters the code page lacks, so it is
-rem compared as text: everything up to LIB_HOMES\ is cut off (call set
-rem expands the name of the copy once more, on purpose; the path's text is
-rem inserted, not parsed again), and what is left must be the path's last
-rem part.
-set "LIB_IN_HOMES="
-set "LIB_REST="
-call set "LIB_REST=%%LIB_PATH:*%LIB_HOMES%\=%%"
-if not defined LIB_REST goto :eof
-if not "%LIB_REST%"=="%LIB_REST:\=%" goto :eof
-if /i "%LIB_HOMES%\%LIB_REST%"=="%LIB_PATH%" set "LIB_IN_HOMES=1"
-goto :eof
-
-:libraries_profile
-rem LIB_KEY is one line of the ProfileList listing: a profile's key, or a
-rem value or blank line to skip. The service accounts (S-1-5-18, -19, -20)
-rem have no libraries; a .bak key is a stale copy of a profile also listed
-rem under its plain SID. A profile in the profiles folder was found there
-rem already, by its real name; one elsewhere (moved to another drive) is
-rem found here, as long as its path reads right in the console code page.
-set "LIB_SID=%LIB_KEY:*\ProfileList\=%"
-if "%LIB_SID%"=="%LIB_KEY%" goto :eof
-if "%LIB_SID%"=="S-1-5-18" goto :eof
-if "%LIB_SID%"=="S-1-5-19" goto :eof
-if "%LIB_SID%"=="S-1-5-20" goto :eof
-if /i "%LIB_SID:~-4%"==".bak" goto :eof
-set "LIB_RAW="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%LIB_KEY%" /v ProfileImagePath 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "LIB_RAW=%%B"
-call :libraries_expand
-if not defined LIB_PATH goto :eof
-set "LIB_IN_HOMES="
-if defined LIB_HOMES call :libraries_in_homes
-if defined LIB_IN_HOMES goto :eof
-set "MSG=  profile %LIB_PATH% (%LIB_SID%) in ProfileList does not exist, or its name does not read right in this code page: skipped"
-if not exist "%LIB_PATH%\" call :log
-if exist "%LIB_PATH%\" call :libraries_found
-goto :eof
-
-:libraries_found
-rem LIB_PATH is a profile folder: counts and logs it, then reads its
-rem libraries.
-set "LIB_PROFILE=%LIB_PATH%"
-set /a "LIB_PROFILES+=1"
-set "MSG=  profile %LIB_PROFILE%"
-if defined LIB_SID set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
-call :log
-if defined LIB_PROFILE_HANDLER call :%LIB_PROFILE_HANDLER%
-set "LIB_DIR=%LIB_PROFILE%\AppData\Roaming\Microsoft\Windows\Libraries"
-if not exist "%LIB_DIR%\" goto :eof
-rem The folder is entered and the pattern left bare: a quoted path with a
-rem wildcard is not expanded everywhere.
-pushd "%LIB_DIR%"
-if errorlevel 1 goto :eof
-for %%F in (*.library-ms) do (
-    set "LIB_FILE=%%~fF"
-    call :libraries_file
-)
-popd
-goto :eof
-
-:libraries_expand
-rem Sets LIB_PATH to LIB_RAW, a ProfileList path (REG_EXPAND_SZ, shown
-rem unexpanded by reg), with a leading %%SystemDrive%% or %%SystemRoot%%
-rem expanded. The value is split at its first percent signs rather than
-rem expanded again, so a percent sign in a user's folder name stays as it
-rem is. Empty when LIB_RAW is empty or starts with another variable.
-set "LIB_PATH="
-if not defined LIB_RAW goto :eof
-set "LIB_PATH=%LIB_RAW%"
-for /f "tokens=1* delims=%%" %%A in ("%LIB_RAW%") do (
-    if /i "%%A"=="SystemDrive" set "LIB_PATH=%SystemDrive%%%B"
-    if /i "%%A"=="SystemRoot" set "LIB_PATH=%SystemRoot%%%B"
-)
-if "%LIB_PATH:~1,1%"==":" goto :eof
-if "%LIB_PATH:~0,2%"=="\\" goto :eof
-set "MSG=  cannot expand the profile path %LIB_RAW%: skipped"
-call :log
-set "LIB_PATH="
-goto :eof
-
-:libraries_file
-rem Reads one library file. Windows writes each element on its own,
-rem indented line, so a location line splits on < and > into indent, url,
-rem the location and /url. The closing tag is compared because it never
-rem holds a quote; the library's name and description may.
-set /a "LIB_FILES+=1"
-for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
-    if "%%D"=="/url" (
-        set "LIB_URL=%%C"
-        call :libraries_location
-    )
-)
-goto :eof
-
-:libraries_location
-rem Classifies LIB_URL and calls the step's handler. An ampersand in a path
-rem is written &amp; in the XML.
-set "LIB_LOC=%LIB_URL:&amp;=&%"
-set "LIB_KIND=path"
-if /i "%LIB_LOC:~0,12%"=="knownfolder:" goto libraries_known
-if "%LIB_LOC:~0,2%"=="\\" set "LIB_KIND=network"
-if "%LIB_LOC:~-1%"=="\" if not "%LIB_LOC:~3%"=="" set "LIB_LOC=%LIB_LOC:~0,-1%"
-call :libraries_plain
-if not defined LIB_PLAIN set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
-
-:libraries_plain
-rem Sets LIB_PLAIN when LIB_LOC holds nothing but letters, digits and the
-rem plain ASCII punctuation of paths: each of them is removed from a copy,
-rem and nothing may be left. "call set" expands the copy's name once more on
-rem purpose, to substitute the character the loop holds; the copy's text is
-rem inserted, not parsed again. A path with a character not listed (a !, a
-rem ~, a percent sign) simply counts as not plain. The copy starts with a |,
-rem which no path holds, so that it never becomes empty: a substitution in
-rem an empty variable does not give an empty result.
-set "LIB_PLAIN="
-set "LIB_REST=|%LIB_LOC%"
-for %%C in (a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 "\" ":" "." "_" "-" "(" ")" "&" "'" "+" ";" "," "[" "]" "{" "}" "@" "#" "$") do (
-    call set "LIB_REST=%%LIB_REST:%%~C=%%"
-)
-set "LIB_REST=%LIB_REST: =%"
-if "%LIB_REST%"=="|" set "LIB_PLAIN=1"
-goto :eof
-
-:libraries_known
-rem The standard library folders, at their default places (KNOWNFOLDERID).
-set "LIB_GUID=%LIB_LOC:~12%"
-set "LIB_KIND=knownfolder"
-if /i "%LIB_GUID%"=="{FDD39AD0-238F-46AF-ADB4-6C85480369C7}" set "LIB_LOC=%LIB_PROFILE%\Documents"
-if /i "%LIB_GUID%"=="{33E28130-4E1E-4676-835A-98395C3BC3BB}" set "LIB_LOC=%LIB_PROFILE%\Pictures"
-if /i "%LIB_GUID%"=="{4BD8D571-6D19-48D3-BE97-422220080E43}" set "LIB_LOC=%LIB_PROFILE%\Music"
-if /i "%LIB_GUID%"=="{18989B1D-99B5-455B-841C-AB7C74E4DDFC}" set "LIB_LOC=%LIB_PROFILE%\Videos"
-if defined LIB_PUBLIC call :libraries_known_public
-if /i "%LIB_LOC:~0,12%"=="knownfolder:" set "LIB_KIND=unresolved"
-call :%LIB_HANDLER%
-goto :eof
-:libraries_known_public
-if /i "%LIB_GUID%"=="{ED4824AF-DCE4-45A8-81E2-FC7965083634}" set "LIB_LOC=%LIB_PUBLIC%\Documents"
-if /i "%LIB_GUID%"=="{B6EBFB86-6907-413C-9AF7-4FC2ABF07CC5}" set "LIB_LOC=%LIB_PUBLIC%\Pictures"
-if /i "%LIB_GUID%"=="{3214FAB5-9757-4298-BB61-92A9DEAA44FF}" set "LIB_LOC=%LIB_PUBLIC%\Music"
-if /i "%LIB_GUID%"=="{2400183A-6185-49FB-A2D8-4A392A602BA3}" set "LIB_LOC=%LIB_PUBLIC%\Videos"
-goto :eof
-
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
 rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
@@ -4301,212 +5152,6 @@ rem Sets LOCK_OWNER to the lock's line, where the holder lets it be read.
 for /f "usebackq delims=" %%L in ("%LOCK_FILE%") do set "LOCK_OWNER=%%L"
 goto :eof
 
-:log
-rem Writes MSG to the console (unless /quiet) and, behind the time, to the
-rem log. The message travels in a variable and is expanded late, so paths
-rem with & ( ) %% or ! in them are written as they are, never executed. The
-rem time is taken from %%TIME%% by position (always 24-hour hh?mm?ss), so the
-rem regional separators do not show.
-set "LOG_TIME=%TIME: =0%"
-set "LOG_TIME=%LOG_TIME:~0,2%:%LOG_TIME:~3,2%:%LOG_TIME:~6,2%"
-setlocal EnableDelayedExpansion
-if not defined WUFIX_QUIET echo.!MSG!
-if defined WUFIX_LOG >>"!WUFIX_LOG!" echo.!LOG_TIME! !MSG!
-endlocal
-goto :eof
-
-:journal
-rem Records RECORD in the state file that /undo replays, behind a sequence
-rem number and the current step's id. The newest record goes on top, so the
-rem undo reads the file from the top and reverses the run without sort.exe.
-rem The state file is text in the console code page, which has no letters
-rem for a name in another alphabet (Cyrillic on English Windows): a record
-rem that does not read back the same is written again with its path given
-rem by the system folder it lies in, as <SystemRoot>\rest (no path starts
-rem with <), which /undo expands (journal_expand); failing that, the loss
-rem is logged.
-set /a "JOURNAL_SEQ+=1"
-set "JOURNAL_NUM=00000%JOURNAL_SEQ%"
-if not defined WUFIX_STATE goto :eof
-set "JOURNAL_ID=%JOURNAL_NUM:~-5%"
-set "JOURNAL_VAR=RECORD"
-call :journal_write
-if not defined JOURNAL_SAME call :journal_portable
-set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
-if not defined JOURNAL_SAME call :log
-type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
-move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
-goto :eof
-
-:journal_write
-rem Writes the record held by the variable named in JOURNAL_VAR as the new
-rem state file's first line, and sets JOURNAL_SAME when that line reads
-rem back as written. The record is expanded late, as :log does.
-setlocal EnableDelayedExpansion
->"!WUFIX_STATE!.new" echo.!JOURNAL_ID!^|!WUFIX_STEP!^|!%JOURNAL_VAR%!
-endlocal
-set "JOURNAL_SAME="
-set "JOURNAL_BACK="
-for /f "usebackq delims=" %%L in ("%WUFIX_STATE%.new") do set "JOURNAL_BACK=%%L"
-setlocal EnableDelayedExpansion
-if "!JOURNAL_BACK!"=="!JOURNAL_ID!|!WUFIX_STEP!|!%JOURNAL_VAR%!" set "JOURNAL_SAME=1"
-endlocal & set "JOURNAL_SAME=%JOURNAL_SAME%"
-goto :eof
-
-:journal_portable
-rem A rename or mkdir record (a path, then a name: no quotes) is written
-rem again with the start of its path as <ALLUSERSPROFILE>, <ProgramData> or
-rem <SystemRoot>, the first of these folders that holds it.
-set "JOURNAL_HEAD="
-if "%RECORD:~0,7%"=="rename|" set "JOURNAL_HEAD=rename|"
-if "%RECORD:~0,6%"=="mkdir|" set "JOURNAL_HEAD=mkdir|"
-if not defined JOURNAL_HEAD goto :eof
-set "JOURNAL_REST=%RECORD:*|=%"
-for %%V in (ALLUSERSPROFILE ProgramData SystemRoot) do if not defined JOURNAL_SAME call :journal_by %%V
-goto :eof
-:journal_by
-rem %1 names the variable. "call set" expands a name built from another
-rem variable's value, on purpose; the path's text is inserted, not parsed
-rem again.
-set "JOURNAL_ROOT="
-call set "JOURNAL_ROOT=%%%1%%"
-if not defined JOURNAL_ROOT goto :eof
-set "JOURNAL_TAIL="
-call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
-if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
-set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
-set "JOURNAL_VAR=JOURNAL_PORTABLE"
-call :journal_write
-goto :eof
-
-:packages_find
-rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
-rem --payload places the update files this machine cannot download, or
-rem leaves it empty when there is none. errorlevel 1 when the deferred run
-rem of a Group Policy run could not copy or check them (stage_payloads).
-set "PKG_DIR="
-if defined STAGE_PKG_FAILED goto packages_find_failed
-set "PKG_DIR=%WUFIX_HOME%packages"
-if exist "%PKG_DIR%\" exit /b 0
-set "PKG_DIR="
-exit /b 0
-:packages_find_failed
-set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
-call :log
-exit /b 1
-
-:packages_start
-rem Clears the counters that packages_result keeps for one step.
-set "PKG_SEEN=0"
-set "PKG_INSTALLED=0"
-set "PKG_ALREADY=0"
-set "PKG_NA=0"
-set "PKG_FAILED=0"
-set "PKG_KBS="
-set "PKG_STOP="
-goto :eof
-
-:packages_kb
-rem Sets PKG_KB to the KBnnnnnn part of the file name in PKG_NAME (as
-rem Microsoft names its packages: windows10.0-kb5034441-x64_....msu,
-rem WindowsXP-KB958644-x86-ENU.exe), or to "unknown". The name is split by
-rem for /f, never on a command line, so any character in it is safe; the
-rem parts are looked at one by one in PKG_TOKEN.
-set "PKG_KB="
-for %%N in (1 2 3 4 5 6) do set "PKG_T%%N="
-for /f "tokens=1-6 delims=-_. " %%A in ("%PKG_NAME%") do (
-    set "PKG_T1=%%A"
-    set "PKG_T2=%%B"
-    set "PKG_T3=%%C"
-    set "PKG_T4=%%D"
-    set "PKG_T5=%%E"
-    set "PKG_T6=%%F"
-)
-set "PKG_TOKEN=%PKG_T1%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T2%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T3%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T4%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T5%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T6%"
-call :packages_kb_token
-if not defined PKG_KB set "PKG_KB=unknown"
-goto :eof
-:packages_kb_token
-if defined PKG_KB goto :eof
-if not defined PKG_TOKEN goto :eof
-if /i not "%PKG_TOKEN:~0,2%"=="KB" goto :eof
-set "PKG_TOKEN=%PKG_TOKEN:~2%"
-if not defined PKG_TOKEN goto :eof
-set "PKG_KB=KB%PKG_TOKEN%"
-goto :eof
-
-:packages_result
-rem Judges the installer's exit code RC for the package PKG (full path) and
-rem PKG_NAME: counts it, asks for a restart on 3010 and 1641, and journals
-rem an installed package as installed|PATH|KB so that /undo can list what
-rem an administrator may want to remove.
-call :exitcode_text
-set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call :log
-if "%RC%"=="0" goto packages_installed
-if "%RC%"=="3010" goto packages_restart
-if "%RC%"=="-2147021886" goto packages_restart
-if "%RC%"=="1641" goto packages_restarting
-if "%RC%"=="2359302" goto packages_already
-if "%RC%"=="-2145124329" goto packages_not_applicable
-if "%RC%"=="-2146498530" goto packages_not_applicable
-set /a "PKG_FAILED+=1"
-goto :eof
-:packages_restarting
-rem The installer has started a restart: the packages after this one would
-rem be cut off by it, so none is started.
-set "PKG_STOP=1"
-set "MSG=  the installer started a restart: the remaining packages wait for the next run"
-call :log
-:packages_restart
-set "WUFIX_REBOOT=1"
-:packages_installed
-set /a "PKG_INSTALLED+=1"
-set "PKG_KBS=%PKG_KBS% %PKG_KB%"
-set "RECORD=installed|%PKG%|%PKG_KB%"
-call :journal
-goto :eof
-:packages_already
-set /a "PKG_ALREADY+=1"
-goto :eof
-:packages_not_applicable
-set /a "PKG_NA+=1"
-goto :eof
-
-:packages_summary
-rem Logs the counts and the KBs installed, sets STEP_BEFORE and STEP_AFTER,
-rem and sets PKG_RC to the step's exit code: 1 when a package failed, 2 when
-rem nothing was installed (all there already or not applicable), else 0.
-set "STEP_BEFORE=%PKG_SEEN% packages"
-set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
-set "MSG=  %STEP_AFTER%"
-call :log
-if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
-if defined PKG_KBS call :log
-set "PKG_RC=0"
-if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
-if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
-goto :eof
-
-:packages_undo
-rem The undo of an installed record: updates are not removed (an update
-rem can be a prerequisite of later ones, and removing a servicing stack
-rem update is not possible), so this only says what was installed and how
-rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
-set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
-call :log
-exit /b 0
-
 :check_pending
 rem Sets WUFIX_PENDING to the first sign that a restart is due or servicing
 rem is half done, reading only. Windows finishes such work at the next
@@ -4547,332 +5192,6 @@ if not defined WUFIX_PENDING goto :eof
 set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
 call :log
 goto :eof
-
-:regentry_read
-rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
-rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
-rem dword as 0x hex, expandable strings unexpanded. Both are empty when the
-rem value does not exist. reg query's own words are not parsed; only the
-rem line with the REG_ type is.
-set "RV_TYPE="
-set "RV_DATA="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    set "RV_TYPE=%%A"
-    set "RV_DATA=%%B"
-)
-goto :eof
-
-:regentry_save
-rem Journals value RV_NAME of RV_KEY before it is changed, as
-rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
-rem /undo puts back exactly that: any type reg.exe shows, data with | or *
-rem included (it is the record's last field). Leaves the current value in
-rem RV_TYPE and RV_DATA. errorlevel 1 when the state file could not be
-rem written: the caller must then leave the value alone.
-call :regentry_read
-set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
-if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
-call :journal
-goto :eof
-
-:regentry_write
-rem Sets RV_NAME of RV_KEY to RV_NEW_DATA, of type RV_NEW_TYPE, creating the
-rem key if needed. reg.exe reads a backslash before the closing quote as an
-rem escaped quote, so data ending in one (D:\) gets a second. errorlevel 1
-rem when reg refused.
-set "RV_ARG=%RV_NEW_DATA%"
-if not defined RV_ARG goto regentry_write_go
-if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
-:regentry_write_go
-"%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
-if errorlevel 1 goto regentry_write_failed
-set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
-call :log
-exit /b 0
-:regentry_write_failed
-set "MSG=  could not set %RV_KEY% %RV_NAME%"
-call :log
-exit /b 1
-
-:regentry_replay
-rem A JOURNAL_HANDLER for a step that journals only registry records: puts
-rem back a regentry record, deletes again the key of a regkey record, and
-rem skips records of any other kind.
-if "%REC_KIND%"=="regentry" goto regentry_undo
-if "%REC_KIND%"=="regkey" goto regentry_key_undo
-exit /b 0
-
-:regentry_undo
-rem Puts back one regentry record: REC_A is the key, REC_B NAME*TYPE*DATA, or
-rem NAME*-* for a value that did not exist and is deleted again.
-set "RV_KEY=%REC_A%"
-set "RV_NAME="
-set "RV_NEW_TYPE="
-set "RV_NEW_DATA="
-for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
-    set "RV_NAME=%%A"
-    set "RV_NEW_TYPE=%%B"
-    set "RV_NEW_DATA=%%C"
-)
-if not defined RV_NAME exit /b 1
-if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
-call :regentry_write
-exit /b %ERRORLEVEL%
-:regentry_undo_delete
-call :regentry_read
-if not defined RV_TYPE exit /b 0
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
-if errorlevel 1 goto regentry_undo_failed
-set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
-call :log
-exit /b 0
-:regentry_undo_failed
-set "MSG=  could not delete %RV_KEY% %RV_NAME%"
-call :log
-exit /b 1
-
-:regentry_key_save
-rem Journals regkey|KEY|absent when key RV_KEY does not exist yet, so that
-rem /undo removes it again once the values the run added are gone.
-"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
-if not errorlevel 1 goto :eof
-set "RECORD=regkey|%RV_KEY%|absent"
-call :journal
-goto :eof
-
-:regentry_key_undo
-rem Deletes the key in REC_A that the run created, but only while it is
-rem empty: a value or subkey that something else put there since keeps it.
-rem An empty key lists no REG_ line and no key line besides its own (Wine's
-rem reg lists not even that).
-set "RV_KEY=%REC_A%"
-"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
-if errorlevel 1 exit /b 0
-set "RV_VALUES=0"
-set "RV_KEYS=0"
-for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "RV_VALUES+=1"
-for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "HKEY_""') do set /a "RV_KEYS+=1"
-if not "%RV_VALUES%"=="0" goto regentry_key_undo_kept
-if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
-if errorlevel 1 goto regentry_key_undo_failed
-set "MSG=  deleted %RV_KEY% again (the run created it)"
-call :log
-exit /b 0
-:regentry_key_undo_kept
-set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
-call :log
-exit /b 0
-:regentry_key_undo_failed
-set "MSG=  could not delete %RV_KEY%"
-call :log
-exit /b 1
-
-:rename_aside
-rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
-rem not in use, so a later run never overwrites an earlier run's backup. An
-rem absent folder is not an error. errorlevel 1 when the rename failed (a
-rem file in it is in use); the folder is then left as it was.
-rem Backups are bounded: a folder set aside in the last 14 days is not set
-rem aside again (a daily run would otherwise keep a new copy of gigabytes
-rem each day), and nothing is set aside when the system drive has less than
-rem 2000 MB free (the backup keeps its space, and Windows Update needs room
-rem to download again).
-rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
-rem cleared here) is not bounded: it gives back what a run set aside.
-if not defined RENAME_ALWAYS goto rename_aside_bounded
-set "RENAME_ALWAYS="
-if exist "%FOLDER%\" goto rename_aside_number
-:rename_aside_bounded
-if not exist "%FOLDER%\" goto rename_aside_absent
-call :rename_recent
-if not errorlevel 1 goto rename_aside_recent
-call :rename_room
-if errorlevel 1 goto rename_aside_low
-:rename_aside_number
-set "BACKUP_N=1"
-:rename_aside_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
-set /a "BACKUP_N+=1"
-goto rename_aside_next
-:rename_aside_go
-for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
-ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
-if errorlevel 1 goto rename_aside_failed
-set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
-call :journal
-if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
-set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
-call :log
-exit /b 0
-:rename_aside_recent
-set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
-call :log
-exit /b 0
-:rename_aside_low
-set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
-call :log
-exit /b 1
-:rename_aside_absent
-set "MSG=  %FOLDER% does not exist: nothing to rename"
-call :log
-exit /b 0
-:rename_aside_failed
-set "MSG=  could not rename %FOLDER% (in use?): left as it was"
-call :log
-exit /b 1
-
-:rename_preview
-rem Plan mode: says what rename_aside would do with FOLDER, and what
-rem rename_files_aside would do with FILES in it.
-if not exist "%FOLDER%\" goto rename_preview_absent
-set "BACKUP_N=1"
-:rename_preview_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_preview_show
-set /a "BACKUP_N+=1"
-goto rename_preview_next
-:rename_preview_show
-set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
-if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
-call :log
-goto :eof
-:rename_preview_absent
-set "MSG=   %FOLDER%: does not exist; nothing to rename"
-call :log
-goto :eof
-
-:rename_files_aside
-rem Renames each file matching the patterns in FILES inside folder FOLDER
-rem to <file>.wufix-N, as rename_aside does for folders. The folder is
-rem entered with pushd because a quoted wildcard is not expanded everywhere.
-if not exist "%FOLDER%\" goto rename_aside_absent
-pushd "%FOLDER%"
-if errorlevel 1 exit /b 1
-set "RENAME_FAILED="
-for %%F in (%FILES%) do call :rename_file_aside "%%F"
-popd
-if defined RENAME_FAILED exit /b 1
-exit /b 0
-
-:rename_file_aside
-rem One file of rename_files_aside: %1 is a name in the current folder. A
-rem listed name that is not there is not an error.
-if not exist "%~1" exit /b 0
-set "BACKUP_N=1"
-:rename_file_next
-if not exist "%~1.wufix-%BACKUP_N%" goto rename_file_go
-set /a "BACKUP_N+=1"
-goto rename_file_next
-:rename_file_go
-ren "%~1" "%~1.wufix-%BACKUP_N%" 2>nul
-if errorlevel 1 goto rename_file_failed
-set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
-call :journal
-set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
-call :log
-exit /b 0
-:rename_file_failed
-set "RENAME_FAILED=1"
-set "MSG=  could not rename %FOLDER%\%~1 (in use?): left as it was"
-call :log
-exit /b 0
-
-:rename_back
-rem Undoes one rename record: REC_A is the original path, REC_B the backup's
-rem name beside it. Whatever Windows rebuilt at the original path since is
-rem itself renamed aside first, so nothing is lost either way.
-for %%F in ("%REC_A%") do set "REC_DIR=%%~dpF"
-for %%F in ("%REC_A%") do set "REC_NAME=%%~nxF"
-if not exist "%REC_DIR%%REC_B%" goto rename_back_missing
-if not exist "%REC_A%" goto rename_back_go
-if exist "%REC_A%\" goto rename_back_folder
-call :rename_file_here
-goto rename_back_aside_done
-:rename_back_folder
-set "FOLDER=%REC_A%"
-set "RENAME_ALWAYS=1"
-call :rename_aside
-:rename_back_aside_done
-if errorlevel 1 exit /b 1
-:rename_back_go
-ren "%REC_DIR%%REC_B%" "%REC_NAME%" 2>nul
-if errorlevel 1 goto rename_back_failed
-set "MSG=  renamed %REC_B% back to %REC_A%"
-call :log
-exit /b 0
-:rename_back_missing
-set "MSG=  backup %REC_DIR%%REC_B% is gone: %REC_A% left as it is"
-call :log
-exit /b 1
-:rename_back_failed
-set "MSG=  could not rename %REC_B% back to %REC_NAME% (in use?)"
-call :log
-exit /b 1
-
-:rename_file_here
-rem Sets the file at REC_A aside, as rename_files_aside does for one name.
-set "FOLDER=%REC_DIR:~0,-1%"
-pushd "%REC_DIR%"
-if errorlevel 1 exit /b 1
-set "RENAME_FAILED="
-call :rename_file_aside "%REC_NAME%"
-popd
-if defined RENAME_FAILED exit /b 1
-exit /b 0
-
-:rename_recent
-rem errorlevel 0 when HKLM\SOFTWARE\wufix\Backups records that FOLDER was set
-rem aside less than 14 days ago and that backup is still there (an undo
-rem renames it back). Sets TODAY (a day number) for rename_aside to record.
-set "TODAY="
-set "RECENT_DAY="
-set "RECENT_NAME="
-call :rename_today
-if not defined TODAY exit /b 1
-for /f "tokens=2,3 delims=@" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do (
-    set "RECENT_DAY=%%A"
-    set "RECENT_NAME=%%B"
-)
-if not defined RECENT_NAME exit /b 1
-for %%F in ("%FOLDER%") do set "RECENT_PATH=%%~dpF%RECENT_NAME%"
-if not exist "%RECENT_PATH%\" exit /b 1
-set /a "RECENT_AGE=TODAY-RECENT_DAY"
-if %RECENT_AGE% LSS 0 exit /b 1
-if %RECENT_AGE% LSS 14 exit /b 0
-exit /b 1
-
-:rename_today
-rem Sets TODAY to the day number (Julian day) of the local date from :clock,
-rem or leaves it empty when the clock cannot be read. 1xx-100 reads 08 and
-rem 09 as decimal: set /a takes a leading 0 for octal.
-call :clock
-if "%NOW%"=="unknown" goto :eof
-set /a "RD_Y=1%NOW:~0,4%-10000"
-set /a "RD_M=1%NOW:~5,2%-100"
-set /a "RD_D=1%NOW:~8,2%-100"
-set /a "RD_A=14-RD_M"
-set /a "RD_A/=12"
-set /a "RD_Y=RD_Y+4800-RD_A"
-set /a "RD_M=RD_M+12*RD_A-3"
-set /a "RD_T=153*RD_M+2"
-set /a "RD_T/=5"
-set /a "TODAY=RD_D+RD_T+365*RD_Y+RD_Y/4-RD_Y/100+RD_Y/400-32045"
-goto :eof
-
-:rename_room
-rem errorlevel 1 when the system drive has less than 2000 MB free. When the
-rem free space cannot be read, the rename goes ahead as it always did.
-set "FREE_MB="
-set "FREE_RAW="
-rem WMIC's /value form prints FreeSpace=<bytes>; the inner for drops the
-rem carriage return WMIC leaves at the end of each line.
-for /f "tokens=2 delims==" %%F in ('""%SystemRoot%\System32\wbem\wmic.exe" logicaldisk where DeviceID='%SystemDrive%' get FreeSpace /value <nul 2>nul"') do for /f %%G in ("%%F") do set "FREE_RAW=%%G"
-if not defined FREE_RAW exit /b 0
-rem Bytes to MB (10^6): set /a stops at 2^31, so digits are cut instead.
-set "FREE_MB=%FREE_RAW:~0,-6%"
-if not defined FREE_MB set "FREE_MB=0"
-if %FREE_MB% LSS 2000 exit /b 1
-exit /b 0
 
 :report_step
 rem Adds the current step's result to the run's report, one JSON object a
@@ -4934,277 +5253,6 @@ if "%WUFIX_EXIT%"=="3010" set "EVENT_TYPE=WARNING"
 if "%WUFIX_EXIT%"=="1" set "EVENT_ID=3"
 if "%WUFIX_EXIT%"=="1" set "EVENT_TYPE=ERROR"
 "%SystemRoot%\System32\eventcreate.exe" /T %EVENT_TYPE% /ID %EVENT_ID% /L APPLICATION /SO wufix /D "wufix %WUFIX_BUNDLE% %WUFIX_MODE% %WUFIX_RUN%: exit code %WUFIX_EXIT%. Log: %WUFIX_LOG%" >nul 2>&1
-goto :eof
-
-:check_admin
-rem Administrators and SYSTEM may query a volume's dirty bit; other users
-rem are refused. This works from XP on, needs no console, and does not
-rem depend on the Server service as "net session" does.
-"%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
-if not errorlevel 1 exit /b 0
->&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated
->&2 echo command prompt (Run as administrator), or as SYSTEM. Nothing was changed.
-exit /b 1
-
-:check_version
-rem Refuses a Windows version this bundle was not built for. The build
-rem number, product type and edition come from the registry: the text of
-rem "ver" differs between versions and languages. Only this bundle's own
-rem range is known here; wufix.cmd, beside the bundle folders, holds the
-rem table of every target and picks the bundle that fits.
-set "WIN_BUILD="
-set "WIN_TYPE="
-set "WIN_EDITION="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
-if not defined WIN_BUILD goto check_version_unknown
-rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
-rem ProductType ServerNT like a server, but are the client build.
-if /i "%WIN_EDITION%"=="ServerRdsh" set "WIN_TYPE=WinNT"
-if /i "%WIN_TYPE%"=="WinNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
-if /i "%WIN_TYPE%"=="ServerNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
-if /i "%WIN_TYPE%"=="LanmanNT" if %WIN_BUILD% GEQ 7600 if %WIN_BUILD% LEQ 7601 exit /b 0
->&2 echo run.cmd: this bundle is for Windows 7 / Server 2008 R2 (builds 7600 to 7601, WinNT or ServerNT or LanmanNT).
->&2 echo This is Windows build %WIN_BUILD% (%WIN_TYPE%, edition %WIN_EDITION%). Run wufix.cmd, beside the
->&2 echo bundle folders: it picks the bundle that fits, or says that none does. Nothing was changed.
-exit /b 1
-:check_version_unknown
->&2 echo run.cmd: cannot read the Windows build number from the registry. Nothing was changed.
-exit /b 1
-
-:open_log
-rem Each run gets the next free number: WUFIX_RUN names its log, state file
-rem and report, and no run ever writes over an earlier one's.
-set "WUFIX_LOGS=%SystemRoot%\Logs\wufix"
-if not exist "%WUFIX_LOGS%\" mkdir "%WUFIX_LOGS%" 2>nul
-if exist "%WUFIX_LOGS%\" goto open_log_number
->&2 echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed.
-exit /b 1
-:open_log_number
-set "RUN_N=1"
-:open_log_next
-set "WUFIX_RUN=0000%RUN_N%"
-set "WUFIX_RUN=%WUFIX_BUNDLE%-%WUFIX_RUN:~-4%"
-if not exist "%WUFIX_LOGS%\%WUFIX_RUN%.log" goto open_log_found
-set /a "RUN_N+=1"
-goto open_log_next
-:open_log_found
-set "WUFIX_LOG=%WUFIX_LOGS%\%WUFIX_RUN%.log"
-rem The deferred run changes things too (the long steps): it journals as
-rem well. Only /undo writes no state file.
-if not "%WUFIX_MODE%"=="undo" set "WUFIX_STATE=%WUFIX_LOGS%\%WUFIX_RUN%.state"
-type nul >"%WUFIX_LOG%"
-if defined WUFIX_STATE type nul >"%WUFIX_STATE%"
-call :clock
-set "WUFIX_STARTED=%NOW%"
-exit /b 0
-
-:clock
-rem Sets NOW to the local time as yyyy-mm-ddThh:mm:ss, read in a way that
-rem does not depend on the language or the regional settings (%%DATE%% does).
-set "NOW_RAW="
-rem The table form (no /value) is read: the line after the header starts
-rem with yyyymmddhhmmss and a dot. WMI's datetime is Gregorian in every
-rem locale. Input comes from nul: wmic waits on an open stdin (psexec,
-rem management agents) and never returns.
-for /f "skip=1 tokens=1 delims=." %%T in ('""%SystemRoot%\System32\wbem\wmic.exe" os get LocalDateTime <nul 2>nul"') do if not defined NOW_RAW set "NOW_RAW=%%T"
-set "NOW=unknown"
-if not defined NOW_RAW goto :eof
-set "NOW=%NOW_RAW:~0,4%-%NOW_RAW:~4,2%-%NOW_RAW:~6,2%T%NOW_RAW:~8,2%:%NOW_RAW:~10,2%:%NOW_RAW:~12,2%"
-goto :eof
-
-:svc_query
-rem Sets SVC_STATE to the state number sc reports for service %1
-rem (1 stopped, 2 start pending, 3 stop pending, 4 running, 7 paused), or 0
-rem when the service does not exist. The state word (RUNNING...) is English
-rem on every language of Windows; the line's label is not relied on.
-set "SVC_STATE=0"
-set "SVC_STATE_NAME=not installed"
-for /f "tokens=3,4" %%A in ('""%SystemRoot%\System32\sc.exe" query %~1 2>nul"') do call :svc_state_word %%A %%B
-goto :eof
-
-:svc_state_word
-rem %1 and %2 are the third and fourth words of a line of sc query output;
-rem only the state line has a state word fourth.
-for %%W in (STOPPED START_PENDING STOP_PENDING RUNNING CONTINUE_PENDING PAUSE_PENDING PAUSED) do if "%~2"=="%%W" set "SVC_STATE=%~1"
-for %%W in (STOPPED START_PENDING STOP_PENDING RUNNING CONTINUE_PENDING PAUSE_PENDING PAUSED) do if "%~2"=="%%W" set "SVC_STATE_NAME=%%W"
-goto :eof
-
-:svc_preview
-rem Plan mode: says what svc_stop and svc_restart would do with service %1.
-call :svc_query %~1
-set "MSG=   service %~1: %SVC_STATE_NAME%; would be stopped and started again afterwards"
-if "%SVC_STATE%"=="1" set "MSG=   service %~1: STOPPED; stays stopped"
-if "%SVC_STATE%"=="0" set "MSG=   service %~1: not installed here; skipped"
-call :log
-goto :eof
-
-:svc_stop
-rem Stops service %1 and waits for STOPPED, at most 90 seconds (20 under
-rem /gpo; sc stop only asks, the service stops when it is ready). A service
-rem that was running is remembered in WAS_RUNNING_<name> and journaled,
-rem so exactly the services that were running are started again. An absent
-rem service is skipped. errorlevel 1 when it did not stop in time.
-call :svc_query %~1
-if "%SVC_STATE%"=="0" goto svc_stop_absent
-if "%SVC_STATE%"=="1" goto svc_stop_idle
-set "WAS_RUNNING_%~1=1"
-set "RECORD=service|%~1|running"
-call :journal
-"%SystemRoot%\System32\sc.exe" stop %~1 >nul 2>&1
-set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
-call :log
-set "SVC_WAIT=0"
-rem Under Group Policy every startup script shares one time limit (600 s by
-rem default): a service is given 20 seconds there, not 90.
-set "SVC_LIMIT=90"
-if defined WUFIX_GPO set "SVC_LIMIT=20"
-:svc_stop_wait
-call :svc_query %~1
-if "%SVC_STATE%"=="1" goto svc_stop_done
-if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
-"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
-set /a "SVC_WAIT+=1"
-goto svc_stop_wait
-:svc_stop_done
-set "MSG=  %~1 stopped"
-call :log
-exit /b 0
-:svc_stop_idle
-set "MSG=  %~1 was already stopped"
-call :log
-exit /b 0
-:svc_stop_absent
-set "MSG=  %~1 is not installed here: skipped"
-call :log
-exit /b 0
-:svc_stop_timeout
-set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
-exit /b 1
-
-:svc_restart
-rem Starts service %1 again if svc_stop found it running, and waits for
-rem RUNNING, at most 60 seconds (15 under /gpo). A service still STOPPED
-rem after 10 seconds is asked again, every 10 seconds: a start fails for a
-rem while when the host process of the last instance is still exiting, or
-rem times out (1053) on a busy machine. errorlevel 1 when it did not start.
-if not defined WAS_RUNNING_%~1 exit /b 0
-set "WAS_RUNNING_%~1="
-"%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
-set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
-call :log
-set "SVC_WAIT=0"
-set "SVC_LIMIT=60"
-if defined WUFIX_GPO set "SVC_LIMIT=15"
-:svc_restart_wait
-call :svc_query %~1
-if "%SVC_STATE%"=="4" goto svc_restart_done
-if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
-set /a "SVC_AGAIN=SVC_WAIT %% 10"
-if "%SVC_STATE%"=="1" if %SVC_WAIT% GTR 0 if %SVC_AGAIN%==0 goto svc_restart_again
-"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
-set /a "SVC_WAIT+=1"
-goto svc_restart_wait
-:svc_restart_again
-"%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
-set "MSG=  %~1 still stopped after %SVC_WAIT% seconds; sc start %~1 again: exit code %ERRORLEVEL%"
-call :log
-"%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
-set /a "SVC_WAIT+=1"
-goto svc_restart_wait
-:svc_restart_done
-set "MSG=  %~1 running"
-call :log
-exit /b 0
-:svc_restart_timeout
-set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
-exit /b 1
-
-:sddl_read
-rem Sets SDDL_NOW to service SVC's security descriptor as sc sdshow prints
-rem it (the first line that starts with D:), and SDDL_DACL to its access
-rem list alone, without the audit list (S:). Both stay empty when sc cannot
-rem read it. The strings hold ( ) and ;, so they stay in variables and
-rem every line that expands them stands outside any parenthesised block.
-set "SDDL_NOW="
-set "SDDL_DACL="
-for /f "delims=" %%L in ('""%SystemRoot%\System32\sc.exe" sdshow %SVC% 2>nul"') do (
-    if not defined SDDL_NOW set "SDDL_NOW=%%L"
-)
-if not defined SDDL_NOW goto :eof
-if not "%SDDL_NOW:~0,2%"=="D:" set "SDDL_NOW="
-if not defined SDDL_NOW goto :eof
-rem Cut at the audit list: S:( never occurs inside an access list (SIDs are
-rem written S-1-...), so it is replaced by a | and the text before kept.
-set "SDDL_DACL=%SDDL_NOW:S:(=|%"
-for /f "tokens=1 delims=|" %%D in ("%SDDL_DACL%") do set "SDDL_DACL=%%D"
-goto :eof
-
-:sfc_scan
-rem Runs sfc /scannow and judges it from CBS.log: sfc's exit codes are not
-rem documented, and its console text is translated, but CBS.log is written
-rem in English on every language of Windows. SFC adds [SR] lines there; a
-rem "Cannot repair member file" line means a file it found damaged and could
-rem not replace. The counts before and after the scan tell this run's lines
-rem from older ones (if CBS.log was rolled over meanwhile, the whole new
-rem file counts). All [SR] lines are copied beside the run's log, this run's
-rem last. Sets SFC_RESULT; errorlevel 1 when sfc did not scan or left
-rem damaged files.
-set "CBS_LOG=%SystemRoot%\Logs\CBS\CBS.log"
-set "SFC_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-sfc.txt"
-call :sfc_count
-set "SFC_SR_BEFORE=%SFC_SR%"
-set "SFC_BAD_BEFORE=%SFC_BAD%"
-set "MSG=  sfc /scannow: checks every protected system file, 15 to 60 minutes"
-call :log
-if defined WUFIX_QUIET goto sfc_scan_quiet
-"%SystemRoot%\System32\sfc.exe" /scannow
-goto sfc_scan_ran
-:sfc_scan_quiet
-"%SystemRoot%\System32\sfc.exe" /scannow >nul 2>&1
-:sfc_scan_ran
-set "RC=%ERRORLEVEL%"
-call :exitcode_text
-set "MSG=  sfc exit code %RC% (%RC_HEX%); sfc does not document its codes, CBS.log tells the result"
-call :log
-call :sfc_count
-set /a "SFC_SR_NEW=SFC_SR-SFC_SR_BEFORE"
-set /a "SFC_BAD_NEW=SFC_BAD-SFC_BAD_BEFORE"
-set "SFC_ROLLED="
-if %SFC_SR% LSS %SFC_SR_BEFORE% set "SFC_ROLLED=1"
-if defined SFC_ROLLED set "SFC_SR_NEW=%SFC_SR%"
-if defined SFC_ROLLED set "SFC_BAD_NEW=%SFC_BAD%"
-if not exist "%CBS_LOG%" goto sfc_scan_none
-"%SystemRoot%\System32\find.exe" "[SR]" <"%CBS_LOG%" >"%SFC_OUT%" 2>nul
-if "%SFC_SR_NEW%"=="0" goto sfc_scan_none
-if not "%SFC_BAD_NEW%"=="0" goto sfc_scan_bad
-set "SFC_RESULT=no damaged file left"
-set "MSG=  sfc: %SFC_SR_NEW% new [SR] lines in CBS.log, none says Cannot repair; the [SR] lines are in %SFC_OUT%"
-call :log
-exit /b 0
-:sfc_scan_none
-set "SFC_RESULT=did not scan"
-set "MSG=  sfc added no [SR] line to %CBS_LOG%: it did not scan (is the Windows Modules Installer service, TrustedInstaller, disabled?)"
-call :log
-exit /b 1
-:sfc_scan_bad
-set "SFC_RESULT=could not repair %SFC_BAD_NEW% of the damaged files"
-set "MSG=  damaged files sfc could not repair: %SFC_BAD_NEW% (the Cannot repair member file lines in %SFC_OUT%); repair the component store, then run sfc again"
-call :log
-exit /b 1
-
-:sfc_count
-rem Counts the [SR] and the "Cannot repair member file" lines in CBS.log
-rem into SFC_SR and SFC_BAD, one set /a per line (find /c would print the
-rem count directly, but the test interpreter lacks it).
-set "SFC_SR=0"
-set "SFC_BAD=0"
-if not exist "%CBS_LOG%" goto :eof
-for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "[SR]" <"%CBS_LOG%" 2>nul"') do set /a "SFC_SR+=1"
-for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "Cannot repair member file" <"%CBS_LOG%" 2>nul"') do set /a "SFC_BAD+=1"
 goto :eof
 
 :stage_relaunch
@@ -5505,51 +5553,3 @@ setlocal EnableDelayedExpansion
 if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
 endlocal
 exit /b 1
-
-:time_zone
-rem Sets TZ_NAME to the time zone and TZ_OFFSET to its current offset from
-rem UTC in minutes (empty when unreadable), from the registry:
-rem TimeZoneKeyName (Vista and later) names the zone the same in every
-rem language; XP and Server 2003 have only StandardName. ActiveTimeBias is
-rem the minutes to add to local time to get UTC, so the offset is minus it.
-set "TZ_KEY=HKLM\SYSTEM\CurrentControlSet\Control\TimeZoneInformation"
-set "TZ_NAME="
-set "TZ_BIAS="
-set "TZ_OFFSET="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v TimeZoneKeyName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
-if defined TZ_NAME goto time_zone_bias
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v StandardName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
-if not defined TZ_NAME set "TZ_NAME=unknown"
-:time_zone_bias
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v ActiveTimeBias 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_BIAS=%%B"
-if not defined TZ_BIAS goto :eof
-set /a "TZ_OFFSET=0-%TZ_BIAS%" >nul 2>&1
-goto :eof
-
-:wsus_managed
-rem Sets WSUS_MANAGED when Group Policy points the update client at a WSUS
-rem server: WUServer set under HKLM\SOFTWARE\Policies\Microsoft\Windows\
-rem WindowsUpdate and UseWUServer=1 under its AU subkey. The policy key is
-rem only read, never changed.
-set "WSUS_MANAGED="
-set "WSUS_SERVER="
-set "WSUS_USE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate" /v WUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_SERVER=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU" /v UseWUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_USE=%%B"
-rem reg prints a REG_DWORD as 0x1; set /a reads it as a number.
-if defined WSUS_USE set /a "WSUS_USE=%WSUS_USE%" >nul 2>&1
-if not defined WSUS_SERVER goto :eof
-if not "%WSUS_USE%"=="1" goto :eof
-set "WSUS_MANAGED=1"
-set "MSG=  managed by WSUS: WUServer %WSUS_SERVER%, UseWUServer 1"
-call :log
-goto :eof
-
-:wu_detect
-rem Asks the Windows Update client to drop its cached authorization cookie
-rem and detect again now (TECHNET-WSUSCLIENT). It only queues the request:
-rem the result is in WindowsUpdate.log, not in the exit code.
-"%SystemRoot%\System32\wuauclt.exe" /resetauthorization /detectnow >nul 2>&1
-set "MSG=  wuauclt /resetauthorization /detectnow: exit code %ERRORLEVEL% (the detection itself runs in the background)"
-call :log
-goto :eof
