@@ -59,6 +59,12 @@ func validateStep(c *Catalog, s *Step, ps *Problems) {
 		s.Level = "default"
 	}
 	oneOf(ps, at("level"), "level", s.Level, levels)
+	// The deferred task runs the plan and error code its Group Policy run
+	// recorded, at the default level: a long step of another level would
+	// be deferred under /gpo and then skipped by the task.
+	if s.Long && s.Level != "default" {
+		ps.Add(at("level"), "step %q is long: true and must be level default (under /gpo the deferred task runs without /aggressive or /with:)", s.ID.Value)
+	}
 	for i, k := range s.Registry {
 		if !slices.ContainsFunc(regRoots, func(r string) bool { return strings.HasPrefix(k.Key, r) }) {
 			ps.Add(at("registry", i, "key"), "registry key %q: steps write under HKEY_LOCAL_MACHINE only (HKCU is SYSTEM's own hive under Group Policy)", k.Key)
