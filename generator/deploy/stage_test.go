@@ -104,12 +104,20 @@ func TestRunOffTheSystemDriveRefusesAFolderItDidNotMake(t *testing.T) {
 		require.NoError(t, os.MkdirAll(planted, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(planted, "run.cmd"), []byte("@echo planted\r\n"), 0o644))
 
-		r := p.Run(dir, "run.cmd", "/gpo")
+		reports := p.HostPath(`C:\reports`)
+		require.NoError(t, os.MkdirAll(reports, 0o755))
+		r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
 		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 10, r.Code, r.Stdout+r.Stderr)
 		assert.NotContains(t, r.Stdout, "planted")
+		names, err := filepath.Glob(filepath.Join(reports, "*-win7-0000.json"))
+		require.NoError(t, err)
+		require.Len(t, names, 1, "the refusal is reported to /report:DIR")
+		rep, err := os.ReadFile(names[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(rep), `"exit_code": 10,`)
 		assert.Contains(t, r.Stderr, `run.cmd: C:\windows\wufix exists, but wufix did not make it: remove or rename it. Nothing was changed.`)
 		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\startup.log`))
 		require.NoError(t, err, "under /gpo the refusal is written where startup.cmd writes")

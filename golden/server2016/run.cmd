@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   563  clock-check               :do_clock_check
-rem   661  service-health            :do_service_health
-rem   840  service-security          :do_service_security
-rem   961  component-reset           :do_component_reset
-rem  1102  system-files-dism         :do_system_files_dism
-rem  1231  backup-reparse-points     :do_backup_reparse_points
-rem  1439  backup-restore-folders    :do_backup_restore_folders
-rem  1608  wimmount-repair           :do_wimmount_repair
-rem  1740  offline-install-msu       :do_offline_install_msu
-rem  1850  offline-install-cab       :do_offline_install_cab
-rem  1960  driver-already-installed  :do_driver_already_installed
-rem  2011  driver-updates-exclude    :do_driver_updates_exclude
-rem  2098  firewall-pause            :do_firewall_pause
-rem  2229  defender-pause            :do_defender_pause
-rem  2328  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2402  wsus-client-reset         :do_wsus_client_reset
-rem  2545  winsock-reset             :do_winsock_reset
-rem  2652  spupdsvc-rename           :do_spupdsvc_rename
+rem   573  clock-check               :do_clock_check
+rem   671  service-health            :do_service_health
+rem   850  service-security          :do_service_security
+rem   971  component-reset           :do_component_reset
+rem  1112  system-files-dism         :do_system_files_dism
+rem  1241  backup-reparse-points     :do_backup_reparse_points
+rem  1449  backup-restore-folders    :do_backup_restore_folders
+rem  1618  wimmount-repair           :do_wimmount_repair
+rem  1750  offline-install-msu       :do_offline_install_msu
+rem  1860  offline-install-cab       :do_offline_install_cab
+rem  1970  driver-already-installed  :do_driver_already_installed
+rem  2021  driver-updates-exclude    :do_driver_updates_exclude
+rem  2108  firewall-pause            :do_firewall_pause
+rem  2239  defender-pause            :do_defender_pause
+rem  2338  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2412  wsus-client-reset         :do_wsus_client_reset
+rem  2555  winsock-reset             :do_winsock_reset
+rem  2662  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=d6ae581cca783b3f"
+set "WUFIX_VERSION=c16b881f985c2e0e"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -230,15 +230,20 @@ if defined WUFIX_GPO if defined WITH_defender-pause set "GPO_PAUSE=defender-paus
 if defined GPO_PAUSE goto gpo_refuse_pause
 
 rem --- Checks before anything changes --------------------------------------
+rem A refusal's exit code is set before its check: a successful set clears
+rem ERRORLEVEL in a .cmd file.
+set "REFUSE_CODE=4"
 call :check_admin
-if errorlevel 1 exit /b 4
+if errorlevel 1 goto refuse
+set "REFUSE_CODE=5"
 call :check_version
-if errorlevel 1 exit /b 5
+if errorlevel 1 goto refuse
 rem Started off the system drive (removable media, a share): continue from a
 rem protected local copy before anything changes (see stage_relaunch).
 if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "REFUSE_CODE=6"
 call :check_integrity
-if errorlevel 1 exit /b 6
+if errorlevel 1 goto refuse
 if "%WUFIX_MODE%"=="plan" goto preview
 if "%WUFIX_MODE%"=="diagnose" goto diagnose
 rem One run at a time on this computer: the rest runs holding the lock.
@@ -304,6 +309,11 @@ setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
 exit /b 2
+
+:refuse
+rem A check refused the run (its reason is said already); nothing changed.
+call :write_refusal
+exit /b %REFUSE_CODE%
 
 rem --- Plan mode: show, change nothing -------------------------------------
 :preview
@@ -5296,6 +5306,37 @@ set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
 call :log
 goto :eof
 
+:write_refusal
+rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
+rem changed nothing here, not even a log; given /report:DIR it still tells
+rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000).
+rem The file is opened once, for the whole report, and replaced by the next
+rem refusal: one such file a computer and bundle, however often it is
+rem refused.
+if not defined WUFIX_REPORT_TO goto :eof
+if "%WUFIX_MODE%"=="plan" goto :eof
+call :clock
+call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
+goto :eof
+:refusal_json
+echo {
+echo   "report_version": 1,
+echo   "generated": "wufix",
+echo   "bundle": "%WUFIX_BUNDLE%",
+echo   "bundle_version": "%WUFIX_VERSION%",
+echo   "computer": "%COMPUTERNAME%",
+echo   "run": "%WUFIX_BUNDLE%-0000",
+echo   "mode": "%WUFIX_MODE%",
+echo   "plan": "%WUFIX_PLAN%",
+echo   "windows_build": "%WIN_BUILD%",
+echo   "started": "%NOW%",
+echo   "finished": "%NOW%",
+echo   "exit_code": %REFUSE_CODE%,
+echo   "steps": [
+echo   ]
+echo }
+goto :eof
+
 :write_event
 rem One Application event per run with the outcome, where the version has
 rem eventcreate (source "wufix"; ID 1 done, 2 restart needed, 3 failed).
@@ -5323,8 +5364,9 @@ call :gpo_marker_matches
 if errorlevel 1 goto stage_relaunch_copy
 exit /b 0
 :stage_relaunch_copy
+set "REFUSE_CODE=10"
 call :stage_bundle
-if errorlevel 1 exit /b 10
+if errorlevel 1 goto refuse
 rem The copy has been checked: the run from it does not check it again.
 set "WUFIX_STAGED=%STAGE_DIR%\"
 rem One line: cmd has read all of it before the copy starts, so nothing more

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   560  clock-check               :do_clock_check
-rem   658  service-health            :do_service_health
-rem   829  service-security          :do_service_security
-rem   950  component-reset           :do_component_reset
-rem  1075  system-files-dism         :do_system_files_dism
-rem  1204  backup-reparse-points     :do_backup_reparse_points
-rem  1412  backup-restore-folders    :do_backup_restore_folders
-rem  1581  wimmount-repair           :do_wimmount_repair
-rem  1713  offline-install-msu       :do_offline_install_msu
-rem  1823  offline-install-cab       :do_offline_install_cab
-rem  1933  driver-already-installed  :do_driver_already_installed
-rem  1985  firewall-pause            :do_firewall_pause
-rem  2116  defender-pause            :do_defender_pause
-rem  2215  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2284  dll-reregister            :do_dll_reregister
-rem  2355  wsus-client-reset         :do_wsus_client_reset
-rem  2484  winsock-reset             :do_winsock_reset
-rem  2587  allow-os-upgrade          :do_allow_os_upgrade
+rem   570  clock-check               :do_clock_check
+rem   668  service-health            :do_service_health
+rem   839  service-security          :do_service_security
+rem   960  component-reset           :do_component_reset
+rem  1085  system-files-dism         :do_system_files_dism
+rem  1214  backup-reparse-points     :do_backup_reparse_points
+rem  1422  backup-restore-folders    :do_backup_restore_folders
+rem  1591  wimmount-repair           :do_wimmount_repair
+rem  1723  offline-install-msu       :do_offline_install_msu
+rem  1833  offline-install-cab       :do_offline_install_cab
+rem  1943  driver-already-installed  :do_driver_already_installed
+rem  1995  firewall-pause            :do_firewall_pause
+rem  2126  defender-pause            :do_defender_pause
+rem  2225  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  2294  dll-reregister            :do_dll_reregister
+rem  2365  wsus-client-reset         :do_wsus_client_reset
+rem  2494  winsock-reset             :do_winsock_reset
+rem  2597  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -125,7 +125,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=f985aa6e3c80b7e3"
+set "WUFIX_VERSION=bcdef910fd8b0518"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -227,15 +227,20 @@ if defined WUFIX_GPO if defined WITH_defender-pause set "GPO_PAUSE=defender-paus
 if defined GPO_PAUSE goto gpo_refuse_pause
 
 rem --- Checks before anything changes --------------------------------------
+rem A refusal's exit code is set before its check: a successful set clears
+rem ERRORLEVEL in a .cmd file.
+set "REFUSE_CODE=4"
 call :check_admin
-if errorlevel 1 exit /b 4
+if errorlevel 1 goto refuse
+set "REFUSE_CODE=5"
 call :check_version
-if errorlevel 1 exit /b 5
+if errorlevel 1 goto refuse
 rem Started off the system drive (removable media, a share): continue from a
 rem protected local copy before anything changes (see stage_relaunch).
 if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "REFUSE_CODE=6"
 call :check_integrity
-if errorlevel 1 exit /b 6
+if errorlevel 1 goto refuse
 if "%WUFIX_MODE%"=="plan" goto preview
 if "%WUFIX_MODE%"=="diagnose" goto diagnose
 rem One run at a time on this computer: the rest runs holding the lock.
@@ -301,6 +306,11 @@ setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
 exit /b 2
+
+:refuse
+rem A check refused the run (its reason is said already); nothing changed.
+call :write_refusal
+exit /b %REFUSE_CODE%
 
 rem --- Plan mode: show, change nothing -------------------------------------
 :preview
@@ -5183,6 +5193,37 @@ set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
 call :log
 goto :eof
 
+:write_refusal
+rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
+rem changed nothing here, not even a log; given /report:DIR it still tells
+rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000).
+rem The file is opened once, for the whole report, and replaced by the next
+rem refusal: one such file a computer and bundle, however often it is
+rem refused.
+if not defined WUFIX_REPORT_TO goto :eof
+if "%WUFIX_MODE%"=="plan" goto :eof
+call :clock
+call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
+goto :eof
+:refusal_json
+echo {
+echo   "report_version": 1,
+echo   "generated": "wufix",
+echo   "bundle": "%WUFIX_BUNDLE%",
+echo   "bundle_version": "%WUFIX_VERSION%",
+echo   "computer": "%COMPUTERNAME%",
+echo   "run": "%WUFIX_BUNDLE%-0000",
+echo   "mode": "%WUFIX_MODE%",
+echo   "plan": "%WUFIX_PLAN%",
+echo   "windows_build": "%WIN_BUILD%",
+echo   "started": "%NOW%",
+echo   "finished": "%NOW%",
+echo   "exit_code": %REFUSE_CODE%,
+echo   "steps": [
+echo   ]
+echo }
+goto :eof
+
 :write_event
 rem One Application event per run with the outcome, where the version has
 rem eventcreate (source "wufix"; ID 1 done, 2 restart needed, 3 failed).
@@ -5210,8 +5251,9 @@ call :gpo_marker_matches
 if errorlevel 1 goto stage_relaunch_copy
 exit /b 0
 :stage_relaunch_copy
+set "REFUSE_CODE=10"
 call :stage_bundle
-if errorlevel 1 exit /b 10
+if errorlevel 1 goto refuse
 rem The copy has been checked: the run from it does not check it again.
 set "WUFIX_STAGED=%STAGE_DIR%\"
 rem One line: cmd has read all of it before the copy starts, so nothing more

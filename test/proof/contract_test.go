@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wufix/wufix/generator/fleet"
 	"github.com/wufix/wufix/internal/wine"
 )
 
@@ -56,12 +57,30 @@ func TestWrongWindowsPointsToWufixCmd(t *testing.T) {
 		regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions`, "ProductType", "ServerNT")
 		dir = install(t, "win7", p.HostPath(`C:\wufix7`))
 		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "CurrentBuildNumber", "14393")
-		r = p.Run(dir, "run.cmd")
+		// With /report:DIR the refusal reaches the fleet's report; the
+		// computer still holds nothing of the run.
+		reports := p.HostPath(`C:\reports`)
+		require.NoError(t, os.MkdirAll(reports, 0o755))
+		r = p.Run(dir, "run.cmd", `/report:C:\reports`)
 		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 5, r.Code)
 		assert.Contains(t, r.Stderr, "This is Windows build 14393 (ServerNT, edition ).")
+		assert.NoDirExists(t, p.HostPath(`C:\windows\Logs\wufix`))
+		names, err := filepath.Glob(filepath.Join(reports, "*-win7-0000.json"))
+		require.NoError(t, err)
+		require.Len(t, names, 1, "one refusal report, named <COMPUTER>-<bundle>-0000.json")
+		data, err := os.ReadFile(names[0])
+		require.NoError(t, err)
+		rep, err := fleet.Parse(data)
+		require.NoError(t, err, "wufix report reads the refusal:\n%s", data)
+		assert.Equal(t, "win7-0000", rep.Run)
+		assert.Equal(t, 5, *rep.ExitCode)
+		assert.Equal(t, fleet.Refused, rep.Outcome())
+		assert.Equal(t, "14393", rep.Build)
+		assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$`, rep.Finished, "the time orders it among the machine's runs")
+		assert.Equal(t, filepath.Base(names[0]), rep.Computer+"-win7-0000.json")
 		return false
 	})
 }
