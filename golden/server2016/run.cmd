@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=c16b881f985c2e0e"
+set "WUFIX_VERSION=87ab12887f23ac8c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -5005,10 +5005,20 @@ if exist "%SUM_PATH%" goto check_integrity_hash
 set "MSG=run.cmd: %SUM_PATH% is missing (SHA256SUMS lists it)."
 goto check_integrity_bad
 :check_integrity_hash
+rem A file that an antivirus scan holds for a moment cannot be read, and
+rem certutil prints no digest: a file that does not match is read once
+rem more, two seconds later, before it counts as damaged.
+set "SUM_TRY=1"
+:check_integrity_digest
 set "SUM_GOT="
 for /f "skip=1 delims=" %%L in ('""%SystemRoot%\System32\certutil.exe" -hashfile "%SUM_PATH%" SHA256 2>nul"') do if not defined SUM_GOT set "SUM_GOT=%%L"
 if defined SUM_GOT set "SUM_GOT=%SUM_GOT: =%"
 if /i "%SUM_GOT%"=="%SUM_WANT%" goto :eof
+if "%SUM_TRY%"=="2" goto check_integrity_mismatch
+set "SUM_TRY=2"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+goto check_integrity_digest
+:check_integrity_mismatch
 set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unreadable."
 :check_integrity_bad
 set /a "SUM_BAD+=1"
