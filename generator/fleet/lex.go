@@ -229,18 +229,27 @@ func (s *scanner) array(depth int) error {
 		if err := s.skip(depth + 1); err != nil {
 			return err
 		}
-		s.space()
-		if s.i >= len(s.data) {
-			return s.eof()
-		}
-		switch s.data[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil
-		default:
-			return s.fail("broken JSON: invalid character %s after an array element", quoteByte(s.data[s.i]))
+		if more, err := s.more(']', "an array element"); !more {
+			return err
 		}
 	}
+}
+
+// more reads what follows an array element (closer ']') or an object's
+// value ('}'): a comma, and another one follows, or the closer, which
+// ends the list (more false, err nil).
+func (s *scanner) more(closer byte, after string) (bool, error) {
+	s.space()
+	if s.i >= len(s.data) {
+		return false, s.eof()
+	}
+	switch s.data[s.i] {
+	case ',':
+		s.i++
+		return true, nil
+	case closer:
+		s.i++
+		return false, nil
+	}
+	return false, s.fail("broken JSON: invalid character %s after %s", quoteByte(s.data[s.i]), after)
 }

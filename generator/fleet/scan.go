@@ -120,18 +120,8 @@ func (s *scanner) object(field func(key string) error) error {
 		if err := field(key); err != nil {
 			return err
 		}
-		s.space()
-		if s.i >= len(s.data) {
-			return s.eof()
-		}
-		switch s.data[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return s.fail("broken JSON: invalid character %s after an object value", quoteByte(s.data[s.i]))
+		if more, err := s.more('}', "an object value"); !more {
+			return err
 		}
 	}
 }
@@ -217,19 +207,13 @@ func (s *scanner) steps(key string, steps *[]Step) error {
 			}
 			list = append(list, st)
 		}
-		s.space()
-		if s.i >= len(s.data) {
-			return s.eof()
+		more, err := s.more(']', "an array element")
+		if err != nil {
+			return err
 		}
-		switch s.data[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
+		if !more {
 			*steps = list
 			return nil
-		default:
-			return s.fail("broken JSON: invalid character %s after an array element", quoteByte(s.data[s.i]))
 		}
 	}
 }
