@@ -75,6 +75,14 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 			r.Code, r.Lost = -1, true
 			return r
 		}
+		if m == nil && wrapperNotStarted(r) {
+			if attempt < startAttempts {
+				p.t.Logf("Run %v: Wine did not start cmd for the wrapper; starting it again:\n%s", argv, r.Stdout)
+				continue
+			}
+			r.Code, r.Lost = -1, true
+			return r
+		}
 		if m == nil {
 			p.t.Fatalf("Run %v: no exit-code line from the wrapper (wine exit %d)\nstdout:\n%s\nstderr:\n%s", argv, out.code, r.Stdout, r.Stderr)
 		}
@@ -98,6 +106,16 @@ func (p *Prefix) Run(dir string, argv ...string) Result {
 func notStarted(r Result, line string) bool {
 	msg := "Can't recognize 'cmd /c \"" + line + "\"' as an internal or external command"
 	return r.Code == 9009 && r.Stdout == "" && strings.HasPrefix(r.Stderr, msg) && strings.Count(r.Stderr, "\n") <= 1
+}
+
+// wrapperNotStarted reports a run in which Wine could not start cmd.exe
+// for the wrapper at all: its loader fell back to ShellExecuteEx, which
+// failed ("Application could not be started, or no application associated
+// with the specified file. ShellExecuteEx failed: Internal error."), so
+// nothing of the command ran.
+func wrapperNotStarted(r Result) bool {
+	return strings.HasPrefix(r.Stdout, "Application could not be started") && strings.Contains(r.Stdout, "ShellExecuteEx failed") &&
+		strings.Count(strings.TrimSpace(r.Stdout), "\n") <= 1 && strings.TrimSpace(r.Stderr) == ""
 }
 
 // startAttempts is how often Run starts a command whose cmd Wine failed

@@ -33,5 +33,21 @@ func TestNotStartedMatchesOnlyWineFailingToStartTheWrapper(t *testing.T) {
 func TestFlake(t *testing.T) {
 	assert.True(t, Flake(Result{Code: -1, Lost: true}), "lost output")
 	assert.True(t, Flake(Result{Code: 9009, Stderr: "Can't recognize 'CMD.EXE /C \"\"reg.exe\" query x\"' as an internal or external command, or batch script.\n"}))
+	assert.True(t, Flake(Result{Code: 0, Stdout: "Can't recognize 'CMD.EXE /C \"\"C:\\windows\\System32\\wbem\\wmic.exe\" os get LocalDateTime <nul 2>nul\"' as an internal or external command, or batch script.\n"}),
+		"Wine's cmd writes it to stdout when the command's stderr went to nul")
+	assert.True(t, Flake(Result{Code: 0, Stdout: "finished with exit code 0\n",
+		Stderr: "Inconsistency detected by ld.so: dl-fini.c: 87: _dl_fini: Assertion `ns != LM_ID_BASE || i == nloaded' failed!\n"}))
 	assert.False(t, Flake(Result{Code: 1, Stderr: "run.cmd: unknown switch\n"}))
+}
+
+func TestWrapperNotStarted(t *testing.T) {
+	// As Wine printed it in CI, for "wine cmd /c wrapper".
+	failed := Result{Stdout: "Application could not be started, or no application associated with the specified file.\nShellExecuteEx failed: Internal error.\n\n\n"}
+	assert.True(t, wrapperNotStarted(failed))
+	ran := failed
+	ran.Stdout = "wufix win7: plan windows_update\n" + failed.Stdout
+	assert.False(t, wrapperNotStarted(ran), "output of the command means it ran")
+	withErr := failed
+	withErr.Stderr = "run.cmd: this bundle is damaged\n"
+	assert.False(t, wrapperNotStarted(withErr))
 }
