@@ -11,11 +11,14 @@ import (
 // cmd writes it where the failing command's output went) or a tool that is
 // there ("sc start: exit code 9009"). Every program the bundles call
 // exists in the test prefix or is a stub, so a missing one, a real bug,
-// fails again when the scenario is retried. A run whose output was Lost
-// counts too, and one in which a Wine process failed glibc's check at its
-// exit (wineCrash), which no Windows program can cause.
+// fails again when the scenario is retried. On stdout only the for /f
+// child counts: a test's stand-in package that is no program prints
+// "Can't recognize '"...\packages\X.exe" /quiet'" there on purpose. A
+// run whose output was Lost counts too, and one in which a Wine process
+// failed glibc's check at its exit (wineCrash), which no Windows program
+// can cause.
 func Flake(r Result) bool {
-	return r.Lost || strings.Contains(r.Stderr, "Can't recognize '") || strings.Contains(r.Stdout, "Can't recognize '") ||
+	return r.Lost || strings.Contains(r.Stderr, "Can't recognize '") || strings.Contains(r.Stdout, "Can't recognize 'CMD.EXE /C ") ||
 		strings.Contains(r.Stderr, wineCrash)
 }
 

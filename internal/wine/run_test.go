@@ -37,6 +37,8 @@ func TestFlake(t *testing.T) {
 		"Wine's cmd writes it to stdout when the command's stderr went to nul")
 	assert.True(t, Flake(Result{Code: 0, Stdout: "finished with exit code 0\n",
 		Stderr: "Inconsistency detected by ld.so: dl-fini.c: 87: _dl_fini: Assertion `ns != LM_ID_BASE || i == nloaded' failed!\n"}))
+	assert.False(t, Flake(Result{Code: 1, Stdout: "Can't recognize '\"C:\\windows\\wufix\\xp\\packages\\WindowsXP-KB4012598-x86-Custom-ENU.exe\" /quiet /norestart' as an internal or external command, or batch script.\n"}),
+		"a stand-in package that is no program, started by the bundle")
 	assert.False(t, Flake(Result{Code: 1, Stderr: "run.cmd: unknown switch\n"}))
 }
 
