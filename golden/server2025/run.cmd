@@ -126,7 +126,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=f8b313d885545b4f"
+set "WUFIX_VERSION=f23e88046753387c"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3955,6 +3955,10 @@ goto :eof
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
 rem are refused. This works from XP on, needs no console, and does not
 rem depend on the Server service as "net session" does.
+"%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
+if not errorlevel 1 exit /b 0
+rem Asked once more before refusing: one start of fsutil that fails on a
+rem busy machine must not turn an administrator away.
 "%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
 if not errorlevel 1 exit /b 0
 >&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated

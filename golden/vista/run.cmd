@@ -111,7 +111,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=38f3662ae8ae61cb"
+set "WUFIX_VERSION=39412a50a49672c2"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -2827,6 +2827,10 @@ exit /b 0
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
 rem are refused. This works from XP on, needs no console, and does not
 rem depend on the Server service as "net session" does.
+"%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
+if not errorlevel 1 exit /b 0
+rem Asked once more before refusing: one start of fsutil that fails on a
+rem busy machine must not turn an administrator away.
 "%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
 if not errorlevel 1 exit /b 0
 >&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated

@@ -119,7 +119,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=3b3ee2d0044f7c0d"
+set "WUFIX_VERSION=31d9db97d2cc7f78"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_MODE=run"
 set "WUFIX_PLAN="
@@ -3528,6 +3528,10 @@ goto :eof
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
 rem are refused. This works from XP on, needs no console, and does not
 rem depend on the Server service as "net session" does.
+"%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
+if not errorlevel 1 exit /b 0
+rem Asked once more before refusing: one start of fsutil that fails on a
+rem busy machine must not turn an administrator away.
 "%SystemRoot%\System32\fsutil.exe" dirty query %SystemDrive% >nul 2>&1
 if not errorlevel 1 exit /b 0
 >&2 echo run.cmd: this bundle needs administrator rights. Run it from an elevated
