@@ -212,8 +212,11 @@ func (p *Prefix) exec(prog, dir string, args ...string) (output, error) {
 func (p *Prefix) wine(dir string, args ...string) output {
 	p.t.Helper()
 	out, err := p.exec(p.env.Wine, dir, args...)
-	if errors.Is(err, exec.ErrWaitDelay) || (err == nil && out.code != 0 && len(out.stdout)+len(out.stderr) == 0) {
-		p.t.Logf("wine %s: exit %d with no output (%v); running it again", strings.Join(args, " "), out.code, err)
+	// Wine's loader failing to start the program (wrapperNotStarted's
+	// message) ran nothing either.
+	notRun := err == nil && out.code != 0 && wrapperNotStarted(Result{Stdout: decode(out.stdout), Stderr: decode(out.stderr)})
+	if errors.Is(err, exec.ErrWaitDelay) || notRun || (err == nil && out.code != 0 && len(out.stdout)+len(out.stderr) == 0) {
+		p.t.Logf("wine %s: exit %d with no output, or not started (%v); running it again", strings.Join(args, " "), out.code, err)
 		out, err = p.exec(p.env.Wine, dir, args...)
 	}
 	if err != nil {
