@@ -252,13 +252,13 @@ func TestIntuneBrakesInEveryRunCmd(t *testing.T) {
 		assert.Contains(t, text, `if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"`, tg.ID.Value)
 		gate := strings.Index(text, `if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate`)
 		auto := strings.Index(text, `if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair`)
-		start := strings.Index(text, "if defined WUFIX_INTUNE if \"%WUFIX_MODE%\"==\"run\" call :intune_start\nset \"MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%")
+		start := strings.Index(text, "if defined WUFIX_INTUNE if \"%WUFIX_MODE%\"==\"run\" call %WUFIX_LIB% :intune_start\nset \"MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%")
 		assert.True(t, gate > 0 && gate < auto && auto < start, "%s: the brakes, then /auto, then the record as the plan starts", tg.ID.Value)
 		assert.Contains(t, text, `if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: `, tg.ID.Value)
 		assert.Contains(t, text, `if %INTUNE_SINCE% LSS 7 set "INTUNE_HOLD=cool-down: `, tg.ID.Value)
 		assert.Contains(t, text, "call :intune_check\nif defined INTUNE_HOLD goto intune_refuse\ngoto auto_repair\n", tg.ID.Value)
 		assert.Contains(t, text, "if defined WUFIX_INTUNE call :intune_diagnose\nif defined WUFIX_REPORT_TO call :diagnose_report\n", tg.ID.Value)
 		assert.Contains(t, text, `for %%U in (clock-check offline-install-cab offline-install-msu system-files-dism) do if "%~1"=="%%U" goto :eof`, tg.ID.Value)
-		assert.Contains(t, text, "if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record\ncall :write_report\n", tg.ID.Value)
+		assert.Contains(t, text, "if defined WUFIX_INTUNE if defined INTUNE_STARTED call %WUFIX_LIB% :intune_record\ncall %WUFIX_LIB% :write_report\n", tg.ID.Value)
 	}
 }

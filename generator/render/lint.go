@@ -97,6 +97,7 @@ type jump struct {
 
 type linter struct {
 	c        *catalog.Catalog
+	delayed  bool // within setlocal EnableDelayedExpansion, up to endlocal
 	bare     map[string]bool
 	labels   map[string]label
 	jumpsTo  []jump
@@ -110,10 +111,12 @@ func (l *linter) line(ln cmdLine) {
 		return
 	}
 	if strings.HasPrefix(trimmed, ":") {
+		l.delayed = false
 		l.define(ln, trimmed)
 		return
 	}
 	l.variables(ln)
+	l.delayedCall(ln)
 	masked := mask(ln.text)
 	for _, op := range []string{"&&", "||"} {
 		if i := strings.Index(masked, op); i >= 0 {
@@ -128,6 +131,24 @@ func (l *linter) line(ln cmdLine) {
 		l.command(ln, cmd)
 	}
 	l.forCommands(ln)
+}
+
+// delayedCall refuses a call made with delayed expansion on: a call
+// through the file (call %WUFIX_LIB% :name) names run.cmd's path, and a !
+// in it would be taken for a variable. A label, endlocal, goto or exit /b
+// ends the stretch the rule looks at.
+func (l *linter) delayedCall(ln cmdLine) {
+	lower := strings.ToLower(strings.TrimLeft(ln.text, " \t@"))
+	switch {
+	case strings.Contains(lower, "setlocal enabledelayedexpansion"):
+		l.delayed = true
+	case strings.HasPrefix(lower, "endlocal"), strings.HasPrefix(lower, "goto "), strings.HasPrefix(lower, "exit /b"):
+		l.delayed = false
+	case l.delayed:
+		if i := strings.Index(strings.ToLower(mask(ln.text)), "call "); i >= 0 {
+			l.problems.Add(ln.pos(i), "call with delayed expansion on: end it (endlocal) first, a ! in run.cmd's path would be lost in a call through the file")
+		}
+	}
 }
 
 // define records a label and refuses a second one of the same name: cmd

@@ -55,3 +55,25 @@ func TestLintLineMarks(t *testing.T) {
 		assert.Equal(t, tc.bad, len(l.problems) > 0, "%q", tc.text)
 	}
 }
+
+// TestLintDelayedCall: a call between setlocal EnableDelayedExpansion and
+// what ends that stretch is refused; one after it is not.
+func TestLintDelayedCall(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		bad   bool
+	}{
+		{[]string{"setlocal EnableDelayedExpansion", "echo.!MSG!", "endlocal", "call :log"}, false},
+		{[]string{"setlocal EnableDelayedExpansion", "if defined X call :log"}, true},
+		{[]string{"setlocal EnableDelayedExpansion", "goto :eof", ":next", "call :log"}, false},
+		{[]string{"setlocal EnableDelayedExpansion", "exit /b 0", "call :log"}, false},
+		{[]string{"setlocal EnableDelayedExpansion", `set "MSG=call :log"`}, false},
+		{[]string{"setlocal EnableDelayedExpansion", "rem call :log"}, false},
+	} {
+		l := &linter{labels: map[string]label{}}
+		for _, text := range tc.lines {
+			l.line(cmdLine{text: text})
+		}
+		assert.Equal(t, tc.bad, len(l.problems) > 0, "%q: %v", tc.lines, l.problems)
+	}
+}

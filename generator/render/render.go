@@ -43,7 +43,11 @@ func Script(cl *Clones, c *catalog.Catalog, b *plan.Bundle, name, dialectName st
 	for i, lib := range view.Libs {
 		libs[i] = catalog.StripOrigins(lib)
 	}
-	return numberLines(prune(out, libs))
+	out, err = numberLines(prune(out, libs))
+	if err != nil || dialectName != "cmd" {
+		return out, err
+	}
+	return callsThroughFile(out), nil
 }
 
 // MaxOutput bounds what a template may emit into one bundle file: the

@@ -132,6 +132,9 @@ func callRefs(line string) (names, prefixes []string) {
 			continue
 		}
 		arg := strings.ToLower(line[toks[k+1][0]:toks[k+1][1]])
+		if arg == strings.ToLower(strings.TrimSpace(libCall)) && k+2 < len(toks) {
+			arg = strings.ToLower(line[toks[k+2][0]:toks[k+2][1]]) // a call through the file (callsThroughFile)
+		}
 		switch {
 		case strings.EqualFold(verb, "goto"):
 			names = append(names, strings.TrimPrefix(arg, ":"))

@@ -108,11 +108,11 @@ func newView(cl *Clones, c *catalog.Catalog, b *plan.Bundle, d string, extra map
 
 // mostCalledFirst orders the rendered libs by how many calls the steps
 // make to their labels, most first (a stable sort: name order breaks
-// ties). cmd finds a called label by reading the script line by line
-// from the call onwards, so the routines the steps call most, laid out
-// right after the steps, are the ones found soonest: in a full run under
-// Wine this cut the lines read by a fifth. The templates write calls in
-// lower case ("call :name"), which is all this counts.
+// ties). run.cmd lays the libs out at its top, and a call from below goes
+// through the file (callsThroughFile), which reads from the top to the
+// label: the routines the steps call most are the ones found soonest. The
+// templates write calls in lower case ("call :name"), which is all this
+// counts.
 func mostCalledFirst(libs []string, steps []*StepView) []string {
 	calls := map[string]int{} // label -> calls from the steps
 	for _, s := range steps {

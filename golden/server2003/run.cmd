@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   509  clock-check               :do_clock_check
-rem   607  service-health            :do_service_health
-rem   765  service-security          :do_service_security
-rem   886  component-reset           :do_component_reset
-rem  1008  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  1195  offline-install-xp        :do_offline_install_xp
-rem  1302  driver-already-installed  :do_driver_already_installed
-rem  1354  firewall-pause            :do_firewall_pause
-rem  1480  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  1549  dll-reregister            :do_dll_reregister
-rem  1620  wsus-client-reset         :do_wsus_client_reset
-rem  1749  winsock-reset             :do_winsock_reset
+rem  2848  clock-check               :do_clock_check
+rem  2946  service-health            :do_service_health
+rem  3104  service-security          :do_service_security
+rem  3225  component-reset           :do_component_reset
+rem  3347  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3535  offline-install-xp        :do_offline_install_xp
+rem  3642  driver-already-installed  :do_driver_already_installed
+rem  3694  firewall-pause            :do_firewall_pause
+rem  3820  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3889  dll-reregister            :do_dll_reregister
+rem  3960  wsus-client-reset         :do_wsus_client_reset
+rem  4089  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -78,1760 +78,24 @@ rem   /report:DIR copies the run's JSON report to DIR (a UNC share)
 rem Run it elevated (as an administrator, or as SYSTEM).
 rem Logs, state and reports: %SystemRoot%\Logs\wufix\server2003-NNNN.*
 rem Exit codes: see the table in README.txt.
+rem
+rem Layout: the shared routines come first, then the main flow (:main), the
+rem plans and the steps. A routine is called from below it as
+rem   call %WUFIX_LIB% :name
+rem which runs this file again from its top with ":lib_call :name" and goes
+rem straight to the routine: cmd looks for a label by reading on from where
+rem it stands, so a plain  call :name  from below would read to the end of
+rem the file and round again. WUFIX_LIB is empty (a plain call, the same
+rem routine) when this file's path holds ^ or %, which call would change.
 rem ==========================================================================
-setlocal EnableExtensions DisableDelayedExpansion
-
-rem --- 64-bit Windows: leave WOW64 ------------------------------------------
-rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
-rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
-rem through Sysnative and hand back its exit code. The outer quotes are
-rem written ^" so that this line does not pair them: the path stays inside
-rem quotes here too (a folder with & or ^ would split the line), and the
-rem child's cmd /c strips them. The 64-bit child must not see the WOW64
-rem marker, or it would take itself for 32-bit.
-if not defined PROCESSOR_ARCHITEW6432 goto native
-if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
-set "PROCESSOR_ARCHITEW6432="
-"%SystemRoot%\Sysnative\cmd.exe" /d /c ^""%~f0" %*^"
-exit /b %ERRORLEVEL%
-:native
-rem Still 32-bit on 64-bit Windows: there is no Sysnative (XP x64 and Server
-rem 2003 without hotfix KB942589). reg.exe would change the 32-bit view of
-rem HKLM\SOFTWARE, so nothing is done.
-if not defined PROCESSOR_ARCHITEW6432 goto native_ok
->&2 echo run.cmd: this is a 32-bit command prompt on 64-bit Windows, and the 64-bit one
->&2 echo cannot be reached from it. Start run.cmd from %SystemRoot%\System32\cmd.exe
->&2 echo (the 64-bit one). Nothing was changed.
-exit /b 7
-:native_ok
-
-set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=ff0d020f5810be27"
-set "WUFIX_HOME=%~dp0"
-set "WUFIX_MODE=run"
-set "WUFIX_PLAN="
-set "WUFIX_QUIET="
-set "WUFIX_GPO="
-set "WUFIX_AUTO="
-set "WUFIX_INTUNE="
-set "WUFIX_AGGRESSIVE="
-set "WUFIX_REPORT_TO="
-set "WUFIX_CODE="
-set "WUFIX_DEFERRED="
-set "WUFIX_FAILED="
-set "WUFIX_FAILED_STEPS="
-set "WUFIX_REBOOT="
-set "WUFIX_LOG="
-set "WUFIX_STATE="
-set "WUFIX_PENDING="
-set "JOURNAL_SEQ=0"
-
-rem --- Arguments -------------------------------------------------------------
-:parse_args
-if "%~1"=="" goto args_done
-set "ARG=%~1"
+if not "%~1"==":lib_call" goto main
 shift
-if /i "%ARG%"=="/plan" set "WUFIX_MODE=plan"
-if /i "%ARG%"=="/plan" goto parse_args
-if /i "%ARG%"=="/undo" set "WUFIX_MODE=undo"
-if /i "%ARG%"=="/undo" goto parse_args
-if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
-if /i "%ARG%"=="/quiet" goto parse_args
-if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
-if /i "%ARG%"=="/gpo" goto parse_args
-if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
-if /i "%ARG%"=="/diagnose" goto parse_args
-if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
-if /i "%ARG%"=="/auto" goto parse_args
-if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"
-if /i "%ARG%"=="/intune" goto parse_args
-if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
-if /i "%ARG%"=="/deferred" goto parse_args
-if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
-if /i "%ARG%"=="/aggressive" goto parse_args
-if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
-if /i "%ARG%"=="/with:firewall-pause" goto parse_args
-if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
-if /i "%ARG%"=="/with:winsock-reset" goto parse_args
-if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
-if /i "%ARG:~0,8%"=="/report:" goto parse_args
-if "%ARG%"=="/?" goto usage
-if /i "%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
-if /i "0x%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
-if /i "%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
-if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
-if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
-if /i "0x%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
-if /i "%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
-if not defined WUFIX_PLAN goto bad_arg
-set "WUFIX_CODE=%ARG%"
-goto parse_args
+shift
+goto %0
 
-:args_done
-if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
-if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
-rem Under Group Policy there is no console to talk to.
-if defined WUFIX_GPO set "WUFIX_QUIET=1"
-if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
-if defined GPO_PAUSE goto gpo_refuse_pause
-
-rem --- Checks before anything changes --------------------------------------
-rem A refusal's exit code is set before its check: a successful set clears
-rem ERRORLEVEL in a .cmd file.
-set "REFUSE_CODE=4"
-call :check_admin
-if errorlevel 1 goto refuse
-set "REFUSE_CODE=5"
-call :check_version
-if errorlevel 1 goto refuse
-rem Started off the system drive (removable media, a share): continue from a
-rem protected local copy before anything changes (see stage_relaunch).
-if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
-set "REFUSE_CODE=6"
-call :check_integrity
-if errorlevel 1 goto refuse
-if "%WUFIX_MODE%"=="plan" goto preview
-if "%WUFIX_MODE%"=="diagnose" goto diagnose
-rem One run at a time on this computer: the rest runs holding the lock.
-call :lock_run
-exit /b %ERRORLEVEL%
-
-:locked_run
-rem /undo may run before the restart: it only puts back what a run changed.
-if not "%WUFIX_MODE%"=="undo" call :check_pending
-if defined WUFIX_PENDING goto pending_refuse
-call :open_log
-if errorlevel 1 exit /b 1
-if "%WUFIX_MODE%"=="undo" goto undo
-rem The deferred task runs the plan its Group Policy run chose, and copies
-rem the payload (packages, a setup source) that run's copy left on the share.
-if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
-if "%WUFIX_MODE%"=="deferred" call :stage_payloads
-if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call :log
+:lib_probe
+set "LIB_CALLED=1"
 exit /b 0
-
-rem --- Run ------------------------------------------------------------------
-:run
-rem /auto picks the plan from the diagnosis, then comes back to run_plan;
-rem /intune checks its cool-down first.
-if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate
-if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
-:run_plan
-if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" call :intune_start
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
-call :log
-call :plan_%WUFIX_PLAN%
-goto finish
-
-:finish
-if defined RAN_system_files_sfc_xp call :run_cleanup system-files-sfc-xp system_files_sfc_xp
-if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
-if defined WUFIX_DEFERRED call :gpo_schedule
-if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
-set "WUFIX_EXIT=0"
-if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
-if defined WUFIX_FAILED set "WUFIX_EXIT=1"
-if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record
-call :write_report
-call :gpo_record
-call :write_event
-set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
-call :log
-exit /b %WUFIX_EXIT%
-
-:usage
-echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
-echo See the comments at the top of this file, and README.txt.
-exit /b 0
-
-:bad_arg
-set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
-setlocal EnableDelayedExpansion
->&2 echo.!MSG!
-endlocal
-exit /b 2
-
-:refuse
-rem A check refused the run (its reason is said already); nothing changed.
-call :write_refusal
-exit /b %REFUSE_CODE%
-
-rem --- Plan mode: show, change nothing -------------------------------------
-:preview
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%. Nothing is changed in this mode."
-call :log
-call :pending_preview
-call :plan_%WUFIX_PLAN%
-exit /b 0
-
-rem --- Undo -----------------------------------------------------------------
-:undo
-rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
-set "UNDO_N=%RUN_N%"
-:undo_find
-set /a "UNDO_N-=1"
-if %UNDO_N% LSS 1 goto undo_nothing
-set "UNDO_RUN=0000%UNDO_N%"
-set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
-set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
-if not exist "%UNDO_STATE%" goto undo_find
-rem The undo itself is not journaled: a second undo finds nothing to do.
-set "WUFIX_STATE="
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
-call :log
-call :undo_step winsock-reset winsock_reset
-call :undo_step wsus-client-reset wsus_client_reset
-call :undo_step dll-reregister dll_reregister
-call :undo_step proxy-reset-proxycfg proxy_reset_proxycfg
-call :undo_step firewall-pause firewall_pause
-call :undo_step driver-already-installed driver_already_installed
-call :undo_step offline-install-xp offline_install_xp
-call :undo_step system-files-sfc-xp system_files_sfc_xp
-call :undo_step component-reset component_reset
-call :undo_step service-security service_security
-call :undo_step service-health service_health
-call :undo_step clock-check clock_check
-if defined WUFIX_FAILED goto finish
-rem Renamed, not deleted: the record stays for reading.
-ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
-goto finish
-
-:undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
-call :log
-exit /b 3
-
-:undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
-set "WUFIX_STEP=%~1"
-set "MSG=== undo %~1"
-call :log
-call :undo_%~2
-set "STEP_RC=%ERRORLEVEL%"
-set "STEP_BEFORE="
-set "STEP_AFTER="
-if "%STEP_RC%"=="0" set "STEP_STATUS=undone"
-if not "%STEP_RC%"=="0" set "STEP_STATUS=failed"
-if not "%STEP_RC%"=="0" set "WUFIX_FAILED=1"
-call :report_step
-goto :eof
-
-rem --- Plan access-denied -------------------------------------------------
-:plan_access_denied
-set "STEP_NUM=1/5"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=2/5"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-set "STEP_NUM=3/5"
-set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
-call :run_step service-security service_security aggressive short
-set "STEP_NUM=4/5"
-set "STEP_TITLE=Reset the Windows Update components"
-call :run_step component-reset component_reset default short
-set "STEP_NUM=5/5"
-set "STEP_TITLE=Check the system files with SFC from an i386 source"
-call :run_step system-files-sfc-xp system_files_sfc_xp default long
-goto :eof
-
-rem --- Plan component-store -----------------------------------------------
-:plan_component_store
-set "STEP_NUM=1/3"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=2/3"
-set "STEP_TITLE=Install the XP and Server 2003 hotfixes carried in the bundle"
-call :run_step offline-install-xp offline_install_xp default long
-set "STEP_NUM=3/3"
-set "STEP_TITLE=Check the system files with SFC from an i386 source"
-call :run_step system-files-sfc-xp system_files_sfc_xp default long
-goto :eof
-
-rem --- Plan driver-installed ----------------------------------------------
-:plan_driver_installed
-set "STEP_NUM=1/1"
-set "STEP_TITLE=Explain 0x80070103 (driver already installed)"
-call :run_step driver-already-installed driver_already_installed default short
-goto :eof
-
-rem --- Plan service-disabled ----------------------------------------------
-:plan_service_disabled
-set "STEP_NUM=1/1"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-goto :eof
-
-rem --- Plan windows-update ------------------------------------------------
-:plan_windows_update
-set "STEP_NUM=1/11"
-set "STEP_TITLE=Turn Windows Firewall off for this run only"
-call :run_step firewall-pause firewall_pause optin short
-set "STEP_NUM=2/11"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=3/11"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-set "STEP_NUM=4/11"
-set "STEP_TITLE=Reset the Windows Update components"
-call :run_step component-reset component_reset default short
-set "STEP_NUM=5/11"
-set "STEP_TITLE=Reset the WinHTTP proxy to direct access (proxycfg)"
-call :run_step proxy-reset-proxycfg proxy_reset_proxycfg aggressive short
-set "STEP_NUM=6/11"
-set "STEP_TITLE=Register the Windows Update DLLs again"
-call :run_step dll-reregister dll_reregister aggressive short
-set "STEP_NUM=7/11"
-set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
-call :run_step service-security service_security aggressive short
-set "STEP_NUM=8/11"
-set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
-set "STEP_NUM=9/11"
-set "STEP_TITLE=Reset the Winsock catalog"
-call :run_step winsock-reset winsock_reset optin short
-set "STEP_NUM=10/11"
-set "STEP_TITLE=Install the XP and Server 2003 hotfixes carried in the bundle"
-call :run_step offline-install-xp offline_install_xp default long
-set "STEP_NUM=11/11"
-set "STEP_TITLE=Check the system files with SFC from an i386 source"
-call :run_step system-files-sfc-xp system_files_sfc_xp default long
-goto :eof
-
-:run_cleanup
-rem Runs the cleanup block of step %1 (label %2), which puts back at the
-rem end of the run what the step changed only for the run's sake.
-set "WUFIX_STEP=%~1"
-set "MSG=== cleanup %~1"
-call :log
-call :cleanup_%~2
-if errorlevel 1 set "WUFIX_FAILED=1"
-goto :eof
-
-:run_step
-rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
-rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
-rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
-rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
-set "WUFIX_STEP=%~1"
-set "STEP_BEFORE="
-set "STEP_AFTER="
-set "MSG=== [%STEP_NUM%] %~1: %STEP_TITLE%"
-call :log
-if "%~3"=="aggressive" if not defined WUFIX_AGGRESSIVE goto run_step_skip
-if "%~3"=="optin" if not defined WITH_%~1 goto run_step_skip
-if "%WUFIX_MODE%"=="plan" goto run_step_preview
-if "%WUFIX_MODE%"=="deferred" if not "%~4"=="long" goto run_step_done_before
-if defined WUFIX_GPO if "%~4"=="long" goto run_step_defer
-call :do_%~2
-set "STEP_RC=%ERRORLEVEL%"
-set "RAN_%~2=1"
-set "STEP_STATUS=done"
-if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
-if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
-if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
-if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
-set "MSG=   %~1: %STEP_STATUS%"
-call :log
-call :report_step
-goto :eof
-:run_step_preview
-call :preview_%~2
-goto :eof
-:run_step_defer
-set "WUFIX_DEFERRED=1"
-set "MSG=   deferred: it may outlast the Group Policy script time limit, so a scheduled task runs it"
-call :log
-set "STEP_RC=0"
-set "STEP_STATUS=deferred"
-call :report_step
-goto :eof
-:run_step_done_before
-set "MSG=   done by the Group Policy run that scheduled this one"
-call :log
-goto :eof
-:run_step_skip
-set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
-call :log
-set "STEP_RC=0"
-set "STEP_STATUS=skipped"
-if not "%WUFIX_MODE%"=="plan" call :report_step
-goto :eof
-
-rem ==========================================================================
-rem Step clock-check: Check the clock and the time zone
-rem Shows the local time, the time zone (from the registry) and whether the
-rem computer belongs to a domain. A domain member resynchronises its clock
-rem with the domain hierarchy (w32tm /resync). Then the date is compared with
-rem the date this bundle's catalog was made, the earliest date today can be: a
-rem clock before it is wrong, and certificate checks fail on a wrong clock
-rem (0x800B0101 CERT_E_EXPIRED, 0x80072F8F). The step then fails loudly and
-rem says what to fix; the rest of the plan still runs, because the other
-rem repairs do not depend on the clock and their logs help whoever sets it.
-rem Reported as done after a resync, and as not needed when the clock is
-rem plausible and nothing was changed.
-rem Addresses 0x800B0101, 0x80072F8F.
-rem Undo: Nothing to undo: the step only reads the clock, and a
-rem resynchronisation with the domain cannot be taken back (the domain's time
-rem is the right one). No state is recorded for it.
-rem ==========================================================================
-:do_clock_check
-call :clock_check_show
-set "STEP_BEFORE=%NOW% %TZ_NAME%"
-set "CLOCK_RESYNCED="
-if not defined DOMAIN_MEMBER goto clock_check_check
-rem A domain member takes its time from the domain hierarchy: resynchronise
-rem now instead of waiting for the next scheduled sync. The domain's time is
-rem the right one, so there is nothing to record for /undo.
-"%SystemRoot%\System32\w32tm.exe" /resync >nul 2>&1
-set "RESYNC_RC=%ERRORLEVEL%"
-set "MSG=  w32tm /resync: exit code %RESYNC_RC% (nothing to undo: the domain's time is the reference)"
-call :log
-if not "%RESYNC_RC%"=="0" goto clock_check_resync_failed
-set "CLOCK_RESYNCED=1"
-call :clock
-set "MSG=  local time after the resync: %NOW%"
-call :log
-goto clock_check_check
-:clock_check_resync_failed
-set "MSG=  warning: the resync failed (is a domain controller reachable, and the Windows Time service running?); the clock is checked as it is"
-call :log
-
-:clock_check_check
-call :clock_check_compare
-if "%CLOCK_OK%"=="no" goto clock_check_wrong
-set "STEP_AFTER=%NOW%"
-if "%CLOCK_OK%"=="unknown" set "STEP_AFTER=clock not readable here"
-if defined CLOCK_RESYNCED set "STEP_AFTER=resynced: %NOW%"
-if defined CLOCK_RESYNCED exit /b 0
-exit /b 2
-
-:clock_check_wrong
-set "STEP_AFTER=clock wrong: %NOW% is before 2026-11-21"
-set "MSG=  *** THE CLOCK IS WRONG ***"
-call :log
-set "MSG=  The date here, %NOW:~0,10%, is before 2026-11-21, the date this bundle was made."
-call :log
-set "MSG=  Certificate checks fail on a wrong clock (0x800B0101 CERT_E_EXPIRED, 0x80072F8F): updates keep failing until it is fixed."
-call :log
-set "MSG=  Fix: set the date, the time and the time zone (Date and Time in Control Panel, timedate.cpl, or the BIOS clock), then run Windows Update again."
-call :log
-set "MSG=  This step is reported as failed; the other steps of the plan still run."
-call :log
-exit /b 1
-
-:preview_clock_check
-call :clock_check_show
-if defined DOMAIN_MEMBER set "MSG=   would resynchronise with the domain: w32tm /resync (nothing to undo)"
-if not defined DOMAIN_MEMBER set "MSG=   not in a domain: no resynchronisation; the clock is only checked"
-call :log
-call :clock_check_compare
-if "%CLOCK_OK%"=="no" set "MSG=   the date is before 2026-11-21: the clock is wrong, and this step would fail and say what to fix"
-if "%CLOCK_OK%"=="yes" set "MSG=   the date is not before 2026-11-21, the date this bundle was made: plausible"
-if "%CLOCK_OK%"=="unknown" set "MSG=   the clock could not be read in a language-independent way: compare it by hand"
-call :log
-exit /b 0
-
-:undo_clock_check
-rem clock-check records nothing, so /undo never calls this block.
-set "MSG=  clock-check: nothing to undo"
-call :log
-exit /b 0
-
-:clock_check_show
-rem Logs the local time, the time zone and the domain role.
-call :clock
-call :time_zone
-set "MSG=  local time %NOW%, time zone %TZ_NAME% (UTC offset %TZ_OFFSET% minutes)"
-if not defined TZ_OFFSET set "MSG=  local time %NOW%, time zone %TZ_NAME%"
-call :log
-call :domain_role
-goto :eof
-
-:clock_check_compare
-rem Sets CLOCK_OK to yes, no or unknown: is today (NOW_RAW, yyyymmdd...)
-rem on or after 2026-11-21, the date the catalog was made?
-set "CLOCK_OK=unknown"
-if not defined NOW_RAW goto :eof
-set "CLOCK_TODAY=%NOW_RAW:~0,8%"
-set "CLOCK_OK=yes"
-if %CLOCK_TODAY% LSS 20261121 set "CLOCK_OK=no"
-goto :eof
-
-rem ==========================================================================
-rem Step service-health: Re-enable disabled update services
-rem A disabled update service makes Windows Update fail with 0x80070422. Each
-rem of wuauserv, BITS, CryptSvc, TrustedInstaller, the Windows Installer and
-rem the Update Orchestrator that exists here and is Disabled (Start=4) gets
-rem this version's default start type back (sc config start= auto, demand or
-rem delayed-auto); a start type that is not Disabled is never touched, and
-rem protected services (WaaSMedicSvc) never appear. Nothing is started or
-rem stopped. Not needed when no service is disabled.
-rem Addresses 0x80070422.
-rem Undo: Sets each service the run re-enabled back to Disabled (sc config
-rem start= disabled) and writes its old DelayedAutostart value back exactly
-rem (or deletes it where there was none). A service that has been started
-rem since keeps running until it stops or the computer restarts.
-rem ==========================================================================
-:do_service_health
-rem Read each service's Start value from the registry; re-enable only the
-rem Disabled ones (Start=4), after journaling what was there.
-set "HEALTH_MODE=do"
-set "HEALTH_DISABLED="
-set "HEALTH_ENABLED="
-set "HEALTH_FAILED="
-rem wuauserv: default Automatic on this version (KB910336, confidence H)
-set "SVC=wuauserv"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem bits: default Manual on this version (MEMORY, confidence M)
-set "SVC=bits"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem cryptsvc: default Automatic on this version (MS-AR-old, confidence H)
-set "SVC=cryptsvc"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem msiserver: default Manual on this version (MS-CWE, confidence H)
-set "SVC=msiserver"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-set "STEP_BEFORE=disabled:%HEALTH_DISABLED%"
-set "STEP_AFTER=re-enabled:%HEALTH_ENABLED%"
-if defined HEALTH_FAILED exit /b 1
-if defined HEALTH_ENABLED exit /b 0
-set "STEP_BEFORE=none disabled"
-set "STEP_AFTER="
-set "MSG=  no update service is disabled: nothing to do"
-call :log
-exit /b 2
-
-:preview_service_health
-set "HEALTH_MODE=preview"
-rem wuauserv: default Automatic on this version (KB910336, confidence H)
-set "SVC=wuauserv"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem bits: default Manual on this version (MEMORY, confidence M)
-set "SVC=bits"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem cryptsvc: default Automatic on this version (MS-AR-old, confidence H)
-set "SVC=cryptsvc"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem msiserver: default Manual on this version (MS-CWE, confidence H)
-set "SVC=msiserver"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-exit /b 0
-
-:undo_service_health
-rem Puts back the start type of each service the run re-enabled.
-set "JOURNAL_STEP=service-health"
-set "JOURNAL_HANDLER=service_health_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:service_health_service
-rem Service SVC: when its Start value is 4 (Disabled), journal it (and
-rem DelayedAutostart, where the version has delayed start) and set the
-rem start type SVC_DEFAULT; any other start type is left as it is. In
-rem preview mode (HEALTH_MODE) only say what would be done.
-set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SVC%"
-set "SVC_START="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_START=%%B"
-if not defined SVC_START goto service_health_absent
-rem reg prints a REG_DWORD as 0x4; set /a reads it as a number.
-set /a "SVC_START=%SVC_START%"
-if not "%SVC_START%"=="4" goto service_health_not_disabled
-set "HEALTH_DISABLED=%HEALTH_DISABLED% %SVC%"
-if "%HEALTH_MODE%"=="preview" goto service_health_preview
-set "RECORD=service-start|%SVC%|4"
-call :journal
-"%SystemRoot%\System32\sc.exe" config %SVC% start= %SVC_DEFAULT% >nul 2>&1
-if errorlevel 1 goto service_health_failed
-set "HEALTH_ENABLED=%HEALTH_ENABLED% %SVC%"
-set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% (this version's default)"
-call :log
-exit /b 0
-:service_health_failed
-set "HEALTH_FAILED=1"
-set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% failed: it stays Disabled"
-call :log
-exit /b 1
-:service_health_preview
-set "MSG=   %SVC%: Disabled; would be set to start= %SVC_DEFAULT% (this version's default)"
-call :log
-exit /b 0
-:service_health_not_disabled
-set "MSG=  %SVC%: Start=%SVC_START% (not Disabled): left as it is"
-if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: Start=%SVC_START% (not Disabled): stays as it is"
-call :log
-exit /b 0
-:service_health_absent
-set "MSG=  %SVC%: not installed here: skipped"
-if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: not installed here; skipped"
-call :log
-exit /b 0
-
-:service_health_undo_record
-rem service-start|<name>|<old Start>: sc config back to it (only Disabled,
-rem 4, is ever recorded). service-delayed|<name>|<old value or absent>:
-rem DelayedAutostart written back, or deleted where there was none.
-if "%REC_KIND%"=="service-start" goto service_health_undo_start
-if "%REC_KIND%"=="service-delayed" goto service_health_undo_delayed
-exit /b 0
-:service_health_undo_start
-set "SVC_WORD="
-if "%REC_B%"=="2" set "SVC_WORD=auto"
-if "%REC_B%"=="3" set "SVC_WORD=demand"
-if "%REC_B%"=="4" set "SVC_WORD=disabled"
-if not defined SVC_WORD goto service_health_undo_failed
-"%SystemRoot%\System32\sc.exe" config %REC_A% start= %SVC_WORD% >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: start= %SVC_WORD% again (Start=%REC_B%)"
-call :log
-exit /b 0
-:service_health_undo_delayed
-set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%REC_A%"
-if "%REC_B%"=="absent" goto service_health_undo_delayed_delete
-"%SystemRoot%\System32\reg.exe" add "%SVC_KEY%" /v DelayedAutostart /t REG_DWORD /d %REC_B% /f >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: DelayedAutostart=%REC_B% again"
-call :log
-exit /b 0
-:service_health_undo_delayed_delete
-"%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart >nul 2>&1
-if errorlevel 1 exit /b 0
-"%SystemRoot%\System32\reg.exe" delete "%SVC_KEY%" /v DelayedAutostart /f >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: DelayedAutostart deleted again (there was none)"
-call :log
-exit /b 0
-:service_health_undo_failed
-set "MSG=  %REC_A%: could not put back %REC_KIND% %REC_B%"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step service-security: Reset the security descriptors of BITS and Windows Update
-rem When the BITS or Windows Update service refuses to be started or queried
-rem (0x80070005 access denied; on XP 0x80004015 when Automatic Updates
-rem starts), their security descriptor has often been changed. Each service's
-rem descriptor is saved as sc sdshow prints it, then set to Microsoft's
-rem default for this version with sc sdset: the string of the KB971058-era
-rem procedure on XP and Server 2003, the current ones (2025) on Vista and
-rem later. A service whose access list already is the default is left alone.
-rem sc sdset overwrites any access rights added on purpose, which is why this
-rem step runs only with /aggressive.
-rem Addresses 0x80070005, 0x80004015.
-rem Undo: Sets each descriptor the run replaced back to the saved string with
-rem sc sdset. If the saved string carries an audit list (S:) that sc cannot
-rem write back, the access list (D:) alone is restored and the log says so;
-rem the run never changed the audit list.
-rem ==========================================================================
-:do_service_security
-rem The descriptors hold ( ) and ;, so they travel in variables, and every
-rem line that expands one stands outside any parenthesised block.
-rem Microsoft's default on XP and Server 2003, the same for both services
-rem (MS-AR-old, the KB971058-era reset procedure; windows-facts.md 1.4).
-set "SDDL_DEFAULT_bits=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
-set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
-set "SDDL_MODE=do"
-set "SDDL_CHANGED="
-set "SDDL_FAILED="
-set "SVC=bits"
-set "SDDL_NEW=%SDDL_DEFAULT_bits%"
-call :service_security_reset
-set "SVC=wuauserv"
-set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
-call :service_security_reset
-set "STEP_AFTER=reset:%SDDL_CHANGED%"
-if defined SDDL_FAILED exit /b 1
-if defined SDDL_CHANGED exit /b 0
-set "STEP_AFTER=already the defaults"
-exit /b 2
-
-:preview_service_security
-rem Microsoft's default on XP and Server 2003, the same for both services
-rem (MS-AR-old, the KB971058-era reset procedure; windows-facts.md 1.4).
-set "SDDL_DEFAULT_bits=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
-set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
-set "SDDL_MODE=preview"
-set "SVC=bits"
-set "SDDL_NEW=%SDDL_DEFAULT_bits%"
-call :service_security_reset
-set "SVC=wuauserv"
-set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
-call :service_security_reset
-exit /b 0
-
-:undo_service_security
-rem Sets each saved descriptor back (records sddl|<service>|<saved string>).
-set "JOURNAL_STEP=service-security"
-set "JOURNAL_HANDLER=service_security_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:service_security_reset
-rem Service SVC: save its descriptor, then set SDDL_NEW; a service whose
-rem access list already is SDDL_NEW is left alone. In preview mode
-rem (SDDL_MODE) only say what would be done.
-call :sddl_read
-if not defined SDDL_NOW goto service_security_unreadable
-if "%SDDL_DACL%"=="%SDDL_NEW%" goto service_security_same
-set "MSG=  %SVC% now: %SDDL_NOW%"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC% now: %SDDL_NOW%"
-call :log
-set "MSG=   would be set to Microsoft's default: %SDDL_NEW%"
-if "%SDDL_MODE%"=="preview" call :log
-if "%SDDL_MODE%"=="preview" exit /b 0
-set "RECORD=sddl|%SVC%|%SDDL_NOW%"
-call :journal
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_NEW%" >nul 2>&1
-if errorlevel 1 goto service_security_failed
-set "SDDL_CHANGED=%SDDL_CHANGED% %SVC%"
-set "MSG=  %SVC% set to Microsoft's default: %SDDL_NEW%"
-call :log
-exit /b 0
-:service_security_failed
-set "SDDL_FAILED=1"
-set "MSG=  %SVC%: sc sdset failed; the descriptor is as it was"
-call :log
-exit /b 1
-:service_security_same
-set "MSG=  %SVC%: the access list already is Microsoft's default: left as it is"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: the access list already is Microsoft's default; stays as it is"
-call :log
-exit /b 0
-:service_security_unreadable
-rem Without a saved copy there is no undo: such a service is not touched.
-set "MSG=  %SVC%: sc sdshow gave no descriptor (access denied?), so none can be saved for /undo: left as it is"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: sc sdshow gave no descriptor; would be left as it is (nothing to save for /undo)"
-call :log
-set "MSG=  to reset it without a way back, an administrator can run: sc sdset %SVC% %SDDL_NEW%"
-call :log
-if "%SDDL_MODE%"=="do" set "SDDL_FAILED=1"
-exit /b 0
-
-:service_security_undo_record
-rem Sets service REC_A's descriptor back to the saved REC_B. If sc refuses
-rem the saved audit list (S:), the access list alone goes back: the run
-rem never changed the audit list.
-if not "%REC_KIND%"=="sddl" exit /b 0
-set "SVC=%REC_A%"
-set "SDDL_OLD=%REC_B%"
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
-if not errorlevel 1 goto service_security_undo_done
-set "SDDL_OLD=%REC_B:S:(=|%"
-for /f "tokens=1 delims=|" %%D in ("%SDDL_OLD%") do set "SDDL_OLD=%%D"
-if "%SDDL_OLD%"=="%REC_B%" goto service_security_undo_failed
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
-if errorlevel 1 goto service_security_undo_failed
-set "MSG=  %SVC%: access list set back; sc refused the saved audit list, which the run had not changed"
-call :log
-exit /b 0
-:service_security_undo_done
-set "MSG=  %SVC% set back to: %SDDL_OLD%"
-call :log
-exit /b 0
-:service_security_undo_failed
-set "MSG=  %SVC%: sc sdset failed; saved descriptor: %REC_B%"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step component-reset: Reset the Windows Update components
-rem Stops the update services that exist on this version (in an order that
-rem keeps them from restarting each other), renames SoftwareDistribution and
-rem catroot2 aside, sets the BITS queue aside, and starts again exactly the
-rem services that were running.
-rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
-rem Undo: Stops the same services, sets the folders Windows rebuilt since the
-rem run aside as .wufix-N, renames the run's backups back to their names, puts
-rem the BITS queue files back, and restarts the services that were running.
-rem ==========================================================================
-:do_component_reset
-rem Stop the update services. If one will not stop, nothing is renamed and
-rem the ones already stopped are started again.
-call :svc_stop wuauserv
-if errorlevel 1 goto component_reset_failed
-call :svc_stop bits
-if errorlevel 1 goto component_reset_failed
-call :svc_stop cryptsvc
-if errorlevel 1 goto component_reset_failed
-
-rem Rename the update caches aside; Windows rebuilds them on the next scan.
-set "FOLDER=%SystemRoot%\SoftwareDistribution"
-call :component_reset_rename
-if errorlevel 1 goto component_reset_failed
-set "FOLDER=%SystemRoot%\System32\catroot2"
-call :component_reset_rename
-if errorlevel 1 goto component_reset_failed
-
-rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader
-set "FOLDER=%ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader"
-set "FILES=qmgr0.dat qmgr1.dat"
-call :rename_files_aside
-if errorlevel 1 goto component_reset_failed
-call :component_reset_restart
-exit /b %ERRORLEVEL%
-
-:component_reset_failed
-call :component_reset_restart
-exit /b 1
-
-:preview_component_reset
-call :svc_preview wuauserv
-call :svc_preview bits
-call :svc_preview cryptsvc
-set "FILES="
-set "FOLDER=%SystemRoot%\SoftwareDistribution"
-call :rename_preview
-set "FOLDER=%SystemRoot%\System32\catroot2"
-call :rename_preview
-set "FOLDER=%ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader"
-set "FILES=qmgr0.dat qmgr1.dat"
-call :rename_preview
-exit /b 0
-
-:undo_component_reset
-rem Stop the services again, put the renamed folders and queue files back
-rem (setting aside what Windows rebuilt meanwhile), then start the services
-rem that were running.
-call :svc_stop wuauserv
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop bits
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop cryptsvc
-if errorlevel 1 goto component_reset_undo_failed
-set "JOURNAL_STEP=component-reset"
-set "JOURNAL_HANDLER=component_reset_undo_record"
-call :journal_replay
-if errorlevel 1 goto component_reset_undo_failed
-call :component_reset_restart
-exit /b %ERRORLEVEL%
-
-:component_reset_undo_failed
-call :component_reset_restart
-exit /b 1
-
-:component_reset_rename
-rem Renames FOLDER aside, up to three tries. CryptSvc and BITS are started
-rem on demand by other programs, so between tries the services are stopped
-rem again.
-set "TRIES=1"
-:component_reset_rename_try
-call :rename_aside
-if not errorlevel 1 exit /b 0
-if %TRIES% GEQ 3 exit /b 1
-set /a "TRIES+=1"
-call :svc_stop wuauserv
-call :svc_stop bits
-call :svc_stop cryptsvc
-goto component_reset_rename_try
-
-:component_reset_restart
-rem Starts again, in reverse order, exactly the services that were running.
-set "RESTART_FAILED="
-call :svc_restart cryptsvc
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart bits
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart wuauserv
-if errorlevel 1 set "RESTART_FAILED=1"
-if defined RESTART_FAILED exit /b 1
-exit /b 0
-
-:component_reset_undo_record
-rem Only rename records belong to this step; service records are handled by
-rem stopping and restarting around the replay.
-if not "%REC_KIND%"=="rename" exit /b 0
-call :rename_back
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step system-files-sfc-xp: Check the system files with SFC from an i386 source
-rem SFC on XP and Server 2003 (Windows File Protection) takes damaged files
-rem from dllcache, then from the installation source, which must match the
-rem installed service pack. The step looks for a setup folder (i386, or amd64
-rem on x64 editions, holding txtsetup.sif): first in the bundle
-rem (%%WUFIX_HOME%%i386), then on D: to Z:. When it finds one, it points the
-rem SourcePath values of Windows NT\CurrentVersion (the folder itself) and of
-rem Windows\CurrentVersion\Setup, and ServicePackSourcePath (the folder above
-rem it) there, each old value journaled, and runs sfc /scannow; at the end of
-rem the run, failed or not, the three values are put back. Where a file is
-rem missing from the source, SFC asks for the Windows CD on the desktop; under
-rem /quiet or Group Policy nobody can answer, and that file stays as it was. A
-rem source without the sp<N>.cab of the installed service pack is most likely
-rem not slipstreamed and makes SFC ask. SFC reports to the System event log
-rem (source Windows File Protection).
-rem Addresses 0x80070002, 0x80070003, 0x8007000D.
-rem Undo: Puts the three source values back exactly as they were (deleting the
-rem ones that did not exist), as the run's own cleanup did already; /undo
-rem finds them so and changes nothing, unless the run was killed before its
-rem cleanup. Files SFC replaced stay replaced: they are Microsoft's own
-rem copies.
-rem ==========================================================================
-:do_system_files_sfc_xp
-rem Under Group Policy the deferred run copies the bundle's setup source
-rem from the share first (stage_payloads); a copy that failed is not used.
-if defined STAGE_SOURCE_FAILED goto system_files_sfc_xp_source_failed
-call :system_files_sfc_xp_find_source
-call :system_files_sfc_xp_service_pack
-set "STEP_BEFORE=no setup source found"
-if not defined SOURCE_DIR goto system_files_sfc_xp_no_source
-set "STEP_BEFORE=source %SOURCE_DIR%"
-call :system_files_sfc_xp_check_sp
-
-rem Point Windows File Protection at the source. Each old value is
-rem journaled first; a value that is right already is left alone.
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
-set "RV_NAME=SourcePath"
-set "RV_NEW_DATA=%SOURCE_DIR%"
-call :system_files_sfc_xp_point
-if errorlevel 1 exit /b 1
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup"
-set "RV_NAME=SourcePath"
-set "RV_NEW_DATA=%SOURCE_ROOT%"
-call :system_files_sfc_xp_point
-if errorlevel 1 exit /b 1
-set "RV_NAME=ServicePackSourcePath"
-call :system_files_sfc_xp_point
-if errorlevel 1 exit /b 1
-goto system_files_sfc_xp_scan
-
-:system_files_sfc_xp_no_source
-set "MSG=  no setup source (%SOURCE_ARCH%\txtsetup.sif) in the bundle or on D: to Z:: SFC uses dllcache and the source Windows has on record, and asks for the CD for anything else. Copy the %SOURCE_ARCH% folder of setup media with service pack %SP_NUM% slipstreamed into %WUFIX_HOME% to fix this."
-call :log
-
-:system_files_sfc_xp_scan
-set "MSG=  sfc /scannow: Windows File Protection checks every protected file; with a source on CD or network this takes long"
-call :log
-"%SystemRoot%\System32\sfc.exe" /scannow
-set "RC=%ERRORLEVEL%"
-call :exitcode_text
-set "MSG=  sfc exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call :log
-set "MSG=  sfc hands the scan to Windows File Protection, which may still be working when sfc returns: it records what it replaced, and what it could not, in the System event log (source Windows File Protection)"
-call :log
-set "MSG=  a file the source lacks makes Windows File Protection ask for the Windows CD on the desktop; under /quiet or Group Policy nobody can answer, and that file stays as it was"
-call :log
-set "STEP_AFTER=sfc exit code %RC%"
-if not "%RC%"=="0" exit /b 1
-exit /b 0
-
-:system_files_sfc_xp_source_failed
-set "MSG=  not run: the setup source could not be copied from the share and checked (see above)"
-call :log
-set "STEP_BEFORE=setup source not copied"
-exit /b 1
-
-:preview_system_files_sfc_xp
-call :system_files_sfc_xp_find_source
-call :system_files_sfc_xp_service_pack
-if not defined SOURCE_DIR set "MSG=   no setup source (%SOURCE_ARCH%\txtsetup.sif) in the bundle or on D: to Z:: would run sfc /scannow with the source Windows has on record"
-if not defined SOURCE_DIR call :log
-if not defined SOURCE_DIR exit /b 0
-call :system_files_sfc_xp_check_sp
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
-set "RV_NAME=SourcePath"
-set "RV_NEW_DATA=%SOURCE_DIR%"
-call :system_files_sfc_xp_show
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup"
-set "RV_NAME=SourcePath"
-set "RV_NEW_DATA=%SOURCE_ROOT%"
-call :system_files_sfc_xp_show
-set "RV_NAME=ServicePackSourcePath"
-call :system_files_sfc_xp_show
-set "MSG=   then sfc /scannow"
-call :log
-exit /b 0
-
-:undo_system_files_sfc_xp
-rem Put the source values back, newest change first.
-set "JOURNAL_STEP=system-files-sfc-xp"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:cleanup_system_files_sfc_xp
-rem The source values pointed at the bundle or the media only for the scan:
-rem once the stick is gone Windows would ask for it at its next setup task.
-rem Put back the values this run journaled (the same records /undo reads;
-rem a later /undo finds them as they were, and changes nothing).
-if not defined WUFIX_STATE exit /b 0
-set "CLEANUP_UNDO_STATE=%UNDO_STATE%"
-set "UNDO_STATE=%WUFIX_STATE%"
-set "JOURNAL_STEP=system-files-sfc-xp"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-set "SFC_XP_RC=%ERRORLEVEL%"
-set "UNDO_STATE=%CLEANUP_UNDO_STATE%"
-exit /b %SFC_XP_RC%
-
-:system_files_sfc_xp_find_source
-rem Sets SOURCE_DIR to a setup folder (i386; amd64 on x64 editions) that
-rem holds txtsetup.sif, and SOURCE_ROOT to the folder above it: the
-rem bundle's own copy first, then D: to Z:. Both stay empty when there is
-rem none.
-set "SOURCE_DIR="
-set "SOURCE_ROOT="
-set "SOURCE_ARCH=i386"
-if /i "%PROCESSOR_ARCHITECTURE%"=="AMD64" set "SOURCE_ARCH=amd64"
-if not exist "%WUFIX_HOME%%SOURCE_ARCH%\txtsetup.sif" goto system_files_sfc_xp_find_media
-set "SOURCE_DIR=%WUFIX_HOME%%SOURCE_ARCH%"
-set "SOURCE_ROOT=%WUFIX_HOME%"
-goto system_files_sfc_xp_found
-:system_files_sfc_xp_find_media
-for %%D in (D E F G H I J K L M N O P Q R S T U V W X Y Z) do (
-    set "SOURCE_DRIVE=%%D"
-    call :system_files_sfc_xp_try_drive
-)
-if not defined SOURCE_DIR goto :eof
-:system_files_sfc_xp_found
-set "MSG=  setup source: %SOURCE_DIR%"
-call :log
-goto :eof
-:system_files_sfc_xp_try_drive
-if defined SOURCE_DIR goto :eof
-if not exist "%SOURCE_DRIVE%:\%SOURCE_ARCH%\txtsetup.sif" goto :eof
-set "SOURCE_DIR=%SOURCE_DRIVE%:\%SOURCE_ARCH%"
-set "SOURCE_ROOT=%SOURCE_DRIVE%:\"
-goto :eof
-
-:system_files_sfc_xp_service_pack
-rem SP_NUM is the installed service pack, from the CSDVersion dword
-rem (0x300 is SP3): a number, unlike the translated text of the same name.
-set "RV_KEY=HKLM\SYSTEM\CurrentControlSet\Control\Windows"
-set "RV_NAME=CSDVersion"
-call :regentry_read
-set "SP_NUM=0"
-if not defined RV_DATA goto :eof
-set /a "SP_NUM=%RV_DATA% >> 8"
-goto :eof
-
-:system_files_sfc_xp_check_sp
-rem Slipstreamed media carry sp<N>.cab in the setup folder; without it the
-rem source is older than the installed service pack.
-if "%SP_NUM%"=="0" goto :eof
-if exist "%SOURCE_DIR%\sp%SP_NUM%.cab" goto :eof
-set "MSG=  warning: %SOURCE_DIR% has no sp%SP_NUM%.cab, so it is probably not slipstreamed with service pack %SP_NUM%: SFC may reject its files and ask for the CD"
-call :log
-goto :eof
-
-:system_files_sfc_xp_point
-rem Sets RV_NAME of RV_KEY to RV_NEW_DATA (REG_SZ), journaling the old
-rem value, unless it holds that already.
-call :regentry_read
-if /i "%RV_DATA%"=="%RV_NEW_DATA%" goto system_files_sfc_xp_point_same
-call :regentry_save
-set "RV_NEW_TYPE=REG_SZ"
-call :regentry_write
-exit /b %ERRORLEVEL%
-:system_files_sfc_xp_point_same
-set "MSG=  %RV_KEY% %RV_NAME% is %RV_NEW_DATA% already"
-call :log
-exit /b 0
-
-:system_files_sfc_xp_show
-rem Plan mode: the current and intended value of RV_NAME.
-call :regentry_read
-set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA%; would be %RV_NEW_DATA%"
-if not defined RV_TYPE set "MSG=   %RV_KEY% %RV_NAME%: not set; would be %RV_NEW_DATA%"
-if /i "%RV_DATA%"=="%RV_NEW_DATA%" set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA% already"
-call :log
-goto :eof
-
-rem ==========================================================================
-rem Step offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
-rem For a machine that cannot download its updates (Windows Update failing
-rem with 0x80070002 or 0x80070003, or no network): runs each update package
-rem (.exe with a KB number in its name, as Microsoft names its Update.exe
-rem packages: WindowsXP-KB...-x86-ENU.exe, WindowsServer2003-KB...) in the
-rem bundle's packages folder (placed there by wufix build --payload), in name
-rem order, with /quiet /norestart, so that none restarts the machine itself.
-rem Other .exe files are left out and named in the log: their switches may
-rem differ. Exit codes are logged in words: 0 installed, 3010 installed and a
-rem restart needed. No packages folder or no package: nothing to do. Under
-rem /gpo a scheduled task runs it.
-rem Addresses 0x80070002, 0x80070003.
-rem Undo: Removes nothing: an installed update may be needed by later ones.
-rem /undo lists each update this run installed; Add or Remove Programs (with
-rem Show updates ticked) removes one, for an administrator who decides to.
-rem ==========================================================================
-:do_offline_install_xp
-call :packages_find
-if errorlevel 1 exit /b 1
-if not defined PKG_DIR goto offline_install_xp_none
-call :packages_start
-pushd "%PKG_DIR%"
-if errorlevel 1 goto offline_install_xp_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_xp_one
-)
-popd
-if "%PKG_SEEN%"=="0" goto offline_install_xp_none
-call :packages_summary
-exit /b %PKG_RC%
-
-:offline_install_xp_none
-set "MSG=  no update package (.exe with a KB number) in %WUFIX_HOME%packages\: nothing to install"
-call :log
-exit /b 2
-:offline_install_xp_unreadable
-set "MSG=  cannot open %PKG_DIR%"
-call :log
-exit /b 1
-
-:preview_offline_install_xp
-call :packages_find
-set "MSG=   no update package in %WUFIX_HOME%packages\: nothing would be installed"
-if not defined PKG_DIR call :log
-if not defined PKG_DIR exit /b 0
-call :packages_start
-pushd "%PKG_DIR%"
-if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_xp_show
-)
-popd
-set "MSG=   no update package in %WUFIX_HOME%packages\: nothing would be installed"
-if "%PKG_SEEN%"=="0" call :log
-exit /b 0
-
-:undo_offline_install_xp
-rem Updates are not removed; each one the run installed is named.
-set "JOURNAL_STEP=offline-install-xp"
-set "JOURNAL_HANDLER=offline_install_xp_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:offline_install_xp_pick
-rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
-rem made match *.exe, and an .exe without a KB number, which is not an
-rem Update.exe package as far as its name tells (logged, with MSG).
-set "MSG="
-if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
-rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
-rem exFAT stick: never a package, whatever its extension.
-if "%PKG_NAME:~0,2%"=="._" exit /b 1
-call :packages_kb
-set "MSG=  %PKG_NAME%: no KB number in its name, so perhaps not an Update.exe package with /quiet /norestart: left out"
-if "%PKG_KB%"=="unknown" exit /b 1
-set "MSG="
-set /a "PKG_SEEN+=1"
-set "PKG=%PKG_DIR%\%PKG_NAME%"
-exit /b 0
-
-:offline_install_xp_one
-rem Runs one package and judges its exit code.
-if defined PKG_STOP goto :eof
-call :offline_install_xp_pick
-if errorlevel 1 goto offline_install_xp_left_out
-set "MSG=  %PKG_NAME% /quiet /norestart (%PKG_KB%)"
-call :log
-rem The package is the program here: an Update.exe package from the bundle,
-rem started by its full path.
-"%PKG%" /quiet /norestart
-set "RC=%ERRORLEVEL%"
-call :packages_result
-goto :eof
-:offline_install_xp_left_out
-if defined MSG call :log
-goto :eof
-
-:offline_install_xp_show
-call :offline_install_xp_pick
-if errorlevel 1 goto offline_install_xp_left_out
-set "MSG=   would run %PKG_NAME% (%PKG_KB%) /quiet /norestart"
-call :log
-goto :eof
-
-:offline_install_xp_undo_record
-if not "%REC_KIND%"=="installed" exit /b 0
-set "PKG_REMOVE_HINT=Add or Remove Programs, with Show updates ticked, removes it."
-call :packages_undo
-exit /b 0
-
-rem ==========================================================================
-rem Step driver-already-installed: Explain 0x80070103 (driver already installed)
-rem Read-only. 0x80070103 means Windows Update offered a driver that is
-rem already installed (for example for a second, identical graphics adapter)
-rem or that is not a better match than the installed one. It is harmless and
-rem nothing is broken: resetting the update components does not help, and none
-rem is done for it. The step writes to the log why, and how to hide the update
-rem on this version of Windows so it is not offered again.
-rem Addresses 0x80070103.
-rem Undo: Nothing to undo: the step only writes an explanation to the log.
-rem ==========================================================================
-:do_driver_already_installed
-call :driver_already_installed_explain
-set "STEP_AFTER=explained; harmless, nothing to repair"
-exit /b 2
-
-:preview_driver_already_installed
-rem The step only explains, so plan mode shows the same text.
-call :driver_already_installed_explain
-exit /b 0
-
-:undo_driver_already_installed
-rem The step changes nothing and records nothing.
-exit /b 0
-
-:driver_already_installed_explain
-rem Why 0x80070103 needs no repair, and how to hide the update on this
-rem version (KB952032).
-set "MSG=  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use."
-call :log
-set "MSG=  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again."
-call :log
-set "MSG=  To stop the offer on this version: on the Microsoft Update website choose Custom, then Hardware, Optional; expand the driver update and tick Don't show this update again (KB952032)."
-call :log
-set "MSG=  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead."
-call :log
-set "MSG=  To see which driver is meant: the update's title names the device; Device Manager shows the version already installed."
-call :log
-goto :eof
-
-rem ==========================================================================
-rem Step firewall-pause: Turn Windows Firewall off for this run only
-rem Opt-in, and only for a network where the administrator knows that the
-rem firewall's filtering blocks the update (Microsoft names firewalls that
-rem filter downloads as the cause of 0x80200053); security software is never
-rem turned off by default. Each firewall profile that is on is journaled and
-rem turned off with netsh (advfirewall on Vista and later, the firewall
-rem context on XP SP2 and Server 2003 SP1), for the rest of this run. At the
-rem end of the run, whatever happened in between, the cleanup turns on again
-rem exactly the profiles this run turned off; run.cmd /undo does the same from
-rem the state file, should the run have been stopped before its end. A profile
-rem that Group Policy turns on is left on (a local change would not hold), and
-rem a domain policy may turn the firewall on again at its next refresh anyway.
-rem When the firewall service is not running, the firewall filters nothing and
-rem the step does nothing. Nothing else is touched: no rule, no setting, never
-rem a reset. Steps deferred to a scheduled task under /gpo run after the
-rem cleanup, with the firewall on.
-rem Addresses 0x80200053.
-rem Undo: Turns on again each profile the run turned off (netsh advfirewall
-rem set <profile> state on; on XP and 2003 netsh firewall set opmode
-rem mode=ENABLE with the exception setting the run found). The cleanup does
-rem this at the end of every run; /undo repeats it from the state file.
-rem ==========================================================================
-:do_firewall_pause
-rem Each firewall profile that is on is journaled, then turned off for the
-rem rest of this run. The cleanup turns exactly those on again at the end
-rem of the run, whatever happens in between.
-set "FW_COUNT=0"
-set "FW_FAILED="
-set "FW_BEFORE="
-set "FW_OFF="
-set "FW_ANY_PAUSED="
-call :firewall_service
-call :svc_query %FW_SERVICE%
-if not "%SVC_STATE%"=="4" goto firewall_pause_not_running
-set "FW_ACTION=firewall_pause_pause"
-call :firewall_each
-set "STEP_BEFORE=%FW_BEFORE%"
-set "STEP_AFTER=off for this run:%FW_OFF%"
-if defined FW_FAILED exit /b 1
-if "%FW_COUNT%"=="0" set "STEP_AFTER=nothing turned off"
-if "%FW_COUNT%"=="0" exit /b 2
-set "MSG=  the cleanup at the end of this run turns on again:%FW_OFF%"
-call :log
-exit /b 0
-
-:firewall_pause_not_running
-set "STEP_BEFORE=%FW_SERVICE% %SVC_STATE_NAME%"
-set "STEP_AFTER=nothing turned off"
-set "MSG=  the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing to turn off"
-call :log
-exit /b 2
-
-:preview_firewall_pause
-call :firewall_service
-call :svc_query %FW_SERVICE%
-set "MSG=   the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing would be turned off"
-if not "%SVC_STATE%"=="4" call :log
-if not "%SVC_STATE%"=="4" exit /b 0
-set "FW_ACTION=firewall_pause_show"
-call :firewall_each
-exit /b 0
-
-:undo_firewall_pause
-rem Turns on again each profile the run journaled as on. The run's cleanup
-rem normally did so already; doing it again changes nothing.
-set "JOURNAL_STEP=firewall-pause"
-set "JOURNAL_HANDLER=firewall_pause_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:cleanup_firewall_pause
-rem Turns on again exactly the profiles this run turned off.
-if not defined FW_ANY_PAUSED exit /b 0
-set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
-call :log
-set "FW_ACTION=firewall_pause_resume_paused"
-call :firewall_each
-exit /b 0
-
-:firewall_pause_pause
-set "FW_PAUSED_%FW_PROFILE%="
-call :firewall_read
-set "FW_BEFORE=%FW_BEFORE% %FW_PROFILE% %FW_SAY%;"
-if not "%FW_ON%"=="1" goto firewall_pause_pause_leave
-set "RECORD=firewall|%FW_PROFILE%|%FW_EXC%"
-call :journal
-"%SystemRoot%\System32\netsh.exe" firewall set opmode mode=DISABLE exceptions=%FW_EXC% profile=%FW_PROFILE% >nul 2>&1
-set "FW_RC=%ERRORLEVEL%"
-rem What counts is the state read back: off is remembered for the cleanup,
-rem whatever netsh answered.
-call :firewall_read
-if "%FW_ON%"=="1" goto firewall_pause_pause_failed
-set "FW_PAUSED_%FW_PROFILE%=1"
-set "FW_ANY_PAUSED=1"
-set /a "FW_COUNT+=1"
-set "FW_OFF=%FW_OFF% %FW_PROFILE%"
-set "MSG=  firewall profile %FW_PROFILE%: was on; off for this run"
-call :log
-goto :eof
-:firewall_pause_pause_leave
-set "MSG=  firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
-call :log
-goto :eof
-:firewall_pause_pause_failed
-set "FW_FAILED=1"
-set "MSG=  firewall profile %FW_PROFILE%: still on, netsh exit code %FW_RC% (is the firewall service running?); nothing changed"
-call :log
-goto :eof
-
-:firewall_pause_show
-call :firewall_read
-set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; would be turned off for this run and on again at its end"
-if not "%FW_ON%"=="1" set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
-call :log
-goto :eof
-
-:firewall_pause_resume_paused
-if not defined FW_PAUSED_%FW_PROFILE% goto :eof
-set "FW_PAUSED_%FW_PROFILE%="
-rem The exceptions mode is read again: turning the firewall off kept it.
-call :firewall_read
-call :firewall_resume
-goto :eof
-
-:firewall_pause_undo_record
-rem REC_A is a profile the run found on, REC_B its exceptions mode.
-if not "%REC_KIND%"=="firewall" exit /b 0
-set "FW_PROFILE=%REC_A%"
-set "FW_EXC=%REC_B%"
-call :firewall_resume
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg)
-rem Windows Update and BITS reach the network through WinHTTP, whose proxy is
-rem set apart from Internet Explorer's. A stale WinHTTP proxy (a server that
-rem is gone, a bypass list that misses the update server) makes downloads
-rem fail. The current setting is shown (proxycfg) and saved, then reset to
-rem direct access with proxycfg -d. WinHTTP keeps the setting in one registry
-rem value, HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
-rem Settings\Connections\WinHttpSettings, which is what is saved: proxycfg
-rem itself cannot bring an earlier setting back. Not needed when that value
-rem does not exist (direct access). Internet Explorer's and the users' proxy
-rem settings are never touched.
-rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
-rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY),
-rem which is the proxy, bypass list and flags proxycfg showed before the run.
-rem ==========================================================================
-:do_proxy_reset_proxycfg
-rem proxycfg and WinHTTP keep the proxy in this one value (MS-PROXYCFG): it
-rem is saved before the reset, and /undo writes it back.
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "RV_NAME=WinHttpSettings"
-call :proxy_reset_proxycfg_show
-call :regentry_read
-if not defined RV_TYPE goto proxy_reset_proxycfg_direct
-set "STEP_BEFORE=WinHTTP proxy set (saved)"
-call :regentry_save
-if errorlevel 1 exit /b 1
-"%SystemRoot%\System32\proxycfg.exe" -d >nul 2>&1
-set "PROXY_RC=%ERRORLEVEL%"
-set "MSG=  proxycfg -d: exit code %PROXY_RC% (the old setting is saved for /undo)"
-call :log
-if not "%PROXY_RC%"=="0" exit /b 1
-set "STEP_AFTER=direct access"
-call :proxy_reset_proxycfg_show
-exit /b 0
-:proxy_reset_proxycfg_direct
-set "STEP_BEFORE=direct access"
-set "MSG=  no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
-call :log
-exit /b 2
-
-:preview_proxy_reset_proxycfg
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "RV_NAME=WinHttpSettings"
-call :proxy_reset_proxycfg_show
-call :regentry_read
-set "MSG=   no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
-if defined RV_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (proxycfg -d)"
-call :log
-exit /b 0
-
-:undo_proxy_reset_proxycfg
-rem Writes the saved WinHttpSettings value back.
-set "JOURNAL_STEP=proxy-reset-proxycfg"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:proxy_reset_proxycfg_show
-rem Copies what proxycfg shows into the log, for whoever reads it later;
-rem nothing is parsed from it (the text is in the system's language).
-set "MSG=  WinHTTP proxy as proxycfg shows it:"
-call :log
-for /f "delims=" %%L in ('""%SystemRoot%\System32\proxycfg.exe" 2>&1"') do (
-    set "MSG=    %%L"
-    call :log
-)
-goto :eof
-
-rem ==========================================================================
-rem Step dll-reregister: Register the Windows Update DLLs again
-rem Runs regsvr32 /s on each DLL of Microsoft's list (36 names, in Microsoft's
-rem order) that exists in System32; a DLL that is absent is skipped, and a
-rem registration that fails is a warning, not a failure. The list dates from
-rem XP and Vista (KB943144: wups2.dll left unregistered after a repair
-rem install), so the step exists for XP to 8.1 and Server 2003 to 2012 R2
-rem only. On Windows 10, 11 and Server 2016 and later many of these DLLs are
-rem absent or cannot self-register, and re-registering system COM servers
-rem there does more harm than good: a plan that names this step needs another
-rem step in an {any: [...]} group for those versions.
-rem Addresses 0x80004002, 0x80070005.
-rem Undo: Nothing to undo: registering a DLL again writes the registration it
-rem already describes, so there is nothing to put back, and no state is
-rem recorded for this step.
-rem ==========================================================================
-:do_dll_reregister
-rem Microsoft's list of DLLs to register again (MS-AR-2025, MS-AR-old), in
-rem its order. Each is passed with its full System32 path: regsvr32 given a
-rem bare name would search the current folder first, which under Group
-rem Policy is the share the bundle runs from.
-set "DLL_DONE=0"
-set "DLL_WARNED=0"
-set "DLL_ABSENT=0"
-for %%D in (atl.dll urlmon.dll mshtml.dll shdocvw.dll browseui.dll jscript.dll vbscript.dll scrrun.dll msxml.dll msxml3.dll msxml6.dll actxprxy.dll softpub.dll wintrust.dll dssenh.dll rsaenh.dll gpkcsp.dll sccbase.dll slbcsp.dll cryptdlg.dll oleaut32.dll ole32.dll shell32.dll initpki.dll wuapi.dll wuaueng.dll wuaueng1.dll wucltui.dll wups.dll wups2.dll wuweb.dll qmgr.dll qmgrprxy.dll wucltux.dll muweb.dll wuwebv.dll) do call :dll_reregister_one %%D
-set "STEP_AFTER=%DLL_DONE% registered, %DLL_WARNED% warnings, %DLL_ABSENT% absent"
-set "MSG=  %STEP_AFTER% (nothing to undo: registering again is idempotent)"
-call :log
-if "%DLL_DONE%%DLL_WARNED%"=="00" exit /b 2
-exit /b 0
-
-:preview_dll_reregister
-for %%D in (atl.dll urlmon.dll mshtml.dll shdocvw.dll browseui.dll jscript.dll vbscript.dll scrrun.dll msxml.dll msxml3.dll msxml6.dll actxprxy.dll softpub.dll wintrust.dll dssenh.dll rsaenh.dll gpkcsp.dll sccbase.dll slbcsp.dll cryptdlg.dll oleaut32.dll ole32.dll shell32.dll initpki.dll wuapi.dll wuaueng.dll wuaueng1.dll wucltui.dll wups.dll wups2.dll wuweb.dll qmgr.dll qmgrprxy.dll wucltux.dll muweb.dll wuwebv.dll) do call :dll_reregister_show %%D
-set "MSG=   nothing to undo afterwards: registering again is idempotent"
-call :log
-exit /b 0
-
-:undo_dll_reregister
-rem dll-reregister records nothing, so /undo never calls this block.
-set "MSG=  dll-reregister: nothing to undo (registering again is idempotent)"
-call :log
-exit /b 0
-
-:dll_reregister_one
-rem Registers %1 from System32 when it is there. regsvr32 exit codes: 3 the
-rem DLL could not be loaded, 4 it has no DllRegisterServer, 5 its
-rem registration failed; each is a warning.
-set "DLL=%SystemRoot%\System32\%~1"
-if not exist "%DLL%" set /a "DLL_ABSENT+=1"
-if not exist "%DLL%" goto :eof
-"%SystemRoot%\System32\regsvr32.exe" /s "%DLL%"
-set "DLL_RC=%ERRORLEVEL%"
-if "%DLL_RC%"=="0" set /a "DLL_DONE+=1"
-if "%DLL_RC%"=="0" goto :eof
-set /a "DLL_WARNED+=1"
-set "MSG=  warning: regsvr32 /s %~1: exit code %DLL_RC%"
-call :log
-goto :eof
-
-:dll_reregister_show
-set "DLL=%SystemRoot%\System32\%~1"
-set "MSG=   %~1: absent here; skipped"
-if exist "%DLL%" set "MSG=   %~1: would be registered again (regsvr32 /s)"
-call :log
-goto :eof
-
-rem ==========================================================================
-rem Step wsus-client-reset: Give the WSUS client a new identity
-rem Computers installed from one cloned image share the WSUS client identity
-rem (SusClientId), so the WSUS console shows them as one computer and they
-rem overwrite each other's status. Only on a WSUS-managed computer (policy
-rem WUServer set and AU\UseWUServer=1; otherwise not needed): the update
-rem services are stopped, the identity values SusClientId,
-rem SusClientIDValidation, PingID and AccountDomainSid under
-rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate are saved
-rem (type and data) and deleted, the services that were running are started
-rem again, and on XP to 8.1 wuauclt /resetauthorization /detectnow asks for a
-rem new detection, which creates a new identity. The Windows Update policy key
-rem (HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate) is only read,
-rem never changed.
-rem Addresses 0x80244007, 0x8024400D.
-rem Undo: Stops the same services, writes each deleted value back with its
-rem type and data and deletes those of the four the run found absent, so the
-rem identity the client created since is replaced by the old one, then starts
-rem the services that were running. The WSUS server sees the old identity
-rem again at the next detection.
-rem ==========================================================================
-:do_wsus_client_reset
-call :wsus_managed
-if not defined WSUS_MANAGED goto wsus_client_reset_not_managed
-rem The client identity lives in these values (TECHNET-WSUSCLIENT names the
-rem first two; PingID and AccountDomainSid belong to the same registration).
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
-set "WSUS_FOUND="
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_probe %%V
-if not defined WSUS_FOUND goto wsus_client_reset_no_identity
-set "STEP_BEFORE=identity:%WSUS_FOUND%"
-rem Stop the services first: a running client keeps its identity in memory
-rem and could write it back. If one will not stop, nothing is deleted.
-call :svc_stop wuauserv
-if errorlevel 1 goto wsus_client_reset_failed
-set "WSUS_FAILED="
-set "WSUS_DELETED="
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_delete %%V
-call :wsus_client_reset_restart
-if errorlevel 1 set "WSUS_FAILED=1"
-set "STEP_AFTER=deleted:%WSUS_DELETED%"
-if defined WSUS_FAILED exit /b 1
-call :wu_detect
-exit /b 0
-:wsus_client_reset_failed
-call :wsus_client_reset_restart
-exit /b 1
-:wsus_client_reset_not_managed
-set "STEP_BEFORE=not WSUS-managed"
-set "MSG=  not managed by WSUS (WUServer and UseWUServer=1 not both set by policy): not needed"
-call :log
-exit /b 2
-:wsus_client_reset_no_identity
-set "STEP_BEFORE=no identity stored"
-set "MSG=  no client identity is stored: nothing to reset (the client creates one at its next detection)"
-call :log
-exit /b 2
-
-:preview_wsus_client_reset
-call :wsus_managed
-if not defined WSUS_MANAGED set "MSG=   not managed by WSUS: nothing to do"
-if not defined WSUS_MANAGED call :log
-if not defined WSUS_MANAGED exit /b 0
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
-call :svc_preview wuauserv
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_show %%V
-exit /b 0
-
-:undo_wsus_client_reset
-rem Stop the services again, write the deleted values back, then start the
-rem services that were running.
-call :svc_stop wuauserv
-if errorlevel 1 goto wsus_client_reset_undo_failed
-set "JOURNAL_STEP=wsus-client-reset"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-if errorlevel 1 goto wsus_client_reset_undo_failed
-call :wsus_client_reset_restart
-exit /b %ERRORLEVEL%
-:wsus_client_reset_undo_failed
-call :wsus_client_reset_restart
-exit /b 1
-
-:wsus_client_reset_probe
-set "RV_NAME=%~1"
-call :regentry_read
-if defined RV_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
-goto :eof
-
-:wsus_client_reset_delete
-rem Saves value %1 (type and data) in the journal, then deletes it. A value
-rem that is not there is journaled as absent, so /undo also deletes the one
-rem the client creates meanwhile; if the journal cannot be written, the
-rem value is left alone.
-set "RV_NAME=%~1"
-call :regentry_save
-if errorlevel 1 goto wsus_client_reset_save_failed
-if not defined RV_TYPE goto :eof
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
-if errorlevel 1 goto wsus_client_reset_delete_failed
-set "WSUS_DELETED=%WSUS_DELETED% %RV_NAME%"
-set "MSG=  deleted %RV_NAME% (%RV_TYPE% %RV_DATA%), saved for /undo"
-call :log
-goto :eof
-:wsus_client_reset_save_failed
-set "WSUS_FAILED=1"
-set "MSG=  could not save %RV_NAME% in the state file: left as it was"
-call :log
-goto :eof
-:wsus_client_reset_delete_failed
-set "WSUS_FAILED=1"
-set "MSG=  could not delete %RV_NAME%: left as it was"
-call :log
-goto :eof
-
-:wsus_client_reset_show
-set "RV_NAME=%~1"
-call :regentry_read
-set "MSG=   %~1: not set; nothing to delete"
-if defined RV_TYPE set "MSG=   %~1 (%RV_TYPE% %RV_DATA%): would be saved for /undo and deleted"
-call :log
-goto :eof
-
-:wsus_client_reset_restart
-rem Starts again, in reverse order, exactly the services that were running.
-set "RESTART_FAILED="
-call :svc_restart wuauserv
-if errorlevel 1 set "RESTART_FAILED=1"
-if defined RESTART_FAILED exit /b 1
-exit /b 0
-
-rem ==========================================================================
-rem Step winsock-reset: Reset the Winsock catalog
-rem Resets the Winsock catalog with netsh winsock reset (XP SP2 and later),
-rem for downloads that fail because a broken layered service provider sits
-rem between Windows Update and the network. The reset also removes every
-rem third-party provider that belongs there: VPN clients, antivirus and proxy
-rem or filtering software install them, and stop working until reinstalled or
-rem restored. Before the reset the catalog key
-rem (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
-rem into the logs folder. Takes effect after a restart (exit code 3010). Runs
-rem only when named: /with:winsock-reset.
-rem Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
-rem Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
-rem with the exported ones: they are deleted, then the export is imported, so
-rem the catalog is the old one exactly, removed providers included (an import
-rem alone would leave the reset's own entries beside them). The catalog as the
-rem reset left it is exported first and imported again if the import fails.
-rem Like the reset, this takes effect after a restart.
-rem ==========================================================================
-:do_winsock_reset
-rem The reset cannot be undone by netsh: the catalog key is exported first,
-rem and without that copy nothing is reset.
-set "WINSOCK_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters"
-set "WINSOCK_FILE=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-reset.reg"
-rem reg export asks before overwriting (Vista and later) and XP's has no /y:
-rem a file of that name is never overwritten; the run number is new anyway.
-if exist "%WINSOCK_FILE%" goto winsock_reset_exists
-"%SystemRoot%\System32\reg.exe" export "%WINSOCK_KEY%" "%WINSOCK_FILE%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_export_failed
-if not exist "%WINSOCK_FILE%" goto winsock_reset_export_failed
-set "RECORD=regfile|%WINSOCK_KEY%|%WINSOCK_FILE%"
-call :journal
-set "MSG=  exported %WINSOCK_KEY% to %WINSOCK_FILE%"
-call :log
-set "MSG=  warning: the reset removes third-party layered service providers (VPN clients, antivirus, proxy or filtering software): reinstall them, or run /undo"
-call :log
-"%SystemRoot%\System32\netsh.exe" winsock reset >nul 2>&1
-set "WINSOCK_RC=%ERRORLEVEL%"
-set "MSG=  netsh winsock reset: exit code %WINSOCK_RC%"
-call :log
-if not "%WINSOCK_RC%"=="0" exit /b 1
-set "WUFIX_REBOOT=1"
-set "STEP_BEFORE=catalog exported"
-set "STEP_AFTER=reset; restart needed"
-set "MSG=  restart the computer to finish the reset"
-call :log
-exit /b 0
-:winsock_reset_exists
-set "MSG=  %WINSOCK_FILE% exists already: not overwritten, and nothing reset"
-call :log
-exit /b 1
-:winsock_reset_export_failed
-set "MSG=  could not export %WINSOCK_KEY%: without that copy nothing is reset"
-call :log
-exit /b 1
-
-:preview_winsock_reset
-set "MSG=   would export HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters to the logs folder, then run netsh winsock reset"
-call :log
-set "MSG=   third-party layered service providers (VPN clients, antivirus, proxy or filtering software) would be removed; a restart is needed"
-call :log
-exit /b 0
-
-:undo_winsock_reset
-rem Imports the exported catalog back (records regfile|<key>|<file>).
-set "JOURNAL_STEP=winsock-reset"
-set "JOURNAL_HANDLER=winsock_reset_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:winsock_reset_undo_record
-rem reg import only adds and overwrites: catalog entries the reset wrote
-rem that the old catalog lacks would stay beside the old ones. So the two
-rem catalogs the reset rebuilds (Protocol_Catalog9, NameSpace_Catalog5)
-rem are deleted first and the export brings them back whole; the key
-rem itself, and its permissions, stay. The catalog as the reset left it is
-rem exported first, and imported again when the old one cannot be.
-if not "%REC_KIND%"=="regfile" exit /b 0
-if not exist "%REC_B%" goto winsock_reset_undo_missing
-set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
-if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
-"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_undo_failed
-if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
-"%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
-"%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
-"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_undo_back
-set "WUFIX_REBOOT=1"
-set "MSG=  replaced the catalogs in %REC_A% with %REC_B% (the reset's are kept in %WINSOCK_NOW%): restart the computer to use the old catalog"
-call :log
-exit /b 0
-:winsock_reset_undo_back
-"%SystemRoot%\System32\reg.exe" import "%WINSOCK_NOW%" >nul 2>&1
-set "MSG=  reg import %REC_B% failed: the catalog as the reset left it was imported back from %WINSOCK_NOW%"
-call :log
-exit /b 1
-:winsock_reset_undo_missing
-set "MSG=  the export %REC_B% is gone: the catalog cannot be put back"
-call :log
-exit /b 1
-:winsock_reset_undo_failed
-set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
-call :log
-exit /b 1
 
 rem ==========================================================================
 rem Shared routines
@@ -1869,7 +133,7 @@ set "JOURNAL_VAR=RECORD"
 call :journal_write
 if not defined JOURNAL_SAME call :journal_portable
 set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
-if not defined JOURNAL_SAME call :log
+if not defined JOURNAL_SAME call %WUFIX_LIB% :log
 type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
 move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
 goto :eof
@@ -1912,7 +176,7 @@ call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
 if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
 set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
 set "JOURNAL_VAR=JOURNAL_PORTABLE"
-call :journal_write
+call %WUFIX_LIB% :journal_write
 goto :eof
 
 :svc_query
@@ -1934,11 +198,11 @@ goto :eof
 
 :svc_preview
 rem Plan mode: says what svc_stop and svc_restart would do with service %1.
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 set "MSG=   service %~1: %SVC_STATE_NAME%; would be stopped and started again afterwards"
 if "%SVC_STATE%"=="1" set "MSG=   service %~1: STOPPED; stays stopped"
 if "%SVC_STATE%"=="0" set "MSG=   service %~1: not installed here; skipped"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :svc_stop
@@ -1947,22 +211,22 @@ rem /gpo; sc stop only asks, the service stops when it is ready). A service
 rem that was running is remembered in WAS_RUNNING_<name> and journaled,
 rem so exactly the services that were running are started again. An absent
 rem service is skipped. errorlevel 1 when it did not stop in time.
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="0" goto svc_stop_absent
 if "%SVC_STATE%"=="1" goto svc_stop_idle
 set "WAS_RUNNING_%~1=1"
 set "RECORD=service|%~1|running"
-call :journal
+call %WUFIX_LIB% :journal
 "%SystemRoot%\System32\sc.exe" stop %~1 >nul 2>&1
 set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 set "SVC_WAIT=0"
 rem Under Group Policy every startup script shares one time limit (600 s by
 rem default): a service is given 20 seconds there, not 90.
 set "SVC_LIMIT=90"
 if defined WUFIX_GPO set "SVC_LIMIT=20"
 :svc_stop_wait
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="1" goto svc_stop_done
 if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
@@ -1970,19 +234,19 @@ set /a "SVC_WAIT+=1"
 goto svc_stop_wait
 :svc_stop_done
 set "MSG=  %~1 stopped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_idle
 set "MSG=  %~1 was already stopped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_absent
 set "MSG=  %~1 is not installed here: skipped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_timeout
 set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :svc_restart
@@ -1995,12 +259,12 @@ if not defined WAS_RUNNING_%~1 exit /b 0
 set "WAS_RUNNING_%~1="
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 set "SVC_WAIT=0"
 set "SVC_LIMIT=60"
 if defined WUFIX_GPO set "SVC_LIMIT=15"
 :svc_restart_wait
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="4" goto svc_restart_done
 if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
 set /a "SVC_AGAIN=SVC_WAIT %% 10"
@@ -2011,17 +275,17 @@ goto svc_restart_wait
 :svc_restart_again
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  %~1 still stopped after %SVC_WAIT% seconds; sc start %~1 again: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_restart_wait
 :svc_restart_done
 set "MSG=  %~1 running"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_restart_timeout
 set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :firewall_service
@@ -2079,12 +343,12 @@ rem fails the run and says how to do it by hand.
 "%SystemRoot%\System32\netsh.exe" firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE% >nul 2>&1
 if errorlevel 1 goto firewall_resume_failed
 set "MSG=  firewall profile %FW_PROFILE%: on again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :firewall_resume_failed
 set "WUFIX_FAILED=1"
 set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :regentry_read
@@ -2106,12 +370,25 @@ rem Journals value RV_NAME of RV_KEY before it is changed, as
 rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
 rem /undo puts back exactly that: any type reg.exe shows, data with | or *
 rem included (it is the record's last field). Leaves the current value in
-rem RV_TYPE and RV_DATA. errorlevel 1 when the state file could not be
-rem written: the caller must then leave the value alone.
-call :regentry_read
+rem RV_TYPE and RV_DATA. errorlevel 1 when the value could not be read or
+rem the state file could not be written: the caller must then leave the
+rem value alone.
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+rem Nothing read: reg.exe is asked directly whether the value is there. A
+rem reg that failed to start for the read (a busy machine) would otherwise
+rem be journaled as "did not exist", and /undo would delete the value.
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" >nul 2>&1
+if errorlevel 1 goto regentry_save_record
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+set "MSG=  could not read %RV_KEY% %RV_NAME%: it is left as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:regentry_save_record
 set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
 if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
-call :journal
+call %WUFIX_LIB% :journal
 goto :eof
 
 :regentry_write
@@ -2126,11 +403,11 @@ if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
 "%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
 if errorlevel 1 goto regentry_write_failed
 set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_write_failed
 set "MSG=  could not set %RV_KEY% %RV_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :regentry_replay
@@ -2155,19 +432,19 @@ for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
 )
 if not defined RV_NAME exit /b 1
 if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
-call :regentry_write
+call %WUFIX_LIB% :regentry_write
 exit /b %ERRORLEVEL%
 :regentry_undo_delete
-call :regentry_read
+call %WUFIX_LIB% :regentry_read
 if not defined RV_TYPE exit /b 0
 "%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
 if errorlevel 1 goto regentry_undo_failed
 set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_undo_failed
 set "MSG=  could not delete %RV_KEY% %RV_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :regentry_key_undo
@@ -2187,15 +464,15 @@ if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
 "%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
 if errorlevel 1 goto regentry_key_undo_failed
 set "MSG=  deleted %RV_KEY% again (the run created it)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_key_undo_kept
 set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_key_undo_failed
 set "MSG=  could not delete %RV_KEY%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :journal_replay
@@ -2252,7 +529,7 @@ set "PKG_DIR="
 exit /b 0
 :packages_find_failed
 set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :packages_start
@@ -2312,7 +589,7 @@ rem an installed package as installed|PATH|KB so that /undo can list what
 rem an administrator may want to remove.
 call :exitcode_text
 set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call :log
+call %WUFIX_LIB% :log
 if "%RC%"=="0" goto packages_installed
 if "%RC%"=="3010" goto packages_restart
 if "%RC%"=="-2147021886" goto packages_restart
@@ -2327,14 +604,14 @@ rem The installer has started a restart: the packages after this one would
 rem be cut off by it, so none is started.
 set "PKG_STOP=1"
 set "MSG=  the installer started a restart: the remaining packages wait for the next run"
-call :log
+call %WUFIX_LIB% :log
 :packages_restart
 set "WUFIX_REBOOT=1"
 :packages_installed
 set /a "PKG_INSTALLED+=1"
 set "PKG_KBS=%PKG_KBS% %PKG_KB%"
 set "RECORD=installed|%PKG%|%PKG_KB%"
-call :journal
+call %WUFIX_LIB% :journal
 goto :eof
 :packages_already
 set /a "PKG_ALREADY+=1"
@@ -2350,9 +627,9 @@ rem nothing was installed (all there already or not applicable), else 0.
 set "STEP_BEFORE=%PKG_SEEN% packages"
 set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
 set "MSG=  %STEP_AFTER%"
-call :log
+call %WUFIX_LIB% :log
 if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
-if defined PKG_KBS call :log
+if defined PKG_KBS call %WUFIX_LIB% :log
 set "PKG_RC=0"
 if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
 if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
@@ -2364,7 +641,7 @@ rem can be a prerequisite of later ones, and removing a servicing stack
 rem update is not possible), so this only says what was installed and how
 rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
 set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :rename_aside
@@ -2399,26 +676,26 @@ for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
 ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
 set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
-call :journal
+call %WUFIX_LIB% :journal
 if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_recent
 set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_low
 set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 :rename_aside_absent
 set "MSG=  %FOLDER% does not exist: nothing to rename"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_failed
 set "MSG=  could not rename %FOLDER% (in use?): left as it was"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_preview
@@ -2433,11 +710,11 @@ goto rename_preview_next
 :rename_preview_show
 set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
 if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :rename_preview_absent
 set "MSG=   %FOLDER%: does not exist; nothing to rename"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :rename_files_aside
@@ -2466,14 +743,14 @@ goto rename_file_next
 ren "%~1" "%~1.wufix-%BACKUP_N%" 2>nul
 if errorlevel 1 goto rename_file_failed
 set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
-call :journal
+call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_file_failed
 set "RENAME_FAILED=1"
 set "MSG=  could not rename %FOLDER%\%~1 (in use?): left as it was"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :rename_back
@@ -2490,22 +767,22 @@ goto rename_back_aside_done
 :rename_back_folder
 set "FOLDER=%REC_A%"
 set "RENAME_ALWAYS=1"
-call :rename_aside
+call %WUFIX_LIB% :rename_aside
 :rename_back_aside_done
 if errorlevel 1 exit /b 1
 :rename_back_go
 ren "%REC_DIR%%REC_B%" "%REC_NAME%" 2>nul
 if errorlevel 1 goto rename_back_failed
 set "MSG=  renamed %REC_B% back to %REC_A%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_back_missing
 set "MSG=  backup %REC_DIR%%REC_B% is gone: %REC_A% left as it is"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 :rename_back_failed
 set "MSG=  could not rename %REC_B% back to %REC_NAME% (in use?)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_file_here
@@ -2514,7 +791,7 @@ set "FOLDER=%REC_DIR:~0,-1%"
 pushd "%REC_DIR%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-call :rename_file_aside "%REC_NAME%"
+call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
@@ -2671,7 +948,7 @@ if not defined WSUS_SERVER goto :eof
 if not "%WSUS_USE%"=="1" goto :eof
 set "WSUS_MANAGED=1"
 set "MSG=  managed by WSUS: WUServer %WSUS_SERVER%, UseWUServer 1"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :domain_role
@@ -2690,7 +967,7 @@ for %%N in (1 3 4 5) do if "%DOMAIN_ROLE%"=="%%N" set "DOMAIN_MEMBER=1"
 set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): not in a domain"
 if defined DOMAIN_MEMBER set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): member of a domain"
 if not defined DOMAIN_ROLE set "MSG=  domain role unknown (WMI did not answer): treated as not in a domain"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :exitcode_text
@@ -2798,7 +1075,7 @@ rem and detect again now (TECHNET-WSUSCLIENT). It only queues the request:
 rem the result is in WindowsUpdate.log, not in the exit code.
 "%SystemRoot%\System32\wuauclt.exe" /resetauthorization /detectnow >nul 2>&1
 set "MSG=  wuauclt /resetauthorization /detectnow: exit code %ERRORLEVEL% (the detection itself runs in the background)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose
@@ -2807,7 +1084,7 @@ rem prints, newest first, each failing code with the plan that answers it,
 rem then the facts that change the advice. It writes nothing here, not even
 rem a log: only a copy of its findings to /report:DIR, when given.
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: diagnosis. Nothing is changed or written in this mode."
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_gather
 call :diagnose_print
 call :diagnose_facts
@@ -2828,17 +1105,17 @@ set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
 if defined DIAG_FIRST set "WUFIX_EXIT=11"
 if defined DIAG_FIRST set "MSG=no plan of this bundle answers the failing codes found (newest %DIAG_FIRST%): nothing was changed. See the advice above."
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 call :write_report
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
-call :log
+call %WUFIX_LIB% :log
 exit /b %WUFIX_EXIT%
 :auto_repair_run
 set "WUFIX_CODE=%DIAG_AUTO_CODE%"
 set "WUFIX_PLAN=%DIAG_AUTO_PLAN:-=_%"
 set "MSG=/auto: newest failing code with a plan: %DIAG_AUTO_CODE%, plan %DIAG_AUTO_PLAN%"
-call :log
+call %WUFIX_LIB% :log
 goto run_plan
 
 :diagnose_auto_disabled
@@ -2853,7 +1130,7 @@ if not defined DIAG_DISABLED goto :eof
 set "DIAG_AUTO_CODE=0x80070422"
 set "DIAG_AUTO_PLAN=service-disabled"
 set "MSG=disabled:%DIAG_DISABLED%; plan service-disabled answers it (run.cmd 0x80070422)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_gather
@@ -3030,7 +1307,7 @@ rem Prints the findings newest first (yyyy-mm-dd hh:mm:ss compares as
 rem text), and notes the newest code a plan answers for /auto.
 if not "%DIAG_N%"=="0" goto diagnose_print_next
 set "MSG=no failing code found in this computer's update logs and events"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :diagnose_print_next
 set "DIAG_BEST="
@@ -3062,12 +1339,12 @@ if not defined DIAG_WHEN set "DIAG_WHEN=at a time the log does not say"
 call :diagnose_lookup
 if not defined DIAG_FIRST set "DIAG_FIRST=%DIAG_CODE%"
 set "MSG=%DIAG_CODE% (%DIAG_NAME%) seen %DIAG_WHEN% in %DIAG_WHERE%"
-call :log
+call %WUFIX_LIB% :log
 set "MSG=   means: %DIAG_MEANING%"
-call :log
+call %WUFIX_LIB% :log
 if defined DIAG_PLAN set "MSG=   plan %DIAG_PLAN%: run.cmd %DIAG_CODE%"
 if not defined DIAG_PLAN set "MSG=   no plan: %DIAG_ADVICE%"
-call :log
+call %WUFIX_LIB% :log
 if not defined DIAG_PLAN goto :eof
 if defined DIAG_AUTO_PLAN goto :eof
 set "DIAG_AUTO_CODE=%DIAG_CODE%"
@@ -3243,16 +1520,16 @@ goto :eof
 :diagnose_facts
 rem The facts that change the advice, each read from the registry or WMI.
 set "MSG=Facts that change the advice:"
-call :log
+call %WUFIX_LIB% :log
 call :check_pending
 set "MSG=   no restart pending"
 if defined WUFIX_PENDING set "MSG=   restart first: %WUFIX_PENDING%. Restart, then diagnose again."
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_free_space
-call :clock
+call %WUFIX_LIB% :clock
 set "MSG=   clock: %NOW% (local time)"
 if "%NOW:~0,10%" LSS "2026-11-21" set "MSG=   clock: %NOW%, earlier than this bundle's catalog (2026-11-21): set the date first; certificates and downloads fail on a wrong clock"
-call :log
+call %WUFIX_LIB% :log
 set "DIAG_DISABLED="
 set "DIAG_SVC=wuauserv"
 call :diagnose_service
@@ -3264,7 +1541,7 @@ set "DIAG_SVC=msiserver"
 call :diagnose_service
 set "MSG=   no update service is disabled"
 if defined DIAG_DISABLED set "MSG=   disabled update services:%DIAG_DISABLED% (plan service-disabled: run.cmd 0x80070422)"
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_policy
 goto :eof
 
@@ -3278,11 +1555,11 @@ if defined DIAG_FREE set "DIAG_GB=%DIAG_FREE:~0,-9%"
 if defined DIAG_FREE if not defined DIAG_GB set "DIAG_GB=0"
 set "MSG=   free space on the system drive (%SystemDrive%): unknown (WMI did not answer)"
 if defined DIAG_GB set "MSG=   free space on the system drive (%SystemDrive%): %DIAG_GB% GB"
-call :log
+call %WUFIX_LIB% :log
 if not defined DIAG_GB goto :eof
 if %DIAG_GB% GEQ 10 goto :eof
 set "MSG=   *** under 10 GB free: updates fail to download or install (0x80070070); free space first"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_service
@@ -3304,10 +1581,10 @@ for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%\A
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v DisableWindowsUpdateAccess 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_NOACCESS=%%B"
 set "MSG=   no WSUS server set by policy"
 if defined DIAG_WUSERVER set "MSG=   WSUS server by policy: %DIAG_WUSERVER% (UseWUServer %DIAG_USEWU%): failures to reach it are the server's or the network's"
-call :log
+call %WUFIX_LIB% :log
 if not "%DIAG_NOACCESS%"=="0x1" goto :eof
 set "MSG=   policy DisableWindowsUpdateAccess=1: Windows Update is turned off by Group Policy; no repair changes that"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_report
@@ -3344,7 +1621,7 @@ for %%I in (%DIAG_ORDER%) do call :diagnose_report_one %%I
 goto :eof
 :diagnose_report_failed
 set "MSG=could not write the diagnosis to %WUFIX_REPORT_TO%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_report_one
@@ -3353,7 +1630,7 @@ call set "DIAG_CODE=%%DIAG_%1_CODE%%"
 call set "DIAG_WHEN=%%DIAG_%1_WHEN%%"
 call set "DIAG_WHERE=%%DIAG_%1_WHERE%%"
 set "DIAG_WHERE=%DIAG_WHERE:\=\\%"
-call :diagnose_lookup
+call %WUFIX_LIB% :diagnose_lookup
 set "DIAG_CMD="
 if defined DIAG_PLAN set "DIAG_CMD=run.cmd %DIAG_CODE%"
 >>"%DIAG_JSON%" echo   %DIAG_SEP%{"code": "%DIAG_CODE%", "seen": "%DIAG_WHEN%", "where": "%DIAG_WHERE%", "plan": "%DIAG_PLAN%", "command": "%DIAG_CMD%"}
@@ -3379,12 +1656,12 @@ if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "GPO_ATTEMPTS=%%B"
 if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_DEFERRED=1"
 goto finish
 :gpo_give_up
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish after %GPO_ATTEMPTS% attempts; not scheduled again. Run run.cmd on this computer to finish."
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
 set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
@@ -3416,12 +1693,12 @@ if errorlevel 1 goto gpo_schedule_failed
 "%SystemRoot%\System32\schtasks.exe" /run /tn "%GPO_TASK%" >nul 2>&1
 if errorlevel 1 goto gpo_schedule_failed
 set "MSG=scheduled task %GPO_TASK% runs the deferred steps from %STAGE_DIR% (attempt %GPO_ATTEMPTS% of 3); it logs as a run of its own"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :gpo_schedule_failed
 set "WUFIX_FAILED=1"
 set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_deferred_plan
@@ -3460,7 +1737,7 @@ goto gpo_marker_set
 
 :gpo_marker_pending
 set "MSG=the payload was not copied from the share: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_marker_set
@@ -3468,7 +1745,7 @@ goto :eof
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
 set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_refuse_pause
@@ -3503,12 +1780,12 @@ if defined INTUNE_HOLD goto intune_refuse
 goto auto_repair
 :intune_refuse
 set "MSG=/intune: %INTUNE_HOLD%: nothing was changed"
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 set "WUFIX_EXIT=0"
 call :write_report
 set "MSG=finished with exit code 0; log %WUFIX_LOG%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :intune_check
@@ -3527,7 +1804,7 @@ for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_K
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v FailedInARow 2>nul | "%SystemRoot%\System32\find.exe" "REG_DWORD""') do set /a "INTUNE_FAILED=%%C"
 if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: the last %INTUNE_FAILED% Intune remediations here failed, so another reset would not help; see the logs in %WUFIX_LOGS%, then delete FailedInARow under %INTUNE_KEY% to allow more"
 if defined INTUNE_HOLD goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 set "INTUNE_TODAY_DATE=%NOW:~0,10%"
 call :intune_day "%INTUNE_TODAY_DATE%" INTUNE_TODAY
 if not defined INTUNE_TODAY set "INTUNE_HOLD=today's date cannot be read, so the cool-down cannot be checked"
@@ -3543,10 +1820,10 @@ goto :eof
 
 :intune_diagnose
 rem /diagnose /intune: says whether /intune would repair now; reads only.
-call :intune_check
+call %WUFIX_LIB% :intune_check
 set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
 if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :intune_start
@@ -3555,7 +1832,7 @@ rem before any step so that a run cut off halfway counts as well.
 set "INTUNE_STARTED=1"
 "%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v LastRemediation /t REG_SZ /d "%INTUNE_TODAY_DATE%" /f >nul 2>&1
 if errorlevel 1 set "MSG=/intune: could not record the date in %INTUNE_KEY%"
-if errorlevel 1 call :log
+if errorlevel 1 call %WUFIX_LIB% :log
 goto :eof
 
 :intune_record
@@ -3572,7 +1849,7 @@ if defined INTUNE_CURABLE set /a "INTUNE_NEXT=INTUNE_FAILED+1"
 "%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v FailedInARow /t REG_DWORD /d %INTUNE_NEXT% /f >nul 2>&1
 set "MSG=/intune: failed Intune remediations in a row: %INTUNE_NEXT% (at 3 they stop)"
 if "%WUFIX_EXIT%"=="1" if not defined INTUNE_CURABLE set "MSG=/intune: failed only where a reset cannot help (%WUFIX_FAILED_STEPS:~1%): not counted as a failed remediation (%INTUNE_NEXT% in a row)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :intune_curable
@@ -3621,6 +1898,10 @@ rem no lock is ever left behind. (A folder made with mkdir is as atomic,
 rem but a killed run leaves it, and telling a dead owner from a slow one
 rem needs a clock that the run itself may correct.) Programs the run starts
 rem inherit the handle, so a DISM or SFC still working keeps the lock too.
+rem The run's exit code is also left in LOCK_RC, for the caller to exit
+rem with: Wine's cmd hands back 1 for any other code from a call through
+rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
+set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
@@ -3639,6 +1920,7 @@ set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), 
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
+set "LOCK_RC=8"
 exit /b 8
 
 :lock_try
@@ -3691,10 +1973,10 @@ exit /b 9
 
 :pending_preview
 rem Plan mode: says whether a run would stop for a pending restart.
-call :check_pending
+call %WUFIX_LIB% :check_pending
 if not defined WUFIX_PENDING goto :eof
 set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :report_step
@@ -3716,7 +1998,7 @@ goto :eof
 :write_report
 rem Writes <run>.json beside the log, and copies it to /report:DIR if given.
 if not defined WUFIX_LOG goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
 rem The format is docs/report.schema.json of the wufix source, version 1:
@@ -3744,7 +2026,7 @@ copy /y "%REPORT%" "%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_RUN%.json" >nul 2>&1
 if not errorlevel 1 goto :eof
 rem (A set that succeeds resets ERRORLEVEL in a .cmd file: test it first.)
 set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :write_refusal
@@ -3756,7 +2038,7 @@ rem refusal: one such file a computer and bundle, however often it is
 rem refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
 goto :eof
 :refusal_json
@@ -3801,7 +2083,7 @@ rem arguments; its exit code is this script's.
 if not defined WUFIX_GPO goto stage_relaunch_copy
 rem Under Group Policy a version whose plan already finished here costs one
 rem registry read at startup, not a copy of the bundle from the share.
-call :gpo_marker_matches
+call %WUFIX_LIB% :gpo_marker_matches
 if errorlevel 1 goto stage_relaunch_copy
 exit /b 0
 :stage_relaunch_copy
@@ -4060,11 +2342,11 @@ set "MSG=*** %SUM_BAD% of %SUM_FILES% %STAGE_NOUN% copied from %STAGE_SRC%%STAGE
 if not "%SUM_BAD%"=="0" goto stage_payload_failed
 set "%STAGE_FLAG%="
 set "MSG=copied %SUM_FILES% %STAGE_NOUN% from %STAGE_SRC%%STAGE_PAYLOAD% and compared them with the share: all match"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :stage_payload_failed
 set "%STAGE_FLAG%=1"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :stage_payload_listed
@@ -4099,7 +2381,7 @@ if not errorlevel 1 goto stage_payload_copied
 set /a "SUM_FILES+=1"
 set /a "STAGE_MISSING+=1"
 set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :stage_payload_copied
 rem Nothing hashes here: the copy is compared byte for byte with the share.
@@ -4116,4 +2398,1777 @@ setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
 endlocal
+exit /b 1
+
+rem ==========================================================================
+rem Main flow
+rem ==========================================================================
+:main
+setlocal EnableExtensions DisableDelayedExpansion
+
+rem --- 64-bit Windows: leave WOW64 ------------------------------------------
+rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
+rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
+rem through Sysnative and hand back its exit code. The outer quotes are
+rem written ^" so that this line does not pair them: the path stays inside
+rem quotes here too (a folder with & or ^ would split the line), and the
+rem child's cmd /c strips them. The 64-bit child must not see the WOW64
+rem marker, or it would take itself for 32-bit.
+if not defined PROCESSOR_ARCHITEW6432 goto native
+if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
+set "PROCESSOR_ARCHITEW6432="
+"%SystemRoot%\Sysnative\cmd.exe" /d /c ^""%~f0" %*^"
+exit /b %ERRORLEVEL%
+:native
+rem Still 32-bit on 64-bit Windows: there is no Sysnative (XP x64 and Server
+rem 2003 without hotfix KB942589). reg.exe would change the 32-bit view of
+rem HKLM\SOFTWARE, so nothing is done.
+if not defined PROCESSOR_ARCHITEW6432 goto native_ok
+>&2 echo run.cmd: this is a 32-bit command prompt on 64-bit Windows, and the 64-bit one
+>&2 echo cannot be reached from it. Start run.cmd from %SystemRoot%\System32\cmd.exe
+>&2 echo (the 64-bit one). Nothing was changed.
+exit /b 7
+:native_ok
+
+set "WUFIX_BUNDLE=server2003"
+set "WUFIX_VERSION=1c9139e24a249667"
+set "WUFIX_HOME=%~dp0"
+set "WUFIX_LIB="
+set "LIB_PLAIN=1"
+for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="
+if defined LIB_PLAIN set WUFIX_LIB="%~f0" :lib_call
+set "LIB_PLAIN="
+rem A routine called through the file sets this; if it did not, this file
+rem cannot be called by its path, and routines are called by label.
+set "LIB_CALLED="
+if defined WUFIX_LIB call %WUFIX_LIB% :lib_probe
+if not defined LIB_CALLED set "WUFIX_LIB="
+set "WUFIX_MODE=run"
+set "WUFIX_PLAN="
+set "WUFIX_QUIET="
+set "WUFIX_GPO="
+set "WUFIX_AUTO="
+set "WUFIX_INTUNE="
+set "WUFIX_AGGRESSIVE="
+set "WUFIX_REPORT_TO="
+set "WUFIX_CODE="
+set "WUFIX_DEFERRED="
+set "WUFIX_FAILED="
+set "WUFIX_FAILED_STEPS="
+set "WUFIX_REBOOT="
+set "WUFIX_LOG="
+set "WUFIX_STATE="
+set "WUFIX_PENDING="
+set "JOURNAL_SEQ=0"
+
+rem --- Arguments -------------------------------------------------------------
+:parse_args
+if "%~1"=="" goto args_done
+set "ARG=%~1"
+shift
+if /i "%ARG%"=="/plan" set "WUFIX_MODE=plan"
+if /i "%ARG%"=="/plan" goto parse_args
+if /i "%ARG%"=="/undo" set "WUFIX_MODE=undo"
+if /i "%ARG%"=="/undo" goto parse_args
+if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
+if /i "%ARG%"=="/quiet" goto parse_args
+if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
+if /i "%ARG%"=="/gpo" goto parse_args
+if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
+if /i "%ARG%"=="/diagnose" goto parse_args
+if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
+if /i "%ARG%"=="/auto" goto parse_args
+if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"
+if /i "%ARG%"=="/intune" goto parse_args
+if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
+if /i "%ARG%"=="/deferred" goto parse_args
+if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
+if /i "%ARG%"=="/aggressive" goto parse_args
+if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
+if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
+if /i "%ARG%"=="/with:winsock-reset" goto parse_args
+if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
+if /i "%ARG:~0,8%"=="/report:" goto parse_args
+if "%ARG%"=="/?" goto usage
+if /i "%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
+if /i "0x%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
+if /i "%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
+if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
+if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
+if /i "0x%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
+if /i "%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if not defined WUFIX_PLAN goto bad_arg
+set "WUFIX_CODE=%ARG%"
+goto parse_args
+
+:args_done
+if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
+if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
+rem Under Group Policy there is no console to talk to.
+if defined WUFIX_GPO set "WUFIX_QUIET=1"
+if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
+if defined GPO_PAUSE goto gpo_refuse_pause
+
+rem --- Checks before anything changes --------------------------------------
+rem A refusal's exit code is set before its check: a successful set clears
+rem ERRORLEVEL in a .cmd file.
+set "REFUSE_CODE=4"
+call %WUFIX_LIB% :check_admin
+if errorlevel 1 goto refuse
+set "REFUSE_CODE=5"
+call %WUFIX_LIB% :check_version
+if errorlevel 1 goto refuse
+rem Started off the system drive (removable media, a share): continue from a
+rem protected local copy before anything changes (see stage_relaunch).
+if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "REFUSE_CODE=6"
+call %WUFIX_LIB% :check_integrity
+if errorlevel 1 goto refuse
+if "%WUFIX_MODE%"=="plan" goto preview
+if "%WUFIX_MODE%"=="diagnose" goto diagnose
+rem One run at a time on this computer: the rest runs holding the lock.
+call %WUFIX_LIB% :lock_run
+exit /b %LOCK_RC%
+
+:locked_run
+rem /undo may run before the restart: it only puts back what a run changed.
+if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
+if defined WUFIX_PENDING goto pending_refuse
+call %WUFIX_LIB% :open_log
+if errorlevel 1 exit /b 1
+if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
+if not defined WUFIX_LIB call %WUFIX_LIB% :log
+if "%WUFIX_MODE%"=="undo" goto undo
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the payload (packages, a setup source) that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
+if "%WUFIX_MODE%"=="deferred" goto run
+if not defined WUFIX_GPO goto run
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto gpo_resume
+set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
+call %WUFIX_LIB% :log
+exit /b 0
+
+rem --- Run ------------------------------------------------------------------
+:run
+rem /auto picks the plan from the diagnosis, then comes back to run_plan;
+rem /intune checks its cool-down first.
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate
+if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
+:run_plan
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" call %WUFIX_LIB% :intune_start
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
+call %WUFIX_LIB% :log
+call :plan_%WUFIX_PLAN%
+goto finish
+
+:finish
+if defined RAN_system_files_sfc_xp call :run_cleanup system-files-sfc-xp system_files_sfc_xp
+if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
+if defined WUFIX_DEFERRED call %WUFIX_LIB% :gpo_schedule
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_unschedule
+set "WUFIX_EXIT=0"
+if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
+if defined WUFIX_FAILED set "WUFIX_EXIT=1"
+if defined WUFIX_INTUNE if defined INTUNE_STARTED call %WUFIX_LIB% :intune_record
+call %WUFIX_LIB% :write_report
+call %WUFIX_LIB% :gpo_record
+call %WUFIX_LIB% :write_event
+set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
+call %WUFIX_LIB% :log
+exit /b %WUFIX_EXIT%
+
+:usage
+echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
+echo See the comments at the top of this file, and README.txt.
+exit /b 0
+
+:bad_arg
+set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+exit /b 2
+
+:refuse
+rem A check refused the run (its reason is said already); nothing changed.
+call %WUFIX_LIB% :write_refusal
+exit /b %REFUSE_CODE%
+
+rem --- Plan mode: show, change nothing -------------------------------------
+:preview
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%. Nothing is changed in this mode."
+call %WUFIX_LIB% :log
+if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
+if not defined WUFIX_LIB call %WUFIX_LIB% :log
+call %WUFIX_LIB% :pending_preview
+call :plan_%WUFIX_PLAN%
+exit /b 0
+
+rem --- Undo -----------------------------------------------------------------
+:undo
+rem The run to undo is the newest one whose state file has not been undone
+rem yet, so repeated /undo walks back through earlier runs.
+set "UNDO_N=%RUN_N%"
+:undo_find
+set /a "UNDO_N-=1"
+if %UNDO_N% LSS 1 goto undo_nothing
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto undo_find
+rem The undo itself is not journaled: a second undo finds nothing to do.
+set "WUFIX_STATE="
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
+call %WUFIX_LIB% :log
+call :undo_step winsock-reset winsock_reset
+call :undo_step wsus-client-reset wsus_client_reset
+call :undo_step dll-reregister dll_reregister
+call :undo_step proxy-reset-proxycfg proxy_reset_proxycfg
+call :undo_step firewall-pause firewall_pause
+call :undo_step driver-already-installed driver_already_installed
+call :undo_step offline-install-xp offline_install_xp
+call :undo_step system-files-sfc-xp system_files_sfc_xp
+call :undo_step component-reset component_reset
+call :undo_step service-security service_security
+call :undo_step service-health service_health
+call :undo_step clock-check clock_check
+if defined WUFIX_FAILED goto finish
+rem Renamed, not deleted: the record stays for reading.
+ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
+goto finish
+
+:undo_nothing
+set "MSG=nothing to undo: every run of this bundle here is undone already"
+call %WUFIX_LIB% :log
+exit /b 3
+
+:undo_step
+rem Undoes step %1 (label %2) when the undone run has records of it.
+"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
+if errorlevel 1 goto :eof
+set "WUFIX_STEP=%~1"
+set "MSG=== undo %~1"
+call %WUFIX_LIB% :log
+call :undo_%~2
+set "STEP_RC=%ERRORLEVEL%"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+if "%STEP_RC%"=="0" set "STEP_STATUS=undone"
+if not "%STEP_RC%"=="0" set "STEP_STATUS=failed"
+if not "%STEP_RC%"=="0" set "WUFIX_FAILED=1"
+call %WUFIX_LIB% :report_step
+goto :eof
+
+rem --- Plan access-denied -------------------------------------------------
+:plan_access_denied
+set "STEP_NUM=1/5"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=2/5"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+set "STEP_NUM=3/5"
+set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
+call :run_step service-security service_security aggressive short
+set "STEP_NUM=4/5"
+set "STEP_TITLE=Reset the Windows Update components"
+call :run_step component-reset component_reset default short
+set "STEP_NUM=5/5"
+set "STEP_TITLE=Check the system files with SFC from an i386 source"
+call :run_step system-files-sfc-xp system_files_sfc_xp default long
+goto :eof
+
+rem --- Plan component-store -----------------------------------------------
+:plan_component_store
+set "STEP_NUM=1/3"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=2/3"
+set "STEP_TITLE=Install the XP and Server 2003 hotfixes carried in the bundle"
+call :run_step offline-install-xp offline_install_xp default long
+set "STEP_NUM=3/3"
+set "STEP_TITLE=Check the system files with SFC from an i386 source"
+call :run_step system-files-sfc-xp system_files_sfc_xp default long
+goto :eof
+
+rem --- Plan driver-installed ----------------------------------------------
+:plan_driver_installed
+set "STEP_NUM=1/1"
+set "STEP_TITLE=Explain 0x80070103 (driver already installed)"
+call :run_step driver-already-installed driver_already_installed default short
+goto :eof
+
+rem --- Plan service-disabled ----------------------------------------------
+:plan_service_disabled
+set "STEP_NUM=1/1"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+goto :eof
+
+rem --- Plan windows-update ------------------------------------------------
+:plan_windows_update
+set "STEP_NUM=1/11"
+set "STEP_TITLE=Turn Windows Firewall off for this run only"
+call :run_step firewall-pause firewall_pause optin short
+set "STEP_NUM=2/11"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=3/11"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+set "STEP_NUM=4/11"
+set "STEP_TITLE=Reset the Windows Update components"
+call :run_step component-reset component_reset default short
+set "STEP_NUM=5/11"
+set "STEP_TITLE=Reset the WinHTTP proxy to direct access (proxycfg)"
+call :run_step proxy-reset-proxycfg proxy_reset_proxycfg aggressive short
+set "STEP_NUM=6/11"
+set "STEP_TITLE=Register the Windows Update DLLs again"
+call :run_step dll-reregister dll_reregister aggressive short
+set "STEP_NUM=7/11"
+set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
+call :run_step service-security service_security aggressive short
+set "STEP_NUM=8/11"
+set "STEP_TITLE=Give the WSUS client a new identity"
+call :run_step wsus-client-reset wsus_client_reset aggressive short
+set "STEP_NUM=9/11"
+set "STEP_TITLE=Reset the Winsock catalog"
+call :run_step winsock-reset winsock_reset optin short
+set "STEP_NUM=10/11"
+set "STEP_TITLE=Install the XP and Server 2003 hotfixes carried in the bundle"
+call :run_step offline-install-xp offline_install_xp default long
+set "STEP_NUM=11/11"
+set "STEP_TITLE=Check the system files with SFC from an i386 source"
+call :run_step system-files-sfc-xp system_files_sfc_xp default long
+goto :eof
+
+:run_cleanup
+rem Runs the cleanup block of step %1 (label %2), which puts back at the
+rem end of the run what the step changed only for the run's sake.
+set "WUFIX_STEP=%~1"
+set "MSG=== cleanup %~1"
+call %WUFIX_LIB% :log
+call :cleanup_%~2
+if errorlevel 1 set "WUFIX_FAILED=1"
+goto :eof
+
+:run_step
+rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
+rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
+rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
+rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
+rem scheduled task, which runs only those (/deferred).
+set "WUFIX_STEP=%~1"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+set "MSG=== [%STEP_NUM%] %~1: %STEP_TITLE%"
+call %WUFIX_LIB% :log
+if "%~3"=="aggressive" if not defined WUFIX_AGGRESSIVE goto run_step_skip
+if "%~3"=="optin" if not defined WITH_%~1 goto run_step_skip
+if "%WUFIX_MODE%"=="plan" goto run_step_preview
+if "%WUFIX_MODE%"=="deferred" if not "%~4"=="long" goto run_step_done_before
+if defined WUFIX_GPO if "%~4"=="long" goto run_step_defer
+call :do_%~2
+set "STEP_RC=%ERRORLEVEL%"
+set "RAN_%~2=1"
+set "STEP_STATUS=done"
+if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
+if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
+if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
+if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
+set "MSG=   %~1: %STEP_STATUS%"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :report_step
+goto :eof
+:run_step_preview
+call :preview_%~2
+goto :eof
+:run_step_defer
+set "WUFIX_DEFERRED=1"
+set "MSG=   deferred: it may outlast the Group Policy script time limit, so a scheduled task runs it"
+call %WUFIX_LIB% :log
+set "STEP_RC=0"
+set "STEP_STATUS=deferred"
+call %WUFIX_LIB% :report_step
+goto :eof
+:run_step_done_before
+set "MSG=   done by the Group Policy run that scheduled this one"
+call %WUFIX_LIB% :log
+goto :eof
+:run_step_skip
+set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
+call %WUFIX_LIB% :log
+set "STEP_RC=0"
+set "STEP_STATUS=skipped"
+if not "%WUFIX_MODE%"=="plan" call %WUFIX_LIB% :report_step
+goto :eof
+
+rem ==========================================================================
+rem Step clock-check: Check the clock and the time zone
+rem Shows the local time, the time zone (from the registry) and whether the
+rem computer belongs to a domain. A domain member resynchronises its clock
+rem with the domain hierarchy (w32tm /resync). Then the date is compared with
+rem the date this bundle's catalog was made, the earliest date today can be: a
+rem clock before it is wrong, and certificate checks fail on a wrong clock
+rem (0x800B0101 CERT_E_EXPIRED, 0x80072F8F). The step then fails loudly and
+rem says what to fix; the rest of the plan still runs, because the other
+rem repairs do not depend on the clock and their logs help whoever sets it.
+rem Reported as done after a resync, and as not needed when the clock is
+rem plausible and nothing was changed.
+rem Addresses 0x800B0101, 0x80072F8F.
+rem Undo: Nothing to undo: the step only reads the clock, and a
+rem resynchronisation with the domain cannot be taken back (the domain's time
+rem is the right one). No state is recorded for it.
+rem ==========================================================================
+:do_clock_check
+call :clock_check_show
+set "STEP_BEFORE=%NOW% %TZ_NAME%"
+set "CLOCK_RESYNCED="
+if not defined DOMAIN_MEMBER goto clock_check_check
+rem A domain member takes its time from the domain hierarchy: resynchronise
+rem now instead of waiting for the next scheduled sync. The domain's time is
+rem the right one, so there is nothing to record for /undo.
+"%SystemRoot%\System32\w32tm.exe" /resync >nul 2>&1
+set "RESYNC_RC=%ERRORLEVEL%"
+set "MSG=  w32tm /resync: exit code %RESYNC_RC% (nothing to undo: the domain's time is the reference)"
+call %WUFIX_LIB% :log
+if not "%RESYNC_RC%"=="0" goto clock_check_resync_failed
+set "CLOCK_RESYNCED=1"
+call %WUFIX_LIB% :clock
+set "MSG=  local time after the resync: %NOW%"
+call %WUFIX_LIB% :log
+goto clock_check_check
+:clock_check_resync_failed
+set "MSG=  warning: the resync failed (is a domain controller reachable, and the Windows Time service running?); the clock is checked as it is"
+call %WUFIX_LIB% :log
+
+:clock_check_check
+call :clock_check_compare
+if "%CLOCK_OK%"=="no" goto clock_check_wrong
+set "STEP_AFTER=%NOW%"
+if "%CLOCK_OK%"=="unknown" set "STEP_AFTER=clock not readable here"
+if defined CLOCK_RESYNCED set "STEP_AFTER=resynced: %NOW%"
+if defined CLOCK_RESYNCED exit /b 0
+exit /b 2
+
+:clock_check_wrong
+set "STEP_AFTER=clock wrong: %NOW% is before 2026-11-21"
+set "MSG=  *** THE CLOCK IS WRONG ***"
+call %WUFIX_LIB% :log
+set "MSG=  The date here, %NOW:~0,10%, is before 2026-11-21, the date this bundle was made."
+call %WUFIX_LIB% :log
+set "MSG=  Certificate checks fail on a wrong clock (0x800B0101 CERT_E_EXPIRED, 0x80072F8F): updates keep failing until it is fixed."
+call %WUFIX_LIB% :log
+set "MSG=  Fix: set the date, the time and the time zone (Date and Time in Control Panel, timedate.cpl, or the BIOS clock), then run Windows Update again."
+call %WUFIX_LIB% :log
+set "MSG=  This step is reported as failed; the other steps of the plan still run."
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_clock_check
+call :clock_check_show
+if defined DOMAIN_MEMBER set "MSG=   would resynchronise with the domain: w32tm /resync (nothing to undo)"
+if not defined DOMAIN_MEMBER set "MSG=   not in a domain: no resynchronisation; the clock is only checked"
+call %WUFIX_LIB% :log
+call :clock_check_compare
+if "%CLOCK_OK%"=="no" set "MSG=   the date is before 2026-11-21: the clock is wrong, and this step would fail and say what to fix"
+if "%CLOCK_OK%"=="yes" set "MSG=   the date is not before 2026-11-21, the date this bundle was made: plausible"
+if "%CLOCK_OK%"=="unknown" set "MSG=   the clock could not be read in a language-independent way: compare it by hand"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_clock_check
+rem clock-check records nothing, so /undo never calls this block.
+set "MSG=  clock-check: nothing to undo"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:clock_check_show
+rem Logs the local time, the time zone and the domain role.
+call %WUFIX_LIB% :clock
+call %WUFIX_LIB% :time_zone
+set "MSG=  local time %NOW%, time zone %TZ_NAME% (UTC offset %TZ_OFFSET% minutes)"
+if not defined TZ_OFFSET set "MSG=  local time %NOW%, time zone %TZ_NAME%"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :domain_role
+goto :eof
+
+:clock_check_compare
+rem Sets CLOCK_OK to yes, no or unknown: is today (NOW_RAW, yyyymmdd...)
+rem on or after 2026-11-21, the date the catalog was made?
+set "CLOCK_OK=unknown"
+if not defined NOW_RAW goto :eof
+set "CLOCK_TODAY=%NOW_RAW:~0,8%"
+set "CLOCK_OK=yes"
+if %CLOCK_TODAY% LSS 20261121 set "CLOCK_OK=no"
+goto :eof
+
+rem ==========================================================================
+rem Step service-health: Re-enable disabled update services
+rem A disabled update service makes Windows Update fail with 0x80070422. Each
+rem of wuauserv, BITS, CryptSvc, TrustedInstaller, the Windows Installer and
+rem the Update Orchestrator that exists here and is Disabled (Start=4) gets
+rem this version's default start type back (sc config start= auto, demand or
+rem delayed-auto); a start type that is not Disabled is never touched, and
+rem protected services (WaaSMedicSvc) never appear. Nothing is started or
+rem stopped. Not needed when no service is disabled.
+rem Addresses 0x80070422.
+rem Undo: Sets each service the run re-enabled back to Disabled (sc config
+rem start= disabled) and writes its old DelayedAutostart value back exactly
+rem (or deletes it where there was none). A service that has been started
+rem since keeps running until it stops or the computer restarts.
+rem ==========================================================================
+:do_service_health
+rem Read each service's Start value from the registry; re-enable only the
+rem Disabled ones (Start=4), after journaling what was there.
+set "HEALTH_MODE=do"
+set "HEALTH_DISABLED="
+set "HEALTH_ENABLED="
+set "HEALTH_FAILED="
+rem wuauserv: default Automatic on this version (KB910336, confidence H)
+set "SVC=wuauserv"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem bits: default Manual on this version (MEMORY, confidence M)
+set "SVC=bits"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem cryptsvc: default Automatic on this version (MS-AR-old, confidence H)
+set "SVC=cryptsvc"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem msiserver: default Manual on this version (MS-CWE, confidence H)
+set "SVC=msiserver"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+set "STEP_BEFORE=disabled:%HEALTH_DISABLED%"
+set "STEP_AFTER=re-enabled:%HEALTH_ENABLED%"
+if defined HEALTH_FAILED exit /b 1
+if defined HEALTH_ENABLED exit /b 0
+set "STEP_BEFORE=none disabled"
+set "STEP_AFTER="
+set "MSG=  no update service is disabled: nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_service_health
+set "HEALTH_MODE=preview"
+rem wuauserv: default Automatic on this version (KB910336, confidence H)
+set "SVC=wuauserv"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem bits: default Manual on this version (MEMORY, confidence M)
+set "SVC=bits"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem cryptsvc: default Automatic on this version (MS-AR-old, confidence H)
+set "SVC=cryptsvc"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem msiserver: default Manual on this version (MS-CWE, confidence H)
+set "SVC=msiserver"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+exit /b 0
+
+:undo_service_health
+rem Puts back the start type of each service the run re-enabled.
+set "JOURNAL_STEP=service-health"
+set "JOURNAL_HANDLER=service_health_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:service_health_service
+rem Service SVC: when its Start value is 4 (Disabled), journal it (and
+rem DelayedAutostart, where the version has delayed start) and set the
+rem start type SVC_DEFAULT; any other start type is left as it is. In
+rem preview mode (HEALTH_MODE) only say what would be done.
+set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SVC%"
+set "SVC_START="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_START=%%B"
+if not defined SVC_START goto service_health_absent
+rem reg prints a REG_DWORD as 0x4; set /a reads it as a number.
+set /a "SVC_START=%SVC_START%"
+if not "%SVC_START%"=="4" goto service_health_not_disabled
+set "HEALTH_DISABLED=%HEALTH_DISABLED% %SVC%"
+if "%HEALTH_MODE%"=="preview" goto service_health_preview
+set "RECORD=service-start|%SVC%|4"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\sc.exe" config %SVC% start= %SVC_DEFAULT% >nul 2>&1
+if errorlevel 1 goto service_health_failed
+set "HEALTH_ENABLED=%HEALTH_ENABLED% %SVC%"
+set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% (this version's default)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_failed
+set "HEALTH_FAILED=1"
+set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% failed: it stays Disabled"
+call %WUFIX_LIB% :log
+exit /b 1
+:service_health_preview
+set "MSG=   %SVC%: Disabled; would be set to start= %SVC_DEFAULT% (this version's default)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_not_disabled
+set "MSG=  %SVC%: Start=%SVC_START% (not Disabled): left as it is"
+if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: Start=%SVC_START% (not Disabled): stays as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_absent
+set "MSG=  %SVC%: not installed here: skipped"
+if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: not installed here; skipped"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:service_health_undo_record
+rem service-start|<name>|<old Start>: sc config back to it (only Disabled,
+rem 4, is ever recorded). service-delayed|<name>|<old value or absent>:
+rem DelayedAutostart written back, or deleted where there was none.
+if "%REC_KIND%"=="service-start" goto service_health_undo_start
+if "%REC_KIND%"=="service-delayed" goto service_health_undo_delayed
+exit /b 0
+:service_health_undo_start
+set "SVC_WORD="
+if "%REC_B%"=="2" set "SVC_WORD=auto"
+if "%REC_B%"=="3" set "SVC_WORD=demand"
+if "%REC_B%"=="4" set "SVC_WORD=disabled"
+if not defined SVC_WORD goto service_health_undo_failed
+"%SystemRoot%\System32\sc.exe" config %REC_A% start= %SVC_WORD% >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: start= %SVC_WORD% again (Start=%REC_B%)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_delayed
+set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%REC_A%"
+if "%REC_B%"=="absent" goto service_health_undo_delayed_delete
+"%SystemRoot%\System32\reg.exe" add "%SVC_KEY%" /v DelayedAutostart /t REG_DWORD /d %REC_B% /f >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: DelayedAutostart=%REC_B% again"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_delayed_delete
+"%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart >nul 2>&1
+if errorlevel 1 exit /b 0
+"%SystemRoot%\System32\reg.exe" delete "%SVC_KEY%" /v DelayedAutostart /f >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: DelayedAutostart deleted again (there was none)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_failed
+set "MSG=  %REC_A%: could not put back %REC_KIND% %REC_B%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step service-security: Reset the security descriptors of BITS and Windows Update
+rem When the BITS or Windows Update service refuses to be started or queried
+rem (0x80070005 access denied; on XP 0x80004015 when Automatic Updates
+rem starts), their security descriptor has often been changed. Each service's
+rem descriptor is saved as sc sdshow prints it, then set to Microsoft's
+rem default for this version with sc sdset: the string of the KB971058-era
+rem procedure on XP and Server 2003, the current ones (2025) on Vista and
+rem later. A service whose access list already is the default is left alone.
+rem sc sdset overwrites any access rights added on purpose, which is why this
+rem step runs only with /aggressive.
+rem Addresses 0x80070005, 0x80004015.
+rem Undo: Sets each descriptor the run replaced back to the saved string with
+rem sc sdset. If the saved string carries an audit list (S:) that sc cannot
+rem write back, the access list (D:) alone is restored and the log says so;
+rem the run never changed the audit list.
+rem ==========================================================================
+:do_service_security
+rem The descriptors hold ( ) and ;, so they travel in variables, and every
+rem line that expands one stands outside any parenthesised block.
+rem Microsoft's default on XP and Server 2003, the same for both services
+rem (MS-AR-old, the KB971058-era reset procedure; windows-facts.md 1.4).
+set "SDDL_DEFAULT_bits=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
+set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
+set "SDDL_MODE=do"
+set "SDDL_CHANGED="
+set "SDDL_FAILED="
+set "SVC=bits"
+set "SDDL_NEW=%SDDL_DEFAULT_bits%"
+call :service_security_reset
+set "SVC=wuauserv"
+set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
+call :service_security_reset
+set "STEP_AFTER=reset:%SDDL_CHANGED%"
+if defined SDDL_FAILED exit /b 1
+if defined SDDL_CHANGED exit /b 0
+set "STEP_AFTER=already the defaults"
+exit /b 2
+
+:preview_service_security
+rem Microsoft's default on XP and Server 2003, the same for both services
+rem (MS-AR-old, the KB971058-era reset procedure; windows-facts.md 1.4).
+set "SDDL_DEFAULT_bits=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
+set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;AU)(A;;CCLCSWRPWPDTLOCRRC;;;PU)"
+set "SDDL_MODE=preview"
+set "SVC=bits"
+set "SDDL_NEW=%SDDL_DEFAULT_bits%"
+call :service_security_reset
+set "SVC=wuauserv"
+set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
+call :service_security_reset
+exit /b 0
+
+:undo_service_security
+rem Sets each saved descriptor back (records sddl|<service>|<saved string>).
+set "JOURNAL_STEP=service-security"
+set "JOURNAL_HANDLER=service_security_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:service_security_reset
+rem Service SVC: save its descriptor, then set SDDL_NEW; a service whose
+rem access list already is SDDL_NEW is left alone. In preview mode
+rem (SDDL_MODE) only say what would be done.
+call %WUFIX_LIB% :sddl_read
+if not defined SDDL_NOW goto service_security_unreadable
+if "%SDDL_DACL%"=="%SDDL_NEW%" goto service_security_same
+set "MSG=  %SVC% now: %SDDL_NOW%"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC% now: %SDDL_NOW%"
+call %WUFIX_LIB% :log
+set "MSG=   would be set to Microsoft's default: %SDDL_NEW%"
+if "%SDDL_MODE%"=="preview" call %WUFIX_LIB% :log
+if "%SDDL_MODE%"=="preview" exit /b 0
+set "RECORD=sddl|%SVC%|%SDDL_NOW%"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_NEW%" >nul 2>&1
+if errorlevel 1 goto service_security_failed
+set "SDDL_CHANGED=%SDDL_CHANGED% %SVC%"
+set "MSG=  %SVC% set to Microsoft's default: %SDDL_NEW%"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_failed
+set "SDDL_FAILED=1"
+set "MSG=  %SVC%: sc sdset failed; the descriptor is as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:service_security_same
+set "MSG=  %SVC%: the access list already is Microsoft's default: left as it is"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: the access list already is Microsoft's default; stays as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_unreadable
+rem Without a saved copy there is no undo: such a service is not touched.
+set "MSG=  %SVC%: sc sdshow gave no descriptor (access denied?), so none can be saved for /undo: left as it is"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: sc sdshow gave no descriptor; would be left as it is (nothing to save for /undo)"
+call %WUFIX_LIB% :log
+set "MSG=  to reset it without a way back, an administrator can run: sc sdset %SVC% %SDDL_NEW%"
+call %WUFIX_LIB% :log
+if "%SDDL_MODE%"=="do" set "SDDL_FAILED=1"
+exit /b 0
+
+:service_security_undo_record
+rem Sets service REC_A's descriptor back to the saved REC_B. If sc refuses
+rem the saved audit list (S:), the access list alone goes back: the run
+rem never changed the audit list.
+if not "%REC_KIND%"=="sddl" exit /b 0
+set "SVC=%REC_A%"
+set "SDDL_OLD=%REC_B%"
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
+if not errorlevel 1 goto service_security_undo_done
+set "SDDL_OLD=%REC_B:S:(=|%"
+for /f "tokens=1 delims=|" %%D in ("%SDDL_OLD%") do set "SDDL_OLD=%%D"
+if "%SDDL_OLD%"=="%REC_B%" goto service_security_undo_failed
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
+if errorlevel 1 goto service_security_undo_failed
+set "MSG=  %SVC%: access list set back; sc refused the saved audit list, which the run had not changed"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_undo_done
+set "MSG=  %SVC% set back to: %SDDL_OLD%"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_undo_failed
+set "MSG=  %SVC%: sc sdset failed; saved descriptor: %REC_B%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step component-reset: Reset the Windows Update components
+rem Stops the update services that exist on this version (in an order that
+rem keeps them from restarting each other), renames SoftwareDistribution and
+rem catroot2 aside, sets the BITS queue aside, and starts again exactly the
+rem services that were running.
+rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
+rem Undo: Stops the same services, sets the folders Windows rebuilt since the
+rem run aside as .wufix-N, renames the run's backups back to their names, puts
+rem the BITS queue files back, and restarts the services that were running.
+rem ==========================================================================
+:do_component_reset
+rem Stop the update services. If one will not stop, nothing is renamed and
+rem the ones already stopped are started again.
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop bits
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop cryptsvc
+if errorlevel 1 goto component_reset_failed
+
+rem Rename the update caches aside; Windows rebuilds them on the next scan.
+set "FOLDER=%SystemRoot%\SoftwareDistribution"
+call :component_reset_rename
+if errorlevel 1 goto component_reset_failed
+set "FOLDER=%SystemRoot%\System32\catroot2"
+call :component_reset_rename
+if errorlevel 1 goto component_reset_failed
+
+rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader
+set "FOLDER=%ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader"
+set "FILES=qmgr0.dat qmgr1.dat"
+call %WUFIX_LIB% :rename_files_aside
+if errorlevel 1 goto component_reset_failed
+call :component_reset_restart
+exit /b %ERRORLEVEL%
+
+:component_reset_failed
+call :component_reset_restart
+exit /b 1
+
+:preview_component_reset
+call %WUFIX_LIB% :svc_preview wuauserv
+call %WUFIX_LIB% :svc_preview bits
+call %WUFIX_LIB% :svc_preview cryptsvc
+set "FILES="
+set "FOLDER=%SystemRoot%\SoftwareDistribution"
+call %WUFIX_LIB% :rename_preview
+set "FOLDER=%SystemRoot%\System32\catroot2"
+call %WUFIX_LIB% :rename_preview
+set "FOLDER=%ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader"
+set "FILES=qmgr0.dat qmgr1.dat"
+call %WUFIX_LIB% :rename_preview
+exit /b 0
+
+:undo_component_reset
+rem Stop the services again, put the renamed folders and queue files back
+rem (setting aside what Windows rebuilt meanwhile), then start the services
+rem that were running.
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop bits
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop cryptsvc
+if errorlevel 1 goto component_reset_undo_failed
+set "JOURNAL_STEP=component-reset"
+set "JOURNAL_HANDLER=component_reset_undo_record"
+call %WUFIX_LIB% :journal_replay
+if errorlevel 1 goto component_reset_undo_failed
+call :component_reset_restart
+exit /b %ERRORLEVEL%
+
+:component_reset_undo_failed
+call :component_reset_restart
+exit /b 1
+
+:component_reset_rename
+rem Renames FOLDER aside, up to three tries. CryptSvc and BITS are started
+rem on demand by other programs, so between tries the services are stopped
+rem again.
+set "TRIES=1"
+:component_reset_rename_try
+call %WUFIX_LIB% :rename_aside
+if not errorlevel 1 exit /b 0
+if %TRIES% GEQ 3 exit /b 1
+set /a "TRIES+=1"
+call %WUFIX_LIB% :svc_stop wuauserv
+call %WUFIX_LIB% :svc_stop bits
+call %WUFIX_LIB% :svc_stop cryptsvc
+goto component_reset_rename_try
+
+:component_reset_restart
+rem Starts again, in reverse order, exactly the services that were running.
+set "RESTART_FAILED="
+call %WUFIX_LIB% :svc_restart cryptsvc
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart bits
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart wuauserv
+if errorlevel 1 set "RESTART_FAILED=1"
+if defined RESTART_FAILED exit /b 1
+exit /b 0
+
+:component_reset_undo_record
+rem Only rename records belong to this step; service records are handled by
+rem stopping and restarting around the replay.
+if not "%REC_KIND%"=="rename" exit /b 0
+call %WUFIX_LIB% :rename_back
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step system-files-sfc-xp: Check the system files with SFC from an i386 source
+rem SFC on XP and Server 2003 (Windows File Protection) takes damaged files
+rem from dllcache, then from the installation source, which must match the
+rem installed service pack. The step looks for a setup folder (i386, or amd64
+rem on x64 editions, holding txtsetup.sif): first in the bundle
+rem (%%WUFIX_HOME%%i386), then on D: to Z:. When it finds one, it points the
+rem SourcePath values of Windows NT\CurrentVersion (the folder itself) and of
+rem Windows\CurrentVersion\Setup, and ServicePackSourcePath (the folder above
+rem it) there, each old value journaled, and runs sfc /scannow; at the end of
+rem the run, failed or not, the three values are put back. Where a file is
+rem missing from the source, SFC asks for the Windows CD on the desktop; under
+rem /quiet or Group Policy nobody can answer, and that file stays as it was. A
+rem source without the sp<N>.cab of the installed service pack is most likely
+rem not slipstreamed and makes SFC ask. SFC reports to the System event log
+rem (source Windows File Protection).
+rem Addresses 0x80070002, 0x80070003, 0x8007000D.
+rem Undo: Puts the three source values back exactly as they were (deleting the
+rem ones that did not exist), as the run's own cleanup did already; /undo
+rem finds them so and changes nothing, unless the run was killed before its
+rem cleanup. Files SFC replaced stay replaced: they are Microsoft's own
+rem copies.
+rem ==========================================================================
+:do_system_files_sfc_xp
+rem Under Group Policy the deferred run copies the bundle's setup source
+rem from the share first (stage_payloads); a copy that failed is not used.
+if defined STAGE_SOURCE_FAILED goto system_files_sfc_xp_source_failed
+call :system_files_sfc_xp_find_source
+call :system_files_sfc_xp_service_pack
+set "STEP_BEFORE=no setup source found"
+if not defined SOURCE_DIR goto system_files_sfc_xp_no_source
+set "STEP_BEFORE=source %SOURCE_DIR%"
+call :system_files_sfc_xp_check_sp
+
+rem Point Windows File Protection at the source. Each old value is
+rem journaled first; a value that is right already is left alone.
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+set "RV_NAME=SourcePath"
+set "RV_NEW_DATA=%SOURCE_DIR%"
+call :system_files_sfc_xp_point
+if errorlevel 1 exit /b 1
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup"
+set "RV_NAME=SourcePath"
+set "RV_NEW_DATA=%SOURCE_ROOT%"
+call :system_files_sfc_xp_point
+if errorlevel 1 exit /b 1
+set "RV_NAME=ServicePackSourcePath"
+call :system_files_sfc_xp_point
+if errorlevel 1 exit /b 1
+goto system_files_sfc_xp_scan
+
+:system_files_sfc_xp_no_source
+set "MSG=  no setup source (%SOURCE_ARCH%\txtsetup.sif) in the bundle or on D: to Z:: SFC uses dllcache and the source Windows has on record, and asks for the CD for anything else. Copy the %SOURCE_ARCH% folder of setup media with service pack %SP_NUM% slipstreamed into %WUFIX_HOME% to fix this."
+call %WUFIX_LIB% :log
+
+:system_files_sfc_xp_scan
+set "MSG=  sfc /scannow: Windows File Protection checks every protected file; with a source on CD or network this takes long"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\sfc.exe" /scannow
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :exitcode_text
+set "MSG=  sfc exit code %RC% (%RC_HEX%): %RC_TEXT%"
+call %WUFIX_LIB% :log
+set "MSG=  sfc hands the scan to Windows File Protection, which may still be working when sfc returns: it records what it replaced, and what it could not, in the System event log (source Windows File Protection)"
+call %WUFIX_LIB% :log
+set "MSG=  a file the source lacks makes Windows File Protection ask for the Windows CD on the desktop; under /quiet or Group Policy nobody can answer, and that file stays as it was"
+call %WUFIX_LIB% :log
+set "STEP_AFTER=sfc exit code %RC%"
+if not "%RC%"=="0" exit /b 1
+exit /b 0
+
+:system_files_sfc_xp_source_failed
+set "MSG=  not run: the setup source could not be copied from the share and checked (see above)"
+call %WUFIX_LIB% :log
+set "STEP_BEFORE=setup source not copied"
+exit /b 1
+
+:preview_system_files_sfc_xp
+call :system_files_sfc_xp_find_source
+call :system_files_sfc_xp_service_pack
+if not defined SOURCE_DIR set "MSG=   no setup source (%SOURCE_ARCH%\txtsetup.sif) in the bundle or on D: to Z:: would run sfc /scannow with the source Windows has on record"
+if not defined SOURCE_DIR call %WUFIX_LIB% :log
+if not defined SOURCE_DIR exit /b 0
+call :system_files_sfc_xp_check_sp
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+set "RV_NAME=SourcePath"
+set "RV_NEW_DATA=%SOURCE_DIR%"
+call :system_files_sfc_xp_show
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Setup"
+set "RV_NAME=SourcePath"
+set "RV_NEW_DATA=%SOURCE_ROOT%"
+call :system_files_sfc_xp_show
+set "RV_NAME=ServicePackSourcePath"
+call :system_files_sfc_xp_show
+set "MSG=   then sfc /scannow"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_system_files_sfc_xp
+rem Put the source values back, newest change first.
+set "JOURNAL_STEP=system-files-sfc-xp"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:cleanup_system_files_sfc_xp
+rem The source values pointed at the bundle or the media only for the scan:
+rem once the stick is gone Windows would ask for it at its next setup task.
+rem Put back the values this run journaled (the same records /undo reads;
+rem a later /undo finds them as they were, and changes nothing).
+if not defined WUFIX_STATE exit /b 0
+set "CLEANUP_UNDO_STATE=%UNDO_STATE%"
+set "UNDO_STATE=%WUFIX_STATE%"
+set "JOURNAL_STEP=system-files-sfc-xp"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+set "SFC_XP_RC=%ERRORLEVEL%"
+set "UNDO_STATE=%CLEANUP_UNDO_STATE%"
+exit /b %SFC_XP_RC%
+
+:system_files_sfc_xp_find_source
+rem Sets SOURCE_DIR to a setup folder (i386; amd64 on x64 editions) that
+rem holds txtsetup.sif, and SOURCE_ROOT to the folder above it: the
+rem bundle's own copy first, then D: to Z:. Both stay empty when there is
+rem none.
+set "SOURCE_DIR="
+set "SOURCE_ROOT="
+set "SOURCE_ARCH=i386"
+if /i "%PROCESSOR_ARCHITECTURE%"=="AMD64" set "SOURCE_ARCH=amd64"
+if not exist "%WUFIX_HOME%%SOURCE_ARCH%\txtsetup.sif" goto system_files_sfc_xp_find_media
+set "SOURCE_DIR=%WUFIX_HOME%%SOURCE_ARCH%"
+set "SOURCE_ROOT=%WUFIX_HOME%"
+goto system_files_sfc_xp_found
+:system_files_sfc_xp_find_media
+for %%D in (D E F G H I J K L M N O P Q R S T U V W X Y Z) do (
+    set "SOURCE_DRIVE=%%D"
+    call :system_files_sfc_xp_try_drive
+)
+if not defined SOURCE_DIR goto :eof
+:system_files_sfc_xp_found
+set "MSG=  setup source: %SOURCE_DIR%"
+call %WUFIX_LIB% :log
+goto :eof
+:system_files_sfc_xp_try_drive
+if defined SOURCE_DIR goto :eof
+if not exist "%SOURCE_DRIVE%:\%SOURCE_ARCH%\txtsetup.sif" goto :eof
+set "SOURCE_DIR=%SOURCE_DRIVE%:\%SOURCE_ARCH%"
+set "SOURCE_ROOT=%SOURCE_DRIVE%:\"
+goto :eof
+
+:system_files_sfc_xp_service_pack
+rem SP_NUM is the installed service pack, from the CSDVersion dword
+rem (0x300 is SP3): a number, unlike the translated text of the same name.
+set "RV_KEY=HKLM\SYSTEM\CurrentControlSet\Control\Windows"
+set "RV_NAME=CSDVersion"
+call %WUFIX_LIB% :regentry_read
+set "SP_NUM=0"
+if not defined RV_DATA goto :eof
+set /a "SP_NUM=%RV_DATA% >> 8"
+goto :eof
+
+:system_files_sfc_xp_check_sp
+rem Slipstreamed media carry sp<N>.cab in the setup folder; without it the
+rem source is older than the installed service pack.
+if "%SP_NUM%"=="0" goto :eof
+if exist "%SOURCE_DIR%\sp%SP_NUM%.cab" goto :eof
+set "MSG=  warning: %SOURCE_DIR% has no sp%SP_NUM%.cab, so it is probably not slipstreamed with service pack %SP_NUM%: SFC may reject its files and ask for the CD"
+call %WUFIX_LIB% :log
+goto :eof
+
+:system_files_sfc_xp_point
+rem Sets RV_NAME of RV_KEY to RV_NEW_DATA (REG_SZ), journaling the old
+rem value, unless it holds that already.
+call %WUFIX_LIB% :regentry_read
+if /i "%RV_DATA%"=="%RV_NEW_DATA%" goto system_files_sfc_xp_point_same
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+set "RV_NEW_TYPE=REG_SZ"
+call %WUFIX_LIB% :regentry_write
+exit /b %ERRORLEVEL%
+:system_files_sfc_xp_point_same
+set "MSG=  %RV_KEY% %RV_NAME% is %RV_NEW_DATA% already"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:system_files_sfc_xp_show
+rem Plan mode: the current and intended value of RV_NAME.
+call %WUFIX_LIB% :regentry_read
+set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA%; would be %RV_NEW_DATA%"
+if not defined RV_TYPE set "MSG=   %RV_KEY% %RV_NAME%: not set; would be %RV_NEW_DATA%"
+if /i "%RV_DATA%"=="%RV_NEW_DATA%" set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA% already"
+call %WUFIX_LIB% :log
+goto :eof
+
+rem ==========================================================================
+rem Step offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
+rem For a machine that cannot download its updates (Windows Update failing
+rem with 0x80070002 or 0x80070003, or no network): runs each update package
+rem (.exe with a KB number in its name, as Microsoft names its Update.exe
+rem packages: WindowsXP-KB...-x86-ENU.exe, WindowsServer2003-KB...) in the
+rem bundle's packages folder (placed there by wufix build --payload), in name
+rem order, with /quiet /norestart, so that none restarts the machine itself.
+rem Other .exe files are left out and named in the log: their switches may
+rem differ. Exit codes are logged in words: 0 installed, 3010 installed and a
+rem restart needed. No packages folder or no package: nothing to do. Under
+rem /gpo a scheduled task runs it.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: an installed update may be needed by later ones.
+rem /undo lists each update this run installed; Add or Remove Programs (with
+rem Show updates ticked) removes one, for an administrator who decides to.
+rem ==========================================================================
+:do_offline_install_xp
+call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
+if not defined PKG_DIR goto offline_install_xp_none
+call %WUFIX_LIB% :packages_start
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_xp_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_xp_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_xp_none
+call %WUFIX_LIB% :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_xp_none
+set "MSG=  no update package (.exe with a KB number) in %WUFIX_HOME%packages\: nothing to install"
+call %WUFIX_LIB% :log
+exit /b 2
+:offline_install_xp_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_offline_install_xp
+call %WUFIX_LIB% :packages_find
+set "MSG=   no update package in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call %WUFIX_LIB% :log
+if not defined PKG_DIR exit /b 0
+call %WUFIX_LIB% :packages_start
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_xp_show
+)
+popd
+set "MSG=   no update package in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_offline_install_xp
+rem Updates are not removed; each one the run installed is named.
+set "JOURNAL_STEP=offline-install-xp"
+set "JOURNAL_HANDLER=offline_install_xp_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_xp_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match *.exe, and an .exe without a KB number, which is not an
+rem Update.exe package as far as its name tells (logged, with MSG).
+set "MSG="
+if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
+call %WUFIX_LIB% :packages_kb
+set "MSG=  %PKG_NAME%: no KB number in its name, so perhaps not an Update.exe package with /quiet /norestart: left out"
+if "%PKG_KB%"=="unknown" exit /b 1
+set "MSG="
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_xp_one
+rem Runs one package and judges its exit code.
+if defined PKG_STOP goto :eof
+call %WUFIX_LIB% :offline_install_xp_pick
+if errorlevel 1 goto offline_install_xp_left_out
+set "MSG=  %PKG_NAME% /quiet /norestart (%PKG_KB%)"
+call %WUFIX_LIB% :log
+rem The package is the program here: an Update.exe package from the bundle,
+rem started by its full path.
+"%PKG%" /quiet /norestart
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :packages_result
+goto :eof
+:offline_install_xp_left_out
+if defined MSG call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_xp_show
+call %WUFIX_LIB% :offline_install_xp_pick
+if errorlevel 1 goto offline_install_xp_left_out
+set "MSG=   would run %PKG_NAME% (%PKG_KB%) /quiet /norestart"
+call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_xp_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=Add or Remove Programs, with Show updates ticked, removes it."
+call %WUFIX_LIB% :packages_undo
+exit /b 0
+
+rem ==========================================================================
+rem Step driver-already-installed: Explain 0x80070103 (driver already installed)
+rem Read-only. 0x80070103 means Windows Update offered a driver that is
+rem already installed (for example for a second, identical graphics adapter)
+rem or that is not a better match than the installed one. It is harmless and
+rem nothing is broken: resetting the update components does not help, and none
+rem is done for it. The step writes to the log why, and how to hide the update
+rem on this version of Windows so it is not offered again.
+rem Addresses 0x80070103.
+rem Undo: Nothing to undo: the step only writes an explanation to the log.
+rem ==========================================================================
+:do_driver_already_installed
+call :driver_already_installed_explain
+set "STEP_AFTER=explained; harmless, nothing to repair"
+exit /b 2
+
+:preview_driver_already_installed
+rem The step only explains, so plan mode shows the same text.
+call :driver_already_installed_explain
+exit /b 0
+
+:undo_driver_already_installed
+rem The step changes nothing and records nothing.
+exit /b 0
+
+:driver_already_installed_explain
+rem Why 0x80070103 needs no repair, and how to hide the update on this
+rem version (KB952032).
+set "MSG=  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use."
+call %WUFIX_LIB% :log
+set "MSG=  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again."
+call %WUFIX_LIB% :log
+set "MSG=  To stop the offer on this version: on the Microsoft Update website choose Custom, then Hardware, Optional; expand the driver update and tick Don't show this update again (KB952032)."
+call %WUFIX_LIB% :log
+set "MSG=  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead."
+call %WUFIX_LIB% :log
+set "MSG=  To see which driver is meant: the update's title names the device; Device Manager shows the version already installed."
+call %WUFIX_LIB% :log
+goto :eof
+
+rem ==========================================================================
+rem Step firewall-pause: Turn Windows Firewall off for this run only
+rem Opt-in, and only for a network where the administrator knows that the
+rem firewall's filtering blocks the update (Microsoft names firewalls that
+rem filter downloads as the cause of 0x80200053); security software is never
+rem turned off by default. Each firewall profile that is on is journaled and
+rem turned off with netsh (advfirewall on Vista and later, the firewall
+rem context on XP SP2 and Server 2003 SP1), for the rest of this run. At the
+rem end of the run, whatever happened in between, the cleanup turns on again
+rem exactly the profiles this run turned off; run.cmd /undo does the same from
+rem the state file, should the run have been stopped before its end. A profile
+rem that Group Policy turns on is left on (a local change would not hold), and
+rem a domain policy may turn the firewall on again at its next refresh anyway.
+rem When the firewall service is not running, the firewall filters nothing and
+rem the step does nothing. Nothing else is touched: no rule, no setting, never
+rem a reset. Steps deferred to a scheduled task under /gpo run after the
+rem cleanup, with the firewall on.
+rem Addresses 0x80200053.
+rem Undo: Turns on again each profile the run turned off (netsh advfirewall
+rem set <profile> state on; on XP and 2003 netsh firewall set opmode
+rem mode=ENABLE with the exception setting the run found). The cleanup does
+rem this at the end of every run; /undo repeats it from the state file.
+rem ==========================================================================
+:do_firewall_pause
+rem Each firewall profile that is on is journaled, then turned off for the
+rem rest of this run. The cleanup turns exactly those on again at the end
+rem of the run, whatever happens in between.
+set "FW_COUNT=0"
+set "FW_FAILED="
+set "FW_BEFORE="
+set "FW_OFF="
+set "FW_ANY_PAUSED="
+call %WUFIX_LIB% :firewall_service
+call %WUFIX_LIB% :svc_query %FW_SERVICE%
+if not "%SVC_STATE%"=="4" goto firewall_pause_not_running
+set "FW_ACTION=firewall_pause_pause"
+call %WUFIX_LIB% :firewall_each
+set "STEP_BEFORE=%FW_BEFORE%"
+set "STEP_AFTER=off for this run:%FW_OFF%"
+if defined FW_FAILED exit /b 1
+if "%FW_COUNT%"=="0" set "STEP_AFTER=nothing turned off"
+if "%FW_COUNT%"=="0" exit /b 2
+set "MSG=  the cleanup at the end of this run turns on again:%FW_OFF%"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:firewall_pause_not_running
+set "STEP_BEFORE=%FW_SERVICE% %SVC_STATE_NAME%"
+set "STEP_AFTER=nothing turned off"
+set "MSG=  the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing to turn off"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_firewall_pause
+call %WUFIX_LIB% :firewall_service
+call %WUFIX_LIB% :svc_query %FW_SERVICE%
+set "MSG=   the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing would be turned off"
+if not "%SVC_STATE%"=="4" call %WUFIX_LIB% :log
+if not "%SVC_STATE%"=="4" exit /b 0
+set "FW_ACTION=firewall_pause_show"
+call %WUFIX_LIB% :firewall_each
+exit /b 0
+
+:undo_firewall_pause
+rem Turns on again each profile the run journaled as on. The run's cleanup
+rem normally did so already; doing it again changes nothing.
+set "JOURNAL_STEP=firewall-pause"
+set "JOURNAL_HANDLER=firewall_pause_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:cleanup_firewall_pause
+rem Turns on again exactly the profiles this run turned off.
+if not defined FW_ANY_PAUSED exit /b 0
+set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
+call %WUFIX_LIB% :log
+set "FW_ACTION=firewall_pause_resume_paused"
+call %WUFIX_LIB% :firewall_each
+exit /b 0
+
+:firewall_pause_pause
+set "FW_PAUSED_%FW_PROFILE%="
+call %WUFIX_LIB% :firewall_read
+set "FW_BEFORE=%FW_BEFORE% %FW_PROFILE% %FW_SAY%;"
+if not "%FW_ON%"=="1" goto firewall_pause_pause_leave
+set "RECORD=firewall|%FW_PROFILE%|%FW_EXC%"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\netsh.exe" firewall set opmode mode=DISABLE exceptions=%FW_EXC% profile=%FW_PROFILE% >nul 2>&1
+set "FW_RC=%ERRORLEVEL%"
+rem What counts is the state read back: off is remembered for the cleanup,
+rem whatever netsh answered.
+call %WUFIX_LIB% :firewall_read
+if "%FW_ON%"=="1" goto firewall_pause_pause_failed
+set "FW_PAUSED_%FW_PROFILE%=1"
+set "FW_ANY_PAUSED=1"
+set /a "FW_COUNT+=1"
+set "FW_OFF=%FW_OFF% %FW_PROFILE%"
+set "MSG=  firewall profile %FW_PROFILE%: was on; off for this run"
+call %WUFIX_LIB% :log
+goto :eof
+:firewall_pause_pause_leave
+set "MSG=  firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
+call %WUFIX_LIB% :log
+goto :eof
+:firewall_pause_pause_failed
+set "FW_FAILED=1"
+set "MSG=  firewall profile %FW_PROFILE%: still on, netsh exit code %FW_RC% (is the firewall service running?); nothing changed"
+call %WUFIX_LIB% :log
+goto :eof
+
+:firewall_pause_show
+call %WUFIX_LIB% :firewall_read
+set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; would be turned off for this run and on again at its end"
+if not "%FW_ON%"=="1" set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
+call %WUFIX_LIB% :log
+goto :eof
+
+:firewall_pause_resume_paused
+if not defined FW_PAUSED_%FW_PROFILE% goto :eof
+set "FW_PAUSED_%FW_PROFILE%="
+rem The exceptions mode is read again: turning the firewall off kept it.
+call %WUFIX_LIB% :firewall_read
+call %WUFIX_LIB% :firewall_resume
+goto :eof
+
+:firewall_pause_undo_record
+rem REC_A is a profile the run found on, REC_B its exceptions mode.
+if not "%REC_KIND%"=="firewall" exit /b 0
+set "FW_PROFILE=%REC_A%"
+set "FW_EXC=%REC_B%"
+call %WUFIX_LIB% :firewall_resume
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg)
+rem Windows Update and BITS reach the network through WinHTTP, whose proxy is
+rem set apart from Internet Explorer's. A stale WinHTTP proxy (a server that
+rem is gone, a bypass list that misses the update server) makes downloads
+rem fail. The current setting is shown (proxycfg) and saved, then reset to
+rem direct access with proxycfg -d. WinHTTP keeps the setting in one registry
+rem value, HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
+rem Settings\Connections\WinHttpSettings, which is what is saved: proxycfg
+rem itself cannot bring an earlier setting back. Not needed when that value
+rem does not exist (direct access). Internet Explorer's and the users' proxy
+rem settings are never touched.
+rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
+rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY),
+rem which is the proxy, bypass list and flags proxycfg showed before the run.
+rem ==========================================================================
+:do_proxy_reset_proxycfg
+rem proxycfg and WinHTTP keep the proxy in this one value (MS-PROXYCFG): it
+rem is saved before the reset, and /undo writes it back.
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
+call :proxy_reset_proxycfg_show
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_proxycfg_direct
+set "STEP_BEFORE=WinHTTP proxy set (saved)"
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+"%SystemRoot%\System32\proxycfg.exe" -d >nul 2>&1
+set "PROXY_RC=%ERRORLEVEL%"
+set "MSG=  proxycfg -d: exit code %PROXY_RC% (the old setting is saved for /undo)"
+call %WUFIX_LIB% :log
+if not "%PROXY_RC%"=="0" exit /b 1
+set "STEP_AFTER=direct access"
+call :proxy_reset_proxycfg_show
+exit /b 0
+:proxy_reset_proxycfg_direct
+set "STEP_BEFORE=direct access"
+set "MSG=  no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_proxy_reset_proxycfg
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
+call :proxy_reset_proxycfg_show
+call %WUFIX_LIB% :regentry_read
+set "MSG=   no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
+if defined RV_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (proxycfg -d)"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_proxy_reset_proxycfg
+rem Writes the saved WinHttpSettings value back.
+set "JOURNAL_STEP=proxy-reset-proxycfg"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:proxy_reset_proxycfg_show
+rem Copies what proxycfg shows into the log, for whoever reads it later;
+rem nothing is parsed from it (the text is in the system's language).
+set "MSG=  WinHTTP proxy as proxycfg shows it:"
+call %WUFIX_LIB% :log
+for /f "delims=" %%L in ('""%SystemRoot%\System32\proxycfg.exe" 2>&1"') do (
+    set "MSG=    %%L"
+    call %WUFIX_LIB% :log
+)
+goto :eof
+
+rem ==========================================================================
+rem Step dll-reregister: Register the Windows Update DLLs again
+rem Runs regsvr32 /s on each DLL of Microsoft's list (36 names, in Microsoft's
+rem order) that exists in System32; a DLL that is absent is skipped, and a
+rem registration that fails is a warning, not a failure. The list dates from
+rem XP and Vista (KB943144: wups2.dll left unregistered after a repair
+rem install), so the step exists for XP to 8.1 and Server 2003 to 2012 R2
+rem only. On Windows 10, 11 and Server 2016 and later many of these DLLs are
+rem absent or cannot self-register, and re-registering system COM servers
+rem there does more harm than good: a plan that names this step needs another
+rem step in an {any: [...]} group for those versions.
+rem Addresses 0x80004002, 0x80070005.
+rem Undo: Nothing to undo: registering a DLL again writes the registration it
+rem already describes, so there is nothing to put back, and no state is
+rem recorded for this step.
+rem ==========================================================================
+:do_dll_reregister
+rem Microsoft's list of DLLs to register again (MS-AR-2025, MS-AR-old), in
+rem its order. Each is passed with its full System32 path: regsvr32 given a
+rem bare name would search the current folder first, which under Group
+rem Policy is the share the bundle runs from.
+set "DLL_DONE=0"
+set "DLL_WARNED=0"
+set "DLL_ABSENT=0"
+for %%D in (atl.dll urlmon.dll mshtml.dll shdocvw.dll browseui.dll jscript.dll vbscript.dll scrrun.dll msxml.dll msxml3.dll msxml6.dll actxprxy.dll softpub.dll wintrust.dll dssenh.dll rsaenh.dll gpkcsp.dll sccbase.dll slbcsp.dll cryptdlg.dll oleaut32.dll ole32.dll shell32.dll initpki.dll wuapi.dll wuaueng.dll wuaueng1.dll wucltui.dll wups.dll wups2.dll wuweb.dll qmgr.dll qmgrprxy.dll wucltux.dll muweb.dll wuwebv.dll) do call :dll_reregister_one %%D
+set "STEP_AFTER=%DLL_DONE% registered, %DLL_WARNED% warnings, %DLL_ABSENT% absent"
+set "MSG=  %STEP_AFTER% (nothing to undo: registering again is idempotent)"
+call %WUFIX_LIB% :log
+if "%DLL_DONE%%DLL_WARNED%"=="00" exit /b 2
+exit /b 0
+
+:preview_dll_reregister
+for %%D in (atl.dll urlmon.dll mshtml.dll shdocvw.dll browseui.dll jscript.dll vbscript.dll scrrun.dll msxml.dll msxml3.dll msxml6.dll actxprxy.dll softpub.dll wintrust.dll dssenh.dll rsaenh.dll gpkcsp.dll sccbase.dll slbcsp.dll cryptdlg.dll oleaut32.dll ole32.dll shell32.dll initpki.dll wuapi.dll wuaueng.dll wuaueng1.dll wucltui.dll wups.dll wups2.dll wuweb.dll qmgr.dll qmgrprxy.dll wucltux.dll muweb.dll wuwebv.dll) do call :dll_reregister_show %%D
+set "MSG=   nothing to undo afterwards: registering again is idempotent"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_dll_reregister
+rem dll-reregister records nothing, so /undo never calls this block.
+set "MSG=  dll-reregister: nothing to undo (registering again is idempotent)"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:dll_reregister_one
+rem Registers %1 from System32 when it is there. regsvr32 exit codes: 3 the
+rem DLL could not be loaded, 4 it has no DllRegisterServer, 5 its
+rem registration failed; each is a warning.
+set "DLL=%SystemRoot%\System32\%~1"
+if not exist "%DLL%" set /a "DLL_ABSENT+=1"
+if not exist "%DLL%" goto :eof
+"%SystemRoot%\System32\regsvr32.exe" /s "%DLL%"
+set "DLL_RC=%ERRORLEVEL%"
+if "%DLL_RC%"=="0" set /a "DLL_DONE+=1"
+if "%DLL_RC%"=="0" goto :eof
+set /a "DLL_WARNED+=1"
+set "MSG=  warning: regsvr32 /s %~1: exit code %DLL_RC%"
+call %WUFIX_LIB% :log
+goto :eof
+
+:dll_reregister_show
+set "DLL=%SystemRoot%\System32\%~1"
+set "MSG=   %~1: absent here; skipped"
+if exist "%DLL%" set "MSG=   %~1: would be registered again (regsvr32 /s)"
+call %WUFIX_LIB% :log
+goto :eof
+
+rem ==========================================================================
+rem Step wsus-client-reset: Give the WSUS client a new identity
+rem Computers installed from one cloned image share the WSUS client identity
+rem (SusClientId), so the WSUS console shows them as one computer and they
+rem overwrite each other's status. Only on a WSUS-managed computer (policy
+rem WUServer set and AU\UseWUServer=1; otherwise not needed): the update
+rem services are stopped, the identity values SusClientId,
+rem SusClientIDValidation, PingID and AccountDomainSid under
+rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate are saved
+rem (type and data) and deleted, the services that were running are started
+rem again, and on XP to 8.1 wuauclt /resetauthorization /detectnow asks for a
+rem new detection, which creates a new identity. The Windows Update policy key
+rem (HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate) is only read,
+rem never changed.
+rem Addresses 0x80244007, 0x8024400D.
+rem Undo: Stops the same services, writes each deleted value back with its
+rem type and data and deletes those of the four the run found absent, so the
+rem identity the client created since is replaced by the old one, then starts
+rem the services that were running. The WSUS server sees the old identity
+rem again at the next detection.
+rem ==========================================================================
+:do_wsus_client_reset
+call %WUFIX_LIB% :wsus_managed
+if not defined WSUS_MANAGED goto wsus_client_reset_not_managed
+rem The client identity lives in these values (TECHNET-WSUSCLIENT names the
+rem first two; PingID and AccountDomainSid belong to the same registration).
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+set "WSUS_FOUND="
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_probe %%V
+if not defined WSUS_FOUND goto wsus_client_reset_no_identity
+set "STEP_BEFORE=identity:%WSUS_FOUND%"
+rem Stop the services first: a running client keeps its identity in memory
+rem and could write it back. If one will not stop, nothing is deleted.
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto wsus_client_reset_failed
+set "WSUS_FAILED="
+set "WSUS_DELETED="
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_delete %%V
+call :wsus_client_reset_restart
+if errorlevel 1 set "WSUS_FAILED=1"
+set "STEP_AFTER=deleted:%WSUS_DELETED%"
+if defined WSUS_FAILED exit /b 1
+call %WUFIX_LIB% :wu_detect
+exit /b 0
+:wsus_client_reset_failed
+call :wsus_client_reset_restart
+exit /b 1
+:wsus_client_reset_not_managed
+set "STEP_BEFORE=not WSUS-managed"
+set "MSG=  not managed by WSUS (WUServer and UseWUServer=1 not both set by policy): not needed"
+call %WUFIX_LIB% :log
+exit /b 2
+:wsus_client_reset_no_identity
+set "STEP_BEFORE=no identity stored"
+set "MSG=  no client identity is stored: nothing to reset (the client creates one at its next detection)"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_wsus_client_reset
+call %WUFIX_LIB% :wsus_managed
+if not defined WSUS_MANAGED set "MSG=   not managed by WSUS: nothing to do"
+if not defined WSUS_MANAGED call %WUFIX_LIB% :log
+if not defined WSUS_MANAGED exit /b 0
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+call %WUFIX_LIB% :svc_preview wuauserv
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_show %%V
+exit /b 0
+
+:undo_wsus_client_reset
+rem Stop the services again, write the deleted values back, then start the
+rem services that were running.
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto wsus_client_reset_undo_failed
+set "JOURNAL_STEP=wsus-client-reset"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+if errorlevel 1 goto wsus_client_reset_undo_failed
+call :wsus_client_reset_restart
+exit /b %ERRORLEVEL%
+:wsus_client_reset_undo_failed
+call :wsus_client_reset_restart
+exit /b 1
+
+:wsus_client_reset_probe
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
+goto :eof
+
+:wsus_client_reset_delete
+rem Saves value %1 (type and data) in the journal, then deletes it. A value
+rem that is not there is journaled as absent, so /undo also deletes the one
+rem the client creates meanwhile; if the journal cannot be written, the
+rem value is left alone.
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 goto wsus_client_reset_save_failed
+if not defined RV_TYPE goto :eof
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
+if errorlevel 1 goto wsus_client_reset_delete_failed
+set "WSUS_DELETED=%WSUS_DELETED% %RV_NAME%"
+set "MSG=  deleted %RV_NAME% (%RV_TYPE% %RV_DATA%), saved for /undo"
+call %WUFIX_LIB% :log
+goto :eof
+:wsus_client_reset_save_failed
+set "WSUS_FAILED=1"
+set "MSG=  could not save %RV_NAME% in the state file: left as it was"
+call %WUFIX_LIB% :log
+goto :eof
+:wsus_client_reset_delete_failed
+set "WSUS_FAILED=1"
+set "MSG=  could not delete %RV_NAME%: left as it was"
+call %WUFIX_LIB% :log
+goto :eof
+
+:wsus_client_reset_show
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_read
+set "MSG=   %~1: not set; nothing to delete"
+if defined RV_TYPE set "MSG=   %~1 (%RV_TYPE% %RV_DATA%): would be saved for /undo and deleted"
+call %WUFIX_LIB% :log
+goto :eof
+
+:wsus_client_reset_restart
+rem Starts again, in reverse order, exactly the services that were running.
+set "RESTART_FAILED="
+call %WUFIX_LIB% :svc_restart wuauserv
+if errorlevel 1 set "RESTART_FAILED=1"
+if defined RESTART_FAILED exit /b 1
+exit /b 0
+
+rem ==========================================================================
+rem Step winsock-reset: Reset the Winsock catalog
+rem Resets the Winsock catalog with netsh winsock reset (XP SP2 and later),
+rem for downloads that fail because a broken layered service provider sits
+rem between Windows Update and the network. The reset also removes every
+rem third-party provider that belongs there: VPN clients, antivirus and proxy
+rem or filtering software install them, and stop working until reinstalled or
+rem restored. Before the reset the catalog key
+rem (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
+rem into the logs folder. Takes effect after a restart (exit code 3010). Runs
+rem only when named: /with:winsock-reset.
+rem Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
+rem Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
+rem with the exported ones: they are deleted, then the export is imported, so
+rem the catalog is the old one exactly, removed providers included (an import
+rem alone would leave the reset's own entries beside them). The catalog as the
+rem reset left it is exported first and imported again if the import fails.
+rem Like the reset, this takes effect after a restart.
+rem ==========================================================================
+:do_winsock_reset
+rem The reset cannot be undone by netsh: the catalog key is exported first,
+rem and without that copy nothing is reset.
+set "WINSOCK_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters"
+set "WINSOCK_FILE=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-reset.reg"
+rem reg export asks before overwriting (Vista and later) and XP's has no /y:
+rem a file of that name is never overwritten; the run number is new anyway.
+if exist "%WINSOCK_FILE%" goto winsock_reset_exists
+"%SystemRoot%\System32\reg.exe" export "%WINSOCK_KEY%" "%WINSOCK_FILE%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_export_failed
+if not exist "%WINSOCK_FILE%" goto winsock_reset_export_failed
+set "RECORD=regfile|%WINSOCK_KEY%|%WINSOCK_FILE%"
+call %WUFIX_LIB% :journal
+set "MSG=  exported %WINSOCK_KEY% to %WINSOCK_FILE%"
+call %WUFIX_LIB% :log
+set "MSG=  warning: the reset removes third-party layered service providers (VPN clients, antivirus, proxy or filtering software): reinstall them, or run /undo"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\netsh.exe" winsock reset >nul 2>&1
+set "WINSOCK_RC=%ERRORLEVEL%"
+set "MSG=  netsh winsock reset: exit code %WINSOCK_RC%"
+call %WUFIX_LIB% :log
+if not "%WINSOCK_RC%"=="0" exit /b 1
+set "WUFIX_REBOOT=1"
+set "STEP_BEFORE=catalog exported"
+set "STEP_AFTER=reset; restart needed"
+set "MSG=  restart the computer to finish the reset"
+call %WUFIX_LIB% :log
+exit /b 0
+:winsock_reset_exists
+set "MSG=  %WINSOCK_FILE% exists already: not overwritten, and nothing reset"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_export_failed
+set "MSG=  could not export %WINSOCK_KEY%: without that copy nothing is reset"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_winsock_reset
+set "MSG=   would export HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters to the logs folder, then run netsh winsock reset"
+call %WUFIX_LIB% :log
+set "MSG=   third-party layered service providers (VPN clients, antivirus, proxy or filtering software) would be removed; a restart is needed"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_winsock_reset
+rem Imports the exported catalog back (records regfile|<key>|<file>).
+set "JOURNAL_STEP=winsock-reset"
+set "JOURNAL_HANDLER=winsock_reset_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:winsock_reset_undo_record
+rem reg import only adds and overwrites: catalog entries the reset wrote
+rem that the old catalog lacks would stay beside the old ones. So the two
+rem catalogs the reset rebuilds (Protocol_Catalog9, NameSpace_Catalog5)
+rem are deleted first and the export brings them back whole; the key
+rem itself, and its permissions, stay. The catalog as the reset left it is
+rem exported first, and imported again when the old one cannot be.
+if not "%REC_KIND%"=="regfile" exit /b 0
+if not exist "%REC_B%" goto winsock_reset_undo_missing
+set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
+if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_undo_failed
+if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_undo_back
+set "WUFIX_REBOOT=1"
+set "MSG=  replaced the catalogs in %REC_A% with %REC_B% (the reset's are kept in %WINSOCK_NOW%): restart the computer to use the old catalog"
+call %WUFIX_LIB% :log
+exit /b 0
+:winsock_reset_undo_back
+"%SystemRoot%\System32\reg.exe" import "%WINSOCK_NOW%" >nul 2>&1
+set "MSG=  reg import %REC_B% failed: the catalog as the reset left it was imported back from %WINSOCK_NOW%"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_undo_missing
+set "MSG=  the export %REC_B% is gone: the catalog cannot be put back"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_undo_failed
+set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
+call %WUFIX_LIB% :log
 exit /b 1

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem   573  clock-check               :do_clock_check
-rem   671  service-health            :do_service_health
-rem   850  service-security          :do_service_security
-rem   971  component-reset           :do_component_reset
-rem  1112  system-files-dism         :do_system_files_dism
-rem  1241  backup-reparse-points     :do_backup_reparse_points
-rem  1449  backup-restore-folders    :do_backup_restore_folders
-rem  1618  wimmount-repair           :do_wimmount_repair
-rem  1750  offline-install-msu       :do_offline_install_msu
-rem  1860  offline-install-cab       :do_offline_install_cab
-rem  1970  driver-already-installed  :do_driver_already_installed
-rem  2021  driver-updates-exclude    :do_driver_updates_exclude
-rem  2108  firewall-pause            :do_firewall_pause
-rem  2239  defender-pause            :do_defender_pause
-rem  2338  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  2412  wsus-client-reset         :do_wsus_client_reset
-rem  2555  winsock-reset             :do_winsock_reset
-rem  2662  spupdsvc-rename           :do_spupdsvc_rename
+rem  3520  clock-check               :do_clock_check
+rem  3618  service-health            :do_service_health
+rem  3797  service-security          :do_service_security
+rem  3918  component-reset           :do_component_reset
+rem  4059  system-files-dism         :do_system_files_dism
+rem  4188  backup-reparse-points     :do_backup_reparse_points
+rem  4396  backup-restore-folders    :do_backup_restore_folders
+rem  4565  wimmount-repair           :do_wimmount_repair
+rem  4697  offline-install-msu       :do_offline_install_msu
+rem  4807  offline-install-cab       :do_offline_install_cab
+rem  4917  driver-already-installed  :do_driver_already_installed
+rem  4968  driver-updates-exclude    :do_driver_updates_exclude
+rem  5055  firewall-pause            :do_firewall_pause
+rem  5186  defender-pause            :do_defender_pause
+rem  5285  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5359  wsus-client-reset         :do_wsus_client_reset
+rem  5502  winsock-reset             :do_winsock_reset
+rem  5609  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -98,2670 +98,24 @@ rem   /report:DIR copies the run's JSON report to DIR (a UNC share)
 rem Run it elevated (as an administrator, or as SYSTEM).
 rem Logs, state and reports: %SystemRoot%\Logs\wufix\win11-NNNN.*
 rem Exit codes: see the table in README.txt.
+rem
+rem Layout: the shared routines come first, then the main flow (:main), the
+rem plans and the steps. A routine is called from below it as
+rem   call %WUFIX_LIB% :name
+rem which runs this file again from its top with ":lib_call :name" and goes
+rem straight to the routine: cmd looks for a label by reading on from where
+rem it stands, so a plain  call :name  from below would read to the end of
+rem the file and round again. WUFIX_LIB is empty (a plain call, the same
+rem routine) when this file's path holds ^ or %, which call would change.
 rem ==========================================================================
-setlocal EnableExtensions DisableDelayedExpansion
-
-rem --- 64-bit Windows: leave WOW64 ------------------------------------------
-rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
-rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
-rem through Sysnative and hand back its exit code. The outer quotes are
-rem written ^" so that this line does not pair them: the path stays inside
-rem quotes here too (a folder with & or ^ would split the line), and the
-rem child's cmd /c strips them. The 64-bit child must not see the WOW64
-rem marker, or it would take itself for 32-bit.
-if not defined PROCESSOR_ARCHITEW6432 goto native
-if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
-set "PROCESSOR_ARCHITEW6432="
-"%SystemRoot%\Sysnative\cmd.exe" /d /c ^""%~f0" %*^"
-exit /b %ERRORLEVEL%
-:native
-rem Still 32-bit on 64-bit Windows: there is no Sysnative (XP x64 and Server
-rem 2003 without hotfix KB942589). reg.exe would change the 32-bit view of
-rem HKLM\SOFTWARE, so nothing is done.
-if not defined PROCESSOR_ARCHITEW6432 goto native_ok
->&2 echo run.cmd: this is a 32-bit command prompt on 64-bit Windows, and the 64-bit one
->&2 echo cannot be reached from it. Start run.cmd from %SystemRoot%\System32\cmd.exe
->&2 echo (the 64-bit one). Nothing was changed.
-exit /b 7
-:native_ok
-
-set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=6608e7fde9d07a4a"
-set "WUFIX_HOME=%~dp0"
-set "WUFIX_MODE=run"
-set "WUFIX_PLAN="
-set "WUFIX_QUIET="
-set "WUFIX_GPO="
-set "WUFIX_AUTO="
-set "WUFIX_INTUNE="
-set "WUFIX_AGGRESSIVE="
-set "WUFIX_REPORT_TO="
-set "WUFIX_CODE="
-set "WUFIX_DEFERRED="
-set "WUFIX_FAILED="
-set "WUFIX_FAILED_STEPS="
-set "WUFIX_REBOOT="
-set "WUFIX_LOG="
-set "WUFIX_STATE="
-set "WUFIX_PENDING="
-set "JOURNAL_SEQ=0"
-
-rem --- Arguments -------------------------------------------------------------
-:parse_args
-if "%~1"=="" goto args_done
-set "ARG=%~1"
+if not "%~1"==":lib_call" goto main
 shift
-if /i "%ARG%"=="/plan" set "WUFIX_MODE=plan"
-if /i "%ARG%"=="/plan" goto parse_args
-if /i "%ARG%"=="/undo" set "WUFIX_MODE=undo"
-if /i "%ARG%"=="/undo" goto parse_args
-if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
-if /i "%ARG%"=="/quiet" goto parse_args
-if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
-if /i "%ARG%"=="/gpo" goto parse_args
-if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
-if /i "%ARG%"=="/diagnose" goto parse_args
-if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
-if /i "%ARG%"=="/auto" goto parse_args
-if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"
-if /i "%ARG%"=="/intune" goto parse_args
-if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
-if /i "%ARG%"=="/deferred" goto parse_args
-if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
-if /i "%ARG%"=="/aggressive" goto parse_args
-if /i "%ARG%"=="/with:backup-restore-folders" set "WITH_backup-restore-folders=1"
-if /i "%ARG%"=="/with:backup-restore-folders" goto parse_args
-if /i "%ARG%"=="/with:driver-updates-exclude" set "WITH_driver-updates-exclude=1"
-if /i "%ARG%"=="/with:driver-updates-exclude" goto parse_args
-if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
-if /i "%ARG%"=="/with:firewall-pause" goto parse_args
-if /i "%ARG%"=="/with:defender-pause" set "WITH_defender-pause=1"
-if /i "%ARG%"=="/with:defender-pause" goto parse_args
-if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
-if /i "%ARG%"=="/with:winsock-reset" goto parse_args
-if /i "%ARG%"=="/with:spupdsvc-rename" set "WITH_spupdsvc-rename=1"
-if /i "%ARG%"=="/with:spupdsvc-rename" goto parse_args
-if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
-if /i "%ARG:~0,8%"=="/report:" goto parse_args
-if "%ARG%"=="/?" goto usage
-if /i "%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
-if /i "0x%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
-if /i "%ARG%"=="0x80070001" set "WUFIX_PLAN=backup"
-if /i "0x%ARG%"=="0x80070001" set "WUFIX_PLAN=backup"
-if /i "%ARG%"=="0x81000037" set "WUFIX_PLAN=backup"
-if /i "0x%ARG%"=="0x81000037" set "WUFIX_PLAN=backup"
-if /i "%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
-if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
-if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
-if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
-if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
-if /i "0x%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
-if /i "%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
-if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
-if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
-if not defined WUFIX_PLAN goto bad_arg
-set "WUFIX_CODE=%ARG%"
-goto parse_args
+shift
+goto %0
 
-:args_done
-if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
-if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
-rem Under Group Policy there is no console to talk to.
-if defined WUFIX_GPO set "WUFIX_QUIET=1"
-if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
-if defined WUFIX_GPO if defined WITH_defender-pause set "GPO_PAUSE=defender-pause"
-if defined GPO_PAUSE goto gpo_refuse_pause
-
-rem --- Checks before anything changes --------------------------------------
-rem A refusal's exit code is set before its check: a successful set clears
-rem ERRORLEVEL in a .cmd file.
-set "REFUSE_CODE=4"
-call :check_admin
-if errorlevel 1 goto refuse
-set "REFUSE_CODE=5"
-call :check_version
-if errorlevel 1 goto refuse
-rem Started off the system drive (removable media, a share): continue from a
-rem protected local copy before anything changes (see stage_relaunch).
-if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
-set "REFUSE_CODE=6"
-call :check_integrity
-if errorlevel 1 goto refuse
-if "%WUFIX_MODE%"=="plan" goto preview
-if "%WUFIX_MODE%"=="diagnose" goto diagnose
-rem One run at a time on this computer: the rest runs holding the lock.
-call :lock_run
-exit /b %ERRORLEVEL%
-
-:locked_run
-rem /undo may run before the restart: it only puts back what a run changed.
-if not "%WUFIX_MODE%"=="undo" call :check_pending
-if defined WUFIX_PENDING goto pending_refuse
-call :open_log
-if errorlevel 1 exit /b 1
-if "%WUFIX_MODE%"=="undo" goto undo
-rem The deferred task runs the plan its Group Policy run chose, and copies
-rem the payload (packages, a setup source) that run's copy left on the share.
-if "%WUFIX_MODE%"=="deferred" call :gpo_deferred_plan
-if "%WUFIX_MODE%"=="deferred" call :stage_payloads
-if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call :log
+:lib_probe
+set "LIB_CALLED=1"
 exit /b 0
-
-rem --- Run ------------------------------------------------------------------
-:run
-rem /auto picks the plan from the diagnosis, then comes back to run_plan;
-rem /intune checks its cool-down first.
-if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate
-if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
-:run_plan
-if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" call :intune_start
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
-call :log
-call :plan_%WUFIX_PLAN%
-goto finish
-
-:finish
-if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
-if defined RAN_defender_pause call :run_cleanup defender-pause defender_pause
-if defined WUFIX_DEFERRED call :gpo_schedule
-if "%WUFIX_MODE%"=="deferred" call :gpo_unschedule
-set "WUFIX_EXIT=0"
-if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
-if defined WUFIX_FAILED set "WUFIX_EXIT=1"
-if defined WUFIX_INTUNE if defined INTUNE_STARTED call :intune_record
-call :write_report
-call :gpo_record
-call :write_event
-set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
-call :log
-exit /b %WUFIX_EXIT%
-
-:usage
-echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
-echo See the comments at the top of this file, and README.txt.
-exit /b 0
-
-:bad_arg
-set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
-setlocal EnableDelayedExpansion
->&2 echo.!MSG!
-endlocal
-exit /b 2
-
-:refuse
-rem A check refused the run (its reason is said already); nothing changed.
-call :write_refusal
-exit /b %REFUSE_CODE%
-
-rem --- Plan mode: show, change nothing -------------------------------------
-:preview
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%. Nothing is changed in this mode."
-call :log
-call :pending_preview
-call :plan_%WUFIX_PLAN%
-exit /b 0
-
-rem --- Undo -----------------------------------------------------------------
-:undo
-rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
-set "UNDO_N=%RUN_N%"
-:undo_find
-set /a "UNDO_N-=1"
-if %UNDO_N% LSS 1 goto undo_nothing
-set "UNDO_RUN=0000%UNDO_N%"
-set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
-set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
-if not exist "%UNDO_STATE%" goto undo_find
-rem The undo itself is not journaled: a second undo finds nothing to do.
-set "WUFIX_STATE="
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
-call :log
-call :undo_step spupdsvc-rename spupdsvc_rename
-call :undo_step winsock-reset winsock_reset
-call :undo_step wsus-client-reset wsus_client_reset
-call :undo_step proxy-reset-winhttp proxy_reset_winhttp
-call :undo_step defender-pause defender_pause
-call :undo_step firewall-pause firewall_pause
-call :undo_step driver-updates-exclude driver_updates_exclude
-call :undo_step driver-already-installed driver_already_installed
-call :undo_step offline-install-cab offline_install_cab
-call :undo_step offline-install-msu offline_install_msu
-call :undo_step wimmount-repair wimmount_repair
-call :undo_step backup-restore-folders backup_restore_folders
-call :undo_step backup-reparse-points backup_reparse_points
-call :undo_step system-files-dism system_files_dism
-call :undo_step component-reset component_reset
-call :undo_step service-security service_security
-call :undo_step service-health service_health
-call :undo_step clock-check clock_check
-if defined WUFIX_FAILED goto finish
-rem Renamed, not deleted: the record stays for reading.
-ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
-goto finish
-
-:undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
-call :log
-exit /b 3
-
-:undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
-set "WUFIX_STEP=%~1"
-set "MSG=== undo %~1"
-call :log
-call :undo_%~2
-set "STEP_RC=%ERRORLEVEL%"
-set "STEP_BEFORE="
-set "STEP_AFTER="
-if "%STEP_RC%"=="0" set "STEP_STATUS=undone"
-if not "%STEP_RC%"=="0" set "STEP_STATUS=failed"
-if not "%STEP_RC%"=="0" set "WUFIX_FAILED=1"
-call :report_step
-goto :eof
-
-rem --- Plan access-denied -------------------------------------------------
-:plan_access_denied
-set "STEP_NUM=1/5"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=2/5"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-set "STEP_NUM=3/5"
-set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
-call :run_step service-security service_security aggressive short
-set "STEP_NUM=4/5"
-set "STEP_TITLE=Reset the Windows Update components"
-call :run_step component-reset component_reset default short
-set "STEP_NUM=5/5"
-set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
-call :run_step system-files-dism system_files_dism default long
-goto :eof
-
-rem --- Plan backup --------------------------------------------------------
-:plan_backup
-set "STEP_NUM=1/2"
-set "STEP_TITLE=List reparse points that break Windows Backup"
-call :run_step backup-reparse-points backup_reparse_points default long
-set "STEP_NUM=2/2"
-set "STEP_TITLE=Create missing library folders again for a restore"
-call :run_step backup-restore-folders backup_restore_folders optin short
-goto :eof
-
-rem --- Plan component-store -----------------------------------------------
-:plan_component_store
-set "STEP_NUM=1/5"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=2/5"
-set "STEP_TITLE=Point the WIMMount filter driver back at Windows' own wimmount.sys"
-call :run_step wimmount-repair wimmount_repair default short
-set "STEP_NUM=3/5"
-set "STEP_TITLE=Install the .msu updates carried in the bundle"
-call :run_step offline-install-msu offline_install_msu default long
-set "STEP_NUM=4/5"
-set "STEP_TITLE=Install the .cab update packages carried in the bundle"
-call :run_step offline-install-cab offline_install_cab default long
-set "STEP_NUM=5/5"
-set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
-call :run_step system-files-dism system_files_dism default long
-goto :eof
-
-rem --- Plan driver-installed ----------------------------------------------
-:plan_driver_installed
-set "STEP_NUM=1/2"
-set "STEP_TITLE=Explain 0x80070103 (driver already installed)"
-call :run_step driver-already-installed driver_already_installed default short
-set "STEP_NUM=2/2"
-set "STEP_TITLE=Keep Windows Update from offering drivers"
-call :run_step driver-updates-exclude driver_updates_exclude optin short
-goto :eof
-
-rem --- Plan service-disabled ----------------------------------------------
-:plan_service_disabled
-set "STEP_NUM=1/1"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-goto :eof
-
-rem --- Plan windows-update ------------------------------------------------
-:plan_windows_update
-set "STEP_NUM=1/13"
-set "STEP_TITLE=Turn Windows Firewall off for this run only"
-call :run_step firewall-pause firewall_pause optin short
-set "STEP_NUM=2/13"
-set "STEP_TITLE=Turn Defender real-time protection off for this run only"
-call :run_step defender-pause defender_pause optin short
-set "STEP_NUM=3/13"
-set "STEP_TITLE=Check the clock and the time zone"
-call :run_step clock-check clock_check default short
-set "STEP_NUM=4/13"
-set "STEP_TITLE=Re-enable disabled update services"
-call :run_step service-health service_health default short
-set "STEP_NUM=5/13"
-set "STEP_TITLE=Reset the Windows Update components"
-call :run_step component-reset component_reset default short
-set "STEP_NUM=6/13"
-set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
-set "STEP_NUM=7/13"
-set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
-call :run_step service-security service_security aggressive short
-set "STEP_NUM=8/13"
-set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
-set "STEP_NUM=9/13"
-set "STEP_TITLE=Reset the Winsock catalog"
-call :run_step winsock-reset winsock_reset optin short
-set "STEP_NUM=10/13"
-set "STEP_TITLE=Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside"
-call :run_step spupdsvc-rename spupdsvc_rename optin short
-set "STEP_NUM=11/13"
-set "STEP_TITLE=Install the .msu updates carried in the bundle"
-call :run_step offline-install-msu offline_install_msu default long
-set "STEP_NUM=12/13"
-set "STEP_TITLE=Install the .cab update packages carried in the bundle"
-call :run_step offline-install-cab offline_install_cab default long
-set "STEP_NUM=13/13"
-set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
-call :run_step system-files-dism system_files_dism default long
-goto :eof
-
-:run_cleanup
-rem Runs the cleanup block of step %1 (label %2), which puts back at the
-rem end of the run what the step changed only for the run's sake.
-set "WUFIX_STEP=%~1"
-set "MSG=== cleanup %~1"
-call :log
-call :cleanup_%~2
-if errorlevel 1 set "WUFIX_FAILED=1"
-goto :eof
-
-:run_step
-rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
-rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
-rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
-rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
-set "WUFIX_STEP=%~1"
-set "STEP_BEFORE="
-set "STEP_AFTER="
-set "MSG=== [%STEP_NUM%] %~1: %STEP_TITLE%"
-call :log
-if "%~3"=="aggressive" if not defined WUFIX_AGGRESSIVE goto run_step_skip
-if "%~3"=="optin" if not defined WITH_%~1 goto run_step_skip
-if "%WUFIX_MODE%"=="plan" goto run_step_preview
-if "%WUFIX_MODE%"=="deferred" if not "%~4"=="long" goto run_step_done_before
-if defined WUFIX_GPO if "%~4"=="long" goto run_step_defer
-call :do_%~2
-set "STEP_RC=%ERRORLEVEL%"
-set "RAN_%~2=1"
-set "STEP_STATUS=done"
-if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
-if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
-if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
-if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
-set "MSG=   %~1: %STEP_STATUS%"
-call :log
-call :report_step
-goto :eof
-:run_step_preview
-call :preview_%~2
-goto :eof
-:run_step_defer
-set "WUFIX_DEFERRED=1"
-set "MSG=   deferred: it may outlast the Group Policy script time limit, so a scheduled task runs it"
-call :log
-set "STEP_RC=0"
-set "STEP_STATUS=deferred"
-call :report_step
-goto :eof
-:run_step_done_before
-set "MSG=   done by the Group Policy run that scheduled this one"
-call :log
-goto :eof
-:run_step_skip
-set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
-call :log
-set "STEP_RC=0"
-set "STEP_STATUS=skipped"
-if not "%WUFIX_MODE%"=="plan" call :report_step
-goto :eof
-
-rem ==========================================================================
-rem Step clock-check: Check the clock and the time zone
-rem Shows the local time, the time zone (from the registry) and whether the
-rem computer belongs to a domain. A domain member resynchronises its clock
-rem with the domain hierarchy (w32tm /resync). Then the date is compared with
-rem the date this bundle's catalog was made, the earliest date today can be: a
-rem clock before it is wrong, and certificate checks fail on a wrong clock
-rem (0x800B0101 CERT_E_EXPIRED, 0x80072F8F). The step then fails loudly and
-rem says what to fix; the rest of the plan still runs, because the other
-rem repairs do not depend on the clock and their logs help whoever sets it.
-rem Reported as done after a resync, and as not needed when the clock is
-rem plausible and nothing was changed.
-rem Addresses 0x800B0101, 0x80072F8F.
-rem Undo: Nothing to undo: the step only reads the clock, and a
-rem resynchronisation with the domain cannot be taken back (the domain's time
-rem is the right one). No state is recorded for it.
-rem ==========================================================================
-:do_clock_check
-call :clock_check_show
-set "STEP_BEFORE=%NOW% %TZ_NAME%"
-set "CLOCK_RESYNCED="
-if not defined DOMAIN_MEMBER goto clock_check_check
-rem A domain member takes its time from the domain hierarchy: resynchronise
-rem now instead of waiting for the next scheduled sync. The domain's time is
-rem the right one, so there is nothing to record for /undo.
-"%SystemRoot%\System32\w32tm.exe" /resync >nul 2>&1
-set "RESYNC_RC=%ERRORLEVEL%"
-set "MSG=  w32tm /resync: exit code %RESYNC_RC% (nothing to undo: the domain's time is the reference)"
-call :log
-if not "%RESYNC_RC%"=="0" goto clock_check_resync_failed
-set "CLOCK_RESYNCED=1"
-call :clock
-set "MSG=  local time after the resync: %NOW%"
-call :log
-goto clock_check_check
-:clock_check_resync_failed
-set "MSG=  warning: the resync failed (is a domain controller reachable, and the Windows Time service running?); the clock is checked as it is"
-call :log
-
-:clock_check_check
-call :clock_check_compare
-if "%CLOCK_OK%"=="no" goto clock_check_wrong
-set "STEP_AFTER=%NOW%"
-if "%CLOCK_OK%"=="unknown" set "STEP_AFTER=clock not readable here"
-if defined CLOCK_RESYNCED set "STEP_AFTER=resynced: %NOW%"
-if defined CLOCK_RESYNCED exit /b 0
-exit /b 2
-
-:clock_check_wrong
-set "STEP_AFTER=clock wrong: %NOW% is before 2026-11-21"
-set "MSG=  *** THE CLOCK IS WRONG ***"
-call :log
-set "MSG=  The date here, %NOW:~0,10%, is before 2026-11-21, the date this bundle was made."
-call :log
-set "MSG=  Certificate checks fail on a wrong clock (0x800B0101 CERT_E_EXPIRED, 0x80072F8F): updates keep failing until it is fixed."
-call :log
-set "MSG=  Fix: set the date, the time and the time zone (Date and Time in Control Panel, timedate.cpl, or the BIOS clock), then run Windows Update again."
-call :log
-set "MSG=  This step is reported as failed; the other steps of the plan still run."
-call :log
-exit /b 1
-
-:preview_clock_check
-call :clock_check_show
-if defined DOMAIN_MEMBER set "MSG=   would resynchronise with the domain: w32tm /resync (nothing to undo)"
-if not defined DOMAIN_MEMBER set "MSG=   not in a domain: no resynchronisation; the clock is only checked"
-call :log
-call :clock_check_compare
-if "%CLOCK_OK%"=="no" set "MSG=   the date is before 2026-11-21: the clock is wrong, and this step would fail and say what to fix"
-if "%CLOCK_OK%"=="yes" set "MSG=   the date is not before 2026-11-21, the date this bundle was made: plausible"
-if "%CLOCK_OK%"=="unknown" set "MSG=   the clock could not be read in a language-independent way: compare it by hand"
-call :log
-exit /b 0
-
-:undo_clock_check
-rem clock-check records nothing, so /undo never calls this block.
-set "MSG=  clock-check: nothing to undo"
-call :log
-exit /b 0
-
-:clock_check_show
-rem Logs the local time, the time zone and the domain role.
-call :clock
-call :time_zone
-set "MSG=  local time %NOW%, time zone %TZ_NAME% (UTC offset %TZ_OFFSET% minutes)"
-if not defined TZ_OFFSET set "MSG=  local time %NOW%, time zone %TZ_NAME%"
-call :log
-call :domain_role
-goto :eof
-
-:clock_check_compare
-rem Sets CLOCK_OK to yes, no or unknown: is today (NOW_RAW, yyyymmdd...)
-rem on or after 2026-11-21, the date the catalog was made?
-set "CLOCK_OK=unknown"
-if not defined NOW_RAW goto :eof
-set "CLOCK_TODAY=%NOW_RAW:~0,8%"
-set "CLOCK_OK=yes"
-if %CLOCK_TODAY% LSS 20261121 set "CLOCK_OK=no"
-goto :eof
-
-rem ==========================================================================
-rem Step service-health: Re-enable disabled update services
-rem A disabled update service makes Windows Update fail with 0x80070422. Each
-rem of wuauserv, BITS, CryptSvc, TrustedInstaller, the Windows Installer and
-rem the Update Orchestrator that exists here and is Disabled (Start=4) gets
-rem this version's default start type back (sc config start= auto, demand or
-rem delayed-auto); a start type that is not Disabled is never touched, and
-rem protected services (WaaSMedicSvc) never appear. Nothing is started or
-rem stopped. Not needed when no service is disabled.
-rem Addresses 0x80070422.
-rem Undo: Sets each service the run re-enabled back to Disabled (sc config
-rem start= disabled) and writes its old DelayedAutostart value back exactly
-rem (or deletes it where there was none). A service that has been started
-rem since keeps running until it stops or the computer restarts.
-rem ==========================================================================
-:do_service_health
-rem Read each service's Start value from the registry; re-enable only the
-rem Disabled ones (Start=4), after journaling what was there.
-set "HEALTH_MODE=do"
-set "HEALTH_DISABLED="
-set "HEALTH_ENABLED="
-set "HEALTH_FAILED="
-rem wuauserv: default Manual on this version (MEMORY, confidence M)
-set "SVC=wuauserv"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem bits: default Manual on this version (MEMORY, confidence L: unverified)
-set "SVC=bits"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem cryptsvc: default Automatic on this version (MEMORY, confidence M)
-set "SVC=cryptsvc"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem trustedinstaller: default Manual on this version (MEMORY, confidence M)
-set "SVC=trustedinstaller"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem msiserver: default Manual on this version (MS-CWE, confidence H)
-set "SVC=msiserver"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
-set "SVC=usosvc"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-set "STEP_BEFORE=disabled:%HEALTH_DISABLED%"
-set "STEP_AFTER=re-enabled:%HEALTH_ENABLED%"
-if defined HEALTH_FAILED exit /b 1
-if defined HEALTH_ENABLED exit /b 0
-set "STEP_BEFORE=none disabled"
-set "STEP_AFTER="
-set "MSG=  no update service is disabled: nothing to do"
-call :log
-exit /b 2
-
-:preview_service_health
-set "HEALTH_MODE=preview"
-rem wuauserv: default Manual on this version (MEMORY, confidence M)
-set "SVC=wuauserv"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem bits: default Manual on this version (MEMORY, confidence L: unverified)
-set "SVC=bits"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem cryptsvc: default Automatic on this version (MEMORY, confidence M)
-set "SVC=cryptsvc"
-set "SVC_DEFAULT=auto"
-call :service_health_service
-rem trustedinstaller: default Manual on this version (MEMORY, confidence M)
-set "SVC=trustedinstaller"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem msiserver: default Manual on this version (MS-CWE, confidence H)
-set "SVC=msiserver"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
-set "SVC=usosvc"
-set "SVC_DEFAULT=demand"
-call :service_health_service
-exit /b 0
-
-:undo_service_health
-rem Puts back the start type of each service the run re-enabled.
-set "JOURNAL_STEP=service-health"
-set "JOURNAL_HANDLER=service_health_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:service_health_service
-rem Service SVC: when its Start value is 4 (Disabled), journal it (and
-rem DelayedAutostart, where the version has delayed start) and set the
-rem start type SVC_DEFAULT; any other start type is left as it is. In
-rem preview mode (HEALTH_MODE) only say what would be done.
-set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SVC%"
-set "SVC_START="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_START=%%B"
-if not defined SVC_START goto service_health_absent
-rem reg prints a REG_DWORD as 0x4; set /a reads it as a number.
-set /a "SVC_START=%SVC_START%"
-if not "%SVC_START%"=="4" goto service_health_not_disabled
-set "HEALTH_DISABLED=%HEALTH_DISABLED% %SVC%"
-if "%HEALTH_MODE%"=="preview" goto service_health_preview
-set "SVC_DELAYED=absent"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_DELAYED=%%B"
-if not "%SVC_DELAYED%"=="absent" set /a "SVC_DELAYED=%SVC_DELAYED%"
-set "RECORD=service-delayed|%SVC%|%SVC_DELAYED%"
-call :journal
-set "RECORD=service-start|%SVC%|4"
-call :journal
-"%SystemRoot%\System32\sc.exe" config %SVC% start= %SVC_DEFAULT% >nul 2>&1
-if errorlevel 1 goto service_health_failed
-set "HEALTH_ENABLED=%HEALTH_ENABLED% %SVC%"
-set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% (this version's default)"
-call :log
-exit /b 0
-:service_health_failed
-set "HEALTH_FAILED=1"
-set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% failed: it stays Disabled"
-call :log
-exit /b 1
-:service_health_preview
-set "MSG=   %SVC%: Disabled; would be set to start= %SVC_DEFAULT% (this version's default)"
-call :log
-exit /b 0
-:service_health_not_disabled
-set "MSG=  %SVC%: Start=%SVC_START% (not Disabled): left as it is"
-if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: Start=%SVC_START% (not Disabled): stays as it is"
-call :log
-exit /b 0
-:service_health_absent
-set "MSG=  %SVC%: not installed here: skipped"
-if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: not installed here; skipped"
-call :log
-exit /b 0
-
-:service_health_undo_record
-rem service-start|<name>|<old Start>: sc config back to it (only Disabled,
-rem 4, is ever recorded). service-delayed|<name>|<old value or absent>:
-rem DelayedAutostart written back, or deleted where there was none.
-if "%REC_KIND%"=="service-start" goto service_health_undo_start
-if "%REC_KIND%"=="service-delayed" goto service_health_undo_delayed
-exit /b 0
-:service_health_undo_start
-set "SVC_WORD="
-if "%REC_B%"=="2" set "SVC_WORD=auto"
-if "%REC_B%"=="3" set "SVC_WORD=demand"
-if "%REC_B%"=="4" set "SVC_WORD=disabled"
-if not defined SVC_WORD goto service_health_undo_failed
-"%SystemRoot%\System32\sc.exe" config %REC_A% start= %SVC_WORD% >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: start= %SVC_WORD% again (Start=%REC_B%)"
-call :log
-exit /b 0
-:service_health_undo_delayed
-set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%REC_A%"
-if "%REC_B%"=="absent" goto service_health_undo_delayed_delete
-"%SystemRoot%\System32\reg.exe" add "%SVC_KEY%" /v DelayedAutostart /t REG_DWORD /d %REC_B% /f >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: DelayedAutostart=%REC_B% again"
-call :log
-exit /b 0
-:service_health_undo_delayed_delete
-"%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart >nul 2>&1
-if errorlevel 1 exit /b 0
-"%SystemRoot%\System32\reg.exe" delete "%SVC_KEY%" /v DelayedAutostart /f >nul 2>&1
-if errorlevel 1 goto service_health_undo_failed
-set "MSG=  %REC_A%: DelayedAutostart deleted again (there was none)"
-call :log
-exit /b 0
-:service_health_undo_failed
-set "MSG=  %REC_A%: could not put back %REC_KIND% %REC_B%"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step service-security: Reset the security descriptors of BITS and Windows Update
-rem When the BITS or Windows Update service refuses to be started or queried
-rem (0x80070005 access denied; on XP 0x80004015 when Automatic Updates
-rem starts), their security descriptor has often been changed. Each service's
-rem descriptor is saved as sc sdshow prints it, then set to Microsoft's
-rem default for this version with sc sdset: the string of the KB971058-era
-rem procedure on XP and Server 2003, the current ones (2025) on Vista and
-rem later. A service whose access list already is the default is left alone.
-rem sc sdset overwrites any access rights added on purpose, which is why this
-rem step runs only with /aggressive.
-rem Addresses 0x80070005, 0x80004015.
-rem Undo: Sets each descriptor the run replaced back to the saved string with
-rem sc sdset. If the saved string carries an audit list (S:) that sc cannot
-rem write back, the access list (D:) alone is restored and the log says so;
-rem the run never changed the audit list.
-rem ==========================================================================
-:do_service_security
-rem The descriptors hold ( ) and ;, so they travel in variables, and every
-rem line that expands one stands outside any parenthesised block.
-rem Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
-rem procedure, ms.date 2025-01-15; windows-facts.md 1.4).
-set "SDDL_DEFAULT_bits=D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
-set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)"
-set "SDDL_MODE=do"
-set "SDDL_CHANGED="
-set "SDDL_FAILED="
-set "SVC=bits"
-set "SDDL_NEW=%SDDL_DEFAULT_bits%"
-call :service_security_reset
-set "SVC=wuauserv"
-set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
-call :service_security_reset
-set "STEP_AFTER=reset:%SDDL_CHANGED%"
-if defined SDDL_FAILED exit /b 1
-if defined SDDL_CHANGED exit /b 0
-set "STEP_AFTER=already the defaults"
-exit /b 2
-
-:preview_service_security
-rem Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
-rem procedure, ms.date 2025-01-15; windows-facts.md 1.4).
-set "SDDL_DEFAULT_bits=D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
-set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)"
-set "SDDL_MODE=preview"
-set "SVC=bits"
-set "SDDL_NEW=%SDDL_DEFAULT_bits%"
-call :service_security_reset
-set "SVC=wuauserv"
-set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
-call :service_security_reset
-exit /b 0
-
-:undo_service_security
-rem Sets each saved descriptor back (records sddl|<service>|<saved string>).
-set "JOURNAL_STEP=service-security"
-set "JOURNAL_HANDLER=service_security_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:service_security_reset
-rem Service SVC: save its descriptor, then set SDDL_NEW; a service whose
-rem access list already is SDDL_NEW is left alone. In preview mode
-rem (SDDL_MODE) only say what would be done.
-call :sddl_read
-if not defined SDDL_NOW goto service_security_unreadable
-if "%SDDL_DACL%"=="%SDDL_NEW%" goto service_security_same
-set "MSG=  %SVC% now: %SDDL_NOW%"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC% now: %SDDL_NOW%"
-call :log
-set "MSG=   would be set to Microsoft's default: %SDDL_NEW%"
-if "%SDDL_MODE%"=="preview" call :log
-if "%SDDL_MODE%"=="preview" exit /b 0
-set "RECORD=sddl|%SVC%|%SDDL_NOW%"
-call :journal
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_NEW%" >nul 2>&1
-if errorlevel 1 goto service_security_failed
-set "SDDL_CHANGED=%SDDL_CHANGED% %SVC%"
-set "MSG=  %SVC% set to Microsoft's default: %SDDL_NEW%"
-call :log
-exit /b 0
-:service_security_failed
-set "SDDL_FAILED=1"
-set "MSG=  %SVC%: sc sdset failed; the descriptor is as it was"
-call :log
-exit /b 1
-:service_security_same
-set "MSG=  %SVC%: the access list already is Microsoft's default: left as it is"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: the access list already is Microsoft's default; stays as it is"
-call :log
-exit /b 0
-:service_security_unreadable
-rem Without a saved copy there is no undo: such a service is not touched.
-set "MSG=  %SVC%: sc sdshow gave no descriptor (access denied?), so none can be saved for /undo: left as it is"
-if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: sc sdshow gave no descriptor; would be left as it is (nothing to save for /undo)"
-call :log
-set "MSG=  to reset it without a way back, an administrator can run: sc sdset %SVC% %SDDL_NEW%"
-call :log
-if "%SDDL_MODE%"=="do" set "SDDL_FAILED=1"
-exit /b 0
-
-:service_security_undo_record
-rem Sets service REC_A's descriptor back to the saved REC_B. If sc refuses
-rem the saved audit list (S:), the access list alone goes back: the run
-rem never changed the audit list.
-if not "%REC_KIND%"=="sddl" exit /b 0
-set "SVC=%REC_A%"
-set "SDDL_OLD=%REC_B%"
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
-if not errorlevel 1 goto service_security_undo_done
-set "SDDL_OLD=%REC_B:S:(=|%"
-for /f "tokens=1 delims=|" %%D in ("%SDDL_OLD%") do set "SDDL_OLD=%%D"
-if "%SDDL_OLD%"=="%REC_B%" goto service_security_undo_failed
-"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
-if errorlevel 1 goto service_security_undo_failed
-set "MSG=  %SVC%: access list set back; sc refused the saved audit list, which the run had not changed"
-call :log
-exit /b 0
-:service_security_undo_done
-set "MSG=  %SVC% set back to: %SDDL_OLD%"
-call :log
-exit /b 0
-:service_security_undo_failed
-set "MSG=  %SVC%: sc sdset failed; saved descriptor: %REC_B%"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step component-reset: Reset the Windows Update components
-rem Stops the update services that exist on this version (in an order that
-rem keeps them from restarting each other), renames SoftwareDistribution and
-rem catroot2 aside, sets the BITS queue aside, and starts again exactly the
-rem services that were running.
-rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
-rem Undo: Stops the same services, sets the folders Windows rebuilt since the
-rem run aside as .wufix-N, renames the run's backups back to their names, puts
-rem the BITS queue files back, and restarts the services that were running.
-rem ==========================================================================
-:do_component_reset
-rem Stop the update services. If one will not stop, nothing is renamed and
-rem the ones already stopped are started again.
-call :svc_stop usosvc
-if errorlevel 1 goto component_reset_failed
-call :svc_stop dosvc
-if errorlevel 1 goto component_reset_failed
-call :svc_stop wuauserv
-if errorlevel 1 goto component_reset_failed
-call :svc_stop bits
-if errorlevel 1 goto component_reset_failed
-call :svc_stop appidsvc
-if errorlevel 1 goto component_reset_failed
-call :svc_stop cryptsvc
-if errorlevel 1 goto component_reset_failed
-
-rem Rename the update caches aside; Windows rebuilds them on the next scan.
-set "FOLDER=%SystemRoot%\SoftwareDistribution"
-call :component_reset_rename
-if errorlevel 1 goto component_reset_failed
-set "FOLDER=%SystemRoot%\System32\catroot2"
-call :component_reset_rename
-if errorlevel 1 goto component_reset_failed
-
-rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Microsoft\Network\Downloader
-set "FOLDER=%ALLUSERSPROFILE%\Microsoft\Network\Downloader"
-set "FILES=qmgr.db qmgr.jfm edb*.log edb.chk edb*.jrs"
-call :rename_files_aside
-if errorlevel 1 goto component_reset_failed
-call :component_reset_restart
-exit /b %ERRORLEVEL%
-
-:component_reset_failed
-call :component_reset_restart
-exit /b 1
-
-:preview_component_reset
-call :svc_preview usosvc
-call :svc_preview dosvc
-call :svc_preview wuauserv
-call :svc_preview bits
-call :svc_preview appidsvc
-call :svc_preview cryptsvc
-set "FILES="
-set "FOLDER=%SystemRoot%\SoftwareDistribution"
-call :rename_preview
-set "FOLDER=%SystemRoot%\System32\catroot2"
-call :rename_preview
-set "FOLDER=%ALLUSERSPROFILE%\Microsoft\Network\Downloader"
-set "FILES=qmgr.db qmgr.jfm edb*.log edb.chk edb*.jrs"
-call :rename_preview
-exit /b 0
-
-:undo_component_reset
-rem Stop the services again, put the renamed folders and queue files back
-rem (setting aside what Windows rebuilt meanwhile), then start the services
-rem that were running.
-call :svc_stop usosvc
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop dosvc
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop wuauserv
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop bits
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop appidsvc
-if errorlevel 1 goto component_reset_undo_failed
-call :svc_stop cryptsvc
-if errorlevel 1 goto component_reset_undo_failed
-set "JOURNAL_STEP=component-reset"
-set "JOURNAL_HANDLER=component_reset_undo_record"
-call :journal_replay
-if errorlevel 1 goto component_reset_undo_failed
-call :component_reset_restart
-exit /b %ERRORLEVEL%
-
-:component_reset_undo_failed
-call :component_reset_restart
-exit /b 1
-
-:component_reset_rename
-rem Renames FOLDER aside, up to three tries. CryptSvc and BITS are started
-rem on demand by other programs, so between tries the services are stopped
-rem again.
-set "TRIES=1"
-:component_reset_rename_try
-call :rename_aside
-if not errorlevel 1 exit /b 0
-if %TRIES% GEQ 3 exit /b 1
-set /a "TRIES+=1"
-call :svc_stop usosvc
-call :svc_stop dosvc
-call :svc_stop wuauserv
-call :svc_stop bits
-call :svc_stop appidsvc
-call :svc_stop cryptsvc
-goto component_reset_rename_try
-
-:component_reset_restart
-rem Starts again, in reverse order, exactly the services that were running.
-set "RESTART_FAILED="
-call :svc_restart cryptsvc
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart appidsvc
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart bits
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart wuauserv
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart dosvc
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart usosvc
-if errorlevel 1 set "RESTART_FAILED=1"
-if defined RESTART_FAILED exit /b 1
-exit /b 0
-
-:component_reset_undo_record
-rem Only rename records belong to this step; service records are handled by
-rem stopping and restarting around the replay.
-if not "%REC_KIND%"=="rename" exit /b 0
-call :rename_back
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step system-files-dism: Repair the component store with DISM, then the system files with SFC
-rem Runs DISM /CheckHealth and /ScanHealth, and /RestoreHealth when the
-rem component store is damaged: with install media when a DVD, USB stick or
-rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
-rem Windows 10 and later) with an image of this edition, installation type and
-rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English and used with /LimitAccess; without media it asks Windows Update
-rem or the repair source set by Group Policy, which fails on a machine without
-rem internet access (0x800F081F, 0x800F0906): attach matching media then. Then
-rem runs sfc /scannow and reads its result from the [SR] lines of CBS.log.
-rem DISM's output, the [SR] lines, CBS.log and dism.log are named in the log.
-rem Takes 15 to 60 minutes; under /gpo a scheduled task runs it.
-rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
-rem Undo: Nothing to put back: DISM and SFC replace damaged files with
-rem Microsoft's own copies and record nothing wufix could reverse. The run's
-rem log names CBS.log and dism.log, which list every file they replaced.
-rem ==========================================================================
-:do_system_files_dism
-set "DISM_LOGS=%WUFIX_LOGS%\%WUFIX_RUN%-dism"
-set "MSG=  logs: %SystemRoot%\Logs\DISM\dism.log and %SystemRoot%\Logs\CBS\CBS.log; DISM's screen output goes to %DISM_LOGS%-*.txt"
-call :log
-set "STEP_RESULT=0"
-set "RESTORE_RESULT=not needed"
-
-rem CheckHealth only reads what earlier scans recorded: seconds.
-set "DISM_NAME=checkhealth"
-set "DISM_ARGS=/Cleanup-Image /CheckHealth"
-call :system_files_dism_dism
-
-rem ScanHealth checks the whole component store: minutes. Its verdict, in
-rem English because of /English, decides whether there is anything to
-rem restore.
-set "DISM_NAME=scanhealth"
-set "DISM_ARGS=/Cleanup-Image /ScanHealth"
-call :system_files_dism_dism
-call :system_files_dism_verdict
-set "STEP_BEFORE=component store %STORE%"
-if "%STORE%"=="healthy" goto system_files_dism_sfc
-if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
-
-rem RestoreHealth, from install media when some match this Windows.
-call :dismsource_find
-set "DISM_NAME=restorehealth"
-set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
-if defined SRC set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC% /LimitAccess"
-if not defined SRC call :system_files_dism_no_media
-call :system_files_dism_dism
-set "RESTORE_RESULT=done"
-if "%RC%"=="0" goto system_files_dism_sfc
-set "RESTORE_RESULT=done, restart needed"
-set "WUFIX_REBOOT=1"
-if "%RC%"=="3010" goto system_files_dism_sfc
-set "WUFIX_REBOOT="
-set "RESTORE_RESULT=failed with %RC_HEX%"
-set "STEP_RESULT=1"
-goto system_files_dism_sfc
-
-:system_files_dism_beyond_repair
-set "MSG=  DISM says the component store cannot be repaired: an in-place upgrade from matching media (setup.exe, keeping files and apps) is the way out; SFC runs all the same"
-call :log
-set "RESTORE_RESULT=not possible"
-set "STEP_RESULT=1"
-
-:system_files_dism_sfc
-rem SFC replaces damaged system files from the component store, so it runs
-rem after the store is repaired.
-call :sfc_scan
-if errorlevel 1 set "STEP_RESULT=1"
-set "STEP_AFTER=RestoreHealth %RESTORE_RESULT%; sfc %SFC_RESULT%"
-exit /b %STEP_RESULT%
-
-:preview_system_files_dism
-call :dismsource_this
-set "MSG=   this Windows: %THIS_EDITION% %THIS_INSTALL% %THIS_ARCH% build %THIS_BUILD%"
-call :log
-set "MSG=   would run DISM /CheckHealth and /ScanHealth, /RestoreHealth if the store is damaged, then sfc /scannow: 15 to 60 minutes"
-call :log
-call :dismsource_preview
-if defined PREVIEW_MEDIA exit /b 0
-set "MSG=   no install media on D: to Z:: RestoreHealth would ask Windows Update, which fails without internet access"
-call :log
-exit /b 0
-
-:undo_system_files_dism
-set "MSG=  nothing to undo: DISM and SFC put back Microsoft's own copies of damaged files"
-call :log
-exit /b 0
-
-:system_files_dism_dism
-rem Runs dism /Online /English with DISM_ARGS. Its output goes to DISM_OUT,
-rem one file per command beside the run's log; its exit code to RC and to
-rem the log, with what it means.
-set "DISM_OUT=%DISM_LOGS%-%DISM_NAME%.txt"
-set "MSG=  dism /Online %DISM_ARGS%"
-call :log
-"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-set "RC=%ERRORLEVEL%"
-call :exitcode_text
-set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call :log
-goto :eof
-
-:system_files_dism_verdict
-rem Sets STORE from ScanHealth's closing sentence in DISM_OUT.
-set "STORE=unknown"
-if not "%RC%"=="0" goto system_files_dism_verdict_done
-"%SystemRoot%\System32\find.exe" "No component store corruption detected" "%DISM_OUT%" >nul 2>&1
-if not errorlevel 1 set "STORE=healthy"
-"%SystemRoot%\System32\find.exe" "The component store is repairable" "%DISM_OUT%" >nul 2>&1
-if not errorlevel 1 set "STORE=repairable"
-"%SystemRoot%\System32\find.exe" "The component store cannot be repaired" "%DISM_OUT%" >nul 2>&1
-if not errorlevel 1 set "STORE=beyond repair"
-:system_files_dism_verdict_done
-set "MSG=  component store: %STORE%"
-call :log
-goto :eof
-
-:system_files_dism_no_media
-set "MSG=  no install media of this Windows on D: to Z:. RestoreHealth now asks Windows Update, or the repair source Group Policy names; without internet access it fails with 0x800F081F or 0x800F0906. Then attach media of the same edition, build and language (DVD, USB stick or mounted ISO) and run again."
-call :log
-goto :eof
-
-rem ==========================================================================
-rem Step backup-reparse-points: List reparse points that break Windows Backup
-rem Read-only. Windows Backup (Backup and Restore, Windows 7 and later) skips
-rem reparse points (junctions, symbolic links, volume mount points) it meets
-rem inside the folders it backs up, by design. A reparse point added directly
-rem to a library, or a folder inside one added directly, is followed instead,
-rem and fails the backup with 0x80070001 when it leads to a FAT volume and
-rem with 0x81000037 when it leads to compressed or media content (.zip, music,
-rem video). For every user profile listed under ProfileList the step reads the
-rem libraries (*.library-ms), checks each folder they include and the folders
-rem above it, and says which to take out of the library (or to exclude in the
-rem backup settings). It then lists the reparse points inside the profile's
-rem own folders (AppData and OneDrive left out), without ever following one,
-rem so no walk leaves the profile: backup skips them, so what they lead to is
-rem not in the backup. The compatibility junctions Windows creates (My
-rem Documents, Application Data and the like) are normal and are not reported.
-rem Nothing is changed; the step reports how many it found. Walking large
-rem profiles can take minutes, so under /gpo the step runs in the scheduled
-rem task that takes the long steps.
-rem Addresses 0x80070001, 0x81000037.
-rem Undo: Nothing to undo: the step only reads library files and folder
-rem listings. Its scratch listings in the logs folder are removed at the end
-rem of the step.
-rem ==========================================================================
-:do_backup_reparse_points
-rem Libraries first: a location that is a reparse point, or lies inside one,
-rem is what fails a backup. Then the reparse points inside the profiles'
-rem own folders, which backup skips. Folder listings go through a scratch
-rem file in the logs folder: no child process per folder, and no path is
-rem parsed a second time.
-set "RP_SCRATCH=%WUFIX_LOGS%\%WUFIX_RUN%-reparse.tmp"
-set "RP_WALK_BASE=%WUFIX_LOGS%\%WUFIX_RUN%-walk"
-set "RP_IN_LIBRARIES=0"
-set "RP_IN_FOLDERS=0"
-set "RP_MISSING=0"
-set "RP_EXPLAINED="
-set "LIB_HANDLER=backup_reparse_points_location"
-set "LIB_PROFILE_HANDLER=backup_reparse_points_walk_profile"
-set "MSG=  reading the libraries of every user profile"
-call :log
-call :libraries_scan
-call :backup_reparse_points_tidy
-set "STEP_BEFORE=%LIB_FILES% libraries in %LIB_PROFILES% profiles"
-set "STEP_AFTER=%RP_IN_LIBRARIES% in libraries, %RP_IN_FOLDERS% in user folders"
-set "MSG=  found %RP_IN_LIBRARIES% library location(s) that are or lie inside a reparse point, %RP_IN_FOLDERS% reparse point(s) inside user folders, %RP_MISSING% missing library location(s); nothing was changed"
-call :log
-if not "%RP_IN_LIBRARIES%"=="0" exit /b 0
-if not "%RP_IN_FOLDERS%"=="0" exit /b 0
-exit /b 2
-
-:preview_backup_reparse_points
-rem Plan mode writes no file, so the folders are not examined here: the
-rem libraries and their locations are listed as a run would read them.
-set "LIB_HANDLER=backup_reparse_points_show_location"
-set "LIB_PROFILE_HANDLER="
-set "MSG=   read-only: would read these libraries, check each location for reparse points, and list the reparse points inside each profile's folders"
-call :log
-call :libraries_scan
-set "MSG=   %LIB_FILES% libraries in %LIB_PROFILES% profiles; nothing would be changed"
-call :log
-exit /b 0
-
-:undo_backup_reparse_points
-rem The step changes nothing and records nothing.
-exit /b 0
-
-:backup_reparse_points_show_location
-set "MSG=     %LIB_FILE%: %LIB_KIND% %LIB_LOC%"
-call :log
-goto :eof
-
-:backup_reparse_points_location
-rem One location of a library (LIB_LOC, LIB_KIND, LIB_FILE from the
-rem libraries routine). Network, unresolved and unreadable locations cannot
-rem be checked here; a missing one is noted for a restore.
-if "%LIB_KIND%"=="network" goto backup_reparse_points_location_network
-if "%LIB_KIND%"=="unresolved" goto backup_reparse_points_location_unresolved
-if "%LIB_KIND%"=="unreadable" goto backup_reparse_points_location_unreadable
-if not exist "%LIB_LOC%\" goto backup_reparse_points_location_missing
-rem The location itself, then each folder above it up to the drive root:
-rem backup follows a reparse point added to a library, and one above a
-rem folder added to a library, alike.
-set "RP_PATH=%LIB_LOC%"
-:backup_reparse_points_location_up
-call :backup_reparse_points_is_reparse
-if defined RP_IS goto backup_reparse_points_location_found
-if not defined RP_NAME goto :eof
-if "%RP_PARENT:~-2%"==":\" goto :eof
-set "RP_PATH=%RP_PARENT:~0,-1%"
-goto backup_reparse_points_location_up
-:backup_reparse_points_location_found
-set /a "RP_IN_LIBRARIES+=1"
-set "MSG=  *** library %LIB_FILE% includes %LIB_LOC%, which is a reparse point"
-if not "%RP_PATH%"=="%LIB_LOC%" set "MSG=  *** library %LIB_FILE% includes %LIB_LOC%, which lies inside the reparse point %RP_PATH%"
-call :log
-if defined RP_EXPLAINED goto :eof
-set "RP_EXPLAINED=1"
-set "MSG=      Windows Backup follows a reparse point that is in a library itself (or above a folder that is). When it leads to a FAT volume the backup fails with 0x80070001; when it leads to compressed or media content (.zip, music, video), with 0x81000037."
-call :log
-set "MSG=      Fix: remove that location from the library (library Properties, select it, Remove) or exclude it in the backup settings, then run the backup again. To back up what it leads to, add the real folder it points to, on an NTFS volume, instead."
-call :log
-goto :eof
-:backup_reparse_points_location_network
-set "MSG=  %LIB_FILE% includes the network location %LIB_LOC%: not checked"
-call :log
-goto :eof
-:backup_reparse_points_location_unresolved
-set "MSG=  %LIB_FILE% includes the known folder %LIB_LOC%, which is not resolved here: check it in the library's properties"
-call :log
-goto :eof
-:backup_reparse_points_location_unreadable
-set "MSG=  %LIB_FILE% includes a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not checked; run.ps1 checks it"
-call :log
-goto :eof
-:backup_reparse_points_location_missing
-set /a "RP_MISSING+=1"
-if "%LIB_KIND%"=="knownfolder" set "MSG=  %LIB_FILE% includes the known folder %LIB_LOC%, which does not exist at its default place (redirected by policy, or recreated by Windows at the next sign-in)"
-if "%LIB_KIND%"=="knownfolder" goto backup_reparse_points_location_missing_say
-set "MSG=  %LIB_FILE% includes %LIB_LOC%, which does not exist (the opt-in step backup-restore-folders can create it again for a restore)"
-:backup_reparse_points_location_missing_say
-call :log
-goto :eof
-
-:backup_reparse_points_is_reparse
-rem Sets RP_IS when the folder RP_PATH is a reparse point: its name is in
-rem its parent's listing of folders with the L attribute (dir /A:DL).
-rem Also sets RP_PARENT (with a trailing backslash) and RP_NAME, which is
-rem empty for a drive root.
-set "RP_IS="
-set "RP_PARENT="
-set "RP_NAME="
-for %%F in ("%RP_PATH%") do (
-    set "RP_PARENT=%%~dpF"
-    set "RP_NAME=%%~nxF"
-)
-if not defined RP_NAME goto :eof
-dir /B /A:DL "%RP_PARENT%" >"%RP_SCRATCH%" 2>nul
-for /f "usebackq eol=| delims=" %%N in ("%RP_SCRATCH%") do (
-    if /i "%%N"=="%RP_NAME%" set "RP_IS=1"
-)
-goto :eof
-
-:backup_reparse_points_walk_profile
-rem The profile's own folders, at most 10000 folders per profile. AppData
-rem holds program data, not the user's files, and OneDrive folders hold
-rem cloud placeholders: neither is walked.
-set "WALK_DIR=%LIB_PROFILE%"
-set "WALK_DEPTH=0"
-set "WALK_COUNT=0"
-set "WALK_CUT="
-call :backup_reparse_points_walk
-if defined WALK_CUT set "MSG=  stopped after 10000 folders in %LIB_PROFILE%: the list of its reparse points may be incomplete"
-if defined WALK_CUT call :log
-goto :eof
-
-:backup_reparse_points_walk
-rem WALK_DIR is a folder that is not a reparse point. Reports the reparse
-rem points directly in it, then walks its other subfolders one level down
-rem (each level lists into its own scratch file). A reparse point is never
-rem entered, so the walk cannot leave the profile or loop.
-if %WALK_COUNT% GEQ 10000 set "WALK_CUT=1"
-if defined WALK_CUT goto :eof
-set /a "WALK_COUNT+=1"
-dir /B /A:DL "%WALK_DIR%" >"%RP_SCRATCH%" 2>nul
-for /f "usebackq eol=| delims=" %%N in ("%RP_SCRATCH%") do (
-    set "WALK_NAME=%%N"
-    call :backup_reparse_points_walk_found
-)
-if %WALK_DEPTH% GEQ 32 goto :eof
-set "WALK_LIST=%RP_WALK_BASE%-%WALK_DEPTH%.tmp"
-dir /B /A:D-L "%WALK_DIR%" >"%WALK_LIST%" 2>nul
-set /a "WALK_DEPTH+=1"
-for /f "usebackq eol=| delims=" %%S in ("%WALK_LIST%") do (
-    set "WALK_SUB=%%S"
-    call :backup_reparse_points_walk_down
-)
-set /a "WALK_DEPTH-=1"
-goto :eof
-
-:backup_reparse_points_walk_down
-if not "%WALK_DEPTH%"=="1" goto backup_reparse_points_walk_enter
-if /i "%WALK_SUB%"=="AppData" goto :eof
-if /i "%WALK_SUB:~0,8%"=="OneDrive" goto :eof
-:backup_reparse_points_walk_enter
-set "WALK_DIR=%WALK_DIR%\%WALK_SUB%"
-call :backup_reparse_points_walk
-for %%F in ("%WALK_DIR%") do set "WALK_DIR=%%~dpF"
-set "WALK_DIR=%WALK_DIR:~0,-1%"
-goto :eof
-
-:backup_reparse_points_walk_found
-rem WALK_NAME is a reparse point in WALK_DIR. The compatibility junctions
-rem Windows creates for programs written for XP (hidden, and denying a
-rem listing to everyone) are normal.
-set "WALK_COMPAT="
-for %%J in ("Application Data" "Cookies" "Local Settings" "My Documents" "NetHood" "PrintHood" "Recent" "SendTo" "Start Menu" "Templates" "My Music" "My Pictures" "My Videos") do (
-    if /i "%%~J"=="%WALK_NAME%" set "WALK_COMPAT=1"
-)
-if defined WALK_COMPAT goto :eof
-set /a "RP_IN_FOLDERS+=1"
-set "MSG=  reparse point inside a user folder: %WALK_DIR%\%WALK_NAME% (skipped by backup: what it leads to is not in the backup)"
-call :log
-goto :eof
-
-:backup_reparse_points_tidy
-rem Removes the step's own scratch listings.
-if exist "%RP_SCRATCH%" del "%RP_SCRATCH%"
-for /l %%I in (0,1,32) do (
-    if exist "%RP_WALK_BASE%-%%I.tmp" del "%RP_WALK_BASE%-%%I.tmp"
-)
-goto :eof
-
-rem ==========================================================================
-rem Step backup-restore-folders: Create missing library folders again for a restore
-rem Opt-in. A file restore to the original location needs the folders the
-rem libraries point to; when one is gone (a drive reorganised, a folder or the
-rem reparse point it was reached through deleted) the restore has nowhere to
-rem write. For every user profile listed under ProfileList, the step creates
-rem each missing local folder a library names, level by level, and records
-rem each folder it creates. It creates only: nothing is moved, renamed or
-rem deleted, and a location whose drive does not exist, a network location and
-rem the standard known folders (which Windows recreates itself, and which
-rem policy may have redirected) are only reported. A location reached through
-rem a reparse point that leads nowhere is not touched. The need for this after
-rem a reparse-point problem is inferred from how restore to the original
-rem location works; it is not stated by Microsoft (low confidence).
-rem Addresses 0x80070001, 0x81000037.
-rem Undo: Removes, deepest first, each folder the run created, and only while
-rem it is still empty (rd without /s: removing an empty folder loses nothing).
-rem A folder that holds files by then, such as restored ones, is left as it is
-rem and reported.
-rem ==========================================================================
-:do_backup_restore_folders
-set "MK_CREATED=0"
-set "MK_FAILED=0"
-set "MK_MISSING=0"
-set "MK_PREVIEW="
-set "LIB_HANDLER=backup_restore_folders_location"
-set "LIB_PROFILE_HANDLER="
-call :libraries_scan
-set "STEP_BEFORE=%MK_MISSING% missing"
-set "STEP_AFTER=%MK_CREATED% folders created"
-if not "%MK_FAILED%"=="0" exit /b 1
-if "%MK_CREATED%"=="0" exit /b 2
-exit /b 0
-
-:preview_backup_restore_folders
-set "MK_CREATED=0"
-set "MK_FAILED=0"
-set "MK_MISSING=0"
-set "MK_PLANNED=0"
-set "MK_PREVIEW=1"
-set "LIB_HANDLER=backup_restore_folders_location"
-set "LIB_PROFILE_HANDLER="
-call :libraries_scan
-set "MSG=   %MK_PLANNED% of %MK_MISSING% missing library location(s) would be created"
-call :log
-exit /b 0
-
-:undo_backup_restore_folders
-rem Removes the folders the run created, deepest first (the state file is
-rem read newest first), each only while it is empty.
-set "MK_SCRATCH=%WUFIX_LOGS%\%WUFIX_RUN%-mkdir.tmp"
-set "JOURNAL_STEP=backup-restore-folders"
-set "JOURNAL_HANDLER=backup_restore_folders_undo_record"
-call :journal_replay
-set "MK_RC=%ERRORLEVEL%"
-if exist "%MK_SCRATCH%" del "%MK_SCRATCH%"
-exit /b %MK_RC%
-
-:backup_restore_folders_location
-rem One library location. Only a missing local folder is created; the
-rem standard known folders are left to Windows, which recreates them, and
-rem which a policy may have redirected elsewhere.
-if "%LIB_KIND%"=="network" goto :eof
-if "%LIB_KIND%"=="unresolved" goto :eof
-if "%LIB_KIND%"=="unreadable" goto backup_restore_folders_location_unreadable
-if exist "%LIB_LOC%\" goto :eof
-set /a "MK_MISSING+=1"
-if "%LIB_KIND%"=="knownfolder" goto backup_restore_folders_location_known
-rem The drive must exist: "X:\" is the usual test; "X:\*" (anything in its
-rem root) is the fallback for an interpreter that does not answer the first.
-set "MK_DRIVE="
-if exist "%LIB_LOC:~0,3%" set "MK_DRIVE=1"
-if exist "%LIB_LOC:~0,3%*" set "MK_DRIVE=1"
-if not defined MK_DRIVE goto backup_restore_folders_location_nodrive
-if defined MK_PREVIEW goto backup_restore_folders_location_preview
-call :backup_restore_folders_create
-goto :eof
-:backup_restore_folders_location_unreadable
-rem The name may be misread (see libraries_scan): creating it could make a
-rem folder with the wrong name.
-set "MSG=  %LIB_FILE%: a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not created here; run.ps1 reads it right"
-call :log
-goto :eof
-:backup_restore_folders_location_known
-set "MSG=  %LIB_FILE%: the known folder %LIB_LOC% is missing; Windows recreates it at the next sign-in (not created here)"
-call :log
-goto :eof
-:backup_restore_folders_location_nodrive
-set "MSG=  %LIB_FILE%: %LIB_LOC% is missing, and so is its drive: not created"
-call :log
-goto :eof
-:backup_restore_folders_location_preview
-set /a "MK_PLANNED+=1"
-set "MSG=   %LIB_FILE%: %LIB_LOC% is missing; would be created (empty)"
-call :log
-goto :eof
-
-:backup_restore_folders_create
-rem Creates LIB_LOC one level at a time, so that each created folder is
-rem recorded and undo removes exactly those. First climb to the nearest
-rem folder that exists, keeping the missing names (a | cannot be part of a
-rem name), then create them downwards.
-set "MK_DIR=%LIB_LOC%"
-set "MK_TODO="
-:backup_restore_folders_create_up
-if "%MK_DIR:~2%"=="" goto backup_restore_folders_create_down
-if exist "%MK_DIR%\" goto backup_restore_folders_create_down
-set "MK_NAME="
-for %%F in ("%MK_DIR%") do (
-    set "MK_NAME=%%~nxF"
-    set "MK_PARENT=%%~dpF"
-)
-if not defined MK_NAME goto backup_restore_folders_create_failed
-set "MK_TODO=%MK_NAME%|%MK_TODO%"
-set "MK_DIR=%MK_PARENT:~0,-1%"
-goto backup_restore_folders_create_up
-:backup_restore_folders_create_down
-if not defined MK_TODO goto :eof
-for /f "tokens=1* eol=| delims=|" %%A in ("%MK_TODO%") do (
-    set "MK_NAME=%%A"
-    set "MK_TODO=%%B"
-)
-set "MK_DIR=%MK_DIR%\%MK_NAME%"
-mkdir "%MK_DIR%" 2>nul
-if errorlevel 1 goto backup_restore_folders_create_failed
-set "RECORD=mkdir|%MK_DIR%|created"
-call :journal
-set /a "MK_CREATED+=1"
-set "MSG=  created %MK_DIR% (empty; for %LIB_FILE%)"
-call :log
-goto backup_restore_folders_create_down
-:backup_restore_folders_create_failed
-set /a "MK_FAILED+=1"
-set "MSG=  could not create %MK_DIR% for %LIB_FILE% (a reparse point that leads nowhere, or no right to write there): left as it is"
-call :log
-goto :eof
-
-:backup_restore_folders_undo_record
-rem One mkdir record: REC_A is a folder the run created. rd without /s
-rem removes only an empty folder.
-if not "%REC_KIND%"=="mkdir" exit /b 0
-if not exist "%REC_A%\" goto backup_restore_folders_undo_gone
-rem A reparse point there now is not the folder the run created.
-set "MK_LINK="
-for %%F in ("%REC_A%") do (
-    set "MK_PARENT=%%~dpF"
-    set "MK_NAME=%%~nxF"
-)
-dir /B /A:DL "%MK_PARENT%" >"%MK_SCRATCH%" 2>nul
-for /f "usebackq eol=| delims=" %%N in ("%MK_SCRATCH%") do (
-    if /i "%%N"=="%MK_NAME%" set "MK_LINK=1"
-)
-if defined MK_LINK goto backup_restore_folders_undo_link
-rd "%REC_A%" 2>nul
-if exist "%REC_A%\" goto backup_restore_folders_undo_kept
-set "MSG=  removed %REC_A% (empty; the run had created it)"
-call :log
-exit /b 0
-:backup_restore_folders_undo_gone
-set "MSG=  %REC_A% is gone already"
-call :log
-exit /b 0
-:backup_restore_folders_undo_link
-set "MSG=  %REC_A% is a reparse point now, not the folder the run created: left as it is"
-call :log
-exit /b 0
-:backup_restore_folders_undo_kept
-set "MSG=  %REC_A% is not empty any more (restored files?): left as it is"
-call :log
-exit /b 0
-
-rem ==========================================================================
-rem Step wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
-rem DISM mounts and services images through the WIMMount file-system filter.
-rem Older imaging kits and third-party tools can leave its ImagePath pointing
-rem at their own copy of the driver, and DISM mounts and servicing then fail.
-rem When HKLM\SYSTEM\CurrentControlSet\Services\WIMMount has an ImagePath
-rem other than system32\drivers\wimmount.sys (or its \SystemRoot\ form) and
-rem %%SystemRoot%%\System32\drivers\wimmount.sys exists, the key is exported to
-rem the logs folder and wimmount-repair.reg sets ImagePath to
-rem system32\drivers\wimmount.sys (REG_EXPAND_SZ). Nothing else in the key
-rem changes. A missing key or driver file is reported, not rebuilt. If the
-rem filter is loaded, the new path takes effect at the next restart.
-rem Addresses 0x800F0922.
-rem Undo: Imports the key's backup from the logs folder: every value the
-rem backup holds is written back, so ImagePath gets its old path again; values
-rem added to the key after the run are not in the backup and stay. Takes
-rem effect at the next restart if the filter is loaded.
-rem ==========================================================================
-:do_wimmount_repair
-call :wimmount_repair_read
-if not defined WIM_KEY_FOUND goto wimmount_repair_no_key
-if not defined WIM_IMAGE goto wimmount_repair_no_value
-set "STEP_BEFORE=ImagePath %WIM_IMAGE%"
-if defined WIM_RIGHT goto wimmount_repair_right
-if not exist "%WIM_DRIVER%" goto wimmount_repair_no_driver
-
-rem Back up the whole key, then import the one value.
-set "WIM_BACKUP=%WUFIX_LOGS%\%WUFIX_RUN%-wimmount-repair.reg"
-"%SystemRoot%\System32\reg.exe" export "%WIM_KEY%" "%WIM_BACKUP%" /y >nul 2>&1
-if errorlevel 1 goto wimmount_repair_no_backup
-set "RECORD=regfile|%WIM_KEY%|%WIM_BACKUP%"
-call :journal
-set "MSG=  backed up %WIM_KEY% to %WIM_BACKUP%"
-call :log
-"%SystemRoot%\System32\reg.exe" import "%WUFIX_HOME%wimmount-repair.reg" >nul 2>&1
-if errorlevel 1 goto wimmount_repair_import_failed
-call :wimmount_repair_read
-set "STEP_AFTER=ImagePath %WIM_IMAGE%"
-set "MSG=  ImagePath is now %WIM_IMAGE%"
-call :log
-call :wimmount_repair_loaded
-exit /b 0
-
-:wimmount_repair_right
-set "MSG=  ImagePath is %WIM_IMAGE%: Windows' own driver; nothing to do"
-call :log
-exit /b 2
-:wimmount_repair_no_value
-set "MSG=  WIMMount has no ImagePath, so Windows loads system32\drivers\WIMMount.sys by its name; nothing to do"
-call :log
-exit /b 2
-:wimmount_repair_no_key
-set "MSG=  %WIM_KEY% does not exist: the WIMMount filter is not registered, which this step does not rebuild (the key holds more than the path); sfc /scannow or an in-place upgrade restores it"
-call :log
-exit /b 1
-:wimmount_repair_no_driver
-set "MSG=  ImagePath is %WIM_IMAGE%, but %WIM_DRIVER% is missing: left as it is, as pointing at a missing file would not help; sfc /scannow restores the driver, then run again"
-call :log
-exit /b 1
-:wimmount_repair_no_backup
-set "MSG=  could not export %WIM_KEY% to %WIM_BACKUP%: nothing changed"
-call :log
-exit /b 1
-:wimmount_repair_import_failed
-set "MSG=  reg import of %WUFIX_HOME%wimmount-repair.reg failed: ImagePath left as it was"
-call :log
-exit /b 1
-
-:preview_wimmount_repair
-call :wimmount_repair_read
-set "MSG=   %WIM_KEY%: does not exist; would be reported, not created"
-if defined WIM_KEY_FOUND set "MSG=   %WIM_KEY% ImagePath: not set; Windows uses its own driver, nothing would change"
-if defined WIM_IMAGE set "MSG=   %WIM_KEY% ImagePath: %WIM_IMAGE%; would be system32\drivers\wimmount.sys, after a backup of the key"
-if defined WIM_RIGHT set "MSG=   %WIM_KEY% ImagePath: %WIM_IMAGE%, Windows' own driver; nothing would change"
-call :log
-exit /b 0
-
-:undo_wimmount_repair
-set "JOURNAL_STEP=wimmount-repair"
-set "JOURNAL_HANDLER=wimmount_repair_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:wimmount_repair_read
-rem Reads the WIMMount key: WIM_KEY_FOUND, WIM_IMAGE (ImagePath without any
-rem quotes) and WIM_RIGHT when it names Windows' own driver.
-set "WIM_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WIMMount"
-set "WIM_DRIVER=%SystemRoot%\System32\drivers\wimmount.sys"
-set "WIM_KEY_FOUND="
-set "WIM_IMAGE="
-set "WIM_RIGHT="
-"%SystemRoot%\System32\reg.exe" query "%WIM_KEY%" >nul 2>&1
-if errorlevel 1 goto :eof
-set "WIM_KEY_FOUND=1"
-set "RV_KEY=%WIM_KEY%"
-set "RV_NAME=ImagePath"
-call :regentry_read
-if not defined RV_DATA goto :eof
-set "WIM_IMAGE=%RV_DATA:"=%"
-if /i "%WIM_IMAGE%"=="system32\drivers\wimmount.sys" set "WIM_RIGHT=1"
-if /i "%WIM_IMAGE%"=="\SystemRoot\system32\drivers\wimmount.sys" set "WIM_RIGHT=1"
-goto :eof
-
-:wimmount_repair_loaded
-rem A loaded filter keeps its file until Windows restarts.
-call :svc_query WIMMount
-if not "%SVC_STATE%"=="4" goto :eof
-set "WUFIX_REBOOT=1"
-set "MSG=  the WIMMount filter is loaded: the path takes effect at the next restart"
-call :log
-goto :eof
-
-:wimmount_repair_undo_record
-rem regfile|KEY|FILE: imports the key's backup.
-if not "%REC_KIND%"=="regfile" exit /b 0
-if not exist "%REC_B%" goto wimmount_repair_undo_missing
-"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
-if errorlevel 1 goto wimmount_repair_undo_failed
-set "MSG=  imported %REC_B%: %REC_A% is back as it was"
-call :log
-call :wimmount_repair_loaded
-exit /b 0
-:wimmount_repair_undo_missing
-set "MSG=  backup %REC_B% is gone: %REC_A% left as it is"
-call :log
-exit /b 1
-:wimmount_repair_undo_failed
-set "MSG=  reg import of %REC_B% failed: %REC_A% left as it is"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step offline-install-msu: Install the .msu updates carried in the bundle
-rem For a machine that cannot download its updates (air-gapped, or Windows
-rem Update failing with 0x80070002 or 0x80070003): installs each .msu file in
-rem the bundle's packages folder (placed there by wufix build --payload), in
-rem name order, with wusa /quiet /norestart, which never restarts the machine
-rem itself. A package that another one needs, such as a servicing stack
-rem update, must sort first (0x800F0823 says one was missing). Exit codes are
-rem logged in words: 0 installed, 3010 installed and a restart needed,
-rem 0x00240006 installed already, 0x80240017 not for this machine, 1618 or
-rem 0x80240016 another installation in progress. KB947821 is left to the
-rem system-files step. No packages folder or no .msu: nothing to do. Under
-rem /gpo a scheduled task runs it, as big updates take long.
-rem Addresses 0x80070002, 0x80070003.
-rem Undo: Removes nothing: an installed update may be needed by later ones,
-rem and a servicing stack update cannot be removed at all. /undo lists each
-rem update this run installed with the command that removes it (wusa
-rem /uninstall /kb:NNNNNNN), for an administrator to decide.
-rem ==========================================================================
-:do_offline_install_msu
-call :packages_find
-if errorlevel 1 exit /b 1
-if not defined PKG_DIR goto offline_install_msu_none
-call :packages_start
-pushd "%PKG_DIR%"
-if errorlevel 1 goto offline_install_msu_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_msu_one
-)
-popd
-if "%PKG_SEEN%"=="0" goto offline_install_msu_none
-call :packages_summary
-exit /b %PKG_RC%
-
-:offline_install_msu_none
-set "MSG=  no .msu package in %WUFIX_HOME%packages\: nothing to install"
-call :log
-exit /b 2
-:offline_install_msu_unreadable
-set "MSG=  cannot open %PKG_DIR%"
-call :log
-exit /b 1
-
-:preview_offline_install_msu
-call :packages_find
-set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed"
-if not defined PKG_DIR call :log
-if not defined PKG_DIR exit /b 0
-call :packages_start
-pushd "%PKG_DIR%"
-if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_msu_show
-)
-popd
-set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed"
-if "%PKG_SEEN%"=="0" call :log
-exit /b 0
-
-:undo_offline_install_msu
-rem Updates are not removed; each one the run installed is named with the
-rem command that removes it.
-set "JOURNAL_STEP=offline-install-msu"
-set "JOURNAL_HANDLER=offline_install_msu_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:offline_install_msu_pick
-rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
-rem made match *.msu, and the System Update Readiness Tool (KB947821), which
-rem the system-files step runs for its check.
-if /i not "%PKG_NAME:~-4%"==".msu" exit /b 1
-rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
-rem exFAT stick: never a package, whatever its extension.
-if "%PKG_NAME:~0,2%"=="._" exit /b 1
-call :packages_kb
-if /i "%PKG_KB%"=="KB947821" exit /b 1
-set /a "PKG_SEEN+=1"
-set "PKG=%PKG_DIR%\%PKG_NAME%"
-exit /b 0
-
-:offline_install_msu_one
-rem Installs one package with wusa and judges its exit code.
-if defined PKG_STOP goto :eof
-call :offline_install_msu_pick
-if errorlevel 1 goto :eof
-set "MSG=  wusa %PKG_NAME% /quiet /norestart (%PKG_KB%)"
-call :log
-"%SystemRoot%\System32\wusa.exe" "%PKG%" /quiet /norestart
-set "RC=%ERRORLEVEL%"
-call :packages_result
-goto :eof
-
-:offline_install_msu_show
-call :offline_install_msu_pick
-if errorlevel 1 goto :eof
-set "MSG=   would install %PKG_NAME% (%PKG_KB%) with wusa /quiet /norestart"
-call :log
-goto :eof
-
-:offline_install_msu_undo_record
-if not "%REC_KIND%"=="installed" exit /b 0
-set "PKG_REMOVE_HINT=To remove it: wusa /uninstall /kb:%REC_B:~2%"
-if "%REC_B%"=="unknown" set "PKG_REMOVE_HINT=Installed Updates in the Control Panel lists it."
-call :packages_undo
-exit /b 0
-
-rem ==========================================================================
-rem Step offline-install-cab: Install the .cab update packages carried in the bundle
-rem For a machine that cannot download its updates (air-gapped, or Windows
-rem Update failing with 0x80070002 or 0x80070003): adds each .cab package in
-rem the bundle's packages folder (placed there by wufix build --payload), in
-rem name order, with DISM /Online /Add-Package /Quiet /NoRestart, which never
-rem restarts the machine itself. wsusscn2.cab and wsusscan.cab are scan
-rem catalogs, not packages, and are left out. A package that another one
-rem needs, such as a servicing stack update, must sort first (0x800F0823 says
-rem one was missing). Exit codes are logged in words: 0 installed, 3010
-rem installed and a restart needed, 0x800F081E not for this Windows. DISM's
-rem output goes beside the run's log. No packages folder or no .cab: nothing
-rem to do. Under /gpo a scheduled task runs it, as big updates take long.
-rem Addresses 0x80070002, 0x80070003.
-rem Undo: Removes nothing: an installed update may be needed by later ones,
-rem and a servicing stack update cannot be removed at all. /undo lists each
-rem package this run added, with the way to remove it (dism /Online
-rem /Get-Packages names it, dism /Online /Remove-Package /PackageName: removes
-rem it), for an administrator to decide.
-rem ==========================================================================
-:do_offline_install_cab
-call :packages_find
-if errorlevel 1 exit /b 1
-if not defined PKG_DIR goto offline_install_cab_none
-call :packages_start
-set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
-pushd "%PKG_DIR%"
-if errorlevel 1 goto offline_install_cab_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_cab_one
-)
-popd
-if "%PKG_SEEN%"=="0" goto offline_install_cab_none
-set "MSG=  DISM's output: %DISM_OUT%"
-call :log
-call :packages_summary
-exit /b %PKG_RC%
-
-:offline_install_cab_none
-set "MSG=  no .cab package in %WUFIX_HOME%packages\: nothing to install"
-call :log
-exit /b 2
-:offline_install_cab_unreadable
-set "MSG=  cannot open %PKG_DIR%"
-call :log
-exit /b 1
-
-:preview_offline_install_cab
-call :packages_find
-set "MSG=   no .cab package in %WUFIX_HOME%packages\: nothing would be installed"
-if not defined PKG_DIR call :log
-if not defined PKG_DIR exit /b 0
-call :packages_start
-pushd "%PKG_DIR%"
-if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :offline_install_cab_show
-)
-popd
-set "MSG=   no .cab package in %WUFIX_HOME%packages\: nothing would be installed"
-if "%PKG_SEEN%"=="0" call :log
-exit /b 0
-
-:undo_offline_install_cab
-rem Packages are not removed; each one the run added is named with the way
-rem to remove it.
-set "JOURNAL_STEP=offline-install-cab"
-set "JOURNAL_HANDLER=offline_install_cab_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:offline_install_cab_pick
-rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
-rem made match *.cab, and the Windows Update scan catalogs, which are cabs
-rem but no packages.
-if /i not "%PKG_NAME:~-4%"==".cab" exit /b 1
-rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
-rem exFAT stick: never a package, whatever its extension.
-if "%PKG_NAME:~0,2%"=="._" exit /b 1
-if /i "%PKG_NAME%"=="wsusscn2.cab" exit /b 1
-if /i "%PKG_NAME%"=="wsusscan.cab" exit /b 1
-call :packages_kb
-set /a "PKG_SEEN+=1"
-set "PKG=%PKG_DIR%\%PKG_NAME%"
-exit /b 0
-
-:offline_install_cab_one
-rem Adds one package with DISM and judges its exit code.
-if defined PKG_STOP goto :eof
-call :offline_install_cab_pick
-if errorlevel 1 goto :eof
-set "MSG=  dism /Online /Add-Package %PKG_NAME% /Quiet /NoRestart (%PKG_KB%)"
-call :log
-rem /Quiet leaves only DISM's errors, so each package gets a header line,
-rem written as :log writes (expanded late, so no character in the name can
-rem act as a command).
-setlocal EnableDelayedExpansion
->>"!DISM_OUT!" echo.== !PKG!
-endlocal
-"%SystemRoot%\System32\dism.exe" /Online /English /Add-Package /PackagePath:"%PKG%" /Quiet /NoRestart >>"%DISM_OUT%" 2>&1
-set "RC=%ERRORLEVEL%"
-call :packages_result
-goto :eof
-
-:offline_install_cab_show
-call :offline_install_cab_pick
-if errorlevel 1 goto :eof
-set "MSG=   would add %PKG_NAME% (%PKG_KB%) with dism /Online /Add-Package /Quiet /NoRestart"
-call :log
-goto :eof
-
-:offline_install_cab_undo_record
-if not "%REC_KIND%"=="installed" exit /b 0
-set "PKG_REMOVE_HINT=To remove it: dism /Online /Get-Packages names it, dism /Online /Remove-Package /PackageName:NAME removes it."
-call :packages_undo
-exit /b 0
-
-rem ==========================================================================
-rem Step driver-already-installed: Explain 0x80070103 (driver already installed)
-rem Read-only. 0x80070103 means Windows Update offered a driver that is
-rem already installed (for example for a second, identical graphics adapter)
-rem or that is not a better match than the installed one. It is harmless and
-rem nothing is broken: resetting the update components does not help, and none
-rem is done for it. The step writes to the log why, and how to hide the update
-rem on this version of Windows so it is not offered again.
-rem Addresses 0x80070103.
-rem Undo: Nothing to undo: the step only writes an explanation to the log.
-rem ==========================================================================
-:do_driver_already_installed
-call :driver_already_installed_explain
-set "STEP_AFTER=explained; harmless, nothing to repair"
-exit /b 2
-
-:preview_driver_already_installed
-rem The step only explains, so plan mode shows the same text.
-call :driver_already_installed_explain
-exit /b 0
-
-:undo_driver_already_installed
-rem The step changes nothing and records nothing.
-exit /b 0
-
-:driver_already_installed_explain
-rem Why 0x80070103 needs no repair, and how to hide the update on this
-rem version (KB952032).
-set "MSG=  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use."
-call :log
-set "MSG=  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again."
-call :log
-set "MSG=  To stop the offer on this version: run the Show or hide updates troubleshooter (wushowhide.diagcab, a download from Microsoft, KB3073930) and hide the driver update."
-call :log
-set "MSG=  To keep Windows Update from offering drivers at all, set the policy Do not include drivers with Windows Updates (Windows 10 1607 and later; the opt-in step driver-updates-exclude sets it, reversibly)."
-call :log
-set "MSG=  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead."
-call :log
-set "MSG=  To see which driver is meant: the update's title names the device; Device Manager shows the version already installed."
-call :log
-goto :eof
-
-rem ==========================================================================
-rem Step driver-updates-exclude: Keep Windows Update from offering drivers
-rem Opt-in. Sets the machine policy "Do not include drivers with Windows
-rem Updates" (ExcludeWUDriversInQualityUpdate = 1 under
-rem HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate), which Windows
-rem honours from Windows 10 1607 and Windows Server 2016 on; on earlier
-rem Windows 10 builds the step does nothing. Windows Update then stops
-rem offering drivers, so a driver it keeps failing to install (0x80070103) is
-rem no longer offered; drivers then come from the device maker. The value is
-rem journaled first. When the value is there already with another setting, a
-rem policy put it there: the step leaves it and says where to change it, since
-rem a domain policy would set it back at the next refresh anyway. Microsoft
-rem documents the policy for Pro, Enterprise and Education; its effect on Home
-rem editions is unverified.
-rem Addresses 0x80070103.
-rem Undo: Deletes ExcludeWUDriversInQualityUpdate again when the run found it
-rem absent (the step changes the value only then). No other value of the
-rem WindowsUpdate policy key is touched, and the key itself is never deleted:
-rem a key the run had to create stays, empty, which has no effect.
-rem ==========================================================================
-:do_driver_updates_exclude
-set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
-set "RV_NAME=ExcludeWUDriversInQualityUpdate"
-call :regentry_read
-if "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" goto driver_updates_exclude_already
-if defined RV_TYPE goto driver_updates_exclude_set_by_policy
-set "STEP_BEFORE=not set"
-rem The import creates the policy keys that do not exist yet: journal each
-rem absent one, the outermost first, so /undo removes them innermost first.
-set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft"
-call :regentry_key_save
-set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows"
-call :regentry_key_save
-set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
-call :regentry_key_save
-call :regentry_save
-if errorlevel 1 exit /b 1
-"%SystemRoot%\System32\reg.exe" import "%WUFIX_HOME%driver-updates-exclude.reg" >nul 2>&1
-if errorlevel 1 goto driver_updates_exclude_failed
-call :regentry_read
-if not "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" goto driver_updates_exclude_failed
-set "STEP_AFTER=1"
-set "MSG=  set %RV_KEY% %RV_NAME% = 1 (REG_DWORD): Windows Update no longer offers drivers; get them from the device maker"
-call :log
-set "MSG=  It takes effect at the next scan for updates. A domain policy that sets it differently wins at the next policy refresh."
-call :log
-exit /b 0
-
-:driver_updates_exclude_already
-set "STEP_BEFORE=1"
-set "STEP_AFTER=1"
-set "MSG=  %RV_NAME% is 1 already: Windows Update offers no drivers here"
-call :log
-exit /b 2
-
-:driver_updates_exclude_set_by_policy
-set "STEP_BEFORE=%RV_DATA%"
-set "STEP_AFTER=%RV_DATA%"
-set "MSG=  %RV_NAME% is %RV_DATA% (%RV_TYPE%): a policy set it, so it is left as it is. Change it where it is managed: Group Policy, Computer Configuration, Administrative Templates, Windows Components, Windows Update, Do not include drivers with Windows Updates."
-call :log
-exit /b 2
-
-:driver_updates_exclude_failed
-set "MSG=  could not set %RV_NAME% under %RV_KEY% (reg import of driver-updates-exclude.reg failed); what it holds now is journaled for /undo"
-call :log
-exit /b 1
-
-:preview_driver_updates_exclude
-set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
-set "RV_NAME=ExcludeWUDriversInQualityUpdate"
-call :regentry_read
-set "MSG=   %RV_KEY% %RV_NAME%: not set; would be set to 1 (REG_DWORD) from driver-updates-exclude.reg"
-if defined RV_TYPE set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA% (%RV_TYPE%), set by a policy; would be left as it is"
-if "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" set "MSG=   %RV_KEY% %RV_NAME%: 1 already; nothing to do"
-:driver_updates_exclude_preview_say
-call :log
-exit /b 0
-
-:undo_driver_updates_exclude
-set "JOURNAL_STEP=driver-updates-exclude"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step firewall-pause: Turn Windows Firewall off for this run only
-rem Opt-in, and only for a network where the administrator knows that the
-rem firewall's filtering blocks the update (Microsoft names firewalls that
-rem filter downloads as the cause of 0x80200053); security software is never
-rem turned off by default. Each firewall profile that is on is journaled and
-rem turned off with netsh (advfirewall on Vista and later, the firewall
-rem context on XP SP2 and Server 2003 SP1), for the rest of this run. At the
-rem end of the run, whatever happened in between, the cleanup turns on again
-rem exactly the profiles this run turned off; run.cmd /undo does the same from
-rem the state file, should the run have been stopped before its end. A profile
-rem that Group Policy turns on is left on (a local change would not hold), and
-rem a domain policy may turn the firewall on again at its next refresh anyway.
-rem When the firewall service is not running, the firewall filters nothing and
-rem the step does nothing. Nothing else is touched: no rule, no setting, never
-rem a reset. Steps deferred to a scheduled task under /gpo run after the
-rem cleanup, with the firewall on.
-rem Addresses 0x80200053.
-rem Undo: Turns on again each profile the run turned off (netsh advfirewall
-rem set <profile> state on; on XP and 2003 netsh firewall set opmode
-rem mode=ENABLE with the exception setting the run found). The cleanup does
-rem this at the end of every run; /undo repeats it from the state file.
-rem ==========================================================================
-:do_firewall_pause
-rem Each firewall profile that is on is journaled, then turned off for the
-rem rest of this run. The cleanup turns exactly those on again at the end
-rem of the run, whatever happens in between.
-set "FW_COUNT=0"
-set "FW_FAILED="
-set "FW_BEFORE="
-set "FW_OFF="
-set "FW_ANY_PAUSED="
-call :firewall_service
-call :svc_query %FW_SERVICE%
-if not "%SVC_STATE%"=="4" goto firewall_pause_not_running
-set "FW_ACTION=firewall_pause_pause"
-call :firewall_each
-set "STEP_BEFORE=%FW_BEFORE%"
-set "STEP_AFTER=off for this run:%FW_OFF%"
-if defined FW_FAILED exit /b 1
-if "%FW_COUNT%"=="0" set "STEP_AFTER=nothing turned off"
-if "%FW_COUNT%"=="0" exit /b 2
-set "MSG=  the cleanup at the end of this run turns on again:%FW_OFF%"
-call :log
-exit /b 0
-
-:firewall_pause_not_running
-set "STEP_BEFORE=%FW_SERVICE% %SVC_STATE_NAME%"
-set "STEP_AFTER=nothing turned off"
-set "MSG=  the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing to turn off"
-call :log
-exit /b 2
-
-:preview_firewall_pause
-call :firewall_service
-call :svc_query %FW_SERVICE%
-set "MSG=   the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing would be turned off"
-if not "%SVC_STATE%"=="4" call :log
-if not "%SVC_STATE%"=="4" exit /b 0
-set "FW_ACTION=firewall_pause_show"
-call :firewall_each
-exit /b 0
-
-:undo_firewall_pause
-rem Turns on again each profile the run journaled as on. The run's cleanup
-rem normally did so already; doing it again changes nothing.
-set "JOURNAL_STEP=firewall-pause"
-set "JOURNAL_HANDLER=firewall_pause_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:cleanup_firewall_pause
-rem Turns on again exactly the profiles this run turned off.
-if not defined FW_ANY_PAUSED exit /b 0
-set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
-call :log
-set "FW_ACTION=firewall_pause_resume_paused"
-call :firewall_each
-exit /b 0
-
-:firewall_pause_pause
-set "FW_PAUSED_%FW_PROFILE%="
-call :firewall_read
-set "FW_BEFORE=%FW_BEFORE% %FW_PROFILE% %FW_SAY%;"
-if not "%FW_ON%"=="1" goto firewall_pause_pause_leave
-set "RECORD=firewall|%FW_PROFILE%|on"
-call :journal
-"%SystemRoot%\System32\netsh.exe" advfirewall set %FW_PROFILE% state off >nul 2>&1
-set "FW_RC=%ERRORLEVEL%"
-rem What counts is the state read back: off is remembered for the cleanup,
-rem whatever netsh answered.
-call :firewall_read
-if "%FW_ON%"=="1" goto firewall_pause_pause_failed
-set "FW_PAUSED_%FW_PROFILE%=1"
-set "FW_ANY_PAUSED=1"
-set /a "FW_COUNT+=1"
-set "FW_OFF=%FW_OFF% %FW_PROFILE%"
-set "MSG=  firewall profile %FW_PROFILE%: was on; off for this run"
-call :log
-goto :eof
-:firewall_pause_pause_leave
-set "MSG=  firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
-call :log
-goto :eof
-:firewall_pause_pause_failed
-set "FW_FAILED=1"
-set "MSG=  firewall profile %FW_PROFILE%: still on, netsh exit code %FW_RC% (is the firewall service running?); nothing changed"
-call :log
-goto :eof
-
-:firewall_pause_show
-call :firewall_read
-set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; would be turned off for this run and on again at its end"
-if not "%FW_ON%"=="1" set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
-call :log
-goto :eof
-
-:firewall_pause_resume_paused
-if not defined FW_PAUSED_%FW_PROFILE% goto :eof
-set "FW_PAUSED_%FW_PROFILE%="
-call :firewall_resume
-goto :eof
-
-:firewall_pause_undo_record
-rem REC_A is a profile the run found on.
-if not "%REC_KIND%"=="firewall" exit /b 0
-set "FW_PROFILE=%REC_A%"
-set "FW_EXC=%REC_B%"
-call :firewall_resume
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step defender-pause: Turn Defender real-time protection off for this run only
-rem Opt-in, and only where the administrator knows that Microsoft Defender's
-rem real-time scanning blocks the update (Microsoft names antivirus software
-rem that blocks access to update folders as the usual cause of 0x80240022);
-rem security software is never turned off by default. When real-time
-rem protection is on, that is journaled and it is turned off with
-rem Set-MpPreference -DisableRealtimeMonitoring for the rest of this run. At
-rem the end of the run, whatever happened in between, the cleanup turns it on
-rem again; run.cmd /undo does the same from the state file, should the run
-rem have been stopped before its end. Tamper Protection (Windows 10 and later)
-rem refuses the change while reporting success: the step reads the state back,
-rem and says so when it stayed on. Where Defender is not the active antivirus,
-rem or has no PowerShell module (Windows Server 2012 R2; the module on Windows
-rem 8.1 is unverified), the step does nothing. A domain or Intune policy may
-rem turn protection on again at any time. Steps deferred to a scheduled task
-rem under /gpo run after the cleanup, with protection on.
-rem Addresses 0x80240022.
-rem Undo: Turns real-time protection on again (Set-MpPreference
-rem -DisableRealtimeMonitoring $false) when the run found it on and reads it
-rem back. The cleanup does this at the end of every run; /undo repeats it from
-rem the state file.
-rem ==========================================================================
-:do_defender_pause
-set "DEF_PAUSED="
-call :defender_probe
-set "STEP_BEFORE=%DEF_SAY%"
-if "%DEF_STATE%"=="11" goto defender_pause_leave
-if "%DEF_STATE%"=="13" goto defender_pause_leave
-if "%DEF_STATE%"=="12" goto defender_pause_tamper
-if not "%DEF_STATE%"=="10" goto defender_pause_unknown
-set "RECORD=defender|RealTimeProtection|on"
-call :journal
-rem Remembered for the cleanup even if the change fails: it may have gone off.
-set "DEF_PAUSED=1"
-call :defender_pause
-if "%DEF_STATE%"=="12" goto defender_pause_refused
-if not "%DEF_STATE%"=="11" goto defender_pause_failed
-set "STEP_AFTER=off for this run"
-set "MSG=  Defender real-time protection: was on; off for this run. The cleanup at the end of this run turns it on again."
-call :log
-exit /b 0
-
-:defender_pause_leave
-set "STEP_AFTER=%DEF_SAY%"
-set "MSG=  Defender real-time protection: %DEF_SAY%; left as it is"
-call :log
-exit /b 2
-
-:defender_pause_tamper
-set "STEP_AFTER=on: Tamper Protection"
-set "MSG=  Defender real-time protection: on, and Tamper Protection is on, which refuses the change: nothing was changed. To go on, turn Tamper Protection off for the time being (Windows Security, Virus and threat protection settings; or where it is managed: Intune, the Defender portal), or use troubleshooting mode."
-call :log
-exit /b 1
-
-:defender_pause_refused
-set "STEP_AFTER=on: the change was refused"
-set "MSG=  Defender real-time protection stayed on: Tamper Protection or a policy (DisableRealtimeMonitoring under Policies\Microsoft\Windows Defender) keeps it on"
-call :log
-exit /b 1
-
-:defender_pause_failed
-set "STEP_AFTER=unknown"
-set "MSG=  Defender real-time protection: Set-MpPreference failed (exit code %DEF_STATE%); the cleanup turns it on again if it went off"
-call :log
-exit /b 1
-
-:defender_pause_unknown
-set "STEP_AFTER=unknown"
-set "MSG=  Defender real-time protection: its state could not be read (exit code %DEF_STATE%): nothing was changed"
-call :log
-exit /b 1
-
-:preview_defender_pause
-call :defender_probe
-set "MSG=   Defender real-time protection: %DEF_SAY%; left as it is"
-if "%DEF_STATE%"=="10" set "MSG=   Defender real-time protection: on; would be turned off for this run and on again at its end"
-if "%DEF_STATE%"=="12" set "MSG=   Defender real-time protection: on, and Tamper Protection would refuse the change"
-call :log
-exit /b 0
-
-:undo_defender_pause
-rem Turns real-time protection on again if the run found it on. The run's
-rem cleanup normally did so already; doing it again changes nothing.
-set "JOURNAL_STEP=defender-pause"
-set "JOURNAL_HANDLER=defender_pause_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:cleanup_defender_pause
-rem Turns real-time protection on again if this run turned it off.
-if not defined DEF_PAUSED exit /b 0
-set "DEF_PAUSED="
-set "MSG=== end of run, defender-pause: turning Defender real-time protection on again"
-call :log
-call :defender_resume
-exit /b %ERRORLEVEL%
-
-:defender_pause_undo_record
-if not "%REC_KIND%"=="defender" exit /b 0
-call :defender_resume
-exit /b %ERRORLEVEL%
-
-rem ==========================================================================
-rem Step proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp)
-rem Windows Update and BITS reach the network through WinHTTP, whose proxy is
-rem set apart from Internet Explorer's. A stale WinHTTP proxy (a server that
-rem is gone, a bypass list that misses the update server) makes downloads
-rem fail. The current setting is shown (netsh winhttp show proxy) and saved,
-rem then reset to direct access with netsh winhttp reset proxy. WinHTTP keeps
-rem the setting in one registry value,
-rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
-rem Settings\Connections\WinHttpSettings, which is what is saved: netsh's text
-rem is in the system's language and is not parsed. Not needed when that value
-rem does not exist (direct access). Internet Explorer's and the users' proxy
-rem settings are never touched, nor the separate 32-bit WinHTTP setting of
-rem 64-bit Windows (Windows Update and BITS are 64-bit there).
-rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
-rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY):
-rem the proxy, bypass list and flags netsh showed before the run, as netsh
-rem winhttp set proxy would have set them.
-rem ==========================================================================
-:do_proxy_reset_winhttp
-rem netsh winhttp and WinHTTP keep the proxy in this one value
-rem (MS-PROXYCFG): it is saved before the reset, and /undo writes it back.
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "RV_NAME=WinHttpSettings"
-call :proxy_reset_winhttp_show
-call :regentry_read
-if not defined RV_TYPE goto proxy_reset_winhttp_direct
-set "STEP_BEFORE=WinHTTP proxy set (saved)"
-call :regentry_save
-if errorlevel 1 exit /b 1
-"%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
-set "PROXY_RC=%ERRORLEVEL%"
-set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"
-call :log
-if not "%PROXY_RC%"=="0" exit /b 1
-set "STEP_AFTER=direct access"
-call :proxy_reset_winhttp_show
-exit /b 0
-:proxy_reset_winhttp_direct
-set "STEP_BEFORE=direct access"
-set "MSG=  no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
-call :log
-exit /b 2
-
-:preview_proxy_reset_winhttp
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
-set "RV_NAME=WinHttpSettings"
-call :proxy_reset_winhttp_show
-call :regentry_read
-set "MSG=   no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
-if defined RV_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (netsh winhttp reset proxy)"
-call :log
-exit /b 0
-
-:undo_proxy_reset_winhttp
-rem Writes the saved WinHttpSettings value back.
-set "JOURNAL_STEP=proxy-reset-winhttp"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:proxy_reset_winhttp_show
-rem Copies what netsh shows into the log, for whoever reads it later;
-rem nothing is parsed from it (the text is in the system's language).
-set "MSG=  WinHTTP proxy as netsh winhttp show proxy shows it:"
-call :log
-for /f "delims=" %%L in ('""%SystemRoot%\System32\netsh.exe" winhttp show proxy 2>&1"') do (
-    set "MSG=    %%L"
-    call :log
-)
-goto :eof
-
-rem ==========================================================================
-rem Step wsus-client-reset: Give the WSUS client a new identity
-rem Computers installed from one cloned image share the WSUS client identity
-rem (SusClientId), so the WSUS console shows them as one computer and they
-rem overwrite each other's status. Only on a WSUS-managed computer (policy
-rem WUServer set and AU\UseWUServer=1; otherwise not needed): the update
-rem services are stopped, the identity values SusClientId,
-rem SusClientIDValidation, PingID and AccountDomainSid under
-rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate are saved
-rem (type and data) and deleted, the services that were running are started
-rem again, and on XP to 8.1 wuauclt /resetauthorization /detectnow asks for a
-rem new detection, which creates a new identity. The Windows Update policy key
-rem (HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate) is only read,
-rem never changed.
-rem Addresses 0x80244007, 0x8024400D.
-rem Undo: Stops the same services, writes each deleted value back with its
-rem type and data and deletes those of the four the run found absent, so the
-rem identity the client created since is replaced by the old one, then starts
-rem the services that were running. The WSUS server sees the old identity
-rem again at the next detection.
-rem ==========================================================================
-:do_wsus_client_reset
-call :wsus_managed
-if not defined WSUS_MANAGED goto wsus_client_reset_not_managed
-rem The client identity lives in these values (TECHNET-WSUSCLIENT names the
-rem first two; PingID and AccountDomainSid belong to the same registration).
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
-set "WSUS_FOUND="
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_probe %%V
-if not defined WSUS_FOUND goto wsus_client_reset_no_identity
-set "STEP_BEFORE=identity:%WSUS_FOUND%"
-rem Stop the services first: a running client keeps its identity in memory
-rem and could write it back. If one will not stop, nothing is deleted.
-call :svc_stop usosvc
-if errorlevel 1 goto wsus_client_reset_failed
-call :svc_stop dosvc
-if errorlevel 1 goto wsus_client_reset_failed
-call :svc_stop wuauserv
-if errorlevel 1 goto wsus_client_reset_failed
-set "WSUS_FAILED="
-set "WSUS_DELETED="
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_delete %%V
-call :wsus_client_reset_restart
-if errorlevel 1 set "WSUS_FAILED=1"
-set "STEP_AFTER=deleted:%WSUS_DELETED%"
-if defined WSUS_FAILED exit /b 1
-call :wu_detect
-exit /b 0
-:wsus_client_reset_failed
-call :wsus_client_reset_restart
-exit /b 1
-:wsus_client_reset_not_managed
-set "STEP_BEFORE=not WSUS-managed"
-set "MSG=  not managed by WSUS (WUServer and UseWUServer=1 not both set by policy): not needed"
-call :log
-exit /b 2
-:wsus_client_reset_no_identity
-set "STEP_BEFORE=no identity stored"
-set "MSG=  no client identity is stored: nothing to reset (the client creates one at its next detection)"
-call :log
-exit /b 2
-
-:preview_wsus_client_reset
-call :wsus_managed
-if not defined WSUS_MANAGED set "MSG=   not managed by WSUS: nothing to do"
-if not defined WSUS_MANAGED call :log
-if not defined WSUS_MANAGED exit /b 0
-set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
-call :svc_preview usosvc
-call :svc_preview dosvc
-call :svc_preview wuauserv
-for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_show %%V
-exit /b 0
-
-:undo_wsus_client_reset
-rem Stop the services again, write the deleted values back, then start the
-rem services that were running.
-call :svc_stop usosvc
-if errorlevel 1 goto wsus_client_reset_undo_failed
-call :svc_stop dosvc
-if errorlevel 1 goto wsus_client_reset_undo_failed
-call :svc_stop wuauserv
-if errorlevel 1 goto wsus_client_reset_undo_failed
-set "JOURNAL_STEP=wsus-client-reset"
-set "JOURNAL_HANDLER=regentry_replay"
-call :journal_replay
-if errorlevel 1 goto wsus_client_reset_undo_failed
-call :wsus_client_reset_restart
-exit /b %ERRORLEVEL%
-:wsus_client_reset_undo_failed
-call :wsus_client_reset_restart
-exit /b 1
-
-:wsus_client_reset_probe
-set "RV_NAME=%~1"
-call :regentry_read
-if defined RV_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
-goto :eof
-
-:wsus_client_reset_delete
-rem Saves value %1 (type and data) in the journal, then deletes it. A value
-rem that is not there is journaled as absent, so /undo also deletes the one
-rem the client creates meanwhile; if the journal cannot be written, the
-rem value is left alone.
-set "RV_NAME=%~1"
-call :regentry_save
-if errorlevel 1 goto wsus_client_reset_save_failed
-if not defined RV_TYPE goto :eof
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
-if errorlevel 1 goto wsus_client_reset_delete_failed
-set "WSUS_DELETED=%WSUS_DELETED% %RV_NAME%"
-set "MSG=  deleted %RV_NAME% (%RV_TYPE% %RV_DATA%), saved for /undo"
-call :log
-goto :eof
-:wsus_client_reset_save_failed
-set "WSUS_FAILED=1"
-set "MSG=  could not save %RV_NAME% in the state file: left as it was"
-call :log
-goto :eof
-:wsus_client_reset_delete_failed
-set "WSUS_FAILED=1"
-set "MSG=  could not delete %RV_NAME%: left as it was"
-call :log
-goto :eof
-
-:wsus_client_reset_show
-set "RV_NAME=%~1"
-call :regentry_read
-set "MSG=   %~1: not set; nothing to delete"
-if defined RV_TYPE set "MSG=   %~1 (%RV_TYPE% %RV_DATA%): would be saved for /undo and deleted"
-call :log
-goto :eof
-
-:wsus_client_reset_restart
-rem Starts again, in reverse order, exactly the services that were running.
-set "RESTART_FAILED="
-call :svc_restart wuauserv
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart dosvc
-if errorlevel 1 set "RESTART_FAILED=1"
-call :svc_restart usosvc
-if errorlevel 1 set "RESTART_FAILED=1"
-if defined RESTART_FAILED exit /b 1
-exit /b 0
-
-rem ==========================================================================
-rem Step winsock-reset: Reset the Winsock catalog
-rem Resets the Winsock catalog with netsh winsock reset (XP SP2 and later),
-rem for downloads that fail because a broken layered service provider sits
-rem between Windows Update and the network. The reset also removes every
-rem third-party provider that belongs there: VPN clients, antivirus and proxy
-rem or filtering software install them, and stop working until reinstalled or
-rem restored. Before the reset the catalog key
-rem (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
-rem into the logs folder. Takes effect after a restart (exit code 3010). Runs
-rem only when named: /with:winsock-reset.
-rem Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
-rem Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
-rem with the exported ones: they are deleted, then the export is imported, so
-rem the catalog is the old one exactly, removed providers included (an import
-rem alone would leave the reset's own entries beside them). The catalog as the
-rem reset left it is exported first and imported again if the import fails.
-rem Like the reset, this takes effect after a restart.
-rem ==========================================================================
-:do_winsock_reset
-rem The reset cannot be undone by netsh: the catalog key is exported first,
-rem and without that copy nothing is reset.
-set "WINSOCK_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters"
-set "WINSOCK_FILE=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-reset.reg"
-rem reg export asks before overwriting (Vista and later) and XP's has no /y:
-rem a file of that name is never overwritten; the run number is new anyway.
-if exist "%WINSOCK_FILE%" goto winsock_reset_exists
-"%SystemRoot%\System32\reg.exe" export "%WINSOCK_KEY%" "%WINSOCK_FILE%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_export_failed
-if not exist "%WINSOCK_FILE%" goto winsock_reset_export_failed
-set "RECORD=regfile|%WINSOCK_KEY%|%WINSOCK_FILE%"
-call :journal
-set "MSG=  exported %WINSOCK_KEY% to %WINSOCK_FILE%"
-call :log
-set "MSG=  warning: the reset removes third-party layered service providers (VPN clients, antivirus, proxy or filtering software): reinstall them, or run /undo"
-call :log
-"%SystemRoot%\System32\netsh.exe" winsock reset >nul 2>&1
-set "WINSOCK_RC=%ERRORLEVEL%"
-set "MSG=  netsh winsock reset: exit code %WINSOCK_RC%"
-call :log
-if not "%WINSOCK_RC%"=="0" exit /b 1
-set "WUFIX_REBOOT=1"
-set "STEP_BEFORE=catalog exported"
-set "STEP_AFTER=reset; restart needed"
-set "MSG=  restart the computer to finish the reset"
-call :log
-exit /b 0
-:winsock_reset_exists
-set "MSG=  %WINSOCK_FILE% exists already: not overwritten, and nothing reset"
-call :log
-exit /b 1
-:winsock_reset_export_failed
-set "MSG=  could not export %WINSOCK_KEY%: without that copy nothing is reset"
-call :log
-exit /b 1
-
-:preview_winsock_reset
-set "MSG=   would export HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters to the logs folder, then run netsh winsock reset"
-call :log
-set "MSG=   third-party layered service providers (VPN clients, antivirus, proxy or filtering software) would be removed; a restart is needed"
-call :log
-exit /b 0
-
-:undo_winsock_reset
-rem Imports the exported catalog back (records regfile|<key>|<file>).
-set "JOURNAL_STEP=winsock-reset"
-set "JOURNAL_HANDLER=winsock_reset_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:winsock_reset_undo_record
-rem reg import only adds and overwrites: catalog entries the reset wrote
-rem that the old catalog lacks would stay beside the old ones. So the two
-rem catalogs the reset rebuilds (Protocol_Catalog9, NameSpace_Catalog5)
-rem are deleted first and the export brings them back whole; the key
-rem itself, and its permissions, stay. The catalog as the reset left it is
-rem exported first, and imported again when the old one cannot be.
-if not "%REC_KIND%"=="regfile" exit /b 0
-if not exist "%REC_B%" goto winsock_reset_undo_missing
-set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
-if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
-"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_undo_failed
-if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
-"%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
-"%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
-"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
-if errorlevel 1 goto winsock_reset_undo_back
-set "WUFIX_REBOOT=1"
-set "MSG=  replaced the catalogs in %REC_A% with %REC_B% (the reset's are kept in %WINSOCK_NOW%): restart the computer to use the old catalog"
-call :log
-exit /b 0
-:winsock_reset_undo_back
-"%SystemRoot%\System32\reg.exe" import "%WINSOCK_NOW%" >nul 2>&1
-set "MSG=  reg import %REC_B% failed: the catalog as the reset left it was imported back from %WINSOCK_NOW%"
-call :log
-exit /b 1
-:winsock_reset_undo_missing
-set "MSG=  the export %REC_B% is gone: the catalog cannot be put back"
-call :log
-exit /b 1
-:winsock_reset_undo_failed
-set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
-call :log
-exit /b 1
-
-rem ==========================================================================
-rem Step spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside
-rem A community fix for Windows 10 error 0x80070003, not a Microsoft one:
-rem %%SystemRoot%%\System32\spupdsvc.exe, which update installers use to finish
-rem RunOnce work after a restart, is renamed to spupdsvc.exe.wufix-N, never
-rem deleted. The file belongs to TrustedInstaller, so its access list is saved
-rem first (icacls /save, into the logs folder), then the Administrators group
-rem (by SID, so any language works) takes ownership (takeown /a) and gets full
-rem control to rename it. Windows Resource Protection or a later update may
-rem put the file back, which is harmless; later updates may also need it, so
-rem undo it once updates install again. Only on the Windows 10 family (Windows
-rem 10 and 11, Server 2016 to 2025), where the fix circulates and the file
-rem exists; where it is absent the step has nothing to do.
-rem Addresses 0x80070003.
-rem Undo: Renames spupdsvc.exe.wufix-N back, restores its saved access list
-rem (icacls /restore) and gives the file back to NT SERVICE\TrustedInstaller.
-rem If Windows has put a new spupdsvc.exe in place meanwhile, that one is kept
-rem and the renamed copy stays beside it, with the saved access list applied
-rem to the file in place.
-rem ==========================================================================
-:do_spupdsvc_rename
-set "SPUP_FILE=%SystemRoot%\System32\spupdsvc.exe"
-for %%F in ("%SPUP_FILE%") do set "SPUP_DIR=%%~dpF"
-set "SPUP_DIR=%SPUP_DIR:~0,-1%"
-if not exist "%SPUP_FILE%" goto spupdsvc_rename_absent
-set "STEP_BEFORE=%SPUP_FILE% present"
-
-rem Save the access list TrustedInstaller set, so that undo can put it back.
-set "SPUP_ACL=%WUFIX_LOGS%\%WUFIX_RUN%-spupdsvc.acl"
-"%SystemRoot%\System32\icacls.exe" "%SPUP_FILE%" /save "%SPUP_ACL%" >nul 2>&1
-if errorlevel 1 goto spupdsvc_rename_no_save
-set "RECORD=acl|%SPUP_FILE%|%SPUP_ACL%"
-call :journal
-set "MSG=  saved the access list of %SPUP_FILE% to %SPUP_ACL%"
-call :log
-
-rem Administrators may not rename the file until they own it: take
-rem ownership for the group (/a) and grant it full control, by SID
-rem (S-1-5-32-544), as group names are translated.
-"%SystemRoot%\System32\takeown.exe" /f "%SPUP_FILE%" /a >nul 2>&1
-set "RC=%ERRORLEVEL%"
-if not "%RC%"=="0" goto spupdsvc_rename_no_owner
-"%SystemRoot%\System32\icacls.exe" "%SPUP_FILE%" /grant *S-1-5-32-544:F >nul 2>&1
-set "RC=%ERRORLEVEL%"
-if not "%RC%"=="0" goto spupdsvc_rename_no_grant
-set "MSG=  Administrators own %SPUP_FILE% now and have full control of it"
-call :log
-
-set "FOLDER=%SPUP_DIR%"
-set "FILES=spupdsvc.exe"
-call :rename_files_aside
-if errorlevel 1 exit /b 1
-set "STEP_AFTER=renamed to spupdsvc.exe.wufix-%BACKUP_N%"
-set "MSG=  Windows Resource Protection or a later update may put spupdsvc.exe back; that is harmless. /undo renames it back once updates install again"
-call :log
-exit /b 0
-
-:spupdsvc_rename_absent
-set "MSG=  %SPUP_FILE% does not exist: nothing to set aside"
-call :log
-exit /b 2
-:spupdsvc_rename_no_save
-set "MSG=  could not save the access list of %SPUP_FILE%: nothing changed"
-call :log
-exit /b 1
-:spupdsvc_rename_no_owner
-call :exitcode_text
-set "MSG=  takeown failed with %RC% (%RC_HEX%): the file is left as it was"
-call :log
-exit /b 1
-:spupdsvc_rename_no_grant
-call :exitcode_text
-set "MSG=  icacls /grant failed with %RC% (%RC_HEX%): the file stays where it is; /undo gives it back to TrustedInstaller"
-call :log
-exit /b 1
-
-:preview_spupdsvc_rename
-set "SPUP_FILE=%SystemRoot%\System32\spupdsvc.exe"
-set "MSG=   %SPUP_FILE%: does not exist; nothing to do"
-if exist "%SPUP_FILE%" set "MSG=   %SPUP_FILE%: exists; would save its access list, make Administrators its owner with full control, and rename it to spupdsvc.exe.wufix-N"
-call :log
-exit /b 0
-
-:undo_spupdsvc_rename
-rem Rename the file back, then restore its access list and owner.
-set "JOURNAL_STEP=spupdsvc-rename"
-set "JOURNAL_HANDLER=spupdsvc_rename_undo_record"
-call :journal_replay
-exit /b %ERRORLEVEL%
-
-:spupdsvc_rename_undo_record
-if "%REC_KIND%"=="rename" goto spupdsvc_rename_undo_rename
-if "%REC_KIND%"=="acl" goto spupdsvc_rename_undo_acl
-exit /b 0
-
-:spupdsvc_rename_undo_rename
-rem A spupdsvc.exe that Windows put back meanwhile is its own current copy,
-rem owned by TrustedInstaller: it is kept, and the renamed one stays beside.
-if not exist "%REC_A%" goto spupdsvc_rename_undo_rename_back
-set "MSG=  Windows has put a new %REC_A% in place: kept; the renamed copy %REC_B% stays beside it"
-call :log
-exit /b 0
-:spupdsvc_rename_undo_rename_back
-call :rename_back
-exit /b %ERRORLEVEL%
-
-:spupdsvc_rename_undo_acl
-rem icacls /restore takes the folder: the saved list names the file in it.
-rem The owner is not in the list; it goes back to NT SERVICE\TrustedInstaller
-rem by its SID.
-for %%F in ("%REC_A%") do set "ACL_DIR=%%~dpF"
-set "ACL_DIR=%ACL_DIR:~0,-1%"
-"%SystemRoot%\System32\icacls.exe" "%ACL_DIR%" /restore "%REC_B%" >nul 2>&1
-if errorlevel 1 goto spupdsvc_rename_undo_acl_failed
-"%SystemRoot%\System32\icacls.exe" "%REC_A%" /setowner *S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464 >nul 2>&1
-if errorlevel 1 goto spupdsvc_rename_undo_acl_failed
-set "MSG=  restored the access list of %REC_A% from %REC_B% and gave it back to TrustedInstaller"
-call :log
-exit /b 0
-:spupdsvc_rename_undo_acl_failed
-set "MSG=  could not restore the access list or owner of %REC_A% from %REC_B%"
-call :log
-exit /b 1
 
 rem ==========================================================================
 rem Shared routines
@@ -2799,7 +153,7 @@ set "JOURNAL_VAR=RECORD"
 call :journal_write
 if not defined JOURNAL_SAME call :journal_portable
 set "MSG=  warning: the state file cannot hold the next name in this console code page: /undo may not find it"
-if not defined JOURNAL_SAME call :log
+if not defined JOURNAL_SAME call %WUFIX_LIB% :log
 type "%WUFIX_STATE%" >>"%WUFIX_STATE%.new"
 move /y "%WUFIX_STATE%.new" "%WUFIX_STATE%" >nul
 goto :eof
@@ -2842,7 +196,7 @@ call set "JOURNAL_TAIL=%%JOURNAL_REST:*%JOURNAL_ROOT%=%%"
 if /i not "%JOURNAL_ROOT%%JOURNAL_TAIL%"=="%JOURNAL_REST%" goto :eof
 set "JOURNAL_PORTABLE=%JOURNAL_HEAD%<%1>%JOURNAL_TAIL%"
 set "JOURNAL_VAR=JOURNAL_PORTABLE"
-call :journal_write
+call %WUFIX_LIB% :journal_write
 goto :eof
 
 :svc_query
@@ -2864,11 +218,11 @@ goto :eof
 
 :svc_preview
 rem Plan mode: says what svc_stop and svc_restart would do with service %1.
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 set "MSG=   service %~1: %SVC_STATE_NAME%; would be stopped and started again afterwards"
 if "%SVC_STATE%"=="1" set "MSG=   service %~1: STOPPED; stays stopped"
 if "%SVC_STATE%"=="0" set "MSG=   service %~1: not installed here; skipped"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :svc_stop
@@ -2877,22 +231,22 @@ rem /gpo; sc stop only asks, the service stops when it is ready). A service
 rem that was running is remembered in WAS_RUNNING_<name> and journaled,
 rem so exactly the services that were running are started again. An absent
 rem service is skipped. errorlevel 1 when it did not stop in time.
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="0" goto svc_stop_absent
 if "%SVC_STATE%"=="1" goto svc_stop_idle
 set "WAS_RUNNING_%~1=1"
 set "RECORD=service|%~1|running"
-call :journal
+call %WUFIX_LIB% :journal
 "%SystemRoot%\System32\sc.exe" stop %~1 >nul 2>&1
 set "MSG=  sc stop %~1: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 set "SVC_WAIT=0"
 rem Under Group Policy every startup script shares one time limit (600 s by
 rem default): a service is given 20 seconds there, not 90.
 set "SVC_LIMIT=90"
 if defined WUFIX_GPO set "SVC_LIMIT=20"
 :svc_stop_wait
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="1" goto svc_stop_done
 if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_stop_timeout
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
@@ -2900,19 +254,19 @@ set /a "SVC_WAIT+=1"
 goto svc_stop_wait
 :svc_stop_done
 set "MSG=  %~1 stopped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_idle
 set "MSG=  %~1 was already stopped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_absent
 set "MSG=  %~1 is not installed here: skipped"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_stop_timeout
 set "MSG=  %~1 did not stop within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :svc_restart
@@ -2925,12 +279,12 @@ if not defined WAS_RUNNING_%~1 exit /b 0
 set "WAS_RUNNING_%~1="
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  sc start %~1: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 set "SVC_WAIT=0"
 set "SVC_LIMIT=60"
 if defined WUFIX_GPO set "SVC_LIMIT=15"
 :svc_restart_wait
-call :svc_query %~1
+call %WUFIX_LIB% :svc_query %~1
 if "%SVC_STATE%"=="4" goto svc_restart_done
 if %SVC_WAIT% GEQ %SVC_LIMIT% goto svc_restart_timeout
 set /a "SVC_AGAIN=SVC_WAIT %% 10"
@@ -2941,17 +295,17 @@ goto svc_restart_wait
 :svc_restart_again
 "%SystemRoot%\System32\sc.exe" start %~1 >nul 2>&1
 set "MSG=  %~1 still stopped after %SVC_WAIT% seconds; sc start %~1 again: exit code %ERRORLEVEL%"
-call :log
+call %WUFIX_LIB% :log
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 set /a "SVC_WAIT+=1"
 goto svc_restart_wait
 :svc_restart_done
 set "MSG=  %~1 running"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :svc_restart_timeout
 set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :packages_find
@@ -2967,7 +321,7 @@ set "PKG_DIR="
 exit /b 0
 :packages_find_failed
 set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :packages_start
@@ -3027,7 +381,7 @@ rem an installed package as installed|PATH|KB so that /undo can list what
 rem an administrator may want to remove.
 call :exitcode_text
 set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call :log
+call %WUFIX_LIB% :log
 if "%RC%"=="0" goto packages_installed
 if "%RC%"=="3010" goto packages_restart
 if "%RC%"=="-2147021886" goto packages_restart
@@ -3042,14 +396,14 @@ rem The installer has started a restart: the packages after this one would
 rem be cut off by it, so none is started.
 set "PKG_STOP=1"
 set "MSG=  the installer started a restart: the remaining packages wait for the next run"
-call :log
+call %WUFIX_LIB% :log
 :packages_restart
 set "WUFIX_REBOOT=1"
 :packages_installed
 set /a "PKG_INSTALLED+=1"
 set "PKG_KBS=%PKG_KBS% %PKG_KB%"
 set "RECORD=installed|%PKG%|%PKG_KB%"
-call :journal
+call %WUFIX_LIB% :journal
 goto :eof
 :packages_already
 set /a "PKG_ALREADY+=1"
@@ -3065,9 +419,9 @@ rem nothing was installed (all there already or not applicable), else 0.
 set "STEP_BEFORE=%PKG_SEEN% packages"
 set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
 set "MSG=  %STEP_AFTER%"
-call :log
+call %WUFIX_LIB% :log
 if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
-if defined PKG_KBS call :log
+if defined PKG_KBS call %WUFIX_LIB% :log
 set "PKG_RC=0"
 if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
 if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
@@ -3079,7 +433,7 @@ rem can be a prerequisite of later ones, and removing a servicing stack
 rem update is not possible), so this only says what was installed and how
 rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
 set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :journal_replay
@@ -3142,12 +496,25 @@ rem Journals value RV_NAME of RV_KEY before it is changed, as
 rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
 rem /undo puts back exactly that: any type reg.exe shows, data with | or *
 rem included (it is the record's last field). Leaves the current value in
-rem RV_TYPE and RV_DATA. errorlevel 1 when the state file could not be
-rem written: the caller must then leave the value alone.
-call :regentry_read
+rem RV_TYPE and RV_DATA. errorlevel 1 when the value could not be read or
+rem the state file could not be written: the caller must then leave the
+rem value alone.
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+rem Nothing read: reg.exe is asked directly whether the value is there. A
+rem reg that failed to start for the read (a busy machine) would otherwise
+rem be journaled as "did not exist", and /undo would delete the value.
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" >nul 2>&1
+if errorlevel 1 goto regentry_save_record
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+set "MSG=  could not read %RV_KEY% %RV_NAME%: it is left as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:regentry_save_record
 set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
 if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
-call :journal
+call %WUFIX_LIB% :journal
 goto :eof
 
 :regentry_write
@@ -3162,11 +529,11 @@ if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
 "%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
 if errorlevel 1 goto regentry_write_failed
 set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_write_failed
 set "MSG=  could not set %RV_KEY% %RV_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :regentry_replay
@@ -3191,19 +558,19 @@ for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
 )
 if not defined RV_NAME exit /b 1
 if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
-call :regentry_write
+call %WUFIX_LIB% :regentry_write
 exit /b %ERRORLEVEL%
 :regentry_undo_delete
-call :regentry_read
+call %WUFIX_LIB% :regentry_read
 if not defined RV_TYPE exit /b 0
 "%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
 if errorlevel 1 goto regentry_undo_failed
 set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_undo_failed
 set "MSG=  could not delete %RV_KEY% %RV_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :regentry_key_save
@@ -3212,7 +579,7 @@ rem /undo removes it again once the values the run added are gone.
 "%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
 if not errorlevel 1 goto :eof
 set "RECORD=regkey|%RV_KEY%|absent"
-call :journal
+call %WUFIX_LIB% :journal
 goto :eof
 
 :regentry_key_undo
@@ -3232,15 +599,15 @@ if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
 "%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
 if errorlevel 1 goto regentry_key_undo_failed
 set "MSG=  deleted %RV_KEY% again (the run created it)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_key_undo_kept
 set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :regentry_key_undo_failed
 set "MSG=  could not delete %RV_KEY%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :firewall_service
@@ -3295,12 +662,12 @@ rem fails the run and says how to do it by hand.
 "%SystemRoot%\System32\netsh.exe" advfirewall set %FW_PROFILE% state on >nul 2>&1
 if errorlevel 1 goto firewall_resume_failed
 set "MSG=  firewall profile %FW_PROFILE%: on again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :firewall_resume_failed
 set "WUFIX_FAILED=1"
 set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh advfirewall set %FW_PROFILE% state on"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_aside
@@ -3335,26 +702,26 @@ for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
 ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
 set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
-call :journal
+call %WUFIX_LIB% :journal
 if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_recent
 set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_low
 set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 :rename_aside_absent
 set "MSG=  %FOLDER% does not exist: nothing to rename"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_failed
 set "MSG=  could not rename %FOLDER% (in use?): left as it was"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_preview
@@ -3369,11 +736,11 @@ goto rename_preview_next
 :rename_preview_show
 set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
 if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :rename_preview_absent
 set "MSG=   %FOLDER%: does not exist; nothing to rename"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :rename_files_aside
@@ -3402,14 +769,14 @@ goto rename_file_next
 ren "%~1" "%~1.wufix-%BACKUP_N%" 2>nul
 if errorlevel 1 goto rename_file_failed
 set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
-call :journal
+call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_file_failed
 set "RENAME_FAILED=1"
 set "MSG=  could not rename %FOLDER%\%~1 (in use?): left as it was"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :rename_back
@@ -3426,22 +793,22 @@ goto rename_back_aside_done
 :rename_back_folder
 set "FOLDER=%REC_A%"
 set "RENAME_ALWAYS=1"
-call :rename_aside
+call %WUFIX_LIB% :rename_aside
 :rename_back_aside_done
 if errorlevel 1 exit /b 1
 :rename_back_go
 ren "%REC_DIR%%REC_B%" "%REC_NAME%" 2>nul
 if errorlevel 1 goto rename_back_failed
 set "MSG=  renamed %REC_B% back to %REC_A%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :rename_back_missing
 set "MSG=  backup %REC_DIR%%REC_B% is gone: %REC_A% left as it is"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 :rename_back_failed
 set "MSG=  could not rename %REC_B% back to %REC_NAME% (in use?)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_file_here
@@ -3450,7 +817,7 @@ set "FOLDER=%REC_DIR:~0,-1%"
 pushd "%REC_DIR%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-call :rename_file_aside "%REC_NAME%"
+call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
@@ -3539,12 +906,12 @@ rem the run and says how to do it by hand.
 set "DEF_STATE=%ERRORLEVEL%"
 if not "%DEF_STATE%"=="10" goto defender_resume_failed
 set "MSG=  Defender real-time protection: on again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :defender_resume_failed
 set "WUFIX_FAILED=1"
 set "MSG=  *** Defender real-time protection could NOT be turned on again (PowerShell exit code %DEF_STATE%: 11 still off, 14 Set-MpPreference failed): run run.cmd /undo, or in PowerShell: Set-MpPreference -DisableRealtimeMonitoring $false"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :libraries_scan
@@ -3645,10 +1012,10 @@ for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%LIB_KEY%" 
 call :libraries_expand
 if not defined LIB_PATH goto :eof
 set "LIB_IN_HOMES="
-if defined LIB_HOMES call :libraries_in_homes
+if defined LIB_HOMES call %WUFIX_LIB% :libraries_in_homes
 if defined LIB_IN_HOMES goto :eof
 set "MSG=  profile %LIB_PATH% (%LIB_SID%) in ProfileList does not exist, or its name does not read right in this code page: skipped"
-if not exist "%LIB_PATH%\" call :log
+if not exist "%LIB_PATH%\" call %WUFIX_LIB% :log
 if exist "%LIB_PATH%\" call :libraries_found
 goto :eof
 
@@ -3659,7 +1026,7 @@ set "LIB_PROFILE=%LIB_PATH%"
 set /a "LIB_PROFILES+=1"
 set "MSG=  profile %LIB_PROFILE%"
 if defined LIB_SID set "MSG=  profile %LIB_PROFILE% (%LIB_SID%)"
-call :log
+call %WUFIX_LIB% :log
 if defined LIB_PROFILE_HANDLER call :%LIB_PROFILE_HANDLER%
 set "LIB_DIR=%LIB_PROFILE%\AppData\Roaming\Microsoft\Windows\Libraries"
 if not exist "%LIB_DIR%\" goto :eof
@@ -3690,7 +1057,7 @@ for /f "tokens=1* delims=%%" %%A in ("%LIB_RAW%") do (
 if "%LIB_PATH:~1,1%"==":" goto :eof
 if "%LIB_PATH:~0,2%"=="\\" goto :eof
 set "MSG=  cannot expand the profile path %LIB_RAW%: skipped"
-call :log
+call %WUFIX_LIB% :log
 set "LIB_PATH="
 goto :eof
 
@@ -3782,7 +1149,7 @@ rem then succeeds if the files it needs did not change between the builds.
 rem SRC stays empty when there are no such media.
 set "SRC="
 set "SRC_OTHER_BUILD="
-call :dismsource_this
+call %WUFIX_LIB% :dismsource_this
 set "IMG_KIND=WIM"
 set "IMG_NAME=install.wim"
 for %%D in (D E F G H I J K L M N O P Q R S T U V W X Y Z) do (
@@ -3801,7 +1168,7 @@ if defined SRC goto :eof
 if not defined SRC_OTHER_BUILD goto :eof
 set "SRC=%SRC_OTHER_BUILD%"
 set "MSG=  no image of build %THIS_BUILD% found; using %SRC%, of another build: should RestoreHealth answer 0x800F081F, bring media of this build"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :dismsource_drive
@@ -3811,7 +1178,7 @@ if defined SRC goto :eof
 if not exist "%IMG_DRIVE%:\sources\%IMG_NAME%" goto :eof
 set "IMG_FILE=%IMG_DRIVE%:\sources\%IMG_NAME%"
 set "MSG=  found %IMG_FILE%; looking in it for %THIS_EDITION% %THIS_INSTALL% %THIS_ARCH% build %THIS_BUILD%"
-call :log
+call %WUFIX_LIB% :log
 for /f "tokens=1,* delims=:" %%A in ('""%SystemRoot%\System32\dism.exe" /English /Get-WimInfo /WimFile:%IMG_FILE% 2>nul"') do (
     if "%%A"=="Index " (
         set "IMG_INDEX=%%B"
@@ -3856,17 +1223,17 @@ if /i not "%IMG_INSTALL%"=="%THIS_INSTALL%" goto dismsource_index_other
 set "IMG_SRC=%IMG_KIND%:%IMG_FILE%:%IMG_INDEX%"
 if "%IMG_BUILD%"=="%THIS_BUILD%" goto dismsource_index_match
 set "MSG=%MSG%: this Windows, another build; kept in reserve"
-call :log
+call %WUFIX_LIB% :log
 if not defined SRC_OTHER_BUILD set "SRC_OTHER_BUILD=%IMG_SRC%"
 goto :eof
 :dismsource_index_match
 set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :dismsource_index_other
 set "MSG=%MSG%: not this Windows"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :dismsource_preview
@@ -3889,7 +1256,7 @@ goto :eof
 if not exist "%IMG_DRIVE%:\sources\%IMG_NAME%" goto :eof
 set "PREVIEW_MEDIA=1"
 set "MSG=   install media: %IMG_DRIVE%:\sources\%IMG_NAME%; the image of this edition would be picked with dism /Get-WimInfo"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :exitcode_text
@@ -4046,7 +1413,7 @@ if not defined WSUS_SERVER goto :eof
 if not "%WSUS_USE%"=="1" goto :eof
 set "WSUS_MANAGED=1"
 set "MSG=  managed by WSUS: WUServer %WSUS_SERVER%, UseWUServer 1"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :domain_role
@@ -4064,7 +1431,7 @@ for %%N in (1 3 4 5) do if "%DOMAIN_ROLE%"=="%%N" set "DOMAIN_MEMBER=1"
 set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): not in a domain"
 if defined DOMAIN_MEMBER set "MSG=  domain role %DOMAIN_ROLE% (Win32_ComputerSystem.DomainRole): member of a domain"
 if not defined DOMAIN_ROLE set "MSG=  domain role unknown (WMI did not answer): treated as not in a domain"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :sddl_read
@@ -4103,7 +1470,7 @@ call :sfc_count
 set "SFC_SR_BEFORE=%SFC_SR%"
 set "SFC_BAD_BEFORE=%SFC_BAD%"
 set "MSG=  sfc /scannow: checks every protected system file, 15 to 60 minutes"
-call :log
+call %WUFIX_LIB% :log
 if defined WUFIX_QUIET goto sfc_scan_quiet
 "%SystemRoot%\System32\sfc.exe" /scannow
 goto sfc_scan_ran
@@ -4111,9 +1478,9 @@ goto sfc_scan_ran
 "%SystemRoot%\System32\sfc.exe" /scannow >nul 2>&1
 :sfc_scan_ran
 set "RC=%ERRORLEVEL%"
-call :exitcode_text
+call %WUFIX_LIB% :exitcode_text
 set "MSG=  sfc exit code %RC% (%RC_HEX%); sfc does not document its codes, CBS.log tells the result"
-call :log
+call %WUFIX_LIB% :log
 call :sfc_count
 set /a "SFC_SR_NEW=SFC_SR-SFC_SR_BEFORE"
 set /a "SFC_BAD_NEW=SFC_BAD-SFC_BAD_BEFORE"
@@ -4127,17 +1494,17 @@ if "%SFC_SR_NEW%"=="0" goto sfc_scan_none
 if not "%SFC_BAD_NEW%"=="0" goto sfc_scan_bad
 set "SFC_RESULT=no damaged file left"
 set "MSG=  sfc: %SFC_SR_NEW% new [SR] lines in CBS.log, none says Cannot repair; the [SR] lines are in %SFC_OUT%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :sfc_scan_none
 set "SFC_RESULT=did not scan"
 set "MSG=  sfc added no [SR] line to %CBS_LOG%: it did not scan (is the Windows Modules Installer service, TrustedInstaller, disabled?)"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 :sfc_scan_bad
 set "SFC_RESULT=could not repair %SFC_BAD_NEW% of the damaged files"
 set "MSG=  damaged files sfc could not repair: %SFC_BAD_NEW% (the Cannot repair member file lines in %SFC_OUT%); repair the component store, then run sfc again"
-call :log
+call %WUFIX_LIB% :log
 exit /b 1
 
 :sfc_count
@@ -4176,7 +1543,7 @@ rem wuauclt /detectnow is gone from Windows 10 and Server 2016 on
 rem (WSDOCS-DETECTNOW): the client detects again on its own schedule, or
 rem from Settings, Check for updates.
 set "MSG=  the next detection (on schedule, or Check for updates) registers with the update server"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose
@@ -4185,7 +1552,7 @@ rem prints, newest first, each failing code with the plan that answers it,
 rem then the facts that change the advice. It writes nothing here, not even
 rem a log: only a copy of its findings to /report:DIR, when given.
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: diagnosis. Nothing is changed or written in this mode."
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_gather
 call :diagnose_print
 call :diagnose_facts
@@ -4206,17 +1573,17 @@ set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
 if defined DIAG_FIRST set "WUFIX_EXIT=11"
 if defined DIAG_FIRST set "MSG=no plan of this bundle answers the failing codes found (newest %DIAG_FIRST%): nothing was changed. See the advice above."
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 call :write_report
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
-call :log
+call %WUFIX_LIB% :log
 exit /b %WUFIX_EXIT%
 :auto_repair_run
 set "WUFIX_CODE=%DIAG_AUTO_CODE%"
 set "WUFIX_PLAN=%DIAG_AUTO_PLAN:-=_%"
 set "MSG=/auto: newest failing code with a plan: %DIAG_AUTO_CODE%, plan %DIAG_AUTO_PLAN%"
-call :log
+call %WUFIX_LIB% :log
 goto run_plan
 
 :diagnose_auto_disabled
@@ -4231,7 +1598,7 @@ if not defined DIAG_DISABLED goto :eof
 set "DIAG_AUTO_CODE=0x80070422"
 set "DIAG_AUTO_PLAN=service-disabled"
 set "MSG=disabled:%DIAG_DISABLED%; plan service-disabled answers it (run.cmd 0x80070422)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_gather
@@ -4426,7 +1793,7 @@ rem Prints the findings newest first (yyyy-mm-dd hh:mm:ss compares as
 rem text), and notes the newest code a plan answers for /auto.
 if not "%DIAG_N%"=="0" goto diagnose_print_next
 set "MSG=no failing code found in this computer's update logs and events"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :diagnose_print_next
 set "DIAG_BEST="
@@ -4458,12 +1825,12 @@ if not defined DIAG_WHEN set "DIAG_WHEN=at a time the log does not say"
 call :diagnose_lookup
 if not defined DIAG_FIRST set "DIAG_FIRST=%DIAG_CODE%"
 set "MSG=%DIAG_CODE% (%DIAG_NAME%) seen %DIAG_WHEN% in %DIAG_WHERE%"
-call :log
+call %WUFIX_LIB% :log
 set "MSG=   means: %DIAG_MEANING%"
-call :log
+call %WUFIX_LIB% :log
 if defined DIAG_PLAN set "MSG=   plan %DIAG_PLAN%: run.cmd %DIAG_CODE%"
 if not defined DIAG_PLAN set "MSG=   no plan: %DIAG_ADVICE%"
-call :log
+call %WUFIX_LIB% :log
 if not defined DIAG_PLAN goto :eof
 if defined DIAG_AUTO_PLAN goto :eof
 set "DIAG_AUTO_CODE=%DIAG_CODE%"
@@ -4639,16 +2006,16 @@ goto :eof
 :diagnose_facts
 rem The facts that change the advice, each read from the registry or WMI.
 set "MSG=Facts that change the advice:"
-call :log
+call %WUFIX_LIB% :log
 call :check_pending
 set "MSG=   no restart pending"
 if defined WUFIX_PENDING set "MSG=   restart first: %WUFIX_PENDING%. Restart, then diagnose again."
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_free_space
-call :clock
+call %WUFIX_LIB% :clock
 set "MSG=   clock: %NOW% (local time)"
 if "%NOW:~0,10%" LSS "2026-11-21" set "MSG=   clock: %NOW%, earlier than this bundle's catalog (2026-11-21): set the date first; certificates and downloads fail on a wrong clock"
-call :log
+call %WUFIX_LIB% :log
 set "DIAG_DISABLED="
 set "DIAG_SVC=wuauserv"
 call :diagnose_service
@@ -4664,7 +2031,7 @@ set "DIAG_SVC=usosvc"
 call :diagnose_service
 set "MSG=   no update service is disabled"
 if defined DIAG_DISABLED set "MSG=   disabled update services:%DIAG_DISABLED% (plan service-disabled: run.cmd 0x80070422)"
-call :log
+call %WUFIX_LIB% :log
 call :diagnose_policy
 goto :eof
 
@@ -4678,11 +2045,11 @@ if defined DIAG_FREE set "DIAG_GB=%DIAG_FREE:~0,-9%"
 if defined DIAG_FREE if not defined DIAG_GB set "DIAG_GB=0"
 set "MSG=   free space on the system drive (%SystemDrive%): unknown (WMI did not answer)"
 if defined DIAG_GB set "MSG=   free space on the system drive (%SystemDrive%): %DIAG_GB% GB"
-call :log
+call %WUFIX_LIB% :log
 if not defined DIAG_GB goto :eof
 if %DIAG_GB% GEQ 10 goto :eof
 set "MSG=   *** under 10 GB free: updates fail to download or install (0x80070070); free space first"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_service
@@ -4704,10 +2071,10 @@ for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%\A
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v DisableWindowsUpdateAccess 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_NOACCESS=%%B"
 set "MSG=   no WSUS server set by policy"
 if defined DIAG_WUSERVER set "MSG=   WSUS server by policy: %DIAG_WUSERVER% (UseWUServer %DIAG_USEWU%): failures to reach it are the server's or the network's"
-call :log
+call %WUFIX_LIB% :log
 if not "%DIAG_NOACCESS%"=="0x1" goto :eof
 set "MSG=   policy DisableWindowsUpdateAccess=1: Windows Update is turned off by Group Policy; no repair changes that"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_report
@@ -4744,7 +2111,7 @@ for %%I in (%DIAG_ORDER%) do call :diagnose_report_one %%I
 goto :eof
 :diagnose_report_failed
 set "MSG=could not write the diagnosis to %WUFIX_REPORT_TO%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :diagnose_report_one
@@ -4753,7 +2120,7 @@ call set "DIAG_CODE=%%DIAG_%1_CODE%%"
 call set "DIAG_WHEN=%%DIAG_%1_WHEN%%"
 call set "DIAG_WHERE=%%DIAG_%1_WHERE%%"
 set "DIAG_WHERE=%DIAG_WHERE:\=\\%"
-call :diagnose_lookup
+call %WUFIX_LIB% :diagnose_lookup
 set "DIAG_CMD="
 if defined DIAG_PLAN set "DIAG_CMD=run.cmd %DIAG_CODE%"
 >>"%DIAG_JSON%" echo   %DIAG_SEP%{"code": "%DIAG_CODE%", "seen": "%DIAG_WHEN%", "where": "%DIAG_WHERE%", "plan": "%DIAG_PLAN%", "command": "%DIAG_CMD%"}
@@ -4779,12 +2146,12 @@ if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "GPO_ATTEMPTS=%%B"
 if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_DEFERRED=1"
 goto finish
 :gpo_give_up
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish after %GPO_ATTEMPTS% attempts; not scheduled again. Run run.cmd on this computer to finish."
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
 set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
@@ -4813,19 +2180,19 @@ rem for the deferred run (gpo_deferred_plan), in the protected copy.
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
-call :log
+call %WUFIX_LIB% :log
 "%SystemRoot%\System32\schtasks.exe" /create /tn "%GPO_TASK%" /tr "\"%STAGE_DIR%\run.cmd\" /deferred /quiet %WUFIX_CODE%" /sc once /st 00:00 /ru SYSTEM /f >nul 2>&1
 if errorlevel 1 goto gpo_schedule_failed
 :gpo_schedule_run
 "%SystemRoot%\System32\schtasks.exe" /run /tn "%GPO_TASK%" >nul 2>&1
 if errorlevel 1 goto gpo_schedule_failed
 set "MSG=scheduled task %GPO_TASK% runs the deferred steps from %STAGE_DIR% (attempt %GPO_ATTEMPTS% of 3); it logs as a run of its own"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :gpo_schedule_failed
 set "WUFIX_FAILED=1"
 set "MSG=could not schedule the deferred steps (task %GPO_TASK%, attempt %GPO_ATTEMPTS% of 3): the next startup tries again"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_task_xml
@@ -4881,7 +2248,7 @@ goto gpo_marker_set
 
 :gpo_marker_pending
 set "MSG=the payload was not copied from the share: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_marker_set
@@ -4889,7 +2256,7 @@ goto :eof
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
 set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :gpo_refuse_pause
@@ -4922,12 +2289,12 @@ rem Under Group Policy a bundle version that already ran here stops at the
 rem run-once marker anyway: skip reading every file from the share again.
 if not defined WUFIX_GPO goto check_integrity_start
 if "%WUFIX_MODE%"=="deferred" goto check_integrity_start
-call :gpo_marker_matches
+call %WUFIX_LIB% :gpo_marker_matches
 if not errorlevel 1 exit /b 0
 goto check_integrity_start
 :check_integrity_staged
 set "MSG=checked against SHA256SUMS by the run that copied it here"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :check_integrity_start
 set "SUMS_FILE=%WUFIX_HOME%SHA256SUMS"
@@ -4981,7 +2348,7 @@ if not "%SUM_BAD%"=="0" goto check_integrity_failed
 set /a "SUM_CHECKED=SUM_FILES-SUM_LEFT"
 set "MSG=checked %SUM_CHECKED% files against SHA256SUMS: all match"
 if not "%SUM_LEFT%"=="0" set "MSG=checked %SUM_CHECKED% files against SHA256SUMS: all match; the %SUM_LEFT% packages are copied and checked by the deferred task"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 :check_integrity_failed
 set "MSG=run.cmd: this bundle is damaged or changed (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
@@ -5036,7 +2403,7 @@ if /i "%PKG_EXT%"==".cab" goto check_integrity_stray_bad
 if /i "%PKG_EXT%"==".exe" goto check_integrity_stray_bad
 :check_integrity_stray_kept
 set "MSG=packages\%PKG_NAME% is not in SHA256SUMS; no step runs it, so it is left alone"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :check_integrity_stray_bad
 set "MSG=run.cmd: packages\%PKG_NAME% is not in SHA256SUMS, and an install step would run it."
@@ -5062,12 +2429,12 @@ if defined INTUNE_HOLD goto intune_refuse
 goto auto_repair
 :intune_refuse
 set "MSG=/intune: %INTUNE_HOLD%: nothing was changed"
-call :log
+call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 set "WUFIX_EXIT=0"
 call :write_report
 set "MSG=finished with exit code 0; log %WUFIX_LOG%"
-call :log
+call %WUFIX_LIB% :log
 exit /b 0
 
 :intune_check
@@ -5086,7 +2453,7 @@ for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_K
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%INTUNE_KEY%" /v FailedInARow 2>nul | "%SystemRoot%\System32\find.exe" "REG_DWORD""') do set /a "INTUNE_FAILED=%%C"
 if %INTUNE_FAILED% GEQ 3 set "INTUNE_HOLD=stopped: the last %INTUNE_FAILED% Intune remediations here failed, so another reset would not help; see the logs in %WUFIX_LOGS%, then delete FailedInARow under %INTUNE_KEY% to allow more"
 if defined INTUNE_HOLD goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 set "INTUNE_TODAY_DATE=%NOW:~0,10%"
 call :intune_day "%INTUNE_TODAY_DATE%" INTUNE_TODAY
 if not defined INTUNE_TODAY set "INTUNE_HOLD=today's date cannot be read, so the cool-down cannot be checked"
@@ -5102,10 +2469,10 @@ goto :eof
 
 :intune_diagnose
 rem /diagnose /intune: says whether /intune would repair now; reads only.
-call :intune_check
+call %WUFIX_LIB% :intune_check
 set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
 if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :intune_start
@@ -5114,7 +2481,7 @@ rem before any step so that a run cut off halfway counts as well.
 set "INTUNE_STARTED=1"
 "%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v LastRemediation /t REG_SZ /d "%INTUNE_TODAY_DATE%" /f >nul 2>&1
 if errorlevel 1 set "MSG=/intune: could not record the date in %INTUNE_KEY%"
-if errorlevel 1 call :log
+if errorlevel 1 call %WUFIX_LIB% :log
 goto :eof
 
 :intune_record
@@ -5131,7 +2498,7 @@ if defined INTUNE_CURABLE set /a "INTUNE_NEXT=INTUNE_FAILED+1"
 "%SystemRoot%\System32\reg.exe" add "%INTUNE_KEY%" /v FailedInARow /t REG_DWORD /d %INTUNE_NEXT% /f >nul 2>&1
 set "MSG=/intune: failed Intune remediations in a row: %INTUNE_NEXT% (at 3 they stop)"
 if "%WUFIX_EXIT%"=="1" if not defined INTUNE_CURABLE set "MSG=/intune: failed only where a reset cannot help (%WUFIX_FAILED_STEPS:~1%): not counted as a failed remediation (%INTUNE_NEXT% in a row)"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :intune_curable
@@ -5180,6 +2547,10 @@ rem no lock is ever left behind. (A folder made with mkdir is as atomic,
 rem but a killed run leaves it, and telling a dead owner from a slow one
 rem needs a clock that the run itself may correct.) Programs the run starts
 rem inherit the handle, so a DISM or SFC still working keeps the lock too.
+rem The run's exit code is also left in LOCK_RC, for the caller to exit
+rem with: Wine's cmd hands back 1 for any other code from a call through
+rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
+set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
@@ -5198,6 +2569,7 @@ set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), 
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
+set "LOCK_RC=8"
 exit /b 8
 
 :lock_try
@@ -5257,10 +2629,10 @@ exit /b 9
 
 :pending_preview
 rem Plan mode: says whether a run would stop for a pending restart.
-call :check_pending
+call %WUFIX_LIB% :check_pending
 if not defined WUFIX_PENDING goto :eof
 set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :report_step
@@ -5282,7 +2654,7 @@ goto :eof
 :write_report
 rem Writes <run>.json beside the log, and copies it to /report:DIR if given.
 if not defined WUFIX_LOG goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
 set "J_LOG=%WUFIX_LOG:\=\\%"
 rem The format is docs/report.schema.json of the wufix source, version 1:
@@ -5310,7 +2682,7 @@ copy /y "%REPORT%" "%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_RUN%.json" >nul 2>&1
 if not errorlevel 1 goto :eof
 rem (A set that succeeds resets ERRORLEVEL in a .cmd file: test it first.)
 set "MSG=could not copy the report to %WUFIX_REPORT_TO%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :write_refusal
@@ -5322,7 +2694,7 @@ rem refusal: one such file a computer and bundle, however often it is
 rem refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
-call :clock
+call %WUFIX_LIB% :clock
 call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
 goto :eof
 :refusal_json
@@ -5367,7 +2739,7 @@ rem arguments; its exit code is this script's.
 if not defined WUFIX_GPO goto stage_relaunch_copy
 rem Under Group Policy a version whose plan already finished here costs one
 rem registry read at startup, not a copy of the bundle from the share.
-call :gpo_marker_matches
+call %WUFIX_LIB% :gpo_marker_matches
 if errorlevel 1 goto stage_relaunch_copy
 exit /b 0
 :stage_relaunch_copy
@@ -5560,7 +2932,7 @@ set "STAGE_HOME=%WUFIX_HOME%"
 set "WUFIX_HOME=%STAGE_DIR%\"
 rem Under Group Policy the packages are the deferred task's to copy and check.
 set "SUM_SCRIPTS_ONLY=%WUFIX_GPO%"
-call :check_integrity_start
+call %WUFIX_LIB% :check_integrity_start
 set "STAGE_RC=%ERRORLEVEL%"
 set "SUM_SCRIPTS_ONLY="
 set "WUFIX_HOME=%STAGE_HOME%"
@@ -5615,11 +2987,11 @@ set "MSG=*** %SUM_BAD% of %SUM_FILES% %STAGE_NOUN% copied from %STAGE_SRC%%STAGE
 if not "%SUM_BAD%"=="0" goto stage_payload_failed
 set "%STAGE_FLAG%="
 set "MSG=copied %SUM_FILES% %STAGE_NOUN% from %STAGE_SRC%%STAGE_PAYLOAD% and checked them against SHA256SUMS: all match"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :stage_payload_failed
 set "%STAGE_FLAG%=1"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 
 :stage_payload_listed
@@ -5640,10 +3012,10 @@ if not errorlevel 1 goto stage_payload_copied
 set /a "SUM_FILES+=1"
 set /a "STAGE_MISSING+=1"
 set "MSG=  cannot copy %STAGE_SRC%%SUM_PATH%"
-call :log
+call %WUFIX_LIB% :log
 goto :eof
 :stage_payload_copied
-call :check_integrity_file
+call %WUFIX_LIB% :check_integrity_file
 goto :eof
 
 :stage_refuse
@@ -5654,4 +3026,2686 @@ setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
 endlocal
+exit /b 1
+
+rem ==========================================================================
+rem Main flow
+rem ==========================================================================
+:main
+setlocal EnableExtensions DisableDelayedExpansion
+
+rem --- 64-bit Windows: leave WOW64 ------------------------------------------
+rem Started by a 32-bit program (an agent, a 32-bit shell), this cmd would see
+rem SysWOW64 as System32 and the 32-bit registry view. Start the 64-bit cmd
+rem through Sysnative and hand back its exit code. The outer quotes are
+rem written ^" so that this line does not pair them: the path stays inside
+rem quotes here too (a folder with & or ^ would split the line), and the
+rem child's cmd /c strips them. The 64-bit child must not see the WOW64
+rem marker, or it would take itself for 32-bit.
+if not defined PROCESSOR_ARCHITEW6432 goto native
+if not exist "%SystemRoot%\Sysnative\cmd.exe" goto native
+set "PROCESSOR_ARCHITEW6432="
+"%SystemRoot%\Sysnative\cmd.exe" /d /c ^""%~f0" %*^"
+exit /b %ERRORLEVEL%
+:native
+rem Still 32-bit on 64-bit Windows: there is no Sysnative (XP x64 and Server
+rem 2003 without hotfix KB942589). reg.exe would change the 32-bit view of
+rem HKLM\SOFTWARE, so nothing is done.
+if not defined PROCESSOR_ARCHITEW6432 goto native_ok
+>&2 echo run.cmd: this is a 32-bit command prompt on 64-bit Windows, and the 64-bit one
+>&2 echo cannot be reached from it. Start run.cmd from %SystemRoot%\System32\cmd.exe
+>&2 echo (the 64-bit one). Nothing was changed.
+exit /b 7
+:native_ok
+
+set "WUFIX_BUNDLE=win11"
+set "WUFIX_VERSION=c1a11a2b16b6d8eb"
+set "WUFIX_HOME=%~dp0"
+set "WUFIX_LIB="
+set "LIB_PLAIN=1"
+for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="
+if defined LIB_PLAIN set WUFIX_LIB="%~f0" :lib_call
+set "LIB_PLAIN="
+rem A routine called through the file sets this; if it did not, this file
+rem cannot be called by its path, and routines are called by label.
+set "LIB_CALLED="
+if defined WUFIX_LIB call %WUFIX_LIB% :lib_probe
+if not defined LIB_CALLED set "WUFIX_LIB="
+set "WUFIX_MODE=run"
+set "WUFIX_PLAN="
+set "WUFIX_QUIET="
+set "WUFIX_GPO="
+set "WUFIX_AUTO="
+set "WUFIX_INTUNE="
+set "WUFIX_AGGRESSIVE="
+set "WUFIX_REPORT_TO="
+set "WUFIX_CODE="
+set "WUFIX_DEFERRED="
+set "WUFIX_FAILED="
+set "WUFIX_FAILED_STEPS="
+set "WUFIX_REBOOT="
+set "WUFIX_LOG="
+set "WUFIX_STATE="
+set "WUFIX_PENDING="
+set "JOURNAL_SEQ=0"
+
+rem --- Arguments -------------------------------------------------------------
+:parse_args
+if "%~1"=="" goto args_done
+set "ARG=%~1"
+shift
+if /i "%ARG%"=="/plan" set "WUFIX_MODE=plan"
+if /i "%ARG%"=="/plan" goto parse_args
+if /i "%ARG%"=="/undo" set "WUFIX_MODE=undo"
+if /i "%ARG%"=="/undo" goto parse_args
+if /i "%ARG%"=="/quiet" set "WUFIX_QUIET=1"
+if /i "%ARG%"=="/quiet" goto parse_args
+if /i "%ARG%"=="/gpo" set "WUFIX_GPO=1"
+if /i "%ARG%"=="/gpo" goto parse_args
+if /i "%ARG%"=="/diagnose" set "WUFIX_MODE=diagnose"
+if /i "%ARG%"=="/diagnose" goto parse_args
+if /i "%ARG%"=="/auto" set "WUFIX_AUTO=1"
+if /i "%ARG%"=="/auto" goto parse_args
+if /i "%ARG%"=="/intune" set "WUFIX_INTUNE=1"
+if /i "%ARG%"=="/intune" goto parse_args
+if /i "%ARG%"=="/deferred" set "WUFIX_MODE=deferred"
+if /i "%ARG%"=="/deferred" goto parse_args
+if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
+if /i "%ARG%"=="/aggressive" goto parse_args
+if /i "%ARG%"=="/with:backup-restore-folders" set "WITH_backup-restore-folders=1"
+if /i "%ARG%"=="/with:backup-restore-folders" goto parse_args
+if /i "%ARG%"=="/with:driver-updates-exclude" set "WITH_driver-updates-exclude=1"
+if /i "%ARG%"=="/with:driver-updates-exclude" goto parse_args
+if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
+if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:defender-pause" set "WITH_defender-pause=1"
+if /i "%ARG%"=="/with:defender-pause" goto parse_args
+if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
+if /i "%ARG%"=="/with:winsock-reset" goto parse_args
+if /i "%ARG%"=="/with:spupdsvc-rename" set "WITH_spupdsvc-rename=1"
+if /i "%ARG%"=="/with:spupdsvc-rename" goto parse_args
+if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
+if /i "%ARG:~0,8%"=="/report:" goto parse_args
+if "%ARG%"=="/?" goto usage
+if /i "%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
+if /i "0x%ARG%"=="0x80070005" set "WUFIX_PLAN=access_denied"
+if /i "%ARG%"=="0x80070001" set "WUFIX_PLAN=backup"
+if /i "0x%ARG%"=="0x80070001" set "WUFIX_PLAN=backup"
+if /i "%ARG%"=="0x81000037" set "WUFIX_PLAN=backup"
+if /i "0x%ARG%"=="0x81000037" set "WUFIX_PLAN=backup"
+if /i "%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x800F081F" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x800F0922" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073712" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x80073701" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "0x%ARG%"=="0x8007371B" set "WUFIX_PLAN=component_store"
+if /i "%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
+if /i "0x%ARG%"=="0x80070103" set "WUFIX_PLAN=driver_installed"
+if /i "%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
+if /i "0x%ARG%"=="0x80070422" set "WUFIX_PLAN=service_disabled"
+if /i "%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070002" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070003" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x8007000D" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80070570" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80242006" set "WUFIX_PLAN=windows_update"
+if /i "%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if /i "0x%ARG%"=="0x80240034" set "WUFIX_PLAN=windows_update"
+if not defined WUFIX_PLAN goto bad_arg
+set "WUFIX_CODE=%ARG%"
+goto parse_args
+
+:args_done
+if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
+if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
+rem Under Group Policy there is no console to talk to.
+if defined WUFIX_GPO set "WUFIX_QUIET=1"
+if defined WUFIX_GPO if defined WITH_firewall-pause set "GPO_PAUSE=firewall-pause"
+if defined WUFIX_GPO if defined WITH_defender-pause set "GPO_PAUSE=defender-pause"
+if defined GPO_PAUSE goto gpo_refuse_pause
+
+rem --- Checks before anything changes --------------------------------------
+rem A refusal's exit code is set before its check: a successful set clears
+rem ERRORLEVEL in a .cmd file.
+set "REFUSE_CODE=4"
+call %WUFIX_LIB% :check_admin
+if errorlevel 1 goto refuse
+set "REFUSE_CODE=5"
+call %WUFIX_LIB% :check_version
+if errorlevel 1 goto refuse
+rem Started off the system drive (removable media, a share): continue from a
+rem protected local copy before anything changes (see stage_relaunch).
+if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "REFUSE_CODE=6"
+call %WUFIX_LIB% :check_integrity
+if errorlevel 1 goto refuse
+if "%WUFIX_MODE%"=="plan" goto preview
+if "%WUFIX_MODE%"=="diagnose" goto diagnose
+rem One run at a time on this computer: the rest runs holding the lock.
+call %WUFIX_LIB% :lock_run
+exit /b %LOCK_RC%
+
+:locked_run
+rem /undo may run before the restart: it only puts back what a run changed.
+if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
+if defined WUFIX_PENDING goto pending_refuse
+call %WUFIX_LIB% :open_log
+if errorlevel 1 exit /b 1
+if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
+if not defined WUFIX_LIB call %WUFIX_LIB% :log
+if "%WUFIX_MODE%"=="undo" goto undo
+rem The deferred task runs the plan its Group Policy run chose, and copies
+rem the payload (packages, a setup source) that run's copy left on the share.
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
+if "%WUFIX_MODE%"=="deferred" goto run
+if not defined WUFIX_GPO goto run
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto gpo_resume
+set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
+call %WUFIX_LIB% :log
+exit /b 0
+
+rem --- Run ------------------------------------------------------------------
+:run
+rem /auto picks the plan from the diagnosis, then comes back to run_plan;
+rem /intune checks its cool-down first.
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" goto intune_gate
+if defined WUFIX_AUTO if "%WUFIX_MODE%"=="run" goto auto_repair
+:run_plan
+if defined WUFIX_INTUNE if "%WUFIX_MODE%"=="run" call %WUFIX_LIB% :intune_start
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
+call %WUFIX_LIB% :log
+call :plan_%WUFIX_PLAN%
+goto finish
+
+:finish
+if defined RAN_firewall_pause call :run_cleanup firewall-pause firewall_pause
+if defined RAN_defender_pause call :run_cleanup defender-pause defender_pause
+if defined WUFIX_DEFERRED call %WUFIX_LIB% :gpo_schedule
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_unschedule
+set "WUFIX_EXIT=0"
+if defined WUFIX_REBOOT set "WUFIX_EXIT=3010"
+if defined WUFIX_FAILED set "WUFIX_EXIT=1"
+if defined WUFIX_INTUNE if defined INTUNE_STARTED call %WUFIX_LIB% :intune_record
+call %WUFIX_LIB% :write_report
+call %WUFIX_LIB% :gpo_record
+call %WUFIX_LIB% :write_event
+set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
+call %WUFIX_LIB% :log
+exit /b %WUFIX_EXIT%
+
+:usage
+echo Usage: run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
+echo See the comments at the top of this file, and README.txt.
+exit /b 0
+
+:bad_arg
+set "MSG=run.cmd: unknown switch, or an error code with no plan in this bundle: %ARG%"
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+exit /b 2
+
+:refuse
+rem A check refused the run (its reason is said already); nothing changed.
+call %WUFIX_LIB% :write_refusal
+exit /b %REFUSE_CODE%
+
+rem --- Plan mode: show, change nothing -------------------------------------
+:preview
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: plan %WUFIX_PLAN%. Nothing is changed in this mode."
+call %WUFIX_LIB% :log
+if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
+if not defined WUFIX_LIB call %WUFIX_LIB% :log
+call %WUFIX_LIB% :pending_preview
+call :plan_%WUFIX_PLAN%
+exit /b 0
+
+rem --- Undo -----------------------------------------------------------------
+:undo
+rem The run to undo is the newest one whose state file has not been undone
+rem yet, so repeated /undo walks back through earlier runs.
+set "UNDO_N=%RUN_N%"
+:undo_find
+set /a "UNDO_N-=1"
+if %UNDO_N% LSS 1 goto undo_nothing
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto undo_find
+rem The undo itself is not journaled: a second undo finds nothing to do.
+set "WUFIX_STATE="
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
+call %WUFIX_LIB% :log
+call :undo_step spupdsvc-rename spupdsvc_rename
+call :undo_step winsock-reset winsock_reset
+call :undo_step wsus-client-reset wsus_client_reset
+call :undo_step proxy-reset-winhttp proxy_reset_winhttp
+call :undo_step defender-pause defender_pause
+call :undo_step firewall-pause firewall_pause
+call :undo_step driver-updates-exclude driver_updates_exclude
+call :undo_step driver-already-installed driver_already_installed
+call :undo_step offline-install-cab offline_install_cab
+call :undo_step offline-install-msu offline_install_msu
+call :undo_step wimmount-repair wimmount_repair
+call :undo_step backup-restore-folders backup_restore_folders
+call :undo_step backup-reparse-points backup_reparse_points
+call :undo_step system-files-dism system_files_dism
+call :undo_step component-reset component_reset
+call :undo_step service-security service_security
+call :undo_step service-health service_health
+call :undo_step clock-check clock_check
+if defined WUFIX_FAILED goto finish
+rem Renamed, not deleted: the record stays for reading.
+ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
+goto finish
+
+:undo_nothing
+set "MSG=nothing to undo: every run of this bundle here is undone already"
+call %WUFIX_LIB% :log
+exit /b 3
+
+:undo_step
+rem Undoes step %1 (label %2) when the undone run has records of it.
+"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
+if errorlevel 1 goto :eof
+set "WUFIX_STEP=%~1"
+set "MSG=== undo %~1"
+call %WUFIX_LIB% :log
+call :undo_%~2
+set "STEP_RC=%ERRORLEVEL%"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+if "%STEP_RC%"=="0" set "STEP_STATUS=undone"
+if not "%STEP_RC%"=="0" set "STEP_STATUS=failed"
+if not "%STEP_RC%"=="0" set "WUFIX_FAILED=1"
+call %WUFIX_LIB% :report_step
+goto :eof
+
+rem --- Plan access-denied -------------------------------------------------
+:plan_access_denied
+set "STEP_NUM=1/5"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=2/5"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+set "STEP_NUM=3/5"
+set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
+call :run_step service-security service_security aggressive short
+set "STEP_NUM=4/5"
+set "STEP_TITLE=Reset the Windows Update components"
+call :run_step component-reset component_reset default short
+set "STEP_NUM=5/5"
+set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
+call :run_step system-files-dism system_files_dism default long
+goto :eof
+
+rem --- Plan backup --------------------------------------------------------
+:plan_backup
+set "STEP_NUM=1/2"
+set "STEP_TITLE=List reparse points that break Windows Backup"
+call :run_step backup-reparse-points backup_reparse_points default long
+set "STEP_NUM=2/2"
+set "STEP_TITLE=Create missing library folders again for a restore"
+call :run_step backup-restore-folders backup_restore_folders optin short
+goto :eof
+
+rem --- Plan component-store -----------------------------------------------
+:plan_component_store
+set "STEP_NUM=1/5"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=2/5"
+set "STEP_TITLE=Point the WIMMount filter driver back at Windows' own wimmount.sys"
+call :run_step wimmount-repair wimmount_repair default short
+set "STEP_NUM=3/5"
+set "STEP_TITLE=Install the .msu updates carried in the bundle"
+call :run_step offline-install-msu offline_install_msu default long
+set "STEP_NUM=4/5"
+set "STEP_TITLE=Install the .cab update packages carried in the bundle"
+call :run_step offline-install-cab offline_install_cab default long
+set "STEP_NUM=5/5"
+set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
+call :run_step system-files-dism system_files_dism default long
+goto :eof
+
+rem --- Plan driver-installed ----------------------------------------------
+:plan_driver_installed
+set "STEP_NUM=1/2"
+set "STEP_TITLE=Explain 0x80070103 (driver already installed)"
+call :run_step driver-already-installed driver_already_installed default short
+set "STEP_NUM=2/2"
+set "STEP_TITLE=Keep Windows Update from offering drivers"
+call :run_step driver-updates-exclude driver_updates_exclude optin short
+goto :eof
+
+rem --- Plan service-disabled ----------------------------------------------
+:plan_service_disabled
+set "STEP_NUM=1/1"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+goto :eof
+
+rem --- Plan windows-update ------------------------------------------------
+:plan_windows_update
+set "STEP_NUM=1/13"
+set "STEP_TITLE=Turn Windows Firewall off for this run only"
+call :run_step firewall-pause firewall_pause optin short
+set "STEP_NUM=2/13"
+set "STEP_TITLE=Turn Defender real-time protection off for this run only"
+call :run_step defender-pause defender_pause optin short
+set "STEP_NUM=3/13"
+set "STEP_TITLE=Check the clock and the time zone"
+call :run_step clock-check clock_check default short
+set "STEP_NUM=4/13"
+set "STEP_TITLE=Re-enable disabled update services"
+call :run_step service-health service_health default short
+set "STEP_NUM=5/13"
+set "STEP_TITLE=Reset the Windows Update components"
+call :run_step component-reset component_reset default short
+set "STEP_NUM=6/13"
+set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
+call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+set "STEP_NUM=7/13"
+set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
+call :run_step service-security service_security aggressive short
+set "STEP_NUM=8/13"
+set "STEP_TITLE=Give the WSUS client a new identity"
+call :run_step wsus-client-reset wsus_client_reset aggressive short
+set "STEP_NUM=9/13"
+set "STEP_TITLE=Reset the Winsock catalog"
+call :run_step winsock-reset winsock_reset optin short
+set "STEP_NUM=10/13"
+set "STEP_TITLE=Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside"
+call :run_step spupdsvc-rename spupdsvc_rename optin short
+set "STEP_NUM=11/13"
+set "STEP_TITLE=Install the .msu updates carried in the bundle"
+call :run_step offline-install-msu offline_install_msu default long
+set "STEP_NUM=12/13"
+set "STEP_TITLE=Install the .cab update packages carried in the bundle"
+call :run_step offline-install-cab offline_install_cab default long
+set "STEP_NUM=13/13"
+set "STEP_TITLE=Repair the component store with DISM, then the system files with SFC"
+call :run_step system-files-dism system_files_dism default long
+goto :eof
+
+:run_cleanup
+rem Runs the cleanup block of step %1 (label %2), which puts back at the
+rem end of the run what the step changed only for the run's sake.
+set "WUFIX_STEP=%~1"
+set "MSG=== cleanup %~1"
+call %WUFIX_LIB% :log
+call :cleanup_%~2
+if errorlevel 1 set "WUFIX_FAILED=1"
+goto :eof
+
+:run_step
+rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
+rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
+rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
+rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
+rem scheduled task, which runs only those (/deferred).
+set "WUFIX_STEP=%~1"
+set "STEP_BEFORE="
+set "STEP_AFTER="
+set "MSG=== [%STEP_NUM%] %~1: %STEP_TITLE%"
+call %WUFIX_LIB% :log
+if "%~3"=="aggressive" if not defined WUFIX_AGGRESSIVE goto run_step_skip
+if "%~3"=="optin" if not defined WITH_%~1 goto run_step_skip
+if "%WUFIX_MODE%"=="plan" goto run_step_preview
+if "%WUFIX_MODE%"=="deferred" if not "%~4"=="long" goto run_step_done_before
+if defined WUFIX_GPO if "%~4"=="long" goto run_step_defer
+call :do_%~2
+set "STEP_RC=%ERRORLEVEL%"
+set "RAN_%~2=1"
+set "STEP_STATUS=done"
+if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
+if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
+if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
+if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
+set "MSG=   %~1: %STEP_STATUS%"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :report_step
+goto :eof
+:run_step_preview
+call :preview_%~2
+goto :eof
+:run_step_defer
+set "WUFIX_DEFERRED=1"
+set "MSG=   deferred: it may outlast the Group Policy script time limit, so a scheduled task runs it"
+call %WUFIX_LIB% :log
+set "STEP_RC=0"
+set "STEP_STATUS=deferred"
+call %WUFIX_LIB% :report_step
+goto :eof
+:run_step_done_before
+set "MSG=   done by the Group Policy run that scheduled this one"
+call %WUFIX_LIB% :log
+goto :eof
+:run_step_skip
+set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
+call %WUFIX_LIB% :log
+set "STEP_RC=0"
+set "STEP_STATUS=skipped"
+if not "%WUFIX_MODE%"=="plan" call %WUFIX_LIB% :report_step
+goto :eof
+
+rem ==========================================================================
+rem Step clock-check: Check the clock and the time zone
+rem Shows the local time, the time zone (from the registry) and whether the
+rem computer belongs to a domain. A domain member resynchronises its clock
+rem with the domain hierarchy (w32tm /resync). Then the date is compared with
+rem the date this bundle's catalog was made, the earliest date today can be: a
+rem clock before it is wrong, and certificate checks fail on a wrong clock
+rem (0x800B0101 CERT_E_EXPIRED, 0x80072F8F). The step then fails loudly and
+rem says what to fix; the rest of the plan still runs, because the other
+rem repairs do not depend on the clock and their logs help whoever sets it.
+rem Reported as done after a resync, and as not needed when the clock is
+rem plausible and nothing was changed.
+rem Addresses 0x800B0101, 0x80072F8F.
+rem Undo: Nothing to undo: the step only reads the clock, and a
+rem resynchronisation with the domain cannot be taken back (the domain's time
+rem is the right one). No state is recorded for it.
+rem ==========================================================================
+:do_clock_check
+call :clock_check_show
+set "STEP_BEFORE=%NOW% %TZ_NAME%"
+set "CLOCK_RESYNCED="
+if not defined DOMAIN_MEMBER goto clock_check_check
+rem A domain member takes its time from the domain hierarchy: resynchronise
+rem now instead of waiting for the next scheduled sync. The domain's time is
+rem the right one, so there is nothing to record for /undo.
+"%SystemRoot%\System32\w32tm.exe" /resync >nul 2>&1
+set "RESYNC_RC=%ERRORLEVEL%"
+set "MSG=  w32tm /resync: exit code %RESYNC_RC% (nothing to undo: the domain's time is the reference)"
+call %WUFIX_LIB% :log
+if not "%RESYNC_RC%"=="0" goto clock_check_resync_failed
+set "CLOCK_RESYNCED=1"
+call %WUFIX_LIB% :clock
+set "MSG=  local time after the resync: %NOW%"
+call %WUFIX_LIB% :log
+goto clock_check_check
+:clock_check_resync_failed
+set "MSG=  warning: the resync failed (is a domain controller reachable, and the Windows Time service running?); the clock is checked as it is"
+call %WUFIX_LIB% :log
+
+:clock_check_check
+call :clock_check_compare
+if "%CLOCK_OK%"=="no" goto clock_check_wrong
+set "STEP_AFTER=%NOW%"
+if "%CLOCK_OK%"=="unknown" set "STEP_AFTER=clock not readable here"
+if defined CLOCK_RESYNCED set "STEP_AFTER=resynced: %NOW%"
+if defined CLOCK_RESYNCED exit /b 0
+exit /b 2
+
+:clock_check_wrong
+set "STEP_AFTER=clock wrong: %NOW% is before 2026-11-21"
+set "MSG=  *** THE CLOCK IS WRONG ***"
+call %WUFIX_LIB% :log
+set "MSG=  The date here, %NOW:~0,10%, is before 2026-11-21, the date this bundle was made."
+call %WUFIX_LIB% :log
+set "MSG=  Certificate checks fail on a wrong clock (0x800B0101 CERT_E_EXPIRED, 0x80072F8F): updates keep failing until it is fixed."
+call %WUFIX_LIB% :log
+set "MSG=  Fix: set the date, the time and the time zone (Date and Time in Control Panel, timedate.cpl, or the BIOS clock), then run Windows Update again."
+call %WUFIX_LIB% :log
+set "MSG=  This step is reported as failed; the other steps of the plan still run."
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_clock_check
+call :clock_check_show
+if defined DOMAIN_MEMBER set "MSG=   would resynchronise with the domain: w32tm /resync (nothing to undo)"
+if not defined DOMAIN_MEMBER set "MSG=   not in a domain: no resynchronisation; the clock is only checked"
+call %WUFIX_LIB% :log
+call :clock_check_compare
+if "%CLOCK_OK%"=="no" set "MSG=   the date is before 2026-11-21: the clock is wrong, and this step would fail and say what to fix"
+if "%CLOCK_OK%"=="yes" set "MSG=   the date is not before 2026-11-21, the date this bundle was made: plausible"
+if "%CLOCK_OK%"=="unknown" set "MSG=   the clock could not be read in a language-independent way: compare it by hand"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_clock_check
+rem clock-check records nothing, so /undo never calls this block.
+set "MSG=  clock-check: nothing to undo"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:clock_check_show
+rem Logs the local time, the time zone and the domain role.
+call %WUFIX_LIB% :clock
+call %WUFIX_LIB% :time_zone
+set "MSG=  local time %NOW%, time zone %TZ_NAME% (UTC offset %TZ_OFFSET% minutes)"
+if not defined TZ_OFFSET set "MSG=  local time %NOW%, time zone %TZ_NAME%"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :domain_role
+goto :eof
+
+:clock_check_compare
+rem Sets CLOCK_OK to yes, no or unknown: is today (NOW_RAW, yyyymmdd...)
+rem on or after 2026-11-21, the date the catalog was made?
+set "CLOCK_OK=unknown"
+if not defined NOW_RAW goto :eof
+set "CLOCK_TODAY=%NOW_RAW:~0,8%"
+set "CLOCK_OK=yes"
+if %CLOCK_TODAY% LSS 20261121 set "CLOCK_OK=no"
+goto :eof
+
+rem ==========================================================================
+rem Step service-health: Re-enable disabled update services
+rem A disabled update service makes Windows Update fail with 0x80070422. Each
+rem of wuauserv, BITS, CryptSvc, TrustedInstaller, the Windows Installer and
+rem the Update Orchestrator that exists here and is Disabled (Start=4) gets
+rem this version's default start type back (sc config start= auto, demand or
+rem delayed-auto); a start type that is not Disabled is never touched, and
+rem protected services (WaaSMedicSvc) never appear. Nothing is started or
+rem stopped. Not needed when no service is disabled.
+rem Addresses 0x80070422.
+rem Undo: Sets each service the run re-enabled back to Disabled (sc config
+rem start= disabled) and writes its old DelayedAutostart value back exactly
+rem (or deletes it where there was none). A service that has been started
+rem since keeps running until it stops or the computer restarts.
+rem ==========================================================================
+:do_service_health
+rem Read each service's Start value from the registry; re-enable only the
+rem Disabled ones (Start=4), after journaling what was there.
+set "HEALTH_MODE=do"
+set "HEALTH_DISABLED="
+set "HEALTH_ENABLED="
+set "HEALTH_FAILED="
+rem wuauserv: default Manual on this version (MEMORY, confidence M)
+set "SVC=wuauserv"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem bits: default Manual on this version (MEMORY, confidence L: unverified)
+set "SVC=bits"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem cryptsvc: default Automatic on this version (MEMORY, confidence M)
+set "SVC=cryptsvc"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem trustedinstaller: default Manual on this version (MEMORY, confidence M)
+set "SVC=trustedinstaller"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem msiserver: default Manual on this version (MS-CWE, confidence H)
+set "SVC=msiserver"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
+set "SVC=usosvc"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+set "STEP_BEFORE=disabled:%HEALTH_DISABLED%"
+set "STEP_AFTER=re-enabled:%HEALTH_ENABLED%"
+if defined HEALTH_FAILED exit /b 1
+if defined HEALTH_ENABLED exit /b 0
+set "STEP_BEFORE=none disabled"
+set "STEP_AFTER="
+set "MSG=  no update service is disabled: nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_service_health
+set "HEALTH_MODE=preview"
+rem wuauserv: default Manual on this version (MEMORY, confidence M)
+set "SVC=wuauserv"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem bits: default Manual on this version (MEMORY, confidence L: unverified)
+set "SVC=bits"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem cryptsvc: default Automatic on this version (MEMORY, confidence M)
+set "SVC=cryptsvc"
+set "SVC_DEFAULT=auto"
+call :service_health_service
+rem trustedinstaller: default Manual on this version (MEMORY, confidence M)
+set "SVC=trustedinstaller"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem msiserver: default Manual on this version (MS-CWE, confidence H)
+set "SVC=msiserver"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+rem usosvc: default Manual on this version (MS-SVC2016, confidence M)
+set "SVC=usosvc"
+set "SVC_DEFAULT=demand"
+call :service_health_service
+exit /b 0
+
+:undo_service_health
+rem Puts back the start type of each service the run re-enabled.
+set "JOURNAL_STEP=service-health"
+set "JOURNAL_HANDLER=service_health_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:service_health_service
+rem Service SVC: when its Start value is 4 (Disabled), journal it (and
+rem DelayedAutostart, where the version has delayed start) and set the
+rem start type SVC_DEFAULT; any other start type is left as it is. In
+rem preview mode (HEALTH_MODE) only say what would be done.
+set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SVC%"
+set "SVC_START="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_START=%%B"
+if not defined SVC_START goto service_health_absent
+rem reg prints a REG_DWORD as 0x4; set /a reads it as a number.
+set /a "SVC_START=%SVC_START%"
+if not "%SVC_START%"=="4" goto service_health_not_disabled
+set "HEALTH_DISABLED=%HEALTH_DISABLED% %SVC%"
+if "%HEALTH_MODE%"=="preview" goto service_health_preview
+set "SVC_DELAYED=absent"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_DELAYED=%%B"
+if not "%SVC_DELAYED%"=="absent" set /a "SVC_DELAYED=%SVC_DELAYED%"
+set "RECORD=service-delayed|%SVC%|%SVC_DELAYED%"
+call %WUFIX_LIB% :journal
+set "RECORD=service-start|%SVC%|4"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\sc.exe" config %SVC% start= %SVC_DEFAULT% >nul 2>&1
+if errorlevel 1 goto service_health_failed
+set "HEALTH_ENABLED=%HEALTH_ENABLED% %SVC%"
+set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% (this version's default)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_failed
+set "HEALTH_FAILED=1"
+set "MSG=  %SVC%: was Disabled; sc config start= %SVC_DEFAULT% failed: it stays Disabled"
+call %WUFIX_LIB% :log
+exit /b 1
+:service_health_preview
+set "MSG=   %SVC%: Disabled; would be set to start= %SVC_DEFAULT% (this version's default)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_not_disabled
+set "MSG=  %SVC%: Start=%SVC_START% (not Disabled): left as it is"
+if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: Start=%SVC_START% (not Disabled): stays as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_absent
+set "MSG=  %SVC%: not installed here: skipped"
+if "%HEALTH_MODE%"=="preview" set "MSG=   %SVC%: not installed here; skipped"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:service_health_undo_record
+rem service-start|<name>|<old Start>: sc config back to it (only Disabled,
+rem 4, is ever recorded). service-delayed|<name>|<old value or absent>:
+rem DelayedAutostart written back, or deleted where there was none.
+if "%REC_KIND%"=="service-start" goto service_health_undo_start
+if "%REC_KIND%"=="service-delayed" goto service_health_undo_delayed
+exit /b 0
+:service_health_undo_start
+set "SVC_WORD="
+if "%REC_B%"=="2" set "SVC_WORD=auto"
+if "%REC_B%"=="3" set "SVC_WORD=demand"
+if "%REC_B%"=="4" set "SVC_WORD=disabled"
+if not defined SVC_WORD goto service_health_undo_failed
+"%SystemRoot%\System32\sc.exe" config %REC_A% start= %SVC_WORD% >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: start= %SVC_WORD% again (Start=%REC_B%)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_delayed
+set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%REC_A%"
+if "%REC_B%"=="absent" goto service_health_undo_delayed_delete
+"%SystemRoot%\System32\reg.exe" add "%SVC_KEY%" /v DelayedAutostart /t REG_DWORD /d %REC_B% /f >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: DelayedAutostart=%REC_B% again"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_delayed_delete
+"%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v DelayedAutostart >nul 2>&1
+if errorlevel 1 exit /b 0
+"%SystemRoot%\System32\reg.exe" delete "%SVC_KEY%" /v DelayedAutostart /f >nul 2>&1
+if errorlevel 1 goto service_health_undo_failed
+set "MSG=  %REC_A%: DelayedAutostart deleted again (there was none)"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_health_undo_failed
+set "MSG=  %REC_A%: could not put back %REC_KIND% %REC_B%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step service-security: Reset the security descriptors of BITS and Windows Update
+rem When the BITS or Windows Update service refuses to be started or queried
+rem (0x80070005 access denied; on XP 0x80004015 when Automatic Updates
+rem starts), their security descriptor has often been changed. Each service's
+rem descriptor is saved as sc sdshow prints it, then set to Microsoft's
+rem default for this version with sc sdset: the string of the KB971058-era
+rem procedure on XP and Server 2003, the current ones (2025) on Vista and
+rem later. A service whose access list already is the default is left alone.
+rem sc sdset overwrites any access rights added on purpose, which is why this
+rem step runs only with /aggressive.
+rem Addresses 0x80070005, 0x80004015.
+rem Undo: Sets each descriptor the run replaced back to the saved string with
+rem sc sdset. If the saved string carries an audit list (S:) that sc cannot
+rem write back, the access list (D:) alone is restored and the log says so;
+rem the run never changed the audit list.
+rem ==========================================================================
+:do_service_security
+rem The descriptors hold ( ) and ;, so they travel in variables, and every
+rem line that expands one stands outside any parenthesised block.
+rem Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
+rem procedure, ms.date 2025-01-15; windows-facts.md 1.4).
+set "SDDL_DEFAULT_bits=D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
+set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)"
+set "SDDL_MODE=do"
+set "SDDL_CHANGED="
+set "SDDL_FAILED="
+set "SVC=bits"
+set "SDDL_NEW=%SDDL_DEFAULT_bits%"
+call :service_security_reset
+set "SVC=wuauserv"
+set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
+call :service_security_reset
+set "STEP_AFTER=reset:%SDDL_CHANGED%"
+if defined SDDL_FAILED exit /b 1
+if defined SDDL_CHANGED exit /b 0
+set "STEP_AFTER=already the defaults"
+exit /b 2
+
+:preview_service_security
+rem Microsoft's defaults on Vista and later (MS-AR-2025, the current reset
+rem procedure, ms.date 2025-01-15; windows-facts.md 1.4).
+set "SDDL_DEFAULT_bits=D:(A;CI;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
+set "SDDL_DEFAULT_wuauserv=D:(A;;CCLCSWRPLORC;;;AU)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)"
+set "SDDL_MODE=preview"
+set "SVC=bits"
+set "SDDL_NEW=%SDDL_DEFAULT_bits%"
+call :service_security_reset
+set "SVC=wuauserv"
+set "SDDL_NEW=%SDDL_DEFAULT_wuauserv%"
+call :service_security_reset
+exit /b 0
+
+:undo_service_security
+rem Sets each saved descriptor back (records sddl|<service>|<saved string>).
+set "JOURNAL_STEP=service-security"
+set "JOURNAL_HANDLER=service_security_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:service_security_reset
+rem Service SVC: save its descriptor, then set SDDL_NEW; a service whose
+rem access list already is SDDL_NEW is left alone. In preview mode
+rem (SDDL_MODE) only say what would be done.
+call %WUFIX_LIB% :sddl_read
+if not defined SDDL_NOW goto service_security_unreadable
+if "%SDDL_DACL%"=="%SDDL_NEW%" goto service_security_same
+set "MSG=  %SVC% now: %SDDL_NOW%"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC% now: %SDDL_NOW%"
+call %WUFIX_LIB% :log
+set "MSG=   would be set to Microsoft's default: %SDDL_NEW%"
+if "%SDDL_MODE%"=="preview" call %WUFIX_LIB% :log
+if "%SDDL_MODE%"=="preview" exit /b 0
+set "RECORD=sddl|%SVC%|%SDDL_NOW%"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_NEW%" >nul 2>&1
+if errorlevel 1 goto service_security_failed
+set "SDDL_CHANGED=%SDDL_CHANGED% %SVC%"
+set "MSG=  %SVC% set to Microsoft's default: %SDDL_NEW%"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_failed
+set "SDDL_FAILED=1"
+set "MSG=  %SVC%: sc sdset failed; the descriptor is as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:service_security_same
+set "MSG=  %SVC%: the access list already is Microsoft's default: left as it is"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: the access list already is Microsoft's default; stays as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_unreadable
+rem Without a saved copy there is no undo: such a service is not touched.
+set "MSG=  %SVC%: sc sdshow gave no descriptor (access denied?), so none can be saved for /undo: left as it is"
+if "%SDDL_MODE%"=="preview" set "MSG=   %SVC%: sc sdshow gave no descriptor; would be left as it is (nothing to save for /undo)"
+call %WUFIX_LIB% :log
+set "MSG=  to reset it without a way back, an administrator can run: sc sdset %SVC% %SDDL_NEW%"
+call %WUFIX_LIB% :log
+if "%SDDL_MODE%"=="do" set "SDDL_FAILED=1"
+exit /b 0
+
+:service_security_undo_record
+rem Sets service REC_A's descriptor back to the saved REC_B. If sc refuses
+rem the saved audit list (S:), the access list alone goes back: the run
+rem never changed the audit list.
+if not "%REC_KIND%"=="sddl" exit /b 0
+set "SVC=%REC_A%"
+set "SDDL_OLD=%REC_B%"
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
+if not errorlevel 1 goto service_security_undo_done
+set "SDDL_OLD=%REC_B:S:(=|%"
+for /f "tokens=1 delims=|" %%D in ("%SDDL_OLD%") do set "SDDL_OLD=%%D"
+if "%SDDL_OLD%"=="%REC_B%" goto service_security_undo_failed
+"%SystemRoot%\System32\sc.exe" sdset %SVC% "%SDDL_OLD%" >nul 2>&1
+if errorlevel 1 goto service_security_undo_failed
+set "MSG=  %SVC%: access list set back; sc refused the saved audit list, which the run had not changed"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_undo_done
+set "MSG=  %SVC% set back to: %SDDL_OLD%"
+call %WUFIX_LIB% :log
+exit /b 0
+:service_security_undo_failed
+set "MSG=  %SVC%: sc sdset failed; saved descriptor: %REC_B%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step component-reset: Reset the Windows Update components
+rem Stops the update services that exist on this version (in an order that
+rem keeps them from restarting each other), renames SoftwareDistribution and
+rem catroot2 aside, sets the BITS queue aside, and starts again exactly the
+rem services that were running.
+rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
+rem Undo: Stops the same services, sets the folders Windows rebuilt since the
+rem run aside as .wufix-N, renames the run's backups back to their names, puts
+rem the BITS queue files back, and restarts the services that were running.
+rem ==========================================================================
+:do_component_reset
+rem Stop the update services. If one will not stop, nothing is renamed and
+rem the ones already stopped are started again.
+call %WUFIX_LIB% :svc_stop usosvc
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop dosvc
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop bits
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop appidsvc
+if errorlevel 1 goto component_reset_failed
+call %WUFIX_LIB% :svc_stop cryptsvc
+if errorlevel 1 goto component_reset_failed
+
+rem Rename the update caches aside; Windows rebuilds them on the next scan.
+set "FOLDER=%SystemRoot%\SoftwareDistribution"
+call :component_reset_rename
+if errorlevel 1 goto component_reset_failed
+set "FOLDER=%SystemRoot%\System32\catroot2"
+call :component_reset_rename
+if errorlevel 1 goto component_reset_failed
+
+rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Microsoft\Network\Downloader
+set "FOLDER=%ALLUSERSPROFILE%\Microsoft\Network\Downloader"
+set "FILES=qmgr.db qmgr.jfm edb*.log edb.chk edb*.jrs"
+call %WUFIX_LIB% :rename_files_aside
+if errorlevel 1 goto component_reset_failed
+call :component_reset_restart
+exit /b %ERRORLEVEL%
+
+:component_reset_failed
+call :component_reset_restart
+exit /b 1
+
+:preview_component_reset
+call %WUFIX_LIB% :svc_preview usosvc
+call %WUFIX_LIB% :svc_preview dosvc
+call %WUFIX_LIB% :svc_preview wuauserv
+call %WUFIX_LIB% :svc_preview bits
+call %WUFIX_LIB% :svc_preview appidsvc
+call %WUFIX_LIB% :svc_preview cryptsvc
+set "FILES="
+set "FOLDER=%SystemRoot%\SoftwareDistribution"
+call %WUFIX_LIB% :rename_preview
+set "FOLDER=%SystemRoot%\System32\catroot2"
+call %WUFIX_LIB% :rename_preview
+set "FOLDER=%ALLUSERSPROFILE%\Microsoft\Network\Downloader"
+set "FILES=qmgr.db qmgr.jfm edb*.log edb.chk edb*.jrs"
+call %WUFIX_LIB% :rename_preview
+exit /b 0
+
+:undo_component_reset
+rem Stop the services again, put the renamed folders and queue files back
+rem (setting aside what Windows rebuilt meanwhile), then start the services
+rem that were running.
+call %WUFIX_LIB% :svc_stop usosvc
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop dosvc
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop bits
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop appidsvc
+if errorlevel 1 goto component_reset_undo_failed
+call %WUFIX_LIB% :svc_stop cryptsvc
+if errorlevel 1 goto component_reset_undo_failed
+set "JOURNAL_STEP=component-reset"
+set "JOURNAL_HANDLER=component_reset_undo_record"
+call %WUFIX_LIB% :journal_replay
+if errorlevel 1 goto component_reset_undo_failed
+call :component_reset_restart
+exit /b %ERRORLEVEL%
+
+:component_reset_undo_failed
+call :component_reset_restart
+exit /b 1
+
+:component_reset_rename
+rem Renames FOLDER aside, up to three tries. CryptSvc and BITS are started
+rem on demand by other programs, so between tries the services are stopped
+rem again.
+set "TRIES=1"
+:component_reset_rename_try
+call %WUFIX_LIB% :rename_aside
+if not errorlevel 1 exit /b 0
+if %TRIES% GEQ 3 exit /b 1
+set /a "TRIES+=1"
+call %WUFIX_LIB% :svc_stop usosvc
+call %WUFIX_LIB% :svc_stop dosvc
+call %WUFIX_LIB% :svc_stop wuauserv
+call %WUFIX_LIB% :svc_stop bits
+call %WUFIX_LIB% :svc_stop appidsvc
+call %WUFIX_LIB% :svc_stop cryptsvc
+goto component_reset_rename_try
+
+:component_reset_restart
+rem Starts again, in reverse order, exactly the services that were running.
+set "RESTART_FAILED="
+call %WUFIX_LIB% :svc_restart cryptsvc
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart appidsvc
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart bits
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart wuauserv
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart dosvc
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart usosvc
+if errorlevel 1 set "RESTART_FAILED=1"
+if defined RESTART_FAILED exit /b 1
+exit /b 0
+
+:component_reset_undo_record
+rem Only rename records belong to this step; service records are handled by
+rem stopping and restarting around the replay.
+if not "%REC_KIND%"=="rename" exit /b 0
+call %WUFIX_LIB% :rename_back
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step system-files-dism: Repair the component store with DISM, then the system files with SFC
+rem Runs DISM /CheckHealth and /ScanHealth, and /RestoreHealth when the
+rem component store is damaged: with install media when a DVD, USB stick or
+rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
+rem Windows 10 and later) with an image of this edition, installation type and
+rem architecture (the same build preferred), read with dism /Get-WimInfo
+rem /English and used with /LimitAccess; without media it asks Windows Update
+rem or the repair source set by Group Policy, which fails on a machine without
+rem internet access (0x800F081F, 0x800F0906): attach matching media then. Then
+rem runs sfc /scannow and reads its result from the [SR] lines of CBS.log.
+rem DISM's output, the [SR] lines, CBS.log and dism.log are named in the log.
+rem Takes 15 to 60 minutes; under /gpo a scheduled task runs it.
+rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
+rem Undo: Nothing to put back: DISM and SFC replace damaged files with
+rem Microsoft's own copies and record nothing wufix could reverse. The run's
+rem log names CBS.log and dism.log, which list every file they replaced.
+rem ==========================================================================
+:do_system_files_dism
+set "DISM_LOGS=%WUFIX_LOGS%\%WUFIX_RUN%-dism"
+set "MSG=  logs: %SystemRoot%\Logs\DISM\dism.log and %SystemRoot%\Logs\CBS\CBS.log; DISM's screen output goes to %DISM_LOGS%-*.txt"
+call %WUFIX_LIB% :log
+set "STEP_RESULT=0"
+set "RESTORE_RESULT=not needed"
+
+rem CheckHealth only reads what earlier scans recorded: seconds.
+set "DISM_NAME=checkhealth"
+set "DISM_ARGS=/Cleanup-Image /CheckHealth"
+call :system_files_dism_dism
+
+rem ScanHealth checks the whole component store: minutes. Its verdict, in
+rem English because of /English, decides whether there is anything to
+rem restore.
+set "DISM_NAME=scanhealth"
+set "DISM_ARGS=/Cleanup-Image /ScanHealth"
+call :system_files_dism_dism
+call :system_files_dism_verdict
+set "STEP_BEFORE=component store %STORE%"
+if "%STORE%"=="healthy" goto system_files_dism_sfc
+if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
+
+rem RestoreHealth, from install media when some match this Windows.
+call %WUFIX_LIB% :dismsource_find
+set "DISM_NAME=restorehealth"
+set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
+if defined SRC set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC% /LimitAccess"
+if not defined SRC call :system_files_dism_no_media
+call :system_files_dism_dism
+set "RESTORE_RESULT=done"
+if "%RC%"=="0" goto system_files_dism_sfc
+set "RESTORE_RESULT=done, restart needed"
+set "WUFIX_REBOOT=1"
+if "%RC%"=="3010" goto system_files_dism_sfc
+set "WUFIX_REBOOT="
+set "RESTORE_RESULT=failed with %RC_HEX%"
+set "STEP_RESULT=1"
+goto system_files_dism_sfc
+
+:system_files_dism_beyond_repair
+set "MSG=  DISM says the component store cannot be repaired: an in-place upgrade from matching media (setup.exe, keeping files and apps) is the way out; SFC runs all the same"
+call %WUFIX_LIB% :log
+set "RESTORE_RESULT=not possible"
+set "STEP_RESULT=1"
+
+:system_files_dism_sfc
+rem SFC replaces damaged system files from the component store, so it runs
+rem after the store is repaired.
+call %WUFIX_LIB% :sfc_scan
+if errorlevel 1 set "STEP_RESULT=1"
+set "STEP_AFTER=RestoreHealth %RESTORE_RESULT%; sfc %SFC_RESULT%"
+exit /b %STEP_RESULT%
+
+:preview_system_files_dism
+call %WUFIX_LIB% :dismsource_this
+set "MSG=   this Windows: %THIS_EDITION% %THIS_INSTALL% %THIS_ARCH% build %THIS_BUILD%"
+call %WUFIX_LIB% :log
+set "MSG=   would run DISM /CheckHealth and /ScanHealth, /RestoreHealth if the store is damaged, then sfc /scannow: 15 to 60 minutes"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :dismsource_preview
+if defined PREVIEW_MEDIA exit /b 0
+set "MSG=   no install media on D: to Z:: RestoreHealth would ask Windows Update, which fails without internet access"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_system_files_dism
+set "MSG=  nothing to undo: DISM and SFC put back Microsoft's own copies of damaged files"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:system_files_dism_dism
+rem Runs dism /Online /English with DISM_ARGS. Its output goes to DISM_OUT,
+rem one file per command beside the run's log; its exit code to RC and to
+rem the log, with what it means.
+set "DISM_OUT=%DISM_LOGS%-%DISM_NAME%.txt"
+set "MSG=  dism /Online %DISM_ARGS%"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :exitcode_text
+set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
+call %WUFIX_LIB% :log
+goto :eof
+
+:system_files_dism_verdict
+rem Sets STORE from ScanHealth's closing sentence in DISM_OUT.
+set "STORE=unknown"
+if not "%RC%"=="0" goto system_files_dism_verdict_done
+"%SystemRoot%\System32\find.exe" "No component store corruption detected" "%DISM_OUT%" >nul 2>&1
+if not errorlevel 1 set "STORE=healthy"
+"%SystemRoot%\System32\find.exe" "The component store is repairable" "%DISM_OUT%" >nul 2>&1
+if not errorlevel 1 set "STORE=repairable"
+"%SystemRoot%\System32\find.exe" "The component store cannot be repaired" "%DISM_OUT%" >nul 2>&1
+if not errorlevel 1 set "STORE=beyond repair"
+:system_files_dism_verdict_done
+set "MSG=  component store: %STORE%"
+call %WUFIX_LIB% :log
+goto :eof
+
+:system_files_dism_no_media
+set "MSG=  no install media of this Windows on D: to Z:. RestoreHealth now asks Windows Update, or the repair source Group Policy names; without internet access it fails with 0x800F081F or 0x800F0906. Then attach media of the same edition, build and language (DVD, USB stick or mounted ISO) and run again."
+call %WUFIX_LIB% :log
+goto :eof
+
+rem ==========================================================================
+rem Step backup-reparse-points: List reparse points that break Windows Backup
+rem Read-only. Windows Backup (Backup and Restore, Windows 7 and later) skips
+rem reparse points (junctions, symbolic links, volume mount points) it meets
+rem inside the folders it backs up, by design. A reparse point added directly
+rem to a library, or a folder inside one added directly, is followed instead,
+rem and fails the backup with 0x80070001 when it leads to a FAT volume and
+rem with 0x81000037 when it leads to compressed or media content (.zip, music,
+rem video). For every user profile listed under ProfileList the step reads the
+rem libraries (*.library-ms), checks each folder they include and the folders
+rem above it, and says which to take out of the library (or to exclude in the
+rem backup settings). It then lists the reparse points inside the profile's
+rem own folders (AppData and OneDrive left out), without ever following one,
+rem so no walk leaves the profile: backup skips them, so what they lead to is
+rem not in the backup. The compatibility junctions Windows creates (My
+rem Documents, Application Data and the like) are normal and are not reported.
+rem Nothing is changed; the step reports how many it found. Walking large
+rem profiles can take minutes, so under /gpo the step runs in the scheduled
+rem task that takes the long steps.
+rem Addresses 0x80070001, 0x81000037.
+rem Undo: Nothing to undo: the step only reads library files and folder
+rem listings. Its scratch listings in the logs folder are removed at the end
+rem of the step.
+rem ==========================================================================
+:do_backup_reparse_points
+rem Libraries first: a location that is a reparse point, or lies inside one,
+rem is what fails a backup. Then the reparse points inside the profiles'
+rem own folders, which backup skips. Folder listings go through a scratch
+rem file in the logs folder: no child process per folder, and no path is
+rem parsed a second time.
+set "RP_SCRATCH=%WUFIX_LOGS%\%WUFIX_RUN%-reparse.tmp"
+set "RP_WALK_BASE=%WUFIX_LOGS%\%WUFIX_RUN%-walk"
+set "RP_IN_LIBRARIES=0"
+set "RP_IN_FOLDERS=0"
+set "RP_MISSING=0"
+set "RP_EXPLAINED="
+set "LIB_HANDLER=backup_reparse_points_location"
+set "LIB_PROFILE_HANDLER=backup_reparse_points_walk_profile"
+set "MSG=  reading the libraries of every user profile"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :libraries_scan
+call :backup_reparse_points_tidy
+set "STEP_BEFORE=%LIB_FILES% libraries in %LIB_PROFILES% profiles"
+set "STEP_AFTER=%RP_IN_LIBRARIES% in libraries, %RP_IN_FOLDERS% in user folders"
+set "MSG=  found %RP_IN_LIBRARIES% library location(s) that are or lie inside a reparse point, %RP_IN_FOLDERS% reparse point(s) inside user folders, %RP_MISSING% missing library location(s); nothing was changed"
+call %WUFIX_LIB% :log
+if not "%RP_IN_LIBRARIES%"=="0" exit /b 0
+if not "%RP_IN_FOLDERS%"=="0" exit /b 0
+exit /b 2
+
+:preview_backup_reparse_points
+rem Plan mode writes no file, so the folders are not examined here: the
+rem libraries and their locations are listed as a run would read them.
+set "LIB_HANDLER=backup_reparse_points_show_location"
+set "LIB_PROFILE_HANDLER="
+set "MSG=   read-only: would read these libraries, check each location for reparse points, and list the reparse points inside each profile's folders"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :libraries_scan
+set "MSG=   %LIB_FILES% libraries in %LIB_PROFILES% profiles; nothing would be changed"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_backup_reparse_points
+rem The step changes nothing and records nothing.
+exit /b 0
+
+:backup_reparse_points_show_location
+set "MSG=     %LIB_FILE%: %LIB_KIND% %LIB_LOC%"
+call %WUFIX_LIB% :log
+goto :eof
+
+:backup_reparse_points_location
+rem One location of a library (LIB_LOC, LIB_KIND, LIB_FILE from the
+rem libraries routine). Network, unresolved and unreadable locations cannot
+rem be checked here; a missing one is noted for a restore.
+if "%LIB_KIND%"=="network" goto backup_reparse_points_location_network
+if "%LIB_KIND%"=="unresolved" goto backup_reparse_points_location_unresolved
+if "%LIB_KIND%"=="unreadable" goto backup_reparse_points_location_unreadable
+if not exist "%LIB_LOC%\" goto backup_reparse_points_location_missing
+rem The location itself, then each folder above it up to the drive root:
+rem backup follows a reparse point added to a library, and one above a
+rem folder added to a library, alike.
+set "RP_PATH=%LIB_LOC%"
+:backup_reparse_points_location_up
+call :backup_reparse_points_is_reparse
+if defined RP_IS goto backup_reparse_points_location_found
+if not defined RP_NAME goto :eof
+if "%RP_PARENT:~-2%"==":\" goto :eof
+set "RP_PATH=%RP_PARENT:~0,-1%"
+goto backup_reparse_points_location_up
+:backup_reparse_points_location_found
+set /a "RP_IN_LIBRARIES+=1"
+set "MSG=  *** library %LIB_FILE% includes %LIB_LOC%, which is a reparse point"
+if not "%RP_PATH%"=="%LIB_LOC%" set "MSG=  *** library %LIB_FILE% includes %LIB_LOC%, which lies inside the reparse point %RP_PATH%"
+call %WUFIX_LIB% :log
+if defined RP_EXPLAINED goto :eof
+set "RP_EXPLAINED=1"
+set "MSG=      Windows Backup follows a reparse point that is in a library itself (or above a folder that is). When it leads to a FAT volume the backup fails with 0x80070001; when it leads to compressed or media content (.zip, music, video), with 0x81000037."
+call %WUFIX_LIB% :log
+set "MSG=      Fix: remove that location from the library (library Properties, select it, Remove) or exclude it in the backup settings, then run the backup again. To back up what it leads to, add the real folder it points to, on an NTFS volume, instead."
+call %WUFIX_LIB% :log
+goto :eof
+:backup_reparse_points_location_network
+set "MSG=  %LIB_FILE% includes the network location %LIB_LOC%: not checked"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_reparse_points_location_unresolved
+set "MSG=  %LIB_FILE% includes the known folder %LIB_LOC%, which is not resolved here: check it in the library's properties"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_reparse_points_location_unreadable
+set "MSG=  %LIB_FILE% includes a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not checked; run.ps1 checks it"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_reparse_points_location_missing
+set /a "RP_MISSING+=1"
+if "%LIB_KIND%"=="knownfolder" set "MSG=  %LIB_FILE% includes the known folder %LIB_LOC%, which does not exist at its default place (redirected by policy, or recreated by Windows at the next sign-in)"
+if "%LIB_KIND%"=="knownfolder" goto backup_reparse_points_location_missing_say
+set "MSG=  %LIB_FILE% includes %LIB_LOC%, which does not exist (the opt-in step backup-restore-folders can create it again for a restore)"
+:backup_reparse_points_location_missing_say
+call %WUFIX_LIB% :log
+goto :eof
+
+:backup_reparse_points_is_reparse
+rem Sets RP_IS when the folder RP_PATH is a reparse point: its name is in
+rem its parent's listing of folders with the L attribute (dir /A:DL).
+rem Also sets RP_PARENT (with a trailing backslash) and RP_NAME, which is
+rem empty for a drive root.
+set "RP_IS="
+set "RP_PARENT="
+set "RP_NAME="
+for %%F in ("%RP_PATH%") do (
+    set "RP_PARENT=%%~dpF"
+    set "RP_NAME=%%~nxF"
+)
+if not defined RP_NAME goto :eof
+dir /B /A:DL "%RP_PARENT%" >"%RP_SCRATCH%" 2>nul
+for /f "usebackq eol=| delims=" %%N in ("%RP_SCRATCH%") do (
+    if /i "%%N"=="%RP_NAME%" set "RP_IS=1"
+)
+goto :eof
+
+:backup_reparse_points_walk_profile
+rem The profile's own folders, at most 10000 folders per profile. AppData
+rem holds program data, not the user's files, and OneDrive folders hold
+rem cloud placeholders: neither is walked.
+set "WALK_DIR=%LIB_PROFILE%"
+set "WALK_DEPTH=0"
+set "WALK_COUNT=0"
+set "WALK_CUT="
+call :backup_reparse_points_walk
+if defined WALK_CUT set "MSG=  stopped after 10000 folders in %LIB_PROFILE%: the list of its reparse points may be incomplete"
+if defined WALK_CUT call %WUFIX_LIB% :log
+goto :eof
+
+:backup_reparse_points_walk
+rem WALK_DIR is a folder that is not a reparse point. Reports the reparse
+rem points directly in it, then walks its other subfolders one level down
+rem (each level lists into its own scratch file). A reparse point is never
+rem entered, so the walk cannot leave the profile or loop.
+if %WALK_COUNT% GEQ 10000 set "WALK_CUT=1"
+if defined WALK_CUT goto :eof
+set /a "WALK_COUNT+=1"
+dir /B /A:DL "%WALK_DIR%" >"%RP_SCRATCH%" 2>nul
+for /f "usebackq eol=| delims=" %%N in ("%RP_SCRATCH%") do (
+    set "WALK_NAME=%%N"
+    call :backup_reparse_points_walk_found
+)
+if %WALK_DEPTH% GEQ 32 goto :eof
+set "WALK_LIST=%RP_WALK_BASE%-%WALK_DEPTH%.tmp"
+dir /B /A:D-L "%WALK_DIR%" >"%WALK_LIST%" 2>nul
+set /a "WALK_DEPTH+=1"
+for /f "usebackq eol=| delims=" %%S in ("%WALK_LIST%") do (
+    set "WALK_SUB=%%S"
+    call :backup_reparse_points_walk_down
+)
+set /a "WALK_DEPTH-=1"
+goto :eof
+
+:backup_reparse_points_walk_down
+if not "%WALK_DEPTH%"=="1" goto backup_reparse_points_walk_enter
+if /i "%WALK_SUB%"=="AppData" goto :eof
+if /i "%WALK_SUB:~0,8%"=="OneDrive" goto :eof
+:backup_reparse_points_walk_enter
+set "WALK_DIR=%WALK_DIR%\%WALK_SUB%"
+call %WUFIX_LIB% :backup_reparse_points_walk
+for %%F in ("%WALK_DIR%") do set "WALK_DIR=%%~dpF"
+set "WALK_DIR=%WALK_DIR:~0,-1%"
+goto :eof
+
+:backup_reparse_points_walk_found
+rem WALK_NAME is a reparse point in WALK_DIR. The compatibility junctions
+rem Windows creates for programs written for XP (hidden, and denying a
+rem listing to everyone) are normal.
+set "WALK_COMPAT="
+for %%J in ("Application Data" "Cookies" "Local Settings" "My Documents" "NetHood" "PrintHood" "Recent" "SendTo" "Start Menu" "Templates" "My Music" "My Pictures" "My Videos") do (
+    if /i "%%~J"=="%WALK_NAME%" set "WALK_COMPAT=1"
+)
+if defined WALK_COMPAT goto :eof
+set /a "RP_IN_FOLDERS+=1"
+set "MSG=  reparse point inside a user folder: %WALK_DIR%\%WALK_NAME% (skipped by backup: what it leads to is not in the backup)"
+call %WUFIX_LIB% :log
+goto :eof
+
+:backup_reparse_points_tidy
+rem Removes the step's own scratch listings.
+if exist "%RP_SCRATCH%" del "%RP_SCRATCH%"
+for /l %%I in (0,1,32) do (
+    if exist "%RP_WALK_BASE%-%%I.tmp" del "%RP_WALK_BASE%-%%I.tmp"
+)
+goto :eof
+
+rem ==========================================================================
+rem Step backup-restore-folders: Create missing library folders again for a restore
+rem Opt-in. A file restore to the original location needs the folders the
+rem libraries point to; when one is gone (a drive reorganised, a folder or the
+rem reparse point it was reached through deleted) the restore has nowhere to
+rem write. For every user profile listed under ProfileList, the step creates
+rem each missing local folder a library names, level by level, and records
+rem each folder it creates. It creates only: nothing is moved, renamed or
+rem deleted, and a location whose drive does not exist, a network location and
+rem the standard known folders (which Windows recreates itself, and which
+rem policy may have redirected) are only reported. A location reached through
+rem a reparse point that leads nowhere is not touched. The need for this after
+rem a reparse-point problem is inferred from how restore to the original
+rem location works; it is not stated by Microsoft (low confidence).
+rem Addresses 0x80070001, 0x81000037.
+rem Undo: Removes, deepest first, each folder the run created, and only while
+rem it is still empty (rd without /s: removing an empty folder loses nothing).
+rem A folder that holds files by then, such as restored ones, is left as it is
+rem and reported.
+rem ==========================================================================
+:do_backup_restore_folders
+set "MK_CREATED=0"
+set "MK_FAILED=0"
+set "MK_MISSING=0"
+set "MK_PREVIEW="
+set "LIB_HANDLER=backup_restore_folders_location"
+set "LIB_PROFILE_HANDLER="
+call %WUFIX_LIB% :libraries_scan
+set "STEP_BEFORE=%MK_MISSING% missing"
+set "STEP_AFTER=%MK_CREATED% folders created"
+if not "%MK_FAILED%"=="0" exit /b 1
+if "%MK_CREATED%"=="0" exit /b 2
+exit /b 0
+
+:preview_backup_restore_folders
+set "MK_CREATED=0"
+set "MK_FAILED=0"
+set "MK_MISSING=0"
+set "MK_PLANNED=0"
+set "MK_PREVIEW=1"
+set "LIB_HANDLER=backup_restore_folders_location"
+set "LIB_PROFILE_HANDLER="
+call %WUFIX_LIB% :libraries_scan
+set "MSG=   %MK_PLANNED% of %MK_MISSING% missing library location(s) would be created"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_backup_restore_folders
+rem Removes the folders the run created, deepest first (the state file is
+rem read newest first), each only while it is empty.
+set "MK_SCRATCH=%WUFIX_LOGS%\%WUFIX_RUN%-mkdir.tmp"
+set "JOURNAL_STEP=backup-restore-folders"
+set "JOURNAL_HANDLER=backup_restore_folders_undo_record"
+call %WUFIX_LIB% :journal_replay
+set "MK_RC=%ERRORLEVEL%"
+if exist "%MK_SCRATCH%" del "%MK_SCRATCH%"
+exit /b %MK_RC%
+
+:backup_restore_folders_location
+rem One library location. Only a missing local folder is created; the
+rem standard known folders are left to Windows, which recreates them, and
+rem which a policy may have redirected elsewhere.
+if "%LIB_KIND%"=="network" goto :eof
+if "%LIB_KIND%"=="unresolved" goto :eof
+if "%LIB_KIND%"=="unreadable" goto backup_restore_folders_location_unreadable
+if exist "%LIB_LOC%\" goto :eof
+set /a "MK_MISSING+=1"
+if "%LIB_KIND%"=="knownfolder" goto backup_restore_folders_location_known
+rem The drive must exist: "X:\" is the usual test; "X:\*" (anything in its
+rem root) is the fallback for an interpreter that does not answer the first.
+set "MK_DRIVE="
+if exist "%LIB_LOC:~0,3%" set "MK_DRIVE=1"
+if exist "%LIB_LOC:~0,3%*" set "MK_DRIVE=1"
+if not defined MK_DRIVE goto backup_restore_folders_location_nodrive
+if defined MK_PREVIEW goto backup_restore_folders_location_preview
+call :backup_restore_folders_create
+goto :eof
+:backup_restore_folders_location_unreadable
+rem The name may be misread (see libraries_scan): creating it could make a
+rem folder with the wrong name.
+set "MSG=  %LIB_FILE%: a location whose name holds characters run.cmd cannot read from the library file (%LIB_LOC%): not created here; run.ps1 reads it right"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_restore_folders_location_known
+set "MSG=  %LIB_FILE%: the known folder %LIB_LOC% is missing; Windows recreates it at the next sign-in (not created here)"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_restore_folders_location_nodrive
+set "MSG=  %LIB_FILE%: %LIB_LOC% is missing, and so is its drive: not created"
+call %WUFIX_LIB% :log
+goto :eof
+:backup_restore_folders_location_preview
+set /a "MK_PLANNED+=1"
+set "MSG=   %LIB_FILE%: %LIB_LOC% is missing; would be created (empty)"
+call %WUFIX_LIB% :log
+goto :eof
+
+:backup_restore_folders_create
+rem Creates LIB_LOC one level at a time, so that each created folder is
+rem recorded and undo removes exactly those. First climb to the nearest
+rem folder that exists, keeping the missing names (a | cannot be part of a
+rem name), then create them downwards.
+set "MK_DIR=%LIB_LOC%"
+set "MK_TODO="
+:backup_restore_folders_create_up
+if "%MK_DIR:~2%"=="" goto backup_restore_folders_create_down
+if exist "%MK_DIR%\" goto backup_restore_folders_create_down
+set "MK_NAME="
+for %%F in ("%MK_DIR%") do (
+    set "MK_NAME=%%~nxF"
+    set "MK_PARENT=%%~dpF"
+)
+if not defined MK_NAME goto backup_restore_folders_create_failed
+set "MK_TODO=%MK_NAME%|%MK_TODO%"
+set "MK_DIR=%MK_PARENT:~0,-1%"
+goto backup_restore_folders_create_up
+:backup_restore_folders_create_down
+if not defined MK_TODO goto :eof
+for /f "tokens=1* eol=| delims=|" %%A in ("%MK_TODO%") do (
+    set "MK_NAME=%%A"
+    set "MK_TODO=%%B"
+)
+set "MK_DIR=%MK_DIR%\%MK_NAME%"
+mkdir "%MK_DIR%" 2>nul
+if errorlevel 1 goto backup_restore_folders_create_failed
+set "RECORD=mkdir|%MK_DIR%|created"
+call %WUFIX_LIB% :journal
+set /a "MK_CREATED+=1"
+set "MSG=  created %MK_DIR% (empty; for %LIB_FILE%)"
+call %WUFIX_LIB% :log
+goto backup_restore_folders_create_down
+:backup_restore_folders_create_failed
+set /a "MK_FAILED+=1"
+set "MSG=  could not create %MK_DIR% for %LIB_FILE% (a reparse point that leads nowhere, or no right to write there): left as it is"
+call %WUFIX_LIB% :log
+goto :eof
+
+:backup_restore_folders_undo_record
+rem One mkdir record: REC_A is a folder the run created. rd without /s
+rem removes only an empty folder.
+if not "%REC_KIND%"=="mkdir" exit /b 0
+if not exist "%REC_A%\" goto backup_restore_folders_undo_gone
+rem A reparse point there now is not the folder the run created.
+set "MK_LINK="
+for %%F in ("%REC_A%") do (
+    set "MK_PARENT=%%~dpF"
+    set "MK_NAME=%%~nxF"
+)
+dir /B /A:DL "%MK_PARENT%" >"%MK_SCRATCH%" 2>nul
+for /f "usebackq eol=| delims=" %%N in ("%MK_SCRATCH%") do (
+    if /i "%%N"=="%MK_NAME%" set "MK_LINK=1"
+)
+if defined MK_LINK goto backup_restore_folders_undo_link
+rd "%REC_A%" 2>nul
+if exist "%REC_A%\" goto backup_restore_folders_undo_kept
+set "MSG=  removed %REC_A% (empty; the run had created it)"
+call %WUFIX_LIB% :log
+exit /b 0
+:backup_restore_folders_undo_gone
+set "MSG=  %REC_A% is gone already"
+call %WUFIX_LIB% :log
+exit /b 0
+:backup_restore_folders_undo_link
+set "MSG=  %REC_A% is a reparse point now, not the folder the run created: left as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+:backup_restore_folders_undo_kept
+set "MSG=  %REC_A% is not empty any more (restored files?): left as it is"
+call %WUFIX_LIB% :log
+exit /b 0
+
+rem ==========================================================================
+rem Step wimmount-repair: Point the WIMMount filter driver back at Windows' own wimmount.sys
+rem DISM mounts and services images through the WIMMount file-system filter.
+rem Older imaging kits and third-party tools can leave its ImagePath pointing
+rem at their own copy of the driver, and DISM mounts and servicing then fail.
+rem When HKLM\SYSTEM\CurrentControlSet\Services\WIMMount has an ImagePath
+rem other than system32\drivers\wimmount.sys (or its \SystemRoot\ form) and
+rem %%SystemRoot%%\System32\drivers\wimmount.sys exists, the key is exported to
+rem the logs folder and wimmount-repair.reg sets ImagePath to
+rem system32\drivers\wimmount.sys (REG_EXPAND_SZ). Nothing else in the key
+rem changes. A missing key or driver file is reported, not rebuilt. If the
+rem filter is loaded, the new path takes effect at the next restart.
+rem Addresses 0x800F0922.
+rem Undo: Imports the key's backup from the logs folder: every value the
+rem backup holds is written back, so ImagePath gets its old path again; values
+rem added to the key after the run are not in the backup and stay. Takes
+rem effect at the next restart if the filter is loaded.
+rem ==========================================================================
+:do_wimmount_repair
+call :wimmount_repair_read
+if not defined WIM_KEY_FOUND goto wimmount_repair_no_key
+if not defined WIM_IMAGE goto wimmount_repair_no_value
+set "STEP_BEFORE=ImagePath %WIM_IMAGE%"
+if defined WIM_RIGHT goto wimmount_repair_right
+if not exist "%WIM_DRIVER%" goto wimmount_repair_no_driver
+
+rem Back up the whole key, then import the one value.
+set "WIM_BACKUP=%WUFIX_LOGS%\%WUFIX_RUN%-wimmount-repair.reg"
+"%SystemRoot%\System32\reg.exe" export "%WIM_KEY%" "%WIM_BACKUP%" /y >nul 2>&1
+if errorlevel 1 goto wimmount_repair_no_backup
+set "RECORD=regfile|%WIM_KEY%|%WIM_BACKUP%"
+call %WUFIX_LIB% :journal
+set "MSG=  backed up %WIM_KEY% to %WIM_BACKUP%"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\reg.exe" import "%WUFIX_HOME%wimmount-repair.reg" >nul 2>&1
+if errorlevel 1 goto wimmount_repair_import_failed
+call :wimmount_repair_read
+set "STEP_AFTER=ImagePath %WIM_IMAGE%"
+set "MSG=  ImagePath is now %WIM_IMAGE%"
+call %WUFIX_LIB% :log
+call :wimmount_repair_loaded
+exit /b 0
+
+:wimmount_repair_right
+set "MSG=  ImagePath is %WIM_IMAGE%: Windows' own driver; nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+:wimmount_repair_no_value
+set "MSG=  WIMMount has no ImagePath, so Windows loads system32\drivers\WIMMount.sys by its name; nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+:wimmount_repair_no_key
+set "MSG=  %WIM_KEY% does not exist: the WIMMount filter is not registered, which this step does not rebuild (the key holds more than the path); sfc /scannow or an in-place upgrade restores it"
+call %WUFIX_LIB% :log
+exit /b 1
+:wimmount_repair_no_driver
+set "MSG=  ImagePath is %WIM_IMAGE%, but %WIM_DRIVER% is missing: left as it is, as pointing at a missing file would not help; sfc /scannow restores the driver, then run again"
+call %WUFIX_LIB% :log
+exit /b 1
+:wimmount_repair_no_backup
+set "MSG=  could not export %WIM_KEY% to %WIM_BACKUP%: nothing changed"
+call %WUFIX_LIB% :log
+exit /b 1
+:wimmount_repair_import_failed
+set "MSG=  reg import of %WUFIX_HOME%wimmount-repair.reg failed: ImagePath left as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_wimmount_repair
+call :wimmount_repair_read
+set "MSG=   %WIM_KEY%: does not exist; would be reported, not created"
+if defined WIM_KEY_FOUND set "MSG=   %WIM_KEY% ImagePath: not set; Windows uses its own driver, nothing would change"
+if defined WIM_IMAGE set "MSG=   %WIM_KEY% ImagePath: %WIM_IMAGE%; would be system32\drivers\wimmount.sys, after a backup of the key"
+if defined WIM_RIGHT set "MSG=   %WIM_KEY% ImagePath: %WIM_IMAGE%, Windows' own driver; nothing would change"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_wimmount_repair
+set "JOURNAL_STEP=wimmount-repair"
+set "JOURNAL_HANDLER=wimmount_repair_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:wimmount_repair_read
+rem Reads the WIMMount key: WIM_KEY_FOUND, WIM_IMAGE (ImagePath without any
+rem quotes) and WIM_RIGHT when it names Windows' own driver.
+set "WIM_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WIMMount"
+set "WIM_DRIVER=%SystemRoot%\System32\drivers\wimmount.sys"
+set "WIM_KEY_FOUND="
+set "WIM_IMAGE="
+set "WIM_RIGHT="
+"%SystemRoot%\System32\reg.exe" query "%WIM_KEY%" >nul 2>&1
+if errorlevel 1 goto :eof
+set "WIM_KEY_FOUND=1"
+set "RV_KEY=%WIM_KEY%"
+set "RV_NAME=ImagePath"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_DATA goto :eof
+set "WIM_IMAGE=%RV_DATA:"=%"
+if /i "%WIM_IMAGE%"=="system32\drivers\wimmount.sys" set "WIM_RIGHT=1"
+if /i "%WIM_IMAGE%"=="\SystemRoot\system32\drivers\wimmount.sys" set "WIM_RIGHT=1"
+goto :eof
+
+:wimmount_repair_loaded
+rem A loaded filter keeps its file until Windows restarts.
+call %WUFIX_LIB% :svc_query WIMMount
+if not "%SVC_STATE%"=="4" goto :eof
+set "WUFIX_REBOOT=1"
+set "MSG=  the WIMMount filter is loaded: the path takes effect at the next restart"
+call %WUFIX_LIB% :log
+goto :eof
+
+:wimmount_repair_undo_record
+rem regfile|KEY|FILE: imports the key's backup.
+if not "%REC_KIND%"=="regfile" exit /b 0
+if not exist "%REC_B%" goto wimmount_repair_undo_missing
+"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
+if errorlevel 1 goto wimmount_repair_undo_failed
+set "MSG=  imported %REC_B%: %REC_A% is back as it was"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :wimmount_repair_loaded
+exit /b 0
+:wimmount_repair_undo_missing
+set "MSG=  backup %REC_B% is gone: %REC_A% left as it is"
+call %WUFIX_LIB% :log
+exit /b 1
+:wimmount_repair_undo_failed
+set "MSG=  reg import of %REC_B% failed: %REC_A% left as it is"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step offline-install-msu: Install the .msu updates carried in the bundle
+rem For a machine that cannot download its updates (air-gapped, or Windows
+rem Update failing with 0x80070002 or 0x80070003): installs each .msu file in
+rem the bundle's packages folder (placed there by wufix build --payload), in
+rem name order, with wusa /quiet /norestart, which never restarts the machine
+rem itself. A package that another one needs, such as a servicing stack
+rem update, must sort first (0x800F0823 says one was missing). Exit codes are
+rem logged in words: 0 installed, 3010 installed and a restart needed,
+rem 0x00240006 installed already, 0x80240017 not for this machine, 1618 or
+rem 0x80240016 another installation in progress. KB947821 is left to the
+rem system-files step. No packages folder or no .msu: nothing to do. Under
+rem /gpo a scheduled task runs it, as big updates take long.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: an installed update may be needed by later ones,
+rem and a servicing stack update cannot be removed at all. /undo lists each
+rem update this run installed with the command that removes it (wusa
+rem /uninstall /kb:NNNNNNN), for an administrator to decide.
+rem ==========================================================================
+:do_offline_install_msu
+call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
+if not defined PKG_DIR goto offline_install_msu_none
+call %WUFIX_LIB% :packages_start
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_msu_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_msu_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_msu_none
+call %WUFIX_LIB% :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_msu_none
+set "MSG=  no .msu package in %WUFIX_HOME%packages\: nothing to install"
+call %WUFIX_LIB% :log
+exit /b 2
+:offline_install_msu_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_offline_install_msu
+call %WUFIX_LIB% :packages_find
+set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call %WUFIX_LIB% :log
+if not defined PKG_DIR exit /b 0
+call %WUFIX_LIB% :packages_start
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_msu_show
+)
+popd
+set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_offline_install_msu
+rem Updates are not removed; each one the run installed is named with the
+rem command that removes it.
+set "JOURNAL_STEP=offline-install-msu"
+set "JOURNAL_HANDLER=offline_install_msu_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_msu_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match *.msu, and the System Update Readiness Tool (KB947821), which
+rem the system-files step runs for its check.
+if /i not "%PKG_NAME:~-4%"==".msu" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
+call %WUFIX_LIB% :packages_kb
+if /i "%PKG_KB%"=="KB947821" exit /b 1
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_msu_one
+rem Installs one package with wusa and judges its exit code.
+if defined PKG_STOP goto :eof
+call %WUFIX_LIB% :offline_install_msu_pick
+if errorlevel 1 goto :eof
+set "MSG=  wusa %PKG_NAME% /quiet /norestart (%PKG_KB%)"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\wusa.exe" "%PKG%" /quiet /norestart
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :packages_result
+goto :eof
+
+:offline_install_msu_show
+call %WUFIX_LIB% :offline_install_msu_pick
+if errorlevel 1 goto :eof
+set "MSG=   would install %PKG_NAME% (%PKG_KB%) with wusa /quiet /norestart"
+call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_msu_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=To remove it: wusa /uninstall /kb:%REC_B:~2%"
+if "%REC_B%"=="unknown" set "PKG_REMOVE_HINT=Installed Updates in the Control Panel lists it."
+call %WUFIX_LIB% :packages_undo
+exit /b 0
+
+rem ==========================================================================
+rem Step offline-install-cab: Install the .cab update packages carried in the bundle
+rem For a machine that cannot download its updates (air-gapped, or Windows
+rem Update failing with 0x80070002 or 0x80070003): adds each .cab package in
+rem the bundle's packages folder (placed there by wufix build --payload), in
+rem name order, with DISM /Online /Add-Package /Quiet /NoRestart, which never
+rem restarts the machine itself. wsusscn2.cab and wsusscan.cab are scan
+rem catalogs, not packages, and are left out. A package that another one
+rem needs, such as a servicing stack update, must sort first (0x800F0823 says
+rem one was missing). Exit codes are logged in words: 0 installed, 3010
+rem installed and a restart needed, 0x800F081E not for this Windows. DISM's
+rem output goes beside the run's log. No packages folder or no .cab: nothing
+rem to do. Under /gpo a scheduled task runs it, as big updates take long.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: an installed update may be needed by later ones,
+rem and a servicing stack update cannot be removed at all. /undo lists each
+rem package this run added, with the way to remove it (dism /Online
+rem /Get-Packages names it, dism /Online /Remove-Package /PackageName: removes
+rem it), for an administrator to decide.
+rem ==========================================================================
+:do_offline_install_cab
+call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
+if not defined PKG_DIR goto offline_install_cab_none
+call %WUFIX_LIB% :packages_start
+set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_cab_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_cab_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_cab_none
+set "MSG=  DISM's output: %DISM_OUT%"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_cab_none
+set "MSG=  no .cab package in %WUFIX_HOME%packages\: nothing to install"
+call %WUFIX_LIB% :log
+exit /b 2
+:offline_install_cab_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_offline_install_cab
+call %WUFIX_LIB% :packages_find
+set "MSG=   no .cab package in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call %WUFIX_LIB% :log
+if not defined PKG_DIR exit /b 0
+call %WUFIX_LIB% :packages_start
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_cab_show
+)
+popd
+set "MSG=   no .cab package in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_offline_install_cab
+rem Packages are not removed; each one the run added is named with the way
+rem to remove it.
+set "JOURNAL_STEP=offline-install-cab"
+set "JOURNAL_HANDLER=offline_install_cab_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_cab_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match *.cab, and the Windows Update scan catalogs, which are cabs
+rem but no packages.
+if /i not "%PKG_NAME:~-4%"==".cab" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
+if /i "%PKG_NAME%"=="wsusscn2.cab" exit /b 1
+if /i "%PKG_NAME%"=="wsusscan.cab" exit /b 1
+call %WUFIX_LIB% :packages_kb
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_cab_one
+rem Adds one package with DISM and judges its exit code.
+if defined PKG_STOP goto :eof
+call %WUFIX_LIB% :offline_install_cab_pick
+if errorlevel 1 goto :eof
+set "MSG=  dism /Online /Add-Package %PKG_NAME% /Quiet /NoRestart (%PKG_KB%)"
+call %WUFIX_LIB% :log
+rem /Quiet leaves only DISM's errors, so each package gets a header line,
+rem written as :log writes (expanded late, so no character in the name can
+rem act as a command).
+setlocal EnableDelayedExpansion
+>>"!DISM_OUT!" echo.== !PKG!
+endlocal
+"%SystemRoot%\System32\dism.exe" /Online /English /Add-Package /PackagePath:"%PKG%" /Quiet /NoRestart >>"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :packages_result
+goto :eof
+
+:offline_install_cab_show
+call %WUFIX_LIB% :offline_install_cab_pick
+if errorlevel 1 goto :eof
+set "MSG=   would add %PKG_NAME% (%PKG_KB%) with dism /Online /Add-Package /Quiet /NoRestart"
+call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_cab_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=To remove it: dism /Online /Get-Packages names it, dism /Online /Remove-Package /PackageName:NAME removes it."
+call %WUFIX_LIB% :packages_undo
+exit /b 0
+
+rem ==========================================================================
+rem Step driver-already-installed: Explain 0x80070103 (driver already installed)
+rem Read-only. 0x80070103 means Windows Update offered a driver that is
+rem already installed (for example for a second, identical graphics adapter)
+rem or that is not a better match than the installed one. It is harmless and
+rem nothing is broken: resetting the update components does not help, and none
+rem is done for it. The step writes to the log why, and how to hide the update
+rem on this version of Windows so it is not offered again.
+rem Addresses 0x80070103.
+rem Undo: Nothing to undo: the step only writes an explanation to the log.
+rem ==========================================================================
+:do_driver_already_installed
+call :driver_already_installed_explain
+set "STEP_AFTER=explained; harmless, nothing to repair"
+exit /b 2
+
+:preview_driver_already_installed
+rem The step only explains, so plan mode shows the same text.
+call :driver_already_installed_explain
+exit /b 0
+
+:undo_driver_already_installed
+rem The step changes nothing and records nothing.
+exit /b 0
+
+:driver_already_installed_explain
+rem Why 0x80070103 needs no repair, and how to hide the update on this
+rem version (KB952032).
+set "MSG=  0x80070103: Windows Update offered a driver that is already installed (for a second, identical device such as another graphics adapter) or that is no better a match than the driver in use."
+call %WUFIX_LIB% :log
+set "MSG=  This is harmless and nothing is damaged: it needs no repair, and resetting the update components would not change it. Windows Update may offer the same driver again."
+call %WUFIX_LIB% :log
+set "MSG=  To stop the offer on this version: run the Show or hide updates troubleshooter (wushowhide.diagcab, a download from Microsoft, KB3073930) and hide the driver update."
+call %WUFIX_LIB% :log
+set "MSG=  To keep Windows Update from offering drivers at all, set the policy Do not include drivers with Windows Updates (Windows 10 1607 and later; the opt-in step driver-updates-exclude sets it, reversibly)."
+call %WUFIX_LIB% :log
+set "MSG=  On a computer that gets its updates from WSUS, decline the driver update on the WSUS server instead."
+call %WUFIX_LIB% :log
+set "MSG=  To see which driver is meant: the update's title names the device; Device Manager shows the version already installed."
+call %WUFIX_LIB% :log
+goto :eof
+
+rem ==========================================================================
+rem Step driver-updates-exclude: Keep Windows Update from offering drivers
+rem Opt-in. Sets the machine policy "Do not include drivers with Windows
+rem Updates" (ExcludeWUDriversInQualityUpdate = 1 under
+rem HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate), which Windows
+rem honours from Windows 10 1607 and Windows Server 2016 on; on earlier
+rem Windows 10 builds the step does nothing. Windows Update then stops
+rem offering drivers, so a driver it keeps failing to install (0x80070103) is
+rem no longer offered; drivers then come from the device maker. The value is
+rem journaled first. When the value is there already with another setting, a
+rem policy put it there: the step leaves it and says where to change it, since
+rem a domain policy would set it back at the next refresh anyway. Microsoft
+rem documents the policy for Pro, Enterprise and Education; its effect on Home
+rem editions is unverified.
+rem Addresses 0x80070103.
+rem Undo: Deletes ExcludeWUDriversInQualityUpdate again when the run found it
+rem absent (the step changes the value only then). No other value of the
+rem WindowsUpdate policy key is touched, and the key itself is never deleted:
+rem a key the run had to create stays, empty, which has no effect.
+rem ==========================================================================
+:do_driver_updates_exclude
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
+set "RV_NAME=ExcludeWUDriversInQualityUpdate"
+call %WUFIX_LIB% :regentry_read
+if "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" goto driver_updates_exclude_already
+if defined RV_TYPE goto driver_updates_exclude_set_by_policy
+set "STEP_BEFORE=not set"
+rem The import creates the policy keys that do not exist yet: journal each
+rem absent one, the outermost first, so /undo removes them innermost first.
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft"
+call %WUFIX_LIB% :regentry_key_save
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows"
+call %WUFIX_LIB% :regentry_key_save
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
+call %WUFIX_LIB% :regentry_key_save
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+"%SystemRoot%\System32\reg.exe" import "%WUFIX_HOME%driver-updates-exclude.reg" >nul 2>&1
+if errorlevel 1 goto driver_updates_exclude_failed
+call %WUFIX_LIB% :regentry_read
+if not "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" goto driver_updates_exclude_failed
+set "STEP_AFTER=1"
+set "MSG=  set %RV_KEY% %RV_NAME% = 1 (REG_DWORD): Windows Update no longer offers drivers; get them from the device maker"
+call %WUFIX_LIB% :log
+set "MSG=  It takes effect at the next scan for updates. A domain policy that sets it differently wins at the next policy refresh."
+call %WUFIX_LIB% :log
+exit /b 0
+
+:driver_updates_exclude_already
+set "STEP_BEFORE=1"
+set "STEP_AFTER=1"
+set "MSG=  %RV_NAME% is 1 already: Windows Update offers no drivers here"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:driver_updates_exclude_set_by_policy
+set "STEP_BEFORE=%RV_DATA%"
+set "STEP_AFTER=%RV_DATA%"
+set "MSG=  %RV_NAME% is %RV_DATA% (%RV_TYPE%): a policy set it, so it is left as it is. Change it where it is managed: Group Policy, Computer Configuration, Administrative Templates, Windows Components, Windows Update, Do not include drivers with Windows Updates."
+call %WUFIX_LIB% :log
+exit /b 2
+
+:driver_updates_exclude_failed
+set "MSG=  could not set %RV_NAME% under %RV_KEY% (reg import of driver-updates-exclude.reg failed); what it holds now is journaled for /undo"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_driver_updates_exclude
+set "RV_KEY=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
+set "RV_NAME=ExcludeWUDriversInQualityUpdate"
+call %WUFIX_LIB% :regentry_read
+set "MSG=   %RV_KEY% %RV_NAME%: not set; would be set to 1 (REG_DWORD) from driver-updates-exclude.reg"
+if defined RV_TYPE set "MSG=   %RV_KEY% %RV_NAME%: %RV_DATA% (%RV_TYPE%), set by a policy; would be left as it is"
+if "%RV_TYPE% %RV_DATA%"=="REG_DWORD 0x1" set "MSG=   %RV_KEY% %RV_NAME%: 1 already; nothing to do"
+:driver_updates_exclude_preview_say
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_driver_updates_exclude
+set "JOURNAL_STEP=driver-updates-exclude"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step firewall-pause: Turn Windows Firewall off for this run only
+rem Opt-in, and only for a network where the administrator knows that the
+rem firewall's filtering blocks the update (Microsoft names firewalls that
+rem filter downloads as the cause of 0x80200053); security software is never
+rem turned off by default. Each firewall profile that is on is journaled and
+rem turned off with netsh (advfirewall on Vista and later, the firewall
+rem context on XP SP2 and Server 2003 SP1), for the rest of this run. At the
+rem end of the run, whatever happened in between, the cleanup turns on again
+rem exactly the profiles this run turned off; run.cmd /undo does the same from
+rem the state file, should the run have been stopped before its end. A profile
+rem that Group Policy turns on is left on (a local change would not hold), and
+rem a domain policy may turn the firewall on again at its next refresh anyway.
+rem When the firewall service is not running, the firewall filters nothing and
+rem the step does nothing. Nothing else is touched: no rule, no setting, never
+rem a reset. Steps deferred to a scheduled task under /gpo run after the
+rem cleanup, with the firewall on.
+rem Addresses 0x80200053.
+rem Undo: Turns on again each profile the run turned off (netsh advfirewall
+rem set <profile> state on; on XP and 2003 netsh firewall set opmode
+rem mode=ENABLE with the exception setting the run found). The cleanup does
+rem this at the end of every run; /undo repeats it from the state file.
+rem ==========================================================================
+:do_firewall_pause
+rem Each firewall profile that is on is journaled, then turned off for the
+rem rest of this run. The cleanup turns exactly those on again at the end
+rem of the run, whatever happens in between.
+set "FW_COUNT=0"
+set "FW_FAILED="
+set "FW_BEFORE="
+set "FW_OFF="
+set "FW_ANY_PAUSED="
+call %WUFIX_LIB% :firewall_service
+call %WUFIX_LIB% :svc_query %FW_SERVICE%
+if not "%SVC_STATE%"=="4" goto firewall_pause_not_running
+set "FW_ACTION=firewall_pause_pause"
+call %WUFIX_LIB% :firewall_each
+set "STEP_BEFORE=%FW_BEFORE%"
+set "STEP_AFTER=off for this run:%FW_OFF%"
+if defined FW_FAILED exit /b 1
+if "%FW_COUNT%"=="0" set "STEP_AFTER=nothing turned off"
+if "%FW_COUNT%"=="0" exit /b 2
+set "MSG=  the cleanup at the end of this run turns on again:%FW_OFF%"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:firewall_pause_not_running
+set "STEP_BEFORE=%FW_SERVICE% %SVC_STATE_NAME%"
+set "STEP_AFTER=nothing turned off"
+set "MSG=  the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing to turn off"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_firewall_pause
+call %WUFIX_LIB% :firewall_service
+call %WUFIX_LIB% :svc_query %FW_SERVICE%
+set "MSG=   the firewall service %FW_SERVICE% is %SVC_STATE_NAME%, so the firewall filters nothing: nothing would be turned off"
+if not "%SVC_STATE%"=="4" call %WUFIX_LIB% :log
+if not "%SVC_STATE%"=="4" exit /b 0
+set "FW_ACTION=firewall_pause_show"
+call %WUFIX_LIB% :firewall_each
+exit /b 0
+
+:undo_firewall_pause
+rem Turns on again each profile the run journaled as on. The run's cleanup
+rem normally did so already; doing it again changes nothing.
+set "JOURNAL_STEP=firewall-pause"
+set "JOURNAL_HANDLER=firewall_pause_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:cleanup_firewall_pause
+rem Turns on again exactly the profiles this run turned off.
+if not defined FW_ANY_PAUSED exit /b 0
+set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
+call %WUFIX_LIB% :log
+set "FW_ACTION=firewall_pause_resume_paused"
+call %WUFIX_LIB% :firewall_each
+exit /b 0
+
+:firewall_pause_pause
+set "FW_PAUSED_%FW_PROFILE%="
+call %WUFIX_LIB% :firewall_read
+set "FW_BEFORE=%FW_BEFORE% %FW_PROFILE% %FW_SAY%;"
+if not "%FW_ON%"=="1" goto firewall_pause_pause_leave
+set "RECORD=firewall|%FW_PROFILE%|on"
+call %WUFIX_LIB% :journal
+"%SystemRoot%\System32\netsh.exe" advfirewall set %FW_PROFILE% state off >nul 2>&1
+set "FW_RC=%ERRORLEVEL%"
+rem What counts is the state read back: off is remembered for the cleanup,
+rem whatever netsh answered.
+call %WUFIX_LIB% :firewall_read
+if "%FW_ON%"=="1" goto firewall_pause_pause_failed
+set "FW_PAUSED_%FW_PROFILE%=1"
+set "FW_ANY_PAUSED=1"
+set /a "FW_COUNT+=1"
+set "FW_OFF=%FW_OFF% %FW_PROFILE%"
+set "MSG=  firewall profile %FW_PROFILE%: was on; off for this run"
+call %WUFIX_LIB% :log
+goto :eof
+:firewall_pause_pause_leave
+set "MSG=  firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
+call %WUFIX_LIB% :log
+goto :eof
+:firewall_pause_pause_failed
+set "FW_FAILED=1"
+set "MSG=  firewall profile %FW_PROFILE%: still on, netsh exit code %FW_RC% (is the firewall service running?); nothing changed"
+call %WUFIX_LIB% :log
+goto :eof
+
+:firewall_pause_show
+call %WUFIX_LIB% :firewall_read
+set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; would be turned off for this run and on again at its end"
+if not "%FW_ON%"=="1" set "MSG=   firewall profile %FW_PROFILE%: %FW_SAY%; left as it is"
+call %WUFIX_LIB% :log
+goto :eof
+
+:firewall_pause_resume_paused
+if not defined FW_PAUSED_%FW_PROFILE% goto :eof
+set "FW_PAUSED_%FW_PROFILE%="
+call %WUFIX_LIB% :firewall_resume
+goto :eof
+
+:firewall_pause_undo_record
+rem REC_A is a profile the run found on.
+if not "%REC_KIND%"=="firewall" exit /b 0
+set "FW_PROFILE=%REC_A%"
+set "FW_EXC=%REC_B%"
+call %WUFIX_LIB% :firewall_resume
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step defender-pause: Turn Defender real-time protection off for this run only
+rem Opt-in, and only where the administrator knows that Microsoft Defender's
+rem real-time scanning blocks the update (Microsoft names antivirus software
+rem that blocks access to update folders as the usual cause of 0x80240022);
+rem security software is never turned off by default. When real-time
+rem protection is on, that is journaled and it is turned off with
+rem Set-MpPreference -DisableRealtimeMonitoring for the rest of this run. At
+rem the end of the run, whatever happened in between, the cleanup turns it on
+rem again; run.cmd /undo does the same from the state file, should the run
+rem have been stopped before its end. Tamper Protection (Windows 10 and later)
+rem refuses the change while reporting success: the step reads the state back,
+rem and says so when it stayed on. Where Defender is not the active antivirus,
+rem or has no PowerShell module (Windows Server 2012 R2; the module on Windows
+rem 8.1 is unverified), the step does nothing. A domain or Intune policy may
+rem turn protection on again at any time. Steps deferred to a scheduled task
+rem under /gpo run after the cleanup, with protection on.
+rem Addresses 0x80240022.
+rem Undo: Turns real-time protection on again (Set-MpPreference
+rem -DisableRealtimeMonitoring $false) when the run found it on and reads it
+rem back. The cleanup does this at the end of every run; /undo repeats it from
+rem the state file.
+rem ==========================================================================
+:do_defender_pause
+set "DEF_PAUSED="
+call %WUFIX_LIB% :defender_probe
+set "STEP_BEFORE=%DEF_SAY%"
+if "%DEF_STATE%"=="11" goto defender_pause_leave
+if "%DEF_STATE%"=="13" goto defender_pause_leave
+if "%DEF_STATE%"=="12" goto defender_pause_tamper
+if not "%DEF_STATE%"=="10" goto defender_pause_unknown
+set "RECORD=defender|RealTimeProtection|on"
+call %WUFIX_LIB% :journal
+rem Remembered for the cleanup even if the change fails: it may have gone off.
+set "DEF_PAUSED=1"
+call %WUFIX_LIB% :defender_pause
+if "%DEF_STATE%"=="12" goto defender_pause_refused
+if not "%DEF_STATE%"=="11" goto defender_pause_failed
+set "STEP_AFTER=off for this run"
+set "MSG=  Defender real-time protection: was on; off for this run. The cleanup at the end of this run turns it on again."
+call %WUFIX_LIB% :log
+exit /b 0
+
+:defender_pause_leave
+set "STEP_AFTER=%DEF_SAY%"
+set "MSG=  Defender real-time protection: %DEF_SAY%; left as it is"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:defender_pause_tamper
+set "STEP_AFTER=on: Tamper Protection"
+set "MSG=  Defender real-time protection: on, and Tamper Protection is on, which refuses the change: nothing was changed. To go on, turn Tamper Protection off for the time being (Windows Security, Virus and threat protection settings; or where it is managed: Intune, the Defender portal), or use troubleshooting mode."
+call %WUFIX_LIB% :log
+exit /b 1
+
+:defender_pause_refused
+set "STEP_AFTER=on: the change was refused"
+set "MSG=  Defender real-time protection stayed on: Tamper Protection or a policy (DisableRealtimeMonitoring under Policies\Microsoft\Windows Defender) keeps it on"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:defender_pause_failed
+set "STEP_AFTER=unknown"
+set "MSG=  Defender real-time protection: Set-MpPreference failed (exit code %DEF_STATE%); the cleanup turns it on again if it went off"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:defender_pause_unknown
+set "STEP_AFTER=unknown"
+set "MSG=  Defender real-time protection: its state could not be read (exit code %DEF_STATE%): nothing was changed"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_defender_pause
+call %WUFIX_LIB% :defender_probe
+set "MSG=   Defender real-time protection: %DEF_SAY%; left as it is"
+if "%DEF_STATE%"=="10" set "MSG=   Defender real-time protection: on; would be turned off for this run and on again at its end"
+if "%DEF_STATE%"=="12" set "MSG=   Defender real-time protection: on, and Tamper Protection would refuse the change"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_defender_pause
+rem Turns real-time protection on again if the run found it on. The run's
+rem cleanup normally did so already; doing it again changes nothing.
+set "JOURNAL_STEP=defender-pause"
+set "JOURNAL_HANDLER=defender_pause_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:cleanup_defender_pause
+rem Turns real-time protection on again if this run turned it off.
+if not defined DEF_PAUSED exit /b 0
+set "DEF_PAUSED="
+set "MSG=== end of run, defender-pause: turning Defender real-time protection on again"
+call %WUFIX_LIB% :log
+call %WUFIX_LIB% :defender_resume
+exit /b %ERRORLEVEL%
+
+:defender_pause_undo_record
+if not "%REC_KIND%"=="defender" exit /b 0
+call %WUFIX_LIB% :defender_resume
+exit /b %ERRORLEVEL%
+
+rem ==========================================================================
+rem Step proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp)
+rem Windows Update and BITS reach the network through WinHTTP, whose proxy is
+rem set apart from Internet Explorer's. A stale WinHTTP proxy (a server that
+rem is gone, a bypass list that misses the update server) makes downloads
+rem fail. The current setting is shown (netsh winhttp show proxy) and saved,
+rem then reset to direct access with netsh winhttp reset proxy. WinHTTP keeps
+rem the setting in one registry value,
+rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
+rem Settings\Connections\WinHttpSettings, which is what is saved: netsh's text
+rem is in the system's language and is not parsed. Not needed when that value
+rem does not exist (direct access). Internet Explorer's and the users' proxy
+rem settings are never touched, nor the separate 32-bit WinHTTP setting of
+rem 64-bit Windows (Windows Update and BITS are 64-bit there).
+rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
+rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY):
+rem the proxy, bypass list and flags netsh showed before the run, as netsh
+rem winhttp set proxy would have set them.
+rem ==========================================================================
+:do_proxy_reset_winhttp
+rem netsh winhttp and WinHTTP keep the proxy in this one value
+rem (MS-PROXYCFG): it is saved before the reset, and /undo writes it back.
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
+call :proxy_reset_winhttp_show
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_direct
+set "STEP_BEFORE=WinHTTP proxy set (saved)"
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+"%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
+set "PROXY_RC=%ERRORLEVEL%"
+set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"
+call %WUFIX_LIB% :log
+if not "%PROXY_RC%"=="0" exit /b 1
+set "STEP_AFTER=direct access"
+call :proxy_reset_winhttp_show
+exit /b 0
+:proxy_reset_winhttp_direct
+set "STEP_BEFORE=direct access"
+set "MSG=  no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_proxy_reset_winhttp
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+set "RV_NAME=WinHttpSettings"
+call :proxy_reset_winhttp_show
+call %WUFIX_LIB% :regentry_read
+set "MSG=   no WinHttpSettings value: WinHTTP already connects directly; nothing to do"
+if defined RV_TYPE set "MSG=   would save WinHttpSettings for /undo and reset to direct access (netsh winhttp reset proxy)"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_proxy_reset_winhttp
+rem Writes the saved WinHttpSettings value back.
+set "JOURNAL_STEP=proxy-reset-winhttp"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:proxy_reset_winhttp_show
+rem Copies what netsh shows into the log, for whoever reads it later;
+rem nothing is parsed from it (the text is in the system's language).
+set "MSG=  WinHTTP proxy as netsh winhttp show proxy shows it:"
+call %WUFIX_LIB% :log
+for /f "delims=" %%L in ('""%SystemRoot%\System32\netsh.exe" winhttp show proxy 2>&1"') do (
+    set "MSG=    %%L"
+    call %WUFIX_LIB% :log
+)
+goto :eof
+
+rem ==========================================================================
+rem Step wsus-client-reset: Give the WSUS client a new identity
+rem Computers installed from one cloned image share the WSUS client identity
+rem (SusClientId), so the WSUS console shows them as one computer and they
+rem overwrite each other's status. Only on a WSUS-managed computer (policy
+rem WUServer set and AU\UseWUServer=1; otherwise not needed): the update
+rem services are stopped, the identity values SusClientId,
+rem SusClientIDValidation, PingID and AccountDomainSid under
+rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate are saved
+rem (type and data) and deleted, the services that were running are started
+rem again, and on XP to 8.1 wuauclt /resetauthorization /detectnow asks for a
+rem new detection, which creates a new identity. The Windows Update policy key
+rem (HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate) is only read,
+rem never changed.
+rem Addresses 0x80244007, 0x8024400D.
+rem Undo: Stops the same services, writes each deleted value back with its
+rem type and data and deletes those of the four the run found absent, so the
+rem identity the client created since is replaced by the old one, then starts
+rem the services that were running. The WSUS server sees the old identity
+rem again at the next detection.
+rem ==========================================================================
+:do_wsus_client_reset
+call %WUFIX_LIB% :wsus_managed
+if not defined WSUS_MANAGED goto wsus_client_reset_not_managed
+rem The client identity lives in these values (TECHNET-WSUSCLIENT names the
+rem first two; PingID and AccountDomainSid belong to the same registration).
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+set "WSUS_FOUND="
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_probe %%V
+if not defined WSUS_FOUND goto wsus_client_reset_no_identity
+set "STEP_BEFORE=identity:%WSUS_FOUND%"
+rem Stop the services first: a running client keeps its identity in memory
+rem and could write it back. If one will not stop, nothing is deleted.
+call %WUFIX_LIB% :svc_stop usosvc
+if errorlevel 1 goto wsus_client_reset_failed
+call %WUFIX_LIB% :svc_stop dosvc
+if errorlevel 1 goto wsus_client_reset_failed
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto wsus_client_reset_failed
+set "WSUS_FAILED="
+set "WSUS_DELETED="
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_delete %%V
+call :wsus_client_reset_restart
+if errorlevel 1 set "WSUS_FAILED=1"
+set "STEP_AFTER=deleted:%WSUS_DELETED%"
+if defined WSUS_FAILED exit /b 1
+call %WUFIX_LIB% :wu_detect
+exit /b 0
+:wsus_client_reset_failed
+call :wsus_client_reset_restart
+exit /b 1
+:wsus_client_reset_not_managed
+set "STEP_BEFORE=not WSUS-managed"
+set "MSG=  not managed by WSUS (WUServer and UseWUServer=1 not both set by policy): not needed"
+call %WUFIX_LIB% :log
+exit /b 2
+:wsus_client_reset_no_identity
+set "STEP_BEFORE=no identity stored"
+set "MSG=  no client identity is stored: nothing to reset (the client creates one at its next detection)"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_wsus_client_reset
+call %WUFIX_LIB% :wsus_managed
+if not defined WSUS_MANAGED set "MSG=   not managed by WSUS: nothing to do"
+if not defined WSUS_MANAGED call %WUFIX_LIB% :log
+if not defined WSUS_MANAGED exit /b 0
+set "RV_KEY=HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate"
+call %WUFIX_LIB% :svc_preview usosvc
+call %WUFIX_LIB% :svc_preview dosvc
+call %WUFIX_LIB% :svc_preview wuauserv
+for %%V in (SusClientId SusClientIDValidation PingID AccountDomainSid) do call :wsus_client_reset_show %%V
+exit /b 0
+
+:undo_wsus_client_reset
+rem Stop the services again, write the deleted values back, then start the
+rem services that were running.
+call %WUFIX_LIB% :svc_stop usosvc
+if errorlevel 1 goto wsus_client_reset_undo_failed
+call %WUFIX_LIB% :svc_stop dosvc
+if errorlevel 1 goto wsus_client_reset_undo_failed
+call %WUFIX_LIB% :svc_stop wuauserv
+if errorlevel 1 goto wsus_client_reset_undo_failed
+set "JOURNAL_STEP=wsus-client-reset"
+set "JOURNAL_HANDLER=regentry_replay"
+call %WUFIX_LIB% :journal_replay
+if errorlevel 1 goto wsus_client_reset_undo_failed
+call :wsus_client_reset_restart
+exit /b %ERRORLEVEL%
+:wsus_client_reset_undo_failed
+call :wsus_client_reset_restart
+exit /b 1
+
+:wsus_client_reset_probe
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE set "WSUS_FOUND=%WSUS_FOUND% %~1"
+goto :eof
+
+:wsus_client_reset_delete
+rem Saves value %1 (type and data) in the journal, then deletes it. A value
+rem that is not there is journaled as absent, so /undo also deletes the one
+rem the client creates meanwhile; if the journal cannot be written, the
+rem value is left alone.
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 goto wsus_client_reset_save_failed
+if not defined RV_TYPE goto :eof
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
+if errorlevel 1 goto wsus_client_reset_delete_failed
+set "WSUS_DELETED=%WSUS_DELETED% %RV_NAME%"
+set "MSG=  deleted %RV_NAME% (%RV_TYPE% %RV_DATA%), saved for /undo"
+call %WUFIX_LIB% :log
+goto :eof
+:wsus_client_reset_save_failed
+set "WSUS_FAILED=1"
+set "MSG=  could not save %RV_NAME% in the state file: left as it was"
+call %WUFIX_LIB% :log
+goto :eof
+:wsus_client_reset_delete_failed
+set "WSUS_FAILED=1"
+set "MSG=  could not delete %RV_NAME%: left as it was"
+call %WUFIX_LIB% :log
+goto :eof
+
+:wsus_client_reset_show
+set "RV_NAME=%~1"
+call %WUFIX_LIB% :regentry_read
+set "MSG=   %~1: not set; nothing to delete"
+if defined RV_TYPE set "MSG=   %~1 (%RV_TYPE% %RV_DATA%): would be saved for /undo and deleted"
+call %WUFIX_LIB% :log
+goto :eof
+
+:wsus_client_reset_restart
+rem Starts again, in reverse order, exactly the services that were running.
+set "RESTART_FAILED="
+call %WUFIX_LIB% :svc_restart wuauserv
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart dosvc
+if errorlevel 1 set "RESTART_FAILED=1"
+call %WUFIX_LIB% :svc_restart usosvc
+if errorlevel 1 set "RESTART_FAILED=1"
+if defined RESTART_FAILED exit /b 1
+exit /b 0
+
+rem ==========================================================================
+rem Step winsock-reset: Reset the Winsock catalog
+rem Resets the Winsock catalog with netsh winsock reset (XP SP2 and later),
+rem for downloads that fail because a broken layered service provider sits
+rem between Windows Update and the network. The reset also removes every
+rem third-party provider that belongs there: VPN clients, antivirus and proxy
+rem or filtering software install them, and stop working until reinstalled or
+rem restored. Before the reset the catalog key
+rem (HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters) is exported
+rem into the logs folder. Takes effect after a restart (exit code 3010). Runs
+rem only when named: /with:winsock-reset.
+rem Addresses 0x80072EFD, 0x80072EE2, 0x80072F78.
+rem Undo: Replaces the two catalogs (Protocol_Catalog9, NameSpace_Catalog5)
+rem with the exported ones: they are deleted, then the export is imported, so
+rem the catalog is the old one exactly, removed providers included (an import
+rem alone would leave the reset's own entries beside them). The catalog as the
+rem reset left it is exported first and imported again if the import fails.
+rem Like the reset, this takes effect after a restart.
+rem ==========================================================================
+:do_winsock_reset
+rem The reset cannot be undone by netsh: the catalog key is exported first,
+rem and without that copy nothing is reset.
+set "WINSOCK_KEY=HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters"
+set "WINSOCK_FILE=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-reset.reg"
+rem reg export asks before overwriting (Vista and later) and XP's has no /y:
+rem a file of that name is never overwritten; the run number is new anyway.
+if exist "%WINSOCK_FILE%" goto winsock_reset_exists
+"%SystemRoot%\System32\reg.exe" export "%WINSOCK_KEY%" "%WINSOCK_FILE%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_export_failed
+if not exist "%WINSOCK_FILE%" goto winsock_reset_export_failed
+set "RECORD=regfile|%WINSOCK_KEY%|%WINSOCK_FILE%"
+call %WUFIX_LIB% :journal
+set "MSG=  exported %WINSOCK_KEY% to %WINSOCK_FILE%"
+call %WUFIX_LIB% :log
+set "MSG=  warning: the reset removes third-party layered service providers (VPN clients, antivirus, proxy or filtering software): reinstall them, or run /undo"
+call %WUFIX_LIB% :log
+"%SystemRoot%\System32\netsh.exe" winsock reset >nul 2>&1
+set "WINSOCK_RC=%ERRORLEVEL%"
+set "MSG=  netsh winsock reset: exit code %WINSOCK_RC%"
+call %WUFIX_LIB% :log
+if not "%WINSOCK_RC%"=="0" exit /b 1
+set "WUFIX_REBOOT=1"
+set "STEP_BEFORE=catalog exported"
+set "STEP_AFTER=reset; restart needed"
+set "MSG=  restart the computer to finish the reset"
+call %WUFIX_LIB% :log
+exit /b 0
+:winsock_reset_exists
+set "MSG=  %WINSOCK_FILE% exists already: not overwritten, and nothing reset"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_export_failed
+set "MSG=  could not export %WINSOCK_KEY%: without that copy nothing is reset"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_winsock_reset
+set "MSG=   would export HKLM\SYSTEM\CurrentControlSet\Services\WinSock2\Parameters to the logs folder, then run netsh winsock reset"
+call %WUFIX_LIB% :log
+set "MSG=   third-party layered service providers (VPN clients, antivirus, proxy or filtering software) would be removed; a restart is needed"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_winsock_reset
+rem Imports the exported catalog back (records regfile|<key>|<file>).
+set "JOURNAL_STEP=winsock-reset"
+set "JOURNAL_HANDLER=winsock_reset_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:winsock_reset_undo_record
+rem reg import only adds and overwrites: catalog entries the reset wrote
+rem that the old catalog lacks would stay beside the old ones. So the two
+rem catalogs the reset rebuilds (Protocol_Catalog9, NameSpace_Catalog5)
+rem are deleted first and the export brings them back whole; the key
+rem itself, and its permissions, stay. The catalog as the reset left it is
+rem exported first, and imported again when the old one cannot be.
+if not "%REC_KIND%"=="regfile" exit /b 0
+if not exist "%REC_B%" goto winsock_reset_undo_missing
+set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
+if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_undo_failed
+if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
+if errorlevel 1 goto winsock_reset_undo_back
+set "WUFIX_REBOOT=1"
+set "MSG=  replaced the catalogs in %REC_A% with %REC_B% (the reset's are kept in %WINSOCK_NOW%): restart the computer to use the old catalog"
+call %WUFIX_LIB% :log
+exit /b 0
+:winsock_reset_undo_back
+"%SystemRoot%\System32\reg.exe" import "%WINSOCK_NOW%" >nul 2>&1
+set "MSG=  reg import %REC_B% failed: the catalog as the reset left it was imported back from %WINSOCK_NOW%"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_undo_missing
+set "MSG=  the export %REC_B% is gone: the catalog cannot be put back"
+call %WUFIX_LIB% :log
+exit /b 1
+:winsock_reset_undo_failed
+set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
+call %WUFIX_LIB% :log
+exit /b 1
+
+rem ==========================================================================
+rem Step spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside
+rem A community fix for Windows 10 error 0x80070003, not a Microsoft one:
+rem %%SystemRoot%%\System32\spupdsvc.exe, which update installers use to finish
+rem RunOnce work after a restart, is renamed to spupdsvc.exe.wufix-N, never
+rem deleted. The file belongs to TrustedInstaller, so its access list is saved
+rem first (icacls /save, into the logs folder), then the Administrators group
+rem (by SID, so any language works) takes ownership (takeown /a) and gets full
+rem control to rename it. Windows Resource Protection or a later update may
+rem put the file back, which is harmless; later updates may also need it, so
+rem undo it once updates install again. Only on the Windows 10 family (Windows
+rem 10 and 11, Server 2016 to 2025), where the fix circulates and the file
+rem exists; where it is absent the step has nothing to do.
+rem Addresses 0x80070003.
+rem Undo: Renames spupdsvc.exe.wufix-N back, restores its saved access list
+rem (icacls /restore) and gives the file back to NT SERVICE\TrustedInstaller.
+rem If Windows has put a new spupdsvc.exe in place meanwhile, that one is kept
+rem and the renamed copy stays beside it, with the saved access list applied
+rem to the file in place.
+rem ==========================================================================
+:do_spupdsvc_rename
+set "SPUP_FILE=%SystemRoot%\System32\spupdsvc.exe"
+for %%F in ("%SPUP_FILE%") do set "SPUP_DIR=%%~dpF"
+set "SPUP_DIR=%SPUP_DIR:~0,-1%"
+if not exist "%SPUP_FILE%" goto spupdsvc_rename_absent
+set "STEP_BEFORE=%SPUP_FILE% present"
+
+rem Save the access list TrustedInstaller set, so that undo can put it back.
+set "SPUP_ACL=%WUFIX_LOGS%\%WUFIX_RUN%-spupdsvc.acl"
+"%SystemRoot%\System32\icacls.exe" "%SPUP_FILE%" /save "%SPUP_ACL%" >nul 2>&1
+if errorlevel 1 goto spupdsvc_rename_no_save
+set "RECORD=acl|%SPUP_FILE%|%SPUP_ACL%"
+call %WUFIX_LIB% :journal
+set "MSG=  saved the access list of %SPUP_FILE% to %SPUP_ACL%"
+call %WUFIX_LIB% :log
+
+rem Administrators may not rename the file until they own it: take
+rem ownership for the group (/a) and grant it full control, by SID
+rem (S-1-5-32-544), as group names are translated.
+"%SystemRoot%\System32\takeown.exe" /f "%SPUP_FILE%" /a >nul 2>&1
+set "RC=%ERRORLEVEL%"
+if not "%RC%"=="0" goto spupdsvc_rename_no_owner
+"%SystemRoot%\System32\icacls.exe" "%SPUP_FILE%" /grant *S-1-5-32-544:F >nul 2>&1
+set "RC=%ERRORLEVEL%"
+if not "%RC%"=="0" goto spupdsvc_rename_no_grant
+set "MSG=  Administrators own %SPUP_FILE% now and have full control of it"
+call %WUFIX_LIB% :log
+
+set "FOLDER=%SPUP_DIR%"
+set "FILES=spupdsvc.exe"
+call %WUFIX_LIB% :rename_files_aside
+if errorlevel 1 exit /b 1
+set "STEP_AFTER=renamed to spupdsvc.exe.wufix-%BACKUP_N%"
+set "MSG=  Windows Resource Protection or a later update may put spupdsvc.exe back; that is harmless. /undo renames it back once updates install again"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:spupdsvc_rename_absent
+set "MSG=  %SPUP_FILE% does not exist: nothing to set aside"
+call %WUFIX_LIB% :log
+exit /b 2
+:spupdsvc_rename_no_save
+set "MSG=  could not save the access list of %SPUP_FILE%: nothing changed"
+call %WUFIX_LIB% :log
+exit /b 1
+:spupdsvc_rename_no_owner
+call %WUFIX_LIB% :exitcode_text
+set "MSG=  takeown failed with %RC% (%RC_HEX%): the file is left as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:spupdsvc_rename_no_grant
+call %WUFIX_LIB% :exitcode_text
+set "MSG=  icacls /grant failed with %RC% (%RC_HEX%): the file stays where it is; /undo gives it back to TrustedInstaller"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:preview_spupdsvc_rename
+set "SPUP_FILE=%SystemRoot%\System32\spupdsvc.exe"
+set "MSG=   %SPUP_FILE%: does not exist; nothing to do"
+if exist "%SPUP_FILE%" set "MSG=   %SPUP_FILE%: exists; would save its access list, make Administrators its owner with full control, and rename it to spupdsvc.exe.wufix-N"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_spupdsvc_rename
+rem Rename the file back, then restore its access list and owner.
+set "JOURNAL_STEP=spupdsvc-rename"
+set "JOURNAL_HANDLER=spupdsvc_rename_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:spupdsvc_rename_undo_record
+if "%REC_KIND%"=="rename" goto spupdsvc_rename_undo_rename
+if "%REC_KIND%"=="acl" goto spupdsvc_rename_undo_acl
+exit /b 0
+
+:spupdsvc_rename_undo_rename
+rem A spupdsvc.exe that Windows put back meanwhile is its own current copy,
+rem owned by TrustedInstaller: it is kept, and the renamed one stays beside.
+if not exist "%REC_A%" goto spupdsvc_rename_undo_rename_back
+set "MSG=  Windows has put a new %REC_A% in place: kept; the renamed copy %REC_B% stays beside it"
+call %WUFIX_LIB% :log
+exit /b 0
+:spupdsvc_rename_undo_rename_back
+call %WUFIX_LIB% :rename_back
+exit /b %ERRORLEVEL%
+
+:spupdsvc_rename_undo_acl
+rem icacls /restore takes the folder: the saved list names the file in it.
+rem The owner is not in the list; it goes back to NT SERVICE\TrustedInstaller
+rem by its SID.
+for %%F in ("%REC_A%") do set "ACL_DIR=%%~dpF"
+set "ACL_DIR=%ACL_DIR:~0,-1%"
+"%SystemRoot%\System32\icacls.exe" "%ACL_DIR%" /restore "%REC_B%" >nul 2>&1
+if errorlevel 1 goto spupdsvc_rename_undo_acl_failed
+"%SystemRoot%\System32\icacls.exe" "%REC_A%" /setowner *S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464 >nul 2>&1
+if errorlevel 1 goto spupdsvc_rename_undo_acl_failed
+set "MSG=  restored the access list of %REC_A% from %REC_B% and gave it back to TrustedInstaller"
+call %WUFIX_LIB% :log
+exit /b 0
+:spupdsvc_rename_undo_acl_failed
+set "MSG=  could not restore the access list or owner of %REC_A% from %REC_B%"
+call %WUFIX_LIB% :log
 exit /b 1

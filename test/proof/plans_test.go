@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/catalog"
 	"github.com/wufix/wufix/generator/plan"
+	"github.com/wufix/wufix/generator/render"
 	"github.com/wufix/wufix/internal/wine"
 )
 
@@ -30,14 +32,18 @@ import (
 func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, c := bundles(t)
-	for _, id := range longestFirst(t, c, out.Targets) {
-		scenarios := fullStrengthScenarios(t, c, target(t, id))
+	all := everyScenario(t, c, out)
+	for _, id := range longestFirst(out.Targets, all) {
+		scenarios := all[id]
 		t.Run(id, func(t *testing.T) {
 			t.Parallel() // each target has its own prefix and wineserver
 			var m *cleanMachine
 			for _, s := range scenarios {
 				if s.coveredBy != "" {
 					t.Run(s.plan, func(t *testing.T) {
+						if strings.Contains(s.coveredBy, "/") {
+							t.Skipf("every routine it runs ran, as the same code, in %s at full strength, which proves their undo", s.coveredBy)
+						}
 						t.Skipf("its steps run, in the same order, in %s at full strength, which proves their undo", s.coveredBy)
 					})
 					continue
@@ -67,10 +73,10 @@ func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 // longestFirst orders the targets by how many scenarios they run, most
 // first, so that the last ones to start are short: a long one started last
 // would leave a core idle while it ends.
-func longestFirst(t *testing.T, c *catalog.Catalog, ids []string) []string {
+func longestFirst(ids []string, all map[string][]scenario) []string {
 	runs := map[string]int{}
 	for _, id := range ids {
-		for _, s := range fullStrengthScenarios(t, c, target(t, id)) {
+		for _, s := range all[id] {
 			if s.coveredBy == "" {
 				runs[id]++
 			}
@@ -79,6 +85,111 @@ func longestFirst(t *testing.T, c *catalog.Catalog, ids []string) []string {
 	sorted := slices.Clone(ids)
 	slices.SortStableFunc(sorted, func(a, b string) int { return runs[b] - runs[a] })
 	return sorted
+}
+
+// everyScenario lists each target's full-strength scenarios, and marks
+// those whose run proves nothing another one does not. Within a target, a
+// plan whose steps another plan runs in the same order is covered by it
+// (fullStrengthScenarios). Across targets, in the catalog's order, a
+// scenario is covered when every routine its run and undo reach ran as
+// the same code before (see ranBefore). The first scenario of each target
+// always runs, so every bundle's own checks (its version, its files) are
+// proven on its machine.
+func everyScenario(t *testing.T, c *catalog.Catalog, out *generator.Output) map[string][]scenario {
+	t.Helper()
+	all := map[string][]scenario{}
+	ran := ranBefore{}
+	for _, id := range out.Targets {
+		list := fullStrengthScenarios(t, c, target(t, id))
+		var steps []string
+		for _, s := range list {
+			steps = append(steps, s.steps...)
+		}
+		first := true
+		for i := range list {
+			s := &list[i]
+			if s.coveredBy != "" {
+				continue
+			}
+			code := runs(out, id, s.steps, steps, false)
+			if by := ran.by(code); by != "" && !first {
+				s.coveredBy = by
+				continue
+			}
+			first = false
+			ran.add(id+"/"+s.plan, code)
+		}
+		all[id] = list
+	}
+	return all
+}
+
+// ranBefore holds the code of every routine a scenario ran (as runs gives
+// it), and the scenario that ran it first. The same lines under the same
+// cmd and tools prove the same thing on every target; the routines a
+// version writes otherwise (WMIC or PowerShell, a build check) are not the
+// same code, so they still run on that version.
+type ranBefore map[string]string
+
+// by names the scenarios that ran every routine of code, or "" if some
+// routine has not run yet.
+func (r ranBefore) by(code []render.Paragraph) string {
+	var by []string
+	for _, p := range code {
+		who := r[p.Code]
+		if who == "" {
+			return ""
+		}
+		if !slices.Contains(by, who) {
+			by = append(by, who)
+		}
+	}
+	slices.Sort(by)
+	return strings.Join(by, ", ")
+}
+
+func (r ranBefore) add(who string, code []render.Paragraph) {
+	for _, p := range code {
+		if r[p.Code] == "" {
+			r[p.Code] = who
+		}
+	}
+}
+
+// runs is the code a run of target id reaches with the steps that run
+// (their do, undo and cleanup blocks, and preview with plan mode) among
+// all the bundle's steps named: run.cmd's own flow and what each block
+// calls, not the blocks of the steps that do not run. The bundle's name
+// and version are made neutral, and the version check is left out: it
+// differs on every target, and each target's first full-strength scenario
+// runs it on its own machine.
+func runs(out *generator.Output, id string, run, all []string, preview bool) []render.Paragraph {
+	blocks := func(steps []string, kinds ...string) []string {
+		var out []string
+		for _, step := range steps {
+			for _, kind := range kinds {
+				out = append(out, kind+strings.ReplaceAll(step, "-", "_"))
+			}
+		}
+		return out
+	}
+	script := string(out.Files[id+"/run.cmd"])
+	_, version, _ := strings.Cut(script, `set "WUFIX_VERSION=`)
+	version, _, _ = strings.Cut(version, `"`)
+	kinds := []string{"do_", "undo_", "cleanup_"}
+	if preview {
+		kinds = append(kinds, "preview_")
+	}
+	code := append(render.Reach(script, []string{""}, blocks(all, "do_", "preview_", "undo_", "cleanup_")),
+		render.Reach(script, blocks(run, kinds...), nil)...)
+	neutral := strings.NewReplacer(id, "<bundle>", version, "<version>")
+	var kept []render.Paragraph
+	for _, p := range code {
+		if !strings.HasPrefix(p.Name, "check_version") {
+			kept = append(kept, render.Paragraph{Name: p.Name, Code: neutral.Replace(p.Code)})
+		}
+	}
+	return kept
 }
 
 // scenario is one plan at full strength on one target.
