@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2848  clock-check               :do_clock_check
-rem  2946  service-health            :do_service_health
-rem  3104  service-security          :do_service_security
-rem  3225  component-reset           :do_component_reset
-rem  3347  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3535  offline-install-xp        :do_offline_install_xp
-rem  3642  driver-already-installed  :do_driver_already_installed
-rem  3694  firewall-pause            :do_firewall_pause
-rem  3820  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3889  dll-reregister            :do_dll_reregister
-rem  3960  wsus-client-reset         :do_wsus_client_reset
-rem  4089  winsock-reset             :do_winsock_reset
+rem  2849  clock-check               :do_clock_check
+rem  2947  service-health            :do_service_health
+rem  3105  service-security          :do_service_security
+rem  3226  component-reset           :do_component_reset
+rem  3348  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3536  offline-install-xp        :do_offline_install_xp
+rem  3643  driver-already-installed  :do_driver_already_installed
+rem  3695  firewall-pause            :do_firewall_pause
+rem  3821  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3890  dll-reregister            :do_dll_reregister
+rem  3961  wsus-client-reset         :do_wsus_client_reset
+rem  4090  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -91,7 +91,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -2431,7 +2432,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=1c9139e24a249667"
+set "WUFIX_VERSION=4a54cdb4835d335b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3527  clock-check               :do_clock_check
-rem  3625  service-health            :do_service_health
-rem  3804  service-security          :do_service_security
-rem  3925  component-reset           :do_component_reset
-rem  4066  system-files-dism         :do_system_files_dism
-rem  4195  backup-reparse-points     :do_backup_reparse_points
-rem  4403  backup-restore-folders    :do_backup_restore_folders
-rem  4572  wimmount-repair           :do_wimmount_repair
-rem  4704  offline-install-msu       :do_offline_install_msu
-rem  4814  offline-install-cab       :do_offline_install_cab
-rem  4924  driver-already-installed  :do_driver_already_installed
-rem  4975  driver-updates-exclude    :do_driver_updates_exclude
-rem  5062  firewall-pause            :do_firewall_pause
-rem  5193  defender-pause            :do_defender_pause
-rem  5292  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5366  wsus-client-reset         :do_wsus_client_reset
-rem  5509  winsock-reset             :do_winsock_reset
-rem  5616  spupdsvc-rename           :do_spupdsvc_rename
+rem  3528  clock-check               :do_clock_check
+rem  3626  service-health            :do_service_health
+rem  3805  service-security          :do_service_security
+rem  3926  component-reset           :do_component_reset
+rem  4067  system-files-dism         :do_system_files_dism
+rem  4196  backup-reparse-points     :do_backup_reparse_points
+rem  4404  backup-restore-folders    :do_backup_restore_folders
+rem  4573  wimmount-repair           :do_wimmount_repair
+rem  4705  offline-install-msu       :do_offline_install_msu
+rem  4815  offline-install-cab       :do_offline_install_cab
+rem  4925  driver-already-installed  :do_driver_already_installed
+rem  4976  driver-updates-exclude    :do_driver_updates_exclude
+rem  5063  firewall-pause            :do_firewall_pause
+rem  5194  defender-pause            :do_defender_pause
+rem  5293  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5367  wsus-client-reset         :do_wsus_client_reset
+rem  5510  winsock-reset             :do_winsock_reset
+rem  5617  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -111,7 +111,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -3066,7 +3067,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=87d3b13908a9c1c1"
+set "WUFIX_VERSION=11e030ce453e8fa6"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2982  clock-check               :do_clock_check
-rem  3080  service-health            :do_service_health
-rem  3251  service-security          :do_service_security
-rem  3372  component-reset           :do_component_reset
-rem  3490  system-files-surt         :do_system_files_surt
-rem  3614  offline-install-sp        :do_offline_install_sp
-rem  3763  offline-install-msu       :do_offline_install_msu
-rem  3864  driver-already-installed  :do_driver_already_installed
-rem  3916  firewall-pause            :do_firewall_pause
-rem  4043  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4112  dll-reregister            :do_dll_reregister
-rem  4183  wsus-client-reset         :do_wsus_client_reset
-rem  4312  winsock-reset             :do_winsock_reset
-rem  4419  offline-install-ie        :do_offline_install_ie
+rem  2983  clock-check               :do_clock_check
+rem  3081  service-health            :do_service_health
+rem  3252  service-security          :do_service_security
+rem  3373  component-reset           :do_component_reset
+rem  3491  system-files-surt         :do_system_files_surt
+rem  3615  offline-install-sp        :do_offline_install_sp
+rem  3764  offline-install-msu       :do_offline_install_msu
+rem  3865  driver-already-installed  :do_driver_already_installed
+rem  3917  firewall-pause            :do_firewall_pause
+rem  4044  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4113  dll-reregister            :do_dll_reregister
+rem  4184  wsus-client-reset         :do_wsus_client_reset
+rem  4313  winsock-reset             :do_winsock_reset
+rem  4420  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -96,7 +96,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -2555,7 +2556,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=2148db1f079d55ab"
+set "WUFIX_VERSION=9131188b7968eaac"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3520  clock-check               :do_clock_check
-rem  3618  service-health            :do_service_health
-rem  3797  service-security          :do_service_security
-rem  3918  component-reset           :do_component_reset
-rem  4059  system-files-dism         :do_system_files_dism
-rem  4188  backup-reparse-points     :do_backup_reparse_points
-rem  4396  backup-restore-folders    :do_backup_restore_folders
-rem  4565  wimmount-repair           :do_wimmount_repair
-rem  4697  offline-install-msu       :do_offline_install_msu
-rem  4807  offline-install-cab       :do_offline_install_cab
-rem  4917  driver-already-installed  :do_driver_already_installed
-rem  4968  driver-updates-exclude    :do_driver_updates_exclude
-rem  5055  firewall-pause            :do_firewall_pause
-rem  5186  defender-pause            :do_defender_pause
-rem  5285  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5359  wsus-client-reset         :do_wsus_client_reset
-rem  5502  winsock-reset             :do_winsock_reset
-rem  5609  spupdsvc-rename           :do_spupdsvc_rename
+rem  3521  clock-check               :do_clock_check
+rem  3619  service-health            :do_service_health
+rem  3798  service-security          :do_service_security
+rem  3919  component-reset           :do_component_reset
+rem  4060  system-files-dism         :do_system_files_dism
+rem  4189  backup-reparse-points     :do_backup_reparse_points
+rem  4397  backup-restore-folders    :do_backup_restore_folders
+rem  4566  wimmount-repair           :do_wimmount_repair
+rem  4698  offline-install-msu       :do_offline_install_msu
+rem  4808  offline-install-cab       :do_offline_install_cab
+rem  4918  driver-already-installed  :do_driver_already_installed
+rem  4969  driver-updates-exclude    :do_driver_updates_exclude
+rem  5056  firewall-pause            :do_firewall_pause
+rem  5187  defender-pause            :do_defender_pause
+rem  5286  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5360  wsus-client-reset         :do_wsus_client_reset
+rem  5503  winsock-reset             :do_winsock_reset
+rem  5610  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -111,7 +111,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -3059,7 +3060,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=c1a11a2b16b6d8eb"
+set "WUFIX_VERSION=042def91a4129f94"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3384  clock-check               :do_clock_check
-rem  3482  service-health            :do_service_health
-rem  3653  service-security          :do_service_security
-rem  3774  component-reset           :do_component_reset
-rem  3900  system-files-surt         :do_system_files_surt
-rem  4027  backup-reparse-points     :do_backup_reparse_points
-rem  4235  backup-restore-folders    :do_backup_restore_folders
-rem  4404  wimmount-repair           :do_wimmount_repair
-rem  4538  offline-install-sp        :do_offline_install_sp
-rem  4687  offline-install-msu       :do_offline_install_msu
-rem  4797  offline-install-cab       :do_offline_install_cab
-rem  4907  driver-already-installed  :do_driver_already_installed
-rem  4959  firewall-pause            :do_firewall_pause
-rem  5086  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5155  dll-reregister            :do_dll_reregister
-rem  5226  wsus-client-reset         :do_wsus_client_reset
-rem  5355  winsock-reset             :do_winsock_reset
-rem  5458  allow-os-upgrade          :do_allow_os_upgrade
-rem  5540  offline-install-ie        :do_offline_install_ie
+rem  3385  clock-check               :do_clock_check
+rem  3483  service-health            :do_service_health
+rem  3654  service-security          :do_service_security
+rem  3775  component-reset           :do_component_reset
+rem  3901  system-files-surt         :do_system_files_surt
+rem  4028  backup-reparse-points     :do_backup_reparse_points
+rem  4236  backup-restore-folders    :do_backup_restore_folders
+rem  4405  wimmount-repair           :do_wimmount_repair
+rem  4539  offline-install-sp        :do_offline_install_sp
+rem  4688  offline-install-msu       :do_offline_install_msu
+rem  4798  offline-install-cab       :do_offline_install_cab
+rem  4908  driver-already-installed  :do_driver_already_installed
+rem  4960  firewall-pause            :do_firewall_pause
+rem  5087  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5156  dll-reregister            :do_dll_reregister
+rem  5227  wsus-client-reset         :do_wsus_client_reset
+rem  5356  winsock-reset             :do_winsock_reset
+rem  5459  allow-os-upgrade          :do_allow_os_upgrade
+rem  5541  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -112,7 +112,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -2922,7 +2923,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=830484e8ad8d179f"
+set "WUFIX_VERSION=9624ba32acbc8544"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3448  clock-check               :do_clock_check
-rem  3546  service-health            :do_service_health
-rem  3717  service-security          :do_service_security
-rem  3838  component-reset           :do_component_reset
-rem  3963  system-files-dism         :do_system_files_dism
-rem  4092  backup-reparse-points     :do_backup_reparse_points
-rem  4300  backup-restore-folders    :do_backup_restore_folders
-rem  4469  wimmount-repair           :do_wimmount_repair
-rem  4601  offline-install-msu       :do_offline_install_msu
-rem  4711  offline-install-cab       :do_offline_install_cab
-rem  4821  driver-already-installed  :do_driver_already_installed
-rem  4873  firewall-pause            :do_firewall_pause
-rem  5000  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5069  dll-reregister            :do_dll_reregister
-rem  5140  wsus-client-reset         :do_wsus_client_reset
-rem  5269  winsock-reset             :do_winsock_reset
+rem  3449  clock-check               :do_clock_check
+rem  3547  service-health            :do_service_health
+rem  3718  service-security          :do_service_security
+rem  3839  component-reset           :do_component_reset
+rem  3964  system-files-dism         :do_system_files_dism
+rem  4093  backup-reparse-points     :do_backup_reparse_points
+rem  4301  backup-restore-folders    :do_backup_restore_folders
+rem  4470  wimmount-repair           :do_wimmount_repair
+rem  4602  offline-install-msu       :do_offline_install_msu
+rem  4712  offline-install-cab       :do_offline_install_cab
+rem  4822  driver-already-installed  :do_driver_already_installed
+rem  4874  firewall-pause            :do_firewall_pause
+rem  5001  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5070  dll-reregister            :do_dll_reregister
+rem  5141  wsus-client-reset         :do_wsus_client_reset
+rem  5270  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -104,7 +104,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -3003,7 +3004,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=4c2e5d4cd9d35d2c"
+set "WUFIX_VERSION=b8a30e515d257760"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3519  clock-check               :do_clock_check
-rem  3617  service-health            :do_service_health
-rem  3788  service-security          :do_service_security
-rem  3909  component-reset           :do_component_reset
-rem  4034  system-files-dism         :do_system_files_dism
-rem  4163  backup-reparse-points     :do_backup_reparse_points
-rem  4371  backup-restore-folders    :do_backup_restore_folders
-rem  4540  wimmount-repair           :do_wimmount_repair
-rem  4672  offline-install-msu       :do_offline_install_msu
-rem  4782  offline-install-cab       :do_offline_install_cab
-rem  4892  driver-already-installed  :do_driver_already_installed
-rem  4944  firewall-pause            :do_firewall_pause
-rem  5075  defender-pause            :do_defender_pause
-rem  5174  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5243  dll-reregister            :do_dll_reregister
-rem  5314  wsus-client-reset         :do_wsus_client_reset
-rem  5443  winsock-reset             :do_winsock_reset
-rem  5546  allow-os-upgrade          :do_allow_os_upgrade
+rem  3520  clock-check               :do_clock_check
+rem  3618  service-health            :do_service_health
+rem  3789  service-security          :do_service_security
+rem  3910  component-reset           :do_component_reset
+rem  4035  system-files-dism         :do_system_files_dism
+rem  4164  backup-reparse-points     :do_backup_reparse_points
+rem  4372  backup-restore-folders    :do_backup_restore_folders
+rem  4541  wimmount-repair           :do_wimmount_repair
+rem  4673  offline-install-msu       :do_offline_install_msu
+rem  4783  offline-install-cab       :do_offline_install_cab
+rem  4893  driver-already-installed  :do_driver_already_installed
+rem  4945  firewall-pause            :do_firewall_pause
+rem  5076  defender-pause            :do_defender_pause
+rem  5175  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5244  dll-reregister            :do_dll_reregister
+rem  5315  wsus-client-reset         :do_wsus_client_reset
+rem  5444  winsock-reset             :do_winsock_reset
+rem  5547  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -110,7 +110,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -3060,7 +3061,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=01ba6a2fe18b59d3"
+set "WUFIX_VERSION=18ce122db64ca27f"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"

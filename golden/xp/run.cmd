@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2819  clock-check               :do_clock_check
-rem  2917  service-health            :do_service_health
-rem  3075  service-security          :do_service_security
-rem  3196  component-reset           :do_component_reset
-rem  3318  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3506  offline-install-xp        :do_offline_install_xp
-rem  3613  driver-already-installed  :do_driver_already_installed
-rem  3665  firewall-pause            :do_firewall_pause
-rem  3791  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3860  dll-reregister            :do_dll_reregister
-rem  3931  wsus-client-reset         :do_wsus_client_reset
-rem  4060  winsock-reset             :do_winsock_reset
+rem  2820  clock-check               :do_clock_check
+rem  2918  service-health            :do_service_health
+rem  3076  service-security          :do_service_security
+rem  3197  component-reset           :do_component_reset
+rem  3319  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3507  offline-install-xp        :do_offline_install_xp
+rem  3614  driver-already-installed  :do_driver_already_installed
+rem  3666  firewall-pause            :do_firewall_pause
+rem  3792  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3861  dll-reregister            :do_dll_reregister
+rem  3932  wsus-client-reset         :do_wsus_client_reset
+rem  4061  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -91,7 +91,8 @@ rem ==========================================================================
 if not "%~1"==":lib_call" goto main
 shift
 shift
-goto %0
+set "LIB_LABEL=%~0"
+goto :%LIB_LABEL:~1%
 
 :lib_probe
 set "LIB_CALLED=1"
@@ -2402,7 +2403,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=43915e4780d7d80b"
+set "WUFIX_VERSION=72cc7c42f0a72273"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
