@@ -71,7 +71,7 @@ rem  5203  defender-pause            :do_defender_pause
 rem  5302  proxy-reset-winhttp       :do_proxy_reset_winhttp
 rem  5376  wsus-client-reset         :do_wsus_client_reset
 rem  5519  winsock-reset             :do_winsock_reset
-rem  5626  spupdsvc-rename           :do_spupdsvc_rename
+rem  5639  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3066,7 +3066,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=de86fb3ef653fb1a"
+set "WUFIX_VERSION=1300f85875e53a1b"
 set "WUFIX_HOME=%~dp0"
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
@@ -5524,9 +5524,8 @@ set "WINSOCK_FILE=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-reset.reg"
 rem reg export asks before overwriting (Vista and later) and XP's has no /y:
 rem a file of that name is never overwritten; the run number is new anyway.
 if exist "%WINSOCK_FILE%" goto winsock_reset_exists
-"%SystemRoot%\System32\reg.exe" export "%WINSOCK_KEY%" "%WINSOCK_FILE%" >nul 2>&1
+call :winsock_reset_export "%WINSOCK_KEY%" "%WINSOCK_FILE%"
 if errorlevel 1 goto winsock_reset_export_failed
-if not exist "%WINSOCK_FILE%" goto winsock_reset_export_failed
 set "RECORD=regfile|%WINSOCK_KEY%|%WINSOCK_FILE%"
 call %WUFIX_LIB% :journal
 set "MSG=  exported %WINSOCK_KEY% to %WINSOCK_FILE%"
@@ -5567,6 +5566,21 @@ set "JOURNAL_HANDLER=winsock_reset_undo_record"
 call %WUFIX_LIB% :journal_replay
 exit /b %ERRORLEVEL%
 
+:winsock_reset_export
+rem Exports key %1 to the new file %2, asking reg twice, two seconds apart:
+rem a reg that could not start on a busy machine leaves no copy, and
+rem without the copy nothing is reset or put back. errorlevel 1 when there
+rem is none; a partial file of the first try is deleted (the name is this
+rem run's own, and reg export would ask before overwriting it).
+"%SystemRoot%\System32\reg.exe" export "%~1" "%~2" >nul 2>&1
+if not errorlevel 1 if exist "%~2" exit /b 0
+if exist "%~2" del "%~2" 2>nul
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\reg.exe" export "%~1" "%~2" >nul 2>&1
+if errorlevel 1 exit /b 1
+if not exist "%~2" exit /b 1
+exit /b 0
+
 :winsock_reset_undo_record
 rem reg import only adds and overwrites: catalog entries the reset wrote
 rem that the old catalog lacks would stay beside the old ones. So the two
@@ -5578,9 +5592,8 @@ if not "%REC_KIND%"=="regfile" exit /b 0
 if not exist "%REC_B%" goto winsock_reset_undo_missing
 set "WINSOCK_NOW=%WUFIX_LOGS%\%WUFIX_RUN%-winsock-before-undo.reg"
 if exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
-"%SystemRoot%\System32\reg.exe" export "%REC_A%" "%WINSOCK_NOW%" >nul 2>&1
+call %WUFIX_LIB% :winsock_reset_export "%REC_A%" "%WINSOCK_NOW%"
 if errorlevel 1 goto winsock_reset_undo_failed
-if not exist "%WINSOCK_NOW%" goto winsock_reset_undo_failed
 "%SystemRoot%\System32\reg.exe" delete "%REC_A%\Protocol_Catalog9" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "%REC_A%\NameSpace_Catalog5" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" import "%REC_B%" >nul 2>&1
