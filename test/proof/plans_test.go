@@ -32,7 +32,7 @@ import (
 func TestEveryPlanAtFullStrengthIsUndone(t *testing.T) {
 	t.Parallel() // its scenarios fill the -parallel slots beside the other tests', no test waits for another to end
 	out, c := bundles(t)
-	all := everyScenario(t, c, out)
+	all, _ := everyScenario(t, c, out)
 	for _, id := range longestFirst(out.Targets, all) {
 		scenarios := all[id]
 		t.Run(id, func(t *testing.T) {
@@ -95,7 +95,7 @@ func longestFirst(ids []string, all map[string][]scenario) []string {
 // the same code before (see ranBefore). The first scenario of each target
 // always runs, so every bundle's own checks (its version, its files) are
 // proven on its machine.
-func everyScenario(t *testing.T, c *catalog.Catalog, out *generator.Output) map[string][]scenario {
+func everyScenario(t *testing.T, c *catalog.Catalog, out *generator.Output) (map[string][]scenario, ranBefore) {
 	t.Helper()
 	all := map[string][]scenario{}
 	ran := ranBefore{}
@@ -121,7 +121,7 @@ func everyScenario(t *testing.T, c *catalog.Catalog, out *generator.Output) map[
 		}
 		all[id] = list
 	}
-	return all
+	return all, ran
 }
 
 // ranBefore holds the code of every routine a scenario ran (as runs gives
