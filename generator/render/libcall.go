@@ -25,6 +25,9 @@ func callsThroughFile(script string) string {
 	lines := strings.SplitAfter(script, "\n")
 	defined := map[string]int{} // lower-case label -> its line index
 	for i, line := range lines {
+		if !strings.HasPrefix(line, ":") {
+			continue // not a label: spare the regular expression
+		}
 		if m := labelLine.FindStringSubmatch(strings.TrimRight(line, "\r\n")); m != nil {
 			if _, seen := defined[strings.ToLower(m[1])]; !seen {
 				defined[strings.ToLower(m[1])] = i
@@ -34,7 +37,7 @@ func callsThroughFile(script string) string {
 	var b strings.Builder
 	b.Grow(len(script) + len(script)/20)
 	for i, line := range lines {
-		if isComment(line) {
+		if !strings.Contains(line, "call :") || isComment(line) {
 			b.WriteString(line)
 			continue
 		}
