@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2849  clock-check               :do_clock_check
-rem  2947  service-health            :do_service_health
-rem  3105  service-security          :do_service_security
-rem  3226  component-reset           :do_component_reset
-rem  3348  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3536  offline-install-xp        :do_offline_install_xp
-rem  3643  driver-already-installed  :do_driver_already_installed
-rem  3695  firewall-pause            :do_firewall_pause
-rem  3821  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3890  dll-reregister            :do_dll_reregister
-rem  3961  wsus-client-reset         :do_wsus_client_reset
-rem  4090  winsock-reset             :do_winsock_reset
+rem  2852  clock-check               :do_clock_check
+rem  2950  service-health            :do_service_health
+rem  3108  service-security          :do_service_security
+rem  3229  component-reset           :do_component_reset
+rem  3351  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3539  offline-install-xp        :do_offline_install_xp
+rem  3646  driver-already-installed  :do_driver_already_installed
+rem  3698  firewall-pause            :do_firewall_pause
+rem  3824  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3893  dll-reregister            :do_dll_reregister
+rem  3964  wsus-client-reset         :do_wsus_client_reset
+rem  4093  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2432,8 +2432,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=84342c64f1ed8451"
+set "WUFIX_VERSION=7d18fa7d652f4d23"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3528  clock-check               :do_clock_check
-rem  3626  service-health            :do_service_health
-rem  3805  service-security          :do_service_security
-rem  3926  component-reset           :do_component_reset
-rem  4067  system-files-dism         :do_system_files_dism
-rem  4196  backup-reparse-points     :do_backup_reparse_points
-rem  4404  backup-restore-folders    :do_backup_restore_folders
-rem  4573  wimmount-repair           :do_wimmount_repair
-rem  4705  offline-install-msu       :do_offline_install_msu
-rem  4815  offline-install-cab       :do_offline_install_cab
-rem  4925  driver-already-installed  :do_driver_already_installed
-rem  4976  driver-updates-exclude    :do_driver_updates_exclude
-rem  5063  firewall-pause            :do_firewall_pause
-rem  5194  defender-pause            :do_defender_pause
-rem  5293  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5367  wsus-client-reset         :do_wsus_client_reset
-rem  5510  winsock-reset             :do_winsock_reset
-rem  5630  spupdsvc-rename           :do_spupdsvc_rename
+rem  3531  clock-check               :do_clock_check
+rem  3629  service-health            :do_service_health
+rem  3808  service-security          :do_service_security
+rem  3929  component-reset           :do_component_reset
+rem  4070  system-files-dism         :do_system_files_dism
+rem  4199  backup-reparse-points     :do_backup_reparse_points
+rem  4407  backup-restore-folders    :do_backup_restore_folders
+rem  4576  wimmount-repair           :do_wimmount_repair
+rem  4708  offline-install-msu       :do_offline_install_msu
+rem  4818  offline-install-cab       :do_offline_install_cab
+rem  4928  driver-already-installed  :do_driver_already_installed
+rem  4979  driver-updates-exclude    :do_driver_updates_exclude
+rem  5066  firewall-pause            :do_firewall_pause
+rem  5197  defender-pause            :do_defender_pause
+rem  5296  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5370  wsus-client-reset         :do_wsus_client_reset
+rem  5513  winsock-reset             :do_winsock_reset
+rem  5633  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3067,8 +3067,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=449658d0d47f1719"
+set "WUFIX_VERSION=6aebb9b3622dd9d6"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3522  clock-check               :do_clock_check
-rem  3620  service-health            :do_service_health
-rem  3799  service-security          :do_service_security
-rem  3920  component-reset           :do_component_reset
-rem  4061  system-files-dism         :do_system_files_dism
-rem  4190  backup-reparse-points     :do_backup_reparse_points
-rem  4398  backup-restore-folders    :do_backup_restore_folders
-rem  4567  wimmount-repair           :do_wimmount_repair
-rem  4699  offline-install-msu       :do_offline_install_msu
-rem  4809  offline-install-cab       :do_offline_install_cab
-rem  4919  driver-already-installed  :do_driver_already_installed
-rem  4970  driver-updates-exclude    :do_driver_updates_exclude
-rem  5057  firewall-pause            :do_firewall_pause
-rem  5188  defender-pause            :do_defender_pause
-rem  5287  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5361  wsus-client-reset         :do_wsus_client_reset
-rem  5504  winsock-reset             :do_winsock_reset
-rem  5624  spupdsvc-rename           :do_spupdsvc_rename
+rem  3525  clock-check               :do_clock_check
+rem  3623  service-health            :do_service_health
+rem  3802  service-security          :do_service_security
+rem  3923  component-reset           :do_component_reset
+rem  4064  system-files-dism         :do_system_files_dism
+rem  4193  backup-reparse-points     :do_backup_reparse_points
+rem  4401  backup-restore-folders    :do_backup_restore_folders
+rem  4570  wimmount-repair           :do_wimmount_repair
+rem  4702  offline-install-msu       :do_offline_install_msu
+rem  4812  offline-install-cab       :do_offline_install_cab
+rem  4922  driver-already-installed  :do_driver_already_installed
+rem  4973  driver-updates-exclude    :do_driver_updates_exclude
+rem  5060  firewall-pause            :do_firewall_pause
+rem  5191  defender-pause            :do_defender_pause
+rem  5290  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5364  wsus-client-reset         :do_wsus_client_reset
+rem  5507  winsock-reset             :do_winsock_reset
+rem  5627  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3061,8 +3061,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=3ae2a50ff7935e68"
+set "WUFIX_VERSION=b01f50684d2590cf"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

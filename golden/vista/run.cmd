@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2983  clock-check               :do_clock_check
-rem  3081  service-health            :do_service_health
-rem  3252  service-security          :do_service_security
-rem  3373  component-reset           :do_component_reset
-rem  3491  system-files-surt         :do_system_files_surt
-rem  3615  offline-install-sp        :do_offline_install_sp
-rem  3764  offline-install-msu       :do_offline_install_msu
-rem  3865  driver-already-installed  :do_driver_already_installed
-rem  3917  firewall-pause            :do_firewall_pause
-rem  4044  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4113  dll-reregister            :do_dll_reregister
-rem  4184  wsus-client-reset         :do_wsus_client_reset
-rem  4313  winsock-reset             :do_winsock_reset
-rem  4433  offline-install-ie        :do_offline_install_ie
+rem  2986  clock-check               :do_clock_check
+rem  3084  service-health            :do_service_health
+rem  3255  service-security          :do_service_security
+rem  3376  component-reset           :do_component_reset
+rem  3494  system-files-surt         :do_system_files_surt
+rem  3618  offline-install-sp        :do_offline_install_sp
+rem  3767  offline-install-msu       :do_offline_install_msu
+rem  3868  driver-already-installed  :do_driver_already_installed
+rem  3920  firewall-pause            :do_firewall_pause
+rem  4047  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4116  dll-reregister            :do_dll_reregister
+rem  4187  wsus-client-reset         :do_wsus_client_reset
+rem  4316  winsock-reset             :do_winsock_reset
+rem  4436  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2556,8 +2556,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=cc8ec1d1c2e39780"
+set "WUFIX_VERSION=0946d9419d0703bc"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

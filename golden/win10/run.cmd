@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3527  clock-check               :do_clock_check
-rem  3625  service-health            :do_service_health
-rem  3804  service-security          :do_service_security
-rem  3925  component-reset           :do_component_reset
-rem  4066  system-files-dism         :do_system_files_dism
-rem  4195  backup-reparse-points     :do_backup_reparse_points
-rem  4403  backup-restore-folders    :do_backup_restore_folders
-rem  4572  wimmount-repair           :do_wimmount_repair
-rem  4704  offline-install-msu       :do_offline_install_msu
-rem  4814  offline-install-cab       :do_offline_install_cab
-rem  4924  driver-already-installed  :do_driver_already_installed
-rem  4975  driver-updates-exclude    :do_driver_updates_exclude
-rem  5072  firewall-pause            :do_firewall_pause
-rem  5203  defender-pause            :do_defender_pause
-rem  5302  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5376  wsus-client-reset         :do_wsus_client_reset
-rem  5519  winsock-reset             :do_winsock_reset
-rem  5639  spupdsvc-rename           :do_spupdsvc_rename
+rem  3530  clock-check               :do_clock_check
+rem  3628  service-health            :do_service_health
+rem  3807  service-security          :do_service_security
+rem  3928  component-reset           :do_component_reset
+rem  4069  system-files-dism         :do_system_files_dism
+rem  4198  backup-reparse-points     :do_backup_reparse_points
+rem  4406  backup-restore-folders    :do_backup_restore_folders
+rem  4575  wimmount-repair           :do_wimmount_repair
+rem  4707  offline-install-msu       :do_offline_install_msu
+rem  4817  offline-install-cab       :do_offline_install_cab
+rem  4927  driver-already-installed  :do_driver_already_installed
+rem  4978  driver-updates-exclude    :do_driver_updates_exclude
+rem  5075  firewall-pause            :do_firewall_pause
+rem  5206  defender-pause            :do_defender_pause
+rem  5305  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5379  wsus-client-reset         :do_wsus_client_reset
+rem  5522  winsock-reset             :do_winsock_reset
+rem  5642  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3066,8 +3066,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=1300f85875e53a1b"
+set "WUFIX_VERSION=1e0afbb3f17aafda"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

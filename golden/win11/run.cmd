@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3521  clock-check               :do_clock_check
-rem  3619  service-health            :do_service_health
-rem  3798  service-security          :do_service_security
-rem  3919  component-reset           :do_component_reset
-rem  4060  system-files-dism         :do_system_files_dism
-rem  4189  backup-reparse-points     :do_backup_reparse_points
-rem  4397  backup-restore-folders    :do_backup_restore_folders
-rem  4566  wimmount-repair           :do_wimmount_repair
-rem  4698  offline-install-msu       :do_offline_install_msu
-rem  4808  offline-install-cab       :do_offline_install_cab
-rem  4918  driver-already-installed  :do_driver_already_installed
-rem  4969  driver-updates-exclude    :do_driver_updates_exclude
-rem  5056  firewall-pause            :do_firewall_pause
-rem  5187  defender-pause            :do_defender_pause
-rem  5286  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5360  wsus-client-reset         :do_wsus_client_reset
-rem  5503  winsock-reset             :do_winsock_reset
-rem  5623  spupdsvc-rename           :do_spupdsvc_rename
+rem  3524  clock-check               :do_clock_check
+rem  3622  service-health            :do_service_health
+rem  3801  service-security          :do_service_security
+rem  3922  component-reset           :do_component_reset
+rem  4063  system-files-dism         :do_system_files_dism
+rem  4192  backup-reparse-points     :do_backup_reparse_points
+rem  4400  backup-restore-folders    :do_backup_restore_folders
+rem  4569  wimmount-repair           :do_wimmount_repair
+rem  4701  offline-install-msu       :do_offline_install_msu
+rem  4811  offline-install-cab       :do_offline_install_cab
+rem  4921  driver-already-installed  :do_driver_already_installed
+rem  4972  driver-updates-exclude    :do_driver_updates_exclude
+rem  5059  firewall-pause            :do_firewall_pause
+rem  5190  defender-pause            :do_defender_pause
+rem  5289  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5363  wsus-client-reset         :do_wsus_client_reset
+rem  5506  winsock-reset             :do_winsock_reset
+rem  5626  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3060,8 +3060,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=d44f3274cc88085b"
+set "WUFIX_VERSION=b38a4b86af757374"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

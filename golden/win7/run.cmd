@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3385  clock-check               :do_clock_check
-rem  3483  service-health            :do_service_health
-rem  3654  service-security          :do_service_security
-rem  3775  component-reset           :do_component_reset
-rem  3901  system-files-surt         :do_system_files_surt
-rem  4028  backup-reparse-points     :do_backup_reparse_points
-rem  4236  backup-restore-folders    :do_backup_restore_folders
-rem  4405  wimmount-repair           :do_wimmount_repair
-rem  4539  offline-install-sp        :do_offline_install_sp
-rem  4688  offline-install-msu       :do_offline_install_msu
-rem  4798  offline-install-cab       :do_offline_install_cab
-rem  4908  driver-already-installed  :do_driver_already_installed
-rem  4960  firewall-pause            :do_firewall_pause
-rem  5087  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5156  dll-reregister            :do_dll_reregister
-rem  5227  wsus-client-reset         :do_wsus_client_reset
-rem  5356  winsock-reset             :do_winsock_reset
-rem  5472  allow-os-upgrade          :do_allow_os_upgrade
-rem  5554  offline-install-ie        :do_offline_install_ie
+rem  3388  clock-check               :do_clock_check
+rem  3486  service-health            :do_service_health
+rem  3657  service-security          :do_service_security
+rem  3778  component-reset           :do_component_reset
+rem  3904  system-files-surt         :do_system_files_surt
+rem  4031  backup-reparse-points     :do_backup_reparse_points
+rem  4239  backup-restore-folders    :do_backup_restore_folders
+rem  4408  wimmount-repair           :do_wimmount_repair
+rem  4542  offline-install-sp        :do_offline_install_sp
+rem  4691  offline-install-msu       :do_offline_install_msu
+rem  4801  offline-install-cab       :do_offline_install_cab
+rem  4911  driver-already-installed  :do_driver_already_installed
+rem  4963  firewall-pause            :do_firewall_pause
+rem  5090  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5159  dll-reregister            :do_dll_reregister
+rem  5230  wsus-client-reset         :do_wsus_client_reset
+rem  5359  winsock-reset             :do_winsock_reset
+rem  5475  allow-os-upgrade          :do_allow_os_upgrade
+rem  5557  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2923,8 +2923,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=072f554f817d30c3"
+set "WUFIX_VERSION=ab2a13c63effa748"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

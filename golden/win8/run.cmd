@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3449  clock-check               :do_clock_check
-rem  3547  service-health            :do_service_health
-rem  3718  service-security          :do_service_security
-rem  3839  component-reset           :do_component_reset
-rem  3964  system-files-dism         :do_system_files_dism
-rem  4093  backup-reparse-points     :do_backup_reparse_points
-rem  4301  backup-restore-folders    :do_backup_restore_folders
-rem  4470  wimmount-repair           :do_wimmount_repair
-rem  4602  offline-install-msu       :do_offline_install_msu
-rem  4712  offline-install-cab       :do_offline_install_cab
-rem  4822  driver-already-installed  :do_driver_already_installed
-rem  4874  firewall-pause            :do_firewall_pause
-rem  5001  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5070  dll-reregister            :do_dll_reregister
-rem  5141  wsus-client-reset         :do_wsus_client_reset
-rem  5270  winsock-reset             :do_winsock_reset
+rem  3452  clock-check               :do_clock_check
+rem  3550  service-health            :do_service_health
+rem  3721  service-security          :do_service_security
+rem  3842  component-reset           :do_component_reset
+rem  3967  system-files-dism         :do_system_files_dism
+rem  4096  backup-reparse-points     :do_backup_reparse_points
+rem  4304  backup-restore-folders    :do_backup_restore_folders
+rem  4473  wimmount-repair           :do_wimmount_repair
+rem  4605  offline-install-msu       :do_offline_install_msu
+rem  4715  offline-install-cab       :do_offline_install_cab
+rem  4825  driver-already-installed  :do_driver_already_installed
+rem  4877  firewall-pause            :do_firewall_pause
+rem  5004  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5073  dll-reregister            :do_dll_reregister
+rem  5144  wsus-client-reset         :do_wsus_client_reset
+rem  5273  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3004,8 +3004,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=b3707bfb31abf8a6"
+set "WUFIX_VERSION=cc394d609bc8d912"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3520  clock-check               :do_clock_check
-rem  3618  service-health            :do_service_health
-rem  3789  service-security          :do_service_security
-rem  3910  component-reset           :do_component_reset
-rem  4035  system-files-dism         :do_system_files_dism
-rem  4164  backup-reparse-points     :do_backup_reparse_points
-rem  4372  backup-restore-folders    :do_backup_restore_folders
-rem  4541  wimmount-repair           :do_wimmount_repair
-rem  4673  offline-install-msu       :do_offline_install_msu
-rem  4783  offline-install-cab       :do_offline_install_cab
-rem  4893  driver-already-installed  :do_driver_already_installed
-rem  4945  firewall-pause            :do_firewall_pause
-rem  5076  defender-pause            :do_defender_pause
-rem  5175  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5244  dll-reregister            :do_dll_reregister
-rem  5315  wsus-client-reset         :do_wsus_client_reset
-rem  5444  winsock-reset             :do_winsock_reset
-rem  5560  allow-os-upgrade          :do_allow_os_upgrade
+rem  3523  clock-check               :do_clock_check
+rem  3621  service-health            :do_service_health
+rem  3792  service-security          :do_service_security
+rem  3913  component-reset           :do_component_reset
+rem  4038  system-files-dism         :do_system_files_dism
+rem  4167  backup-reparse-points     :do_backup_reparse_points
+rem  4375  backup-restore-folders    :do_backup_restore_folders
+rem  4544  wimmount-repair           :do_wimmount_repair
+rem  4676  offline-install-msu       :do_offline_install_msu
+rem  4786  offline-install-cab       :do_offline_install_cab
+rem  4896  driver-already-installed  :do_driver_already_installed
+rem  4948  firewall-pause            :do_firewall_pause
+rem  5079  defender-pause            :do_defender_pause
+rem  5178  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5247  dll-reregister            :do_dll_reregister
+rem  5318  wsus-client-reset         :do_wsus_client_reset
+rem  5447  winsock-reset             :do_winsock_reset
+rem  5563  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3061,8 +3061,11 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=3c0436cd295f87eb"
+set "WUFIX_VERSION=d353d0bd943d26dd"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="

@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2820  clock-check               :do_clock_check
-rem  2918  service-health            :do_service_health
-rem  3076  service-security          :do_service_security
-rem  3197  component-reset           :do_component_reset
-rem  3319  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3507  offline-install-xp        :do_offline_install_xp
-rem  3614  driver-already-installed  :do_driver_already_installed
-rem  3666  firewall-pause            :do_firewall_pause
-rem  3792  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3861  dll-reregister            :do_dll_reregister
-rem  3932  wsus-client-reset         :do_wsus_client_reset
-rem  4061  winsock-reset             :do_winsock_reset
+rem  2823  clock-check               :do_clock_check
+rem  2921  service-health            :do_service_health
+rem  3079  service-security          :do_service_security
+rem  3200  component-reset           :do_component_reset
+rem  3322  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3510  offline-install-xp        :do_offline_install_xp
+rem  3617  driver-already-installed  :do_driver_already_installed
+rem  3669  firewall-pause            :do_firewall_pause
+rem  3795  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3864  dll-reregister            :do_dll_reregister
+rem  3935  wsus-client-reset         :do_wsus_client_reset
+rem  4064  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2403,8 +2403,11 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=e9a44532227877ed"
+set "WUFIX_VERSION=7b820855a8d51f35"
 set "WUFIX_HOME=%~dp0"
+rem Routines are called through this file (see the top) unless its path
+rem holds ^ or %: call doubles a caret and expands % once more in the name
+rem of the file it calls, and would run another file, or none.
 set "WUFIX_LIB="
 set "LIB_PLAIN=1"
 for /f "tokens=2 delims=^%%" %%x in ("x%~f0x") do set "LIB_PLAIN="
