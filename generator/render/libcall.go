@@ -1,6 +1,9 @@
 package render
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // cmd finds the label of a call or goto by reading the script on from the
 // line it stands on, round through the end to the top: a call of a
@@ -61,4 +64,74 @@ func callsThroughFile(script string) string {
 		}
 	}
 	return b.String()
+}
+
+// checkFileCalls refuses a routine that a call through the file reaches
+// and that reads %0 (in any form, such as %~dp0) or %*: after the two
+// shifts of the dispatch %0 is the routine's label, and %* still holds
+// ":lib_call :name" and the arguments (shift does not change it).
+func checkFileCalls(script string) error {
+	g := newGraph(paragraphs(script))
+	var from []string
+	for _, line := range strings.Split(script, "\n") {
+		if _, after, ok := strings.Cut(line, "call "+libCall+":"); ok {
+			end := strings.IndexFunc(after, func(r rune) bool { return !isLabelRune(r) })
+			if end < 0 {
+				end = len(after)
+			}
+			from = append(from, after[:end])
+		}
+	}
+	var problems []string
+	for _, i := range g.reach(from, false, func(string) bool { return false }) {
+		p := g.paras[i]
+		for n, line := range p.lines {
+			if !isComment(line) && readsCallArgs(line) {
+				problems = append(problems, fmt.Sprintf("run.cmd:%d: routine :%s is called through the file, where %%0 and %%* are not the caller's: %s",
+					p.start+n, p.name, strings.TrimSpace(line)))
+			}
+		}
+	}
+	if problems != nil {
+		return fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// readsCallArgs reports whether a line of batch code reads %0 (%~dp0 and
+// the like) or %*; %% is a percent sign and %NAME% a variable.
+func readsCallArgs(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if line[i] != '%' || i+1 == len(line) {
+			continue
+		}
+		j := i + 1
+		switch c := line[j]; {
+		case c == '%':
+			i = j // %% (a for variable's or a literal percent sign)
+			continue
+		case c == '*':
+			return true
+		case c == '~':
+			for j++; j < len(line) && strings.IndexByte("fdpnxsatz$", line[j]|0x20) >= 0; j++ {
+			}
+			if j < len(line) && line[j] >= '0' && line[j] <= '9' {
+				if line[j] == '0' {
+					return true
+				}
+				i = j
+				continue
+			}
+		case c >= '0' && c <= '9':
+			if c == '0' {
+				return true
+			}
+			i = j
+			continue
+		}
+		if end := strings.IndexByte(line[j:], '%'); end >= 0 {
+			i = j + end // a variable: skip to its closing %
+		}
+	}
+	return false
 }

@@ -55,3 +55,28 @@ func TestReach(t *testing.T) {
 	assert.Equal(t, []string{"journal", "do_a", "undo_a"}, names(got))
 	assert.Equal(t, ":log\necho.%MSG%\ngoto :eof\n", Reach(script, []string{"log"}, nil)[0].Code, "no comment, no blank line")
 }
+
+func TestReadsCallArgs(t *testing.T) {
+	for line, want := range map[string]bool{
+		`echo %0`:                        true,
+		`set "HERE=%~dp0"`:               true,
+		`cmd /c ""%~f0" %*"`:             true,
+		`echo %1 %~2 %~nx3`:              false,
+		`set "DIAG_C=%DIAG_D%0x8"`:       false,
+		`set /a "N=X %% 10"`:             false,
+		`for %%F in (a) do echo %%~nF`:   false,
+		`echo 100%% done, %WUFIX_HOME%0`: false,
+		`if "%~1"=="" echo %~10`:         false,
+	} {
+		assert.Equal(t, want, readsCallArgs(line), line)
+	}
+}
+
+// A routine reached by a call through the file may not read %0 or %*,
+// nor may one it jumps to; one reached only by goto may.
+func TestCheckFileCalls(t *testing.T) {
+	ok := "@echo off\n\n:relaunch\ncmd /d /c \"\"%~f0\" %*\"\nexit /b\n\n:log\necho.%MSG%\ngoto :eof\n\n:main\ncall %WUFIX_LIB% :log\ngoto relaunch\n"
+	assert.NoError(t, checkFileCalls(ok))
+	bad := ":where\ngoto where_say\n\n:where_say\nset \"HERE=%~dp0\"\ngoto :eof\n\n:main\ncall %WUFIX_LIB% :where\n"
+	assert.EqualError(t, checkFileCalls(bad), `run.cmd:5: routine :where_say is called through the file, where %0 and %* are not the caller's: set "HERE=%~dp0"`)
+}

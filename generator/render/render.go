@@ -47,7 +47,8 @@ func Script(cl *Clones, c *catalog.Catalog, b *plan.Bundle, name, dialectName st
 	if err != nil || dialectName != "cmd" {
 		return out, err
 	}
-	return callsThroughFile(out), nil
+	out = callsThroughFile(out)
+	return out, checkFileCalls(out)
 }
 
 // MaxOutput bounds what a template may emit into one bundle file: the
