@@ -67,6 +67,9 @@ func NewInventory(c *catalog.Catalog, b *plan.Bundle, script string) (*Inventory
 		return nil, err
 	}
 	sc := &scanned{graph: newGraph(paragraphs(script)), rules: c.Changes.Rules()}
+	if err := checkFileCallsIn(sc.graph, script); err != nil {
+		return nil, err
+	}
 	if err := sc.classifyAll(); err != nil {
 		return nil, err
 	}

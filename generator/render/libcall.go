@@ -71,7 +71,12 @@ func callsThroughFile(script string) string {
 // shifts of the dispatch %0 is the routine's label, and %* still holds
 // ":lib_call :name" and the arguments (shift does not change it).
 func checkFileCalls(script string) error {
-	g := newGraph(paragraphs(script))
+	return checkFileCallsIn(newGraph(paragraphs(script)), script)
+}
+
+// checkFileCallsIn is checkFileCalls on the script's graph, which the
+// change inventory builds anyway.
+func checkFileCallsIn(g *graph, script string) error {
 	var from []string
 	for _, line := range strings.Split(script, "\n") {
 		if _, after, ok := strings.Cut(line, "call "+libCall+":"); ok {

@@ -138,17 +138,22 @@ func (l *linter) line(ln cmdLine) {
 // in it would be taken for a variable. A label, endlocal, goto or exit /b
 // ends the stretch the rule looks at.
 func (l *linter) delayedCall(ln cmdLine) {
-	lower := strings.ToLower(strings.TrimLeft(ln.text, " \t@"))
+	code := strings.TrimLeft(ln.text, " \t@")
 	switch {
-	case strings.Contains(lower, "setlocal enabledelayedexpansion"):
+	case containsFold(code, "setlocal enabledelayedexpansion"):
 		l.delayed = true
-	case strings.HasPrefix(lower, "endlocal"), strings.HasPrefix(lower, "goto "), strings.HasPrefix(lower, "exit /b"):
+	case !l.delayed:
+	case hasPrefixFold(code, "endlocal"), hasPrefixFold(code, "goto "), hasPrefixFold(code, "exit /b"):
 		l.delayed = false
-	case l.delayed:
-		if i := strings.Index(strings.ToLower(mask(ln.text)), "call "); i >= 0 {
+	default:
+		if i := indexFold(mask(ln.text), "call "); i >= 0 {
 			l.problems.Add(ln.pos(i), "call with delayed expansion on: end it (endlocal) first, a ! in run.cmd's path would be lost in a call through the file")
 		}
 	}
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // define records a label and refuses a second one of the same name: cmd
