@@ -93,19 +93,31 @@ func (p *Prefix) For(t testing.TB) *Prefix {
 // instead of ~0.5 s, and a first, empty program, which starts Wine's own
 // services (services.exe, winedevice...). Neither gets the harness's pipes:
 // both leave processes behind that would hold them open, and every later
-// Run would then wait for them.
+// Run would then wait for them. The first program is started up to three
+// times: on a busy machine Wine's first start in a prefix fails now and
+// then (exit status 1, nothing printed), and the next one works.
 func (p *Prefix) start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	for _, args := range [][]string{{p.env.Wineserver, "-p"}, {p.env.Wine, "cmd", "/c", "exit"}} {
+	run := func(args ...string) error {
 		cmd := command(ctx, args[0], args[1:]...)
 		cmd.Env = p.environ()
 		cmd.Dir = p.Dir
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("%s: %w", strings.Join(args, " "), err)
 		}
+		return nil
 	}
-	return nil
+	if err := run(p.env.Wineserver, "-p"); err != nil {
+		return err
+	}
+	var err error
+	for range 3 {
+		if err = run(p.env.Wine, "cmd", "/c", "exit"); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // stop kills the prefix's server and every Windows process still running
