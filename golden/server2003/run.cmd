@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2852  clock-check               :do_clock_check
-rem  2950  service-health            :do_service_health
-rem  3108  service-security          :do_service_security
-rem  3229  component-reset           :do_component_reset
-rem  3351  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3539  offline-install-xp        :do_offline_install_xp
-rem  3646  driver-already-installed  :do_driver_already_installed
-rem  3698  firewall-pause            :do_firewall_pause
-rem  3824  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3893  dll-reregister            :do_dll_reregister
-rem  3964  wsus-client-reset         :do_wsus_client_reset
-rem  4093  winsock-reset             :do_winsock_reset
+rem  2856  clock-check               :do_clock_check
+rem  2954  service-health            :do_service_health
+rem  3112  service-security          :do_service_security
+rem  3233  component-reset           :do_component_reset
+rem  3355  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3543  offline-install-xp        :do_offline_install_xp
+rem  3650  driver-already-installed  :do_driver_already_installed
+rem  3702  firewall-pause            :do_firewall_pause
+rem  3828  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3897  dll-reregister            :do_dll_reregister
+rem  3968  wsus-client-reset         :do_wsus_client_reset
+rem  4097  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2432,7 +2432,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=7d18fa7d652f4d23"
+set "WUFIX_VERSION=81a6f4fd8a200ee3"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2672,9 +2672,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

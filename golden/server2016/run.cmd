@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3531  clock-check               :do_clock_check
-rem  3629  service-health            :do_service_health
-rem  3808  service-security          :do_service_security
-rem  3929  component-reset           :do_component_reset
-rem  4070  system-files-dism         :do_system_files_dism
-rem  4199  backup-reparse-points     :do_backup_reparse_points
-rem  4407  backup-restore-folders    :do_backup_restore_folders
-rem  4576  wimmount-repair           :do_wimmount_repair
-rem  4708  offline-install-msu       :do_offline_install_msu
-rem  4818  offline-install-cab       :do_offline_install_cab
-rem  4928  driver-already-installed  :do_driver_already_installed
-rem  4979  driver-updates-exclude    :do_driver_updates_exclude
-rem  5066  firewall-pause            :do_firewall_pause
-rem  5197  defender-pause            :do_defender_pause
-rem  5296  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5370  wsus-client-reset         :do_wsus_client_reset
-rem  5513  winsock-reset             :do_winsock_reset
-rem  5633  spupdsvc-rename           :do_spupdsvc_rename
+rem  3535  clock-check               :do_clock_check
+rem  3633  service-health            :do_service_health
+rem  3812  service-security          :do_service_security
+rem  3933  component-reset           :do_component_reset
+rem  4074  system-files-dism         :do_system_files_dism
+rem  4203  backup-reparse-points     :do_backup_reparse_points
+rem  4411  backup-restore-folders    :do_backup_restore_folders
+rem  4580  wimmount-repair           :do_wimmount_repair
+rem  4712  offline-install-msu       :do_offline_install_msu
+rem  4822  offline-install-cab       :do_offline_install_cab
+rem  4932  driver-already-installed  :do_driver_already_installed
+rem  4983  driver-updates-exclude    :do_driver_updates_exclude
+rem  5070  firewall-pause            :do_firewall_pause
+rem  5201  defender-pause            :do_defender_pause
+rem  5300  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5374  wsus-client-reset         :do_wsus_client_reset
+rem  5517  winsock-reset             :do_winsock_reset
+rem  5637  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3067,7 +3067,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=6aebb9b3622dd9d6"
+set "WUFIX_VERSION=a575641640aea82b"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3326,9 +3326,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

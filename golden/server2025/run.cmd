@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3525  clock-check               :do_clock_check
-rem  3623  service-health            :do_service_health
-rem  3802  service-security          :do_service_security
-rem  3923  component-reset           :do_component_reset
-rem  4064  system-files-dism         :do_system_files_dism
-rem  4193  backup-reparse-points     :do_backup_reparse_points
-rem  4401  backup-restore-folders    :do_backup_restore_folders
-rem  4570  wimmount-repair           :do_wimmount_repair
-rem  4702  offline-install-msu       :do_offline_install_msu
-rem  4812  offline-install-cab       :do_offline_install_cab
-rem  4922  driver-already-installed  :do_driver_already_installed
-rem  4973  driver-updates-exclude    :do_driver_updates_exclude
-rem  5060  firewall-pause            :do_firewall_pause
-rem  5191  defender-pause            :do_defender_pause
-rem  5290  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5364  wsus-client-reset         :do_wsus_client_reset
-rem  5507  winsock-reset             :do_winsock_reset
-rem  5627  spupdsvc-rename           :do_spupdsvc_rename
+rem  3529  clock-check               :do_clock_check
+rem  3627  service-health            :do_service_health
+rem  3806  service-security          :do_service_security
+rem  3927  component-reset           :do_component_reset
+rem  4068  system-files-dism         :do_system_files_dism
+rem  4197  backup-reparse-points     :do_backup_reparse_points
+rem  4405  backup-restore-folders    :do_backup_restore_folders
+rem  4574  wimmount-repair           :do_wimmount_repair
+rem  4706  offline-install-msu       :do_offline_install_msu
+rem  4816  offline-install-cab       :do_offline_install_cab
+rem  4926  driver-already-installed  :do_driver_already_installed
+rem  4977  driver-updates-exclude    :do_driver_updates_exclude
+rem  5064  firewall-pause            :do_firewall_pause
+rem  5195  defender-pause            :do_defender_pause
+rem  5294  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5368  wsus-client-reset         :do_wsus_client_reset
+rem  5511  winsock-reset             :do_winsock_reset
+rem  5631  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3061,7 +3061,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=b01f50684d2590cf"
+set "WUFIX_VERSION=abaa63de183ad1e0"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3320,9 +3320,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

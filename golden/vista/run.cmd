@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2986  clock-check               :do_clock_check
-rem  3084  service-health            :do_service_health
-rem  3255  service-security          :do_service_security
-rem  3376  component-reset           :do_component_reset
-rem  3494  system-files-surt         :do_system_files_surt
-rem  3618  offline-install-sp        :do_offline_install_sp
-rem  3767  offline-install-msu       :do_offline_install_msu
-rem  3868  driver-already-installed  :do_driver_already_installed
-rem  3920  firewall-pause            :do_firewall_pause
-rem  4047  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4116  dll-reregister            :do_dll_reregister
-rem  4187  wsus-client-reset         :do_wsus_client_reset
-rem  4316  winsock-reset             :do_winsock_reset
-rem  4436  offline-install-ie        :do_offline_install_ie
+rem  2990  clock-check               :do_clock_check
+rem  3088  service-health            :do_service_health
+rem  3259  service-security          :do_service_security
+rem  3380  component-reset           :do_component_reset
+rem  3498  system-files-surt         :do_system_files_surt
+rem  3622  offline-install-sp        :do_offline_install_sp
+rem  3771  offline-install-msu       :do_offline_install_msu
+rem  3872  driver-already-installed  :do_driver_already_installed
+rem  3924  firewall-pause            :do_firewall_pause
+rem  4051  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4120  dll-reregister            :do_dll_reregister
+rem  4191  wsus-client-reset         :do_wsus_client_reset
+rem  4320  winsock-reset             :do_winsock_reset
+rem  4440  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2556,7 +2556,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=0946d9419d0703bc"
+set "WUFIX_VERSION=99a168aad71a9ae6"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2797,9 +2797,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

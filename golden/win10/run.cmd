@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3530  clock-check               :do_clock_check
-rem  3628  service-health            :do_service_health
-rem  3807  service-security          :do_service_security
-rem  3928  component-reset           :do_component_reset
-rem  4069  system-files-dism         :do_system_files_dism
-rem  4198  backup-reparse-points     :do_backup_reparse_points
-rem  4406  backup-restore-folders    :do_backup_restore_folders
-rem  4575  wimmount-repair           :do_wimmount_repair
-rem  4707  offline-install-msu       :do_offline_install_msu
-rem  4817  offline-install-cab       :do_offline_install_cab
-rem  4927  driver-already-installed  :do_driver_already_installed
-rem  4978  driver-updates-exclude    :do_driver_updates_exclude
-rem  5075  firewall-pause            :do_firewall_pause
-rem  5206  defender-pause            :do_defender_pause
-rem  5305  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5379  wsus-client-reset         :do_wsus_client_reset
-rem  5522  winsock-reset             :do_winsock_reset
-rem  5642  spupdsvc-rename           :do_spupdsvc_rename
+rem  3534  clock-check               :do_clock_check
+rem  3632  service-health            :do_service_health
+rem  3811  service-security          :do_service_security
+rem  3932  component-reset           :do_component_reset
+rem  4073  system-files-dism         :do_system_files_dism
+rem  4202  backup-reparse-points     :do_backup_reparse_points
+rem  4410  backup-restore-folders    :do_backup_restore_folders
+rem  4579  wimmount-repair           :do_wimmount_repair
+rem  4711  offline-install-msu       :do_offline_install_msu
+rem  4821  offline-install-cab       :do_offline_install_cab
+rem  4931  driver-already-installed  :do_driver_already_installed
+rem  4982  driver-updates-exclude    :do_driver_updates_exclude
+rem  5079  firewall-pause            :do_firewall_pause
+rem  5210  defender-pause            :do_defender_pause
+rem  5309  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5383  wsus-client-reset         :do_wsus_client_reset
+rem  5526  winsock-reset             :do_winsock_reset
+rem  5646  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3066,7 +3066,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=1e0afbb3f17aafda"
+set "WUFIX_VERSION=9fe964ed1d09a64f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3325,9 +3325,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

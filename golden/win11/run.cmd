@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3524  clock-check               :do_clock_check
-rem  3622  service-health            :do_service_health
-rem  3801  service-security          :do_service_security
-rem  3922  component-reset           :do_component_reset
-rem  4063  system-files-dism         :do_system_files_dism
-rem  4192  backup-reparse-points     :do_backup_reparse_points
-rem  4400  backup-restore-folders    :do_backup_restore_folders
-rem  4569  wimmount-repair           :do_wimmount_repair
-rem  4701  offline-install-msu       :do_offline_install_msu
-rem  4811  offline-install-cab       :do_offline_install_cab
-rem  4921  driver-already-installed  :do_driver_already_installed
-rem  4972  driver-updates-exclude    :do_driver_updates_exclude
-rem  5059  firewall-pause            :do_firewall_pause
-rem  5190  defender-pause            :do_defender_pause
-rem  5289  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5363  wsus-client-reset         :do_wsus_client_reset
-rem  5506  winsock-reset             :do_winsock_reset
-rem  5626  spupdsvc-rename           :do_spupdsvc_rename
+rem  3528  clock-check               :do_clock_check
+rem  3626  service-health            :do_service_health
+rem  3805  service-security          :do_service_security
+rem  3926  component-reset           :do_component_reset
+rem  4067  system-files-dism         :do_system_files_dism
+rem  4196  backup-reparse-points     :do_backup_reparse_points
+rem  4404  backup-restore-folders    :do_backup_restore_folders
+rem  4573  wimmount-repair           :do_wimmount_repair
+rem  4705  offline-install-msu       :do_offline_install_msu
+rem  4815  offline-install-cab       :do_offline_install_cab
+rem  4925  driver-already-installed  :do_driver_already_installed
+rem  4976  driver-updates-exclude    :do_driver_updates_exclude
+rem  5063  firewall-pause            :do_firewall_pause
+rem  5194  defender-pause            :do_defender_pause
+rem  5293  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5367  wsus-client-reset         :do_wsus_client_reset
+rem  5510  winsock-reset             :do_winsock_reset
+rem  5630  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3060,7 +3060,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=b38a4b86af757374"
+set "WUFIX_VERSION=3ad06163e4a140da"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3319,9 +3319,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3388  clock-check               :do_clock_check
-rem  3486  service-health            :do_service_health
-rem  3657  service-security          :do_service_security
-rem  3778  component-reset           :do_component_reset
-rem  3904  system-files-surt         :do_system_files_surt
-rem  4031  backup-reparse-points     :do_backup_reparse_points
-rem  4239  backup-restore-folders    :do_backup_restore_folders
-rem  4408  wimmount-repair           :do_wimmount_repair
-rem  4542  offline-install-sp        :do_offline_install_sp
-rem  4691  offline-install-msu       :do_offline_install_msu
-rem  4801  offline-install-cab       :do_offline_install_cab
-rem  4911  driver-already-installed  :do_driver_already_installed
-rem  4963  firewall-pause            :do_firewall_pause
-rem  5090  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5159  dll-reregister            :do_dll_reregister
-rem  5230  wsus-client-reset         :do_wsus_client_reset
-rem  5359  winsock-reset             :do_winsock_reset
-rem  5475  allow-os-upgrade          :do_allow_os_upgrade
-rem  5557  offline-install-ie        :do_offline_install_ie
+rem  3392  clock-check               :do_clock_check
+rem  3490  service-health            :do_service_health
+rem  3661  service-security          :do_service_security
+rem  3782  component-reset           :do_component_reset
+rem  3908  system-files-surt         :do_system_files_surt
+rem  4035  backup-reparse-points     :do_backup_reparse_points
+rem  4243  backup-restore-folders    :do_backup_restore_folders
+rem  4412  wimmount-repair           :do_wimmount_repair
+rem  4546  offline-install-sp        :do_offline_install_sp
+rem  4695  offline-install-msu       :do_offline_install_msu
+rem  4805  offline-install-cab       :do_offline_install_cab
+rem  4915  driver-already-installed  :do_driver_already_installed
+rem  4967  firewall-pause            :do_firewall_pause
+rem  5094  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5163  dll-reregister            :do_dll_reregister
+rem  5234  wsus-client-reset         :do_wsus_client_reset
+rem  5363  winsock-reset             :do_winsock_reset
+rem  5479  allow-os-upgrade          :do_allow_os_upgrade
+rem  5561  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2923,7 +2923,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=ab2a13c63effa748"
+set "WUFIX_VERSION=74fa863392320124"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3177,9 +3177,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3452  clock-check               :do_clock_check
-rem  3550  service-health            :do_service_health
-rem  3721  service-security          :do_service_security
-rem  3842  component-reset           :do_component_reset
-rem  3967  system-files-dism         :do_system_files_dism
-rem  4096  backup-reparse-points     :do_backup_reparse_points
-rem  4304  backup-restore-folders    :do_backup_restore_folders
-rem  4473  wimmount-repair           :do_wimmount_repair
-rem  4605  offline-install-msu       :do_offline_install_msu
-rem  4715  offline-install-cab       :do_offline_install_cab
-rem  4825  driver-already-installed  :do_driver_already_installed
-rem  4877  firewall-pause            :do_firewall_pause
-rem  5004  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5073  dll-reregister            :do_dll_reregister
-rem  5144  wsus-client-reset         :do_wsus_client_reset
-rem  5273  winsock-reset             :do_winsock_reset
+rem  3456  clock-check               :do_clock_check
+rem  3554  service-health            :do_service_health
+rem  3725  service-security          :do_service_security
+rem  3846  component-reset           :do_component_reset
+rem  3971  system-files-dism         :do_system_files_dism
+rem  4100  backup-reparse-points     :do_backup_reparse_points
+rem  4308  backup-restore-folders    :do_backup_restore_folders
+rem  4477  wimmount-repair           :do_wimmount_repair
+rem  4609  offline-install-msu       :do_offline_install_msu
+rem  4719  offline-install-cab       :do_offline_install_cab
+rem  4829  driver-already-installed  :do_driver_already_installed
+rem  4881  firewall-pause            :do_firewall_pause
+rem  5008  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5077  dll-reregister            :do_dll_reregister
+rem  5148  wsus-client-reset         :do_wsus_client_reset
+rem  5277  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3004,7 +3004,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=cc394d609bc8d912"
+set "WUFIX_VERSION=baeb7422ac3d2b80"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3253,9 +3253,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3523  clock-check               :do_clock_check
-rem  3621  service-health            :do_service_health
-rem  3792  service-security          :do_service_security
-rem  3913  component-reset           :do_component_reset
-rem  4038  system-files-dism         :do_system_files_dism
-rem  4167  backup-reparse-points     :do_backup_reparse_points
-rem  4375  backup-restore-folders    :do_backup_restore_folders
-rem  4544  wimmount-repair           :do_wimmount_repair
-rem  4676  offline-install-msu       :do_offline_install_msu
-rem  4786  offline-install-cab       :do_offline_install_cab
-rem  4896  driver-already-installed  :do_driver_already_installed
-rem  4948  firewall-pause            :do_firewall_pause
-rem  5079  defender-pause            :do_defender_pause
-rem  5178  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5247  dll-reregister            :do_dll_reregister
-rem  5318  wsus-client-reset         :do_wsus_client_reset
-rem  5447  winsock-reset             :do_winsock_reset
-rem  5563  allow-os-upgrade          :do_allow_os_upgrade
+rem  3527  clock-check               :do_clock_check
+rem  3625  service-health            :do_service_health
+rem  3796  service-security          :do_service_security
+rem  3917  component-reset           :do_component_reset
+rem  4042  system-files-dism         :do_system_files_dism
+rem  4171  backup-reparse-points     :do_backup_reparse_points
+rem  4379  backup-restore-folders    :do_backup_restore_folders
+rem  4548  wimmount-repair           :do_wimmount_repair
+rem  4680  offline-install-msu       :do_offline_install_msu
+rem  4790  offline-install-cab       :do_offline_install_cab
+rem  4900  driver-already-installed  :do_driver_already_installed
+rem  4952  firewall-pause            :do_firewall_pause
+rem  5083  defender-pause            :do_defender_pause
+rem  5182  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5251  dll-reregister            :do_dll_reregister
+rem  5322  wsus-client-reset         :do_wsus_client_reset
+rem  5451  winsock-reset             :do_winsock_reset
+rem  5567  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3061,7 +3061,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=d353d0bd943d26dd"
+set "WUFIX_VERSION=5d43cb77a7ccb247"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3318,9 +3318,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

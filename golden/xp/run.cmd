@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2823  clock-check               :do_clock_check
-rem  2921  service-health            :do_service_health
-rem  3079  service-security          :do_service_security
-rem  3200  component-reset           :do_component_reset
-rem  3322  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3510  offline-install-xp        :do_offline_install_xp
-rem  3617  driver-already-installed  :do_driver_already_installed
-rem  3669  firewall-pause            :do_firewall_pause
-rem  3795  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3864  dll-reregister            :do_dll_reregister
-rem  3935  wsus-client-reset         :do_wsus_client_reset
-rem  4064  winsock-reset             :do_winsock_reset
+rem  2827  clock-check               :do_clock_check
+rem  2925  service-health            :do_service_health
+rem  3083  service-security          :do_service_security
+rem  3204  component-reset           :do_component_reset
+rem  3326  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3514  offline-install-xp        :do_offline_install_xp
+rem  3621  driver-already-installed  :do_driver_already_installed
+rem  3673  firewall-pause            :do_firewall_pause
+rem  3799  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3868  dll-reregister            :do_dll_reregister
+rem  3939  wsus-client-reset         :do_wsus_client_reset
+rem  4068  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2403,7 +2403,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=7b820855a8d51f35"
+set "WUFIX_VERSION=596da0a3837eca12"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2643,9 +2643,13 @@ call %WUFIX_LIB% :log
 exit /b 3
 
 :undo_step
-rem Undoes step %1 (label %2) when the undone run has records of it.
-"%SystemRoot%\System32\find.exe" "|%~1|" "%UNDO_STATE%" >nul 2>&1
-if errorlevel 1 goto :eof
+rem Undoes step %1 (label %2) when the undone run has records of it. cmd
+rem reads the state file itself, as journal_replay does: a find.exe that
+rem could not start on a busy machine would have said "no records", and the
+rem step's changes would have stayed.
+set "UNDO_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do if "%%S"=="%~1" set "UNDO_HAS=1"
+if not defined UNDO_HAS goto :eof
 set "WUFIX_STEP=%~1"
 set "MSG=== undo %~1"
 call %WUFIX_LIB% :log

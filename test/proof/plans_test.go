@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -301,6 +302,9 @@ func fullStrength(t *testing.T, id string, m *cleanMachine, args []string) (flak
 	require.Contains(t, []int{0, 3010}, r.Code, "undo\n%s%s", r.Stdout, r.Stderr)
 	r.AssertNoErrors(t)
 	after := updateState(t, p, tg)
+	if !maps.Equal(firstState, after) {
+		t.Logf("the undo said:\n%s", r.Stdout)
+	}
 	for _, name := range keys(firstState) {
 		assert.Equal(t, firstState[name], after[name], "restored: %s", name)
 	}
