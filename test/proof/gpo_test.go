@@ -220,7 +220,7 @@ func TestGroupPolicyOnXPDeletesBeforeCreating(t *testing.T) {
 				}
 			}
 		}
-		assert.Equal(t, []string{"/delete", "/create", "/run"}, verbs)
+		assert.Equal(t, []string{"/delete", "/create", "/run"}, verbs, "its log:\n%s", runLog(p, "xp-0001"))
 		require.NotEmpty(t, create)
 		assert.Equal(t, -1, slicesIndex(create, "/f"), "XP's /create has no /f")
 		assert.Contains(t, strings.Join(create, " "), "/st 00:00:00 /ru SYSTEM")
