@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2990  clock-check               :do_clock_check
-rem  3088  service-health            :do_service_health
-rem  3259  service-security          :do_service_security
-rem  3380  component-reset           :do_component_reset
-rem  3498  system-files-surt         :do_system_files_surt
-rem  3622  offline-install-sp        :do_offline_install_sp
-rem  3771  offline-install-msu       :do_offline_install_msu
-rem  3872  driver-already-installed  :do_driver_already_installed
-rem  3924  firewall-pause            :do_firewall_pause
-rem  4051  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4120  dll-reregister            :do_dll_reregister
-rem  4191  wsus-client-reset         :do_wsus_client_reset
-rem  4320  winsock-reset             :do_winsock_reset
-rem  4440  offline-install-ie        :do_offline_install_ie
+rem  3003  clock-check               :do_clock_check
+rem  3101  service-health            :do_service_health
+rem  3272  service-security          :do_service_security
+rem  3393  component-reset           :do_component_reset
+rem  3511  system-files-surt         :do_system_files_surt
+rem  3635  offline-install-sp        :do_offline_install_sp
+rem  3784  offline-install-msu       :do_offline_install_msu
+rem  3885  driver-already-installed  :do_driver_already_installed
+rem  3937  firewall-pause            :do_firewall_pause
+rem  4064  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4133  dll-reregister            :do_dll_reregister
+rem  4204  wsus-client-reset         :do_wsus_client_reset
+rem  4333  winsock-reset             :do_winsock_reset
+rem  4453  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2410,7 +2410,8 @@ set "STAGE_FILES=0"
 set "STAGE_BAD=0"
 pushd "%STAGE_DIR%"
 if errorlevel 1 goto stage_verify_done
-"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%SHA256SUMS" "SHA256SUMS" >nul 2>&1
+set "STAGE_FILE=SHA256SUMS"
+call :stage_same
 if errorlevel 1 set /a "STAGE_BAD+=1"
 for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "STAGE_FILE=%%B"
@@ -2430,8 +2431,20 @@ rem Under Group Policy the packages are the deferred task's to copy and check.
 set /a "STAGE_FILES+=1"
 set "STAGE_FILE=%STAGE_FILE:/=\%"
 if /i "%STAGE_FILE:~0,9%"=="packages\" if defined WUFIX_GPO goto :eof
-"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
+call :stage_same
 if errorlevel 1 set /a "STAGE_BAD+=1"
+goto :eof
+
+:stage_same
+rem errorlevel 0 when STAGE_FILE here is the same, byte for byte, as in the
+rem bundle. fc is asked once more, two seconds later, before the copy
+rem counts as different: an fc that could not start on a busy machine, or a
+rem file an antivirus scan holds, reads as a difference (the SHA-256 check
+rem of the other versions does the same).
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
+if not errorlevel 1 exit /b 0
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
 goto :eof
 
 :stage_payloads
@@ -2556,7 +2569,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=99a168aad71a9ae6"
+set "WUFIX_VERSION=1123689f0022af82"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

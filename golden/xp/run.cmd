@@ -44,18 +44,18 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2827  clock-check               :do_clock_check
-rem  2925  service-health            :do_service_health
-rem  3083  service-security          :do_service_security
-rem  3204  component-reset           :do_component_reset
-rem  3326  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3514  offline-install-xp        :do_offline_install_xp
-rem  3621  driver-already-installed  :do_driver_already_installed
-rem  3673  firewall-pause            :do_firewall_pause
-rem  3799  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3868  dll-reregister            :do_dll_reregister
-rem  3939  wsus-client-reset         :do_wsus_client_reset
-rem  4068  winsock-reset             :do_winsock_reset
+rem  2840  clock-check               :do_clock_check
+rem  2938  service-health            :do_service_health
+rem  3096  service-security          :do_service_security
+rem  3217  component-reset           :do_component_reset
+rem  3339  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3527  offline-install-xp        :do_offline_install_xp
+rem  3634  driver-already-installed  :do_driver_already_installed
+rem  3686  firewall-pause            :do_firewall_pause
+rem  3812  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3881  dll-reregister            :do_dll_reregister
+rem  3952  wsus-client-reset         :do_wsus_client_reset
+rem  4081  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2240,7 +2240,8 @@ set "STAGE_FILES=0"
 set "STAGE_BAD=0"
 pushd "%STAGE_DIR%"
 if errorlevel 1 goto stage_verify_done
-"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%SHA256SUMS" "SHA256SUMS" >nul 2>&1
+set "STAGE_FILE=SHA256SUMS"
+call :stage_same
 if errorlevel 1 set /a "STAGE_BAD+=1"
 for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "STAGE_FILE=%%B"
@@ -2260,8 +2261,20 @@ rem Under Group Policy the packages are the deferred task's to copy and check.
 set /a "STAGE_FILES+=1"
 set "STAGE_FILE=%STAGE_FILE:/=\%"
 if /i "%STAGE_FILE:~0,9%"=="packages\" if defined WUFIX_GPO goto :eof
-"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
+call :stage_same
 if errorlevel 1 set /a "STAGE_BAD+=1"
+goto :eof
+
+:stage_same
+rem errorlevel 0 when STAGE_FILE here is the same, byte for byte, as in the
+rem bundle. fc is asked once more, two seconds later, before the copy
+rem counts as different: an fc that could not start on a busy machine, or a
+rem file an antivirus scan holds, reads as a difference (the SHA-256 check
+rem of the other versions does the same).
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
+if not errorlevel 1 exit /b 0
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%" >nul 2>&1
 goto :eof
 
 :stage_payloads
@@ -2403,7 +2416,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=596da0a3837eca12"
+set "WUFIX_VERSION=e305b6d32409a88d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
