@@ -52,10 +52,7 @@ func callsThroughFile(script string) string {
 			}
 			b.WriteString(before)
 			b.WriteString("call ")
-			end := strings.IndexFunc(after, func(r rune) bool { return !isLabelRune(r) })
-			if end < 0 {
-				end = len(after)
-			}
+			end := labelLen(after)
 			if at, ok := defined[strings.ToLower(after[:end])]; ok && at < i {
 				b.WriteString(libCall)
 			}
@@ -80,10 +77,7 @@ func checkFileCallsIn(g *graph, script string) error {
 	var from []string
 	for _, line := range strings.Split(script, "\n") {
 		if _, after, ok := strings.Cut(line, "call "+libCall+":"); ok {
-			end := strings.IndexFunc(after, func(r rune) bool { return !isLabelRune(r) })
-			if end < 0 {
-				end = len(after)
-			}
+			end := labelLen(after)
 			from = append(from, after[:end])
 		}
 	}

@@ -122,10 +122,7 @@ func mostCalledFirst(libs []string, steps []*StepView) []string {
 				if !found {
 					break
 				}
-				end := strings.IndexFunc(after, func(r rune) bool { return !isLabelRune(r) })
-				if end < 0 {
-					end = len(after)
-				}
+				end := labelLen(after)
 				calls[after[:end]]++
 				rest = after[end:]
 			}
@@ -142,6 +139,14 @@ func mostCalledFirst(libs []string, steps []*StepView) []string {
 	sorted := slices.Clone(libs)
 	slices.SortStableFunc(sorted, func(a, b string) int { return weight[b] - weight[a] })
 	return sorted
+}
+
+// labelLen is the length of the label name s starts with.
+func labelLen(s string) int {
+	if end := strings.IndexFunc(s, func(r rune) bool { return !isLabelRune(r) }); end >= 0 {
+		return end
+	}
+	return len(s)
 }
 
 func isLabelRune(r rune) bool {
