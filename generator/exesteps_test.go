@@ -12,29 +12,36 @@ import (
 	"github.com/wufix/wufix/generator"
 )
 
-// Vista's and 7's standalone installers are run in the order an
-// administrator runs them: the service pack before the .msu updates (every
-// one of which needs it), Internet Explorer after them (IE11's
-// prerequisites are .msu files); each with the switches Microsoft's
-// deployment guides give. Only the targets whose facts say such installers
-// exist get the steps, and nowhere else does a bundle run them.
+// The standalone installers are run in the order an administrator runs
+// them: the service pack before the .msu updates (every one of which needs
+// it), the updates before Internet Explorer (IE11's prerequisites are .msu
+// files), each with the switches Microsoft's deployment guides give. Only
+// the targets whose facts say such installers exist get the steps, and
+// nowhere else does a bundle run them.
 func TestServicePackAndInternetExplorerOrder(t *testing.T) {
+	c := loadAll(t)
 	out, err := generator.Build(wufix.Catalog, generator.Options{})
 	require.NoError(t, err)
-	for _, id := range out.Targets {
+	for _, tg := range c.Targets {
+		id := tg.ID.Value
 		steps := planSteps(lines(t, out, id+"/run.cmd"), ":plan_windows_update")
 		require.Contains(t, steps, "clock-check", "%s: the plan's steps are read", id)
-		sp, msu, ie := slices.Index(steps, "offline-install-sp"), slices.Index(steps, "offline-install-msu"), slices.Index(steps, "offline-install-ie")
-		if id != "vista" && id != "win7" {
+		sp, ie := slices.Index(steps, "offline-install-sp"), slices.Index(steps, "offline-install-ie")
+		updates := max(slices.Index(steps, "offline-install-msu"), slices.Index(steps, "offline-install-xp"))
+		text := strings.Join(lines(t, out, id+"/run.cmd"), "\n")
+		if tg.HasFeature("service-pack-exe") {
+			require.True(t, sp >= 0 && updates >= 0, "%s: %v", id, steps)
+			assert.Less(t, sp, updates, "%s: the service pack before the other updates", id)
+			assert.Contains(t, text, "\n\"%PKG%\" /quiet /norestart\n", id)
+		} else {
 			assert.Equal(t, -1, sp, id)
+		}
+		if !tg.HasFeature("ie-installer-exe") {
 			assert.Equal(t, -1, ie, id)
 			continue
 		}
-		require.True(t, sp >= 0 && msu >= 0 && ie >= 0, "%s: %v", id, steps)
-		assert.Less(t, sp, msu, "%s: the service pack before the .msu updates", id)
-		assert.Less(t, msu, ie, "%s: Internet Explorer after its prerequisites", id)
-		text := strings.Join(lines(t, out, id+"/run.cmd"), "\n")
-		assert.Contains(t, text, "\n\"%PKG%\" /quiet /norestart\n", id)
+		require.True(t, ie >= 0 && updates >= 0, "%s: %v", id, steps)
+		assert.Less(t, updates, ie, "%s: Internet Explorer after its prerequisites", id)
 		assert.Contains(t, text, "\n\"%PKG%\" /quiet /norestart /update-no\n", id)
 		assert.Contains(t, text, "if defined SP_PENDING goto offline_install_ie_wait", id)
 	}

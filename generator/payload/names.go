@@ -35,6 +35,13 @@ var families = []family{
 	// Internet Explorer: IE11-Windows6.1-x64-en-us.exe, IE9-Windows6.0-x86-enu.exe,
 	// IE8-WindowsXP-x86-ENU.exe, IE8-WindowsServer2003-x64-ENU.exe
 	{"IE11-Windows6.1", regexp.MustCompile(`^ie\d+-(?P<ver>windows6\.0|windows6\.1|windowsxp|windowsserver2003)-(?P<arch>x86|x64|ia64)(?:-(?:[a-z]{2}-[a-z]{2}|[a-z]{3}))?\.exe$`)},
+	// Updates of Internet Explorer: Update.exe packages for XP and 2003,
+	// IE8-WindowsXP-KB2964358-x86-ENU.exe, IE8-WindowsServer2003-KB2964358-x64-ENU.exe,
+	// IE6-WindowsServer2003.WindowsXP-KB2964358-x64-ENU.exe (XP x64 shares 2003's)
+	{"IE8-WindowsXP-KB", regexp.MustCompile(`^ie\d+-(?P<ver>windowsxp|windowsserver2003|windowsserver2003\.windowsxp)-kb\d+(?:-[a-z0-9]+)*?-(?P<arch>x86|x64|ia64)(?:-[a-z]{3})?\.exe$`)},
+	// and .msu files for Vista and 7: IE9-Windows6.0-KB2964358-x86.msu,
+	// IE11-Windows6.1-KB2964358-x64.msu
+	{"IE11-Windows6.1-KB", regexp.MustCompile(`^ie\d+-(?P<ver>windows6\.0|windows6\.1)-kb\d+(?:-[a-z0-9]+)*?-(?P<arch>x86|x64)\.msu$`)},
 }
 
 // byVersion maps the Windows a name says to the targets whose packages it

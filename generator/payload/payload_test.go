@@ -79,6 +79,21 @@ func TestFromName(t *testing.T) {
 		{"IE8-WindowsServer2003-x64-ENU.exe", []string{"server2003"}, ""},
 		{"IE11-Windows6.1-x64-en-us.msu", nil, "the name does not say which Windows"},
 		{"IE11-Windows10.0-x64-en-us.exe", nil, "the name does not say which Windows"},
+		// Families IE8-WindowsXP-KB and IE11-Windows6.1-KB (updates of
+		// Internet Explorer).
+		{"IE8-WindowsXP-KB2964358-x86-ENU.exe", []string{"xp"}, ""},
+		{"IE6-WindowsXP-KB2964358-x86-ENU.exe", []string{"xp"}, ""},
+		{"IE8-WindowsServer2003-KB2964358-x86-ENU.exe", []string{"server2003"}, ""},
+		{"IE8-WindowsServer2003-KB2964358-x64-ENU.exe", []string{"server2003"}, ""},
+		{"IE6-WindowsServer2003.WindowsXP-KB2964358-x64-ENU.exe", []string{"server2003"}, ""},
+		{"IE9-Windows6.0-KB2964358-x86.msu", []string{"vista"}, ""},
+		{"IE11-Windows6.1-KB2964358-x64.msu", []string{"win7"}, ""},
+		{"IE8-WindowsXP-KB2964358-x64-ENU.exe", []string{"server2003"}, ""},
+		{"IE8-WindowsXP-KB2964358-ENU.exe", nil, "the name does not say which Windows"},
+		{"IE8-WindowsXP-KB2964358-x86-ENU.msu", nil, "the name does not say which Windows"},
+		{"IE11-Windows6.1-KB2964358-x64.exe", nil, "the name does not say which Windows"},
+		{"IE11-Windows6.1-KB2964358-ia64.msu", nil, "the name does not say which Windows"},
+		{"IE11-Windows8.1-KB2964358-x64.msu", nil, "the name does not say which Windows"},
 		{"ndp48-x86-x64-allos-enu.exe", nil, "the name does not say which Windows"},
 		{"wsusscn2.cab", nil, "the name does not say which Windows"},
 	}

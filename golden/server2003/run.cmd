@@ -39,23 +39,25 @@ rem   7. service-security: Reset the security descriptors of BITS and Windows Up
 rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
-rem   11. system-files-sfc-xp: Check the system files with SFC from an i386 source
+rem   11. offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
+rem   12. system-files-sfc-xp: Check the system files with SFC from an i386 source
 rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2869  clock-check               :do_clock_check
-rem  2967  service-health            :do_service_health
-rem  3125  service-security          :do_service_security
-rem  3246  component-reset           :do_component_reset
-rem  3368  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3556  offline-install-xp        :do_offline_install_xp
-rem  3663  driver-already-installed  :do_driver_already_installed
-rem  3715  firewall-pause            :do_firewall_pause
-rem  3841  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3910  dll-reregister            :do_dll_reregister
-rem  3981  wsus-client-reset         :do_wsus_client_reset
-rem  4110  winsock-reset             :do_winsock_reset
+rem  2906  clock-check               :do_clock_check
+rem  3004  service-health            :do_service_health
+rem  3162  service-security          :do_service_security
+rem  3283  component-reset           :do_component_reset
+rem  3405  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3597  offline-install-xp        :do_offline_install_xp
+rem  3720  driver-already-installed  :do_driver_already_installed
+rem  3772  firewall-pause            :do_firewall_pause
+rem  3898  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3967  dll-reregister            :do_dll_reregister
+rem  4038  wsus-client-reset         :do_wsus_client_reset
+rem  4167  winsock-reset             :do_winsock_reset
+rem  4290  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -289,234 +291,6 @@ set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call %WUFIX_LIB% :log
 exit /b 1
 
-:firewall_service
-rem Sets FW_SERVICE to the short name of the service that does the
-rem filtering on this version: SharedAccess (Windows Firewall/Internet
-rem Connection Sharing). While it is not running the firewall
-rem filters nothing, whatever the profiles say.
-set "FW_SERVICE=SharedAccess"
-goto :eof
-
-:firewall_each
-rem Calls the label in FW_ACTION once for each firewall profile of this
-rem version, with FW_LOCAL (its key under FirewallPolicy, the local
-rem setting), FW_POLICY (its key under the Group Policy settings) and
-rem FW_PROFILE (its netsh name) set.
-set "FW_LOCAL=DomainProfile"
-set "FW_POLICY=DomainProfile"
-set "FW_PROFILE=DOMAIN"
-call :%FW_ACTION%
-set "FW_LOCAL=StandardProfile"
-set "FW_POLICY=StandardProfile"
-set "FW_PROFILE=STANDARD"
-call :%FW_ACTION%
-goto :eof
-
-:firewall_read
-rem Reads the state of profile FW_LOCAL / FW_POLICY from the registry. Sets
-rem FW_ON=1 when the profile is on and a local change would hold (Group
-rem Policy does not set it), FW_SAY to words for the log, and FW_EXC
-rem to the netsh exceptions mode in force (DoNotAllowExceptions 1 is
-rem DISABLE).
-set "FW_ON="
-set "FW_STATE="
-set "FW_GPO="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_STATE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_GPO=%%B"
-set "FW_EXC=ENABLE"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v DoNotAllowExceptions 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    if "%%B"=="0x1" set "FW_EXC=DISABLE"
-)
-if "%FW_GPO%"=="0x1" set "FW_SAY=on, by Group Policy"
-if "%FW_GPO%"=="0x1" goto :eof
-if "%FW_GPO%"=="0x0" set "FW_SAY=off, by Group Policy"
-if "%FW_GPO%"=="0x0" goto :eof
-if "%FW_STATE%"=="0x0" set "FW_SAY=off"
-if "%FW_STATE%"=="0x0" goto :eof
-rem No local value is the default, which is on.
-set "FW_ON=1"
-set "FW_SAY=on"
-goto :eof
-
-:firewall_resume
-rem Turns profile FW_PROFILE on again, with exceptions mode FW_EXC. A failure
-rem fails the run and says how to do it by hand.
-"%SystemRoot%\System32\netsh.exe" firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE% >nul 2>&1
-if errorlevel 1 goto firewall_resume_failed
-set "MSG=  firewall profile %FW_PROFILE%: on again"
-call %WUFIX_LIB% :log
-exit /b 0
-:firewall_resume_failed
-set "WUFIX_FAILED=1"
-set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE%"
-call %WUFIX_LIB% :log
-exit /b 1
-
-:regentry_read
-rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
-rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
-rem dword as 0x hex, expandable strings unexpanded. Both are empty when the
-rem value does not exist. reg query's own words are not parsed; only the
-rem line with the REG_ type is.
-set "RV_TYPE="
-set "RV_DATA="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    set "RV_TYPE=%%A"
-    set "RV_DATA=%%B"
-)
-goto :eof
-
-:regentry_save
-rem Journals value RV_NAME of RV_KEY before it is changed, as
-rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
-rem /undo puts back exactly that: any type reg.exe shows, data with | or *
-rem included (it is the record's last field). Leaves the current value in
-rem RV_TYPE and RV_DATA. errorlevel 1 when the value could not be read or
-rem the state file could not be written: the caller must then leave the
-rem value alone.
-call %WUFIX_LIB% :regentry_read
-if defined RV_TYPE goto regentry_save_record
-rem Nothing read: reg.exe is asked directly whether the value is there. A
-rem reg that failed to start for the read (a busy machine) would otherwise
-rem be journaled as "did not exist", and /undo would delete the value.
-"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" >nul 2>&1
-if errorlevel 1 goto regentry_save_record
-call %WUFIX_LIB% :regentry_read
-if defined RV_TYPE goto regentry_save_record
-set "MSG=  could not read %RV_KEY% %RV_NAME%: it is left as it was"
-call %WUFIX_LIB% :log
-exit /b 1
-:regentry_save_record
-set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
-if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
-call %WUFIX_LIB% :journal
-goto :eof
-
-:regentry_write
-rem Sets RV_NAME of RV_KEY to RV_NEW_DATA, of type RV_NEW_TYPE, creating the
-rem key if needed. reg.exe reads a backslash before the closing quote as an
-rem escaped quote, so data ending in one (D:\) gets a second. errorlevel 1
-rem when reg refused.
-set "RV_ARG=%RV_NEW_DATA%"
-if not defined RV_ARG goto regentry_write_go
-if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
-:regentry_write_go
-"%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
-if errorlevel 1 goto regentry_write_failed
-set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
-call %WUFIX_LIB% :log
-exit /b 0
-:regentry_write_failed
-set "MSG=  could not set %RV_KEY% %RV_NAME%"
-call %WUFIX_LIB% :log
-exit /b 1
-
-:regentry_replay
-rem A JOURNAL_HANDLER for a step that journals only registry records: puts
-rem back a regentry record, deletes again the key of a regkey record, and
-rem skips records of any other kind.
-if "%REC_KIND%"=="regentry" goto regentry_undo
-if "%REC_KIND%"=="regkey" goto regentry_key_undo
-exit /b 0
-
-:regentry_undo
-rem Puts back one regentry record: REC_A is the key, REC_B NAME*TYPE*DATA, or
-rem NAME*-* for a value that did not exist and is deleted again.
-set "RV_KEY=%REC_A%"
-set "RV_NAME="
-set "RV_NEW_TYPE="
-set "RV_NEW_DATA="
-for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
-    set "RV_NAME=%%A"
-    set "RV_NEW_TYPE=%%B"
-    set "RV_NEW_DATA=%%C"
-)
-if not defined RV_NAME exit /b 1
-if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
-call %WUFIX_LIB% :regentry_write
-exit /b %ERRORLEVEL%
-:regentry_undo_delete
-call %WUFIX_LIB% :regentry_read
-if not defined RV_TYPE exit /b 0
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
-if errorlevel 1 goto regentry_undo_failed
-set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
-call %WUFIX_LIB% :log
-exit /b 0
-:regentry_undo_failed
-set "MSG=  could not delete %RV_KEY% %RV_NAME%"
-call %WUFIX_LIB% :log
-exit /b 1
-
-:regentry_key_undo
-rem Deletes the key in REC_A that the run created, but only while it is
-rem empty: a value or subkey that something else put there since keeps it.
-rem An empty key lists no REG_ line and no key line besides its own (Wine's
-rem reg lists not even that).
-set "RV_KEY=%REC_A%"
-"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
-if errorlevel 1 exit /b 0
-set "RV_VALUES=0"
-set "RV_KEYS=0"
-for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "RV_VALUES+=1"
-for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "HKEY_""') do set /a "RV_KEYS+=1"
-if not "%RV_VALUES%"=="0" goto regentry_key_undo_kept
-if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
-"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
-if errorlevel 1 goto regentry_key_undo_failed
-set "MSG=  deleted %RV_KEY% again (the run created it)"
-call %WUFIX_LIB% :log
-exit /b 0
-:regentry_key_undo_kept
-set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
-call %WUFIX_LIB% :log
-exit /b 0
-:regentry_key_undo_failed
-set "MSG=  could not delete %RV_KEY%"
-call %WUFIX_LIB% :log
-exit /b 1
-
-:journal_replay
-rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
-rem in the state file UNDO_STATE, newest first (the order they are stored
-rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
-rem so it may hold a | of its own (registry data, say).
-rem Values reach the handler in variables, never as call arguments, which
-rem would expand a %% in a path a second time.
-set "REPLAY_FAILED="
-for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
-    if "%%B"=="%JOURNAL_STEP%" (
-        set "REC_KIND=%%C"
-        set "REC_A=%%D"
-        set "REC_B=%%E"
-        call :journal_handle
-    )
-)
-if defined REPLAY_FAILED exit /b 1
-exit /b 0
-
-:journal_handle
-if "%REC_A:~0,1%"=="<" call :journal_expand
-call :%JOURNAL_HANDLER%
-if errorlevel 1 set "REPLAY_FAILED=1"
-goto :eof
-
-:journal_expand
-rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
-rem recorded its path so because the state file's code page cannot hold
-rem the folder's name (see :journal). The variable is expanded here, by
-rem name.
-set "REC_VAR="
-set "REC_TAIL="
-for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
-    set "REC_VAR=%%A"
-    set "REC_TAIL=%%B"
-)
-if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
-if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
-if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
-goto :eof
-
 :packages_find
 rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
 rem --payload places the update files this machine cannot download, or
@@ -644,6 +418,234 @@ rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
 set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
 call %WUFIX_LIB% :log
 exit /b 0
+
+:firewall_service
+rem Sets FW_SERVICE to the short name of the service that does the
+rem filtering on this version: SharedAccess (Windows Firewall/Internet
+rem Connection Sharing). While it is not running the firewall
+rem filters nothing, whatever the profiles say.
+set "FW_SERVICE=SharedAccess"
+goto :eof
+
+:firewall_each
+rem Calls the label in FW_ACTION once for each firewall profile of this
+rem version, with FW_LOCAL (its key under FirewallPolicy, the local
+rem setting), FW_POLICY (its key under the Group Policy settings) and
+rem FW_PROFILE (its netsh name) set.
+set "FW_LOCAL=DomainProfile"
+set "FW_POLICY=DomainProfile"
+set "FW_PROFILE=DOMAIN"
+call :%FW_ACTION%
+set "FW_LOCAL=StandardProfile"
+set "FW_POLICY=StandardProfile"
+set "FW_PROFILE=STANDARD"
+call :%FW_ACTION%
+goto :eof
+
+:firewall_read
+rem Reads the state of profile FW_LOCAL / FW_POLICY from the registry. Sets
+rem FW_ON=1 when the profile is on and a local change would hold (Group
+rem Policy does not set it), FW_SAY to words for the log, and FW_EXC
+rem to the netsh exceptions mode in force (DoNotAllowExceptions 1 is
+rem DISABLE).
+set "FW_ON="
+set "FW_STATE="
+set "FW_GPO="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_STATE=%%B"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_GPO=%%B"
+set "FW_EXC=ENABLE"
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v DoNotAllowExceptions 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
+    if "%%B"=="0x1" set "FW_EXC=DISABLE"
+)
+if "%FW_GPO%"=="0x1" set "FW_SAY=on, by Group Policy"
+if "%FW_GPO%"=="0x1" goto :eof
+if "%FW_GPO%"=="0x0" set "FW_SAY=off, by Group Policy"
+if "%FW_GPO%"=="0x0" goto :eof
+if "%FW_STATE%"=="0x0" set "FW_SAY=off"
+if "%FW_STATE%"=="0x0" goto :eof
+rem No local value is the default, which is on.
+set "FW_ON=1"
+set "FW_SAY=on"
+goto :eof
+
+:firewall_resume
+rem Turns profile FW_PROFILE on again, with exceptions mode FW_EXC. A failure
+rem fails the run and says how to do it by hand.
+"%SystemRoot%\System32\netsh.exe" firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE% >nul 2>&1
+if errorlevel 1 goto firewall_resume_failed
+set "MSG=  firewall profile %FW_PROFILE%: on again"
+call %WUFIX_LIB% :log
+exit /b 0
+:firewall_resume_failed
+set "WUFIX_FAILED=1"
+set "MSG=  *** firewall profile %FW_PROFILE% could NOT be turned on again: run run.cmd /undo, or: netsh firewall set opmode mode=ENABLE exceptions=%FW_EXC% profile=%FW_PROFILE%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:journal_replay
+rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
+rem in the state file UNDO_STATE, newest first (the order they are stored
+rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
+rem so it may hold a | of its own (registry data, say).
+rem Values reach the handler in variables, never as call arguments, which
+rem would expand a %% in a path a second time.
+set "REPLAY_FAILED="
+for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
+    if "%%B"=="%JOURNAL_STEP%" (
+        set "REC_KIND=%%C"
+        set "REC_A=%%D"
+        set "REC_B=%%E"
+        call :journal_handle
+    )
+)
+if defined REPLAY_FAILED exit /b 1
+exit /b 0
+
+:journal_handle
+if "%REC_A:~0,1%"=="<" call :journal_expand
+call :%JOURNAL_HANDLER%
+if errorlevel 1 set "REPLAY_FAILED=1"
+goto :eof
+
+:journal_expand
+rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
+rem recorded its path so because the state file's code page cannot hold
+rem the folder's name (see :journal). The variable is expanded here, by
+rem name.
+set "REC_VAR="
+set "REC_TAIL="
+for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
+    set "REC_VAR=%%A"
+    set "REC_TAIL=%%B"
+)
+if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
+if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
+if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
+goto :eof
+
+:regentry_read
+rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
+rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
+rem dword as 0x hex, expandable strings unexpanded. Both are empty when the
+rem value does not exist. reg query's own words are not parsed; only the
+rem line with the REG_ type is.
+set "RV_TYPE="
+set "RV_DATA="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
+    set "RV_TYPE=%%A"
+    set "RV_DATA=%%B"
+)
+goto :eof
+
+:regentry_save
+rem Journals value RV_NAME of RV_KEY before it is changed, as
+rem regentry|KEY|NAME*TYPE*DATA, or NAME*-* when it does not exist, so that
+rem /undo puts back exactly that: any type reg.exe shows, data with | or *
+rem included (it is the record's last field). Leaves the current value in
+rem RV_TYPE and RV_DATA. errorlevel 1 when the value could not be read or
+rem the state file could not be written: the caller must then leave the
+rem value alone.
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+rem Nothing read: reg.exe is asked directly whether the value is there. A
+rem reg that failed to start for the read (a busy machine) would otherwise
+rem be journaled as "did not exist", and /undo would delete the value.
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" >nul 2>&1
+if errorlevel 1 goto regentry_save_record
+call %WUFIX_LIB% :regentry_read
+if defined RV_TYPE goto regentry_save_record
+set "MSG=  could not read %RV_KEY% %RV_NAME%: it is left as it was"
+call %WUFIX_LIB% :log
+exit /b 1
+:regentry_save_record
+set "RECORD=regentry|%RV_KEY%|%RV_NAME%*-*"
+if defined RV_TYPE set "RECORD=regentry|%RV_KEY%|%RV_NAME%*%RV_TYPE%*%RV_DATA%"
+call %WUFIX_LIB% :journal
+goto :eof
+
+:regentry_write
+rem Sets RV_NAME of RV_KEY to RV_NEW_DATA, of type RV_NEW_TYPE, creating the
+rem key if needed. reg.exe reads a backslash before the closing quote as an
+rem escaped quote, so data ending in one (D:\) gets a second. errorlevel 1
+rem when reg refused.
+set "RV_ARG=%RV_NEW_DATA%"
+if not defined RV_ARG goto regentry_write_go
+if "%RV_ARG:~-1%"=="\" set "RV_ARG=%RV_ARG%\"
+:regentry_write_go
+"%SystemRoot%\System32\reg.exe" add "%RV_KEY%" /v "%RV_NAME%" /t %RV_NEW_TYPE% /d "%RV_ARG%" /f >nul 2>&1
+if errorlevel 1 goto regentry_write_failed
+set "MSG=  set %RV_KEY% %RV_NAME% = %RV_NEW_DATA% (%RV_NEW_TYPE%)"
+call %WUFIX_LIB% :log
+exit /b 0
+:regentry_write_failed
+set "MSG=  could not set %RV_KEY% %RV_NAME%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:regentry_replay
+rem A JOURNAL_HANDLER for a step that journals only registry records: puts
+rem back a regentry record, deletes again the key of a regkey record, and
+rem skips records of any other kind.
+if "%REC_KIND%"=="regentry" goto regentry_undo
+if "%REC_KIND%"=="regkey" goto regentry_key_undo
+exit /b 0
+
+:regentry_undo
+rem Puts back one regentry record: REC_A is the key, REC_B NAME*TYPE*DATA, or
+rem NAME*-* for a value that did not exist and is deleted again.
+set "RV_KEY=%REC_A%"
+set "RV_NAME="
+set "RV_NEW_TYPE="
+set "RV_NEW_DATA="
+for /f "tokens=1,2,* delims=*" %%A in ("%REC_B%") do (
+    set "RV_NAME=%%A"
+    set "RV_NEW_TYPE=%%B"
+    set "RV_NEW_DATA=%%C"
+)
+if not defined RV_NAME exit /b 1
+if "%RV_NEW_TYPE%"=="-" goto regentry_undo_delete
+call %WUFIX_LIB% :regentry_write
+exit /b %ERRORLEVEL%
+:regentry_undo_delete
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE exit /b 0
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /v "%RV_NAME%" /f >nul 2>&1
+if errorlevel 1 goto regentry_undo_failed
+set "MSG=  deleted %RV_KEY% %RV_NAME% again (it did not exist before the run)"
+call %WUFIX_LIB% :log
+exit /b 0
+:regentry_undo_failed
+set "MSG=  could not delete %RV_KEY% %RV_NAME%"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:regentry_key_undo
+rem Deletes the key in REC_A that the run created, but only while it is
+rem empty: a value or subkey that something else put there since keeps it.
+rem An empty key lists no REG_ line and no key line besides its own (Wine's
+rem reg lists not even that).
+set "RV_KEY=%REC_A%"
+"%SystemRoot%\System32\reg.exe" query "%RV_KEY%" >nul 2>&1
+if errorlevel 1 exit /b 0
+set "RV_VALUES=0"
+set "RV_KEYS=0"
+for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "RV_VALUES+=1"
+for /f "delims=" %%L in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" 2>nul | "%SystemRoot%\System32\find.exe" "HKEY_""') do set /a "RV_KEYS+=1"
+if not "%RV_VALUES%"=="0" goto regentry_key_undo_kept
+if %RV_KEYS% GTR 1 goto regentry_key_undo_kept
+"%SystemRoot%\System32\reg.exe" delete "%RV_KEY%" /f >nul 2>&1
+if errorlevel 1 goto regentry_key_undo_failed
+set "MSG=  deleted %RV_KEY% again (the run created it)"
+call %WUFIX_LIB% :log
+exit /b 0
+:regentry_key_undo_kept
+set "MSG=  %RV_KEY% was created by the run but is no longer empty: kept"
+call %WUFIX_LIB% :log
+exit /b 0
+:regentry_key_undo_failed
+set "MSG=  could not delete %RV_KEY%"
+call %WUFIX_LIB% :log
+exit /b 1
 
 :rename_aside
 rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
@@ -850,6 +852,37 @@ set "FREE_MB=%FREE_RAW:~0,-6%"
 if not defined FREE_MB set "FREE_MB=0"
 if %FREE_MB% LSS 2000 exit /b 1
 exit /b 0
+
+:ie_version
+rem Sets IE_HAVE to the major version of the Internet Explorer installed:
+rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
+rem before. 0 when neither can be read.
+set "IE_HAVE="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE set "IE_HAVE=0"
+for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+
+:ie_update_for
+rem For an update of Internet Explorer itself, named IE<n>-... with a KB
+rem number (IE8-WindowsXP-KB2964358-x86-ENU.exe): errorlevel 1, with the
+rem reason in IE_WHY, when this machine does not have Internet Explorer
+rem <n>, which the update is for. Any other name in PKG_NAME: errorlevel 0.
+rem IE_HAVE is read once per step (the step clears it).
+set "IE_WHY="
+if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 0
+set "IE_FOR="
+set "IE_NUM="
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+if not defined IE_FOR exit /b 0
+set /a "IE_NUM=IE_FOR" 2>nul
+if not "%IE_NUM%"=="%IE_FOR%" exit /b 0
+if not defined IE_HAVE call %WUFIX_LIB% :ie_version
+if "%IE_HAVE%"=="%IE_FOR%" exit /b 0
+set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have (it has %IE_HAVE%): not applicable"
+if %IE_HAVE% LSS %IE_FOR% set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have yet (it has %IE_HAVE%): it waits for a run after Internet Explorer %IE_FOR% is installed and the computer restarted"
+exit /b 1
 
 :check_admin
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
@@ -2445,7 +2478,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=6eeb5ea0fa1b7418"
+set "WUFIX_VERSION=bd8bf7b61c2172ff"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2662,6 +2695,7 @@ rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
+call :undo_step offline-install-ie offline_install_ie
 call :undo_step winsock-reset winsock_reset
 call :undo_step wsus-client-reset wsus_client_reset
 call :undo_step dll-reregister dll_reregister
@@ -2753,37 +2787,40 @@ goto :eof
 
 rem --- Plan windows-update ------------------------------------------------
 :plan_windows_update
-set "STEP_NUM=1/11"
+set "STEP_NUM=1/12"
 set "STEP_TITLE=Turn Windows Firewall off for this run only"
 call :run_step firewall-pause firewall_pause optin short
-set "STEP_NUM=2/11"
+set "STEP_NUM=2/12"
 set "STEP_TITLE=Check the clock and the time zone"
 call :run_step clock-check clock_check default short
-set "STEP_NUM=3/11"
+set "STEP_NUM=3/12"
 set "STEP_TITLE=Re-enable disabled update services"
 call :run_step service-health service_health default short
-set "STEP_NUM=4/11"
+set "STEP_NUM=4/12"
 set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
-set "STEP_NUM=5/11"
+set "STEP_NUM=5/12"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (proxycfg)"
 call :run_step proxy-reset-proxycfg proxy_reset_proxycfg aggressive short
-set "STEP_NUM=6/11"
+set "STEP_NUM=6/12"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
-set "STEP_NUM=7/11"
+set "STEP_NUM=7/12"
 set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
-set "STEP_NUM=8/11"
+set "STEP_NUM=8/12"
 set "STEP_TITLE=Give the WSUS client a new identity"
 call :run_step wsus-client-reset wsus_client_reset aggressive short
-set "STEP_NUM=9/11"
+set "STEP_NUM=9/12"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short
-set "STEP_NUM=10/11"
+set "STEP_NUM=10/12"
 set "STEP_TITLE=Install the XP and Server 2003 hotfixes carried in the bundle"
 call :run_step offline-install-xp offline_install_xp default long
-set "STEP_NUM=11/11"
+set "STEP_NUM=11/12"
+set "STEP_TITLE=Install the Internet Explorer upgrade carried in the bundle"
+call :run_step offline-install-ie offline_install_ie default long
+set "STEP_NUM=12/12"
 set "STEP_TITLE=Check the system files with SFC from an i386 source"
 call :run_step system-files-sfc-xp system_files_sfc_xp default long
 goto :eof
@@ -3544,10 +3581,14 @@ rem (.exe with a KB number in its name, as Microsoft names its Update.exe
 rem packages: WindowsXP-KB...-x86-ENU.exe, WindowsServer2003-KB...) in the
 rem bundle's packages folder (placed there by wufix build --payload), in name
 rem order, with /quiet /norestart, so that none restarts the machine itself.
-rem Other .exe files are left out and named in the log: their switches may
-rem differ. Exit codes are logged in words: 0 installed, 3010 installed and a
-rem restart needed. No packages folder or no package: nothing to do. Under
-rem /gpo a scheduled task runs it.
+rem An update of Internet Explorer (IE8-WindowsXP-KB...-x86-ENU.exe) runs only
+rem where that version is installed; before it, it waits for a run after the
+rem Internet Explorer step has installed it and the machine has restarted. The
+rem Internet Explorer installer itself is left to that step. Other .exe files
+rem are left out and named in the log: their switches may differ. Exit codes
+rem are logged in words: 0 installed, 3010 installed and a restart needed. No
+rem packages folder or no package: nothing to do. Under /gpo a scheduled task
+rem runs it.
 rem Addresses 0x80070002, 0x80070003.
 rem Undo: Removes nothing: an installed update may be needed by later ones.
 rem /undo lists each update this run installed; Add or Remove Programs (with
@@ -3558,6 +3599,7 @@ call %WUFIX_LIB% :packages_find
 if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_xp_none
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_xp_unreadable
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
@@ -3584,6 +3626,7 @@ set "MSG=   no update package in %WUFIX_HOME%packages\: nothing would be install
 if not defined PKG_DIR call %WUFIX_LIB% :log
 if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
@@ -3605,13 +3648,18 @@ exit /b %ERRORLEVEL%
 :offline_install_xp_pick
 rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
 rem made match *.exe, and an .exe without a KB number, which is not an
-rem Update.exe package as far as its name tells (logged, with MSG).
+rem Update.exe package as far as its name tells (logged, with MSG). An
+rem update of Internet Explorer (IE8-WindowsXP-KB...) is one; ie_update_for
+rem then says whether this machine has the version it is for.
 set "MSG="
 if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
 rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
 rem exFAT stick: never a package, whatever its extension.
 if "%PKG_NAME:~0,2%"=="._" exit /b 1
 call %WUFIX_LIB% :packages_kb
+rem IE8-WindowsXP-x86-ENU.exe and the like: the Internet Explorer step
+rem installs it, with the switches of its Setup.
+if /i "%PKG_NAME:~0,2%%PKG_KB%"=="IEunknown" exit /b 1
 set "MSG=  %PKG_NAME%: no KB number in its name, so perhaps not an Update.exe package with /quiet /norestart: left out"
 if "%PKG_KB%"=="unknown" exit /b 1
 set "MSG="
@@ -3624,6 +3672,8 @@ rem Runs one package and judges its exit code.
 if defined PKG_STOP goto :eof
 call %WUFIX_LIB% :offline_install_xp_pick
 if errorlevel 1 goto offline_install_xp_left_out
+call %WUFIX_LIB% :ie_update_for
+if errorlevel 1 goto offline_install_xp_not_for_this
 set "MSG=  %PKG_NAME% /quiet /norestart (%PKG_KB%)"
 call %WUFIX_LIB% :log
 rem The package is the program here: an Update.exe package from the bundle,
@@ -3635,11 +3685,18 @@ goto :eof
 :offline_install_xp_left_out
 if defined MSG call %WUFIX_LIB% :log
 goto :eof
+:offline_install_xp_not_for_this
+set "MSG=  %PKG_NAME%: %IE_WHY%"
+call %WUFIX_LIB% :log
+set /a "PKG_NA+=1"
+goto :eof
 
 :offline_install_xp_show
 call %WUFIX_LIB% :offline_install_xp_pick
 if errorlevel 1 goto offline_install_xp_left_out
+call %WUFIX_LIB% :ie_update_for
 set "MSG=   would run %PKG_NAME% (%PKG_KB%) /quiet /norestart"
+if defined IE_WHY set "MSG=   %PKG_NAME%: %IE_WHY%"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -4206,3 +4263,148 @@ exit /b 1
 set "MSG=  could not export the catalog as it is to %WINSOCK_NOW% first: nothing was changed, the catalog is as the reset left it"
 call %WUFIX_LIB% :log
 exit /b 1
+
+rem ==========================================================================
+rem Step offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
+rem For a machine that cannot download its updates (air-gapped, or Windows
+rem Update failing with 0x80070002 or 0x80070003): runs the Internet Explorer
+rem installer in the bundle's packages folder (placed there by wufix build
+rem --payload: IE8-WindowsXP-... for XP, IE8-WindowsServer2003-... for Server
+rem 2003 and XP x64, IE9-Windows6.0-... for Vista, IE11-Windows6.1-... for 7),
+rem after the service pack and the other updates, among them the prerequisites
+rem IE11 names, with /quiet /norestart /update-no, as Microsoft's deployment
+rem guides give them: no window, no restart, and no download of updates during
+rem setup, which an offline machine cannot make. An installer whose version is
+rem installed already (svcVersion, or Version before IE10) is not run. An
+rem update of Internet Explorer (IE8-WindowsXP-KB...: a KB number in its name)
+rem is not an installer: the update step installs it, in a run after the
+rem version it is for. Exit codes are logged in words: 0 installed, 3010
+rem installed and a restart needed. No packages folder or no installer:
+rem nothing to do. Under /gpo a scheduled task runs it.
+rem Addresses 0x80070002, 0x80070003.
+rem Undo: Removes nothing: Internet Explorer's own updates need the version
+rem they are for. /undo lists each version this run installed; View installed
+rem updates in Programs and Features removes one (Internet Explorer NN, back
+rem to the version before), for an administrator who decides to.
+rem ==========================================================================
+:do_offline_install_ie
+call %WUFIX_LIB% :packages_find
+if not defined PKG_DIR goto offline_install_ie_none
+if defined SP_PENDING goto offline_install_ie_wait
+call %WUFIX_LIB% :packages_start
+call %WUFIX_LIB% :ie_version
+pushd "%PKG_DIR%"
+if errorlevel 1 goto offline_install_ie_unreadable
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_ie_one
+)
+popd
+if "%PKG_SEEN%"=="0" goto offline_install_ie_none
+call %WUFIX_LIB% :packages_summary
+exit /b %PKG_RC%
+
+:offline_install_ie_none
+set "MSG=  no Internet Explorer installer in %WUFIX_HOME%packages\: nothing to install"
+call %WUFIX_LIB% :log
+exit /b 2
+:offline_install_ie_unreadable
+set "MSG=  cannot open %PKG_DIR%"
+call %WUFIX_LIB% :log
+exit /b 1
+:offline_install_ie_wait
+set "MSG=  a service pack was installed in this run: Internet Explorer waits for the restart it needs; run again after it"
+call %WUFIX_LIB% :log
+exit /b 2
+
+:preview_offline_install_ie
+call %WUFIX_LIB% :packages_find
+set "MSG=   no Internet Explorer installer in %WUFIX_HOME%packages\: nothing would be installed"
+if not defined PKG_DIR call %WUFIX_LIB% :log
+if not defined PKG_DIR exit /b 0
+call %WUFIX_LIB% :packages_start
+call %WUFIX_LIB% :ie_version
+pushd "%PKG_DIR%"
+if errorlevel 1 exit /b 0
+for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :offline_install_ie_show
+)
+popd
+set "MSG=   no Internet Explorer installer in %WUFIX_HOME%packages\: nothing would be installed"
+if "%PKG_SEEN%"=="0" call %WUFIX_LIB% :log
+exit /b 0
+
+:undo_offline_install_ie
+rem Internet Explorer is not removed; each version the run installed is named.
+set "JOURNAL_STEP=offline-install-ie"
+set "JOURNAL_HANDLER=offline_install_ie_undo_record"
+call %WUFIX_LIB% :journal_replay
+exit /b %ERRORLEVEL%
+
+:offline_install_ie_pick
+rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
+rem made match IE*.exe, an update of Internet Explorer (a KB number in its
+rem name: the update step installs it), and one without a version after
+rem "IE" (logged, with MSG). IE_WANT is the version the installer brings
+rem (IE11-Windows6.1-...).
+set "MSG="
+if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
+rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
+rem exFAT stick: never a package, whatever its extension.
+if "%PKG_NAME:~0,2%"=="._" exit /b 1
+if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
+call %WUFIX_LIB% :packages_kb
+if not "%PKG_KB%"=="unknown" exit /b 1
+set "IE_WANT="
+set "IE_NUM="
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_WANT=%%V"
+set "MSG=  %PKG_NAME%: no version after IE in its name: left out"
+if not defined IE_WANT exit /b 1
+set /a "IE_NUM=IE_WANT" 2>nul
+if not "%IE_NUM%"=="%IE_WANT%" exit /b 1
+set "MSG="
+rem The installer's name has no KB number: the journal and the summary
+rem name it by the version it brings.
+set "PKG_KB=IE%IE_WANT%"
+set /a "PKG_SEEN+=1"
+set "PKG=%PKG_DIR%\%PKG_NAME%"
+exit /b 0
+
+:offline_install_ie_one
+rem Runs one Internet Explorer installer and judges its exit code.
+if defined PKG_STOP goto :eof
+call %WUFIX_LIB% :offline_install_ie_pick
+if errorlevel 1 goto offline_install_ie_left_out
+if %IE_HAVE% GEQ %IE_WANT% goto offline_install_ie_there
+set "MSG=  %PKG_NAME% /quiet /norestart /update-no (Internet Explorer %IE_WANT%; this has %IE_HAVE%)"
+call %WUFIX_LIB% :log
+rem The package is the program here: an Internet Explorer installer from
+rem the bundle, started by its full path. /update-no: no download of
+rem updates during setup, which an offline machine cannot make.
+"%PKG%" /quiet /norestart /update-no
+set "RC=%ERRORLEVEL%"
+call %WUFIX_LIB% :packages_result
+goto :eof
+:offline_install_ie_there
+set "MSG=  %PKG_NAME%: Internet Explorer %IE_HAVE% is installed already"
+call %WUFIX_LIB% :log
+set /a "PKG_ALREADY+=1"
+goto :eof
+:offline_install_ie_left_out
+if defined MSG call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_ie_show
+call %WUFIX_LIB% :offline_install_ie_pick
+if errorlevel 1 goto offline_install_ie_left_out
+set "MSG=   would run %PKG_NAME% /quiet /norestart /update-no (Internet Explorer %IE_WANT%)"
+if %IE_HAVE% GEQ %IE_WANT% set "MSG=   %PKG_NAME%: Internet Explorer %IE_HAVE% is installed already, nothing to do"
+call %WUFIX_LIB% :log
+goto :eof
+
+:offline_install_ie_undo_record
+if not "%REC_KIND%"=="installed" exit /b 0
+set "PKG_REMOVE_HINT=View installed updates in Programs and Features removes it (Internet Explorer %REC_B:~2%), back to the version before."
+call %WUFIX_LIB% :packages_undo
+exit /b 0

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3003  clock-check               :do_clock_check
-rem  3101  service-health            :do_service_health
-rem  3272  service-security          :do_service_security
-rem  3393  component-reset           :do_component_reset
-rem  3511  system-files-surt         :do_system_files_surt
-rem  3635  offline-install-sp        :do_offline_install_sp
-rem  3784  offline-install-msu       :do_offline_install_msu
-rem  3885  driver-already-installed  :do_driver_already_installed
-rem  3937  firewall-pause            :do_firewall_pause
-rem  4064  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4133  dll-reregister            :do_dll_reregister
-rem  4204  wsus-client-reset         :do_wsus_client_reset
-rem  4333  winsock-reset             :do_winsock_reset
-rem  4453  offline-install-ie        :do_offline_install_ie
+rem  3014  clock-check               :do_clock_check
+rem  3112  service-health            :do_service_health
+rem  3283  service-security          :do_service_security
+rem  3404  component-reset           :do_component_reset
+rem  3522  system-files-surt         :do_system_files_surt
+rem  3646  offline-install-sp        :do_offline_install_sp
+rem  3795  offline-install-msu       :do_offline_install_msu
+rem  3896  driver-already-installed  :do_driver_already_installed
+rem  3948  firewall-pause            :do_firewall_pause
+rem  4075  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4144  dll-reregister            :do_dll_reregister
+rem  4215  wsus-client-reset         :do_wsus_client_reset
+rem  4344  winsock-reset             :do_winsock_reset
+rem  4467  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -852,6 +852,17 @@ set "FREE_MB=%FREE_RAW:~0,-6%"
 if not defined FREE_MB set "FREE_MB=0"
 if %FREE_MB% LSS 2000 exit /b 1
 exit /b 0
+
+:ie_version
+rem Sets IE_HAVE to the major version of the Internet Explorer installed:
+rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
+rem before. 0 when neither can be read.
+set "IE_HAVE="
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE set "IE_HAVE=0"
+for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
 
 :check_admin
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
@@ -2569,7 +2580,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=1123689f0022af82"
+set "WUFIX_VERSION=65288bdec4395803"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4435,15 +4446,18 @@ rem Step offline-install-ie: Install the Internet Explorer upgrade carried in th
 rem For a machine that cannot download its updates (air-gapped, or Windows
 rem Update failing with 0x80070002 or 0x80070003): runs the Internet Explorer
 rem installer in the bundle's packages folder (placed there by wufix build
-rem --payload: IE9-Windows6.0-... for Vista, IE11-Windows6.1-... for 7), after
-rem the service pack and the .msu updates, among them the prerequisites IE11
-rem names, with /quiet /norestart /update-no, as Microsoft's deployment guides
-rem give them: no window, no restart, and no download of updates during setup,
-rem which an offline machine cannot make. An installer whose version is
-rem installed already (svcVersion, or Version before IE10) is not run. Exit
-rem codes are logged in words: 0 installed, 3010 installed and a restart
-rem needed. No packages folder or no installer: nothing to do. Under /gpo a
-rem scheduled task runs it.
+rem --payload: IE8-WindowsXP-... for XP, IE8-WindowsServer2003-... for Server
+rem 2003 and XP x64, IE9-Windows6.0-... for Vista, IE11-Windows6.1-... for 7),
+rem after the service pack and the other updates, among them the prerequisites
+rem IE11 names, with /quiet /norestart /update-no, as Microsoft's deployment
+rem guides give them: no window, no restart, and no download of updates during
+rem setup, which an offline machine cannot make. An installer whose version is
+rem installed already (svcVersion, or Version before IE10) is not run. An
+rem update of Internet Explorer (IE8-WindowsXP-KB...: a KB number in its name)
+rem is not an installer: the update step installs it, in a run after the
+rem version it is for. Exit codes are logged in words: 0 installed, 3010
+rem installed and a restart needed. No packages folder or no installer:
+rem nothing to do. Under /gpo a scheduled task runs it.
 rem Addresses 0x80070002, 0x80070003.
 rem Undo: Removes nothing: Internet Explorer's own updates need the version
 rem they are for. /undo lists each version this run installed; View installed
@@ -4455,7 +4469,7 @@ call %WUFIX_LIB% :packages_find
 if not defined PKG_DIR goto offline_install_ie_none
 if defined SP_PENDING goto offline_install_ie_wait
 call %WUFIX_LIB% :packages_start
-call :offline_install_ie_version
+call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_ie_unreadable
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
@@ -4486,7 +4500,7 @@ set "MSG=   no Internet Explorer installer in %WUFIX_HOME%packages\: nothing wou
 if not defined PKG_DIR call %WUFIX_LIB% :log
 if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
-call :offline_install_ie_version
+call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
@@ -4505,26 +4519,20 @@ set "JOURNAL_HANDLER=offline_install_ie_undo_record"
 call %WUFIX_LIB% :journal_replay
 exit /b %ERRORLEVEL%
 
-:offline_install_ie_version
-rem IE_HAVE is the major version of the Internet Explorer installed:
-rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version before.
-set "IE_HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE set "IE_HAVE=0"
-for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
-goto :eof
-
 :offline_install_ie_pick
 rem errorlevel 1 for a name to leave out: one that only its 8.3 short name
-rem made match IE*.exe, and one without a version after "IE" (logged, with
-rem MSG). IE_WANT is the version the installer brings (IE11-Windows6.1-...).
+rem made match IE*.exe, an update of Internet Explorer (a KB number in its
+rem name: the update step installs it), and one without a version after
+rem "IE" (logged, with MSG). IE_WANT is the version the installer brings
+rem (IE11-Windows6.1-...).
 set "MSG="
 if /i not "%PKG_NAME:~-4%"==".exe" exit /b 1
 rem ._NAME is the AppleDouble file macOS writes beside NAME on a FAT or
 rem exFAT stick: never a package, whatever its extension.
 if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
+call %WUFIX_LIB% :packages_kb
+if not "%PKG_KB%"=="unknown" exit /b 1
 set "IE_WANT="
 set "IE_NUM="
 for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_WANT=%%V"
