@@ -38,10 +38,15 @@ func logsIn(t *testing.T, p *wine.Prefix) []string {
 	return names
 }
 
+// A run that finds the lock held tries 30 times, a ping's second apart,
+// then exits 8 having changed nothing. ping is a stand-in here that
+// returns at once: the test counts the run's waits (ping -n 2) instead of
+// sitting through them; the scripts that hold the lock wait with -n 1.
 func TestASecondRunWaitsThenGivesUp(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
+		p.InstallStub("ping")
 		install(t, "win7", p.HostPath(`C:\wufix`))
 		// Another run holds the lock for longer than a second run waits:
 		// the lock is the file, whoever holds it.
@@ -55,16 +60,16 @@ exit /b 0
 echo held>C:\t\held
 set "N=0"
 :h_wait
-"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+"C:\windows\system32\ping.exe" -n 1 127.0.0.1 >nul
 set /a "N+=1"
-if %N% GEQ 300 exit /b 0
+if %N% GEQ 3000 exit /b 0
 if not exist C:\t\release goto h_wait
 exit /b 0
 `)
 		script(t, p, `C:\t\second.cmd`, `@echo off
 start "" /b cmd /d /c C:\t\hold.cmd
 :wait
-"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+"C:\windows\system32\ping.exe" -n 1 127.0.0.1 >nul
 if not exist C:\t\held goto wait
 cmd /d /c C:\wufix\run.cmd /plan >C:\t\plan.txt 2>&1
 echo %ERRORLEVEL% >C:\t\plan.rc
@@ -72,7 +77,7 @@ cmd /d /c C:\wufix\run.cmd
 set "RC=%ERRORLEVEL%"
 echo go>C:\t\release
 :wait_holder
-"C:\windows\system32\ping.exe" -n 2 127.0.0.1 >nul
+"C:\windows\system32\ping.exe" -n 1 127.0.0.1 >nul
 if not exist C:\t\holder.done goto wait_holder
 exit /b %RC%
 `)
@@ -86,6 +91,13 @@ exit /b %RC%
 		assert.Contains(t, r.Stderr, "Nothing was changed")
 		assert.Equal(t, before, updateState(t, p, target(t, "win7")))
 		assert.Equal(t, []string{"run.lock"}, logsIn(t, p), "no run number taken, no log, no state file")
+		waits := 0
+		for _, c := range p.StubCalls() {
+			if c.Name == "ping" && strings.Join(c.Args, " ") == "-n 2 127.0.0.1" {
+				waits++
+			}
+		}
+		assert.Equal(t, 29, waits, "30 tries, a second apart")
 		rc, err := os.ReadFile(p.HostPath(`C:\t\plan.rc`))
 		require.NoError(t, err)
 		assert.Equal(t, "0", strings.TrimSpace(string(rc)), "/plan changes nothing and needs no lock")
