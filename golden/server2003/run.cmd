@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2906  clock-check               :do_clock_check
-rem  3004  service-health            :do_service_health
-rem  3162  service-security          :do_service_security
-rem  3283  component-reset           :do_component_reset
-rem  3405  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3597  offline-install-xp        :do_offline_install_xp
-rem  3720  driver-already-installed  :do_driver_already_installed
-rem  3772  firewall-pause            :do_firewall_pause
-rem  3898  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3967  dll-reregister            :do_dll_reregister
-rem  4038  wsus-client-reset         :do_wsus_client_reset
-rem  4167  winsock-reset             :do_winsock_reset
-rem  4290  offline-install-ie        :do_offline_install_ie
+rem  2903  clock-check               :do_clock_check
+rem  3001  service-health            :do_service_health
+rem  3159  service-security          :do_service_security
+rem  3280  component-reset           :do_component_reset
+rem  3402  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3594  offline-install-xp        :do_offline_install_xp
+rem  3717  driver-already-installed  :do_driver_already_installed
+rem  3769  firewall-pause            :do_firewall_pause
+rem  3895  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3964  dll-reregister            :do_dll_reregister
+rem  4035  wsus-client-reset         :do_wsus_client_reset
+rem  4164  winsock-reset             :do_winsock_reset
+rem  4287  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2034,27 +2034,12 @@ rem Writes <run>.json beside the log, and copies it to /report:DIR if given.
 if not defined WUFIX_LOG goto :eof
 call %WUFIX_LIB% :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
+set "J_RUN=%WUFIX_RUN%"
+set "J_STARTED=%WUFIX_STARTED%"
+set "J_EXIT=%WUFIX_EXIT%"
 set "J_LOG=%WUFIX_LOG:\=\\%"
-rem The format is docs/report.schema.json of the wufix source, version 1:
-rem wufix report reads it back from a share.
->"%REPORT%" echo {
->>"%REPORT%" echo   "report_version": 1,
->>"%REPORT%" echo   "generated": "wufix",
->>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
->>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",
->>"%REPORT%" echo   "computer": "%COMPUTERNAME%",
->>"%REPORT%" echo   "run": "%WUFIX_RUN%",
->>"%REPORT%" echo   "mode": "%WUFIX_MODE%",
->>"%REPORT%" echo   "plan": "%WUFIX_PLAN%",
->>"%REPORT%" echo   "windows_build": "%WIN_BUILD%",
->>"%REPORT%" echo   "started": "%WUFIX_STARTED%",
->>"%REPORT%" echo   "finished": "%NOW%",
->>"%REPORT%" echo   "exit_code": %WUFIX_EXIT%,
->>"%REPORT%" echo   "log": "%J_LOG%",
->>"%REPORT%" echo   "steps": [
-if exist "%WUFIX_LOGS%\%WUFIX_RUN%.steps" type "%WUFIX_LOGS%\%WUFIX_RUN%.steps" >>"%REPORT%"
->>"%REPORT%" echo   ]
->>"%REPORT%" echo }
+set "J_STEPS=%WUFIX_LOGS%\%WUFIX_RUN%.steps"
+call :report_json >"%REPORT%"
 if not defined WUFIX_REPORT_TO goto :eof
 copy /y "%REPORT%" "%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_RUN%.json" >nul 2>&1
 if not errorlevel 1 goto :eof
@@ -2066,30 +2051,42 @@ goto :eof
 :write_refusal
 rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
 rem changed nothing here, not even a log; given /report:DIR it still tells
-rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000).
-rem The file is opened once, for the whole report, and replaced by the next
-rem refusal: one such file a computer and bundle, however often it is
-rem refused.
+rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000),
+rem with no log and no steps. One such file a computer and bundle, replaced
+rem by the next refusal, however often it is refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
 call %WUFIX_LIB% :clock
-call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
+set "J_RUN=%WUFIX_BUNDLE%-0000"
+set "J_STARTED=%NOW%"
+set "J_EXIT=%REFUSE_CODE%"
+set "J_LOG="
+set "J_STEPS="
+call :report_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
 goto :eof
-:refusal_json
+
+:report_json
+rem Prints a run's report, the run being J_RUN, started at J_STARTED and
+rem ending now with J_EXIT; J_LOG (its backslashes doubled) and the steps
+rem file J_STEPS when it has them. The caller opens the file once, for the
+rem whole report. The format is docs/report.schema.json of the wufix
+rem source, version 1: wufix report reads it back from a share.
 echo {
 echo   "report_version": 1,
 echo   "generated": "wufix",
 echo   "bundle": "%WUFIX_BUNDLE%",
 echo   "bundle_version": "%WUFIX_VERSION%",
 echo   "computer": "%COMPUTERNAME%",
-echo   "run": "%WUFIX_BUNDLE%-0000",
+echo   "run": "%J_RUN%",
 echo   "mode": "%WUFIX_MODE%",
 echo   "plan": "%WUFIX_PLAN%",
 echo   "windows_build": "%WIN_BUILD%",
-echo   "started": "%NOW%",
+echo   "started": "%J_STARTED%",
 echo   "finished": "%NOW%",
-echo   "exit_code": %REFUSE_CODE%,
+echo   "exit_code": %J_EXIT%,
+if defined J_LOG echo   "log": "%J_LOG%",
 echo   "steps": [
+if defined J_STEPS if exist "%J_STEPS%" type "%J_STEPS%"
 echo   ]
 echo }
 goto :eof
@@ -2478,7 +2475,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=bd8bf7b61c2172ff"
+set "WUFIX_VERSION=919c62c47e158030"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3535  clock-check               :do_clock_check
-rem  3633  service-health            :do_service_health
-rem  3812  service-security          :do_service_security
-rem  3933  component-reset           :do_component_reset
-rem  4074  system-files-dism         :do_system_files_dism
-rem  4203  backup-reparse-points     :do_backup_reparse_points
-rem  4411  backup-restore-folders    :do_backup_restore_folders
-rem  4580  wimmount-repair           :do_wimmount_repair
-rem  4712  offline-install-msu       :do_offline_install_msu
-rem  4822  offline-install-cab       :do_offline_install_cab
-rem  4932  driver-already-installed  :do_driver_already_installed
-rem  4983  driver-updates-exclude    :do_driver_updates_exclude
-rem  5070  firewall-pause            :do_firewall_pause
-rem  5201  defender-pause            :do_defender_pause
-rem  5300  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5374  wsus-client-reset         :do_wsus_client_reset
-rem  5517  winsock-reset             :do_winsock_reset
-rem  5637  spupdsvc-rename           :do_spupdsvc_rename
+rem  3532  clock-check               :do_clock_check
+rem  3630  service-health            :do_service_health
+rem  3809  service-security          :do_service_security
+rem  3930  component-reset           :do_component_reset
+rem  4071  system-files-dism         :do_system_files_dism
+rem  4200  backup-reparse-points     :do_backup_reparse_points
+rem  4408  backup-restore-folders    :do_backup_restore_folders
+rem  4577  wimmount-repair           :do_wimmount_repair
+rem  4709  offline-install-msu       :do_offline_install_msu
+rem  4819  offline-install-cab       :do_offline_install_cab
+rem  4929  driver-already-installed  :do_driver_already_installed
+rem  4980  driver-updates-exclude    :do_driver_updates_exclude
+rem  5067  firewall-pause            :do_firewall_pause
+rem  5198  defender-pause            :do_defender_pause
+rem  5297  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5371  wsus-client-reset         :do_wsus_client_reset
+rem  5514  winsock-reset             :do_winsock_reset
+rem  5634  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2664,27 +2664,12 @@ rem Writes <run>.json beside the log, and copies it to /report:DIR if given.
 if not defined WUFIX_LOG goto :eof
 call %WUFIX_LIB% :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
+set "J_RUN=%WUFIX_RUN%"
+set "J_STARTED=%WUFIX_STARTED%"
+set "J_EXIT=%WUFIX_EXIT%"
 set "J_LOG=%WUFIX_LOG:\=\\%"
-rem The format is docs/report.schema.json of the wufix source, version 1:
-rem wufix report reads it back from a share.
->"%REPORT%" echo {
->>"%REPORT%" echo   "report_version": 1,
->>"%REPORT%" echo   "generated": "wufix",
->>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
->>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",
->>"%REPORT%" echo   "computer": "%COMPUTERNAME%",
->>"%REPORT%" echo   "run": "%WUFIX_RUN%",
->>"%REPORT%" echo   "mode": "%WUFIX_MODE%",
->>"%REPORT%" echo   "plan": "%WUFIX_PLAN%",
->>"%REPORT%" echo   "windows_build": "%WIN_BUILD%",
->>"%REPORT%" echo   "started": "%WUFIX_STARTED%",
->>"%REPORT%" echo   "finished": "%NOW%",
->>"%REPORT%" echo   "exit_code": %WUFIX_EXIT%,
->>"%REPORT%" echo   "log": "%J_LOG%",
->>"%REPORT%" echo   "steps": [
-if exist "%WUFIX_LOGS%\%WUFIX_RUN%.steps" type "%WUFIX_LOGS%\%WUFIX_RUN%.steps" >>"%REPORT%"
->>"%REPORT%" echo   ]
->>"%REPORT%" echo }
+set "J_STEPS=%WUFIX_LOGS%\%WUFIX_RUN%.steps"
+call :report_json >"%REPORT%"
 if not defined WUFIX_REPORT_TO goto :eof
 copy /y "%REPORT%" "%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_RUN%.json" >nul 2>&1
 if not errorlevel 1 goto :eof
@@ -2696,30 +2681,42 @@ goto :eof
 :write_refusal
 rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
 rem changed nothing here, not even a log; given /report:DIR it still tells
-rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000).
-rem The file is opened once, for the whole report, and replaced by the next
-rem refusal: one such file a computer and bundle, however often it is
-rem refused.
+rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000),
+rem with no log and no steps. One such file a computer and bundle, replaced
+rem by the next refusal, however often it is refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
 call %WUFIX_LIB% :clock
-call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
+set "J_RUN=%WUFIX_BUNDLE%-0000"
+set "J_STARTED=%NOW%"
+set "J_EXIT=%REFUSE_CODE%"
+set "J_LOG="
+set "J_STEPS="
+call :report_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
 goto :eof
-:refusal_json
+
+:report_json
+rem Prints a run's report, the run being J_RUN, started at J_STARTED and
+rem ending now with J_EXIT; J_LOG (its backslashes doubled) and the steps
+rem file J_STEPS when it has them. The caller opens the file once, for the
+rem whole report. The format is docs/report.schema.json of the wufix
+rem source, version 1: wufix report reads it back from a share.
 echo {
 echo   "report_version": 1,
 echo   "generated": "wufix",
 echo   "bundle": "%WUFIX_BUNDLE%",
 echo   "bundle_version": "%WUFIX_VERSION%",
 echo   "computer": "%COMPUTERNAME%",
-echo   "run": "%WUFIX_BUNDLE%-0000",
+echo   "run": "%J_RUN%",
 echo   "mode": "%WUFIX_MODE%",
 echo   "plan": "%WUFIX_PLAN%",
 echo   "windows_build": "%WIN_BUILD%",
-echo   "started": "%NOW%",
+echo   "started": "%J_STARTED%",
 echo   "finished": "%NOW%",
-echo   "exit_code": %REFUSE_CODE%,
+echo   "exit_code": %J_EXIT%,
+if defined J_LOG echo   "log": "%J_LOG%",
 echo   "steps": [
+if defined J_STEPS if exist "%J_STEPS%" type "%J_STEPS%"
 echo   ]
 echo }
 goto :eof
@@ -3067,7 +3064,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=a575641640aea82b"
+set "WUFIX_VERSION=aeafde10eeeab5ff"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3403  clock-check               :do_clock_check
-rem  3501  service-health            :do_service_health
-rem  3672  service-security          :do_service_security
-rem  3793  component-reset           :do_component_reset
-rem  3919  system-files-surt         :do_system_files_surt
-rem  4046  backup-reparse-points     :do_backup_reparse_points
-rem  4254  backup-restore-folders    :do_backup_restore_folders
-rem  4423  wimmount-repair           :do_wimmount_repair
-rem  4557  offline-install-sp        :do_offline_install_sp
-rem  4706  offline-install-msu       :do_offline_install_msu
-rem  4816  offline-install-cab       :do_offline_install_cab
-rem  4926  driver-already-installed  :do_driver_already_installed
-rem  4978  firewall-pause            :do_firewall_pause
-rem  5105  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5174  dll-reregister            :do_dll_reregister
-rem  5245  wsus-client-reset         :do_wsus_client_reset
-rem  5374  winsock-reset             :do_winsock_reset
-rem  5490  allow-os-upgrade          :do_allow_os_upgrade
-rem  5575  offline-install-ie        :do_offline_install_ie
+rem  3400  clock-check               :do_clock_check
+rem  3498  service-health            :do_service_health
+rem  3669  service-security          :do_service_security
+rem  3790  component-reset           :do_component_reset
+rem  3916  system-files-surt         :do_system_files_surt
+rem  4043  backup-reparse-points     :do_backup_reparse_points
+rem  4251  backup-restore-folders    :do_backup_restore_folders
+rem  4420  wimmount-repair           :do_wimmount_repair
+rem  4554  offline-install-sp        :do_offline_install_sp
+rem  4703  offline-install-msu       :do_offline_install_msu
+rem  4813  offline-install-cab       :do_offline_install_cab
+rem  4923  driver-already-installed  :do_driver_already_installed
+rem  4975  firewall-pause            :do_firewall_pause
+rem  5102  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5171  dll-reregister            :do_dll_reregister
+rem  5242  wsus-client-reset         :do_wsus_client_reset
+rem  5371  winsock-reset             :do_winsock_reset
+rem  5487  allow-os-upgrade          :do_allow_os_upgrade
+rem  5572  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2531,27 +2531,12 @@ rem Writes <run>.json beside the log, and copies it to /report:DIR if given.
 if not defined WUFIX_LOG goto :eof
 call %WUFIX_LIB% :clock
 set "REPORT=%WUFIX_LOGS%\%WUFIX_RUN%.json"
+set "J_RUN=%WUFIX_RUN%"
+set "J_STARTED=%WUFIX_STARTED%"
+set "J_EXIT=%WUFIX_EXIT%"
 set "J_LOG=%WUFIX_LOG:\=\\%"
-rem The format is docs/report.schema.json of the wufix source, version 1:
-rem wufix report reads it back from a share.
->"%REPORT%" echo {
->>"%REPORT%" echo   "report_version": 1,
->>"%REPORT%" echo   "generated": "wufix",
->>"%REPORT%" echo   "bundle": "%WUFIX_BUNDLE%",
->>"%REPORT%" echo   "bundle_version": "%WUFIX_VERSION%",
->>"%REPORT%" echo   "computer": "%COMPUTERNAME%",
->>"%REPORT%" echo   "run": "%WUFIX_RUN%",
->>"%REPORT%" echo   "mode": "%WUFIX_MODE%",
->>"%REPORT%" echo   "plan": "%WUFIX_PLAN%",
->>"%REPORT%" echo   "windows_build": "%WIN_BUILD%",
->>"%REPORT%" echo   "started": "%WUFIX_STARTED%",
->>"%REPORT%" echo   "finished": "%NOW%",
->>"%REPORT%" echo   "exit_code": %WUFIX_EXIT%,
->>"%REPORT%" echo   "log": "%J_LOG%",
->>"%REPORT%" echo   "steps": [
-if exist "%WUFIX_LOGS%\%WUFIX_RUN%.steps" type "%WUFIX_LOGS%\%WUFIX_RUN%.steps" >>"%REPORT%"
->>"%REPORT%" echo   ]
->>"%REPORT%" echo }
+set "J_STEPS=%WUFIX_LOGS%\%WUFIX_RUN%.steps"
+call :report_json >"%REPORT%"
 if not defined WUFIX_REPORT_TO goto :eof
 copy /y "%REPORT%" "%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_RUN%.json" >nul 2>&1
 if not errorlevel 1 goto :eof
@@ -2563,30 +2548,42 @@ goto :eof
 :write_refusal
 rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
 rem changed nothing here, not even a log; given /report:DIR it still tells
-rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000).
-rem The file is opened once, for the whole report, and replaced by the next
-rem refusal: one such file a computer and bundle, however often it is
-rem refused.
+rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000),
+rem with no log and no steps. One such file a computer and bundle, replaced
+rem by the next refusal, however often it is refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
 call %WUFIX_LIB% :clock
-call :refusal_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
+set "J_RUN=%WUFIX_BUNDLE%-0000"
+set "J_STARTED=%NOW%"
+set "J_EXIT=%REFUSE_CODE%"
+set "J_LOG="
+set "J_STEPS="
+call :report_json >"%WUFIX_REPORT_TO%\%COMPUTERNAME%-%WUFIX_BUNDLE%-0000.json" 2>nul
 goto :eof
-:refusal_json
+
+:report_json
+rem Prints a run's report, the run being J_RUN, started at J_STARTED and
+rem ending now with J_EXIT; J_LOG (its backslashes doubled) and the steps
+rem file J_STEPS when it has them. The caller opens the file once, for the
+rem whole report. The format is docs/report.schema.json of the wufix
+rem source, version 1: wufix report reads it back from a share.
 echo {
 echo   "report_version": 1,
 echo   "generated": "wufix",
 echo   "bundle": "%WUFIX_BUNDLE%",
 echo   "bundle_version": "%WUFIX_VERSION%",
 echo   "computer": "%COMPUTERNAME%",
-echo   "run": "%WUFIX_BUNDLE%-0000",
+echo   "run": "%J_RUN%",
 echo   "mode": "%WUFIX_MODE%",
 echo   "plan": "%WUFIX_PLAN%",
 echo   "windows_build": "%WIN_BUILD%",
-echo   "started": "%NOW%",
+echo   "started": "%J_STARTED%",
 echo   "finished": "%NOW%",
-echo   "exit_code": %REFUSE_CODE%,
+echo   "exit_code": %J_EXIT%,
+if defined J_LOG echo   "log": "%J_LOG%",
 echo   "steps": [
+if defined J_STEPS if exist "%J_STEPS%" type "%J_STEPS%"
 echo   ]
 echo }
 goto :eof
@@ -2934,7 +2931,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=9bafa2fd10eee3e3"
+set "WUFIX_VERSION=c398be3ce0eed052"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

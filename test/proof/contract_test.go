@@ -76,6 +76,8 @@ func TestWrongWindowsPointsToWufixCmd(t *testing.T) {
 		rep, err := fleet.Parse(data)
 		require.NoError(t, err, "wufix report reads the refusal:\n%s", data)
 		assert.Equal(t, "win7-0000", rep.Run)
+		assert.Empty(t, rep.Steps, "a refused run ran no step")
+		assert.NotContains(t, string(data), `"log":`, "nor wrote a log")
 		assert.Equal(t, 5, *rep.ExitCode)
 		assert.Equal(t, fleet.Refused, rep.Outcome())
 		assert.Equal(t, "14393", rep.Build)
@@ -102,6 +104,7 @@ func TestAFolderThatCannotBeRenamedFailsCleanly(t *testing.T) {
 		assert.Contains(t, serviceState(t, p, "wuauserv"), "RUNNING", "services that were running run again after a failure")
 		rep := readReport(t, p, "win7-0001")
 		assert.Equal(t, 1, rep.ExitCode)
+		assert.Equal(t, `C:\windows\Logs\wufix\win7-0001.log`, rep.Log)
 		status := map[string]string{}
 		for _, s := range rep.Steps {
 			status[s.ID] = s.Status
