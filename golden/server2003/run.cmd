@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2903  clock-check               :do_clock_check
-rem  3001  service-health            :do_service_health
-rem  3159  service-security          :do_service_security
-rem  3280  component-reset           :do_component_reset
-rem  3402  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3594  offline-install-xp        :do_offline_install_xp
-rem  3717  driver-already-installed  :do_driver_already_installed
-rem  3769  firewall-pause            :do_firewall_pause
-rem  3895  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3964  dll-reregister            :do_dll_reregister
-rem  4035  wsus-client-reset         :do_wsus_client_reset
-rem  4164  winsock-reset             :do_winsock_reset
-rem  4287  offline-install-ie        :do_offline_install_ie
+rem  2909  clock-check               :do_clock_check
+rem  3007  service-health            :do_service_health
+rem  3165  service-security          :do_service_security
+rem  3286  component-reset           :do_component_reset
+rem  3408  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3600  offline-install-xp        :do_offline_install_xp
+rem  3723  driver-already-installed  :do_driver_already_installed
+rem  3775  firewall-pause            :do_firewall_pause
+rem  3901  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3970  dll-reregister            :do_dll_reregister
+rem  4041  wsus-client-reset         :do_wsus_client_reset
+rem  4170  winsock-reset             :do_winsock_reset
+rem  4293  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -856,12 +856,18 @@ exit /b 0
 :ie_version
 rem Sets IE_HAVE to the major version of the Internet Explorer installed:
 rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
-rem before. 0 when neither can be read.
+rem before. Windows with any Internet Explorer has one of them, so a read
+rem that finds neither is made once more before IE_HAVE is set to 0 (no
+rem Internet Explorer, as on Server Core).
 set "IE_HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+call :ie_version_read
+if not defined IE_HAVE call :ie_version_read
 if not defined IE_HAVE set "IE_HAVE=0"
 for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+:ie_version_read
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
 
 :ie_update_for
@@ -2475,7 +2481,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=919c62c47e158030"
+set "WUFIX_VERSION=3e49aaa1cf9635a7"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3011  clock-check               :do_clock_check
-rem  3109  service-health            :do_service_health
-rem  3280  service-security          :do_service_security
-rem  3401  component-reset           :do_component_reset
-rem  3519  system-files-surt         :do_system_files_surt
-rem  3643  offline-install-sp        :do_offline_install_sp
-rem  3792  offline-install-msu       :do_offline_install_msu
-rem  3893  driver-already-installed  :do_driver_already_installed
-rem  3945  firewall-pause            :do_firewall_pause
-rem  4072  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4141  dll-reregister            :do_dll_reregister
-rem  4212  wsus-client-reset         :do_wsus_client_reset
-rem  4341  winsock-reset             :do_winsock_reset
-rem  4464  offline-install-ie        :do_offline_install_ie
+rem  3017  clock-check               :do_clock_check
+rem  3115  service-health            :do_service_health
+rem  3286  service-security          :do_service_security
+rem  3407  component-reset           :do_component_reset
+rem  3525  system-files-surt         :do_system_files_surt
+rem  3649  offline-install-sp        :do_offline_install_sp
+rem  3798  offline-install-msu       :do_offline_install_msu
+rem  3899  driver-already-installed  :do_driver_already_installed
+rem  3951  firewall-pause            :do_firewall_pause
+rem  4078  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4147  dll-reregister            :do_dll_reregister
+rem  4218  wsus-client-reset         :do_wsus_client_reset
+rem  4347  winsock-reset             :do_winsock_reset
+rem  4470  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -856,12 +856,18 @@ exit /b 0
 :ie_version
 rem Sets IE_HAVE to the major version of the Internet Explorer installed:
 rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
-rem before. 0 when neither can be read.
+rem before. Windows with any Internet Explorer has one of them, so a read
+rem that finds neither is made once more before IE_HAVE is set to 0 (no
+rem Internet Explorer, as on Server Core).
 set "IE_HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+call :ie_version_read
+if not defined IE_HAVE call :ie_version_read
 if not defined IE_HAVE set "IE_HAVE=0"
 for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+:ie_version_read
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
 
 :check_admin
@@ -2577,7 +2583,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=537d1eb503089111"
+set "WUFIX_VERSION=7836a4f7f94c6fee"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3400  clock-check               :do_clock_check
-rem  3498  service-health            :do_service_health
-rem  3669  service-security          :do_service_security
-rem  3790  component-reset           :do_component_reset
-rem  3916  system-files-surt         :do_system_files_surt
-rem  4043  backup-reparse-points     :do_backup_reparse_points
-rem  4251  backup-restore-folders    :do_backup_restore_folders
-rem  4420  wimmount-repair           :do_wimmount_repair
-rem  4554  offline-install-sp        :do_offline_install_sp
-rem  4703  offline-install-msu       :do_offline_install_msu
-rem  4813  offline-install-cab       :do_offline_install_cab
-rem  4923  driver-already-installed  :do_driver_already_installed
-rem  4975  firewall-pause            :do_firewall_pause
-rem  5102  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5171  dll-reregister            :do_dll_reregister
-rem  5242  wsus-client-reset         :do_wsus_client_reset
-rem  5371  winsock-reset             :do_winsock_reset
-rem  5487  allow-os-upgrade          :do_allow_os_upgrade
-rem  5572  offline-install-ie        :do_offline_install_ie
+rem  3406  clock-check               :do_clock_check
+rem  3504  service-health            :do_service_health
+rem  3675  service-security          :do_service_security
+rem  3796  component-reset           :do_component_reset
+rem  3922  system-files-surt         :do_system_files_surt
+rem  4049  backup-reparse-points     :do_backup_reparse_points
+rem  4257  backup-restore-folders    :do_backup_restore_folders
+rem  4426  wimmount-repair           :do_wimmount_repair
+rem  4560  offline-install-sp        :do_offline_install_sp
+rem  4709  offline-install-msu       :do_offline_install_msu
+rem  4819  offline-install-cab       :do_offline_install_cab
+rem  4929  driver-already-installed  :do_driver_already_installed
+rem  4981  firewall-pause            :do_firewall_pause
+rem  5108  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5177  dll-reregister            :do_dll_reregister
+rem  5248  wsus-client-reset         :do_wsus_client_reset
+rem  5377  winsock-reset             :do_winsock_reset
+rem  5493  allow-os-upgrade          :do_allow_os_upgrade
+rem  5578  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1092,12 +1092,18 @@ goto :eof
 :ie_version
 rem Sets IE_HAVE to the major version of the Internet Explorer installed:
 rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
-rem before. 0 when neither can be read.
+rem before. Windows with any Internet Explorer has one of them, so a read
+rem that finds neither is made once more before IE_HAVE is set to 0 (no
+rem Internet Explorer, as on Server Core).
 set "IE_HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+call :ie_version_read
+if not defined IE_HAVE call :ie_version_read
 if not defined IE_HAVE set "IE_HAVE=0"
 for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+:ie_version_read
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
 
 :check_admin
@@ -2931,7 +2937,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=c398be3ce0eed052"
+set "WUFIX_VERSION=d7a0a6c17e707489"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2874  clock-check               :do_clock_check
-rem  2972  service-health            :do_service_health
-rem  3130  service-security          :do_service_security
-rem  3251  component-reset           :do_component_reset
-rem  3373  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3565  offline-install-xp        :do_offline_install_xp
-rem  3688  driver-already-installed  :do_driver_already_installed
-rem  3740  firewall-pause            :do_firewall_pause
-rem  3866  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3935  dll-reregister            :do_dll_reregister
-rem  4006  wsus-client-reset         :do_wsus_client_reset
-rem  4135  winsock-reset             :do_winsock_reset
-rem  4258  offline-install-ie        :do_offline_install_ie
+rem  2880  clock-check               :do_clock_check
+rem  2978  service-health            :do_service_health
+rem  3136  service-security          :do_service_security
+rem  3257  component-reset           :do_component_reset
+rem  3379  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3571  offline-install-xp        :do_offline_install_xp
+rem  3694  driver-already-installed  :do_driver_already_installed
+rem  3746  firewall-pause            :do_firewall_pause
+rem  3872  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3941  dll-reregister            :do_dll_reregister
+rem  4012  wsus-client-reset         :do_wsus_client_reset
+rem  4141  winsock-reset             :do_winsock_reset
+rem  4264  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -856,12 +856,18 @@ exit /b 0
 :ie_version
 rem Sets IE_HAVE to the major version of the Internet Explorer installed:
 rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
-rem before. 0 when neither can be read.
+rem before. Windows with any Internet Explorer has one of them, so a read
+rem that finds neither is made once more before IE_HAVE is set to 0 (no
+rem Internet Explorer, as on Server Core).
 set "IE_HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+call :ie_version_read
+if not defined IE_HAVE call :ie_version_read
 if not defined IE_HAVE set "IE_HAVE=0"
 for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+:ie_version_read
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
 
 :ie_update_for
@@ -2446,7 +2452,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=7e35333e2621fb9b"
+set "WUFIX_VERSION=cae1ea8097b9b4b6"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
