@@ -34,12 +34,18 @@ func offDriveWith(t *testing.T, id, under string, opts generator.Options) (dir, 
 	root := filepath.Join(t.TempDir(), under)
 	require.NoError(t, out.Write(root))
 	dir = filepath.Join(root, id)
+	return dir, versionOf(t, dir)
+}
+
+// versionOf reads the version a built bundle's run.cmd carries.
+func versionOf(t *testing.T, dir string) string {
+	t.Helper()
 	runCmd, err := os.ReadFile(filepath.Join(dir, "run.cmd"))
 	require.NoError(t, err)
 	_, rest, _ := strings.Cut(string(runCmd), `set "WUFIX_VERSION=`)
-	version, _, _ = strings.Cut(rest, `"`)
+	version, _, _ := strings.Cut(rest, `"`)
 	require.NotEmpty(t, version)
-	return dir, version
+	return version
 }
 
 func TestRunOffTheSystemDriveContinuesFromALocalCopy(t *testing.T) {
@@ -235,6 +241,68 @@ func TestRunOffTheSystemDriveRefusesAFolderWithAnotherOwner(t *testing.T) {
 		}
 		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
 		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
+		return false
+	})
+}
+
+// On the system drive a run stays in its folder while only SYSTEM and
+// Administrators may change it, and continues from the protected copy, as
+// from a stick, when others may: a folder made in C:\ lets every signed-in
+// user change its files. Wine keeps no ACLs, so PowerShell is the
+// recording stub here, printing the check's answer (each PowerShell call
+// prints it; the owner check reads only the exit code, 0).
+func TestRunFromAnOpenFolderOnTheSystemDriveContinuesFromALocalCopy(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p, out := pc(t, 7601, "WinNT", "win7")
+		dir := filepath.Join(out, "win7")
+		local := `C:\windows\wufix\win7-` + versionOf(t, dir)
+		p.InstallStubAt(`C:\windows\system32\WindowsPowerShell\v1.0\powershell.exe`)
+		answer := func(word string) {
+			require.NoError(t, os.MkdirAll(p.HostPath(`C:\t`), 0o755))
+			require.NoError(t, os.WriteFile(p.HostPath(`C:\t\acl.txt`), []byte(word+"\r\n"), 0o644))
+		}
+		p.Setenv("WUFIX_STUB_PRINT_POWERSHELL", `C:\t\acl.txt`)
+		asked := func() (n int) {
+			for _, c := range p.StubCalls() {
+				if c.Name == "powershell" && strings.Contains(c.CommandLine, "GetAccessRules($true, $true, $sid)") {
+					n++
+				}
+			}
+			return n
+		}
+
+		// Closed to others: the run stays where it is.
+		answer("closed")
+		r := p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
+		assert.Equal(t, 1, asked(), "the folder's ACLs are read once")
+		assert.NoDirExists(t, p.HostPath(`C:\windows\wufix`))
+
+		// Open to others: the run goes on from a checked copy, and its
+		// exit code comes back.
+		answer("open")
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, `run.cmd: others than SYSTEM and Administrators may change C:\usb\win7\: the run continues from a protected copy in C:\windows\wufix.`)
+		assert.Contains(t, r.Stdout, checked(listed(t, "win7")), "the copy is checked before it runs")
+		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
+		assert.Equal(t, 2, asked(), "the copy is not asked about: it is final")
+
+		// Plan mode changes nothing and asks nothing.
+		r = p.Run(dir, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Equal(t, 2, asked())
+		assert.NotContains(t, r.Stdout, "protected copy")
 		return false
 	})
 }

@@ -146,6 +146,11 @@ func TestStagingFolderIsProtected(t *testing.T) {
 	for _, tg := range c.Targets {
 		text := script(t, out, tg.ID.Value+"/run.cmd")
 		assert.Contains(t, text, `if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch`, tg.ID.Value)
+		// On the system drive, where PowerShell reads ACLs by SID, a
+		// folder others may change is left for the protected copy too.
+		_, ps := tg.Tools["powershell"]
+		assert.Equal(t, ps, regexp.MustCompile(`\nif not "%WUFIX_MODE%"=="plan" call (%WUFIX_LIB% )?:stage_home_open\nif not defined STAGE_HOME_OPEN goto home_checked\n`).MatchString(text), tg.ID.Value)
+		assert.Equal(t, ps, strings.Contains(text, "GetAccessRules($true, $true, $sid)"), tg.ID.Value)
 		assert.Contains(t, text, `('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"`, tg.ID.Value)
 		_, icacls := tg.Tools["icacls"]
 		grant := `icacls.exe" "%STAGE_ROOT%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`
@@ -179,7 +184,7 @@ func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
 		if ps {
 			want = 1
 		}
-		assert.Equal(t, want, strings.Count(text, "GetOwner("), "%s: one PowerShell call reads both owners", tg.ID.Value)
+		assert.Equal(t, want, strings.Count(text, "GetOwner([Security.Principal.SecurityIdentifier])"), "%s: one PowerShell call reads both owners", tg.ID.Value)
 		bundle := text[strings.Index(text, "\n:stage_bundle\n"):]
 		owner, copied := strings.Index(bundle, "call :stage_owner\n"), strings.Index(bundle, `xcopy.exe"`)
 		assert.True(t, owner >= 0 && owner < copied, "%s: the owners are read before anything is copied", tg.ID.Value)

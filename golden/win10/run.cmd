@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3531  clock-check               :do_clock_check
-rem  3629  service-health            :do_service_health
-rem  3808  service-security          :do_service_security
-rem  3929  component-reset           :do_component_reset
-rem  4070  system-files-dism         :do_system_files_dism
-rem  4199  backup-reparse-points     :do_backup_reparse_points
-rem  4407  backup-restore-folders    :do_backup_restore_folders
-rem  4576  wimmount-repair           :do_wimmount_repair
-rem  4708  offline-install-msu       :do_offline_install_msu
-rem  4818  offline-install-cab       :do_offline_install_cab
-rem  4928  driver-already-installed  :do_driver_already_installed
-rem  4979  driver-updates-exclude    :do_driver_updates_exclude
-rem  5076  firewall-pause            :do_firewall_pause
-rem  5207  defender-pause            :do_defender_pause
-rem  5306  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5380  wsus-client-reset         :do_wsus_client_reset
-rem  5523  winsock-reset             :do_winsock_reset
-rem  5643  spupdsvc-rename           :do_spupdsvc_rename
+rem  3564  clock-check               :do_clock_check
+rem  3662  service-health            :do_service_health
+rem  3841  service-security          :do_service_security
+rem  3962  component-reset           :do_component_reset
+rem  4103  system-files-dism         :do_system_files_dism
+rem  4232  backup-reparse-points     :do_backup_reparse_points
+rem  4440  backup-restore-folders    :do_backup_restore_folders
+rem  4609  wimmount-repair           :do_wimmount_repair
+rem  4741  offline-install-msu       :do_offline_install_msu
+rem  4851  offline-install-cab       :do_offline_install_cab
+rem  4961  driver-already-installed  :do_driver_already_installed
+rem  5012  driver-updates-exclude    :do_driver_updates_exclude
+rem  5109  firewall-pause            :do_firewall_pause
+rem  5240  defender-pause            :do_defender_pause
+rem  5339  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5413  wsus-client-reset         :do_wsus_client_reset
+rem  5556  winsock-reset             :do_winsock_reset
+rem  5676  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2733,13 +2733,14 @@ if "%WUFIX_EXIT%"=="1" set "EVENT_TYPE=ERROR"
 goto :eof
 
 :stage_relaunch
-rem Reached only from a folder off the system drive: removable media, a
-rem share, a mapped or another drive. cmd reads a batch file a line at a
-rem time as it runs it, so a stick pulled out or a bundle replaced on the
-rem share would leave it running the rest of another file. Before anything
-rem changes, the bundle is copied into a folder only SYSTEM and
-rem Administrators can write, checked, and run from there with the same
-rem arguments; its exit code is this script's.
+rem Reached from a folder off the system drive (removable media, a share, a
+rem mapped or another drive), and from one on it that others than SYSTEM and
+rem Administrators may change (stage_home_open). cmd reads a batch file a
+rem line at a time as it runs it, so a stick pulled out, a bundle replaced
+rem on the share or a file changed by a standard user would leave it running
+rem the rest of another file. Before anything changes, the bundle is copied
+rem into a folder only SYSTEM and Administrators can write, checked, and run
+rem from there with the same arguments; its exit code is this script's.
 if not defined WUFIX_GPO goto stage_relaunch_copy
 rem Under Group Policy a version whose plan already finished here costs one
 rem registry read at startup, not a copy of the bundle from the share.
@@ -2757,6 +2758,28 @@ rem is read from the original file. The copy's exit code is handed back
 rem through "if errorlevel N" (N or more), highest first, for every code
 rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 "%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+
+:stage_home_open
+rem Sets STAGE_HOME_OPEN when someone other than SYSTEM, Administrators or
+rem TrustedInstaller owns the bundle's folder, a folder or file in it, or
+rem may change one (write, append, delete, change its ACL or take it):
+rem a folder an administrator makes in C:\ lets every signed-in user
+rem change the files in it (Authenticated Users: Modify, inherited), and
+rem one in a profile lets that user's programs that are not elevated do
+rem it. Read by SID (names are localized), by .NET, which PowerShell 2.0
+rem has; an ACL that cannot be read counts as open. Without PowerShell
+rem (Server Core of 2008 R2) nothing is said, and the run stays where it
+rem is, as on the versions that have no PowerShell (XP, 2003, Vista: no
+rem tool of theirs reads an ACL by SID). The protected copy itself is not
+rem looked at: the run from it is final.
+set "STAGE_HOME_OPEN="
+if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
+set "STAGE_HOME=%WUFIX_HOME%"
+rem The answer is a line, "open" or "closed", which find looks for (a for
+rem /f would have to hold the command's parentheses).
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ok = 'S-1-5-18', 'S-1-5-32-544', 'S-1-3-0', 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464'; $sid = [Security.Principal.SecurityIdentifier]; $w = 1343029318; trap { 'open'; exit }; $h = $env:STAGE_HOME; $acls = @([IO.Directory]::GetAccessControl($h)); foreach ($d in [IO.Directory]::GetDirectories($h, '*', 'AllDirectories')) { $acls += [IO.Directory]::GetAccessControl($d) }; foreach ($f in [IO.Directory]::GetFiles($h, '*', 'AllDirectories')) { $acls += [IO.File]::GetAccessControl($f) }; foreach ($a in $acls) { if ($ok -notcontains $a.GetOwner($sid).Value) { 'open'; exit }; foreach ($r in $a.GetAccessRules($true, $true, $sid)) { if (($r.AccessControlType -eq 'Allow') -and -not ([int]$r.PropagationFlags -band 2) -and ($ok -notcontains $r.IdentityReference.Value) -and ([long]$r.FileSystemRights -band $w)) { 'open'; exit } } }; 'closed'" <nul 2>nul | "%SystemRoot%\System32\find.exe" "open" >nul
+if not errorlevel 1 set "STAGE_HOME_OPEN=1"
+exit /b 0
 
 :stage_bundle
 rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
@@ -3063,7 +3086,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=4453f7734011bbae"
+set "WUFIX_VERSION=66e627545c732599"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3188,9 +3211,19 @@ if errorlevel 1 goto refuse
 set "REFUSE_CODE=5"
 call %WUFIX_LIB% :check_version
 if errorlevel 1 goto refuse
-rem Started off the system drive (removable media, a share): continue from a
-rem protected local copy before anything changes (see stage_relaunch).
+rem Started off the system drive (removable media, a share), or from a
+rem folder on it that others than SYSTEM and Administrators may change:
+rem continue from a protected local copy before anything changes (see
+rem stage_relaunch).
 if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "STAGE_HOME_OPEN="
+if not "%WUFIX_MODE%"=="plan" call %WUFIX_LIB% :stage_home_open
+if not defined STAGE_HOME_OPEN goto home_checked
+rem No log is open yet: the console only.
+set "MSG=run.cmd: others than SYSTEM and Administrators may change %WUFIX_HOME%: the run continues from a protected copy in %SystemRoot%\wufix."
+call %WUFIX_LIB% :log
+goto stage_relaunch
+:home_checked
 set "REFUSE_CODE=6"
 call %WUFIX_LIB% :check_integrity
 if errorlevel 1 goto refuse

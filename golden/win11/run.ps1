@@ -170,8 +170,9 @@
             changed; run again when it has finished
       9     a restart is pending or servicing is half done: restart first,
             nothing was changed
-      10    started off the system drive, and no protected local copy
-            could be made or trusted: nothing was changed
+      10    started off the system drive, or from a folder others than
+            SYSTEM and Administrators may change, and no protected local
+            copy could be made or trusted: nothing was changed
       11    -Auto found failing codes, but no plan of this bundle answers
             them: reported, nothing was changed
     Declined at the confirmation prompt, nothing runs and the exit code is 0.

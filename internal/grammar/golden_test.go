@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,4 +61,38 @@ func requireGolden(tb testing.TB) {
 		tb.Fatalf("%s does not exist and WUFIX_REQUIRE_GRAMMAR=1", goldenRoot)
 	}
 	tb.Skipf("%s does not exist yet: nothing to check until the generator writes its goldens", goldenRoot)
+}
+
+// TestInlinePowerShellParses checks the PowerShell that run.cmd hands to
+// powershell.exe -Command "..." (Defender's switch, the owner and ACL
+// checks of the protected copy) as a script of its own: it must parse and
+// use only what PowerShell 2.0, Windows 7's, has.
+func TestInlinePowerShellParses(t *testing.T) {
+	requireGolden(t)
+	scripts, err := filepath.Glob(filepath.Join(goldenRoot, "*", "run.cmd"))
+	require.NoError(t, err)
+	inline := regexp.MustCompile(`-Command "([^"]*)"`)
+	seen := map[string]bool{}
+	for _, script := range scripts {
+		src, err := os.ReadFile(script)
+		require.NoError(t, err)
+		for _, m := range inline.FindAllSubmatch(src, -1) {
+			code := string(m[1])
+			if seen[code] {
+				continue
+			}
+			seen[code] = true
+			for _, p := range CheckPS1(script+" (-Command)", []byte("\ufeff"+code+"\r\n"), "2.0") {
+				t.Errorf("%v\n%s", p, code)
+			}
+		}
+	}
+	require.NotEmpty(t, seen, "run.cmd hands no PowerShell to powershell.exe any more: this test has nothing to check")
+	acl := 0
+	for code := range seen {
+		if strings.Contains(code, "GetAccessRules(") {
+			acl++
+		}
+	}
+	require.Equal(t, 1, acl, "one ACL check of the bundle's folder, the same in every bundle that has it")
 }
