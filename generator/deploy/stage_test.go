@@ -85,15 +85,19 @@ func TestRunOffTheSystemDriveContinuesFromALocalCopy(t *testing.T) {
 		assert.Contains(t, acl, `C:\windows\wufix /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`, "SYSTEM and Administrators only, by SID")
 		assert.Contains(t, acl, `C:\windows\wufix /setowner *S-1-5-32-544`)
 
-		// Copies of other versions of the bundle are removed.
+		// Copies of other versions of the bundle are removed, and the task
+		// definition that versions before task.xml wrote beside them.
 		old := p.HostPath(`C:\windows\wufix\win7-0000000000000000`)
 		require.NoError(t, os.MkdirAll(old, 0o755))
+		oldTask := p.HostPath(`C:\windows\wufix\win7-task.xml`)
+		require.NoError(t, os.WriteFile(oldTask, []byte("<Task/>"), 0o644))
 		r = p.Run(dir, "run.cmd", "/undo")
 		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
 		assert.NoDirExists(t, old)
+		assert.NoFileExists(t, oldTask)
 		assert.FileExists(t, p.HostPath(local+`\run.cmd`))
 		return false
 	})

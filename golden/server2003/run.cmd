@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2909  clock-check               :do_clock_check
-rem  3007  service-health            :do_service_health
-rem  3165  service-security          :do_service_security
-rem  3286  component-reset           :do_component_reset
-rem  3408  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3600  offline-install-xp        :do_offline_install_xp
-rem  3723  driver-already-installed  :do_driver_already_installed
-rem  3775  firewall-pause            :do_firewall_pause
-rem  3901  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3970  dll-reregister            :do_dll_reregister
-rem  4041  wsus-client-reset         :do_wsus_client_reset
-rem  4170  winsock-reset             :do_winsock_reset
-rem  4293  offline-install-ie        :do_offline_install_ie
+rem  2912  clock-check               :do_clock_check
+rem  3010  service-health            :do_service_health
+rem  3168  service-security          :do_service_security
+rem  3289  component-reset           :do_component_reset
+rem  3411  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3603  offline-install-xp        :do_offline_install_xp
+rem  3726  driver-already-installed  :do_driver_already_installed
+rem  3778  firewall-pause            :do_firewall_pause
+rem  3904  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3973  dll-reregister            :do_dll_reregister
+rem  4044  wsus-client-reset         :do_wsus_client_reset
+rem  4173  winsock-reset             :do_winsock_reset
+rem  4296  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2269,6 +2269,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -2481,7 +2484,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=a066f9b06f4aed6b"
+set "WUFIX_VERSION=755e9b9de4929fbf"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3565  clock-check               :do_clock_check
-rem  3663  service-health            :do_service_health
-rem  3842  service-security          :do_service_security
-rem  3963  component-reset           :do_component_reset
-rem  4104  system-files-dism         :do_system_files_dism
-rem  4233  backup-reparse-points     :do_backup_reparse_points
-rem  4441  backup-restore-folders    :do_backup_restore_folders
-rem  4610  wimmount-repair           :do_wimmount_repair
-rem  4742  offline-install-msu       :do_offline_install_msu
-rem  4852  offline-install-cab       :do_offline_install_cab
-rem  4962  driver-already-installed  :do_driver_already_installed
-rem  5013  driver-updates-exclude    :do_driver_updates_exclude
-rem  5100  firewall-pause            :do_firewall_pause
-rem  5231  defender-pause            :do_defender_pause
-rem  5330  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5404  wsus-client-reset         :do_wsus_client_reset
-rem  5547  winsock-reset             :do_winsock_reset
-rem  5667  spupdsvc-rename           :do_spupdsvc_rename
+rem  3568  clock-check               :do_clock_check
+rem  3666  service-health            :do_service_health
+rem  3845  service-security          :do_service_security
+rem  3966  component-reset           :do_component_reset
+rem  4107  system-files-dism         :do_system_files_dism
+rem  4236  backup-reparse-points     :do_backup_reparse_points
+rem  4444  backup-restore-folders    :do_backup_restore_folders
+rem  4613  wimmount-repair           :do_wimmount_repair
+rem  4745  offline-install-msu       :do_offline_install_msu
+rem  4855  offline-install-cab       :do_offline_install_cab
+rem  4965  driver-already-installed  :do_driver_already_installed
+rem  5016  driver-updates-exclude    :do_driver_updates_exclude
+rem  5103  firewall-pause            :do_firewall_pause
+rem  5234  defender-pause            :do_defender_pause
+rem  5333  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5407  wsus-client-reset         :do_wsus_client_reset
+rem  5550  winsock-reset             :do_winsock_reset
+rem  5670  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2950,6 +2950,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3087,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=f2a7d95fc16fef8d"
+set "WUFIX_VERSION=98bc222eec2d5b94"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

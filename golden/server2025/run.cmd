@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3559  clock-check               :do_clock_check
-rem  3657  service-health            :do_service_health
-rem  3836  service-security          :do_service_security
-rem  3957  component-reset           :do_component_reset
-rem  4098  system-files-dism         :do_system_files_dism
-rem  4227  backup-reparse-points     :do_backup_reparse_points
-rem  4435  backup-restore-folders    :do_backup_restore_folders
-rem  4604  wimmount-repair           :do_wimmount_repair
-rem  4736  offline-install-msu       :do_offline_install_msu
-rem  4846  offline-install-cab       :do_offline_install_cab
-rem  4956  driver-already-installed  :do_driver_already_installed
-rem  5007  driver-updates-exclude    :do_driver_updates_exclude
-rem  5094  firewall-pause            :do_firewall_pause
-rem  5225  defender-pause            :do_defender_pause
-rem  5324  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5398  wsus-client-reset         :do_wsus_client_reset
-rem  5541  winsock-reset             :do_winsock_reset
-rem  5661  spupdsvc-rename           :do_spupdsvc_rename
+rem  3562  clock-check               :do_clock_check
+rem  3660  service-health            :do_service_health
+rem  3839  service-security          :do_service_security
+rem  3960  component-reset           :do_component_reset
+rem  4101  system-files-dism         :do_system_files_dism
+rem  4230  backup-reparse-points     :do_backup_reparse_points
+rem  4438  backup-restore-folders    :do_backup_restore_folders
+rem  4607  wimmount-repair           :do_wimmount_repair
+rem  4739  offline-install-msu       :do_offline_install_msu
+rem  4849  offline-install-cab       :do_offline_install_cab
+rem  4959  driver-already-installed  :do_driver_already_installed
+rem  5010  driver-updates-exclude    :do_driver_updates_exclude
+rem  5097  firewall-pause            :do_firewall_pause
+rem  5228  defender-pause            :do_defender_pause
+rem  5327  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5401  wsus-client-reset         :do_wsus_client_reset
+rem  5544  winsock-reset             :do_winsock_reset
+rem  5664  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2944,6 +2944,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3081,7 +3084,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=72ede01de93b8578"
+set "WUFIX_VERSION=eebb7d7a4ec713fc"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3017  clock-check               :do_clock_check
-rem  3115  service-health            :do_service_health
-rem  3286  service-security          :do_service_security
-rem  3407  component-reset           :do_component_reset
-rem  3525  system-files-surt         :do_system_files_surt
-rem  3649  offline-install-sp        :do_offline_install_sp
-rem  3798  offline-install-msu       :do_offline_install_msu
-rem  3899  driver-already-installed  :do_driver_already_installed
-rem  3951  firewall-pause            :do_firewall_pause
-rem  4078  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4147  dll-reregister            :do_dll_reregister
-rem  4218  wsus-client-reset         :do_wsus_client_reset
-rem  4347  winsock-reset             :do_winsock_reset
-rem  4470  offline-install-ie        :do_offline_install_ie
+rem  3020  clock-check               :do_clock_check
+rem  3118  service-health            :do_service_health
+rem  3289  service-security          :do_service_security
+rem  3410  component-reset           :do_component_reset
+rem  3528  system-files-surt         :do_system_files_surt
+rem  3652  offline-install-sp        :do_offline_install_sp
+rem  3801  offline-install-msu       :do_offline_install_msu
+rem  3902  driver-already-installed  :do_driver_already_installed
+rem  3954  firewall-pause            :do_firewall_pause
+rem  4081  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4150  dll-reregister            :do_dll_reregister
+rem  4221  wsus-client-reset         :do_wsus_client_reset
+rem  4350  winsock-reset             :do_winsock_reset
+rem  4473  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2412,6 +2412,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -2583,7 +2586,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=cbd666162dfc6487"
+set "WUFIX_VERSION=f402a389ff8d54e8"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3564  clock-check               :do_clock_check
-rem  3662  service-health            :do_service_health
-rem  3841  service-security          :do_service_security
-rem  3962  component-reset           :do_component_reset
-rem  4103  system-files-dism         :do_system_files_dism
-rem  4232  backup-reparse-points     :do_backup_reparse_points
-rem  4440  backup-restore-folders    :do_backup_restore_folders
-rem  4609  wimmount-repair           :do_wimmount_repair
-rem  4741  offline-install-msu       :do_offline_install_msu
-rem  4851  offline-install-cab       :do_offline_install_cab
-rem  4961  driver-already-installed  :do_driver_already_installed
-rem  5012  driver-updates-exclude    :do_driver_updates_exclude
-rem  5109  firewall-pause            :do_firewall_pause
-rem  5240  defender-pause            :do_defender_pause
-rem  5339  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5413  wsus-client-reset         :do_wsus_client_reset
-rem  5556  winsock-reset             :do_winsock_reset
-rem  5676  spupdsvc-rename           :do_spupdsvc_rename
+rem  3567  clock-check               :do_clock_check
+rem  3665  service-health            :do_service_health
+rem  3844  service-security          :do_service_security
+rem  3965  component-reset           :do_component_reset
+rem  4106  system-files-dism         :do_system_files_dism
+rem  4235  backup-reparse-points     :do_backup_reparse_points
+rem  4443  backup-restore-folders    :do_backup_restore_folders
+rem  4612  wimmount-repair           :do_wimmount_repair
+rem  4744  offline-install-msu       :do_offline_install_msu
+rem  4854  offline-install-cab       :do_offline_install_cab
+rem  4964  driver-already-installed  :do_driver_already_installed
+rem  5015  driver-updates-exclude    :do_driver_updates_exclude
+rem  5112  firewall-pause            :do_firewall_pause
+rem  5243  defender-pause            :do_defender_pause
+rem  5342  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5416  wsus-client-reset         :do_wsus_client_reset
+rem  5559  winsock-reset             :do_winsock_reset
+rem  5679  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2949,6 +2949,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3086,7 +3089,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=8bd7d7d6d4501955"
+set "WUFIX_VERSION=56c52a3e9abeda57"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

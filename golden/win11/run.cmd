@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3558  clock-check               :do_clock_check
-rem  3656  service-health            :do_service_health
-rem  3835  service-security          :do_service_security
-rem  3956  component-reset           :do_component_reset
-rem  4097  system-files-dism         :do_system_files_dism
-rem  4226  backup-reparse-points     :do_backup_reparse_points
-rem  4434  backup-restore-folders    :do_backup_restore_folders
-rem  4603  wimmount-repair           :do_wimmount_repair
-rem  4735  offline-install-msu       :do_offline_install_msu
-rem  4845  offline-install-cab       :do_offline_install_cab
-rem  4955  driver-already-installed  :do_driver_already_installed
-rem  5006  driver-updates-exclude    :do_driver_updates_exclude
-rem  5093  firewall-pause            :do_firewall_pause
-rem  5224  defender-pause            :do_defender_pause
-rem  5323  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5397  wsus-client-reset         :do_wsus_client_reset
-rem  5540  winsock-reset             :do_winsock_reset
-rem  5660  spupdsvc-rename           :do_spupdsvc_rename
+rem  3561  clock-check               :do_clock_check
+rem  3659  service-health            :do_service_health
+rem  3838  service-security          :do_service_security
+rem  3959  component-reset           :do_component_reset
+rem  4100  system-files-dism         :do_system_files_dism
+rem  4229  backup-reparse-points     :do_backup_reparse_points
+rem  4437  backup-restore-folders    :do_backup_restore_folders
+rem  4606  wimmount-repair           :do_wimmount_repair
+rem  4738  offline-install-msu       :do_offline_install_msu
+rem  4848  offline-install-cab       :do_offline_install_cab
+rem  4958  driver-already-installed  :do_driver_already_installed
+rem  5009  driver-updates-exclude    :do_driver_updates_exclude
+rem  5096  firewall-pause            :do_firewall_pause
+rem  5227  defender-pause            :do_defender_pause
+rem  5326  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5400  wsus-client-reset         :do_wsus_client_reset
+rem  5543  winsock-reset             :do_winsock_reset
+rem  5663  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2943,6 +2943,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3080,7 +3083,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=bea58bf3843b0672"
+set "WUFIX_VERSION=45bace384e933022"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3439  clock-check               :do_clock_check
-rem  3537  service-health            :do_service_health
-rem  3708  service-security          :do_service_security
-rem  3829  component-reset           :do_component_reset
-rem  3955  system-files-surt         :do_system_files_surt
-rem  4082  backup-reparse-points     :do_backup_reparse_points
-rem  4290  backup-restore-folders    :do_backup_restore_folders
-rem  4459  wimmount-repair           :do_wimmount_repair
-rem  4593  offline-install-sp        :do_offline_install_sp
-rem  4742  offline-install-msu       :do_offline_install_msu
-rem  4852  offline-install-cab       :do_offline_install_cab
-rem  4962  driver-already-installed  :do_driver_already_installed
-rem  5014  firewall-pause            :do_firewall_pause
-rem  5141  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5210  dll-reregister            :do_dll_reregister
-rem  5281  wsus-client-reset         :do_wsus_client_reset
-rem  5410  winsock-reset             :do_winsock_reset
-rem  5526  allow-os-upgrade          :do_allow_os_upgrade
-rem  5611  offline-install-ie        :do_offline_install_ie
+rem  3442  clock-check               :do_clock_check
+rem  3540  service-health            :do_service_health
+rem  3711  service-security          :do_service_security
+rem  3832  component-reset           :do_component_reset
+rem  3958  system-files-surt         :do_system_files_surt
+rem  4085  backup-reparse-points     :do_backup_reparse_points
+rem  4293  backup-restore-folders    :do_backup_restore_folders
+rem  4462  wimmount-repair           :do_wimmount_repair
+rem  4596  offline-install-sp        :do_offline_install_sp
+rem  4745  offline-install-msu       :do_offline_install_msu
+rem  4855  offline-install-cab       :do_offline_install_cab
+rem  4965  driver-already-installed  :do_driver_already_installed
+rem  5017  firewall-pause            :do_firewall_pause
+rem  5144  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5213  dll-reregister            :do_dll_reregister
+rem  5284  wsus-client-reset         :do_wsus_client_reset
+rem  5413  winsock-reset             :do_winsock_reset
+rem  5529  allow-os-upgrade          :do_allow_os_upgrade
+rem  5614  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2823,6 +2823,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -2960,7 +2963,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=72c291e1fc86e346"
+set "WUFIX_VERSION=f24c336b1bbe33d4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

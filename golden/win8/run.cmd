@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3486  clock-check               :do_clock_check
-rem  3584  service-health            :do_service_health
-rem  3755  service-security          :do_service_security
-rem  3876  component-reset           :do_component_reset
-rem  4001  system-files-dism         :do_system_files_dism
-rem  4130  backup-reparse-points     :do_backup_reparse_points
-rem  4338  backup-restore-folders    :do_backup_restore_folders
-rem  4507  wimmount-repair           :do_wimmount_repair
-rem  4639  offline-install-msu       :do_offline_install_msu
-rem  4749  offline-install-cab       :do_offline_install_cab
-rem  4859  driver-already-installed  :do_driver_already_installed
-rem  4911  firewall-pause            :do_firewall_pause
-rem  5038  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5107  dll-reregister            :do_dll_reregister
-rem  5178  wsus-client-reset         :do_wsus_client_reset
-rem  5307  winsock-reset             :do_winsock_reset
+rem  3489  clock-check               :do_clock_check
+rem  3587  service-health            :do_service_health
+rem  3758  service-security          :do_service_security
+rem  3879  component-reset           :do_component_reset
+rem  4004  system-files-dism         :do_system_files_dism
+rem  4133  backup-reparse-points     :do_backup_reparse_points
+rem  4341  backup-restore-folders    :do_backup_restore_folders
+rem  4510  wimmount-repair           :do_wimmount_repair
+rem  4642  offline-install-msu       :do_offline_install_msu
+rem  4752  offline-install-cab       :do_offline_install_cab
+rem  4862  driver-already-installed  :do_driver_already_installed
+rem  4914  firewall-pause            :do_firewall_pause
+rem  5041  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5110  dll-reregister            :do_dll_reregister
+rem  5181  wsus-client-reset         :do_wsus_client_reset
+rem  5310  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2887,6 +2887,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3024,7 +3027,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=3495be3b2903ff45"
+set "WUFIX_VERSION=8f4ea27944bb96bb"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

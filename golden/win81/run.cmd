@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3557  clock-check               :do_clock_check
-rem  3655  service-health            :do_service_health
-rem  3826  service-security          :do_service_security
-rem  3947  component-reset           :do_component_reset
-rem  4072  system-files-dism         :do_system_files_dism
-rem  4201  backup-reparse-points     :do_backup_reparse_points
-rem  4409  backup-restore-folders    :do_backup_restore_folders
-rem  4578  wimmount-repair           :do_wimmount_repair
-rem  4710  offline-install-msu       :do_offline_install_msu
-rem  4820  offline-install-cab       :do_offline_install_cab
-rem  4930  driver-already-installed  :do_driver_already_installed
-rem  4982  firewall-pause            :do_firewall_pause
-rem  5113  defender-pause            :do_defender_pause
-rem  5212  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5281  dll-reregister            :do_dll_reregister
-rem  5352  wsus-client-reset         :do_wsus_client_reset
-rem  5481  winsock-reset             :do_winsock_reset
-rem  5597  allow-os-upgrade          :do_allow_os_upgrade
+rem  3560  clock-check               :do_clock_check
+rem  3658  service-health            :do_service_health
+rem  3829  service-security          :do_service_security
+rem  3950  component-reset           :do_component_reset
+rem  4075  system-files-dism         :do_system_files_dism
+rem  4204  backup-reparse-points     :do_backup_reparse_points
+rem  4412  backup-restore-folders    :do_backup_restore_folders
+rem  4581  wimmount-repair           :do_wimmount_repair
+rem  4713  offline-install-msu       :do_offline_install_msu
+rem  4823  offline-install-cab       :do_offline_install_cab
+rem  4933  driver-already-installed  :do_driver_already_installed
+rem  4985  firewall-pause            :do_firewall_pause
+rem  5116  defender-pause            :do_defender_pause
+rem  5215  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5284  dll-reregister            :do_dll_reregister
+rem  5355  wsus-client-reset         :do_wsus_client_reset
+rem  5484  winsock-reset             :do_winsock_reset
+rem  5600  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2944,6 +2944,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -3081,7 +3084,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=339c82d2662e9215"
+set "WUFIX_VERSION=39ddb215155acf10"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

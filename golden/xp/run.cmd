@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2880  clock-check               :do_clock_check
-rem  2978  service-health            :do_service_health
-rem  3136  service-security          :do_service_security
-rem  3257  component-reset           :do_component_reset
-rem  3379  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3571  offline-install-xp        :do_offline_install_xp
-rem  3694  driver-already-installed  :do_driver_already_installed
-rem  3746  firewall-pause            :do_firewall_pause
-rem  3872  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3941  dll-reregister            :do_dll_reregister
-rem  4012  wsus-client-reset         :do_wsus_client_reset
-rem  4141  winsock-reset             :do_winsock_reset
-rem  4264  offline-install-ie        :do_offline_install_ie
+rem  2883  clock-check               :do_clock_check
+rem  2981  service-health            :do_service_health
+rem  3139  service-security          :do_service_security
+rem  3260  component-reset           :do_component_reset
+rem  3382  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3574  offline-install-xp        :do_offline_install_xp
+rem  3697  driver-already-installed  :do_driver_already_installed
+rem  3749  firewall-pause            :do_firewall_pause
+rem  3875  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3944  dll-reregister            :do_dll_reregister
+rem  4015  wsus-client-reset         :do_wsus_client_reset
+rem  4144  winsock-reset             :do_winsock_reset
+rem  4267  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2264,6 +2264,9 @@ rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
 for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem Versions that wrote the deferred task's definition here, before it was
+rem the bundle's task.xml, left <bundle>-task.xml behind.
+if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
 popd
 goto :eof
 
@@ -2452,7 +2455,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=962e927a2259eaf0"
+set "WUFIX_VERSION=cf7b9485063f597c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
