@@ -146,16 +146,18 @@ func TestStagingFolderIsProtected(t *testing.T) {
 	for _, tg := range c.Targets {
 		text := script(t, out, tg.ID.Value+"/run.cmd")
 		assert.Contains(t, text, `if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch`, tg.ID.Value)
-		// On the system drive, where PowerShell reads ACLs by SID, a
-		// folder others may change is left for the protected copy too.
+		// On the system drive, where PowerShell or icacls reads ACLs by
+		// SID, a folder others may change is left for the protected copy
+		// too: PowerShell reads every right, icacls only who is named.
 		_, ps := tg.Tools["powershell"]
-		assert.Equal(t, ps, regexp.MustCompile(`\nif not "%WUFIX_MODE%"=="plan" call (%WUFIX_LIB% )?:stage_home_open\nif not defined STAGE_HOME_OPEN goto home_checked\n`).MatchString(text), tg.ID.Value)
-		assert.Equal(t, ps, strings.Contains(text, "GetAccessRules($true, $true, $sid)"), tg.ID.Value)
-		assert.Contains(t, text, `('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"`, tg.ID.Value)
 		_, icacls := tg.Tools["icacls"]
+		assert.Equal(t, ps || icacls, regexp.MustCompile(`\nif not "%WUFIX_MODE%"=="plan" call (%WUFIX_LIB% )?:stage_home_open\nif not defined STAGE_HOME_OPEN goto home_checked\n`).MatchString(text), tg.ID.Value)
+		assert.Equal(t, ps, strings.Contains(text, "GetAccessRules($true, $true, $sid)"), tg.ID.Value)
+		assert.Equal(t, icacls && !ps, strings.Contains(text, "for %%S in (S-1-1-0 S-1-5-11 S-1-5-4) do call :stage_findsid %%S"), tg.ID.Value)
+		assert.Contains(t, text, `('"dir /al /b 2>nul"') do if /i "%%N"=="%STAGE_NAME%" set "STAGE_LINK=1"`, tg.ID.Value)
 		grant := `icacls.exe" "%STAGE_ROOT%" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`
 		assert.Equal(t, icacls, strings.Contains(text, grant), tg.ID.Value)
-		assert.Equal(t, icacls, strings.Contains(text, `/findsid *%~1 /t /c`), tg.ID.Value)
+		assert.Equal(t, icacls, strings.Contains(text, `"%STAGE_FIND%" /findsid *%~1 /t /c`), tg.ID.Value)
 		_, hash := tg.Tools["certutil-sha256"]
 		assert.Equal(t, !hash, strings.Contains(text, `fc.exe" /b "%WUFIX_HOME%%STAGE_FILE%" "%STAGE_FILE%"`), "%s: compared byte for byte where nothing hashes", tg.ID.Value)
 		// The relaunch is one line that hands back every exit code run.cmd uses.

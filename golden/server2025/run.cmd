@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3562  clock-check               :do_clock_check
-rem  3660  service-health            :do_service_health
-rem  3839  service-security          :do_service_security
-rem  3960  component-reset           :do_component_reset
-rem  4101  system-files-dism         :do_system_files_dism
-rem  4230  backup-reparse-points     :do_backup_reparse_points
-rem  4438  backup-restore-folders    :do_backup_restore_folders
-rem  4607  wimmount-repair           :do_wimmount_repair
-rem  4739  offline-install-msu       :do_offline_install_msu
-rem  4849  offline-install-cab       :do_offline_install_cab
-rem  4959  driver-already-installed  :do_driver_already_installed
-rem  5010  driver-updates-exclude    :do_driver_updates_exclude
-rem  5097  firewall-pause            :do_firewall_pause
-rem  5228  defender-pause            :do_defender_pause
-rem  5327  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5401  wsus-client-reset         :do_wsus_client_reset
-rem  5544  winsock-reset             :do_winsock_reset
-rem  5664  spupdsvc-rename           :do_spupdsvc_rename
+rem  3568  clock-check               :do_clock_check
+rem  3666  service-health            :do_service_health
+rem  3845  service-security          :do_service_security
+rem  3966  component-reset           :do_component_reset
+rem  4107  system-files-dism         :do_system_files_dism
+rem  4236  backup-reparse-points     :do_backup_reparse_points
+rem  4444  backup-restore-folders    :do_backup_restore_folders
+rem  4613  wimmount-repair           :do_wimmount_repair
+rem  4745  offline-install-msu       :do_offline_install_msu
+rem  4855  offline-install-cab       :do_offline_install_cab
+rem  4965  driver-already-installed  :do_driver_already_installed
+rem  5016  driver-updates-exclude    :do_driver_updates_exclude
+rem  5103  firewall-pause            :do_firewall_pause
+rem  5234  defender-pause            :do_defender_pause
+rem  5333  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5407  wsus-client-reset         :do_wsus_client_reset
+rem  5550  winsock-reset             :do_winsock_reset
+rem  5670  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2755,20 +2755,24 @@ rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 "%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
 
 :stage_home_open
-rem Sets STAGE_HOME_OPEN when someone other than SYSTEM, Administrators or
-rem TrustedInstaller owns the bundle's folder, a folder or file in it, or
-rem may change one (write, append, delete, change its ACL or take it):
-rem a folder an administrator makes in C:\ lets every signed-in user
-rem change the files in it (Authenticated Users: Modify, inherited), and
-rem one in a profile lets that user's programs that are not elevated do
-rem it. Read by SID (names are localized), by .NET, which PowerShell 2.0
-rem has; an ACL that cannot be read counts as open. Without PowerShell
-rem (Server Core of 2008 R2) nothing is said, and the run stays where it
-rem is, as on the versions that have no PowerShell (XP, 2003, Vista: no
-rem tool of theirs reads an ACL by SID). The protected copy itself is not
-rem looked at: the run from it is final.
+rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
+rem change the bundle's folder or what is in it: a folder an administrator
+rem makes in C:\ lets every signed-in user change the files in it
+rem (Authenticated Users: Modify, inherited), and one in a profile lets
+rem that user's programs that are not elevated do it. The protected copy
+rem itself is not looked at: the run from it is final.
 set "STAGE_HOME_OPEN="
 if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
+rem The root of the drive itself (C:\): every signed-in user may add files
+rem there, and nothing below it is worth reading.
+if "%WUFIX_HOME:~3%"=="" set "STAGE_HOME_OPEN=1"
+if defined STAGE_HOME_OPEN exit /b 0
+rem Anyone but SYSTEM, Administrators or TrustedInstaller who owns the
+rem folder, a folder or file in it, or may change one (write, append,
+rem delete, change its ACL or take it) makes it open. Read by SID (names
+rem are localized), by .NET, which PowerShell 2.0 has; an ACL that cannot
+rem be read counts as open. Without PowerShell (Server Core of 2008 R2)
+rem nothing is said, and the run stays where it is.
 set "STAGE_HOME=%WUFIX_HOME%"
 rem The answer is a line, "open" or "closed", which find looks for (a for
 rem /f would have to hold the command's parentheses).
@@ -2891,15 +2895,17 @@ goto stage_refuse
 rem Refused when anyone but SYSTEM and Administrators is named in its ACL or
 rem below: Everyone, Authenticated Users, Users, Interactive.
 set "STAGE_OPEN="
+set "STAGE_FIND=%STAGE_ROOT%"
 for %%S in (S-1-1-0 S-1-5-11 S-1-5-32-545 S-1-5-4) do call :stage_findsid %%S
 if not defined STAGE_OPEN exit /b 0
 set "MSG=run.cmd: %STAGE_ROOT% grants access to *%STAGE_OPEN%: wufix runs nothing from it. Nothing was changed."
 goto stage_refuse
 
 :stage_findsid
-rem Sets STAGE_OPEN to SID %1 when an ACL in STAGE_ROOT names it. icacls
-rem prints each such path; only the path is looked for, not its words.
-"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
+rem Sets STAGE_OPEN to SID %1 when an ACL in or below the folder STAGE_FIND
+rem names it. icacls prints each such path; only the path is looked for,
+rem not its words.
+"%SystemRoot%\System32\icacls.exe" "%STAGE_FIND%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_FIND%" >nul 2>&1
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
 
@@ -3084,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=eebb7d7a4ec713fc"
+set "WUFIX_VERSION=348c7c7142a90ca9"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

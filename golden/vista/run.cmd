@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3020  clock-check               :do_clock_check
-rem  3118  service-health            :do_service_health
-rem  3289  service-security          :do_service_security
-rem  3410  component-reset           :do_component_reset
-rem  3528  system-files-surt         :do_system_files_surt
-rem  3652  offline-install-sp        :do_offline_install_sp
-rem  3801  offline-install-msu       :do_offline_install_msu
-rem  3902  driver-already-installed  :do_driver_already_installed
-rem  3954  firewall-pause            :do_firewall_pause
-rem  4081  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4150  dll-reregister            :do_dll_reregister
-rem  4221  wsus-client-reset         :do_wsus_client_reset
-rem  4350  winsock-reset             :do_winsock_reset
-rem  4473  offline-install-ie        :do_offline_install_ie
+rem  3057  clock-check               :do_clock_check
+rem  3155  service-health            :do_service_health
+rem  3326  service-security          :do_service_security
+rem  3447  component-reset           :do_component_reset
+rem  3565  system-files-surt         :do_system_files_surt
+rem  3689  offline-install-sp        :do_offline_install_sp
+rem  3838  offline-install-msu       :do_offline_install_msu
+rem  3939  driver-already-installed  :do_driver_already_installed
+rem  3991  firewall-pause            :do_firewall_pause
+rem  4118  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4187  dll-reregister            :do_dll_reregister
+rem  4258  wsus-client-reset         :do_wsus_client_reset
+rem  4387  winsock-reset             :do_winsock_reset
+rem  4510  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2233,13 +2233,14 @@ if "%WUFIX_EXIT%"=="1" set "EVENT_TYPE=ERROR"
 goto :eof
 
 :stage_relaunch
-rem Reached only from a folder off the system drive: removable media, a
-rem share, a mapped or another drive. cmd reads a batch file a line at a
-rem time as it runs it, so a stick pulled out or a bundle replaced on the
-rem share would leave it running the rest of another file. Before anything
-rem changes, the bundle is copied into a folder only SYSTEM and
-rem Administrators can write, checked, and run from there with the same
-rem arguments; its exit code is this script's.
+rem Reached from a folder off the system drive (removable media, a share, a
+rem mapped or another drive), and from one on it that others than SYSTEM and
+rem Administrators may change (stage_home_open). cmd reads a batch file a
+rem line at a time as it runs it, so a stick pulled out, a bundle replaced
+rem on the share or a file changed by a standard user would leave it running
+rem the rest of another file. Before anything changes, the bundle is copied
+rem into a folder only SYSTEM and Administrators can write, checked, and run
+rem from there with the same arguments; its exit code is this script's.
 if not defined WUFIX_GPO goto stage_relaunch_copy
 rem Under Group Policy a version whose plan already finished here costs one
 rem registry read at startup, not a copy of the bundle from the share.
@@ -2257,6 +2258,30 @@ rem is read from the original file. The copy's exit code is handed back
 rem through "if errorlevel N" (N or more), highest first, for every code
 rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 "%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+
+:stage_home_open
+rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
+rem change the bundle's folder or what is in it: a folder an administrator
+rem makes in C:\ lets every signed-in user change the files in it
+rem (Authenticated Users: Modify, inherited), and one in a profile lets
+rem that user's programs that are not elevated do it. The protected copy
+rem itself is not looked at: the run from it is final.
+set "STAGE_HOME_OPEN="
+if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
+rem The root of the drive itself (C:\): every signed-in user may add files
+rem there, and nothing below it is worth reading.
+if "%WUFIX_HOME:~3%"=="" set "STAGE_HOME_OPEN=1"
+if defined STAGE_HOME_OPEN exit /b 0
+rem This version has no PowerShell. icacls names accounts in the system's
+rem language, but finds them by SID: an ACL in or below the folder that
+rem names Everyone, Authenticated Users or Interactive counts as open (a
+rem folder made in C:\ names Authenticated Users with Modify). Users is
+rem not looked for: it may read and run every folder.
+set "STAGE_OPEN="
+set "STAGE_FIND=%WUFIX_HOME:~0,-1%"
+for %%S in (S-1-1-0 S-1-5-11 S-1-5-4) do call :stage_findsid %%S
+if defined STAGE_OPEN set "STAGE_HOME_OPEN=1"
+exit /b 0
 
 :stage_bundle
 rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
@@ -2373,15 +2398,17 @@ goto stage_refuse
 rem Refused when anyone but SYSTEM and Administrators is named in its ACL or
 rem below: Everyone, Authenticated Users, Users, Interactive.
 set "STAGE_OPEN="
+set "STAGE_FIND=%STAGE_ROOT%"
 for %%S in (S-1-1-0 S-1-5-11 S-1-5-32-545 S-1-5-4) do call :stage_findsid %%S
 if not defined STAGE_OPEN exit /b 0
 set "MSG=run.cmd: %STAGE_ROOT% grants access to *%STAGE_OPEN%: wufix runs nothing from it. Nothing was changed."
 goto stage_refuse
 
 :stage_findsid
-rem Sets STAGE_OPEN to SID %1 when an ACL in STAGE_ROOT names it. icacls
-rem prints each such path; only the path is looked for, not its words.
-"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
+rem Sets STAGE_OPEN to SID %1 when an ACL in or below the folder STAGE_FIND
+rem names it. icacls prints each such path; only the path is looked for,
+rem not its words.
+"%SystemRoot%\System32\icacls.exe" "%STAGE_FIND%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_FIND%" >nul 2>&1
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
 
@@ -2586,7 +2613,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=f402a389ff8d54e8"
+set "WUFIX_VERSION=7ea54143ad102c53"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2698,9 +2725,19 @@ if errorlevel 1 goto refuse
 set "REFUSE_CODE=5"
 call %WUFIX_LIB% :check_version
 if errorlevel 1 goto refuse
-rem Started off the system drive (removable media, a share): continue from a
-rem protected local copy before anything changes (see stage_relaunch).
+rem Started off the system drive (removable media, a share), or from a
+rem folder on it that others than SYSTEM and Administrators may change:
+rem continue from a protected local copy before anything changes (see
+rem stage_relaunch).
 if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "STAGE_HOME_OPEN="
+if not "%WUFIX_MODE%"=="plan" call %WUFIX_LIB% :stage_home_open
+if not defined STAGE_HOME_OPEN goto home_checked
+rem No log is open yet: the console only.
+set "MSG=run.cmd: others than SYSTEM and Administrators may change %WUFIX_HOME%: the run continues from a protected copy in %SystemRoot%\wufix."
+call %WUFIX_LIB% :log
+goto stage_relaunch
+:home_checked
 set "REFUSE_CODE=6"
 call %WUFIX_LIB% :check_integrity
 if errorlevel 1 goto refuse

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3560  clock-check               :do_clock_check
-rem  3658  service-health            :do_service_health
-rem  3829  service-security          :do_service_security
-rem  3950  component-reset           :do_component_reset
-rem  4075  system-files-dism         :do_system_files_dism
-rem  4204  backup-reparse-points     :do_backup_reparse_points
-rem  4412  backup-restore-folders    :do_backup_restore_folders
-rem  4581  wimmount-repair           :do_wimmount_repair
-rem  4713  offline-install-msu       :do_offline_install_msu
-rem  4823  offline-install-cab       :do_offline_install_cab
-rem  4933  driver-already-installed  :do_driver_already_installed
-rem  4985  firewall-pause            :do_firewall_pause
-rem  5116  defender-pause            :do_defender_pause
-rem  5215  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5284  dll-reregister            :do_dll_reregister
-rem  5355  wsus-client-reset         :do_wsus_client_reset
-rem  5484  winsock-reset             :do_winsock_reset
-rem  5600  allow-os-upgrade          :do_allow_os_upgrade
+rem  3566  clock-check               :do_clock_check
+rem  3664  service-health            :do_service_health
+rem  3835  service-security          :do_service_security
+rem  3956  component-reset           :do_component_reset
+rem  4081  system-files-dism         :do_system_files_dism
+rem  4210  backup-reparse-points     :do_backup_reparse_points
+rem  4418  backup-restore-folders    :do_backup_restore_folders
+rem  4587  wimmount-repair           :do_wimmount_repair
+rem  4719  offline-install-msu       :do_offline_install_msu
+rem  4829  offline-install-cab       :do_offline_install_cab
+rem  4939  driver-already-installed  :do_driver_already_installed
+rem  4991  firewall-pause            :do_firewall_pause
+rem  5122  defender-pause            :do_defender_pause
+rem  5221  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5290  dll-reregister            :do_dll_reregister
+rem  5361  wsus-client-reset         :do_wsus_client_reset
+rem  5490  winsock-reset             :do_winsock_reset
+rem  5606  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2755,20 +2755,24 @@ rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 "%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
 
 :stage_home_open
-rem Sets STAGE_HOME_OPEN when someone other than SYSTEM, Administrators or
-rem TrustedInstaller owns the bundle's folder, a folder or file in it, or
-rem may change one (write, append, delete, change its ACL or take it):
-rem a folder an administrator makes in C:\ lets every signed-in user
-rem change the files in it (Authenticated Users: Modify, inherited), and
-rem one in a profile lets that user's programs that are not elevated do
-rem it. Read by SID (names are localized), by .NET, which PowerShell 2.0
-rem has; an ACL that cannot be read counts as open. Without PowerShell
-rem (Server Core of 2008 R2) nothing is said, and the run stays where it
-rem is, as on the versions that have no PowerShell (XP, 2003, Vista: no
-rem tool of theirs reads an ACL by SID). The protected copy itself is not
-rem looked at: the run from it is final.
+rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
+rem change the bundle's folder or what is in it: a folder an administrator
+rem makes in C:\ lets every signed-in user change the files in it
+rem (Authenticated Users: Modify, inherited), and one in a profile lets
+rem that user's programs that are not elevated do it. The protected copy
+rem itself is not looked at: the run from it is final.
 set "STAGE_HOME_OPEN="
 if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
+rem The root of the drive itself (C:\): every signed-in user may add files
+rem there, and nothing below it is worth reading.
+if "%WUFIX_HOME:~3%"=="" set "STAGE_HOME_OPEN=1"
+if defined STAGE_HOME_OPEN exit /b 0
+rem Anyone but SYSTEM, Administrators or TrustedInstaller who owns the
+rem folder, a folder or file in it, or may change one (write, append,
+rem delete, change its ACL or take it) makes it open. Read by SID (names
+rem are localized), by .NET, which PowerShell 2.0 has; an ACL that cannot
+rem be read counts as open. Without PowerShell (Server Core of 2008 R2)
+rem nothing is said, and the run stays where it is.
 set "STAGE_HOME=%WUFIX_HOME%"
 rem The answer is a line, "open" or "closed", which find looks for (a for
 rem /f would have to hold the command's parentheses).
@@ -2891,15 +2895,17 @@ goto stage_refuse
 rem Refused when anyone but SYSTEM and Administrators is named in its ACL or
 rem below: Everyone, Authenticated Users, Users, Interactive.
 set "STAGE_OPEN="
+set "STAGE_FIND=%STAGE_ROOT%"
 for %%S in (S-1-1-0 S-1-5-11 S-1-5-32-545 S-1-5-4) do call :stage_findsid %%S
 if not defined STAGE_OPEN exit /b 0
 set "MSG=run.cmd: %STAGE_ROOT% grants access to *%STAGE_OPEN%: wufix runs nothing from it. Nothing was changed."
 goto stage_refuse
 
 :stage_findsid
-rem Sets STAGE_OPEN to SID %1 when an ACL in STAGE_ROOT names it. icacls
-rem prints each such path; only the path is looked for, not its words.
-"%SystemRoot%\System32\icacls.exe" "%STAGE_ROOT%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_ROOT%" >nul 2>&1
+rem Sets STAGE_OPEN to SID %1 when an ACL in or below the folder STAGE_FIND
+rem names it. icacls prints each such path; only the path is looked for,
+rem not its words.
+"%SystemRoot%\System32\icacls.exe" "%STAGE_FIND%" /findsid *%~1 /t /c 2>nul | "%SystemRoot%\System32\find.exe" "%STAGE_FIND%" >nul 2>&1
 if not errorlevel 1 set "STAGE_OPEN=%~1"
 goto :eof
 
@@ -3084,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=39ddb215155acf10"
+set "WUFIX_VERSION=3d7461d8bc8dc5dc"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
