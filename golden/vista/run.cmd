@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3057  clock-check               :do_clock_check
-rem  3155  service-health            :do_service_health
-rem  3326  service-security          :do_service_security
-rem  3447  component-reset           :do_component_reset
-rem  3565  system-files-surt         :do_system_files_surt
-rem  3689  offline-install-sp        :do_offline_install_sp
-rem  3838  offline-install-msu       :do_offline_install_msu
-rem  3939  driver-already-installed  :do_driver_already_installed
-rem  3991  firewall-pause            :do_firewall_pause
-rem  4118  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4187  dll-reregister            :do_dll_reregister
-rem  4258  wsus-client-reset         :do_wsus_client_reset
-rem  4387  winsock-reset             :do_winsock_reset
-rem  4510  offline-install-ie        :do_offline_install_ie
+rem  3077  clock-check               :do_clock_check
+rem  3175  service-health            :do_service_health
+rem  3346  service-security          :do_service_security
+rem  3467  component-reset           :do_component_reset
+rem  3585  system-files-surt         :do_system_files_surt
+rem  3709  offline-install-sp        :do_offline_install_sp
+rem  3858  offline-install-msu       :do_offline_install_msu
+rem  3972  driver-already-installed  :do_driver_already_installed
+rem  4024  firewall-pause            :do_firewall_pause
+rem  4151  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4220  dll-reregister            :do_dll_reregister
+rem  4291  wsus-client-reset         :do_wsus_client_reset
+rem  4420  winsock-reset             :do_winsock_reset
+rem  4543  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -869,6 +869,26 @@ goto :eof
 for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
+
+:ie_update_for
+rem For an update of Internet Explorer itself, named IE<n>-... with a KB
+rem number (IE8-WindowsXP-KB2964358-x86-ENU.exe): errorlevel 1, with the
+rem reason in IE_WHY, when this machine does not have Internet Explorer
+rem <n>, which the update is for. Any other name in PKG_NAME: errorlevel 0.
+rem IE_HAVE is read once per step (the step clears it).
+set "IE_WHY="
+if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 0
+set "IE_FOR="
+set "IE_NUM="
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+if not defined IE_FOR exit /b 0
+set /a "IE_NUM=IE_FOR" 2>nul
+if not "%IE_NUM%"=="%IE_FOR%" exit /b 0
+if not defined IE_HAVE call %WUFIX_LIB% :ie_version
+if "%IE_HAVE%"=="%IE_FOR%" exit /b 0
+set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have (it has %IE_HAVE%): not applicable"
+if %IE_HAVE% LSS %IE_FOR% set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have yet (it has %IE_HAVE%): it waits for a run after Internet Explorer %IE_FOR% is installed and the computer restarted"
+exit /b 1
 
 :check_admin
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
@@ -2613,7 +2633,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=7ea54143ad102c53"
+set "WUFIX_VERSION=d03855539e8f0b3a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3840,6 +3860,7 @@ call %WUFIX_LIB% :packages_find
 if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_msu_none
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
@@ -3866,6 +3887,7 @@ set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed
 if not defined PKG_DIR call %WUFIX_LIB% :log
 if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
@@ -3904,17 +3926,28 @@ rem Installs one package with wusa and judges its exit code.
 if defined PKG_STOP goto :eof
 call %WUFIX_LIB% :offline_install_msu_pick
 if errorlevel 1 goto :eof
+rem An update of Internet Explorer (IE11-Windows6.1-KB...) waits for the
+rem version it is for, which the Internet Explorer step may install.
+call %WUFIX_LIB% :ie_update_for
+if errorlevel 1 goto offline_install_msu_not_for_this
 set "MSG=  wusa %PKG_NAME% /quiet /norestart (%PKG_KB%)"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\wusa.exe" "%PKG%" /quiet /norestart
 set "RC=%ERRORLEVEL%"
 call %WUFIX_LIB% :packages_result
 goto :eof
+:offline_install_msu_not_for_this
+set "MSG=  %PKG_NAME%: %IE_WHY%"
+call %WUFIX_LIB% :log
+set /a "PKG_NA+=1"
+goto :eof
 
 :offline_install_msu_show
 call %WUFIX_LIB% :offline_install_msu_pick
 if errorlevel 1 goto :eof
 set "MSG=   would install %PKG_NAME% (%PKG_KB%) with wusa /quiet /norestart"
+call %WUFIX_LIB% :ie_update_for
+if errorlevel 1 set "MSG=   %PKG_NAME%: %IE_WHY%"
 call %WUFIX_LIB% :log
 goto :eof
 

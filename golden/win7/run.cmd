@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3448  clock-check               :do_clock_check
-rem  3546  service-health            :do_service_health
-rem  3717  service-security          :do_service_security
-rem  3838  component-reset           :do_component_reset
-rem  3964  system-files-surt         :do_system_files_surt
-rem  4091  backup-reparse-points     :do_backup_reparse_points
-rem  4299  backup-restore-folders    :do_backup_restore_folders
-rem  4468  wimmount-repair           :do_wimmount_repair
-rem  4602  offline-install-sp        :do_offline_install_sp
-rem  4751  offline-install-msu       :do_offline_install_msu
-rem  4861  offline-install-cab       :do_offline_install_cab
-rem  4971  driver-already-installed  :do_driver_already_installed
-rem  5023  firewall-pause            :do_firewall_pause
-rem  5150  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5219  dll-reregister            :do_dll_reregister
-rem  5290  wsus-client-reset         :do_wsus_client_reset
-rem  5419  winsock-reset             :do_winsock_reset
-rem  5535  allow-os-upgrade          :do_allow_os_upgrade
-rem  5620  offline-install-ie        :do_offline_install_ie
+rem  3468  clock-check               :do_clock_check
+rem  3566  service-health            :do_service_health
+rem  3737  service-security          :do_service_security
+rem  3858  component-reset           :do_component_reset
+rem  3984  system-files-surt         :do_system_files_surt
+rem  4111  backup-reparse-points     :do_backup_reparse_points
+rem  4319  backup-restore-folders    :do_backup_restore_folders
+rem  4488  wimmount-repair           :do_wimmount_repair
+rem  4622  offline-install-sp        :do_offline_install_sp
+rem  4771  offline-install-msu       :do_offline_install_msu
+rem  4894  offline-install-cab       :do_offline_install_cab
+rem  5004  driver-already-installed  :do_driver_already_installed
+rem  5056  firewall-pause            :do_firewall_pause
+rem  5183  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5252  dll-reregister            :do_dll_reregister
+rem  5323  wsus-client-reset         :do_wsus_client_reset
+rem  5452  winsock-reset             :do_winsock_reset
+rem  5568  allow-os-upgrade          :do_allow_os_upgrade
+rem  5653  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -878,6 +878,43 @@ if not defined FREE_MB set "FREE_MB=0"
 if %FREE_MB% LSS 2000 exit /b 1
 exit /b 0
 
+:ie_version
+rem Sets IE_HAVE to the major version of the Internet Explorer installed:
+rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
+rem before. Windows with any Internet Explorer has one of them, so a read
+rem that finds neither is made once more before IE_HAVE is set to 0 (no
+rem Internet Explorer, as on Server Core).
+set "IE_HAVE="
+call :ie_version_read
+if not defined IE_HAVE call :ie_version_read
+if not defined IE_HAVE set "IE_HAVE=0"
+for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
+goto :eof
+:ie_version_read
+for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+goto :eof
+
+:ie_update_for
+rem For an update of Internet Explorer itself, named IE<n>-... with a KB
+rem number (IE8-WindowsXP-KB2964358-x86-ENU.exe): errorlevel 1, with the
+rem reason in IE_WHY, when this machine does not have Internet Explorer
+rem <n>, which the update is for. Any other name in PKG_NAME: errorlevel 0.
+rem IE_HAVE is read once per step (the step clears it).
+set "IE_WHY="
+if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 0
+set "IE_FOR="
+set "IE_NUM="
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+if not defined IE_FOR exit /b 0
+set /a "IE_NUM=IE_FOR" 2>nul
+if not "%IE_NUM%"=="%IE_FOR%" exit /b 0
+if not defined IE_HAVE call %WUFIX_LIB% :ie_version
+if "%IE_HAVE%"=="%IE_FOR%" exit /b 0
+set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have (it has %IE_HAVE%): not applicable"
+if %IE_HAVE% LSS %IE_FOR% set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have yet (it has %IE_HAVE%): it waits for a run after Internet Explorer %IE_FOR% is installed and the computer restarted"
+exit /b 1
+
 :libraries_scan
 rem Walks the user profiles and the libraries in each (AppData\Roaming\
 rem Microsoft\Windows\Libraries\*.library-ms). The profiles are found in the
@@ -1087,23 +1124,6 @@ if /i "%LIB_GUID%"=="{ED4824AF-DCE4-45A8-81E2-FC7965083634}" set "LIB_LOC=%LIB_P
 if /i "%LIB_GUID%"=="{B6EBFB86-6907-413C-9AF7-4FC2ABF07CC5}" set "LIB_LOC=%LIB_PUBLIC%\Pictures"
 if /i "%LIB_GUID%"=="{3214FAB5-9757-4298-BB61-92A9DEAA44FF}" set "LIB_LOC=%LIB_PUBLIC%\Music"
 if /i "%LIB_GUID%"=="{2400183A-6185-49FB-A2D8-4A392A602BA3}" set "LIB_LOC=%LIB_PUBLIC%\Videos"
-goto :eof
-
-:ie_version
-rem Sets IE_HAVE to the major version of the Internet Explorer installed:
-rem svcVersion from IE10 on (whose Version reads 9.10, 9.11), Version
-rem before. Windows with any Internet Explorer has one of them, so a read
-rem that finds neither is made once more before IE_HAVE is set to 0 (no
-rem Internet Explorer, as on Server Core).
-set "IE_HAVE="
-call :ie_version_read
-if not defined IE_HAVE call :ie_version_read
-if not defined IE_HAVE set "IE_HAVE=0"
-for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
-goto :eof
-:ie_version_read
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
 goto :eof
 
 :check_admin
@@ -2969,7 +2989,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=993357ac0c699f3c"
+set "WUFIX_VERSION=546bd6eedffbe32e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4753,6 +4773,7 @@ call %WUFIX_LIB% :packages_find
 if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_msu_none
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
@@ -4779,6 +4800,7 @@ set "MSG=   no .msu package in %WUFIX_HOME%packages\: nothing would be installed
 if not defined PKG_DIR call %WUFIX_LIB% :log
 if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
+set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
 for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
@@ -4817,17 +4839,28 @@ rem Installs one package with wusa and judges its exit code.
 if defined PKG_STOP goto :eof
 call %WUFIX_LIB% :offline_install_msu_pick
 if errorlevel 1 goto :eof
+rem An update of Internet Explorer (IE11-Windows6.1-KB...) waits for the
+rem version it is for, which the Internet Explorer step may install.
+call %WUFIX_LIB% :ie_update_for
+if errorlevel 1 goto offline_install_msu_not_for_this
 set "MSG=  wusa %PKG_NAME% /quiet /norestart (%PKG_KB%)"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\wusa.exe" "%PKG%" /quiet /norestart
 set "RC=%ERRORLEVEL%"
 call %WUFIX_LIB% :packages_result
 goto :eof
+:offline_install_msu_not_for_this
+set "MSG=  %PKG_NAME%: %IE_WHY%"
+call %WUFIX_LIB% :log
+set /a "PKG_NA+=1"
+goto :eof
 
 :offline_install_msu_show
 call %WUFIX_LIB% :offline_install_msu_pick
 if errorlevel 1 goto :eof
 set "MSG=   would install %PKG_NAME% (%PKG_KB%) with wusa /quiet /norestart"
+call %WUFIX_LIB% :ie_update_for
+if errorlevel 1 set "MSG=   %PKG_NAME%: %IE_WHY%"
 call %WUFIX_LIB% :log
 goto :eof
 

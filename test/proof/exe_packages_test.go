@@ -19,8 +19,9 @@ import (
 // them by their full path in packages\ as it would start the real ones,
 // and each records its switches and exits with WUFIX_STUB_EXIT_<NAME>.
 const (
-	spExe = "Windows6.1-KB976932-X64.exe"
-	ieExe = "IE11-Windows6.1-x64-en-us.exe"
+	spExe      = "Windows6.1-KB976932-X64.exe"
+	ieExe      = "IE11-Windows6.1-x64-en-us.exe"
+	ie11Update = "IE11-Windows6.1-KB2964358-x64.msu"
 )
 
 // The stand-ins for XP's Internet Explorer 8 and an update of it.
@@ -52,6 +53,17 @@ func installWithExes(t *testing.T, p *wine.Prefix, id string, exes []string, fil
 	return dir
 }
 
+// wusaCalls joins the command lines wusa was started with.
+func wusaCalls(p *wine.Prefix) string {
+	var out []string
+	for _, c := range p.StubCalls() {
+		if c.Name == "wusa" {
+			out = append(out, c.CommandLine)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 // callsOf lists the recorded command lines of one stand-in.
 func callsOf(p *wine.Prefix, name string) []string {
 	var out []string
@@ -66,8 +78,9 @@ func callsOf(p *wine.Prefix, name string) []string {
 // On Windows 7 without SP1 the service pack runs first with /quiet
 // /norestart, the run asks for a restart (exit 3010) even though the pack
 // exited 0, and Internet Explorer waits for that restart; after it (the
-// build number is 7601 now) the pack is not run again and IE11 runs with
-// /quiet /norestart /update-no; with IE11 in place nothing runs; /undo
+// build number is 7601 now) the pack is not run again, IE11 runs with
+// /quiet /norestart /update-no, and an update of IE11 waits for it; with
+// IE11 in place nothing runs and the update would be installed; /undo
 // names what was installed and removes nothing.
 func TestServicePackThenInternetExplorerOnWindows7(t *testing.T) {
 	t.Parallel()
@@ -75,7 +88,7 @@ func TestServicePackThenInternetExplorerOnWindows7(t *testing.T) {
 		p := machine(t, "win7")
 		// The readiness tool's stand-in (wusa is a stub), so the
 		// system-file step at the plan's end passes.
-		dir := installWithExes(t, p, "win7", []string{spExe, ieExe}, map[string]string{surtPackages[1]: "MSCF stand-in"})
+		dir := installWithExes(t, p, "win7", []string{spExe, ieExe}, map[string]string{surtPackages[1]: "MSCF stand-in", ie11Update: "MSCF stand-in"})
 		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Internet Explorer`, "svcVersion", "8.0.7600.16385")
 
 		r := p.Run(dir, "run.cmd")
@@ -100,6 +113,8 @@ func TestServicePackThenInternetExplorerOnWindows7(t *testing.T) {
 		assert.Contains(t, r.Stdout, spExe+": installed already (build 7601, the pack brings 7601)")
 		assert.Equal(t, []string{"/quiet /norestart /update-no"}, callsOf(p, ieExe))
 		assert.Contains(t, r.Stdout, "installed now: IE11")
+		assert.Contains(t, r.Stdout, ie11Update+": an update for Internet Explorer 11, which this machine does not have yet (it has 8)")
+		assert.NotContains(t, wusaCalls(p), ie11Update, "the IE11 update waits for IE11")
 
 		regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Internet Explorer`, "svcVersion", "11.0.9600.19036")
 		r = p.Run(dir, "run.cmd", "/plan")
@@ -108,6 +123,7 @@ func TestServicePackThenInternetExplorerOnWindows7(t *testing.T) {
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		assert.Contains(t, r.Stdout, ieExe+": Internet Explorer 11 is installed already, nothing to do")
+		assert.Contains(t, r.Stdout, "would install "+ie11Update+" (KB2964358) with wusa /quiet /norestart")
 		assert.Contains(t, r.Stdout, spExe+": installed already (build 7601), nothing to do")
 
 		r = p.Run(dir, "run.cmd", "/undo")
