@@ -177,6 +177,8 @@ func TestGroupPolicyOnXPComparesPackagesWithTheShare(t *testing.T) {
 		assert.Contains(t, string(log), `*** 2 of 2 files copied from `+p.WinPath(dir)+`\i386 differ from the share (a copy cut short): SFC does not run`)
 		assert.Contains(t, string(log), `*** 1 of 1 files copied from `+p.WinPath(dir)+`\amd64 differ from the share (a copy cut short): SFC does not run`)
 		assert.Contains(t, string(log), "not run: the setup source could not be copied from the share and checked (see above)")
+		assert.Contains(t, string(log), "offline-install-ie: failed", "every install step says it did not run")
+		assert.NotContains(t, string(log), "nothing to install")
 		_, _, err := p.Query(`HKLM\SOFTWARE\wufix`, "xp-pending")
 		assert.NoError(t, err, "pending for the next startup")
 

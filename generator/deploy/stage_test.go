@@ -257,6 +257,7 @@ func TestRunOffTheSystemDriveRefusesAFolderWithAnotherOwner(t *testing.T) {
 // (every call of it prints it: the owner check reads only PowerShell's exit
 // code, and the root's check looks for the root's path, not the bundle's).
 func TestRunFromAnOpenFolderOnTheSystemDriveContinuesFromALocalCopy(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		id, tool string
 		build    int

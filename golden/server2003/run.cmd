@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2912  clock-check               :do_clock_check
-rem  3010  service-health            :do_service_health
-rem  3168  service-security          :do_service_security
-rem  3289  component-reset           :do_component_reset
-rem  3411  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3603  offline-install-xp        :do_offline_install_xp
-rem  3726  driver-already-installed  :do_driver_already_installed
-rem  3778  firewall-pause            :do_firewall_pause
-rem  3904  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3973  dll-reregister            :do_dll_reregister
-rem  4044  wsus-client-reset         :do_wsus_client_reset
-rem  4173  winsock-reset             :do_winsock_reset
-rem  4296  offline-install-ie        :do_offline_install_ie
+rem  2919  clock-check               :do_clock_check
+rem  3017  service-health            :do_service_health
+rem  3175  service-security          :do_service_security
+rem  3296  component-reset           :do_component_reset
+rem  3418  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3610  offline-install-xp        :do_offline_install_xp
+rem  3733  driver-already-installed  :do_driver_already_installed
+rem  3785  firewall-pause            :do_firewall_pause
+rem  3911  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3980  dll-reregister            :do_dll_reregister
+rem  4051  wsus-client-reset         :do_wsus_client_reset
+rem  4180  winsock-reset             :do_winsock_reset
+rem  4303  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2415,12 +2415,19 @@ goto stage_payload_file
 
 :stage_payload_length
 rem STAGE_CUT is the length of STAGE_PREFIX: cmd has no length function.
+rem A character at a time, through a call of the label just below: cmd
+rem finds it at once, where a goto back up would have it read on through
+rem the rest of the file for every character.
 set "STAGE_CUT=0"
+set "STAGE_CUT_DONE="
+for /l %%N in (1,1,4096) do if not defined STAGE_CUT_DONE call :stage_payload_length_next
+goto :eof
+
 :stage_payload_length_next
 call set "STAGE_REST=%%STAGE_PREFIX:~%STAGE_CUT%%%"
-if not defined STAGE_REST goto :eof
-set /a "STAGE_CUT+=1"
-goto stage_payload_length_next
+if not defined STAGE_REST set "STAGE_CUT_DONE=1"
+if defined STAGE_REST set /a "STAGE_CUT+=1"
+goto :eof
 
 :stage_payload_file
 rem One file, SUM_PATH (relative), is copied from the share, with one more
@@ -2484,7 +2491,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=755e9b9de4929fbf"
+set "WUFIX_VERSION=ce4d4dd880fdc271"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4295,6 +4302,7 @@ rem to the version before), for an administrator who decides to.
 rem ==========================================================================
 :do_offline_install_ie
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_ie_none
 if defined SP_PENDING goto offline_install_ie_wait
 call %WUFIX_LIB% :packages_start

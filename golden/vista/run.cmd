@@ -53,14 +53,14 @@ rem  3346  service-security          :do_service_security
 rem  3467  component-reset           :do_component_reset
 rem  3585  system-files-surt         :do_system_files_surt
 rem  3709  offline-install-sp        :do_offline_install_sp
-rem  3858  offline-install-msu       :do_offline_install_msu
-rem  3972  driver-already-installed  :do_driver_already_installed
-rem  4024  firewall-pause            :do_firewall_pause
-rem  4151  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4220  dll-reregister            :do_dll_reregister
-rem  4291  wsus-client-reset         :do_wsus_client_reset
-rem  4420  winsock-reset             :do_winsock_reset
-rem  4543  offline-install-ie        :do_offline_install_ie
+rem  3859  offline-install-msu       :do_offline_install_msu
+rem  3973  driver-already-installed  :do_driver_already_installed
+rem  4025  firewall-pause            :do_firewall_pause
+rem  4152  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4221  dll-reregister            :do_dll_reregister
+rem  4292  wsus-client-reset         :do_wsus_client_reset
+rem  4421  winsock-reset             :do_winsock_reset
+rem  4544  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2633,7 +2633,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=d03855539e8f0b3a"
+set "WUFIX_VERSION=ce65da92416e8890"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3709,6 +3709,7 @@ rem ==========================================================================
 :do_offline_install_sp
 set "SP_PENDING="
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_sp_none
 call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
@@ -4542,6 +4543,7 @@ rem to the version before), for an administrator who decides to.
 rem ==========================================================================
 :do_offline_install_ie
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_ie_none
 if defined SP_PENDING goto offline_install_ie_wait
 call %WUFIX_LIB% :packages_start

@@ -65,16 +65,16 @@ rem  4111  backup-reparse-points     :do_backup_reparse_points
 rem  4319  backup-restore-folders    :do_backup_restore_folders
 rem  4488  wimmount-repair           :do_wimmount_repair
 rem  4622  offline-install-sp        :do_offline_install_sp
-rem  4771  offline-install-msu       :do_offline_install_msu
-rem  4894  offline-install-cab       :do_offline_install_cab
-rem  5004  driver-already-installed  :do_driver_already_installed
-rem  5056  firewall-pause            :do_firewall_pause
-rem  5183  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5252  dll-reregister            :do_dll_reregister
-rem  5323  wsus-client-reset         :do_wsus_client_reset
-rem  5452  winsock-reset             :do_winsock_reset
-rem  5568  allow-os-upgrade          :do_allow_os_upgrade
-rem  5653  offline-install-ie        :do_offline_install_ie
+rem  4772  offline-install-msu       :do_offline_install_msu
+rem  4895  offline-install-cab       :do_offline_install_cab
+rem  5005  driver-already-installed  :do_driver_already_installed
+rem  5057  firewall-pause            :do_firewall_pause
+rem  5184  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5253  dll-reregister            :do_dll_reregister
+rem  5324  wsus-client-reset         :do_wsus_client_reset
+rem  5453  winsock-reset             :do_winsock_reset
+rem  5569  allow-os-upgrade          :do_allow_os_upgrade
+rem  5654  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2989,7 +2989,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=546bd6eedffbe32e"
+set "WUFIX_VERSION=cedf3cd59d08d378"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4622,6 +4622,7 @@ rem ==========================================================================
 :do_offline_install_sp
 set "SP_PENDING="
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_sp_none
 call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
@@ -5652,6 +5653,7 @@ rem to the version before), for an administrator who decides to.
 rem ==========================================================================
 :do_offline_install_ie
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_ie_none
 if defined SP_PENDING goto offline_install_ie_wait
 call %WUFIX_LIB% :packages_start

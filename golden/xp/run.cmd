@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2883  clock-check               :do_clock_check
-rem  2981  service-health            :do_service_health
-rem  3139  service-security          :do_service_security
-rem  3260  component-reset           :do_component_reset
-rem  3382  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3574  offline-install-xp        :do_offline_install_xp
-rem  3697  driver-already-installed  :do_driver_already_installed
-rem  3749  firewall-pause            :do_firewall_pause
-rem  3875  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3944  dll-reregister            :do_dll_reregister
-rem  4015  wsus-client-reset         :do_wsus_client_reset
-rem  4144  winsock-reset             :do_winsock_reset
-rem  4267  offline-install-ie        :do_offline_install_ie
+rem  2890  clock-check               :do_clock_check
+rem  2988  service-health            :do_service_health
+rem  3146  service-security          :do_service_security
+rem  3267  component-reset           :do_component_reset
+rem  3389  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3581  offline-install-xp        :do_offline_install_xp
+rem  3704  driver-already-installed  :do_driver_already_installed
+rem  3756  firewall-pause            :do_firewall_pause
+rem  3882  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3951  dll-reregister            :do_dll_reregister
+rem  4022  wsus-client-reset         :do_wsus_client_reset
+rem  4151  winsock-reset             :do_winsock_reset
+rem  4274  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2410,12 +2410,19 @@ goto stage_payload_file
 
 :stage_payload_length
 rem STAGE_CUT is the length of STAGE_PREFIX: cmd has no length function.
+rem A character at a time, through a call of the label just below: cmd
+rem finds it at once, where a goto back up would have it read on through
+rem the rest of the file for every character.
 set "STAGE_CUT=0"
+set "STAGE_CUT_DONE="
+for /l %%N in (1,1,4096) do if not defined STAGE_CUT_DONE call :stage_payload_length_next
+goto :eof
+
 :stage_payload_length_next
 call set "STAGE_REST=%%STAGE_PREFIX:~%STAGE_CUT%%%"
-if not defined STAGE_REST goto :eof
-set /a "STAGE_CUT+=1"
-goto stage_payload_length_next
+if not defined STAGE_REST set "STAGE_CUT_DONE=1"
+if defined STAGE_REST set /a "STAGE_CUT+=1"
+goto :eof
 
 :stage_payload_file
 rem One file, SUM_PATH (relative), is copied from the share, with one more
@@ -2455,7 +2462,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=cf7b9485063f597c"
+set "WUFIX_VERSION=c410b52e80389d66"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4266,6 +4273,7 @@ rem to the version before), for an administrator who decides to.
 rem ==========================================================================
 :do_offline_install_ie
 call %WUFIX_LIB% :packages_find
+if errorlevel 1 exit /b 1
 if not defined PKG_DIR goto offline_install_ie_none
 if defined SP_PENDING goto offline_install_ie_wait
 call %WUFIX_LIB% :packages_start
