@@ -3090,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=3d7461d8bc8dc5dc"
+set "WUFIX_VERSION=bf6ef0138bcca2de"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
