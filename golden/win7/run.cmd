@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3468  clock-check               :do_clock_check
-rem  3566  service-health            :do_service_health
-rem  3737  service-security          :do_service_security
-rem  3858  component-reset           :do_component_reset
-rem  3984  system-files-surt         :do_system_files_surt
-rem  4111  backup-reparse-points     :do_backup_reparse_points
-rem  4319  backup-restore-folders    :do_backup_restore_folders
-rem  4488  wimmount-repair           :do_wimmount_repair
-rem  4622  offline-install-sp        :do_offline_install_sp
-rem  4772  offline-install-msu       :do_offline_install_msu
-rem  4895  offline-install-cab       :do_offline_install_cab
-rem  5005  driver-already-installed  :do_driver_already_installed
-rem  5057  firewall-pause            :do_firewall_pause
-rem  5184  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5253  dll-reregister            :do_dll_reregister
-rem  5324  wsus-client-reset         :do_wsus_client_reset
-rem  5453  winsock-reset             :do_winsock_reset
-rem  5569  allow-os-upgrade          :do_allow_os_upgrade
-rem  5654  offline-install-ie        :do_offline_install_ie
+rem  3476  clock-check               :do_clock_check
+rem  3574  service-health            :do_service_health
+rem  3745  service-security          :do_service_security
+rem  3866  component-reset           :do_component_reset
+rem  3992  system-files-surt         :do_system_files_surt
+rem  4119  backup-reparse-points     :do_backup_reparse_points
+rem  4327  backup-restore-folders    :do_backup_restore_folders
+rem  4496  wimmount-repair           :do_wimmount_repair
+rem  4630  offline-install-sp        :do_offline_install_sp
+rem  4780  offline-install-msu       :do_offline_install_msu
+rem  4903  offline-install-cab       :do_offline_install_cab
+rem  5013  driver-already-installed  :do_driver_already_installed
+rem  5065  firewall-pause            :do_firewall_pause
+rem  5192  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5261  dll-reregister            :do_dll_reregister
+rem  5332  wsus-client-reset         :do_wsus_client_reset
+rem  5461  winsock-reset             :do_winsock_reset
+rem  5577  allow-os-upgrade          :do_allow_os_upgrade
+rem  5662  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -902,18 +902,26 @@ rem reason in IE_WHY, when this machine does not have Internet Explorer
 rem <n>, which the update is for. Any other name in PKG_NAME: errorlevel 0.
 rem IE_HAVE is read once per step (the step clears it).
 set "IE_WHY="
-if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 0
-set "IE_FOR="
-set "IE_NUM="
-for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+call :ie_of_name
 if not defined IE_FOR exit /b 0
-set /a "IE_NUM=IE_FOR" 2>nul
-if not "%IE_NUM%"=="%IE_FOR%" exit /b 0
 if not defined IE_HAVE call %WUFIX_LIB% :ie_version
 if "%IE_HAVE%"=="%IE_FOR%" exit /b 0
 set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have (it has %IE_HAVE%): not applicable"
 if %IE_HAVE% LSS %IE_FOR% set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have yet (it has %IE_HAVE%): it waits for a run after Internet Explorer %IE_FOR% is installed and the computer restarted"
 exit /b 1
+
+:ie_of_name
+rem Sets IE_FOR to the version of Internet Explorer that PKG_NAME names
+rem (8 for IE8-WindowsXP-..., 11 for IE11-Windows6.1-...), or clears it
+rem when the name does not start with IE and a number.
+set "IE_FOR="
+set "IE_NUM="
+if /i not "%PKG_NAME:~0,2%"=="IE" goto :eof
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+if not defined IE_FOR goto :eof
+set /a "IE_NUM=IE_FOR" 2>nul
+if not "%IE_NUM%"=="%IE_FOR%" set "IE_FOR="
+goto :eof
 
 :libraries_scan
 rem Walks the user profiles and the libraries in each (AppData\Roaming\
@@ -2989,7 +2997,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=eec2b97d439c60ff"
+set "WUFIX_VERSION=776582fb42d5efec"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -5721,13 +5729,10 @@ if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
 call %WUFIX_LIB% :packages_kb
 if not "%PKG_KB%"=="unknown" exit /b 1
-set "IE_WANT="
-set "IE_NUM="
-for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_WANT=%%V"
+call %WUFIX_LIB% :ie_of_name
+set "IE_WANT=%IE_FOR%"
 set "MSG=  %PKG_NAME%: no version after IE in its name: left out"
 if not defined IE_WANT exit /b 1
-set /a "IE_NUM=IE_WANT" 2>nul
-if not "%IE_NUM%"=="%IE_WANT%" exit /b 1
 set "MSG="
 rem The installer's name has no KB number: the journal and the summary
 rem name it by the version it brings.

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2890  clock-check               :do_clock_check
-rem  2988  service-health            :do_service_health
-rem  3146  service-security          :do_service_security
-rem  3267  component-reset           :do_component_reset
-rem  3389  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3581  offline-install-xp        :do_offline_install_xp
-rem  3704  driver-already-installed  :do_driver_already_installed
-rem  3756  firewall-pause            :do_firewall_pause
-rem  3882  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3951  dll-reregister            :do_dll_reregister
-rem  4022  wsus-client-reset         :do_wsus_client_reset
-rem  4151  winsock-reset             :do_winsock_reset
-rem  4274  offline-install-ie        :do_offline_install_ie
+rem  2898  clock-check               :do_clock_check
+rem  2996  service-health            :do_service_health
+rem  3154  service-security          :do_service_security
+rem  3275  component-reset           :do_component_reset
+rem  3397  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3589  offline-install-xp        :do_offline_install_xp
+rem  3712  driver-already-installed  :do_driver_already_installed
+rem  3764  firewall-pause            :do_firewall_pause
+rem  3890  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3959  dll-reregister            :do_dll_reregister
+rem  4030  wsus-client-reset         :do_wsus_client_reset
+rem  4159  winsock-reset             :do_winsock_reset
+rem  4282  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -877,18 +877,26 @@ rem reason in IE_WHY, when this machine does not have Internet Explorer
 rem <n>, which the update is for. Any other name in PKG_NAME: errorlevel 0.
 rem IE_HAVE is read once per step (the step clears it).
 set "IE_WHY="
-if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 0
-set "IE_FOR="
-set "IE_NUM="
-for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+call :ie_of_name
 if not defined IE_FOR exit /b 0
-set /a "IE_NUM=IE_FOR" 2>nul
-if not "%IE_NUM%"=="%IE_FOR%" exit /b 0
 if not defined IE_HAVE call %WUFIX_LIB% :ie_version
 if "%IE_HAVE%"=="%IE_FOR%" exit /b 0
 set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have (it has %IE_HAVE%): not applicable"
 if %IE_HAVE% LSS %IE_FOR% set "IE_WHY=an update for Internet Explorer %IE_FOR%, which this machine does not have yet (it has %IE_HAVE%): it waits for a run after Internet Explorer %IE_FOR% is installed and the computer restarted"
 exit /b 1
+
+:ie_of_name
+rem Sets IE_FOR to the version of Internet Explorer that PKG_NAME names
+rem (8 for IE8-WindowsXP-..., 11 for IE11-Windows6.1-...), or clears it
+rem when the name does not start with IE and a number.
+set "IE_FOR="
+set "IE_NUM="
+if /i not "%PKG_NAME:~0,2%"=="IE" goto :eof
+for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_FOR=%%V"
+if not defined IE_FOR goto :eof
+set /a "IE_NUM=IE_FOR" 2>nul
+if not "%IE_NUM%"=="%IE_FOR%" set "IE_FOR="
+goto :eof
 
 :check_admin
 rem Administrators and SYSTEM may query a volume's dirty bit; other users
@@ -2462,7 +2470,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=255d97659409ff25"
+set "WUFIX_VERSION=f974fa6399cb6b9d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4341,13 +4349,10 @@ if "%PKG_NAME:~0,2%"=="._" exit /b 1
 if /i not "%PKG_NAME:~0,2%"=="IE" exit /b 1
 call %WUFIX_LIB% :packages_kb
 if not "%PKG_KB%"=="unknown" exit /b 1
-set "IE_WANT="
-set "IE_NUM="
-for /f "delims=-" %%V in ("%PKG_NAME:~2%") do set "IE_WANT=%%V"
+call %WUFIX_LIB% :ie_of_name
+set "IE_WANT=%IE_FOR%"
 set "MSG=  %PKG_NAME%: no version after IE in its name: left out"
 if not defined IE_WANT exit /b 1
-set /a "IE_NUM=IE_WANT" 2>nul
-if not "%IE_NUM%"=="%IE_WANT%" exit /b 1
 set "MSG="
 rem The installer's name has no KB number: the journal and the summary
 rem name it by the version it brings.
