@@ -147,7 +147,9 @@ func TestIntuneUnfixableFailureDoesNotCount(t *testing.T) {
 		seedEvents(t, p, wuEvent("20", "2026-11-20T08:15:02.1234567Z", "0x80073712"))
 		// WIMMount as Windows has it (Wine has none), so DISM alone fails.
 		regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Services\WIMMount`, "ImagePath", `system32\drivers\wimmount.sys`)
-		p.Setenv("WUFIX_STUB_EXIT_DISM", "1")
+		// 9009, as cmd says when it cannot start a program: DISM is started
+		// once more before the step counts it as failed.
+		p.Setenv("WUFIX_STUB_EXIT_DISM", "9009")
 		intuneState(t, p, daysAgo(10), 2)
 		out, flake := intune(t, p, dir, 1)
 		if flake {
@@ -155,6 +157,13 @@ func TestIntuneUnfixableFailureDoesNotCount(t *testing.T) {
 		}
 		assert.Contains(t, out, "plan component-store")
 		assert.Contains(t, out, "system-files-dism: failed")
+		checks := 0
+		for _, c := range p.StubCalls() {
+			if c.Name == "dism" && strings.Contains(c.CommandLine, "/CheckHealth") {
+				checks++
+			}
+		}
+		assert.Equal(t, 2, checks, "a DISM that did not start is started once more")
 		assert.Contains(t, out, "/intune: failed only where a reset cannot help (system-files-dism): not counted as a failed remediation (2 in a row)")
 		last, failed := intuneRecord(t, p)
 		assert.Equal(t, daysAgo(0), last)
