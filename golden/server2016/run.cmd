@@ -59,19 +59,19 @@ rem  3672  service-health            :do_service_health
 rem  3851  service-security          :do_service_security
 rem  3972  component-reset           :do_component_reset
 rem  4113  system-files-dism         :do_system_files_dism
-rem  4247  backup-reparse-points     :do_backup_reparse_points
-rem  4455  backup-restore-folders    :do_backup_restore_folders
-rem  4624  wimmount-repair           :do_wimmount_repair
-rem  4756  offline-install-msu       :do_offline_install_msu
-rem  4866  offline-install-cab       :do_offline_install_cab
-rem  4976  driver-already-installed  :do_driver_already_installed
-rem  5027  driver-updates-exclude    :do_driver_updates_exclude
-rem  5114  firewall-pause            :do_firewall_pause
-rem  5245  defender-pause            :do_defender_pause
-rem  5344  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5418  wsus-client-reset         :do_wsus_client_reset
-rem  5561  winsock-reset             :do_winsock_reset
-rem  5681  spupdsvc-rename           :do_spupdsvc_rename
+rem  4249  backup-reparse-points     :do_backup_reparse_points
+rem  4457  backup-restore-folders    :do_backup_restore_folders
+rem  4626  wimmount-repair           :do_wimmount_repair
+rem  4758  offline-install-msu       :do_offline_install_msu
+rem  4868  offline-install-cab       :do_offline_install_cab
+rem  4978  driver-already-installed  :do_driver_already_installed
+rem  5029  driver-updates-exclude    :do_driver_updates_exclude
+rem  5116  firewall-pause            :do_firewall_pause
+rem  5247  defender-pause            :do_defender_pause
+rem  5346  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5420  wsus-client-reset         :do_wsus_client_reset
+rem  5563  winsock-reset             :do_winsock_reset
+rem  5683  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3096,7 +3096,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=e0696e79f8287a55"
+set "WUFIX_VERSION=53052d47cb11e191"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4190,11 +4190,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log

@@ -59,19 +59,19 @@ rem  3666  service-health            :do_service_health
 rem  3845  service-security          :do_service_security
 rem  3966  component-reset           :do_component_reset
 rem  4107  system-files-dism         :do_system_files_dism
-rem  4241  backup-reparse-points     :do_backup_reparse_points
-rem  4449  backup-restore-folders    :do_backup_restore_folders
-rem  4618  wimmount-repair           :do_wimmount_repair
-rem  4750  offline-install-msu       :do_offline_install_msu
-rem  4860  offline-install-cab       :do_offline_install_cab
-rem  4970  driver-already-installed  :do_driver_already_installed
-rem  5021  driver-updates-exclude    :do_driver_updates_exclude
-rem  5108  firewall-pause            :do_firewall_pause
-rem  5239  defender-pause            :do_defender_pause
-rem  5338  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5412  wsus-client-reset         :do_wsus_client_reset
-rem  5555  winsock-reset             :do_winsock_reset
-rem  5675  spupdsvc-rename           :do_spupdsvc_rename
+rem  4243  backup-reparse-points     :do_backup_reparse_points
+rem  4451  backup-restore-folders    :do_backup_restore_folders
+rem  4620  wimmount-repair           :do_wimmount_repair
+rem  4752  offline-install-msu       :do_offline_install_msu
+rem  4862  offline-install-cab       :do_offline_install_cab
+rem  4972  driver-already-installed  :do_driver_already_installed
+rem  5023  driver-updates-exclude    :do_driver_updates_exclude
+rem  5110  firewall-pause            :do_firewall_pause
+rem  5241  defender-pause            :do_defender_pause
+rem  5340  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5414  wsus-client-reset         :do_wsus_client_reset
+rem  5557  winsock-reset             :do_winsock_reset
+rem  5677  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3090,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=0723f4288a8acc9e"
+set "WUFIX_VERSION=c0b7dec277071fbd"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4184,11 +4184,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log

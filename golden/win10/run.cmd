@@ -59,19 +59,19 @@ rem  3671  service-health            :do_service_health
 rem  3850  service-security          :do_service_security
 rem  3971  component-reset           :do_component_reset
 rem  4112  system-files-dism         :do_system_files_dism
-rem  4246  backup-reparse-points     :do_backup_reparse_points
-rem  4454  backup-restore-folders    :do_backup_restore_folders
-rem  4623  wimmount-repair           :do_wimmount_repair
-rem  4755  offline-install-msu       :do_offline_install_msu
-rem  4865  offline-install-cab       :do_offline_install_cab
-rem  4975  driver-already-installed  :do_driver_already_installed
-rem  5026  driver-updates-exclude    :do_driver_updates_exclude
-rem  5123  firewall-pause            :do_firewall_pause
-rem  5254  defender-pause            :do_defender_pause
-rem  5353  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5427  wsus-client-reset         :do_wsus_client_reset
-rem  5570  winsock-reset             :do_winsock_reset
-rem  5690  spupdsvc-rename           :do_spupdsvc_rename
+rem  4248  backup-reparse-points     :do_backup_reparse_points
+rem  4456  backup-restore-folders    :do_backup_restore_folders
+rem  4625  wimmount-repair           :do_wimmount_repair
+rem  4757  offline-install-msu       :do_offline_install_msu
+rem  4867  offline-install-cab       :do_offline_install_cab
+rem  4977  driver-already-installed  :do_driver_already_installed
+rem  5028  driver-updates-exclude    :do_driver_updates_exclude
+rem  5125  firewall-pause            :do_firewall_pause
+rem  5256  defender-pause            :do_defender_pause
+rem  5355  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5429  wsus-client-reset         :do_wsus_client_reset
+rem  5572  winsock-reset             :do_winsock_reset
+rem  5692  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3095,7 +3095,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=6417ec895d1d52ab"
+set "WUFIX_VERSION=f770f66c539c4673"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4189,11 +4189,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log

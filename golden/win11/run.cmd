@@ -59,19 +59,19 @@ rem  3665  service-health            :do_service_health
 rem  3844  service-security          :do_service_security
 rem  3965  component-reset           :do_component_reset
 rem  4106  system-files-dism         :do_system_files_dism
-rem  4240  backup-reparse-points     :do_backup_reparse_points
-rem  4448  backup-restore-folders    :do_backup_restore_folders
-rem  4617  wimmount-repair           :do_wimmount_repair
-rem  4749  offline-install-msu       :do_offline_install_msu
-rem  4859  offline-install-cab       :do_offline_install_cab
-rem  4969  driver-already-installed  :do_driver_already_installed
-rem  5020  driver-updates-exclude    :do_driver_updates_exclude
-rem  5107  firewall-pause            :do_firewall_pause
-rem  5238  defender-pause            :do_defender_pause
-rem  5337  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5411  wsus-client-reset         :do_wsus_client_reset
-rem  5554  winsock-reset             :do_winsock_reset
-rem  5674  spupdsvc-rename           :do_spupdsvc_rename
+rem  4242  backup-reparse-points     :do_backup_reparse_points
+rem  4450  backup-restore-folders    :do_backup_restore_folders
+rem  4619  wimmount-repair           :do_wimmount_repair
+rem  4751  offline-install-msu       :do_offline_install_msu
+rem  4861  offline-install-cab       :do_offline_install_cab
+rem  4971  driver-already-installed  :do_driver_already_installed
+rem  5022  driver-updates-exclude    :do_driver_updates_exclude
+rem  5109  firewall-pause            :do_firewall_pause
+rem  5240  defender-pause            :do_defender_pause
+rem  5339  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5413  wsus-client-reset         :do_wsus_client_reset
+rem  5556  winsock-reset             :do_winsock_reset
+rem  5676  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3089,7 +3089,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=cf444f257b850772"
+set "WUFIX_VERSION=bd0bb0e13ed080a6"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4183,11 +4183,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log

@@ -57,17 +57,17 @@ rem  3593  service-health            :do_service_health
 rem  3764  service-security          :do_service_security
 rem  3885  component-reset           :do_component_reset
 rem  4010  system-files-dism         :do_system_files_dism
-rem  4144  backup-reparse-points     :do_backup_reparse_points
-rem  4352  backup-restore-folders    :do_backup_restore_folders
-rem  4521  wimmount-repair           :do_wimmount_repair
-rem  4653  offline-install-msu       :do_offline_install_msu
-rem  4763  offline-install-cab       :do_offline_install_cab
-rem  4873  driver-already-installed  :do_driver_already_installed
-rem  4925  firewall-pause            :do_firewall_pause
-rem  5052  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5121  dll-reregister            :do_dll_reregister
-rem  5192  wsus-client-reset         :do_wsus_client_reset
-rem  5321  winsock-reset             :do_winsock_reset
+rem  4146  backup-reparse-points     :do_backup_reparse_points
+rem  4354  backup-restore-folders    :do_backup_restore_folders
+rem  4523  wimmount-repair           :do_wimmount_repair
+rem  4655  offline-install-msu       :do_offline_install_msu
+rem  4765  offline-install-cab       :do_offline_install_cab
+rem  4875  driver-already-installed  :do_driver_already_installed
+rem  4927  firewall-pause            :do_firewall_pause
+rem  5054  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5123  dll-reregister            :do_dll_reregister
+rem  5194  wsus-client-reset         :do_wsus_client_reset
+rem  5323  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3033,7 +3033,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=05dffff108355e1b"
+set "WUFIX_VERSION=0136eed4ca444a8f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4087,11 +4087,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log

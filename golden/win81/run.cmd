@@ -59,19 +59,19 @@ rem  3664  service-health            :do_service_health
 rem  3835  service-security          :do_service_security
 rem  3956  component-reset           :do_component_reset
 rem  4081  system-files-dism         :do_system_files_dism
-rem  4215  backup-reparse-points     :do_backup_reparse_points
-rem  4423  backup-restore-folders    :do_backup_restore_folders
-rem  4592  wimmount-repair           :do_wimmount_repair
-rem  4724  offline-install-msu       :do_offline_install_msu
-rem  4834  offline-install-cab       :do_offline_install_cab
-rem  4944  driver-already-installed  :do_driver_already_installed
-rem  4996  firewall-pause            :do_firewall_pause
-rem  5127  defender-pause            :do_defender_pause
-rem  5226  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5295  dll-reregister            :do_dll_reregister
-rem  5366  wsus-client-reset         :do_wsus_client_reset
-rem  5495  winsock-reset             :do_winsock_reset
-rem  5611  allow-os-upgrade          :do_allow_os_upgrade
+rem  4217  backup-reparse-points     :do_backup_reparse_points
+rem  4425  backup-restore-folders    :do_backup_restore_folders
+rem  4594  wimmount-repair           :do_wimmount_repair
+rem  4726  offline-install-msu       :do_offline_install_msu
+rem  4836  offline-install-cab       :do_offline_install_cab
+rem  4946  driver-already-installed  :do_driver_already_installed
+rem  4998  firewall-pause            :do_firewall_pause
+rem  5129  defender-pause            :do_defender_pause
+rem  5228  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5297  dll-reregister            :do_dll_reregister
+rem  5368  wsus-client-reset         :do_wsus_client_reset
+rem  5497  winsock-reset             :do_winsock_reset
+rem  5613  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3090,7 +3090,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=3baba695907a7bea"
+set "WUFIX_VERSION=aababb100ca652ff"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4158,11 +4158,13 @@ set "MSG=  dism /Online %DISM_ARGS%"
 call %WUFIX_LIB% :log
 "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
 set "RC=%ERRORLEVEL%"
+if not "%RC%"=="9009" goto system_files_dism_dism_ran
 rem 9009: cmd could not start DISM at all, so nothing ran. It is started
 rem once more, two seconds later, before the step counts it as failed.
-if "%RC%"=="9009" "%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
-if "%RC%"=="9009" "%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
-if "%RC%"=="9009" set "RC=%ERRORLEVEL%"
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+"%SystemRoot%\System32\dism.exe" /Online /English %DISM_ARGS% >"%DISM_OUT%" 2>&1
+set "RC=%ERRORLEVEL%"
+:system_files_dism_dism_ran
 call %WUFIX_LIB% :exitcode_text
 set "MSG=  exit code %RC% (%RC_HEX%): %RC_TEXT%"
 call %WUFIX_LIB% :log
