@@ -18,7 +18,7 @@ build:
 test:
 	go vet -tags grammar ./...
 	WUFIX_WINE_PROOF=1 go test -p 1 -parallel 3 -tags grammar -timeout 60m ./...
-	go test -run '^$$' -fuzz FuzzLoad -fuzztime 20s -fuzzminimizetime 10x ./generator/catalog/
+	go test -run '^$$' -fuzz FuzzLoad -fuzztime 700x -fuzzminimizetime 10x ./generator/catalog/
 
 # Rewrites golden/ from the embedded catalog (and removes stale files).
 # Read `git diff golden/` before committing.
