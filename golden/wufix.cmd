@@ -58,9 +58,9 @@ set "WIN_TYPE="
 set "WIN_EDITION="
 set "FITS="
 set "HAVE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul"') do if /i "%%A"=="CurrentBuildNumber" set "WIN_BUILD=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul"') do if /i "%%A"=="ProductType" set "WIN_TYPE=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul"') do if /i "%%A"=="EditionID" set "WIN_EDITION=%%C"
 if not defined WIN_BUILD goto :eof
 rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
 rem ProductType ServerNT like a server, but are the client build: they get

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2927  clock-check               :do_clock_check
-rem  3025  service-health            :do_service_health
-rem  3183  service-security          :do_service_security
-rem  3304  component-reset           :do_component_reset
-rem  3426  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3618  offline-install-xp        :do_offline_install_xp
-rem  3741  driver-already-installed  :do_driver_already_installed
-rem  3793  firewall-pause            :do_firewall_pause
-rem  3919  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3988  dll-reregister            :do_dll_reregister
-rem  4059  wsus-client-reset         :do_wsus_client_reset
-rem  4188  winsock-reset             :do_winsock_reset
-rem  4311  offline-install-ie        :do_offline_install_ie
+rem  2932  clock-check               :do_clock_check
+rem  3030  service-health            :do_service_health
+rem  3188  service-security          :do_service_security
+rem  3309  component-reset           :do_component_reset
+rem  3431  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3623  offline-install-xp        :do_offline_install_xp
+rem  3746  driver-already-installed  :do_driver_already_installed
+rem  3798  firewall-pause            :do_firewall_pause
+rem  3924  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3993  dll-reregister            :do_dll_reregister
+rem  4064  wsus-client-reset         :do_wsus_client_reset
+rem  4193  winsock-reset             :do_winsock_reset
+rem  4316  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -451,11 +451,11 @@ rem DISABLE).
 set "FW_ON="
 set "FW_STATE="
 set "FW_GPO="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_STATE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "FW_GPO=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v EnableFirewall 2>nul"') do if /i "%%A"=="EnableFirewall" set "FW_STATE=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\WindowsFirewall\%FW_POLICY%" /v EnableFirewall 2>nul"') do if /i "%%A"=="EnableFirewall" set "FW_GPO=%%C"
 set "FW_EXC=ENABLE"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v DoNotAllowExceptions 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    if "%%B"=="0x1" set "FW_EXC=DISABLE"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy\%FW_LOCAL%" /v DoNotAllowExceptions 2>nul"') do (
+    if /i "%%A=%%C"=="DoNotAllowExceptions=0x1" set "FW_EXC=DISABLE"
 )
 if "%FW_GPO%"=="0x1" set "FW_SAY=on, by Group Policy"
 if "%FW_GPO%"=="0x1" goto :eof
@@ -528,12 +528,12 @@ rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
 rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
 rem dword as 0x hex, expandable strings unexpanded. Both are empty when the
 rem value does not exist. reg query's own words are not parsed; only the
-rem line with the REG_ type is.
+rem line that starts with the value's name is.
 set "RV_TYPE="
 set "RV_DATA="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do (
-    set "RV_TYPE=%%A"
-    set "RV_DATA=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%RV_KEY%" /v "%RV_NAME%" 2>nul"') do (
+    if /i "%%A"=="%RV_NAME%" set "RV_TYPE=%%B"
+    if /i "%%A"=="%RV_NAME%" set "RV_DATA=%%C"
 )
 goto :eof
 
@@ -821,14 +821,18 @@ if %RECENT_AGE% LSS 14 exit /b 0
 exit /b 1
 
 :rename_today
-rem Sets TODAY to the day number (Julian day) of the local date from :clock,
-rem or leaves it empty when the clock cannot be read. 1xx-100 reads 08 and
-rem 09 as decimal: set /a takes a leading 0 for octal.
-call :clock
-if "%NOW%"=="unknown" goto :eof
-set /a "RD_Y=1%NOW:~0,4%-10000"
-set /a "RD_M=1%NOW:~5,2%-100"
-set /a "RD_D=1%NOW:~8,2%-100"
+rem Sets TODAY to the day number (Julian day) of the date the run started
+rem (WUFIX_STARTED, from :clock), or leaves it empty when the clock could
+rem not be read. The clock is read once a run: on a Windows without WMIC
+rem each read starts PowerShell. 1xx-100 reads 08 and 09 as decimal: set /a
+rem takes a leading 0 for octal.
+set "RD_NOW=%WUFIX_STARTED%"
+if not defined RD_NOW call :clock
+if not defined RD_NOW set "RD_NOW=%NOW%"
+if "%RD_NOW%"=="unknown" goto :eof
+set /a "RD_Y=1%RD_NOW:~0,4%-10000"
+set /a "RD_M=1%RD_NOW:~5,2%-100"
+set /a "RD_D=1%RD_NOW:~8,2%-100"
 set /a "RD_A=14-RD_M"
 set /a "RD_A/=12"
 set /a "RD_Y=RD_Y+4800-RD_A"
@@ -866,8 +870,9 @@ if not defined IE_HAVE set "IE_HAVE=0"
 for /f "delims=." %%V in ("%IE_HAVE%") do set "IE_HAVE=%%V"
 goto :eof
 :ie_version_read
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
-if not defined IE_HAVE for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "IE_HAVE=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v svcVersion 2>nul"') do if /i "%%A"=="svcVersion" set "IE_HAVE=%%C"
+if defined IE_HAVE goto :eof
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Internet Explorer" /v Version 2>nul"') do if /i "%%A"=="Version" set "IE_HAVE=%%C"
 goto :eof
 
 :ie_update_for
@@ -921,9 +926,9 @@ rem table of every target and picks the bundle that fits.
 set "WIN_BUILD="
 set "WIN_TYPE="
 set "WIN_EDITION="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_BUILD=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_TYPE=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WIN_EDITION=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul"') do if /i "%%A"=="CurrentBuildNumber" set "WIN_BUILD=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\ProductOptions" /v ProductType 2>nul"') do if /i "%%A"=="ProductType" set "WIN_TYPE=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul"') do if /i "%%A"=="EditionID" set "WIN_EDITION=%%C"
 if not defined WIN_BUILD goto check_version_unknown
 rem Windows 10 and 11 Enterprise multi-session (EditionID ServerRdsh) say
 rem ProductType ServerNT like a server, but are the client build.
@@ -988,8 +993,8 @@ rem only read, never changed.
 set "WSUS_MANAGED="
 set "WSUS_SERVER="
 set "WSUS_USE="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate" /v WUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_SERVER=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU" /v UseWUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "WSUS_USE=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate" /v WUServer 2>nul"') do if /i "%%A"=="WUServer" set "WSUS_SERVER=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU" /v UseWUServer 2>nul"') do if /i "%%A"=="UseWUServer" set "WSUS_USE=%%C"
 rem reg prints a REG_DWORD as 0x1; set /a reads it as a number.
 if defined WSUS_USE set /a "WSUS_USE=%WSUS_USE%" >nul 2>&1
 if not defined WSUS_SERVER goto :eof
@@ -1107,12 +1112,12 @@ set "TZ_KEY=HKLM\SYSTEM\CurrentControlSet\Control\TimeZoneInformation"
 set "TZ_NAME="
 set "TZ_BIAS="
 set "TZ_OFFSET="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v TimeZoneKeyName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v TimeZoneKeyName 2>nul"') do if /i "%%A"=="TimeZoneKeyName" set "TZ_NAME=%%C"
 if defined TZ_NAME goto time_zone_bias
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v StandardName 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_NAME=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v StandardName 2>nul"') do if /i "%%A"=="StandardName" set "TZ_NAME=%%C"
 if not defined TZ_NAME set "TZ_NAME=unknown"
 :time_zone_bias
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v ActiveTimeBias 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "TZ_BIAS=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%TZ_KEY%" /v ActiveTimeBias 2>nul"') do if /i "%%A"=="ActiveTimeBias" set "TZ_BIAS=%%C"
 if not defined TZ_BIAS goto :eof
 set /a "TZ_OFFSET=0-%TZ_BIAS%" >nul 2>&1
 goto :eof
@@ -1613,7 +1618,7 @@ goto :eof
 :diagnose_service
 rem Adds DIAG_SVC to DIAG_DISABLED when its Start value is 4 (Disabled).
 set "DIAG_START="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\%DIAG_SVC%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_START=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Services\%DIAG_SVC%" /v Start 2>nul"') do if /i "%%A"=="Start" set "DIAG_START=%%C"
 if "%DIAG_START%"=="0x4" set "DIAG_DISABLED=%DIAG_DISABLED% %DIAG_SVC%"
 goto :eof
 
@@ -1624,9 +1629,9 @@ set "DIAG_WU=HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate"
 set "DIAG_WUSERVER="
 set "DIAG_USEWU="
 set "DIAG_NOACCESS="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v WUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_WUSERVER=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%\AU" /v UseWUServer 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_USEWU=%%B"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v DisableWindowsUpdateAccess 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "DIAG_NOACCESS=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v WUServer 2>nul"') do if /i "%%A"=="WUServer" set "DIAG_WUSERVER=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%\AU" /v UseWUServer 2>nul"') do if /i "%%A"=="UseWUServer" set "DIAG_USEWU=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%DIAG_WU%" /v DisableWindowsUpdateAccess 2>nul"') do if /i "%%A"=="DisableWindowsUpdateAccess" set "DIAG_NOACCESS=%%C"
 set "MSG=   no WSUS server set by policy"
 if defined DIAG_WUSERVER set "MSG=   WSUS server by policy: %DIAG_WUSERVER% (UseWUServer %DIAG_USEWU%): failures to reach it are the server's or the network's"
 call %WUFIX_LIB% :log
@@ -1699,9 +1704,9 @@ rem again without running the other steps a second time, at most 3 times in
 rem all; then the run gives up and its report says so.
 set "GPO_PENDING="
 set "GPO_ATTEMPTS=0"
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "GPO_PENDING=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-pending" set "GPO_PENDING=%%C"
 if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set /a "GPO_ATTEMPTS=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-attempts" set /a "GPO_ATTEMPTS=%%C"
 if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
 call %WUFIX_LIB% :log
@@ -2007,7 +2012,7 @@ if defined WUFIX_PENDING goto :eof
 rem Files replaced or deleted at the next start; a value with no data in
 rem it waits for nothing.
 set "PENDING_RENAMES="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager" /v PendingFileRenameOperations 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "PENDING_RENAMES=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager" /v PendingFileRenameOperations 2>nul"') do if /i "%%A"=="PendingFileRenameOperations" set "PENDING_RENAMES=%%C"
 if defined PENDING_RENAMES set "WUFIX_PENDING=files are replaced at the next start (Session Manager\PendingFileRenameOperations)"
 goto :eof
 
@@ -2499,7 +2504,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=355a241c0b63852d"
+set "WUFIX_VERSION=aaa78f0515a87148"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3089,7 +3094,7 @@ rem start type SVC_DEFAULT; any other start type is left as it is. In
 rem preview mode (HEALTH_MODE) only say what would be done.
 set "SVC_KEY=HKLM\SYSTEM\CurrentControlSet\Services\%SVC%"
 set "SVC_START="
-for /f "tokens=2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul | "%SystemRoot%\System32\find.exe" "REG_""') do set "SVC_START=%%B"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "%SVC_KEY%" /v Start 2>nul"') do if /i "%%A"=="Start" set "SVC_START=%%C"
 if not defined SVC_START goto service_health_absent
 rem reg prints a REG_DWORD as 0x4; set /a reads it as a number.
 set /a "SVC_START=%SVC_START%"
