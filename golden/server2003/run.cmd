@@ -2504,7 +2504,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=aaa78f0515a87148"
+set "WUFIX_VERSION=c81abd890f8b35ea"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3628,7 +3628,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_xp_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_xp_one
 )
@@ -3655,7 +3655,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_xp_show
 )
@@ -4322,7 +4322,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_ie_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_one
 )
@@ -4353,7 +4353,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_show
 )

@@ -3100,7 +3100,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=7450d79ff73e44cc"
+set "WUFIX_VERSION=be2bf27b17742f78"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4766,7 +4766,7 @@ if not defined PKG_DIR goto offline_install_msu_none
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_one
 )
@@ -4792,7 +4792,7 @@ if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_show
 )
@@ -4877,7 +4877,7 @@ call %WUFIX_LIB% :packages_start
 set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_cab_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_one
 )
@@ -4905,7 +4905,7 @@ if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_show
 )

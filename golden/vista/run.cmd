@@ -2646,7 +2646,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=b2ae44cd1a79e0b6"
+set "WUFIX_VERSION=e22f045931b7e0d6"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3728,7 +3728,7 @@ call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_sp_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_sp_one
 )
@@ -3755,7 +3755,7 @@ call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_sp_show
 )
@@ -3877,7 +3877,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_one
 )
@@ -3904,7 +3904,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_show
 )
@@ -4563,7 +4563,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_ie_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_one
 )
@@ -4594,7 +4594,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_show
 )

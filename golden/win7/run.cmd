@@ -3002,7 +3002,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=5d233b1adab1ebf1"
+set "WUFIX_VERSION=1195c04355d138aa"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4641,7 +4641,7 @@ call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_sp_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_sp_one
 )
@@ -4668,7 +4668,7 @@ call %WUFIX_LIB% :packages_start
 call :offline_install_sp_build
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_sp_show
 )
@@ -4790,7 +4790,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_one
 )
@@ -4817,7 +4817,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_show
 )
@@ -4913,7 +4913,7 @@ call %WUFIX_LIB% :packages_start
 set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_cab_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_one
 )
@@ -4941,7 +4941,7 @@ if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_show
 )
@@ -5673,7 +5673,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_ie_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_one
 )
@@ -5704,7 +5704,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_show
 )

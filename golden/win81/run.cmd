@@ -3094,7 +3094,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=02bd1cde8e6a32c2"
+set "WUFIX_VERSION=f8831dbfe35d4568"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4734,7 +4734,7 @@ if not defined PKG_DIR goto offline_install_msu_none
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_msu_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_one
 )
@@ -4760,7 +4760,7 @@ if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
+if exist *.msu for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.msu 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_msu_show
 )
@@ -4845,7 +4845,7 @@ call %WUFIX_LIB% :packages_start
 set "DISM_OUT=%WUFIX_LOGS%\%WUFIX_RUN%-dism-add-package.txt"
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_cab_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_one
 )
@@ -4873,7 +4873,7 @@ if not defined PKG_DIR exit /b 0
 call %WUFIX_LIB% :packages_start
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
+if exist *.cab for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.cab 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_cab_show
 )

@@ -2475,7 +2475,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=413948a34635d444"
+set "WUFIX_VERSION=20041b89e1b7252d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3599,7 +3599,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_xp_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_xp_one
 )
@@ -3626,7 +3626,7 @@ call %WUFIX_LIB% :packages_start
 set "IE_HAVE="
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
+if exist *.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on *.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_xp_show
 )
@@ -4293,7 +4293,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 goto offline_install_ie_unreadable
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_one
 )
@@ -4324,7 +4324,7 @@ call %WUFIX_LIB% :packages_start
 call %WUFIX_LIB% :ie_version
 pushd "%PKG_DIR%"
 if errorlevel 1 exit /b 0
-for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
+if exist IE*.exe for /f "eol=: delims=" %%F in ('"dir /b /a-d /on IE*.exe 2>nul"') do (
     set "PKG_NAME=%%F"
     call :offline_install_ie_show
 )
