@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2932  clock-check               :do_clock_check
-rem  3030  service-health            :do_service_health
-rem  3188  service-security          :do_service_security
-rem  3309  component-reset           :do_component_reset
-rem  3431  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3623  offline-install-xp        :do_offline_install_xp
-rem  3746  driver-already-installed  :do_driver_already_installed
-rem  3798  firewall-pause            :do_firewall_pause
-rem  3924  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3993  dll-reregister            :do_dll_reregister
-rem  4064  wsus-client-reset         :do_wsus_client_reset
-rem  4193  winsock-reset             :do_winsock_reset
-rem  4316  offline-install-ie        :do_offline_install_ie
+rem  2955  clock-check               :do_clock_check
+rem  3053  service-health            :do_service_health
+rem  3211  service-security          :do_service_security
+rem  3332  component-reset           :do_component_reset
+rem  3454  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3646  offline-install-xp        :do_offline_install_xp
+rem  3769  driver-already-installed  :do_driver_already_installed
+rem  3821  firewall-pause            :do_firewall_pause
+rem  3947  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4016  dll-reregister            :do_dll_reregister
+rem  4087  wsus-client-reset         :do_wsus_client_reset
+rem  4216  winsock-reset             :do_winsock_reset
+rem  4339  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2163,8 +2163,30 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
-if exist "%STAGE_DIR%\" goto stage_bundle_made
+if exist "%STAGE_DIR%\" goto stage_bundle_there
 mkdir "%STAGE_DIR%" 2>nul
+goto stage_bundle_made
+:stage_bundle_there
+rem A copy of this version is there already: a run before this one made
+rem it, and may be running from it now (the deferred task, or a run started
+rem a moment ago, which holds the computer's lock). A copy that still
+rem matches is run as it is: copying over it would rewrite the run.cmd
+rem that other run is reading a line at a time. One that does not match (a
+rem copy cut short) is copied again and checked.
+set "STAGE_PROBE=1"
+call :stage_verify >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+set "STAGE_PROBE="
+if not "%STAGE_RC%"=="0" goto stage_bundle_made
+if not defined WUFIX_GPO goto stage_bundle_reused
+rem The deferred task copies the payload from the share this run came from.
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+:stage_bundle_reused
+set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
+call %WUFIX_LIB% :log
+exit /b 0
 :stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
@@ -2309,6 +2331,7 @@ popd
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
 if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
 if "%STAGE_BAD%"=="0" exit /b 0
+if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
 goto stage_refuse
 
@@ -2504,7 +2527,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=c81abd890f8b35ea"
+set "WUFIX_VERSION=20ec2d983658eb8e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3090  clock-check               :do_clock_check
-rem  3188  service-health            :do_service_health
-rem  3359  service-security          :do_service_security
-rem  3480  component-reset           :do_component_reset
-rem  3598  system-files-surt         :do_system_files_surt
-rem  3722  offline-install-sp        :do_offline_install_sp
-rem  3872  offline-install-msu       :do_offline_install_msu
-rem  3986  driver-already-installed  :do_driver_already_installed
-rem  4038  firewall-pause            :do_firewall_pause
-rem  4165  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4234  dll-reregister            :do_dll_reregister
-rem  4305  wsus-client-reset         :do_wsus_client_reset
-rem  4434  winsock-reset             :do_winsock_reset
-rem  4557  offline-install-ie        :do_offline_install_ie
+rem  3113  clock-check               :do_clock_check
+rem  3211  service-health            :do_service_health
+rem  3382  service-security          :do_service_security
+rem  3503  component-reset           :do_component_reset
+rem  3621  system-files-surt         :do_system_files_surt
+rem  3745  offline-install-sp        :do_offline_install_sp
+rem  3895  offline-install-msu       :do_offline_install_msu
+rem  4009  driver-already-installed  :do_driver_already_installed
+rem  4061  firewall-pause            :do_firewall_pause
+rem  4188  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4257  dll-reregister            :do_dll_reregister
+rem  4328  wsus-client-reset         :do_wsus_client_reset
+rem  4457  winsock-reset             :do_winsock_reset
+rem  4580  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2331,13 +2331,35 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
-if exist "%STAGE_DIR%\" goto stage_bundle_made
+if exist "%STAGE_DIR%\" goto stage_bundle_there
 mkdir "%STAGE_DIR%" 2>nul
 rem Owned by Administrators, as the root is: under the policy "Default owner
 rem for objects created by members of the Administrators group" set to the
 rem object creator, the folder would be the account's, and the next run
 rem refuses a folder with another owner (stage_owner).
 "%SystemRoot%\System32\icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544 >nul 2>&1
+goto stage_bundle_made
+:stage_bundle_there
+rem A copy of this version is there already: a run before this one made
+rem it, and may be running from it now (the deferred task, or a run started
+rem a moment ago, which holds the computer's lock). A copy that still
+rem matches is run as it is: copying over it would rewrite the run.cmd
+rem that other run is reading a line at a time. One that does not match (a
+rem copy cut short) is copied again and checked.
+set "STAGE_PROBE=1"
+call :stage_verify >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+set "STAGE_PROBE="
+if not "%STAGE_RC%"=="0" goto stage_bundle_made
+if not defined WUFIX_GPO goto stage_bundle_reused
+rem The deferred task copies the payload from the share this run came from.
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+:stage_bundle_reused
+set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
+call %WUFIX_LIB% :log
+exit /b 0
 :stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
@@ -2499,6 +2521,7 @@ popd
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
 if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
 if "%STAGE_BAD%"=="0" exit /b 0
+if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
 goto stage_refuse
 
@@ -2646,7 +2669,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=e22f045931b7e0d6"
+set "WUFIX_VERSION=62177ec33a22b548"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3481  clock-check               :do_clock_check
-rem  3579  service-health            :do_service_health
-rem  3750  service-security          :do_service_security
-rem  3871  component-reset           :do_component_reset
-rem  3997  system-files-surt         :do_system_files_surt
-rem  4124  backup-reparse-points     :do_backup_reparse_points
-rem  4332  backup-restore-folders    :do_backup_restore_folders
-rem  4501  wimmount-repair           :do_wimmount_repair
-rem  4635  offline-install-sp        :do_offline_install_sp
-rem  4785  offline-install-msu       :do_offline_install_msu
-rem  4908  offline-install-cab       :do_offline_install_cab
-rem  5018  driver-already-installed  :do_driver_already_installed
-rem  5070  firewall-pause            :do_firewall_pause
-rem  5197  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5266  dll-reregister            :do_dll_reregister
-rem  5337  wsus-client-reset         :do_wsus_client_reset
-rem  5466  winsock-reset             :do_winsock_reset
-rem  5582  allow-os-upgrade          :do_allow_os_upgrade
-rem  5667  offline-install-ie        :do_offline_install_ie
+rem  3504  clock-check               :do_clock_check
+rem  3602  service-health            :do_service_health
+rem  3773  service-security          :do_service_security
+rem  3894  component-reset           :do_component_reset
+rem  4020  system-files-surt         :do_system_files_surt
+rem  4147  backup-reparse-points     :do_backup_reparse_points
+rem  4355  backup-restore-folders    :do_backup_restore_folders
+rem  4524  wimmount-repair           :do_wimmount_repair
+rem  4658  offline-install-sp        :do_offline_install_sp
+rem  4808  offline-install-msu       :do_offline_install_msu
+rem  4931  offline-install-cab       :do_offline_install_cab
+rem  5041  driver-already-installed  :do_driver_already_installed
+rem  5093  firewall-pause            :do_firewall_pause
+rem  5220  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5289  dll-reregister            :do_dll_reregister
+rem  5360  wsus-client-reset         :do_wsus_client_reset
+rem  5489  winsock-reset             :do_winsock_reset
+rem  5605  allow-os-upgrade          :do_allow_os_upgrade
+rem  5690  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2707,13 +2707,35 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
-if exist "%STAGE_DIR%\" goto stage_bundle_made
+if exist "%STAGE_DIR%\" goto stage_bundle_there
 mkdir "%STAGE_DIR%" 2>nul
 rem Owned by Administrators, as the root is: under the policy "Default owner
 rem for objects created by members of the Administrators group" set to the
 rem object creator, the folder would be the account's, and the next run
 rem refuses a folder with another owner (stage_owner).
 "%SystemRoot%\System32\icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544 >nul 2>&1
+goto stage_bundle_made
+:stage_bundle_there
+rem A copy of this version is there already: a run before this one made
+rem it, and may be running from it now (the deferred task, or a run started
+rem a moment ago, which holds the computer's lock). A copy that still
+rem matches is run as it is: copying over it would rewrite the run.cmd
+rem that other run is reading a line at a time. One that does not match (a
+rem copy cut short) is copied again and checked.
+set "STAGE_PROBE=1"
+call :stage_verify >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+set "STAGE_PROBE="
+if not "%STAGE_RC%"=="0" goto stage_bundle_made
+if not defined WUFIX_GPO goto stage_bundle_reused
+rem The deferred task copies the payload from the share this run came from.
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+:stage_bundle_reused
+set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
+call %WUFIX_LIB% :log
+exit /b 0
 :stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
@@ -2880,6 +2902,7 @@ set "STAGE_RC=%ERRORLEVEL%"
 set "SUM_SCRIPTS_ONLY="
 set "WUFIX_HOME=%STAGE_HOME%"
 if "%STAGE_RC%"=="0" exit /b 0
+if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% does not match SHA256SUMS. Nothing was changed."
 goto stage_refuse
 
@@ -3002,7 +3025,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=1195c04355d138aa"
+set "WUFIX_VERSION=f8091a9be5c12480"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  2903  clock-check               :do_clock_check
-rem  3001  service-health            :do_service_health
-rem  3159  service-security          :do_service_security
-rem  3280  component-reset           :do_component_reset
-rem  3402  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3594  offline-install-xp        :do_offline_install_xp
-rem  3717  driver-already-installed  :do_driver_already_installed
-rem  3769  firewall-pause            :do_firewall_pause
-rem  3895  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  3964  dll-reregister            :do_dll_reregister
-rem  4035  wsus-client-reset         :do_wsus_client_reset
-rem  4164  winsock-reset             :do_winsock_reset
-rem  4287  offline-install-ie        :do_offline_install_ie
+rem  2926  clock-check               :do_clock_check
+rem  3024  service-health            :do_service_health
+rem  3182  service-security          :do_service_security
+rem  3303  component-reset           :do_component_reset
+rem  3425  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3617  offline-install-xp        :do_offline_install_xp
+rem  3740  driver-already-installed  :do_driver_already_installed
+rem  3792  firewall-pause            :do_firewall_pause
+rem  3918  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  3987  dll-reregister            :do_dll_reregister
+rem  4058  wsus-client-reset         :do_wsus_client_reset
+rem  4187  winsock-reset             :do_winsock_reset
+rem  4310  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2158,8 +2158,30 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
-if exist "%STAGE_DIR%\" goto stage_bundle_made
+if exist "%STAGE_DIR%\" goto stage_bundle_there
 mkdir "%STAGE_DIR%" 2>nul
+goto stage_bundle_made
+:stage_bundle_there
+rem A copy of this version is there already: a run before this one made
+rem it, and may be running from it now (the deferred task, or a run started
+rem a moment ago, which holds the computer's lock). A copy that still
+rem matches is run as it is: copying over it would rewrite the run.cmd
+rem that other run is reading a line at a time. One that does not match (a
+rem copy cut short) is copied again and checked.
+set "STAGE_PROBE=1"
+call :stage_verify >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+set "STAGE_PROBE="
+if not "%STAGE_RC%"=="0" goto stage_bundle_made
+if not defined WUFIX_GPO goto stage_bundle_reused
+rem The deferred task copies the payload from the share this run came from.
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+:stage_bundle_reused
+set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
+call %WUFIX_LIB% :log
+exit /b 0
 :stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
@@ -2304,6 +2326,7 @@ popd
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
 if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
 if "%STAGE_BAD%"=="0" exit /b 0
+if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
 goto stage_refuse
 
@@ -2475,7 +2498,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=20041b89e1b7252d"
+set "WUFIX_VERSION=f2612aef8c82111b"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
