@@ -6,9 +6,12 @@
 // long a build of every target takes against cp -r of its output. Run it with
 // `make bench-payload` (never in CI: it writes several GiB). Every figure is
 // the median of -runs runs, each on a warm page cache after sync, so the
-// ratios compare the programs rather than the disk's cold reads.
+// ratios compare the programs rather than the disk's cold reads. With
+// -cold (root only) the staging runs start from an empty page cache
+// instead, as a stick or a disk the payload was never read from does:
+// the ratios then compare what each program makes of the disk.
 //
-//	go run ./bench/payload [-size 2048] [-files 8] [-runs 3]
+//	go run ./bench/payload [-size 2048] [-files 8] [-runs 3] [-cold]
 package main
 
 import (
@@ -30,6 +33,7 @@ func main() {
 	files := flag.Int("files", 8, "number of payload files")
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	keep := flag.Bool("keep", false, "keep the temporary folder")
+	flag.BoolVar(&cold, "cold", false, "stage from an empty page cache (drops it before each staging run; root only)")
 	flag.Parse()
 	if err := run(*sizeMiB, *files, *runs, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-payload:", err)
@@ -57,17 +61,23 @@ func run(sizeMiB, files, runs int, keep bool) error {
 	dst := filepath.Join(tmp, "out")
 	// The three are measured in turns, round after round, so that load
 	// from elsewhere on the machine weighs on each alike.
+	dropping = cold
 	m, err := medians(runs, dst, [][]string{
 		{"cp", "-r", src, dst},
 		{"sh", "-c", `cp -r "$0" "$1" && sha256sum "$1"/* >/dev/null`, src, dst},
 		{bin, "build", "--target", "win7", "--payload", src, "--out", dst},
 	})
+	dropping = false
 	if err != nil {
 		return err
 	}
 	cpOnly, baseline, wufix, rss := m[0].time, m[1].time, m[2].time, m[2].rss
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("\nstaging %d MiB of payload (median of %d)\n", sizeMiB, runs)
+	cache := "warm"
+	if cold {
+		cache = "cold"
+	}
+	fmt.Printf("\nstaging %d MiB of payload, %s page cache (median of %d)\n", sizeMiB, cache, runs)
 	fmt.Printf("  (load average before: %s)\n", bytes.TrimSpace(load))
 	fmt.Printf("  cp -r                      %8.2f s   cpu %.2f s\n", cpOnly.Seconds(), m[0].cpu.Seconds())
 	fmt.Printf("  cp -r, then sha256sum      %8.2f s   cpu %.2f s   (baseline)\n", baseline.Seconds(), m[1].cpu.Seconds())
@@ -232,12 +242,21 @@ func medians(runs int, dst string, cmds [][]string) ([]measure, error) {
 	return out, nil
 }
 
-// once runs argv into a fresh dst and measures it.
+// cold is -cold; dropping is set while the staging runs are measured.
+var cold, dropping bool
+
+// once runs argv into a fresh dst and measures it, from an empty page
+// cache while dropping.
 func once(dst string, argv []string) (measure, error) {
 	if err := os.RemoveAll(dst); err != nil {
 		return measure{}, err
 	}
 	syscall.Sync()
+	if dropping {
+		if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0); err != nil {
+			return measure{}, fmt.Errorf("-cold: %w", err)
+		}
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
