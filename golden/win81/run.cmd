@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3593  clock-check               :do_clock_check
-rem  3691  service-health            :do_service_health
-rem  3862  service-security          :do_service_security
-rem  3983  component-reset           :do_component_reset
-rem  4108  system-files-dism         :do_system_files_dism
-rem  4244  backup-reparse-points     :do_backup_reparse_points
-rem  4452  backup-restore-folders    :do_backup_restore_folders
-rem  4621  wimmount-repair           :do_wimmount_repair
-rem  4753  offline-install-msu       :do_offline_install_msu
-rem  4863  offline-install-cab       :do_offline_install_cab
-rem  4973  driver-already-installed  :do_driver_already_installed
-rem  5025  firewall-pause            :do_firewall_pause
-rem  5156  defender-pause            :do_defender_pause
-rem  5255  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5324  dll-reregister            :do_dll_reregister
-rem  5395  wsus-client-reset         :do_wsus_client_reset
-rem  5524  winsock-reset             :do_winsock_reset
-rem  5640  allow-os-upgrade          :do_allow_os_upgrade
+rem  3666  clock-check               :do_clock_check
+rem  3764  service-health            :do_service_health
+rem  3935  service-security          :do_service_security
+rem  4056  component-reset           :do_component_reset
+rem  4181  system-files-dism         :do_system_files_dism
+rem  4317  backup-reparse-points     :do_backup_reparse_points
+rem  4525  backup-restore-folders    :do_backup_restore_folders
+rem  4694  wimmount-repair           :do_wimmount_repair
+rem  4826  offline-install-msu       :do_offline_install_msu
+rem  4936  offline-install-cab       :do_offline_install_cab
+rem  5046  driver-already-installed  :do_driver_already_installed
+rem  5098  firewall-pause            :do_firewall_pause
+rem  5229  defender-pause            :do_defender_pause
+rem  5328  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5397  dll-reregister            :do_dll_reregister
+rem  5468  wsus-client-reset         :do_wsus_client_reset
+rem  5597  winsock-reset             :do_winsock_reset
+rem  5713  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2799,36 +2799,40 @@ if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
 call :stage_prune
-if exist "%STAGE_DIR%\" goto stage_bundle_there
+if not exist "%STAGE_DIR%\" goto stage_bundle_new
+rem A copy of this version is there already: a run before this one made
+rem it, and may be running from it now (the deferred task, or a run started
+rem a moment ago, which holds the computer's lock). A copy that still
+rem matches is run as it is: copying over it would rewrite the run.cmd
+rem that other run is reading a line at a time.
+call :stage_bundle_probe
+if not errorlevel 1 goto stage_bundle_reused
+rem One that does not match (cut short, or changed) is removed and made again.
+rd /s /q "%STAGE_DIR%" 2>nul
+:stage_bundle_new
+rem The copy is made in a folder of its own, <bundle>-<version>.new<N>, and
+rem renamed to <bundle>-<version> only once it is checked: a run that starts
+rem meanwhile never finds half a copy there, and two runs that start
+rem together never write into the same files. A copy that fails is removed.
+set "STAGE_FINAL=%STAGE_DIR%"
+set "STAGE_TRY=0"
+:stage_bundle_room
+rem mkdir claims a name no other run holds: two runs started in the same
+rem second draw the same %%RANDOM%% numbers.
+set /a "STAGE_TRY+=1"
+set "STAGE_DIR=%STAGE_FINAL%.new%RANDOM%"
 mkdir "%STAGE_DIR%" 2>nul
+if not errorlevel 1 goto stage_bundle_room_made
+if %STAGE_TRY% LSS 10 goto stage_bundle_room
+set "STAGE_DIR=%STAGE_FINAL%"
+set "MSG=run.cmd: cannot create a folder in %STAGE_ROOT%. Nothing was changed."
+goto stage_refuse
+:stage_bundle_room_made
 rem Owned by Administrators, as the root is: under the policy "Default owner
 rem for objects created by members of the Administrators group" set to the
 rem object creator, the folder would be the account's, and the next run
 rem refuses a folder with another owner (stage_owner).
 "%SystemRoot%\System32\icacls.exe" "%STAGE_DIR%" /setowner *S-1-5-32-544 >nul 2>&1
-goto stage_bundle_made
-:stage_bundle_there
-rem A copy of this version is there already: a run before this one made
-rem it, and may be running from it now (the deferred task, or a run started
-rem a moment ago, which holds the computer's lock). A copy that still
-rem matches is run as it is: copying over it would rewrite the run.cmd
-rem that other run is reading a line at a time. One that does not match (a
-rem copy cut short) is copied again and checked.
-set "STAGE_PROBE=1"
-call :stage_verify >nul 2>&1
-set "STAGE_RC=%ERRORLEVEL%"
-set "STAGE_PROBE="
-if not "%STAGE_RC%"=="0" goto stage_bundle_made
-if not defined WUFIX_GPO goto stage_bundle_reused
-rem The deferred task copies the payload from the share this run came from.
-setlocal EnableDelayedExpansion
->"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
-endlocal
-:stage_bundle_reused
-set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
-call %WUFIX_LIB% :log
-exit /b 0
-:stage_bundle_made
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 rem A share can drop a read for a moment (a Wi-Fi roam, a DFS referral):
@@ -2838,10 +2842,69 @@ rem first try copied is overwritten, and the copy is checked either way.
 call :stage_copy
 if not errorlevel 1 goto stage_bundle_check
 set "MSG=run.cmd: cannot copy the bundle to %STAGE_DIR%. Nothing was changed."
-goto stage_refuse
+call :stage_refuse
+goto stage_bundle_discard
 :stage_bundle_check
+call :stage_bundle_verify
+if errorlevel 1 goto stage_bundle_discard
+set "STAGE_TRY=0"
+:stage_bundle_name
+ren "%STAGE_DIR%" "%WUFIX_BUNDLE%-%WUFIX_VERSION%" 2>nul
+if not errorlevel 1 goto stage_bundle_named
+if exist "%STAGE_FINAL%\" goto stage_bundle_taken
+rem A folder holding a file that is still open (an antivirus scan of the
+rem new files) cannot be renamed: up to three more tries, two seconds apart.
+set /a "STAGE_TRY+=1"
+if %STAGE_TRY% GTR 3 goto stage_bundle_taken
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+goto stage_bundle_name
+:stage_bundle_named
+set "STAGE_DIR=%STAGE_FINAL%"
+exit /b 0
+:stage_bundle_taken
+rem Another run started at the same time named its checked copy first:
+rem this run continues from that one.
+rd /s /q "%STAGE_DIR%" 2>nul
+set "STAGE_DIR=%STAGE_FINAL%"
+call :stage_bundle_probe
+if not errorlevel 1 goto stage_bundle_reused
+set "MSG=run.cmd: cannot name the copy %STAGE_DIR%. Nothing was changed."
+goto stage_refuse
+:stage_bundle_discard
+rd /s /q "%STAGE_DIR%" 2>nul
+set "STAGE_DIR=%STAGE_FINAL%"
+exit /b 1
+:stage_bundle_reused
+if not defined WUFIX_GPO goto stage_bundle_said
+rem The deferred task copies the payload from the share this run came from.
+setlocal EnableDelayedExpansion
+>"!STAGE_DIR!\wufix-source.txt" echo.!WUFIX_HOME!
+endlocal
+:stage_bundle_said
+set "MSG=the protected copy in %STAGE_DIR% is there already and matches: the run continues from it"
+call %WUFIX_LIB% :log
+exit /b 0
+
+:stage_bundle_probe
+rem errorlevel 0 when the copy in STAGE_DIR passes stage_verify, which says
+rem nothing here either way.
+set "STAGE_PROBE=1"
+call :stage_bundle_verify >nul 2>&1
+set "STAGE_RC=%ERRORLEVEL%"
+set "STAGE_PROBE="
+if not "%STAGE_RC%"=="0" exit /b 1
+exit /b 0
+
+:stage_bundle_verify
+rem stage_verify from %SystemRoot%\wufix, and back: the check enters the
+rem copy's folder, and a folder that is the current one of a process cannot
+rem be renamed or removed.
+pushd "%STAGE_ROOT%"
 call :stage_verify
-goto :eof
+set "STAGE_RC=%ERRORLEVEL%"
+popd
+if not "%STAGE_RC%"=="0" exit /b 1
+exit /b 0
 
 :stage_copy
 rem Copies the bundle into STAGE_DIR; errorlevel 1 when xcopy failed. From a
@@ -2895,6 +2958,7 @@ rem not used.
 set "STAGE_CHECK=%STAGE_ROOT%"
 call :stage_reparse
 if errorlevel 1 exit /b 1
+set "STAGE_LOOKS=0"
 if exist "%STAGE_ROOT%\" goto stage_root_exists
 mkdir "%STAGE_ROOT%" 2>nul
 if not errorlevel 1 goto stage_root_acl
@@ -2915,6 +2979,13 @@ set "MSG=run.cmd: cannot restrict %STAGE_ROOT% to SYSTEM and Administrators. Not
 goto stage_refuse
 :stage_root_exists
 if exist "%STAGE_ROOT%\wufix-stage.txt" goto stage_root_owned
+rem A run started at the same moment may be making it now, and writes the
+rem file last: looked for twice more, two seconds apart.
+set /a "STAGE_LOOKS+=1"
+if %STAGE_LOOKS% GTR 2 goto stage_root_foreign
+"%SystemRoot%\System32\ping.exe" -n 3 127.0.0.1 >nul
+goto stage_root_exists
+:stage_root_foreign
 set "MSG=run.cmd: %STAGE_ROOT% exists, but wufix did not make it: remove or rename it. Nothing was changed."
 goto stage_refuse
 :stage_root_owned
@@ -2975,7 +3046,9 @@ rem Copies of other versions of this bundle are removed: they are wufix's
 rem own, in a folder nobody else can write, and nothing runs them any more.
 pushd "%STAGE_ROOT%"
 if errorlevel 1 goto :eof
-for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%D"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
+rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
+rem another run's, started at the same time: it is kept.
+for /d %%D in (%WUFIX_BUNDLE%-*) do if /i not "%%~nD"=="%WUFIX_BUNDLE%-%WUFIX_VERSION%" rd /s /q "%%D" 2>nul
 rem Versions that wrote the deferred task's definition here, before it was
 rem the bundle's task.xml, left <bundle>-task.xml behind.
 if exist "%WUFIX_BUNDLE%-task.xml" del /f /q "%WUFIX_BUNDLE%-task.xml" 2>nul
@@ -3117,7 +3190,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=2bba9f070a1b8fbb"
+set "WUFIX_VERSION=00c208e9f223a64d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
