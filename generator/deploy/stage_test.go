@@ -359,3 +359,31 @@ func openFolderScenario(t *testing.T, id, tool string, build int, open, asks str
 	assert.NotContains(t, r.Stdout, "protected copy")
 	return false
 }
+
+// Vista's icacls finds accounts by SID, and a profile names its own user,
+// whose SID run.cmd does not know: a bundle anywhere under the profiles
+// folder (C:\users in Wine's registry) continues from the protected copy,
+// though icacls names nobody (the stub prints "closed" for every call).
+func TestRunOnVistaFromAProfileContinuesFromALocalCopy(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p, out := pc(t, 6002, "WinNT", "vista")
+		p.InstallStub("icacls")
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\t`), 0o755))
+		require.NoError(t, os.WriteFile(p.HostPath(`C:\t\acl.txt`), []byte("closed\r\n"), 0o644))
+		p.Setenv("WUFIX_STUB_PRINT_ICACLS", `C:\t\acl.txt`)
+		home := `C:\users\Public\Desktop\wufix & co`
+		require.NoError(t, os.MkdirAll(p.HostPath(home), 0o755))
+		dir := p.HostPath(home + `\vista`)
+		require.NoError(t, os.Rename(filepath.Join(out, "vista"), dir))
+
+		r := p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 3, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, `run.cmd: others than SYSTEM and Administrators may change `+home+`\vista\: the run continues from a protected copy in C:\windows\wufix.`)
+		assert.FileExists(t, p.HostPath(`C:\windows\wufix\vista-`+versionOf(t, dir)+`\run.cmd`))
+		return false
+	})
+}

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3186  clock-check               :do_clock_check
-rem  3284  service-health            :do_service_health
-rem  3455  service-security          :do_service_security
-rem  3576  component-reset           :do_component_reset
-rem  3694  system-files-surt         :do_system_files_surt
-rem  3818  offline-install-sp        :do_offline_install_sp
-rem  3968  offline-install-msu       :do_offline_install_msu
-rem  4082  driver-already-installed  :do_driver_already_installed
-rem  4134  firewall-pause            :do_firewall_pause
-rem  4261  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4330  dll-reregister            :do_dll_reregister
-rem  4401  wsus-client-reset         :do_wsus_client_reset
-rem  4530  winsock-reset             :do_winsock_reset
-rem  4653  offline-install-ie        :do_offline_install_ie
+rem  3215  clock-check               :do_clock_check
+rem  3313  service-health            :do_service_health
+rem  3484  service-security          :do_service_security
+rem  3605  component-reset           :do_component_reset
+rem  3723  system-files-surt         :do_system_files_surt
+rem  3847  offline-install-sp        :do_offline_install_sp
+rem  3997  offline-install-msu       :do_offline_install_msu
+rem  4111  driver-already-installed  :do_driver_already_installed
+rem  4163  firewall-pause            :do_firewall_pause
+rem  4290  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4359  dll-reregister            :do_dll_reregister
+rem  4430  wsus-client-reset         :do_wsus_client_reset
+rem  4559  winsock-reset             :do_winsock_reset
+rem  4682  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2314,7 +2314,36 @@ set "STAGE_OPEN="
 set "STAGE_FIND=%WUFIX_HOME:~0,-1%"
 for %%S in (S-1-1-0 S-1-5-11 S-1-5-4) do call :stage_findsid %%S
 if defined STAGE_OPEN set "STAGE_HOME_OPEN=1"
+rem A profile names its own user, whose SID is not known here: a folder
+rem under the profiles folder (ProfilesDirectory, %SystemDrive%\Users)
+rem counts as open. Its user may change it: the one at whose desk an
+rem administrator runs the bundle from the Desktop, for one.
+if not defined STAGE_HOME_OPEN call :stage_home_profiles
 exit /b 0
+
+:stage_home_profiles
+set "STAGE_PROFILES="
+for /f "tokens=1,2,*" %%A in ('"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2^>nul') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
+rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
+rem expands it.
+call set "STAGE_PROFILES=%STAGE_PROFILES%"
+if not defined STAGE_PROFILES set "STAGE_PROFILES=%SystemDrive%\Users"
+rem The bundle's folder and each folder above it, up to the drive's root,
+rem through a call of the label just below (a goto back up would have cmd
+rem read on through the rest of the file each time).
+set "STAGE_UP=%WUFIX_HOME:~0,-1%"
+for /l %%N in (1,1,64) do if not defined STAGE_HOME_OPEN if defined STAGE_UP call :stage_home_profiles_up
+goto :eof
+
+:stage_home_profiles_up
+if /i "%STAGE_UP%"=="%STAGE_PROFILES%" set "STAGE_HOME_OPEN=1"
+rem The drive (C:) ends the walk: the folder above a bare drive would be
+rem its current folder.
+if "%STAGE_UP:~3%"=="" set "STAGE_UP="
+if not defined STAGE_UP goto :eof
+for %%F in ("%STAGE_UP%") do set "STAGE_UP=%%~dpF"
+set "STAGE_UP=%STAGE_UP:~0,-1%"
+goto :eof
 
 :stage_bundle
 rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
@@ -2742,7 +2771,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=26483eda816f9187"
+set "WUFIX_VERSION=be374047524d6872"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
