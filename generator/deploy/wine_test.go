@@ -253,7 +253,11 @@ func TestRunChecksTheBundleFirst(t *testing.T) {
 	}
 }
 
-func TestXPBundleIsNotChecked(t *testing.T) {
+// XP hashes nothing, so its files are not checked (wufix verify checks
+// before copying), but its packages folder is: a package SHA256SUMS does
+// not list stops the run, as on 7 and later. In a folder made in C:\
+// Users may add files, though not change the bundle's.
+func TestXPBundleIsNotHashedButItsPackagesAreListed(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p, dir := pc(t, 2600, "WinNT", "xp")
@@ -263,8 +267,40 @@ func TestXPBundleIsNotChecked(t *testing.T) {
 		if wine.Flake(r) {
 			return true
 		}
-		assert.Equal(t, 0, r.Code, "XP has no certutil: wufix verify checks before copying")
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
 		assert.NotContains(t, r.Stdout, "SHA256SUMS")
+
+		pkgs := filepath.Join(bundle, "packages")
+		require.NoError(t, os.MkdirAll(pkgs, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(pkgs, "Thumbs.db"), []byte("x"), 0o644))
+		r = p.Run(bundle, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, `packages\Thumbs.db is not in SHA256SUMS; no step runs it, so it is left alone`)
+
+		added := "WindowsXP-KB4012598-x86-Custom-ENU.exe"
+		require.NoError(t, os.WriteFile(filepath.Join(pkgs, added), []byte("MZ"), 0o644))
+		r = p.Run(bundle, "run.cmd", "/plan")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 6, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, `run.cmd: packages\`+added+` is not in SHA256SUMS, and an install step would run it.`)
+		assert.Contains(t, r.Stderr, `run.cmd: packages\ holds packages this bundle was not built with (problems found: 1). Nothing was changed.`)
+
+		// From a stick the copy is refused for it, and removed.
+		stick, version := offDrive(t, "xp")
+		require.NoError(t, os.MkdirAll(filepath.Join(stick, "packages"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(stick, "packages", added), []byte("MZ"), 0o644))
+		r = p.Run(stick, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 10, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stderr, `run.cmd: packages\`+added+` is not in SHA256SUMS, and an install step would run it.`)
+		assert.NoDirExists(t, p.HostPath(`C:\windows\wufix\xp-`+version))
 		return false
 	})
 }

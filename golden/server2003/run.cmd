@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3028  clock-check               :do_clock_check
-rem  3126  service-health            :do_service_health
-rem  3284  service-security          :do_service_security
-rem  3405  component-reset           :do_component_reset
-rem  3527  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3719  offline-install-xp        :do_offline_install_xp
-rem  3842  driver-already-installed  :do_driver_already_installed
-rem  3894  firewall-pause            :do_firewall_pause
-rem  4020  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4089  dll-reregister            :do_dll_reregister
-rem  4160  wsus-client-reset         :do_wsus_client_reset
-rem  4289  winsock-reset             :do_winsock_reset
-rem  4412  offline-install-ie        :do_offline_install_ie
+rem  3153  clock-check               :do_clock_check
+rem  3251  service-health            :do_service_health
+rem  3409  service-security          :do_service_security
+rem  3530  component-reset           :do_component_reset
+rem  3652  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3844  offline-install-xp        :do_offline_install_xp
+rem  3967  driver-already-installed  :do_driver_already_installed
+rem  4019  firewall-pause            :do_firewall_pause
+rem  4145  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4214  dll-reregister            :do_dll_reregister
+rem  4285  wsus-client-reset         :do_wsus_client_reset
+rem  4414  winsock-reset             :do_winsock_reset
+rem  4537  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1819,9 +1819,68 @@ rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
 rem by administrators only, and check copies with "wufix verify".
 rem No tool of this Windows version is known to hash a file with SHA-256
-rem (certutil -hashfile FILE SHA256 is, from Windows 7 on), so the bundle is
-rem not checked here. Check it with "wufix verify" before copying it here.
-exit /b 0
+rem (certutil -hashfile FILE SHA256 is, from Windows 7 on), so the files
+rem are not checked here: check the bundle with "wufix verify" before it
+rem comes here. What is looked at is packages\: a package SHA256SUMS does
+rem not list stops the run, as on 7 and later. It may come from another
+rem build, or from anyone who may add files to this folder (in a folder
+rem made in C:\ Users may add files, though not change the bundle's).
+if "%WUFIX_MODE%"=="undo" exit /b 0
+rem The run that made the local copy it continues from looked at it so.
+if /i "%WUFIX_STAGED%"=="%WUFIX_HOME%" exit /b 0
+if not exist "%WUFIX_HOME%packages\" exit /b 0
+set "SUM_BAD=0"
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto check_integrity_cannot
+if exist SHA256SUMS goto check_integrity_packages
+popd
+set "MSG=run.cmd: SHA256SUMS is missing, so what packages\ holds cannot be checked. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+:check_integrity_packages
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
+popd
+if "%SUM_BAD%"=="0" exit /b 0
+set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
+call :check_integrity_say
+exit /b 1
+:check_integrity_cannot
+set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+
+:check_integrity_stray
+rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
+rem writes beside NAME on a FAT or exFAT stick, not a package whatever its
+rem extension, and the install steps never run it.
+set "PKG_LISTED="
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do if /i "%%B"=="packages/%PKG_NAME%" set "PKG_LISTED=1"
+if defined PKG_LISTED goto :eof
+set "PKG_EXT=%PKG_NAME:~-4%"
+if "%PKG_NAME:~0,2%"=="._" goto check_integrity_stray_kept
+if /i "%PKG_EXT%"==".msu" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".cab" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".exe" goto check_integrity_stray_bad
+:check_integrity_stray_kept
+set "MSG=packages\%PKG_NAME% is not in SHA256SUMS; no step runs it, so it is left alone"
+call %WUFIX_LIB% :log
+goto :eof
+:check_integrity_stray_bad
+set "MSG=run.cmd: packages\%PKG_NAME% is not in SHA256SUMS, and an install step would run it."
+set /a "SUM_BAD+=1"
+call :check_integrity_say
+goto :eof
+
+:check_integrity_say
+rem MSG to the error stream, expanded late as :log does, so a damaged
+rem SHA256SUMS line cannot run as a command.
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+goto :eof
 
 :intune_gate
 rem /intune (what the Intune remediation runs): detection runs daily, and
@@ -2123,13 +2182,14 @@ if "%WUFIX_EXIT%"=="1" set "EVENT_TYPE=ERROR"
 goto :eof
 
 :stage_relaunch
-rem Reached only from a folder off the system drive: removable media, a
-rem share, a mapped or another drive. cmd reads a batch file a line at a
-rem time as it runs it, so a stick pulled out or a bundle replaced on the
-rem share would leave it running the rest of another file. Before anything
-rem changes, the bundle is copied into a folder only SYSTEM and
-rem Administrators can write, checked, and run from there with the same
-rem arguments; its exit code is this script's.
+rem Reached from a folder off the system drive (removable media, a share, a
+rem mapped or another drive), and from one on it that others than SYSTEM and
+rem Administrators may change (stage_home_open). cmd reads a batch file a
+rem line at a time as it runs it, so a stick pulled out, a bundle replaced
+rem on the share or a file changed by a standard user would leave it running
+rem the rest of another file. Before anything changes, the bundle is copied
+rem into a folder only SYSTEM and Administrators can write, checked, and run
+rem from there with the same arguments; its exit code is this script's.
 if not defined WUFIX_GPO goto stage_relaunch_copy
 rem Under Group Policy a version whose plan already finished here costs one
 rem registry read at startup, not a copy of the bundle from the share.
@@ -2147,6 +2207,52 @@ rem is read from the original file. The copy's exit code is handed back
 rem through "if errorlevel N" (N or more), highest first, for every code
 rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 "%SystemRoot%\System32\cmd.exe" /d /c ""%STAGE_DIR%\run.cmd" %*" & if errorlevel 3010 (exit /b 3010) else if errorlevel 11 (exit /b 11) else if errorlevel 10 (exit /b 10) else if errorlevel 9 (exit /b 9) else if errorlevel 8 (exit /b 8) else if errorlevel 7 (exit /b 7) else if errorlevel 6 (exit /b 6) else if errorlevel 5 (exit /b 5) else if errorlevel 4 (exit /b 4) else if errorlevel 3 (exit /b 3) else if errorlevel 2 (exit /b 2) else if errorlevel 1 (exit /b 1) else exit /b 0
+
+:stage_home_open
+rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
+rem change the bundle's folder or what is in it: one in a profile lets that
+rem user do it, and the programs the user runs without elevation.
+rem The protected copy itself is not looked at: the run from it is final.
+set "STAGE_HOME_OPEN="
+if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
+rem The root of the drive itself (C:\): every signed-in user may add files
+rem there, and nothing below it is worth reading.
+if "%WUFIX_HOME:~3%"=="" set "STAGE_HOME_OPEN=1"
+if defined STAGE_HOME_OPEN exit /b 0
+rem This version has no tool that reads an ACL by SID: cacls names accounts
+rem in the system's language. A folder made in C:\ keeps what it inherits
+rem from it: Users may read and run the bundle's files and add new ones (a
+rem package added so stops the run: check_integrity), but not change them.
+rem A profile names its own user, whose SID is not known here: a folder
+rem under the profiles folder (ProfilesDirectory, %SystemDrive%\Users)
+rem counts as open. Its user may change it: the one at whose desk an
+rem administrator runs the bundle from the Desktop, for one.
+if not defined STAGE_HOME_OPEN call :stage_home_profiles
+exit /b 0
+
+:stage_home_profiles
+set "STAGE_PROFILES="
+for /f "tokens=1,2,*" %%A in ('"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2^>nul') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
+rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
+rem expands it.
+call set "STAGE_PROFILES=%STAGE_PROFILES%"
+if not defined STAGE_PROFILES set "STAGE_PROFILES=%SystemDrive%\Users"
+rem The bundle's folder and each folder above it, up to the drive's root,
+rem through a call of the label just below (a goto back up would have cmd
+rem read on through the rest of the file each time).
+set "STAGE_UP=%WUFIX_HOME:~0,-1%"
+for /l %%N in (1,1,64) do if not defined STAGE_HOME_OPEN if defined STAGE_UP call :stage_home_profiles_up
+goto :eof
+
+:stage_home_profiles_up
+if /i "%STAGE_UP%"=="%STAGE_PROFILES%" set "STAGE_HOME_OPEN=1"
+rem The drive (C:) ends the walk: the folder above a bare drive would be
+rem its current folder.
+if "%STAGE_UP:~3%"=="" set "STAGE_UP="
+if not defined STAGE_UP goto :eof
+for %%F in ("%STAGE_UP%") do set "STAGE_UP=%%~dpF"
+set "STAGE_UP=%STAGE_UP:~0,-1%"
+goto :eof
 
 :stage_bundle
 rem Sets STAGE_DIR to %SystemRoot%\wufix\<bundle>-<version> and makes it a
@@ -2390,6 +2496,7 @@ rem then the bundle as it was when the copy was made. (Check the original
 rem with "wufix verify" before it comes here.)
 set "STAGE_FILES=0"
 set "STAGE_BAD=0"
+set "SUM_BAD=0"
 pushd "%STAGE_DIR%"
 if errorlevel 1 goto stage_verify_done
 set "STAGE_FILE=SHA256SUMS"
@@ -2399,13 +2506,21 @@ for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "STAGE_FILE=%%B"
     call :stage_compare
 )
+rem A package SHA256SUMS does not list fails the copy too (check_integrity
+rem names it), as the check of 7 and later does: an install step would run
+rem it. Under Group Policy the deferred task copies the listed ones only.
+if not defined WUFIX_GPO if exist packages\ for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call %WUFIX_LIB% :check_integrity_stray
+)
 popd
 :stage_verify_done
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
 if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
-if "%STAGE_BAD%"=="0" exit /b 0
+if "%STAGE_BAD%%SUM_BAD%"=="00" exit /b 0
 if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
+if "%STAGE_BAD%"=="0" set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
 goto stage_refuse
 
 :stage_compare
@@ -2600,7 +2715,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=51bc9d0931e27a8a"
+set "WUFIX_VERSION=0b959d3b8f9ae5b4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2712,9 +2827,19 @@ if errorlevel 1 goto refuse
 set "REFUSE_CODE=5"
 call %WUFIX_LIB% :check_version
 if errorlevel 1 goto refuse
-rem Started off the system drive (removable media, a share): continue from a
-rem protected local copy before anything changes (see stage_relaunch).
+rem Started off the system drive (removable media, a share), or from a
+rem folder on it that others than SYSTEM and Administrators may change:
+rem continue from a protected local copy before anything changes (see
+rem stage_relaunch).
 if /i not "%WUFIX_HOME:~0,2%"=="%SystemDrive%" if not "%WUFIX_MODE%"=="plan" goto stage_relaunch
+set "STAGE_HOME_OPEN="
+if not "%WUFIX_MODE%"=="plan" call %WUFIX_LIB% :stage_home_open
+if not defined STAGE_HOME_OPEN goto home_checked
+rem No log is open yet: the console only.
+set "MSG=run.cmd: others than SYSTEM and Administrators may change %WUFIX_HOME%: the run continues from a protected copy in %SystemRoot%\wufix."
+call %WUFIX_LIB% :log
+goto stage_relaunch
+:home_checked
 set "REFUSE_CODE=6"
 call %WUFIX_LIB% :check_integrity
 if errorlevel 1 goto refuse

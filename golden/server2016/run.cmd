@@ -2766,11 +2766,11 @@ rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 
 :stage_home_open
 rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
-rem change the bundle's folder or what is in it: a folder an administrator
-rem makes in C:\ lets every signed-in user change the files in it
-rem (Authenticated Users: Modify, inherited), and one in a profile lets
-rem that user's programs that are not elevated do it. The protected copy
-rem itself is not looked at: the run from it is final.
+rem change the bundle's folder or what is in it: one in a profile lets that
+rem user do it, and the programs the user runs without elevation.
+rem A folder an administrator makes in C:\ lets every signed-in user change
+rem the files in it (Authenticated Users: Modify, inherited).
+rem The protected copy itself is not looked at: the run from it is final.
 set "STAGE_HOME_OPEN="
 if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
 rem The root of the drive itself (C:\): every signed-in user may add files
@@ -3196,7 +3196,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=0cb747b6b3379821"
+set "WUFIX_VERSION=5fa9917477eabe1f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3215  clock-check               :do_clock_check
-rem  3313  service-health            :do_service_health
-rem  3484  service-security          :do_service_security
-rem  3605  component-reset           :do_component_reset
-rem  3723  system-files-surt         :do_system_files_surt
-rem  3847  offline-install-sp        :do_offline_install_sp
-rem  3997  offline-install-msu       :do_offline_install_msu
-rem  4111  driver-already-installed  :do_driver_already_installed
-rem  4163  firewall-pause            :do_firewall_pause
-rem  4290  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4359  dll-reregister            :do_dll_reregister
-rem  4430  wsus-client-reset         :do_wsus_client_reset
-rem  4559  winsock-reset             :do_winsock_reset
-rem  4682  offline-install-ie        :do_offline_install_ie
+rem  3282  clock-check               :do_clock_check
+rem  3380  service-health            :do_service_health
+rem  3551  service-security          :do_service_security
+rem  3672  component-reset           :do_component_reset
+rem  3790  system-files-surt         :do_system_files_surt
+rem  3914  offline-install-sp        :do_offline_install_sp
+rem  4064  offline-install-msu       :do_offline_install_msu
+rem  4178  driver-already-installed  :do_driver_already_installed
+rem  4230  firewall-pause            :do_firewall_pause
+rem  4357  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4426  dll-reregister            :do_dll_reregister
+rem  4497  wsus-client-reset         :do_wsus_client_reset
+rem  4626  winsock-reset             :do_winsock_reset
+rem  4749  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1955,9 +1955,67 @@ rem build. It cannot stop someone who may write to this folder: they could
 rem change SHA256SUMS and this script just as well. Keep the folder writable
 rem by administrators only, and check copies with "wufix verify".
 rem No tool of this Windows version is known to hash a file with SHA-256
-rem (certutil -hashfile FILE SHA256 is, from Windows 7 on), so the bundle is
-rem not checked here. Check it with "wufix verify" before copying it here.
-exit /b 0
+rem (certutil -hashfile FILE SHA256 is, from Windows 7 on), so the files
+rem are not checked here: check the bundle with "wufix verify" before it
+rem comes here. What is looked at is packages\: a package SHA256SUMS does
+rem not list stops the run, as on 7 and later. It may come from another
+rem build, or from anyone who may add files to this folder.
+if "%WUFIX_MODE%"=="undo" exit /b 0
+rem The run that made the local copy it continues from looked at it so.
+if /i "%WUFIX_STAGED%"=="%WUFIX_HOME%" exit /b 0
+if not exist "%WUFIX_HOME%packages\" exit /b 0
+set "SUM_BAD=0"
+pushd "%WUFIX_HOME%"
+if errorlevel 1 goto check_integrity_cannot
+if exist SHA256SUMS goto check_integrity_packages
+popd
+set "MSG=run.cmd: SHA256SUMS is missing, so what packages\ holds cannot be checked. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+:check_integrity_packages
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
+popd
+if "%SUM_BAD%"=="0" exit /b 0
+set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
+call :check_integrity_say
+exit /b 1
+:check_integrity_cannot
+set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
+call :check_integrity_say
+exit /b 1
+
+:check_integrity_stray
+rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
+rem writes beside NAME on a FAT or exFAT stick, not a package whatever its
+rem extension, and the install steps never run it.
+set "PKG_LISTED="
+for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do if /i "%%B"=="packages/%PKG_NAME%" set "PKG_LISTED=1"
+if defined PKG_LISTED goto :eof
+set "PKG_EXT=%PKG_NAME:~-4%"
+if "%PKG_NAME:~0,2%"=="._" goto check_integrity_stray_kept
+if /i "%PKG_EXT%"==".msu" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".cab" goto check_integrity_stray_bad
+if /i "%PKG_EXT%"==".exe" goto check_integrity_stray_bad
+:check_integrity_stray_kept
+set "MSG=packages\%PKG_NAME% is not in SHA256SUMS; no step runs it, so it is left alone"
+call %WUFIX_LIB% :log
+goto :eof
+:check_integrity_stray_bad
+set "MSG=run.cmd: packages\%PKG_NAME% is not in SHA256SUMS, and an install step would run it."
+set /a "SUM_BAD+=1"
+call :check_integrity_say
+goto :eof
+
+:check_integrity_say
+rem MSG to the error stream, expanded late as :log does, so a damaged
+rem SHA256SUMS line cannot run as a command.
+setlocal EnableDelayedExpansion
+>&2 echo.!MSG!
+endlocal
+goto :eof
 
 :intune_gate
 rem /intune (what the Intune remediation runs): detection runs daily, and
@@ -2294,11 +2352,11 @@ rem run.cmd uses: a bare exit /b does not keep it in every cmd.
 
 :stage_home_open
 rem Sets STAGE_HOME_OPEN when others than SYSTEM and Administrators may
-rem change the bundle's folder or what is in it: a folder an administrator
-rem makes in C:\ lets every signed-in user change the files in it
-rem (Authenticated Users: Modify, inherited), and one in a profile lets
-rem that user's programs that are not elevated do it. The protected copy
-rem itself is not looked at: the run from it is final.
+rem change the bundle's folder or what is in it: one in a profile lets that
+rem user do it, and the programs the user runs without elevation.
+rem A folder an administrator makes in C:\ lets every signed-in user change
+rem the files in it (Authenticated Users: Modify, inherited).
+rem The protected copy itself is not looked at: the run from it is final.
 set "STAGE_HOME_OPEN="
 if /i "%WUFIX_HOME%"=="%SystemRoot%\wufix\%WUFIX_BUNDLE%-%WUFIX_VERSION%\" exit /b 0
 rem The root of the drive itself (C:\): every signed-in user may add files
@@ -2609,6 +2667,7 @@ rem then the bundle as it was when the copy was made. (Check the original
 rem with "wufix verify" before it comes here.)
 set "STAGE_FILES=0"
 set "STAGE_BAD=0"
+set "SUM_BAD=0"
 pushd "%STAGE_DIR%"
 if errorlevel 1 goto stage_verify_done
 set "STAGE_FILE=SHA256SUMS"
@@ -2618,13 +2677,21 @@ for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
     set "STAGE_FILE=%%B"
     call :stage_compare
 )
+rem A package SHA256SUMS does not list fails the copy too (check_integrity
+rem names it), as the check of 7 and later does: an install step would run
+rem it. Under Group Policy the deferred task copies the listed ones only.
+if not defined WUFIX_GPO if exist packages\ for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call %WUFIX_LIB% :check_integrity_stray
+)
 popd
 :stage_verify_done
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
 if "%STAGE_FILES%"=="0" set /a "STAGE_BAD+=1"
-if "%STAGE_BAD%"=="0" exit /b 0
+if "%STAGE_BAD%%SUM_BAD%"=="00" exit /b 0
 if defined STAGE_PROBE exit /b 1
 set "MSG=run.cmd: the copy in %STAGE_DIR% differs from the bundle (problems found: %STAGE_BAD%). Nothing was changed."
+if "%STAGE_BAD%"=="0" set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
 goto stage_refuse
 
 :stage_compare
@@ -2771,7 +2838,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=be374047524d6872"
+set "WUFIX_VERSION=08b9abc7bc87c6f3"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
