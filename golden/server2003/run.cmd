@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3153  clock-check               :do_clock_check
-rem  3251  service-health            :do_service_health
-rem  3409  service-security          :do_service_security
-rem  3530  component-reset           :do_component_reset
-rem  3652  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3844  offline-install-xp        :do_offline_install_xp
-rem  3967  driver-already-installed  :do_driver_already_installed
-rem  4019  firewall-pause            :do_firewall_pause
-rem  4145  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4214  dll-reregister            :do_dll_reregister
-rem  4285  wsus-client-reset         :do_wsus_client_reset
-rem  4414  winsock-reset             :do_winsock_reset
-rem  4537  offline-install-ie        :do_offline_install_ie
+rem  3156  clock-check               :do_clock_check
+rem  3254  service-health            :do_service_health
+rem  3412  service-security          :do_service_security
+rem  3533  component-reset           :do_component_reset
+rem  3655  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3847  offline-install-xp        :do_offline_install_xp
+rem  3970  driver-already-installed  :do_driver_already_installed
+rem  4022  firewall-pause            :do_firewall_pause
+rem  4148  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4217  dll-reregister            :do_dll_reregister
+rem  4288  wsus-client-reset         :do_wsus_client_reset
+rem  4417  winsock-reset             :do_winsock_reset
+rem  4540  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2237,6 +2237,8 @@ rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
 rem expands it.
 call set "STAGE_PROFILES=%STAGE_PROFILES%"
 if not defined STAGE_PROFILES set "STAGE_PROFILES=%SystemDrive%\Users"
+rem Its short name too (C:\DOCUME~1), for a run started by one.
+for %%P in ("%STAGE_PROFILES%") do set "STAGE_PROFILES_SHORT=%%~sP"
 rem The bundle's folder and each folder above it, up to the drive's root,
 rem through a call of the label just below (a goto back up would have cmd
 rem read on through the rest of the file each time).
@@ -2246,6 +2248,7 @@ goto :eof
 
 :stage_home_profiles_up
 if /i "%STAGE_UP%"=="%STAGE_PROFILES%" set "STAGE_HOME_OPEN=1"
+if /i "%STAGE_UP%"=="%STAGE_PROFILES_SHORT%" set "STAGE_HOME_OPEN=1"
 rem The drive (C:) ends the walk: the folder above a bare drive would be
 rem its current folder.
 if "%STAGE_UP:~3%"=="" set "STAGE_UP="
@@ -2715,7 +2718,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=0b959d3b8f9ae5b4"
+set "WUFIX_VERSION=5863e7f512c90c98"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3282  clock-check               :do_clock_check
-rem  3380  service-health            :do_service_health
-rem  3551  service-security          :do_service_security
-rem  3672  component-reset           :do_component_reset
-rem  3790  system-files-surt         :do_system_files_surt
-rem  3914  offline-install-sp        :do_offline_install_sp
-rem  4064  offline-install-msu       :do_offline_install_msu
-rem  4178  driver-already-installed  :do_driver_already_installed
-rem  4230  firewall-pause            :do_firewall_pause
-rem  4357  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4426  dll-reregister            :do_dll_reregister
-rem  4497  wsus-client-reset         :do_wsus_client_reset
-rem  4626  winsock-reset             :do_winsock_reset
-rem  4749  offline-install-ie        :do_offline_install_ie
+rem  3285  clock-check               :do_clock_check
+rem  3383  service-health            :do_service_health
+rem  3554  service-security          :do_service_security
+rem  3675  component-reset           :do_component_reset
+rem  3793  system-files-surt         :do_system_files_surt
+rem  3917  offline-install-sp        :do_offline_install_sp
+rem  4067  offline-install-msu       :do_offline_install_msu
+rem  4181  driver-already-installed  :do_driver_already_installed
+rem  4233  firewall-pause            :do_firewall_pause
+rem  4360  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4429  dll-reregister            :do_dll_reregister
+rem  4500  wsus-client-reset         :do_wsus_client_reset
+rem  4629  winsock-reset             :do_winsock_reset
+rem  4752  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2386,6 +2386,8 @@ rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
 rem expands it.
 call set "STAGE_PROFILES=%STAGE_PROFILES%"
 if not defined STAGE_PROFILES set "STAGE_PROFILES=%SystemDrive%\Users"
+rem Its short name too (C:\DOCUME~1), for a run started by one.
+for %%P in ("%STAGE_PROFILES%") do set "STAGE_PROFILES_SHORT=%%~sP"
 rem The bundle's folder and each folder above it, up to the drive's root,
 rem through a call of the label just below (a goto back up would have cmd
 rem read on through the rest of the file each time).
@@ -2395,6 +2397,7 @@ goto :eof
 
 :stage_home_profiles_up
 if /i "%STAGE_UP%"=="%STAGE_PROFILES%" set "STAGE_HOME_OPEN=1"
+if /i "%STAGE_UP%"=="%STAGE_PROFILES_SHORT%" set "STAGE_HOME_OPEN=1"
 rem The drive (C:) ends the walk: the folder above a bare drive would be
 rem its current folder.
 if "%STAGE_UP:~3%"=="" set "STAGE_UP="
@@ -2838,7 +2841,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=08b9abc7bc87c6f3"
+set "WUFIX_VERSION=7286ec727e88d2a6"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3124  clock-check               :do_clock_check
-rem  3222  service-health            :do_service_health
-rem  3380  service-security          :do_service_security
-rem  3501  component-reset           :do_component_reset
-rem  3623  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3815  offline-install-xp        :do_offline_install_xp
-rem  3938  driver-already-installed  :do_driver_already_installed
-rem  3990  firewall-pause            :do_firewall_pause
-rem  4116  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4185  dll-reregister            :do_dll_reregister
-rem  4256  wsus-client-reset         :do_wsus_client_reset
-rem  4385  winsock-reset             :do_winsock_reset
-rem  4508  offline-install-ie        :do_offline_install_ie
+rem  3127  clock-check               :do_clock_check
+rem  3225  service-health            :do_service_health
+rem  3383  service-security          :do_service_security
+rem  3504  component-reset           :do_component_reset
+rem  3626  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3818  offline-install-xp        :do_offline_install_xp
+rem  3941  driver-already-installed  :do_driver_already_installed
+rem  3993  firewall-pause            :do_firewall_pause
+rem  4119  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4188  dll-reregister            :do_dll_reregister
+rem  4259  wsus-client-reset         :do_wsus_client_reset
+rem  4388  winsock-reset             :do_winsock_reset
+rem  4511  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2232,6 +2232,8 @@ rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
 rem expands it.
 call set "STAGE_PROFILES=%STAGE_PROFILES%"
 if not defined STAGE_PROFILES set "STAGE_PROFILES=%SystemDrive%\Users"
+rem Its short name too (C:\DOCUME~1), for a run started by one.
+for %%P in ("%STAGE_PROFILES%") do set "STAGE_PROFILES_SHORT=%%~sP"
 rem The bundle's folder and each folder above it, up to the drive's root,
 rem through a call of the label just below (a goto back up would have cmd
 rem read on through the rest of the file each time).
@@ -2241,6 +2243,7 @@ goto :eof
 
 :stage_home_profiles_up
 if /i "%STAGE_UP%"=="%STAGE_PROFILES%" set "STAGE_HOME_OPEN=1"
+if /i "%STAGE_UP%"=="%STAGE_PROFILES_SHORT%" set "STAGE_HOME_OPEN=1"
 rem The drive (C:) ends the walk: the folder above a bare drive would be
 rem its current folder.
 if "%STAGE_UP:~3%"=="" set "STAGE_UP="
@@ -2686,7 +2689,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=c5c942dbd01bc0ef"
+set "WUFIX_VERSION=2d434fcb7564bf0e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
