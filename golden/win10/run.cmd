@@ -3195,7 +3195,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=0f5a5a50cf2b50f2"
+set "WUFIX_VERSION=fc74c5a3e5a3bcda"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
