@@ -1,7 +1,9 @@
 //go:build linux
 
 // Command payload measures how wufix stages update packages, against the
-// same machine's cp -r and sha256sum in the same run, how long a rebuild
+// same machine's cp -r and sha256sum in the same run and against the
+// least time any staging that hashes needs here (SHA-256 of every file,
+// one file a core, with no copy), how long a rebuild
 // takes after one payload file changed against the first build, and how
 // long a build of every target takes against cp -r of its output. Run it with
 // `make bench-payload` (never in CI: it writes several GiB). Every figure is
@@ -17,12 +19,15 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -83,6 +88,15 @@ func run(sizeMiB, files, runs int, keep bool) error {
 	fmt.Printf("  cp -r, then sha256sum      %8.2f s   cpu %.2f s   (baseline)\n", baseline.Seconds(), m[1].cpu.Seconds())
 	fmt.Printf("  wufix build --payload      %8.2f s   cpu %.2f s   %.2fx the baseline, %.2fx cp -r; peak RSS %d MiB\n",
 		wufix.Seconds(), m[2].cpu.Seconds(), ratio(wufix, baseline), ratio(wufix, cpOnly), rss>>20)
+
+	floor, err := hashFloor(src, runs)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  hashing alone, %d at a time %8.2f s   %.2fx cp -r: SHA-256 (Go's, as wufix hashes) of every file\n",
+		runtime.NumCPU(), floor.Seconds(), ratio(floor, cpOnly))
+	fmt.Printf("                                        in place, one file a core, no copy: the floor of any staging\n")
+	fmt.Printf("                                        that hashes what it copies, on %d cores\n", runtime.NumCPU())
 
 	if err := incremental(bin, src, filepath.Join(tmp, "inc"), sizeMiB, files, runs); err != nil {
 		return err
@@ -269,6 +283,57 @@ func once(dst string, argv []string) (measure, error) {
 	}
 	syscall.Sync()
 	return m, nil
+}
+
+// hashFloor is the median time this process takes to hash every file in
+// dir with SHA-256, as many files at a time as there are cores, reading
+// them in place (the page cache is warm from the runs before): what any
+// staging that hashes its copy needs at least, before a byte is copied.
+func hashFloor(dir string, runs int) (time.Duration, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	var times []time.Duration
+	for range runs {
+		next := make(chan string, len(entries))
+		for _, e := range entries {
+			next <- filepath.Join(dir, e.Name())
+		}
+		close(next)
+		errs := make(chan error, runtime.NumCPU())
+		start := time.Now()
+		for range runtime.NumCPU() {
+			go func() {
+				buf := make([]byte, 1<<20)
+				for p := range next {
+					if err := hashOne(p, buf); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range runtime.NumCPU() {
+			if err := <-errs; err != nil {
+				return 0, err
+			}
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	return times[len(times)/2], nil
+}
+
+func hashOne(p string, buf []byte) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.CopyBuffer(sha256.New(), f, buf)
+	return err
 }
 
 func ratio(a, b time.Duration) float64 { return a.Seconds() / b.Seconds() }
