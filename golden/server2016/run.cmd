@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3674  clock-check               :do_clock_check
-rem  3772  service-health            :do_service_health
-rem  3951  service-security          :do_service_security
-rem  4072  component-reset           :do_component_reset
-rem  4213  system-files-dism         :do_system_files_dism
-rem  4349  backup-reparse-points     :do_backup_reparse_points
-rem  4557  backup-restore-folders    :do_backup_restore_folders
-rem  4726  wimmount-repair           :do_wimmount_repair
-rem  4858  offline-install-msu       :do_offline_install_msu
-rem  4968  offline-install-cab       :do_offline_install_cab
-rem  5078  driver-already-installed  :do_driver_already_installed
-rem  5129  driver-updates-exclude    :do_driver_updates_exclude
-rem  5216  firewall-pause            :do_firewall_pause
-rem  5347  defender-pause            :do_defender_pause
-rem  5446  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5520  wsus-client-reset         :do_wsus_client_reset
-rem  5663  winsock-reset             :do_winsock_reset
-rem  5783  spupdsvc-rename           :do_spupdsvc_rename
+rem  3692  clock-check               :do_clock_check
+rem  3790  service-health            :do_service_health
+rem  3969  service-security          :do_service_security
+rem  4090  component-reset           :do_component_reset
+rem  4231  system-files-dism         :do_system_files_dism
+rem  4367  backup-reparse-points     :do_backup_reparse_points
+rem  4575  backup-restore-folders    :do_backup_restore_folders
+rem  4744  wimmount-repair           :do_wimmount_repair
+rem  4876  offline-install-msu       :do_offline_install_msu
+rem  4986  offline-install-cab       :do_offline_install_cab
+rem  5096  driver-already-installed  :do_driver_already_installed
+rem  5147  driver-updates-exclude    :do_driver_updates_exclude
+rem  5234  firewall-pause            :do_firewall_pause
+rem  5365  defender-pause            :do_defender_pause
+rem  5464  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5538  wsus-client-reset         :do_wsus_client_reset
+rem  5681  winsock-reset             :do_winsock_reset
+rem  5801  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1076,12 +1076,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3196,7 +3214,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=0e3b44fd1ca32f9b"
+set "WUFIX_VERSION=e90efaaf87da7143"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3673  clock-check               :do_clock_check
-rem  3771  service-health            :do_service_health
-rem  3950  service-security          :do_service_security
-rem  4071  component-reset           :do_component_reset
-rem  4212  system-files-dism         :do_system_files_dism
-rem  4348  backup-reparse-points     :do_backup_reparse_points
-rem  4556  backup-restore-folders    :do_backup_restore_folders
-rem  4725  wimmount-repair           :do_wimmount_repair
-rem  4857  offline-install-msu       :do_offline_install_msu
-rem  4967  offline-install-cab       :do_offline_install_cab
-rem  5077  driver-already-installed  :do_driver_already_installed
-rem  5128  driver-updates-exclude    :do_driver_updates_exclude
-rem  5225  firewall-pause            :do_firewall_pause
-rem  5356  defender-pause            :do_defender_pause
-rem  5455  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5529  wsus-client-reset         :do_wsus_client_reset
-rem  5672  winsock-reset             :do_winsock_reset
-rem  5792  spupdsvc-rename           :do_spupdsvc_rename
+rem  3691  clock-check               :do_clock_check
+rem  3789  service-health            :do_service_health
+rem  3968  service-security          :do_service_security
+rem  4089  component-reset           :do_component_reset
+rem  4230  system-files-dism         :do_system_files_dism
+rem  4366  backup-reparse-points     :do_backup_reparse_points
+rem  4574  backup-restore-folders    :do_backup_restore_folders
+rem  4743  wimmount-repair           :do_wimmount_repair
+rem  4875  offline-install-msu       :do_offline_install_msu
+rem  4985  offline-install-cab       :do_offline_install_cab
+rem  5095  driver-already-installed  :do_driver_already_installed
+rem  5146  driver-updates-exclude    :do_driver_updates_exclude
+rem  5243  firewall-pause            :do_firewall_pause
+rem  5374  defender-pause            :do_defender_pause
+rem  5473  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5547  wsus-client-reset         :do_wsus_client_reset
+rem  5690  winsock-reset             :do_winsock_reset
+rem  5810  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1076,12 +1076,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3195,7 +3213,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=fc74c5a3e5a3bcda"
+set "WUFIX_VERSION=8db20f7633f9780c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3667  clock-check               :do_clock_check
-rem  3765  service-health            :do_service_health
-rem  3944  service-security          :do_service_security
-rem  4065  component-reset           :do_component_reset
-rem  4206  system-files-dism         :do_system_files_dism
-rem  4342  backup-reparse-points     :do_backup_reparse_points
-rem  4550  backup-restore-folders    :do_backup_restore_folders
-rem  4719  wimmount-repair           :do_wimmount_repair
-rem  4851  offline-install-msu       :do_offline_install_msu
-rem  4961  offline-install-cab       :do_offline_install_cab
-rem  5071  driver-already-installed  :do_driver_already_installed
-rem  5122  driver-updates-exclude    :do_driver_updates_exclude
-rem  5209  firewall-pause            :do_firewall_pause
-rem  5340  defender-pause            :do_defender_pause
-rem  5439  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5513  wsus-client-reset         :do_wsus_client_reset
-rem  5656  winsock-reset             :do_winsock_reset
-rem  5776  spupdsvc-rename           :do_spupdsvc_rename
+rem  3685  clock-check               :do_clock_check
+rem  3783  service-health            :do_service_health
+rem  3962  service-security          :do_service_security
+rem  4083  component-reset           :do_component_reset
+rem  4224  system-files-dism         :do_system_files_dism
+rem  4360  backup-reparse-points     :do_backup_reparse_points
+rem  4568  backup-restore-folders    :do_backup_restore_folders
+rem  4737  wimmount-repair           :do_wimmount_repair
+rem  4869  offline-install-msu       :do_offline_install_msu
+rem  4979  offline-install-cab       :do_offline_install_cab
+rem  5089  driver-already-installed  :do_driver_already_installed
+rem  5140  driver-updates-exclude    :do_driver_updates_exclude
+rem  5227  firewall-pause            :do_firewall_pause
+rem  5358  defender-pause            :do_defender_pause
+rem  5457  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5531  wsus-client-reset         :do_wsus_client_reset
+rem  5674  winsock-reset             :do_winsock_reset
+rem  5794  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1072,12 +1072,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3189,7 +3207,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=b8b6c79b5f16f773"
+set "WUFIX_VERSION=44d3831f33d7e349"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3577  clock-check               :do_clock_check
-rem  3675  service-health            :do_service_health
-rem  3846  service-security          :do_service_security
-rem  3967  component-reset           :do_component_reset
-rem  4093  system-files-surt         :do_system_files_surt
-rem  4220  backup-reparse-points     :do_backup_reparse_points
-rem  4428  backup-restore-folders    :do_backup_restore_folders
-rem  4597  wimmount-repair           :do_wimmount_repair
-rem  4731  offline-install-sp        :do_offline_install_sp
-rem  4881  offline-install-msu       :do_offline_install_msu
-rem  5004  offline-install-cab       :do_offline_install_cab
-rem  5114  driver-already-installed  :do_driver_already_installed
-rem  5166  firewall-pause            :do_firewall_pause
-rem  5293  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5362  dll-reregister            :do_dll_reregister
-rem  5433  wsus-client-reset         :do_wsus_client_reset
-rem  5562  winsock-reset             :do_winsock_reset
-rem  5678  allow-os-upgrade          :do_allow_os_upgrade
-rem  5763  offline-install-ie        :do_offline_install_ie
+rem  3595  clock-check               :do_clock_check
+rem  3693  service-health            :do_service_health
+rem  3864  service-security          :do_service_security
+rem  3985  component-reset           :do_component_reset
+rem  4111  system-files-surt         :do_system_files_surt
+rem  4238  backup-reparse-points     :do_backup_reparse_points
+rem  4446  backup-restore-folders    :do_backup_restore_folders
+rem  4615  wimmount-repair           :do_wimmount_repair
+rem  4749  offline-install-sp        :do_offline_install_sp
+rem  4899  offline-install-msu       :do_offline_install_msu
+rem  5022  offline-install-cab       :do_offline_install_cab
+rem  5132  driver-already-installed  :do_driver_already_installed
+rem  5184  firewall-pause            :do_firewall_pause
+rem  5311  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5380  dll-reregister            :do_dll_reregister
+rem  5451  wsus-client-reset         :do_wsus_client_reset
+rem  5580  winsock-reset             :do_winsock_reset
+rem  5696  allow-os-upgrade          :do_allow_os_upgrade
+rem  5781  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1081,12 +1081,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3098,7 +3116,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=a43e57c32412d602"
+set "WUFIX_VERSION=f812b1f5f503f56f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

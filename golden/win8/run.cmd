@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3595  clock-check               :do_clock_check
-rem  3693  service-health            :do_service_health
-rem  3864  service-security          :do_service_security
-rem  3985  component-reset           :do_component_reset
-rem  4110  system-files-dism         :do_system_files_dism
-rem  4246  backup-reparse-points     :do_backup_reparse_points
-rem  4454  backup-restore-folders    :do_backup_restore_folders
-rem  4623  wimmount-repair           :do_wimmount_repair
-rem  4755  offline-install-msu       :do_offline_install_msu
-rem  4865  offline-install-cab       :do_offline_install_cab
-rem  4975  driver-already-installed  :do_driver_already_installed
-rem  5027  firewall-pause            :do_firewall_pause
-rem  5154  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5223  dll-reregister            :do_dll_reregister
-rem  5294  wsus-client-reset         :do_wsus_client_reset
-rem  5423  winsock-reset             :do_winsock_reset
+rem  3613  clock-check               :do_clock_check
+rem  3711  service-health            :do_service_health
+rem  3882  service-security          :do_service_security
+rem  4003  component-reset           :do_component_reset
+rem  4128  system-files-dism         :do_system_files_dism
+rem  4264  backup-reparse-points     :do_backup_reparse_points
+rem  4472  backup-restore-folders    :do_backup_restore_folders
+rem  4641  wimmount-repair           :do_wimmount_repair
+rem  4773  offline-install-msu       :do_offline_install_msu
+rem  4883  offline-install-cab       :do_offline_install_cab
+rem  4993  driver-already-installed  :do_driver_already_installed
+rem  5045  firewall-pause            :do_firewall_pause
+rem  5172  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5241  dll-reregister            :do_dll_reregister
+rem  5312  wsus-client-reset         :do_wsus_client_reset
+rem  5441  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1018,12 +1018,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3133,7 +3151,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=c028013f01cd4ebe"
+set "WUFIX_VERSION=957f3aeb5bf33258"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

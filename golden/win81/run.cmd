@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3666  clock-check               :do_clock_check
-rem  3764  service-health            :do_service_health
-rem  3935  service-security          :do_service_security
-rem  4056  component-reset           :do_component_reset
-rem  4181  system-files-dism         :do_system_files_dism
-rem  4317  backup-reparse-points     :do_backup_reparse_points
-rem  4525  backup-restore-folders    :do_backup_restore_folders
-rem  4694  wimmount-repair           :do_wimmount_repair
-rem  4826  offline-install-msu       :do_offline_install_msu
-rem  4936  offline-install-cab       :do_offline_install_cab
-rem  5046  driver-already-installed  :do_driver_already_installed
-rem  5098  firewall-pause            :do_firewall_pause
-rem  5229  defender-pause            :do_defender_pause
-rem  5328  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5397  dll-reregister            :do_dll_reregister
-rem  5468  wsus-client-reset         :do_wsus_client_reset
-rem  5597  winsock-reset             :do_winsock_reset
-rem  5713  allow-os-upgrade          :do_allow_os_upgrade
+rem  3684  clock-check               :do_clock_check
+rem  3782  service-health            :do_service_health
+rem  3953  service-security          :do_service_security
+rem  4074  component-reset           :do_component_reset
+rem  4199  system-files-dism         :do_system_files_dism
+rem  4335  backup-reparse-points     :do_backup_reparse_points
+rem  4543  backup-restore-folders    :do_backup_restore_folders
+rem  4712  wimmount-repair           :do_wimmount_repair
+rem  4844  offline-install-msu       :do_offline_install_msu
+rem  4954  offline-install-cab       :do_offline_install_cab
+rem  5064  driver-already-installed  :do_driver_already_installed
+rem  5116  firewall-pause            :do_firewall_pause
+rem  5247  defender-pause            :do_defender_pause
+rem  5346  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5415  dll-reregister            :do_dll_reregister
+rem  5486  wsus-client-reset         :do_wsus_client_reset
+rem  5615  winsock-reset             :do_winsock_reset
+rem  5731  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1075,12 +1075,30 @@ rem indented line, so a location line splits on < and > into indent, url,
 rem the location and /url. The closing tag is compared because it never
 rem holds a quote; the library's name and description may.
 set /a "LIB_FILES+=1"
+rem The file is its user's to write, and is read here by an administrator
+rem or by SYSTEM. A location holding a double quote (no Windows path holds
+rem one) would end a quoted set below, and cmd would run the rest of the
+rem line as a command: find looks for one first (cmd cannot look at such a
+rem text safely), and such a file is not read. So is one find cannot check.
+<"%LIB_FILE%" "%SystemRoot%\System32\find.exe" "</url>" | "%SystemRoot%\System32\find.exe" """" >nul 2>&1
+if errorlevel 2 goto libraries_file_unchecked
+if not errorlevel 1 goto libraries_file_quoted
 for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     if "%%D"=="/url" (
         set "LIB_URL=%%C"
         call :libraries_location
     )
 )
+goto :eof
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
+goto :eof
+:libraries_file_unchecked
+set "LIB_LOC=the file could not be checked for a double quote"
+set "LIB_KIND=unreadable"
+call :%LIB_HANDLER%
 goto :eof
 
 :libraries_location
@@ -3190,7 +3208,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=d5d055ca1311cfd8"
+set "WUFIX_VERSION=8487733fc94506fb"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,7 +47,9 @@ func importUTF16(t *testing.T, p *wine.Prefix, text string) {
 
 // A profile whose user name is Cyrillic is found, with its libraries: a
 // library location that is missing is created by backup-restore-folders
-// and removed again by /undo.
+// and removed again by /undo. A library file is the user's to write: one
+// whose location holds a double quote, which would end a quoted set and
+// run the rest as a command, is named and not read.
 func TestAProfileNamedInCyrillicIsFound(t *testing.T) {
 	t.Parallel()
 	const user = "Пётр Иванов"
@@ -67,6 +69,8 @@ func TestAProfileNamedInCyrillicIsFound(t *testing.T) {
 			"    <searchConnectorDescription>\r\n      <simpleLocation>\r\n        <url>C:\\Reports\\2026</url>\r\n" +
 			"      </simpleLocation>\r\n    </searchConnectorDescription>\r\n  </searchConnectorDescriptionList>\r\n</libraryDescription>\r\n"
 		require.NoError(t, os.WriteFile(filepath.Join(libs, "Reports.library-ms"), []byte(library), 0o644))
+		forged := strings.Replace(library, `C:\Reports\2026`, `C:\x" &amp; mkdir C:\pwned &amp; rem `, 1)
+		require.NoError(t, os.WriteFile(filepath.Join(libs, "Forged.library-ms"), []byte(forged), 0o644))
 
 		r := p.Run(dir, "run.cmd", "0x80070001", "/with:backup-restore-folders")
 		if wine.Flake(r) {
@@ -76,6 +80,8 @@ func TestAProfileNamedInCyrillicIsFound(t *testing.T) {
 		assert.Contains(t, r.Stdout, "  profile C:\\users\\???? ??????\n", "the name as cmd writes it in cp437")
 		assert.Contains(t, r.Stdout, `created C:\Reports (empty; for C:\users\`)
 		assert.DirExists(t, p.HostPath(`C:\Reports\2026`))
+		assert.NoDirExists(t, p.HostPath(`C:\pwned`), "the forged location ran as a command")
+		assert.Contains(t, r.Stdout, `Forged.library-ms includes a location whose name holds characters run.cmd cannot read from the library file (a location holding a double quote)`)
 
 		r = p.Run(dir, "run.cmd", "/undo")
 		if wine.Flake(r) {
