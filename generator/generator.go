@@ -114,6 +114,13 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 		return nil, err
 	}
 	out.Notes = notes
+	if opt.Payload != "" {
+		res, err := payload.Scan(opt.Payload, c.Targets, targets)
+		if err != nil {
+			return nil, err
+		}
+		out.Payloads, out.Skipped, out.Ignored, out.Unzipped = res.Files, res.Skipped, res.Ignored, res.Unzipped
+	}
 	if err := out.render(c, bundles, targets, opt.Deploy); err != nil {
 		return nil, err
 	}
@@ -122,13 +129,6 @@ func Build(fsys fs.FS, opt Options) (*Output, error) {
 	}
 	if err := out.sealAll(); err != nil {
 		return nil, err
-	}
-	if opt.Payload != "" {
-		res, err := payload.Scan(opt.Payload, c.Targets, targets)
-		if err != nil {
-			return nil, err
-		}
-		out.Payloads, out.Skipped, out.Ignored, out.Unzipped = res.Files, res.Skipped, res.Ignored, res.Unzipped
 	}
 	return out, nil
 }
@@ -185,7 +185,7 @@ func planAll(c *catalog.Catalog, targets []*catalog.Target, opt Options) ([]*pla
 
 // render renders every bundle, then the top-level files, into the registry.
 func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*catalog.Target, d Deploy) error {
-	built, err := renderBundles(c, bundles)
+	built, err := renderBundles(c, bundles, o.payloadsOf())
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (o *Output) render(c *catalog.Catalog, bundles []*plan.Bundle, targets []*c
 // there are processors: each depends only on the catalog, which nothing
 // changes once it is loaded, and on its own plan. The first error in
 // target order is the one a one-at-a-time build would have stopped at.
-func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, error) {
+func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle, payloads map[string][]bundle.Entry) ([]bundle.Files, error) {
 	out := make([]bundle.Files, len(bundles))
 	errs := make([]error, len(bundles))
 	// One set of template clones per processor, handed from bundle to
@@ -225,7 +225,7 @@ func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, 
 		cl := <-clones
 		wg.Go(func() {
 			defer func() { clones <- cl }()
-			out[i], errs[i] = bundle.Build(cl, c, b)
+			out[i], errs[i] = bundle.Build(cl, c, b, payloads[b.Target.ID.Value]...)
 		})
 	}
 	wg.Wait()
@@ -235,6 +235,18 @@ func renderBundles(c *catalog.Catalog, bundles []*plan.Bundle) ([]bundle.Files, 
 		}
 	}
 	return out, nil
+}
+
+// payloadsOf is, per target, the path and size of each payload it takes:
+// what its version counts in (see bundle.Build).
+func (o *Output) payloadsOf() map[string][]bundle.Entry {
+	out := map[string][]bundle.Entry{}
+	for _, f := range o.Payloads {
+		for _, t := range f.Targets {
+			out[t] = append(out[t], bundle.Entry{Path: payload.Folder + "/" + f.Name, Size: f.Size})
+		}
+	}
+	return out
 }
 
 // signScripts signs every .ps1 of the build in place.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	wufix "github.com/wufix/wufix"
+	"github.com/wufix/wufix/generator"
 	"github.com/wufix/wufix/generator/bundle"
 )
 
@@ -67,4 +70,37 @@ func TestBundleVersionIsTheDigestWithoutIt(t *testing.T) {
 		}
 		assert.Equal(t, hex.EncodeToString(h.Sum(nil))[:16], string(m[1]), target)
 	}
+}
+
+// A bundle built with payloads takes their names and sizes into its
+// version: a stick rebuilt with other packages is a new version, which
+// Group Policy runs again and which gets a protected copy of its own. The
+// same packages give the same version, and a bundle without any keeps the
+// version it had before payloads counted.
+func TestPayloadsCountInTheVersion(t *testing.T) {
+	version := func(files map[string]string) string {
+		t.Helper()
+		opts := generator.Options{Targets: []string{"win7"}}
+		if files != nil {
+			opts.Payload = t.TempDir()
+			for name, data := range files {
+				require.NoError(t, os.WriteFile(filepath.Join(opts.Payload, name), []byte(data), 0o644))
+			}
+		}
+		out, err := generator.Build(wufix.Catalog, opts)
+		require.NoError(t, err)
+		m := versionLine.FindSubmatch(out.Files["win7/run.cmd"])
+		require.NotNil(t, m)
+		return string(m[1])
+	}
+	const a, b = "windows6.1-kb2533552-x64.msu", "windows6.1-kb3020369-x64.msu"
+	none := version(nil)
+	one := version(map[string]string{a: "MSCF one"})
+	assert.NotEqual(t, none, one, "a package counts in")
+	assert.Equal(t, one, version(map[string]string{a: "MSCF one"}), "the same package, the same version")
+	assert.Equal(t, one, version(map[string]string{a: "MSCF two"}), "contents of the same size are hashed as they are copied, not here")
+	assert.NotEqual(t, one, version(map[string]string{a: "MSCF three"}), "another size")
+	assert.NotEqual(t, one, version(map[string]string{a: "MSCF one", b: "MSCF"}), "another package")
+	assert.NotEqual(t, one, version(map[string]string{b: "MSCF one"}), "another name")
+	assert.Equal(t, none, version(map[string]string{"windows6.0-kb2533552-x64.msu": "MSCF"}), "a package for another Windows")
 }

@@ -33,10 +33,12 @@ var entries = []entry{
 }
 
 // Build renders every file of one target's bundle, once. The entry
-// scripts carry a version (see stampVersion). The result is not sealed:
-// the build signs its scripts first, then seals (Seal). cl is the calling
-// goroutine's template clones (render.Clones; nil clones anew).
-func Build(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle) (Files, error) {
+// scripts carry a version (see stampVersion), which payloads, the
+// packages the bundle is built with (path and size), count in. The result
+// is not sealed: the build signs its scripts first, then seals (Seal). cl
+// is the calling goroutine's template clones (render.Clones; nil clones
+// anew).
+func Build(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle, payloads ...Entry) (Files, error) {
 	extra := extras(b)
 	extra["CatalogDate"] = c.Info.Date
 	extra["Refused"] = c.Refused
@@ -46,7 +48,7 @@ func Build(cl *render.Clones, c *catalog.Catalog, b *plan.Bundle) (Files, error)
 	if err != nil {
 		return nil, err
 	}
-	stampVersion(files)
+	stampVersion(files, payloads)
 	return files, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/wufix/wufix/generator/dialect"
 )
@@ -16,7 +17,10 @@ import (
 // a digest of the bundle's files with the version itself left empty,
 // which is what it has always been: machines keep in the registry the
 // version they last ran, and a rebuild of the same catalog must not look
-// new to them.
+// new to them. A bundle built with payloads takes their names and sizes
+// in too (their contents are hashed later, as they are copied): a stick
+// rebuilt with this month's packages is a new version, which Group Policy
+// runs again and which gets a protected copy of its own.
 //
 // The bundle is rendered once, with VersionMark where the version goes,
 // and the mark is then replaced. The mark is printable ASCII (run.cmd and
@@ -33,11 +37,12 @@ const versionLen = 16
 // when their widths differ.
 const _ = uint(versionLen-len(VersionMark)) + uint(len(VersionMark)-versionLen)
 
-// stampVersion computes the version of the rendered files and puts it in
-// place of every VersionMark they hold. The mark and the version have the
-// same width, so the files' own bytes take the version, without a copy.
-func stampVersion(files Files) {
-	version := digest(files)
+// stampVersion computes the version of the rendered files and of the
+// payloads (packages/<name> and size) and puts it in place of every
+// VersionMark the files hold. The mark and the version have the same
+// width, so the files' own bytes take the version, without a copy.
+func stampVersion(files Files, payloads []Entry) {
+	version := digest(files, payloads)
 	for name, data := range files {
 		mark, stamp := markIn(name), inEncoding(name, version)
 		for at := 0; ; at += len(mark) {
@@ -63,8 +68,9 @@ func inEncoding(name, text string) []byte {
 }
 
 // digest is a short SHA-256 over every file, in path order, each with its
-// version marks left out.
-func digest(files Files) string {
+// version marks left out, then over each payload's path and size, in path
+// order. Without payloads it is what it was before they counted.
+func digest(files Files, payloads []Entry) string {
 	h := sha256.New()
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		data, mark := files[name], markIn(name)
@@ -77,6 +83,11 @@ func digest(files Files) string {
 			}
 			data = after
 		}
+	}
+	payloads = slices.Clone(payloads)
+	slices.SortFunc(payloads, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	for _, p := range payloads {
+		fmt.Fprintf(h, "payload %s %d\n", p.Path, p.Size)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:versionLen]
 }

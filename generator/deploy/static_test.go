@@ -220,9 +220,13 @@ func TestIntuneGuards(t *testing.T) {
 		check := strings.Index(text, "$folder = Find-Bundle")
 		start := strings.Index(text, "$code = Invoke-Bundle $folder")
 		assert.True(t, check > 0 && check < start, "%s: the ACL check comes before run.cmd starts", name)
-		assert.Contains(t, text, "foreach ($path in @($root, $folder)) {", name)
-		assert.Contains(t, text, "@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner", name)
-		assert.Contains(t, text, "$users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')", name)
+		// The root itself, then the bundle's folder and everything in it:
+		// an owner, and a right to change held by anyone, but the allowed.
+		assert.Contains(t, text, "$why = Test-Protected $root\n    if (-not $why) { $why = Test-Protected $folder -Recurse }\n", name)
+		assert.Contains(t, text, "if ($Recurse) { $items += @(Get-ChildItem -LiteralPath $Path -Force -Recurse) }", name)
+		assert.Contains(t, text, "$owners = @('S-1-5-18', 'S-1-5-32-544')", name)
+		assert.Contains(t, text, "if ($owners -notcontains $owner) {", name)
+		assert.Contains(t, text, "if ($rule.AccessControlType -eq 'Allow' -and -not $inheritOnly -and $ok -notcontains $who -and ([int]$rule.FileSystemRights -band $write)) {", name)
 		assert.Contains(t, text, "if ($type -eq 'ServerNT' -and $edition -and [string]$edition.Value -eq 'ServerRdsh') { $type = 'WinNT' }", name)
 		assert.NotContains(t, text, "LastRemediation", "%s: the brakes are run.cmd's", name)
 		assert.NotContains(t, text, "Set-ItemProperty", "%s: writes nothing to the registry", name)

@@ -41,22 +41,34 @@ trap {
 }
 
 # Why standard users could change what runs from $Path as SYSTEM, or ''.
-function Test-Protected([string]$Path) {
-    $item = Get-Item -LiteralPath $Path -Force
-    if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) { return "$Path is a junction or a symbolic link" }
+# With -Recurse everything in it is looked at too: a run.cmd made before
+# the bundle was put there (anyone may create folders in ProgramData) keeps
+# its own ACL when the bundle is copied over it. Anyone but SYSTEM or
+# Administrators as the owner, and a right to change anything held by
+# anyone but SYSTEM, Administrators or TrustedInstaller (an Entra ID user
+# or a single account as much as Users), refuse it. CREATOR OWNER and
+# inherit-only rules change nothing by themselves.
+function Test-Protected([string]$Path, [switch]$Recurse) {
     $sid = [Security.Principal.SecurityIdentifier]
-    $acl = Get-Acl -LiteralPath $Path
-    $owner = $acl.GetOwner($sid).Value
-    if (@('S-1-5-18', 'S-1-5-32-544') -notcontains $owner) { return "$Path is owned by $owner, not SYSTEM or Administrators" }
+    $owners = @('S-1-5-18', 'S-1-5-32-544')
+    $ok = $owners + @('S-1-3-0', 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464')
     # Write data, append, attributes, delete, delete children, change
     # permissions, take ownership, and the generic write and all rights.
     $write = 0x500D0156
-    $users = @('S-1-1-0', 'S-1-5-11', 'S-1-5-32-545', 'S-1-5-4', 'S-1-5-32-547')
-    foreach ($rule in $acl.GetAccessRules($true, $true, $sid)) {
-        $who = $rule.IdentityReference.Value
-        $isUser = ($users -contains $who) -or $who.EndsWith('-513')
-        if ($isUser -and $rule.AccessControlType -eq 'Allow' -and ([int]$rule.FileSystemRights -band $write)) {
-            return "$Path lets $who write or change it"
+    $items = @(Get-Item -LiteralPath $Path -Force)
+    if ($Recurse) { $items += @(Get-ChildItem -LiteralPath $Path -Force -Recurse) }
+    foreach ($item in $items) {
+        $p = $item.FullName
+        if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) { return "$p is a junction or a symbolic link" }
+        $acl = Get-Acl -LiteralPath $p
+        $owner = $acl.GetOwner($sid).Value
+        if ($owners -notcontains $owner) { return "$p is owned by $owner, not SYSTEM or Administrators" }
+        foreach ($rule in $acl.GetAccessRules($true, $true, $sid)) {
+            $who = $rule.IdentityReference.Value
+            $inheritOnly = [int]$rule.PropagationFlags -band 2
+            if ($rule.AccessControlType -eq 'Allow' -and -not $inheritOnly -and $ok -notcontains $who -and ([int]$rule.FileSystemRights -band $write)) {
+                return "$p lets $who write or change it"
+            }
         }
     }
     return ''
@@ -85,10 +97,9 @@ function Find-Bundle {
     if (-not $bundle) { throw "no bundle of this build fits Windows build $build ($type)" }
     $folder = Join-Path $root $bundle
     if (-not (Test-Path -LiteralPath (Join-Path $folder 'run.cmd'))) { throw "$folder\run.cmd is missing: put the bundle folders under $root first" }
-    foreach ($path in @($root, $folder)) {
-        $why = Test-Protected $path
-        if ($why) { throw "refused: $why; only SYSTEM and Administrators may write there (see README.txt)" }
-    }
+    $why = Test-Protected $root
+    if (-not $why) { $why = Test-Protected $folder -Recurse }
+    if ($why) { throw "refused: $why; only SYSTEM and Administrators may write there (see README.txt)" }
     return $folder
 }
 
