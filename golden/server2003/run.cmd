@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3156  clock-check               :do_clock_check
-rem  3254  service-health            :do_service_health
-rem  3412  service-security          :do_service_security
-rem  3533  component-reset           :do_component_reset
-rem  3655  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3847  offline-install-xp        :do_offline_install_xp
-rem  3970  driver-already-installed  :do_driver_already_installed
-rem  4022  firewall-pause            :do_firewall_pause
-rem  4148  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4217  dll-reregister            :do_dll_reregister
-rem  4288  wsus-client-reset         :do_wsus_client_reset
-rem  4417  winsock-reset             :do_winsock_reset
-rem  4540  offline-install-ie        :do_offline_install_ie
+rem  3165  clock-check               :do_clock_check
+rem  3263  service-health            :do_service_health
+rem  3421  service-security          :do_service_security
+rem  3542  component-reset           :do_component_reset
+rem  3664  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3856  offline-install-xp        :do_offline_install_xp
+rem  3979  driver-already-installed  :do_driver_already_installed
+rem  4031  firewall-pause            :do_firewall_pause
+rem  4157  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4226  dll-reregister            :do_dll_reregister
+rem  4297  wsus-client-reset         :do_wsus_client_reset
+rem  4426  winsock-reset             :do_winsock_reset
+rem  4549  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1161,6 +1161,9 @@ if defined DIAG_FIRST set "MSG=no plan of this bundle answers the failing codes 
 call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 call :write_report
+rem Under Group Policy this version has done what it can here: diagnosing
+rem again at every startup would find the same.
+call :gpo_record
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call %WUFIX_LIB% :log
 exit /b %WUFIX_EXIT%
@@ -1708,7 +1711,11 @@ for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFT
 if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-attempts" set /a "GPO_ATTEMPTS=%%C"
 if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
+rem The plan and error code of the first scheduling: an /auto run chose
+rem them from the diagnosis, and this run has not diagnosed.
+for /f "tokens=1-3" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-plan" set "WUFIX_PLAN=%%C"
+for /f "tokens=1-4" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-plan" set "WUFIX_CODE=%%D"
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps of plan %WUFIX_PLAN% did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
 call %WUFIX_LIB% :log
 set "WUFIX_DEFERRED=1"
 goto finish
@@ -1735,6 +1742,7 @@ set "GPO_TASK=wufix-%WUFIX_BUNDLE%"
 set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" /t REG_SZ /d "%WUFIX_PLAN% %WUFIX_CODE%" /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
@@ -1797,6 +1805,7 @@ goto :eof
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" /f >nul 2>&1
 set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
 call %WUFIX_LIB% :log
 goto :eof
@@ -2718,7 +2727,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=a110f907ee5faf6e"
+set "WUFIX_VERSION=60f94d912c63b191"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

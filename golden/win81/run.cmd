@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3684  clock-check               :do_clock_check
-rem  3782  service-health            :do_service_health
-rem  3953  service-security          :do_service_security
-rem  4074  component-reset           :do_component_reset
-rem  4199  system-files-dism         :do_system_files_dism
-rem  4335  backup-reparse-points     :do_backup_reparse_points
-rem  4543  backup-restore-folders    :do_backup_restore_folders
-rem  4712  wimmount-repair           :do_wimmount_repair
-rem  4844  offline-install-msu       :do_offline_install_msu
-rem  4954  offline-install-cab       :do_offline_install_cab
-rem  5064  driver-already-installed  :do_driver_already_installed
-rem  5116  firewall-pause            :do_firewall_pause
-rem  5247  defender-pause            :do_defender_pause
-rem  5346  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5415  dll-reregister            :do_dll_reregister
-rem  5486  wsus-client-reset         :do_wsus_client_reset
-rem  5615  winsock-reset             :do_winsock_reset
-rem  5731  allow-os-upgrade          :do_allow_os_upgrade
+rem  3693  clock-check               :do_clock_check
+rem  3791  service-health            :do_service_health
+rem  3962  service-security          :do_service_security
+rem  4083  component-reset           :do_component_reset
+rem  4208  system-files-dism         :do_system_files_dism
+rem  4344  backup-reparse-points     :do_backup_reparse_points
+rem  4552  backup-restore-folders    :do_backup_restore_folders
+rem  4721  wimmount-repair           :do_wimmount_repair
+rem  4853  offline-install-msu       :do_offline_install_msu
+rem  4963  offline-install-cab       :do_offline_install_cab
+rem  5073  driver-already-installed  :do_driver_already_installed
+rem  5125  firewall-pause            :do_firewall_pause
+rem  5256  defender-pause            :do_defender_pause
+rem  5355  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5424  dll-reregister            :do_dll_reregister
+rem  5495  wsus-client-reset         :do_wsus_client_reset
+rem  5624  winsock-reset             :do_winsock_reset
+rem  5740  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1594,6 +1594,9 @@ if defined DIAG_FIRST set "MSG=no plan of this bundle answers the failing codes 
 call %WUFIX_LIB% :log
 set "WUFIX_PLAN="
 call :write_report
+rem Under Group Policy this version has done what it can here: diagnosing
+rem again at every startup would find the same.
+call :gpo_record
 set "MSG=finished with exit code %WUFIX_EXIT%; log %WUFIX_LOG%"
 call %WUFIX_LIB% :log
 exit /b %WUFIX_EXIT%
@@ -2169,7 +2172,11 @@ for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFT
 if not "%GPO_PENDING%"=="%WUFIX_VERSION%" goto run
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-attempts" set /a "GPO_ATTEMPTS=%%C"
 if %GPO_ATTEMPTS% GEQ 3 goto gpo_give_up
-set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
+rem The plan and error code of the first scheduling: an /auto run chose
+rem them from the diagnosis, and this run has not diagnosed.
+for /f "tokens=1-3" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-plan" set "WUFIX_PLAN=%%C"
+for /f "tokens=1-4" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" 2>nul"') do if /i "%%A"=="%WUFIX_BUNDLE%-plan" set "WUFIX_CODE=%%D"
+set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps of plan %WUFIX_PLAN% did not finish here (scheduled %GPO_ATTEMPTS% times): scheduling them again; the other steps ran already"
 call %WUFIX_LIB% :log
 set "WUFIX_DEFERRED=1"
 goto finish
@@ -2196,6 +2203,7 @@ set "GPO_TASK=wufix-%WUFIX_BUNDLE%"
 set "GPO_PENDING_SET=1"
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /t REG_DWORD /d %GPO_ATTEMPTS% /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" /t REG_SZ /d "%WUFIX_PLAN% %WUFIX_CODE%" /f >nul 2>&1
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
@@ -2279,6 +2287,7 @@ goto :eof
 "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%" /t REG_SZ /d "%WUFIX_VERSION%" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-pending" /f >nul 2>&1
 "%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-attempts" /f >nul 2>&1
+"%SystemRoot%\System32\reg.exe" delete "HKLM\SOFTWARE\wufix" /v "%WUFIX_BUNDLE%-plan" /f >nul 2>&1
 set "MSG=recorded HKLM\SOFTWARE\wufix %WUFIX_BUNDLE% = %WUFIX_VERSION%: Group Policy will not run this version again"
 call %WUFIX_LIB% :log
 goto :eof
@@ -3208,7 +3217,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=8487733fc94506fb"
+set "WUFIX_VERSION=9798876cfce08c07"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

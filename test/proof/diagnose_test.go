@@ -285,6 +285,18 @@ func TestAutoWithoutAPlanChangesNothing(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(log), "no plan of this bundle answers the failing codes found (newest 0x8024402C): nothing was changed.")
 		assert.Equal(t, state, updateState(t, p, tg))
+
+		// Under Group Policy the version has done what it can: the next
+		// startup does not diagnose again.
+		_, marker, err := p.Query(`HKLM\SOFTWARE\wufix`, "win10")
+		require.NoError(t, err)
+		assert.Equal(t, strings.TrimPrefix(stageDir(t, dir, "win10"), `C:\windows\wufix\win10-`), marker)
+		r = p.Run(dir, "run.cmd", "/auto", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win10-0003.json`))
 		return false
 	})
 }

@@ -247,10 +247,21 @@ func TestGroupPolicyRetriesDeferredStepsThenGivesUp(t *testing.T) {
 			_, n, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7-attempts")
 			require.NoError(t, err)
 			assert.Equal(t, "0x"+itoa(attempt), n)
+			if attempt == 1 {
+				// As an /auto run records the plan it chose from the
+				// diagnosis: the retries take it from here.
+				_, plan, err := p.Query(`HKLM\SOFTWARE\wufix`, "win7-plan")
+				require.NoError(t, err)
+				assert.Equal(t, "windows_update", strings.TrimSpace(plan))
+				regAdd(t, p, `HKLM\SOFTWARE\wufix`, "win7-plan", "component_store 800F081F")
+			}
 		}
 		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0003.log`))
 		require.NoError(t, err)
-		assert.Contains(t, string(log), "the deferred steps did not finish here (scheduled 2 times): scheduling them again")
+		assert.Contains(t, string(log), "the deferred steps of plan component_store did not finish here (scheduled 2 times): scheduling them again")
+		deferred, err := os.ReadFile(p.HostPath(stageDir(t, dir, "win7") + `\wufix-deferred.txt`))
+		require.NoError(t, err)
+		assert.Equal(t, "component_store 800F081F\r\n", string(deferred), "the plan and code of the first scheduling, not the default plan")
 		rep := readReport(t, p, "win7-0003")
 		for _, s := range rep.Steps {
 			assert.NotEqual(t, "component-reset", s.ID, "a retry runs none of the other steps again")
@@ -268,6 +279,8 @@ func TestGroupPolicyRetriesDeferredStepsThenGivesUp(t *testing.T) {
 		assert.Equal(t, "gave up after 3 attempts", rep.Steps[0].Status)
 		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7")
 		assert.NoError(t, err, "the marker is set: no more attempts")
+		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7-plan")
+		assert.Error(t, err, "the plan of the attempts is removed with them")
 
 		r = p.Run(dir, "run.cmd", "/gpo")
 		if wine.Flake(r) {
