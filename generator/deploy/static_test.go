@@ -276,3 +276,18 @@ func TestIntuneBrakesInEveryRunCmd(t *testing.T) {
 		assert.Contains(t, text, "if defined WUFIX_INTUNE if defined INTUNE_STARTED call %WUFIX_LIB% :intune_record\ncall %WUFIX_LIB% :write_report\n", tg.ID.Value)
 	}
 }
+
+// The deferred task is started by its Group Policy run while that run
+// still holds the lock (its report, its event): the task waits up to 10
+// minutes for it, where any other run gives up after 30 seconds (the wait
+// itself is proven under Wine, in test/proof's lock test).
+func TestDeferredTaskWaitsLongerForTheLock(t *testing.T) {
+	out, c := build(t)
+	for _, tg := range c.Targets {
+		text := script(t, out, tg.ID.Value+"/run.cmd")
+		limit := strings.Index(text, "set \"LOCK_LIMIT=30\"\n")
+		deferred := strings.Index(text, "if \"%WUFIX_MODE%\"==\"deferred\" set \"LOCK_LIMIT=600\"\n")
+		try := strings.Index(text, "if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy\n")
+		assert.True(t, limit > 0 && limit < deferred && deferred < try, tg.ID.Value)
+	}
+}

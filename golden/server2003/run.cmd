@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3165  clock-check               :do_clock_check
-rem  3263  service-health            :do_service_health
-rem  3421  service-security          :do_service_security
-rem  3542  component-reset           :do_component_reset
-rem  3664  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3856  offline-install-xp        :do_offline_install_xp
-rem  3979  driver-already-installed  :do_driver_already_installed
-rem  4031  firewall-pause            :do_firewall_pause
-rem  4157  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4226  dll-reregister            :do_dll_reregister
-rem  4297  wsus-client-reset         :do_wsus_client_reset
-rem  4426  winsock-reset             :do_winsock_reset
-rem  4549  offline-install-ie        :do_offline_install_ie
+rem  3171  clock-check               :do_clock_check
+rem  3269  service-health            :do_service_health
+rem  3427  service-security          :do_service_security
+rem  3548  component-reset           :do_component_reset
+rem  3670  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3862  offline-install-xp        :do_offline_install_xp
+rem  3985  driver-already-installed  :do_driver_already_installed
+rem  4037  firewall-pause            :do_firewall_pause
+rem  4163  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4232  dll-reregister            :do_dll_reregister
+rem  4303  wsus-client-reset         :do_wsus_client_reset
+rem  4432  winsock-reset             :do_winsock_reset
+rem  4555  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2007,9 +2007,10 @@ goto :eof
 
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
-rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
-rem task and an administrator must never interleave: two runs would take
-rem the same run number and write over each other's state file.
+rem about 30 seconds of waiting for it (10 minutes for the deferred task).
+rem Group Policy, Intune, the deferred task and an administrator must never
+rem interleave: two runs would take the same run number and write over each
+rem other's state file.
 rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
 rem of the whole run. cmd opens a redirected file for writing without
 rem sharing it with other writers, so a second run's redirection fails
@@ -2026,18 +2027,23 @@ set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
+set "LOCK_LIMIT=30"
+rem The deferred task is started by its Group Policy run, which still holds
+rem the lock while it writes its report (to a share, maybe slow at startup)
+rem and its event: the task waits up to 10 minutes, not 30 seconds.
+if "%WUFIX_MODE%"=="deferred" set "LOCK_LIMIT=600"
 :lock_run_try
 set "LOCK_HELD="
 call :lock_try 2>nul
 if defined LOCK_HELD exit /b %LOCK_RC%
 set /a "LOCK_TRIES+=1"
-if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 goto lock_run_try
 :lock_run_busy
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
-set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
@@ -2727,7 +2733,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=60f94d912c63b191"
+set "WUFIX_VERSION=5a706db1a97ac949"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3701  clock-check               :do_clock_check
-rem  3799  service-health            :do_service_health
-rem  3978  service-security          :do_service_security
-rem  4099  component-reset           :do_component_reset
-rem  4240  system-files-dism         :do_system_files_dism
-rem  4376  backup-reparse-points     :do_backup_reparse_points
-rem  4584  backup-restore-folders    :do_backup_restore_folders
-rem  4753  wimmount-repair           :do_wimmount_repair
-rem  4885  offline-install-msu       :do_offline_install_msu
-rem  4995  offline-install-cab       :do_offline_install_cab
-rem  5105  driver-already-installed  :do_driver_already_installed
-rem  5156  driver-updates-exclude    :do_driver_updates_exclude
-rem  5243  firewall-pause            :do_firewall_pause
-rem  5374  defender-pause            :do_defender_pause
-rem  5473  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5547  wsus-client-reset         :do_wsus_client_reset
-rem  5690  winsock-reset             :do_winsock_reset
-rem  5810  spupdsvc-rename           :do_spupdsvc_rename
+rem  3707  clock-check               :do_clock_check
+rem  3805  service-health            :do_service_health
+rem  3984  service-security          :do_service_security
+rem  4105  component-reset           :do_component_reset
+rem  4246  system-files-dism         :do_system_files_dism
+rem  4382  backup-reparse-points     :do_backup_reparse_points
+rem  4590  backup-restore-folders    :do_backup_restore_folders
+rem  4759  wimmount-repair           :do_wimmount_repair
+rem  4891  offline-install-msu       :do_offline_install_msu
+rem  5001  offline-install-cab       :do_offline_install_cab
+rem  5111  driver-already-installed  :do_driver_already_installed
+rem  5162  driver-updates-exclude    :do_driver_updates_exclude
+rem  5249  firewall-pause            :do_firewall_pause
+rem  5380  defender-pause            :do_defender_pause
+rem  5479  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5553  wsus-client-reset         :do_wsus_client_reset
+rem  5696  winsock-reset             :do_winsock_reset
+rem  5816  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2574,9 +2574,10 @@ goto :eof
 
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
-rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
-rem task and an administrator must never interleave: two runs would take
-rem the same run number and write over each other's state file.
+rem about 30 seconds of waiting for it (10 minutes for the deferred task).
+rem Group Policy, Intune, the deferred task and an administrator must never
+rem interleave: two runs would take the same run number and write over each
+rem other's state file.
 rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
 rem of the whole run. cmd opens a redirected file for writing without
 rem sharing it with other writers, so a second run's redirection fails
@@ -2593,18 +2594,23 @@ set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
+set "LOCK_LIMIT=30"
+rem The deferred task is started by its Group Policy run, which still holds
+rem the lock while it writes its report (to a share, maybe slow at startup)
+rem and its event: the task waits up to 10 minutes, not 30 seconds.
+if "%WUFIX_MODE%"=="deferred" set "LOCK_LIMIT=600"
 :lock_run_try
 set "LOCK_HELD="
 call :lock_try 2>nul
 if defined LOCK_HELD exit /b %LOCK_RC%
 set /a "LOCK_TRIES+=1"
-if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 goto lock_run_try
 :lock_run_busy
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
-set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
@@ -3223,7 +3229,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=473693978df4438f"
+set "WUFIX_VERSION=31d5319ff1b45a1c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3694  clock-check               :do_clock_check
-rem  3792  service-health            :do_service_health
-rem  3971  service-security          :do_service_security
-rem  4092  component-reset           :do_component_reset
-rem  4233  system-files-dism         :do_system_files_dism
-rem  4369  backup-reparse-points     :do_backup_reparse_points
-rem  4577  backup-restore-folders    :do_backup_restore_folders
-rem  4746  wimmount-repair           :do_wimmount_repair
-rem  4878  offline-install-msu       :do_offline_install_msu
-rem  4988  offline-install-cab       :do_offline_install_cab
-rem  5098  driver-already-installed  :do_driver_already_installed
-rem  5149  driver-updates-exclude    :do_driver_updates_exclude
-rem  5236  firewall-pause            :do_firewall_pause
-rem  5367  defender-pause            :do_defender_pause
-rem  5466  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5540  wsus-client-reset         :do_wsus_client_reset
-rem  5683  winsock-reset             :do_winsock_reset
-rem  5803  spupdsvc-rename           :do_spupdsvc_rename
+rem  3700  clock-check               :do_clock_check
+rem  3798  service-health            :do_service_health
+rem  3977  service-security          :do_service_security
+rem  4098  component-reset           :do_component_reset
+rem  4239  system-files-dism         :do_system_files_dism
+rem  4375  backup-reparse-points     :do_backup_reparse_points
+rem  4583  backup-restore-folders    :do_backup_restore_folders
+rem  4752  wimmount-repair           :do_wimmount_repair
+rem  4884  offline-install-msu       :do_offline_install_msu
+rem  4994  offline-install-cab       :do_offline_install_cab
+rem  5104  driver-already-installed  :do_driver_already_installed
+rem  5155  driver-updates-exclude    :do_driver_updates_exclude
+rem  5242  firewall-pause            :do_firewall_pause
+rem  5373  defender-pause            :do_defender_pause
+rem  5472  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5546  wsus-client-reset         :do_wsus_client_reset
+rem  5689  winsock-reset             :do_winsock_reset
+rem  5809  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2567,9 +2567,10 @@ goto :eof
 
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
-rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
-rem task and an administrator must never interleave: two runs would take
-rem the same run number and write over each other's state file.
+rem about 30 seconds of waiting for it (10 minutes for the deferred task).
+rem Group Policy, Intune, the deferred task and an administrator must never
+rem interleave: two runs would take the same run number and write over each
+rem other's state file.
 rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
 rem of the whole run. cmd opens a redirected file for writing without
 rem sharing it with other writers, so a second run's redirection fails
@@ -2586,18 +2587,23 @@ set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
+set "LOCK_LIMIT=30"
+rem The deferred task is started by its Group Policy run, which still holds
+rem the lock while it writes its report (to a share, maybe slow at startup)
+rem and its event: the task waits up to 10 minutes, not 30 seconds.
+if "%WUFIX_MODE%"=="deferred" set "LOCK_LIMIT=600"
 :lock_run_try
 set "LOCK_HELD="
 call :lock_try 2>nul
 if defined LOCK_HELD exit /b %LOCK_RC%
 set /a "LOCK_TRIES+=1"
-if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 goto lock_run_try
 :lock_run_busy
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
-set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
@@ -3216,7 +3222,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=9eb5354c147973fb"
+set "WUFIX_VERSION=9941dc3e150e5cbc"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

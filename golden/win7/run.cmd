@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3604  clock-check               :do_clock_check
-rem  3702  service-health            :do_service_health
-rem  3873  service-security          :do_service_security
-rem  3994  component-reset           :do_component_reset
-rem  4120  system-files-surt         :do_system_files_surt
-rem  4247  backup-reparse-points     :do_backup_reparse_points
-rem  4455  backup-restore-folders    :do_backup_restore_folders
-rem  4624  wimmount-repair           :do_wimmount_repair
-rem  4758  offline-install-sp        :do_offline_install_sp
-rem  4908  offline-install-msu       :do_offline_install_msu
-rem  5031  offline-install-cab       :do_offline_install_cab
-rem  5141  driver-already-installed  :do_driver_already_installed
-rem  5193  firewall-pause            :do_firewall_pause
-rem  5320  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5389  dll-reregister            :do_dll_reregister
-rem  5460  wsus-client-reset         :do_wsus_client_reset
-rem  5589  winsock-reset             :do_winsock_reset
-rem  5705  allow-os-upgrade          :do_allow_os_upgrade
-rem  5790  offline-install-ie        :do_offline_install_ie
+rem  3610  clock-check               :do_clock_check
+rem  3708  service-health            :do_service_health
+rem  3879  service-security          :do_service_security
+rem  4000  component-reset           :do_component_reset
+rem  4126  system-files-surt         :do_system_files_surt
+rem  4253  backup-reparse-points     :do_backup_reparse_points
+rem  4461  backup-restore-folders    :do_backup_restore_folders
+rem  4630  wimmount-repair           :do_wimmount_repair
+rem  4764  offline-install-sp        :do_offline_install_sp
+rem  4914  offline-install-msu       :do_offline_install_msu
+rem  5037  offline-install-cab       :do_offline_install_cab
+rem  5147  driver-already-installed  :do_driver_already_installed
+rem  5199  firewall-pause            :do_firewall_pause
+rem  5326  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5395  dll-reregister            :do_dll_reregister
+rem  5466  wsus-client-reset         :do_wsus_client_reset
+rem  5595  winsock-reset             :do_winsock_reset
+rem  5711  allow-os-upgrade          :do_allow_os_upgrade
+rem  5796  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2476,9 +2476,10 @@ goto :eof
 
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
-rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
-rem task and an administrator must never interleave: two runs would take
-rem the same run number and write over each other's state file.
+rem about 30 seconds of waiting for it (10 minutes for the deferred task).
+rem Group Policy, Intune, the deferred task and an administrator must never
+rem interleave: two runs would take the same run number and write over each
+rem other's state file.
 rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
 rem of the whole run. cmd opens a redirected file for writing without
 rem sharing it with other writers, so a second run's redirection fails
@@ -2495,18 +2496,23 @@ set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
+set "LOCK_LIMIT=30"
+rem The deferred task is started by its Group Policy run, which still holds
+rem the lock while it writes its report (to a share, maybe slow at startup)
+rem and its event: the task waits up to 10 minutes, not 30 seconds.
+if "%WUFIX_MODE%"=="deferred" set "LOCK_LIMIT=600"
 :lock_run_try
 set "LOCK_HELD="
 call :lock_try 2>nul
 if defined LOCK_HELD exit /b %LOCK_RC%
 set /a "LOCK_TRIES+=1"
-if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 goto lock_run_try
 :lock_run_busy
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
-set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
@@ -3125,7 +3131,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=73e6687a503d46a9"
+set "WUFIX_VERSION=d20e395d29632def"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

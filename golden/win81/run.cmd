@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3693  clock-check               :do_clock_check
-rem  3791  service-health            :do_service_health
-rem  3962  service-security          :do_service_security
-rem  4083  component-reset           :do_component_reset
-rem  4208  system-files-dism         :do_system_files_dism
-rem  4344  backup-reparse-points     :do_backup_reparse_points
-rem  4552  backup-restore-folders    :do_backup_restore_folders
-rem  4721  wimmount-repair           :do_wimmount_repair
-rem  4853  offline-install-msu       :do_offline_install_msu
-rem  4963  offline-install-cab       :do_offline_install_cab
-rem  5073  driver-already-installed  :do_driver_already_installed
-rem  5125  firewall-pause            :do_firewall_pause
-rem  5256  defender-pause            :do_defender_pause
-rem  5355  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5424  dll-reregister            :do_dll_reregister
-rem  5495  wsus-client-reset         :do_wsus_client_reset
-rem  5624  winsock-reset             :do_winsock_reset
-rem  5740  allow-os-upgrade          :do_allow_os_upgrade
+rem  3699  clock-check               :do_clock_check
+rem  3797  service-health            :do_service_health
+rem  3968  service-security          :do_service_security
+rem  4089  component-reset           :do_component_reset
+rem  4214  system-files-dism         :do_system_files_dism
+rem  4350  backup-reparse-points     :do_backup_reparse_points
+rem  4558  backup-restore-folders    :do_backup_restore_folders
+rem  4727  wimmount-repair           :do_wimmount_repair
+rem  4859  offline-install-msu       :do_offline_install_msu
+rem  4969  offline-install-cab       :do_offline_install_cab
+rem  5079  driver-already-installed  :do_driver_already_installed
+rem  5131  firewall-pause            :do_firewall_pause
+rem  5262  defender-pause            :do_defender_pause
+rem  5361  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5430  dll-reregister            :do_dll_reregister
+rem  5501  wsus-client-reset         :do_wsus_client_reset
+rem  5630  winsock-reset             :do_winsock_reset
+rem  5746  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2568,9 +2568,10 @@ goto :eof
 
 :lock_run
 rem Runs :locked_run holding the computer's wufix lock, or exits 8 after
-rem about 30 seconds of waiting for it. Group Policy, Intune, the deferred
-rem task and an administrator must never interleave: two runs would take
-rem the same run number and write over each other's state file.
+rem about 30 seconds of waiting for it (10 minutes for the deferred task).
+rem Group Policy, Intune, the deferred task and an administrator must never
+rem interleave: two runs would take the same run number and write over each
+rem other's state file.
 rem The lock is %SystemRoot%\Logs\wufix\run.lock, open as the error output
 rem of the whole run. cmd opens a redirected file for writing without
 rem sharing it with other writers, so a second run's redirection fails
@@ -2587,18 +2588,23 @@ set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 set "LOCK_TRIES=0"
+set "LOCK_LIMIT=30"
+rem The deferred task is started by its Group Policy run, which still holds
+rem the lock while it writes its report (to a share, maybe slow at startup)
+rem and its event: the task waits up to 10 minutes, not 30 seconds.
+if "%WUFIX_MODE%"=="deferred" set "LOCK_LIMIT=600"
 :lock_run_try
 set "LOCK_HELD="
 call :lock_try 2>nul
 if defined LOCK_HELD exit /b %LOCK_RC%
 set /a "LOCK_TRIES+=1"
-if %LOCK_TRIES% GEQ 30 goto lock_run_busy
+if %LOCK_TRIES% GEQ %LOCK_LIMIT% goto lock_run_busy
 "%SystemRoot%\System32\ping.exe" -n 2 127.0.0.1 >nul
 goto lock_run_try
 :lock_run_busy
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
-set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within 30 seconds. Nothing was changed; run again when it has finished."
+set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
 endlocal
@@ -3217,7 +3223,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=9798876cfce08c07"
+set "WUFIX_VERSION=45cf372119956f29"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
