@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3171  clock-check               :do_clock_check
-rem  3269  service-health            :do_service_health
-rem  3427  service-security          :do_service_security
-rem  3548  component-reset           :do_component_reset
-rem  3670  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3862  offline-install-xp        :do_offline_install_xp
-rem  3985  driver-already-installed  :do_driver_already_installed
-rem  4037  firewall-pause            :do_firewall_pause
-rem  4163  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4232  dll-reregister            :do_dll_reregister
-rem  4303  wsus-client-reset         :do_wsus_client_reset
-rem  4432  winsock-reset             :do_winsock_reset
-rem  4555  offline-install-ie        :do_offline_install_ie
+rem  3180  clock-check               :do_clock_check
+rem  3278  service-health            :do_service_health
+rem  3436  service-security          :do_service_security
+rem  3557  component-reset           :do_component_reset
+rem  3679  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3871  offline-install-xp        :do_offline_install_xp
+rem  3994  driver-already-installed  :do_driver_already_installed
+rem  4046  firewall-pause            :do_firewall_pause
+rem  4172  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4241  dll-reregister            :do_dll_reregister
+rem  4312  wsus-client-reset         :do_wsus_client_reset
+rem  4441  winsock-reset             :do_winsock_reset
+rem  4564  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2044,9 +2044,11 @@ goto lock_run_try
 set "LOCK_OWNER=unknown"
 call :lock_owner 2>nul
 set "MSG=run.cmd: another wufix run is working on this computer (%LOCK_OWNER%), and it did not finish within %LOCK_LIMIT% seconds. Nothing was changed; run again when it has finished."
-setlocal EnableDelayedExpansion
->&2 echo.!MSG!
-endlocal
+rem To the console, and to startup.log and the fleet report where no
+rem console reads it (stage_refuse, write_refusal).
+call :stage_refuse
+set "REFUSE_CODE=8"
+call :write_refusal
 set "LOCK_RC=8"
 exit /b 8
 
@@ -2091,11 +2093,15 @@ if defined PENDING_RENAMES set "WUFIX_PENDING=files are replaced at the next sta
 goto :eof
 
 :pending_refuse
-rem Ends a run that found a pending restart (exit 9), before any step.
+rem Ends a run that found a pending restart (exit 9), before any step. No
+rem console reads it under Group Policy or in the deferred task, and no log
+rem is open yet: startup.log and the fleet report say it (stage_refuse,
+rem write_refusal), for a restart that never clears (software that queues a
+rem file rename at every start) would hold the run back unseen.
 set "MSG=run.cmd: restart first: %WUFIX_PENDING%. No step ran and nothing was changed; run wufix again after the restart. (run.cmd /plan shows what it would do.)"
-setlocal EnableDelayedExpansion
->&2 echo.!MSG!
-endlocal
+call :stage_refuse
+set "REFUSE_CODE=9"
+call :write_refusal
 exit /b 9
 
 :pending_preview
@@ -2142,11 +2148,11 @@ call %WUFIX_LIB% :log
 goto :eof
 
 :write_refusal
-rem A run refused before it was numbered (exit 4, 5, 6 or 10, in REFUSE_CODE)
-rem changed nothing here, not even a log; given /report:DIR it still tells
-rem the fleet's report why, as run <bundle>-0000 (no numbered run is 0000),
-rem with no log and no steps. One such file a computer and bundle, replaced
-rem by the next refusal, however often it is refused.
+rem A run refused before it was numbered (exit 4, 5, 6, 8, 9 or 10, in
+rem REFUSE_CODE) changed nothing here, not even a log; given /report:DIR it
+rem still tells the fleet's report why, as run <bundle>-0000 (no numbered run
+rem is 0000), with no log and no steps. One such file a computer and
+rem bundle, replaced by the next refusal, however often it is refused.
 if not defined WUFIX_REPORT_TO goto :eof
 if "%WUFIX_MODE%"=="plan" goto :eof
 call %WUFIX_LIB% :clock
@@ -2693,12 +2699,15 @@ if errorlevel 1 set /a "SUM_BAD+=1"
 goto :eof
 
 :stage_refuse
-rem MSG to the error stream and, under Group Policy (no console), to
-rem startup.log, where startup.cmd writes too. errorlevel 1.
+rem MSG to the error stream and, under Group Policy and in the deferred
+rem task (no console), to startup.log, where startup.cmd writes too.
+rem errorlevel 1.
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
 setlocal EnableDelayedExpansion
 >&2 echo.!MSG!
-if defined WUFIX_GPO >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
+set "REFUSE_LOGGED=!WUFIX_GPO!"
+if "!WUFIX_MODE!"=="deferred" set "REFUSE_LOGGED=1"
+if defined REFUSE_LOGGED >>"!SystemRoot!\Logs\wufix\startup.log" echo.!COMPUTERNAME! !MSG!
 endlocal
 exit /b 1
 
@@ -2733,7 +2742,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=5a706db1a97ac949"
+set "WUFIX_VERSION=cae2f22c0fde285e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

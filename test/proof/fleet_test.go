@@ -194,6 +194,24 @@ func TestAPendingRestartStopsTheRun(t *testing.T) {
 		assert.Equal(t, before, updateState(t, p, target(t, "win7")))
 		assert.Equal(t, []string{"run.lock"}, logsIn(t, p), "no log, no state file")
 
+		// Under Group Policy no console reads it: startup.log and the
+		// fleet report say it.
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\reports`), 0o755))
+		r = p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 9, r.Code, r.Stdout+r.Stderr)
+		startup, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\startup.log`))
+		require.NoError(t, err)
+		assert.Contains(t, string(startup), "run.cmd: restart first: component servicing waits for a restart")
+		refusals, err := filepath.Glob(filepath.Join(p.HostPath(`C:\reports`), "*-win7-0000.json"))
+		require.NoError(t, err)
+		require.Len(t, refusals, 1)
+		refusal, err := os.ReadFile(refusals[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(refusal), `"exit_code": 9,`)
+
 		r = p.Run(dir, "run.cmd", "/plan")
 		if wine.Flake(r) {
 			return true
