@@ -254,6 +254,10 @@ func TestIntuneGuards(t *testing.T) {
 	assert.Contains(t, remediate, "$code = Invoke-Bundle $folder ('/intune /quiet') 'intune-remediate'")
 	assert.Contains(t, remediate, `if ($code -eq 3010) { Write-Output "wufix ${bundle}: done, a restart finishes it (exit 3010)$where"; exit 0 }`)
 	assert.Contains(t, remediate, "exit $code\n")
+	// The summary names the log of this run only, none of an earlier one.
+	begun := strings.Index(remediate, "$started = (Get-Date).AddSeconds(-2)\n$code = Invoke-Bundle $folder")
+	chosen := strings.Index(remediate, `$log = Get-ChildItem -LiteralPath $logs -Filter "$bundle-*.log" | Where-Object { $_.LastWriteTime -ge $started }`)
+	assert.True(t, begun > 0 && begun < chosen, "the time is taken before run.cmd starts, and the log is chosen by it")
 }
 
 // Every bundle's run.cmd takes /intune, checks the brakes before /auto's

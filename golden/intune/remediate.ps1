@@ -117,10 +117,13 @@ function Invoke-Bundle([string]$Folder, [string]$Arguments, [string]$Name) {
 
 $folder = Find-Bundle
 $bundle = Split-Path -Leaf $folder
+# Only a log this run wrote is read: a run refused before its log (exits
+# 5, 6, 8, 9, 10) writes none, and an earlier run's would tell another story.
+$started = (Get-Date).AddSeconds(-2)
 $code = Invoke-Bundle $folder ('/intune /quiet') 'intune-remediate'
 
 $logs = Join-Path $env:SystemRoot 'Logs\wufix'
-$log = Get-ChildItem -LiteralPath $logs -Filter "$bundle-*.log" | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+$log = Get-ChildItem -LiteralPath $logs -Filter "$bundle-*.log" | Where-Object { $_.LastWriteTime -ge $started } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
 $where = ''
 if ($log) { $where = "; log $($log.FullName)" }
 # What run.cmd decided, from its log: the cool-down, the stop, nothing to
