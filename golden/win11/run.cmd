@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3709  clock-check               :do_clock_check
-rem  3807  service-health            :do_service_health
-rem  3986  service-security          :do_service_security
-rem  4107  component-reset           :do_component_reset
-rem  4248  system-files-dism         :do_system_files_dism
-rem  4384  backup-reparse-points     :do_backup_reparse_points
-rem  4592  backup-restore-folders    :do_backup_restore_folders
-rem  4761  wimmount-repair           :do_wimmount_repair
-rem  4893  offline-install-msu       :do_offline_install_msu
-rem  5003  offline-install-cab       :do_offline_install_cab
-rem  5113  driver-already-installed  :do_driver_already_installed
-rem  5164  driver-updates-exclude    :do_driver_updates_exclude
-rem  5251  firewall-pause            :do_firewall_pause
-rem  5382  defender-pause            :do_defender_pause
-rem  5481  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5555  wsus-client-reset         :do_wsus_client_reset
-rem  5698  winsock-reset             :do_winsock_reset
-rem  5818  spupdsvc-rename           :do_spupdsvc_rename
+rem  3740  clock-check               :do_clock_check
+rem  3838  service-health            :do_service_health
+rem  4017  service-security          :do_service_security
+rem  4139  component-reset           :do_component_reset
+rem  4280  system-files-dism         :do_system_files_dism
+rem  4416  backup-reparse-points     :do_backup_reparse_points
+rem  4624  backup-restore-folders    :do_backup_restore_folders
+rem  4793  wimmount-repair           :do_wimmount_repair
+rem  4925  offline-install-msu       :do_offline_install_msu
+rem  5035  offline-install-cab       :do_offline_install_cab
+rem  5145  driver-already-installed  :do_driver_already_installed
+rem  5196  driver-updates-exclude    :do_driver_updates_exclude
+rem  5283  firewall-pause            :do_firewall_pause
+rem  5414  defender-pause            :do_defender_pause
+rem  5513  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5587  wsus-client-reset         :do_wsus_client_reset
+rem  5730  winsock-reset             :do_winsock_reset
+rem  5850  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -681,12 +681,17 @@ rem aside again (a daily run would otherwise keep a new copy of gigabytes
 rem each day), and nothing is set aside when the system drive has less than
 rem 2000 MB free (the backup keeps its space, and Windows Update needs room
 rem to download again).
+rem Of the backups of a folder, the two newest are kept (rename_prune): a
+rem run every month, or every week under Intune, would otherwise keep a
+rem copy of gigabytes each time, for years.
 rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
 rem cleared here) is not bounded: it gives back what a run set aside.
+set "RENAME_PRUNE="
 if not defined RENAME_ALWAYS goto rename_aside_bounded
 set "RENAME_ALWAYS="
 if exist "%FOLDER%\" goto rename_aside_number
 :rename_aside_bounded
+set "RENAME_PRUNE=1"
 if not exist "%FOLDER%\" goto rename_aside_absent
 call :rename_recent
 if not errorlevel 1 goto rename_aside_recent
@@ -707,6 +712,7 @@ call %WUFIX_LIB% :journal
 if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call %WUFIX_LIB% :log
+if defined RENAME_PRUNE call :rename_prune
 exit /b 0
 :rename_aside_recent
 set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
@@ -724,6 +730,31 @@ exit /b 0
 set "MSG=  could not rename %FOLDER% (in use?): left as it was"
 call %WUFIX_LIB% :log
 exit /b 1
+
+:rename_prune
+rem Removes the backups of FOLDER (<name>.wufix-N) but the two newest by
+rem date: the one this run just made and the one before it, which /undo of
+rem the last two runs gives back. An older run's /undo then says its backup
+rem is gone and leaves the folder as it is. Nothing else is ever removed.
+for %%F in ("%FOLDER%") do set "PRUNE_DIR=%%~dpF"
+for %%F in ("%FOLDER%") do set "PRUNE_NAME=%%~nxF"
+pushd "%PRUNE_DIR%"
+if errorlevel 1 goto :eof
+set "PRUNE_KEPT=0"
+for /f "eol=| delims=" %%D in ('"dir /b /ad /o-d "%PRUNE_NAME%.wufix-*" 2>nul"') do (
+    set "PRUNE_OLD=%%D"
+    call :rename_prune_one
+)
+popd
+goto :eof
+:rename_prune_one
+set /a "PRUNE_KEPT+=1"
+if %PRUNE_KEPT% LEQ 2 goto :eof
+rd /s /q "%PRUNE_OLD%" 2>nul
+set "MSG=  removed the old backup %PRUNE_DIR%%PRUNE_OLD%: wufix keeps the two newest of a folder"
+if exist "%PRUNE_OLD%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%PRUNE_OLD% (in use?)"
+call %WUFIX_LIB% :log
+goto :eof
 
 :rename_preview
 rem Plan mode: says what rename_aside would do with FOLDER, and what
@@ -3231,7 +3262,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=ed84d7df004bb3d9"
+set "WUFIX_VERSION=cc6f0f85fdfafbdf"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4097,8 +4128,9 @@ rem ==========================================================================
 rem Step component-reset: Reset the Windows Update components
 rem Stops the update services that exist on this version (in an order that
 rem keeps them from restarting each other), renames SoftwareDistribution and
-rem catroot2 aside, sets the BITS queue aside, and starts again exactly the
-rem services that were running.
+rem catroot2 aside (the two newest backups of each are kept, older ones
+rem removed), sets the BITS queue aside, and starts again exactly the services
+rem that were running.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
 rem Undo: Stops the same services, sets the folders Windows rebuilt since the
 rem run aside as .wufix-N, renames the run's backups back to their names, puts

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,4 +65,37 @@ func atoi(t *testing.T, s string) int {
 	n, err := strconv.Atoi(s)
 	require.NoError(t, err)
 	return n
+}
+
+// Of the backups of a folder, the two newest are kept: the one a run just
+// made and the one before it. A run every month for a year would otherwise
+// keep twelve copies of SoftwareDistribution.
+func TestOnlyTheTwoNewestBackupsAreKept(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		for i, age := range []int{40, 30} {
+			old := p.HostPath(`C:\windows\SoftwareDistribution.wufix-` + itoa(i+1))
+			require.NoError(t, os.MkdirAll(filepath.Join(old, "Download"), 0o755))
+			when := time.Now().AddDate(0, 0, -age)
+			require.NoError(t, os.Chtimes(old, when, when))
+		}
+		live := p.HostPath(`C:\windows\SoftwareDistribution\Download\b2\new.cab`)
+		require.NoError(t, os.MkdirAll(filepath.Dir(live), 0o755))
+		require.NoError(t, os.WriteFile(live, []byte("new"), 0o644))
+
+		r := p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-3\Download\b2\new.cab`), "this run's backup")
+		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2`), "the one before it")
+		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`), "the oldest")
+		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
+		require.NoError(t, err)
+		assert.Contains(t, string(log), `removed the old backup C:\windows\SoftwareDistribution.wufix-1: wufix keeps the two newest of a folder`)
+		return false
+	})
 }
