@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3211  clock-check               :do_clock_check
-rem  3309  service-health            :do_service_health
-rem  3467  service-security          :do_service_security
-rem  3589  component-reset           :do_component_reset
-rem  3711  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3903  offline-install-xp        :do_offline_install_xp
-rem  4026  driver-already-installed  :do_driver_already_installed
-rem  4078  firewall-pause            :do_firewall_pause
-rem  4204  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4273  dll-reregister            :do_dll_reregister
-rem  4344  wsus-client-reset         :do_wsus_client_reset
-rem  4473  winsock-reset             :do_winsock_reset
-rem  4596  offline-install-ie        :do_offline_install_ie
+rem  3218  clock-check               :do_clock_check
+rem  3316  service-health            :do_service_health
+rem  3474  service-security          :do_service_security
+rem  3596  component-reset           :do_component_reset
+rem  3718  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3910  offline-install-xp        :do_offline_install_xp
+rem  4033  driver-already-installed  :do_driver_already_installed
+rem  4085  firewall-pause            :do_firewall_pause
+rem  4211  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4280  dll-reregister            :do_dll_reregister
+rem  4351  wsus-client-reset         :do_wsus_client_reset
+rem  4480  winsock-reset             :do_winsock_reset
+rem  4603  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2323,7 +2323,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -2532,8 +2531,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -2773,7 +2778,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=091de16a2a78b6e0"
+set "WUFIX_VERSION=a0090d32a15eb762"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2908,6 +2913,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3747  clock-check               :do_clock_check
-rem  3845  service-health            :do_service_health
-rem  4024  service-security          :do_service_security
-rem  4146  component-reset           :do_component_reset
-rem  4287  system-files-dism         :do_system_files_dism
-rem  4423  backup-reparse-points     :do_backup_reparse_points
-rem  4631  backup-restore-folders    :do_backup_restore_folders
-rem  4800  wimmount-repair           :do_wimmount_repair
-rem  4932  offline-install-msu       :do_offline_install_msu
-rem  5042  offline-install-cab       :do_offline_install_cab
-rem  5152  driver-already-installed  :do_driver_already_installed
-rem  5203  driver-updates-exclude    :do_driver_updates_exclude
-rem  5290  firewall-pause            :do_firewall_pause
-rem  5421  defender-pause            :do_defender_pause
-rem  5520  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5594  wsus-client-reset         :do_wsus_client_reset
-rem  5737  winsock-reset             :do_winsock_reset
-rem  5857  spupdsvc-rename           :do_spupdsvc_rename
+rem  3754  clock-check               :do_clock_check
+rem  3852  service-health            :do_service_health
+rem  4031  service-security          :do_service_security
+rem  4153  component-reset           :do_component_reset
+rem  4294  system-files-dism         :do_system_files_dism
+rem  4430  backup-reparse-points     :do_backup_reparse_points
+rem  4638  backup-restore-folders    :do_backup_restore_folders
+rem  4807  wimmount-repair           :do_wimmount_repair
+rem  4939  offline-install-msu       :do_offline_install_msu
+rem  5049  offline-install-cab       :do_offline_install_cab
+rem  5159  driver-already-installed  :do_driver_already_installed
+rem  5210  driver-updates-exclude    :do_driver_updates_exclude
+rem  5297  firewall-pause            :do_firewall_pause
+rem  5428  defender-pause            :do_defender_pause
+rem  5527  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5601  wsus-client-reset         :do_wsus_client_reset
+rem  5744  winsock-reset             :do_winsock_reset
+rem  5864  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2874,7 +2874,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -3119,8 +3118,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -3269,7 +3274,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=d4e31af43aed56f0"
+set "WUFIX_VERSION=1de6d407b6bac67c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3417,6 +3422,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3741  clock-check               :do_clock_check
-rem  3839  service-health            :do_service_health
-rem  4018  service-security          :do_service_security
-rem  4140  component-reset           :do_component_reset
-rem  4281  system-files-dism         :do_system_files_dism
-rem  4417  backup-reparse-points     :do_backup_reparse_points
-rem  4625  backup-restore-folders    :do_backup_restore_folders
-rem  4794  wimmount-repair           :do_wimmount_repair
-rem  4926  offline-install-msu       :do_offline_install_msu
-rem  5036  offline-install-cab       :do_offline_install_cab
-rem  5146  driver-already-installed  :do_driver_already_installed
-rem  5197  driver-updates-exclude    :do_driver_updates_exclude
-rem  5284  firewall-pause            :do_firewall_pause
-rem  5415  defender-pause            :do_defender_pause
-rem  5514  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5588  wsus-client-reset         :do_wsus_client_reset
-rem  5731  winsock-reset             :do_winsock_reset
-rem  5851  spupdsvc-rename           :do_spupdsvc_rename
+rem  3748  clock-check               :do_clock_check
+rem  3846  service-health            :do_service_health
+rem  4025  service-security          :do_service_security
+rem  4147  component-reset           :do_component_reset
+rem  4288  system-files-dism         :do_system_files_dism
+rem  4424  backup-reparse-points     :do_backup_reparse_points
+rem  4632  backup-restore-folders    :do_backup_restore_folders
+rem  4801  wimmount-repair           :do_wimmount_repair
+rem  4933  offline-install-msu       :do_offline_install_msu
+rem  5043  offline-install-cab       :do_offline_install_cab
+rem  5153  driver-already-installed  :do_driver_already_installed
+rem  5204  driver-updates-exclude    :do_driver_updates_exclude
+rem  5291  firewall-pause            :do_firewall_pause
+rem  5422  defender-pause            :do_defender_pause
+rem  5521  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5595  wsus-client-reset         :do_wsus_client_reset
+rem  5738  winsock-reset             :do_winsock_reset
+rem  5858  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2868,7 +2868,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -3113,8 +3112,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -3263,7 +3268,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=34598aac863e0f4f"
+set "WUFIX_VERSION=66f5aad1bbbd241f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3411,6 +3416,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

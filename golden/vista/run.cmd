@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3340  clock-check               :do_clock_check
-rem  3438  service-health            :do_service_health
-rem  3609  service-security          :do_service_security
-rem  3731  component-reset           :do_component_reset
-rem  3849  system-files-surt         :do_system_files_surt
-rem  3973  offline-install-sp        :do_offline_install_sp
-rem  4123  offline-install-msu       :do_offline_install_msu
-rem  4237  driver-already-installed  :do_driver_already_installed
-rem  4289  firewall-pause            :do_firewall_pause
-rem  4416  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4485  dll-reregister            :do_dll_reregister
-rem  4556  wsus-client-reset         :do_wsus_client_reset
-rem  4685  winsock-reset             :do_winsock_reset
-rem  4808  offline-install-ie        :do_offline_install_ie
+rem  3347  clock-check               :do_clock_check
+rem  3445  service-health            :do_service_health
+rem  3616  service-security          :do_service_security
+rem  3738  component-reset           :do_component_reset
+rem  3856  system-files-surt         :do_system_files_surt
+rem  3980  offline-install-sp        :do_offline_install_sp
+rem  4130  offline-install-msu       :do_offline_install_msu
+rem  4244  driver-already-installed  :do_driver_already_installed
+rem  4296  firewall-pause            :do_firewall_pause
+rem  4423  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4492  dll-reregister            :do_dll_reregister
+rem  4563  wsus-client-reset         :do_wsus_client_reset
+rem  4692  winsock-reset             :do_winsock_reset
+rem  4815  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2472,7 +2472,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -2703,8 +2702,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -2896,7 +2901,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=8b8b66866815576e"
+set "WUFIX_VERSION=9cdb8df9df61e8d3"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3031,6 +3036,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

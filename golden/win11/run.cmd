@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3740  clock-check               :do_clock_check
-rem  3838  service-health            :do_service_health
-rem  4017  service-security          :do_service_security
-rem  4139  component-reset           :do_component_reset
-rem  4280  system-files-dism         :do_system_files_dism
-rem  4416  backup-reparse-points     :do_backup_reparse_points
-rem  4624  backup-restore-folders    :do_backup_restore_folders
-rem  4793  wimmount-repair           :do_wimmount_repair
-rem  4925  offline-install-msu       :do_offline_install_msu
-rem  5035  offline-install-cab       :do_offline_install_cab
-rem  5145  driver-already-installed  :do_driver_already_installed
-rem  5196  driver-updates-exclude    :do_driver_updates_exclude
-rem  5283  firewall-pause            :do_firewall_pause
-rem  5414  defender-pause            :do_defender_pause
-rem  5513  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5587  wsus-client-reset         :do_wsus_client_reset
-rem  5730  winsock-reset             :do_winsock_reset
-rem  5850  spupdsvc-rename           :do_spupdsvc_rename
+rem  3747  clock-check               :do_clock_check
+rem  3845  service-health            :do_service_health
+rem  4024  service-security          :do_service_security
+rem  4146  component-reset           :do_component_reset
+rem  4287  system-files-dism         :do_system_files_dism
+rem  4423  backup-reparse-points     :do_backup_reparse_points
+rem  4631  backup-restore-folders    :do_backup_restore_folders
+rem  4800  wimmount-repair           :do_wimmount_repair
+rem  4932  offline-install-msu       :do_offline_install_msu
+rem  5042  offline-install-cab       :do_offline_install_cab
+rem  5152  driver-already-installed  :do_driver_already_installed
+rem  5203  driver-updates-exclude    :do_driver_updates_exclude
+rem  5290  firewall-pause            :do_firewall_pause
+rem  5421  defender-pause            :do_defender_pause
+rem  5520  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5594  wsus-client-reset         :do_wsus_client_reset
+rem  5737  winsock-reset             :do_winsock_reset
+rem  5857  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2867,7 +2867,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -3112,8 +3111,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -3262,7 +3267,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=cc6f0f85fdfafbdf"
+set "WUFIX_VERSION=4b14210d8cb46b5e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3410,6 +3415,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3650  clock-check               :do_clock_check
-rem  3748  service-health            :do_service_health
-rem  3919  service-security          :do_service_security
-rem  4041  component-reset           :do_component_reset
-rem  4167  system-files-surt         :do_system_files_surt
-rem  4294  backup-reparse-points     :do_backup_reparse_points
-rem  4502  backup-restore-folders    :do_backup_restore_folders
-rem  4671  wimmount-repair           :do_wimmount_repair
-rem  4805  offline-install-sp        :do_offline_install_sp
-rem  4955  offline-install-msu       :do_offline_install_msu
-rem  5078  offline-install-cab       :do_offline_install_cab
-rem  5188  driver-already-installed  :do_driver_already_installed
-rem  5240  firewall-pause            :do_firewall_pause
-rem  5367  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5436  dll-reregister            :do_dll_reregister
-rem  5507  wsus-client-reset         :do_wsus_client_reset
-rem  5636  winsock-reset             :do_winsock_reset
-rem  5752  allow-os-upgrade          :do_allow_os_upgrade
-rem  5837  offline-install-ie        :do_offline_install_ie
+rem  3657  clock-check               :do_clock_check
+rem  3755  service-health            :do_service_health
+rem  3926  service-security          :do_service_security
+rem  4048  component-reset           :do_component_reset
+rem  4174  system-files-surt         :do_system_files_surt
+rem  4301  backup-reparse-points     :do_backup_reparse_points
+rem  4509  backup-restore-folders    :do_backup_restore_folders
+rem  4678  wimmount-repair           :do_wimmount_repair
+rem  4812  offline-install-sp        :do_offline_install_sp
+rem  4962  offline-install-msu       :do_offline_install_msu
+rem  5085  offline-install-cab       :do_offline_install_cab
+rem  5195  driver-already-installed  :do_driver_already_installed
+rem  5247  firewall-pause            :do_firewall_pause
+rem  5374  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5443  dll-reregister            :do_dll_reregister
+rem  5514  wsus-client-reset         :do_wsus_client_reset
+rem  5643  winsock-reset             :do_winsock_reset
+rem  5759  allow-os-upgrade          :do_allow_os_upgrade
+rem  5844  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2776,7 +2776,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -3021,8 +3020,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -3171,7 +3176,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=a98a6e40784d38d3"
+set "WUFIX_VERSION=5dae82c28117367e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3314,6 +3319,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse

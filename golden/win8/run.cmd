@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3668  clock-check               :do_clock_check
-rem  3766  service-health            :do_service_health
-rem  3937  service-security          :do_service_security
-rem  4059  component-reset           :do_component_reset
-rem  4184  system-files-dism         :do_system_files_dism
-rem  4320  backup-reparse-points     :do_backup_reparse_points
-rem  4528  backup-restore-folders    :do_backup_restore_folders
-rem  4697  wimmount-repair           :do_wimmount_repair
-rem  4829  offline-install-msu       :do_offline_install_msu
-rem  4939  offline-install-cab       :do_offline_install_cab
-rem  5049  driver-already-installed  :do_driver_already_installed
-rem  5101  firewall-pause            :do_firewall_pause
-rem  5228  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5297  dll-reregister            :do_dll_reregister
-rem  5368  wsus-client-reset         :do_wsus_client_reset
-rem  5497  winsock-reset             :do_winsock_reset
+rem  3675  clock-check               :do_clock_check
+rem  3773  service-health            :do_service_health
+rem  3944  service-security          :do_service_security
+rem  4066  component-reset           :do_component_reset
+rem  4191  system-files-dism         :do_system_files_dism
+rem  4327  backup-reparse-points     :do_backup_reparse_points
+rem  4535  backup-restore-folders    :do_backup_restore_folders
+rem  4704  wimmount-repair           :do_wimmount_repair
+rem  4836  offline-install-msu       :do_offline_install_msu
+rem  4946  offline-install-cab       :do_offline_install_cab
+rem  5056  driver-already-installed  :do_driver_already_installed
+rem  5108  firewall-pause            :do_firewall_pause
+rem  5235  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5304  dll-reregister            :do_dll_reregister
+rem  5375  wsus-client-reset         :do_wsus_client_reset
+rem  5504  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2811,7 +2811,6 @@ call :stage_reparse
 if errorlevel 1 exit /b 1
 call :stage_owner
 if errorlevel 1 exit /b 1
-call :stage_prune
 if not exist "%STAGE_DIR%\" goto stage_bundle_new
 rem A copy of this version is there already: a run before this one made
 rem it, and may be running from it now (the deferred task, or a run started
@@ -3056,8 +3055,14 @@ goto stage_refuse
 
 :stage_prune
 rem Copies of other versions of this bundle are removed: they are wufix's
-rem own, in a folder nobody else can write, and nothing runs them any more.
-pushd "%STAGE_ROOT%"
+rem own, in a folder nobody else can write. It is called holding the
+rem computer's lock (locked_run), so no run of another version is working
+rem from its copy: a deferred task of the version before, or an
+rem administrator's run of another build, would have been cut off halfway.
+rem (One still waiting for the lock ends when its copy goes, having changed
+rem nothing.) Only a %SystemRoot%\wufix that wufix made is looked in.
+if not exist "%SystemRoot%\wufix\wufix-stage.txt" goto :eof
+pushd "%SystemRoot%\wufix"
 if errorlevel 1 goto :eof
 rem A copy of this version in the making (<bundle>-<version>.new<N>) may be
 rem another run's, started at the same time: it is kept.
@@ -3206,7 +3211,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=6033ba956ebd3a08"
+set "WUFIX_VERSION=7e443a4e8b0d7019"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3347,6 +3352,8 @@ call %WUFIX_LIB% :lock_run
 exit /b %LOCK_RC%
 
 :locked_run
+rem Copies of other versions of this bundle go now, holding the lock.
+call %WUFIX_LIB% :stage_prune
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
