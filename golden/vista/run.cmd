@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3347  clock-check               :do_clock_check
-rem  3445  service-health            :do_service_health
-rem  3616  service-security          :do_service_security
-rem  3738  component-reset           :do_component_reset
-rem  3856  system-files-surt         :do_system_files_surt
-rem  3980  offline-install-sp        :do_offline_install_sp
-rem  4130  offline-install-msu       :do_offline_install_msu
-rem  4244  driver-already-installed  :do_driver_already_installed
-rem  4296  firewall-pause            :do_firewall_pause
-rem  4423  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4492  dll-reregister            :do_dll_reregister
-rem  4563  wsus-client-reset         :do_wsus_client_reset
-rem  4692  winsock-reset             :do_winsock_reset
-rem  4815  offline-install-ie        :do_offline_install_ie
+rem  3367  clock-check               :do_clock_check
+rem  3465  service-health            :do_service_health
+rem  3636  service-security          :do_service_security
+rem  3758  component-reset           :do_component_reset
+rem  3876  system-files-surt         :do_system_files_surt
+rem  4000  offline-install-sp        :do_offline_install_sp
+rem  4150  offline-install-msu       :do_offline_install_msu
+rem  4264  driver-already-installed  :do_driver_already_installed
+rem  4316  firewall-pause            :do_firewall_pause
+rem  4443  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4512  dll-reregister            :do_dll_reregister
+rem  4583  wsus-client-reset         :do_wsus_client_reset
+rem  4712  winsock-reset             :do_winsock_reset
+rem  4835  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1248,6 +1248,8 @@ rem default plan would "repair" what it cannot fix.
 call :diagnose_gather
 call :diagnose_print
 if not defined DIAG_AUTO_PLAN call :diagnose_auto_disabled
+if defined WUFIX_INTUNE if defined DIAG_AUTO_PLAN call :intune_stale
+if defined WUFIX_INTUNE if defined INTUNE_HOLD goto intune_refuse
 if defined DIAG_AUTO_PLAN goto auto_repair_run
 set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
@@ -1293,6 +1295,7 @@ set "DIAG_ORDER="
 set "DIAG_FIRST="
 set "DIAG_AUTO_CODE="
 set "DIAG_AUTO_PLAN="
+set "DIAG_AUTO_WHEN="
 rem Events as XML (wevtutil qe /f:xml prints one <Event> element a line):
 rem the Windows Update client's errors (Level 2: event 20 install failure,
 rem 25 scan, 31 download), in the System log and its Operational log, with
@@ -1526,6 +1529,7 @@ if not defined DIAG_PLAN goto :eof
 if defined DIAG_AUTO_PLAN goto :eof
 set "DIAG_AUTO_CODE=%DIAG_CODE%"
 set "DIAG_AUTO_PLAN=%DIAG_PLAN%"
+set "DIAG_AUTO_WHEN=%DIAG_BEST_WHEN%"
 goto :eof
 
 :diagnose_lookup
@@ -2108,9 +2112,25 @@ goto :eof
 :intune_diagnose
 rem /diagnose /intune: says whether /intune would repair now; reads only.
 call %WUFIX_LIB% :intune_check
+if not defined INTUNE_HOLD if defined DIAG_AUTO_PLAN call :intune_stale
 set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
 if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
 call %WUFIX_LIB% :log
+goto :eof
+
+:intune_stale
+rem Sets INTUNE_HOLD when the failure /auto would repair (DIAG_AUTO_WHEN,
+rem the newest a plan answers) was seen on the day of the last Intune
+rem remediation or before: the evidence that remediation answered, kept in
+rem the event log or CBS.log for weeks, not a new failure. A repair that
+rem worked would otherwise run again after every cool-down. A finding with
+rem no date (a disabled service) is always new. Event times are UTC and the
+rem day of the last remediation is local: a failure within hours of it may
+rem wait for the next one.
+if not defined DIAG_AUTO_WHEN goto :eof
+if not defined INTUNE_THEN goto :eof
+if "%DIAG_AUTO_WHEN:~0,10%" GTR "%INTUNE_LAST%" goto :eof
+set "INTUNE_HOLD=nothing new: the newest failure a plan answers (%DIAG_AUTO_CODE%, seen %DIAG_AUTO_WHEN%) is from the day of the last Intune remediation (%INTUNE_LAST%) or before"
 goto :eof
 
 :intune_start
@@ -2901,7 +2921,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=9cdb8df9df61e8d3"
+set "WUFIX_VERSION=1ab5c2acd4bfafc2"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3753  clock-check               :do_clock_check
-rem  3851  service-health            :do_service_health
-rem  4030  service-security          :do_service_security
-rem  4152  component-reset           :do_component_reset
-rem  4293  system-files-dism         :do_system_files_dism
-rem  4429  backup-reparse-points     :do_backup_reparse_points
-rem  4637  backup-restore-folders    :do_backup_restore_folders
-rem  4806  wimmount-repair           :do_wimmount_repair
-rem  4938  offline-install-msu       :do_offline_install_msu
-rem  5048  offline-install-cab       :do_offline_install_cab
-rem  5158  driver-already-installed  :do_driver_already_installed
-rem  5209  driver-updates-exclude    :do_driver_updates_exclude
-rem  5306  firewall-pause            :do_firewall_pause
-rem  5437  defender-pause            :do_defender_pause
-rem  5536  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5610  wsus-client-reset         :do_wsus_client_reset
-rem  5753  winsock-reset             :do_winsock_reset
-rem  5873  spupdsvc-rename           :do_spupdsvc_rename
+rem  3773  clock-check               :do_clock_check
+rem  3871  service-health            :do_service_health
+rem  4050  service-security          :do_service_security
+rem  4172  component-reset           :do_component_reset
+rem  4313  system-files-dism         :do_system_files_dism
+rem  4449  backup-reparse-points     :do_backup_reparse_points
+rem  4657  backup-restore-folders    :do_backup_restore_folders
+rem  4826  wimmount-repair           :do_wimmount_repair
+rem  4958  offline-install-msu       :do_offline_install_msu
+rem  5068  offline-install-cab       :do_offline_install_cab
+rem  5178  driver-already-installed  :do_driver_already_installed
+rem  5229  driver-updates-exclude    :do_driver_updates_exclude
+rem  5326  firewall-pause            :do_firewall_pause
+rem  5457  defender-pause            :do_defender_pause
+rem  5556  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5630  wsus-client-reset         :do_wsus_client_reset
+rem  5773  winsock-reset             :do_winsock_reset
+rem  5893  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1628,6 +1628,8 @@ rem default plan would "repair" what it cannot fix.
 call :diagnose_gather
 call :diagnose_print
 if not defined DIAG_AUTO_PLAN call :diagnose_auto_disabled
+if defined WUFIX_INTUNE if defined DIAG_AUTO_PLAN call :intune_stale
+if defined WUFIX_INTUNE if defined INTUNE_HOLD goto intune_refuse
 if defined DIAG_AUTO_PLAN goto auto_repair_run
 set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
@@ -1673,6 +1675,7 @@ set "DIAG_ORDER="
 set "DIAG_FIRST="
 set "DIAG_AUTO_CODE="
 set "DIAG_AUTO_PLAN="
+set "DIAG_AUTO_WHEN="
 rem Events as XML (wevtutil qe /f:xml prints one <Event> element a line):
 rem the Windows Update client's errors (Level 2: event 20 install failure,
 rem 25 scan, 31 download), in the System log and its Operational log, with
@@ -1898,6 +1901,7 @@ if not defined DIAG_PLAN goto :eof
 if defined DIAG_AUTO_PLAN goto :eof
 set "DIAG_AUTO_CODE=%DIAG_CODE%"
 set "DIAG_AUTO_PLAN=%DIAG_PLAN%"
+set "DIAG_AUTO_WHEN=%DIAG_BEST_WHEN%"
 goto :eof
 
 :diagnose_lookup
@@ -2539,9 +2543,25 @@ goto :eof
 :intune_diagnose
 rem /diagnose /intune: says whether /intune would repair now; reads only.
 call %WUFIX_LIB% :intune_check
+if not defined INTUNE_HOLD if defined DIAG_AUTO_PLAN call :intune_stale
 set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
 if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
 call %WUFIX_LIB% :log
+goto :eof
+
+:intune_stale
+rem Sets INTUNE_HOLD when the failure /auto would repair (DIAG_AUTO_WHEN,
+rem the newest a plan answers) was seen on the day of the last Intune
+rem remediation or before: the evidence that remediation answered, kept in
+rem the event log or CBS.log for weeks, not a new failure. A repair that
+rem worked would otherwise run again after every cool-down. A finding with
+rem no date (a disabled service) is always new. Event times are UTC and the
+rem day of the last remediation is local: a failure within hours of it may
+rem wait for the next one.
+if not defined DIAG_AUTO_WHEN goto :eof
+if not defined INTUNE_THEN goto :eof
+if "%DIAG_AUTO_WHEN:~0,10%" GTR "%INTUNE_LAST%" goto :eof
+set "INTUNE_HOLD=nothing new: the newest failure a plan answers (%DIAG_AUTO_CODE%, seen %DIAG_AUTO_WHEN%) is from the day of the last Intune remediation (%INTUNE_LAST%) or before"
 goto :eof
 
 :intune_start
@@ -3273,7 +3293,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=74e1965e7184d879"
+set "WUFIX_VERSION=79229fe3a5e66811"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

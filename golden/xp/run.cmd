@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3189  clock-check               :do_clock_check
-rem  3287  service-health            :do_service_health
-rem  3445  service-security          :do_service_security
-rem  3567  component-reset           :do_component_reset
-rem  3689  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3881  offline-install-xp        :do_offline_install_xp
-rem  4004  driver-already-installed  :do_driver_already_installed
-rem  4056  firewall-pause            :do_firewall_pause
-rem  4182  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4251  dll-reregister            :do_dll_reregister
-rem  4322  wsus-client-reset         :do_wsus_client_reset
-rem  4451  winsock-reset             :do_winsock_reset
-rem  4574  offline-install-ie        :do_offline_install_ie
+rem  3209  clock-check               :do_clock_check
+rem  3307  service-health            :do_service_health
+rem  3465  service-security          :do_service_security
+rem  3587  component-reset           :do_component_reset
+rem  3709  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3901  offline-install-xp        :do_offline_install_xp
+rem  4024  driver-already-installed  :do_driver_already_installed
+rem  4076  firewall-pause            :do_firewall_pause
+rem  4202  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4271  dll-reregister            :do_dll_reregister
+rem  4342  wsus-client-reset         :do_wsus_client_reset
+rem  4471  winsock-reset             :do_winsock_reset
+rem  4594  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1182,6 +1182,8 @@ rem default plan would "repair" what it cannot fix.
 call :diagnose_gather
 call :diagnose_print
 if not defined DIAG_AUTO_PLAN call :diagnose_auto_disabled
+if defined WUFIX_INTUNE if defined DIAG_AUTO_PLAN call :intune_stale
+if defined WUFIX_INTUNE if defined INTUNE_HOLD goto intune_refuse
 if defined DIAG_AUTO_PLAN goto auto_repair_run
 set "WUFIX_EXIT=0"
 set "MSG=nothing to repair: no failing code found in this computer's update logs and events"
@@ -1227,6 +1229,7 @@ set "DIAG_ORDER="
 set "DIAG_FIRST="
 set "DIAG_AUTO_CODE="
 set "DIAG_AUTO_PLAN="
+set "DIAG_AUTO_WHEN="
 rem WindowsUpdate.log (XP to 8.1; 10 writes it as ETW traces): tab-separated,
 rem date, time, process, thread, component, text; a failure's text holds
 rem the code ("WARNING: Exit code = 0x8024402C", "FATAL: ... error 0x80070003").
@@ -1434,6 +1437,7 @@ if not defined DIAG_PLAN goto :eof
 if defined DIAG_AUTO_PLAN goto :eof
 set "DIAG_AUTO_CODE=%DIAG_CODE%"
 set "DIAG_AUTO_PLAN=%DIAG_PLAN%"
+set "DIAG_AUTO_WHEN=%DIAG_BEST_WHEN%"
 goto :eof
 
 :diagnose_lookup
@@ -1974,9 +1978,25 @@ goto :eof
 :intune_diagnose
 rem /diagnose /intune: says whether /intune would repair now; reads only.
 call %WUFIX_LIB% :intune_check
+if not defined INTUNE_HOLD if defined DIAG_AUTO_PLAN call :intune_stale
 set "MSG=   Intune remediation (/intune): no cool-down and fewer than 3 failed in a row: it would run as /auto"
 if defined INTUNE_HOLD set "MSG=   Intune remediation (/intune): %INTUNE_HOLD%; it would change nothing now"
 call %WUFIX_LIB% :log
+goto :eof
+
+:intune_stale
+rem Sets INTUNE_HOLD when the failure /auto would repair (DIAG_AUTO_WHEN,
+rem the newest a plan answers) was seen on the day of the last Intune
+rem remediation or before: the evidence that remediation answered, kept in
+rem the event log or CBS.log for weeks, not a new failure. A repair that
+rem worked would otherwise run again after every cool-down. A finding with
+rem no date (a disabled service) is always new. Event times are UTC and the
+rem day of the last remediation is local: a failure within hours of it may
+rem wait for the next one.
+if not defined DIAG_AUTO_WHEN goto :eof
+if not defined INTUNE_THEN goto :eof
+if "%DIAG_AUTO_WHEN:~0,10%" GTR "%INTUNE_LAST%" goto :eof
+set "INTUNE_HOLD=nothing new: the newest failure a plan answers (%DIAG_AUTO_CODE%, seen %DIAG_AUTO_WHEN%) is from the day of the last Intune remediation (%INTUNE_LAST%) or before"
 goto :eof
 
 :intune_start
@@ -2749,7 +2769,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=9824d6b8a878d63b"
+set "WUFIX_VERSION=d3b4cb71ab1f9c7f"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

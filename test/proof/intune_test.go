@@ -22,6 +22,12 @@ const intuneKey = `HKLM\SOFTWARE\wufix\Intune`
 // daysAgo is the local date n days before today, as run.cmd records it.
 func daysAgo(n int) string { return time.Now().AddDate(0, 0, -n).Format("2006-01-02") }
 
+// utcDaysAgo is an event's time n days before now, in UTC as the event log
+// keeps it.
+func utcDaysAgo(n int) string {
+	return time.Now().UTC().AddDate(0, 0, -n).Format("2006-01-02T15:04:05.0000000Z")
+}
+
 // intuneState seeds the remediation record; an empty date leaves it out.
 func intuneState(t *testing.T, p *wine.Prefix, last string, failed int) {
 	t.Helper()
@@ -62,7 +68,7 @@ func TestIntuneCooldownAndStop(t *testing.T) {
 		tg := target(t, "win10")
 		p := machine(t, "win10")
 		dir := install(t, "win10", p.HostPath(`C:\wufix`))
-		seedEvents(t, p, wuEvent("20", "2026-11-20T08:15:02.1234567Z", "0x80070003"))
+		seedEvents(t, p, wuEvent("20", utcDaysAgo(0), "0x80070003"))
 		state := updateState(t, p, tg)
 
 		// 6 days after the last remediation: still cooling down. What
@@ -144,7 +150,7 @@ func TestIntuneUnfixableFailureDoesNotCount(t *testing.T) {
 	wine.Retry(t, func() bool {
 		p := machine(t, "win10")
 		dir := install(t, "win10", p.HostPath(`C:\wufix`))
-		seedEvents(t, p, wuEvent("20", "2026-11-20T08:15:02.1234567Z", "0x80073712"))
+		seedEvents(t, p, wuEvent("20", utcDaysAgo(0), "0x80073712"))
 		// WIMMount as Windows has it (Wine has none), so DISM alone fails.
 		regAdd(t, p, `HKLM\SYSTEM\CurrentControlSet\Services\WIMMount`, "ImagePath", `system32\drivers\wimmount.sys`)
 		// 9009, as cmd says when it cannot start a program: DISM is started
@@ -265,6 +271,47 @@ goto :eof
 		for _, d := range append(invalid, "") {
 			assert.Contains(t, got, "["+d+"]=[]\n", "%q is no date", d)
 		}
+		return false
+	})
+}
+
+// The evidence a remediation answered stays in the event log for weeks:
+// after the cool-down, a failure seen on the day of the last remediation
+// or before is nothing new, and /intune changes nothing (detection says
+// so); a failure seen since runs the plan.
+func TestIntuneDoesNotRepairWhatItRepairedBefore(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		tg := target(t, "win10")
+		p := machine(t, "win10")
+		dir := install(t, "win10", p.HostPath(`C:\wufix`))
+		seen := utcDaysAgo(10)
+		seedEvents(t, p, wuEvent("20", seen, "0x80070003"))
+		intuneState(t, p, daysAgo(8), 0)
+		state := updateState(t, p, tg)
+
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\detect`), 0o755))
+		out, flake := diagnose(t, p, dir, "/intune", `/report:C:\detect`)
+		if flake {
+			return true
+		}
+		hold := "nothing new: the newest failure a plan answers (0x80070003, seen " + seen[:10] + " " + seen[11:19] + ") is from the day of the last Intune remediation (" + daysAgo(8) + ") or before"
+		assert.Contains(t, out, "   Intune remediation (/intune): "+hold+"; it would change nothing now")
+		assert.Contains(t, diagnoseReport(t, p), `"intune_hold": "`+hold+`",`)
+		if out, flake = intune(t, p, dir, 0); flake {
+			return true
+		}
+		assert.Contains(t, out, "/intune: "+hold+": nothing was changed")
+		assert.Equal(t, state, updateState(t, p, tg))
+		last, _ := intuneRecord(t, p)
+		assert.Equal(t, daysAgo(8), last, "no remediation recorded")
+
+		seedEvents(t, p, wuEvent("20", utcDaysAgo(1), "0x80070003"), wuEvent("20", seen, "0x80070003"))
+		if out, flake = intune(t, p, dir, 0); flake {
+			return true
+		}
+		assert.Contains(t, out, "/auto: newest failing code with a plan: 0x80070003, plan windows-update")
+		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`), "the windows-update plan ran")
 		return false
 	})
 }
