@@ -178,7 +178,7 @@ func TestStagingFolderIsProtected(t *testing.T) {
 // is copied; elsewhere nothing reads an owner and the README says so.
 func TestStagingFolderOwnerIsReadBySID(t *testing.T) {
 	out, c := build(t)
-	check := `-Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { ` +
+	check := `-Command "if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { exit 5 }; $ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { ` +
 		`if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; ` +
 		`if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1`
 	for _, tg := range c.Targets {

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3773  clock-check               :do_clock_check
-rem  3871  service-health            :do_service_health
-rem  4050  service-security          :do_service_security
-rem  4172  component-reset           :do_component_reset
-rem  4313  system-files-dism         :do_system_files_dism
-rem  4449  backup-reparse-points     :do_backup_reparse_points
-rem  4657  backup-restore-folders    :do_backup_restore_folders
-rem  4826  wimmount-repair           :do_wimmount_repair
-rem  4958  offline-install-msu       :do_offline_install_msu
-rem  5068  offline-install-cab       :do_offline_install_cab
-rem  5178  driver-already-installed  :do_driver_already_installed
-rem  5229  driver-updates-exclude    :do_driver_updates_exclude
-rem  5326  firewall-pause            :do_firewall_pause
-rem  5457  defender-pause            :do_defender_pause
-rem  5556  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5630  wsus-client-reset         :do_wsus_client_reset
-rem  5773  winsock-reset             :do_winsock_reset
-rem  5893  spupdsvc-rename           :do_spupdsvc_rename
+rem  3783  clock-check               :do_clock_check
+rem  3881  service-health            :do_service_health
+rem  4060  service-security          :do_service_security
+rem  4182  component-reset           :do_component_reset
+rem  4323  system-files-dism         :do_system_files_dism
+rem  4459  backup-reparse-points     :do_backup_reparse_points
+rem  4667  backup-restore-folders    :do_backup_restore_folders
+rem  4836  wimmount-repair           :do_wimmount_repair
+rem  4968  offline-install-msu       :do_offline_install_msu
+rem  5078  offline-install-cab       :do_offline_install_cab
+rem  5188  driver-already-installed  :do_driver_already_installed
+rem  5239  driver-updates-exclude    :do_driver_updates_exclude
+rem  5336  firewall-pause            :do_firewall_pause
+rem  5467  defender-pause            :do_defender_pause
+rem  5566  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5640  wsus-client-reset         :do_wsus_client_reset
+rem  5783  winsock-reset             :do_winsock_reset
+rem  5903  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3108,13 +3108,23 @@ rem owner Administrators (icacls /setowner above); TrustedInstaller is
 rem refused too, as wufix never makes it the owner. PowerShell reads both
 rem owners at once, by .NET (Get-Acl has no -LiteralPath in 2.0), and
 rem answers through its exit code: 0 both fine or not there yet, 3 the root,
-rem 4 the bundle's folder has another owner, 1 an owner could not be read.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
+rem 4 the bundle's folder has another owner, 1 an owner could not be read,
+rem 5 PowerShell runs in Constrained Language Mode (App Control for
+rem Business, AppLocker), where no .NET method may be called.
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { exit 5 }; $ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
 set "STAGE_RC=%ERRORLEVEL%"
 if "%STAGE_RC%"=="0" exit /b 0
 rem 9009: cmd found no powershell.exe (Server Core of 2008 R2 comes without
 rem it). The checks above then stand alone, as on versions without PowerShell.
 if "%STAGE_RC%"=="9009" exit /b 0
+rem 5: a policy keeps PowerShell from reading an owner. Refusing would stop
+rem every run on such a fleet; the checks above stand alone, and the log
+rem says so (only administrators may create anything in %SystemRoot%).
+if not "%STAGE_RC%"=="5" goto stage_owner_refuse
+set "MSG=PowerShell runs in Constrained Language Mode here: the owners of %STAGE_ROOT% and %STAGE_DIR% are not read; the marker and ACL checks stand alone"
+call %WUFIX_LIB% :log
+exit /b 0
+:stage_owner_refuse
 set "MSG=run.cmd: cannot read the owner of %STAGE_ROOT% or %STAGE_DIR% (PowerShell exit code %STAGE_RC%): wufix runs nothing from them. Nothing was changed."
 if "%STAGE_RC%"=="3" set "MSG=run.cmd: %STAGE_ROOT% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
 if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
@@ -3293,7 +3303,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=79229fe3a5e66811"
+set "WUFIX_VERSION=18955a16cd944eac"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

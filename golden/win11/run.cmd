@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3767  clock-check               :do_clock_check
-rem  3865  service-health            :do_service_health
-rem  4044  service-security          :do_service_security
-rem  4166  component-reset           :do_component_reset
-rem  4307  system-files-dism         :do_system_files_dism
-rem  4443  backup-reparse-points     :do_backup_reparse_points
-rem  4651  backup-restore-folders    :do_backup_restore_folders
-rem  4820  wimmount-repair           :do_wimmount_repair
-rem  4952  offline-install-msu       :do_offline_install_msu
-rem  5062  offline-install-cab       :do_offline_install_cab
-rem  5172  driver-already-installed  :do_driver_already_installed
-rem  5223  driver-updates-exclude    :do_driver_updates_exclude
-rem  5310  firewall-pause            :do_firewall_pause
-rem  5441  defender-pause            :do_defender_pause
-rem  5540  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5614  wsus-client-reset         :do_wsus_client_reset
-rem  5757  winsock-reset             :do_winsock_reset
-rem  5877  spupdsvc-rename           :do_spupdsvc_rename
+rem  3777  clock-check               :do_clock_check
+rem  3875  service-health            :do_service_health
+rem  4054  service-security          :do_service_security
+rem  4176  component-reset           :do_component_reset
+rem  4317  system-files-dism         :do_system_files_dism
+rem  4453  backup-reparse-points     :do_backup_reparse_points
+rem  4661  backup-restore-folders    :do_backup_restore_folders
+rem  4830  wimmount-repair           :do_wimmount_repair
+rem  4962  offline-install-msu       :do_offline_install_msu
+rem  5072  offline-install-cab       :do_offline_install_cab
+rem  5182  driver-already-installed  :do_driver_already_installed
+rem  5233  driver-updates-exclude    :do_driver_updates_exclude
+rem  5320  firewall-pause            :do_firewall_pause
+rem  5451  defender-pause            :do_defender_pause
+rem  5550  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5624  wsus-client-reset         :do_wsus_client_reset
+rem  5767  winsock-reset             :do_winsock_reset
+rem  5887  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3102,13 +3102,23 @@ rem owner Administrators (icacls /setowner above); TrustedInstaller is
 rem refused too, as wufix never makes it the owner. PowerShell reads both
 rem owners at once, by .NET (Get-Acl has no -LiteralPath in 2.0), and
 rem answers through its exit code: 0 both fine or not there yet, 3 the root,
-rem 4 the bundle's folder has another owner, 1 an owner could not be read.
-"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "$ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
+rem 4 the bundle's folder has another owner, 1 an owner could not be read,
+rem 5 PowerShell runs in Constrained Language Mode (App Control for
+rem Business, AppLocker), where no .NET method may be called.
+"%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') { exit 5 }; $ok = 'S-1-5-18', 'S-1-5-32-544'; $n = 3; foreach ($p in $env:STAGE_ROOT, $env:STAGE_DIR) { if ([IO.Directory]::Exists($p)) { $o = [IO.Directory]::GetAccessControl($p, 'Owner').GetOwner([Security.Principal.SecurityIdentifier]).Value; if ($ok -notcontains $o) { exit $n } }; $n = 4 }; exit 0" <nul >nul 2>&1
 set "STAGE_RC=%ERRORLEVEL%"
 if "%STAGE_RC%"=="0" exit /b 0
 rem 9009: cmd found no powershell.exe (Server Core of 2008 R2 comes without
 rem it). The checks above then stand alone, as on versions without PowerShell.
 if "%STAGE_RC%"=="9009" exit /b 0
+rem 5: a policy keeps PowerShell from reading an owner. Refusing would stop
+rem every run on such a fleet; the checks above stand alone, and the log
+rem says so (only administrators may create anything in %SystemRoot%).
+if not "%STAGE_RC%"=="5" goto stage_owner_refuse
+set "MSG=PowerShell runs in Constrained Language Mode here: the owners of %STAGE_ROOT% and %STAGE_DIR% are not read; the marker and ACL checks stand alone"
+call %WUFIX_LIB% :log
+exit /b 0
+:stage_owner_refuse
 set "MSG=run.cmd: cannot read the owner of %STAGE_ROOT% or %STAGE_DIR% (PowerShell exit code %STAGE_RC%): wufix runs nothing from them. Nothing was changed."
 if "%STAGE_RC%"=="3" set "MSG=run.cmd: %STAGE_ROOT% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
 if "%STAGE_RC%"=="4" set "MSG=run.cmd: %STAGE_DIR% is owned by neither SYSTEM nor Administrators: wufix runs nothing from it. Remove it. Nothing was changed."
@@ -3287,7 +3297,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=f209dce1ebf7b4d7"
+set "WUFIX_VERSION=c90623b5c2b3f428"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
