@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3238  clock-check               :do_clock_check
-rem  3336  service-health            :do_service_health
-rem  3494  service-security          :do_service_security
-rem  3616  component-reset           :do_component_reset
-rem  3738  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3930  offline-install-xp        :do_offline_install_xp
-rem  4053  driver-already-installed  :do_driver_already_installed
-rem  4105  firewall-pause            :do_firewall_pause
-rem  4231  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4300  dll-reregister            :do_dll_reregister
-rem  4371  wsus-client-reset         :do_wsus_client_reset
-rem  4500  winsock-reset             :do_winsock_reset
-rem  4623  offline-install-ie        :do_offline_install_ie
+rem  3246  clock-check               :do_clock_check
+rem  3344  service-health            :do_service_health
+rem  3502  service-security          :do_service_security
+rem  3624  component-reset           :do_component_reset
+rem  3746  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3938  offline-install-xp        :do_offline_install_xp
+rem  4061  driver-already-installed  :do_driver_already_installed
+rem  4113  firewall-pause            :do_firewall_pause
+rem  4239  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4308  dll-reregister            :do_dll_reregister
+rem  4379  wsus-client-reset         :do_wsus_client_reset
+rem  4508  winsock-reset             :do_winsock_reset
+rem  4631  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1250,6 +1250,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -2798,7 +2806,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=d5528c7f736a65a5"
+set "WUFIX_VERSION=4d94ae65427af3b7"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3784  clock-check               :do_clock_check
-rem  3882  service-health            :do_service_health
-rem  4061  service-security          :do_service_security
-rem  4183  component-reset           :do_component_reset
-rem  4324  system-files-dism         :do_system_files_dism
-rem  4460  backup-reparse-points     :do_backup_reparse_points
-rem  4668  backup-restore-folders    :do_backup_restore_folders
-rem  4837  wimmount-repair           :do_wimmount_repair
-rem  4969  offline-install-msu       :do_offline_install_msu
-rem  5079  offline-install-cab       :do_offline_install_cab
-rem  5189  driver-already-installed  :do_driver_already_installed
-rem  5240  driver-updates-exclude    :do_driver_updates_exclude
-rem  5327  firewall-pause            :do_firewall_pause
-rem  5458  defender-pause            :do_defender_pause
-rem  5557  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5631  wsus-client-reset         :do_wsus_client_reset
-rem  5774  winsock-reset             :do_winsock_reset
-rem  5894  spupdsvc-rename           :do_spupdsvc_rename
+rem  3792  clock-check               :do_clock_check
+rem  3890  service-health            :do_service_health
+rem  4069  service-security          :do_service_security
+rem  4191  component-reset           :do_component_reset
+rem  4332  system-files-dism         :do_system_files_dism
+rem  4468  backup-reparse-points     :do_backup_reparse_points
+rem  4676  backup-restore-folders    :do_backup_restore_folders
+rem  4845  wimmount-repair           :do_wimmount_repair
+rem  4977  offline-install-msu       :do_offline_install_msu
+rem  5087  offline-install-cab       :do_offline_install_cab
+rem  5197  driver-already-installed  :do_driver_already_installed
+rem  5248  driver-updates-exclude    :do_driver_updates_exclude
+rem  5335  firewall-pause            :do_firewall_pause
+rem  5466  defender-pause            :do_defender_pause
+rem  5565  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5639  wsus-client-reset         :do_wsus_client_reset
+rem  5782  winsock-reset             :do_winsock_reset
+rem  5902  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1713,6 +1713,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3304,7 +3312,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=0efe9e755641793f"
+set "WUFIX_VERSION=ace77795c8640aa7"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

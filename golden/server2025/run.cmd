@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3778  clock-check               :do_clock_check
-rem  3876  service-health            :do_service_health
-rem  4055  service-security          :do_service_security
-rem  4177  component-reset           :do_component_reset
-rem  4318  system-files-dism         :do_system_files_dism
-rem  4454  backup-reparse-points     :do_backup_reparse_points
-rem  4662  backup-restore-folders    :do_backup_restore_folders
-rem  4831  wimmount-repair           :do_wimmount_repair
-rem  4963  offline-install-msu       :do_offline_install_msu
-rem  5073  offline-install-cab       :do_offline_install_cab
-rem  5183  driver-already-installed  :do_driver_already_installed
-rem  5234  driver-updates-exclude    :do_driver_updates_exclude
-rem  5321  firewall-pause            :do_firewall_pause
-rem  5452  defender-pause            :do_defender_pause
-rem  5551  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5625  wsus-client-reset         :do_wsus_client_reset
-rem  5768  winsock-reset             :do_winsock_reset
-rem  5888  spupdsvc-rename           :do_spupdsvc_rename
+rem  3786  clock-check               :do_clock_check
+rem  3884  service-health            :do_service_health
+rem  4063  service-security          :do_service_security
+rem  4185  component-reset           :do_component_reset
+rem  4326  system-files-dism         :do_system_files_dism
+rem  4462  backup-reparse-points     :do_backup_reparse_points
+rem  4670  backup-restore-folders    :do_backup_restore_folders
+rem  4839  wimmount-repair           :do_wimmount_repair
+rem  4971  offline-install-msu       :do_offline_install_msu
+rem  5081  offline-install-cab       :do_offline_install_cab
+rem  5191  driver-already-installed  :do_driver_already_installed
+rem  5242  driver-updates-exclude    :do_driver_updates_exclude
+rem  5329  firewall-pause            :do_firewall_pause
+rem  5460  defender-pause            :do_defender_pause
+rem  5559  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5633  wsus-client-reset         :do_wsus_client_reset
+rem  5776  winsock-reset             :do_winsock_reset
+rem  5896  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1707,6 +1707,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3298,7 +3306,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=33d60f2a24e7ae01"
+set "WUFIX_VERSION=1859383cbce07b73"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3367  clock-check               :do_clock_check
-rem  3465  service-health            :do_service_health
-rem  3636  service-security          :do_service_security
-rem  3758  component-reset           :do_component_reset
-rem  3876  system-files-surt         :do_system_files_surt
-rem  4000  offline-install-sp        :do_offline_install_sp
-rem  4150  offline-install-msu       :do_offline_install_msu
-rem  4264  driver-already-installed  :do_driver_already_installed
-rem  4316  firewall-pause            :do_firewall_pause
-rem  4443  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4512  dll-reregister            :do_dll_reregister
-rem  4583  wsus-client-reset         :do_wsus_client_reset
-rem  4712  winsock-reset             :do_winsock_reset
-rem  4835  offline-install-ie        :do_offline_install_ie
+rem  3375  clock-check               :do_clock_check
+rem  3473  service-health            :do_service_health
+rem  3644  service-security          :do_service_security
+rem  3766  component-reset           :do_component_reset
+rem  3884  system-files-surt         :do_system_files_surt
+rem  4008  offline-install-sp        :do_offline_install_sp
+rem  4158  offline-install-msu       :do_offline_install_msu
+rem  4272  driver-already-installed  :do_driver_already_installed
+rem  4324  firewall-pause            :do_firewall_pause
+rem  4451  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4520  dll-reregister            :do_dll_reregister
+rem  4591  wsus-client-reset         :do_wsus_client_reset
+rem  4720  winsock-reset             :do_winsock_reset
+rem  4843  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1340,6 +1340,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -2921,7 +2929,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=1ab5c2acd4bfafc2"
+set "WUFIX_VERSION=4223058c99ceacc3"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

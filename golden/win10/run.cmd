@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3783  clock-check               :do_clock_check
-rem  3881  service-health            :do_service_health
-rem  4060  service-security          :do_service_security
-rem  4182  component-reset           :do_component_reset
-rem  4323  system-files-dism         :do_system_files_dism
-rem  4459  backup-reparse-points     :do_backup_reparse_points
-rem  4667  backup-restore-folders    :do_backup_restore_folders
-rem  4836  wimmount-repair           :do_wimmount_repair
-rem  4968  offline-install-msu       :do_offline_install_msu
-rem  5078  offline-install-cab       :do_offline_install_cab
-rem  5188  driver-already-installed  :do_driver_already_installed
-rem  5239  driver-updates-exclude    :do_driver_updates_exclude
-rem  5336  firewall-pause            :do_firewall_pause
-rem  5467  defender-pause            :do_defender_pause
-rem  5566  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5640  wsus-client-reset         :do_wsus_client_reset
-rem  5783  winsock-reset             :do_winsock_reset
-rem  5903  spupdsvc-rename           :do_spupdsvc_rename
+rem  3791  clock-check               :do_clock_check
+rem  3889  service-health            :do_service_health
+rem  4068  service-security          :do_service_security
+rem  4190  component-reset           :do_component_reset
+rem  4331  system-files-dism         :do_system_files_dism
+rem  4467  backup-reparse-points     :do_backup_reparse_points
+rem  4675  backup-restore-folders    :do_backup_restore_folders
+rem  4844  wimmount-repair           :do_wimmount_repair
+rem  4976  offline-install-msu       :do_offline_install_msu
+rem  5086  offline-install-cab       :do_offline_install_cab
+rem  5196  driver-already-installed  :do_driver_already_installed
+rem  5247  driver-updates-exclude    :do_driver_updates_exclude
+rem  5344  firewall-pause            :do_firewall_pause
+rem  5475  defender-pause            :do_defender_pause
+rem  5574  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5648  wsus-client-reset         :do_wsus_client_reset
+rem  5791  winsock-reset             :do_winsock_reset
+rem  5911  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1712,6 +1712,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3303,7 +3311,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=18955a16cd944eac"
+set "WUFIX_VERSION=46ee199facbfa49a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3777  clock-check               :do_clock_check
-rem  3875  service-health            :do_service_health
-rem  4054  service-security          :do_service_security
-rem  4176  component-reset           :do_component_reset
-rem  4317  system-files-dism         :do_system_files_dism
-rem  4453  backup-reparse-points     :do_backup_reparse_points
-rem  4661  backup-restore-folders    :do_backup_restore_folders
-rem  4830  wimmount-repair           :do_wimmount_repair
-rem  4962  offline-install-msu       :do_offline_install_msu
-rem  5072  offline-install-cab       :do_offline_install_cab
-rem  5182  driver-already-installed  :do_driver_already_installed
-rem  5233  driver-updates-exclude    :do_driver_updates_exclude
-rem  5320  firewall-pause            :do_firewall_pause
-rem  5451  defender-pause            :do_defender_pause
-rem  5550  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5624  wsus-client-reset         :do_wsus_client_reset
-rem  5767  winsock-reset             :do_winsock_reset
-rem  5887  spupdsvc-rename           :do_spupdsvc_rename
+rem  3785  clock-check               :do_clock_check
+rem  3883  service-health            :do_service_health
+rem  4062  service-security          :do_service_security
+rem  4184  component-reset           :do_component_reset
+rem  4325  system-files-dism         :do_system_files_dism
+rem  4461  backup-reparse-points     :do_backup_reparse_points
+rem  4669  backup-restore-folders    :do_backup_restore_folders
+rem  4838  wimmount-repair           :do_wimmount_repair
+rem  4970  offline-install-msu       :do_offline_install_msu
+rem  5080  offline-install-cab       :do_offline_install_cab
+rem  5190  driver-already-installed  :do_driver_already_installed
+rem  5241  driver-updates-exclude    :do_driver_updates_exclude
+rem  5328  firewall-pause            :do_firewall_pause
+rem  5459  defender-pause            :do_defender_pause
+rem  5558  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5632  wsus-client-reset         :do_wsus_client_reset
+rem  5775  winsock-reset             :do_winsock_reset
+rem  5895  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1706,6 +1706,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3297,7 +3305,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=c90623b5c2b3f428"
+set "WUFIX_VERSION=76463a8ad1edd21a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

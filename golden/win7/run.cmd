@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3687  clock-check               :do_clock_check
-rem  3785  service-health            :do_service_health
-rem  3956  service-security          :do_service_security
-rem  4078  component-reset           :do_component_reset
-rem  4204  system-files-surt         :do_system_files_surt
-rem  4331  backup-reparse-points     :do_backup_reparse_points
-rem  4539  backup-restore-folders    :do_backup_restore_folders
-rem  4708  wimmount-repair           :do_wimmount_repair
-rem  4842  offline-install-sp        :do_offline_install_sp
-rem  4992  offline-install-msu       :do_offline_install_msu
-rem  5115  offline-install-cab       :do_offline_install_cab
-rem  5225  driver-already-installed  :do_driver_already_installed
-rem  5277  firewall-pause            :do_firewall_pause
-rem  5404  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5473  dll-reregister            :do_dll_reregister
-rem  5544  wsus-client-reset         :do_wsus_client_reset
-rem  5673  winsock-reset             :do_winsock_reset
-rem  5789  allow-os-upgrade          :do_allow_os_upgrade
-rem  5874  offline-install-ie        :do_offline_install_ie
+rem  3695  clock-check               :do_clock_check
+rem  3793  service-health            :do_service_health
+rem  3964  service-security          :do_service_security
+rem  4086  component-reset           :do_component_reset
+rem  4212  system-files-surt         :do_system_files_surt
+rem  4339  backup-reparse-points     :do_backup_reparse_points
+rem  4547  backup-restore-folders    :do_backup_restore_folders
+rem  4716  wimmount-repair           :do_wimmount_repair
+rem  4850  offline-install-sp        :do_offline_install_sp
+rem  5000  offline-install-msu       :do_offline_install_msu
+rem  5123  offline-install-cab       :do_offline_install_cab
+rem  5233  driver-already-installed  :do_driver_already_installed
+rem  5285  firewall-pause            :do_firewall_pause
+rem  5412  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5481  dll-reregister            :do_dll_reregister
+rem  5552  wsus-client-reset         :do_wsus_client_reset
+rem  5681  winsock-reset             :do_winsock_reset
+rem  5797  allow-os-upgrade          :do_allow_os_upgrade
+rem  5882  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1594,6 +1594,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3206,7 +3214,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=d8241282173da161"
+set "WUFIX_VERSION=14234803fcfcce50"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3705  clock-check               :do_clock_check
-rem  3803  service-health            :do_service_health
-rem  3974  service-security          :do_service_security
-rem  4096  component-reset           :do_component_reset
-rem  4221  system-files-dism         :do_system_files_dism
-rem  4357  backup-reparse-points     :do_backup_reparse_points
-rem  4565  backup-restore-folders    :do_backup_restore_folders
-rem  4734  wimmount-repair           :do_wimmount_repair
-rem  4866  offline-install-msu       :do_offline_install_msu
-rem  4976  offline-install-cab       :do_offline_install_cab
-rem  5086  driver-already-installed  :do_driver_already_installed
-rem  5138  firewall-pause            :do_firewall_pause
-rem  5265  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5334  dll-reregister            :do_dll_reregister
-rem  5405  wsus-client-reset         :do_wsus_client_reset
-rem  5534  winsock-reset             :do_winsock_reset
+rem  3713  clock-check               :do_clock_check
+rem  3811  service-health            :do_service_health
+rem  3982  service-security          :do_service_security
+rem  4104  component-reset           :do_component_reset
+rem  4229  system-files-dism         :do_system_files_dism
+rem  4365  backup-reparse-points     :do_backup_reparse_points
+rem  4573  backup-restore-folders    :do_backup_restore_folders
+rem  4742  wimmount-repair           :do_wimmount_repair
+rem  4874  offline-install-msu       :do_offline_install_msu
+rem  4984  offline-install-cab       :do_offline_install_cab
+rem  5094  driver-already-installed  :do_driver_already_installed
+rem  5146  firewall-pause            :do_firewall_pause
+rem  5273  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5342  dll-reregister            :do_dll_reregister
+rem  5413  wsus-client-reset         :do_wsus_client_reset
+rem  5542  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1652,6 +1652,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3241,7 +3249,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=3ea286b976193068"
+set "WUFIX_VERSION=6855288d0219243c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

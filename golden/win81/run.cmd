@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3776  clock-check               :do_clock_check
-rem  3874  service-health            :do_service_health
-rem  4045  service-security          :do_service_security
-rem  4167  component-reset           :do_component_reset
-rem  4292  system-files-dism         :do_system_files_dism
-rem  4428  backup-reparse-points     :do_backup_reparse_points
-rem  4636  backup-restore-folders    :do_backup_restore_folders
-rem  4805  wimmount-repair           :do_wimmount_repair
-rem  4937  offline-install-msu       :do_offline_install_msu
-rem  5047  offline-install-cab       :do_offline_install_cab
-rem  5157  driver-already-installed  :do_driver_already_installed
-rem  5209  firewall-pause            :do_firewall_pause
-rem  5340  defender-pause            :do_defender_pause
-rem  5439  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5508  dll-reregister            :do_dll_reregister
-rem  5579  wsus-client-reset         :do_wsus_client_reset
-rem  5708  winsock-reset             :do_winsock_reset
-rem  5824  allow-os-upgrade          :do_allow_os_upgrade
+rem  3784  clock-check               :do_clock_check
+rem  3882  service-health            :do_service_health
+rem  4053  service-security          :do_service_security
+rem  4175  component-reset           :do_component_reset
+rem  4300  system-files-dism         :do_system_files_dism
+rem  4436  backup-reparse-points     :do_backup_reparse_points
+rem  4644  backup-restore-folders    :do_backup_restore_folders
+rem  4813  wimmount-repair           :do_wimmount_repair
+rem  4945  offline-install-msu       :do_offline_install_msu
+rem  5055  offline-install-cab       :do_offline_install_cab
+rem  5165  driver-already-installed  :do_driver_already_installed
+rem  5217  firewall-pause            :do_firewall_pause
+rem  5348  defender-pause            :do_defender_pause
+rem  5447  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5516  dll-reregister            :do_dll_reregister
+rem  5587  wsus-client-reset         :do_wsus_client_reset
+rem  5716  winsock-reset             :do_winsock_reset
+rem  5832  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1709,6 +1709,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -3298,7 +3306,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=d467c028cd1260bb"
+set "WUFIX_VERSION=00a678b6e5eb84f7"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3209  clock-check               :do_clock_check
-rem  3307  service-health            :do_service_health
-rem  3465  service-security          :do_service_security
-rem  3587  component-reset           :do_component_reset
-rem  3709  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3901  offline-install-xp        :do_offline_install_xp
-rem  4024  driver-already-installed  :do_driver_already_installed
-rem  4076  firewall-pause            :do_firewall_pause
-rem  4202  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4271  dll-reregister            :do_dll_reregister
-rem  4342  wsus-client-reset         :do_wsus_client_reset
-rem  4471  winsock-reset             :do_winsock_reset
-rem  4594  offline-install-ie        :do_offline_install_ie
+rem  3217  clock-check               :do_clock_check
+rem  3315  service-health            :do_service_health
+rem  3473  service-security          :do_service_security
+rem  3595  component-reset           :do_component_reset
+rem  3717  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3909  offline-install-xp        :do_offline_install_xp
+rem  4032  driver-already-installed  :do_driver_already_installed
+rem  4084  firewall-pause            :do_firewall_pause
+rem  4210  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4279  dll-reregister            :do_dll_reregister
+rem  4350  wsus-client-reset         :do_wsus_client_reset
+rem  4479  winsock-reset             :do_winsock_reset
+rem  4602  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1248,6 +1248,14 @@ rem quotes first: then every set "X=..." below keeps < > & as text. A
 rem search word put after the line finds itself when the line lacks it,
 rem and leaves nothing.
 set "DIAG_L=%DIAG_LINE:"=%"
+rem A provider registered by its manifest names its Guid. An event written
+rem through the old API under a borrowed source name has none: anyone may
+rem write one to the Application log, and it is no evidence of a failure.
+set "DIAG_G=%DIAG_L%<Provider "
+set "DIAG_G=%DIAG_G:*<Provider =%"
+if not defined DIAG_G goto :eof
+for /f "delims=/" %%G in ("%DIAG_G%") do set "DIAG_G=%%G"
+if "%DIAG_G:Guid=%"=="%DIAG_G%" goto :eof
 set "DIAG_T=%DIAG_L%SystemTime"
 set "DIAG_T=%DIAG_T:*SystemTime=%"
 if not defined DIAG_T goto :eof
@@ -2769,7 +2777,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=d3b4cb71ab1f9c7f"
+set "WUFIX_VERSION=7e541ca8a6c1c7c2"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

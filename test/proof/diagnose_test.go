@@ -221,7 +221,11 @@ func TestDiagnoseServicingLogsOnWindows7(t *testing.T) {
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
-		seedEvents(t, p, backupEvent("2026-11-23T20:00:00.0000000Z", "0x81000037"))
+		// The second event borrows the provider's name through the old API
+		// (no Guid), as any user may in the Application log: no evidence.
+		forged := strings.Replace(backupEvent("2026-11-24T20:00:00.0000000Z", "0x80070001"),
+			"Guid='{1db28f2e-8f80-4027-8c5a-a11f7f10f62d}'", "EventSourceName='Microsoft-Windows-Backup'", 1)
+		seedEvents(t, p, backupEvent("2026-11-23T20:00:00.0000000Z", "0x81000037"), forged)
 		seedFile(t, p, `C:\windows\Logs\CBS\CBS.log`,
 			"2026-11-21 14:02:10, Info                  CBS    Loaded Servicing Stack v6.1.7601.24499",
 			"2026-11-21 14:02:11, Error                 CBS    Failed to resolve package 'Package_for_KB5000000~31bf3856ad364e35~amd64~~6.1.1.0' [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]")
@@ -236,6 +240,7 @@ func TestDiagnoseServicingLogsOnWindows7(t *testing.T) {
 			`0x800F0922 (`, `seen 2026-11-21 14:05:00 in C:\windows\Logs\DISM\dism.log`, "   plan component-store: run.cmd 0x800F0922",
 			`0x800F081F (CBS_E_SOURCE_MISSING) seen 2026-11-21 14:02:11 in C:\windows\Logs\CBS\CBS.log`, "   plan component-store: run.cmd 0x800F081F",
 			"   MISSING: KB4490628", "   MISSING: KB4474419")
+		assert.NotContains(t, out, "0x80070001", "the event without its provider's Guid")
 
 		// With the two packages in the component store's list, they are found.
 		for _, kb := range []string{"KB4490628", "KB4474419"} {
