@@ -98,9 +98,10 @@ func openFolderScenario(t *testing.T, id, tool string, build int, open, asks str
 
 // Without PowerShell nothing reads who a profile belongs to (Vista's
 // icacls finds accounts by a SID it is given, XP has no icacls): a bundle
-// anywhere under the profiles folder (C:\users in Wine's registry)
-// continues from the protected copy, though icacls names nobody on Vista
-// (the stub prints "closed" for every call).
+// anywhere under the profiles folder (the registry's ProfilesDirectory,
+// C:\home here, so that C:\Users, what run.cmd falls back to, would not
+// match) continues from the protected copy, though icacls names nobody on
+// Vista (the stub prints "closed" for every call).
 func TestRunFromAProfileWithoutPowerShellContinuesFromALocalCopy(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -114,7 +115,8 @@ func TestRunFromAProfileWithoutPowerShellContinuesFromALocalCopy(t *testing.T) {
 				require.NoError(t, os.MkdirAll(p.HostPath(`C:\t`), 0o755))
 				require.NoError(t, os.WriteFile(p.HostPath(`C:\t\acl.txt`), []byte("closed\r\n"), 0o644))
 				p.Setenv("WUFIX_STUB_PRINT_ICACLS", `C:\t\acl.txt`)
-				home := `C:\users\Public\Desktop\wufix & co`
+				reg(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList`, "ProfilesDirectory", `C:\home`)
+				home := `C:\home\Public\Desktop\wufix & co`
 				require.NoError(t, os.MkdirAll(p.HostPath(home), 0o755))
 				dir := p.HostPath(home + `\` + tc.id)
 				require.NoError(t, os.Rename(filepath.Join(out, tc.id), dir))

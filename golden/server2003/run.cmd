@@ -2312,7 +2312,7 @@ exit /b 0
 
 :stage_home_profiles
 set "STAGE_PROFILES="
-for /f "tokens=1,2,*" %%A in ('"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2^>nul') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul"') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
 rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
 rem expands it.
 call set "STAGE_PROFILES=%STAGE_PROFILES%"
@@ -2806,7 +2806,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=4d94ae65427af3b7"
+set "WUFIX_VERSION=371ca9f5a528436c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

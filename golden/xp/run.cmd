@@ -2307,7 +2307,7 @@ exit /b 0
 
 :stage_home_profiles
 set "STAGE_PROFILES="
-for /f "tokens=1,2,*" %%A in ('"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2^>nul') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList" /v ProfilesDirectory 2>nul"') do if /i "%%A"=="ProfilesDirectory" set "STAGE_PROFILES=%%C"
 rem The value is REG_EXPAND_SZ (%SystemDrive%\Users): one more pass
 rem expands it.
 call set "STAGE_PROFILES=%STAGE_PROFILES%"
@@ -2777,7 +2777,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=7e541ca8a6c1c7c2"
+set "WUFIX_VERSION=5c6982383b8e4f7b"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
