@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3246  clock-check               :do_clock_check
-rem  3344  service-health            :do_service_health
-rem  3502  service-security          :do_service_security
-rem  3624  component-reset           :do_component_reset
-rem  3746  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3938  offline-install-xp        :do_offline_install_xp
-rem  4061  driver-already-installed  :do_driver_already_installed
-rem  4113  firewall-pause            :do_firewall_pause
-rem  4239  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4308  dll-reregister            :do_dll_reregister
-rem  4379  wsus-client-reset         :do_wsus_client_reset
-rem  4508  winsock-reset             :do_winsock_reset
-rem  4631  offline-install-ie        :do_offline_install_ie
+rem  3249  clock-check               :do_clock_check
+rem  3347  service-health            :do_service_health
+rem  3505  service-security          :do_service_security
+rem  3627  component-reset           :do_component_reset
+rem  3749  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3941  offline-install-xp        :do_offline_install_xp
+rem  4064  driver-already-installed  :do_driver_already_installed
+rem  4116  firewall-pause            :do_firewall_pause
+rem  4242  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4311  dll-reregister            :do_dll_reregister
+rem  4382  wsus-client-reset         :do_wsus_client_reset
+rem  4511  winsock-reset             :do_winsock_reset
+rem  4634  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1890,10 +1890,7 @@ set "MSG=run.cmd: SHA256SUMS is missing, so what packages\ holds cannot be check
 call :check_integrity_say
 exit /b 1
 :check_integrity_packages
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
+call :check_integrity_strays
 popd
 if "%SUM_BAD%"=="0" exit /b 0
 set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
@@ -1903,6 +1900,15 @@ exit /b 1
 set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
 call :check_integrity_say
 exit /b 1
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
+goto :eof
 
 :check_integrity_stray
 rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
@@ -2597,10 +2603,7 @@ for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
 rem A package SHA256SUMS does not list fails the copy too (check_integrity
 rem names it), as the check of 7 and later does: an install step would run
 rem it. Under Group Policy the deferred task copies the listed ones only.
-if not defined WUFIX_GPO if exist packages\ for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call %WUFIX_LIB% :check_integrity_stray
-)
+if not defined WUFIX_GPO if exist packages\ call %WUFIX_LIB% :check_integrity_strays
 popd
 :stage_verify_done
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
@@ -2806,7 +2809,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=371ca9f5a528436c"
+set "WUFIX_VERSION=8b812552746d58ac"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3375  clock-check               :do_clock_check
-rem  3473  service-health            :do_service_health
-rem  3644  service-security          :do_service_security
-rem  3766  component-reset           :do_component_reset
-rem  3884  system-files-surt         :do_system_files_surt
-rem  4008  offline-install-sp        :do_offline_install_sp
-rem  4158  offline-install-msu       :do_offline_install_msu
-rem  4272  driver-already-installed  :do_driver_already_installed
-rem  4324  firewall-pause            :do_firewall_pause
-rem  4451  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4520  dll-reregister            :do_dll_reregister
-rem  4591  wsus-client-reset         :do_wsus_client_reset
-rem  4720  winsock-reset             :do_winsock_reset
-rem  4843  offline-install-ie        :do_offline_install_ie
+rem  3378  clock-check               :do_clock_check
+rem  3476  service-health            :do_service_health
+rem  3647  service-security          :do_service_security
+rem  3769  component-reset           :do_component_reset
+rem  3887  system-files-surt         :do_system_files_surt
+rem  4011  offline-install-sp        :do_offline_install_sp
+rem  4161  offline-install-msu       :do_offline_install_msu
+rem  4275  driver-already-installed  :do_driver_already_installed
+rem  4327  firewall-pause            :do_firewall_pause
+rem  4454  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4523  dll-reregister            :do_dll_reregister
+rem  4594  wsus-client-reset         :do_wsus_client_reset
+rem  4723  winsock-reset             :do_winsock_reset
+rem  4846  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2025,10 +2025,7 @@ set "MSG=run.cmd: SHA256SUMS is missing, so what packages\ holds cannot be check
 call :check_integrity_say
 exit /b 1
 :check_integrity_packages
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
+call :check_integrity_strays
 popd
 if "%SUM_BAD%"=="0" exit /b 0
 set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
@@ -2038,6 +2035,15 @@ exit /b 1
 set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
 call :check_integrity_say
 exit /b 1
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
+goto :eof
 
 :check_integrity_stray
 rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
@@ -2768,10 +2774,7 @@ for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
 rem A package SHA256SUMS does not list fails the copy too (check_integrity
 rem names it), as the check of 7 and later does: an install step would run
 rem it. Under Group Policy the deferred task copies the listed ones only.
-if not defined WUFIX_GPO if exist packages\ for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call %WUFIX_LIB% :check_integrity_stray
-)
+if not defined WUFIX_GPO if exist packages\ call %WUFIX_LIB% :check_integrity_strays
 popd
 :stage_verify_done
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
@@ -2929,7 +2932,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=226919bbcb372b2a"
+set "WUFIX_VERSION=59da4fc1b6556c5c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

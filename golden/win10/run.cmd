@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3791  clock-check               :do_clock_check
-rem  3889  service-health            :do_service_health
-rem  4068  service-security          :do_service_security
-rem  4190  component-reset           :do_component_reset
-rem  4331  system-files-dism         :do_system_files_dism
-rem  4467  backup-reparse-points     :do_backup_reparse_points
-rem  4675  backup-restore-folders    :do_backup_restore_folders
-rem  4844  wimmount-repair           :do_wimmount_repair
-rem  4976  offline-install-msu       :do_offline_install_msu
-rem  5086  offline-install-cab       :do_offline_install_cab
-rem  5196  driver-already-installed  :do_driver_already_installed
-rem  5247  driver-updates-exclude    :do_driver_updates_exclude
-rem  5344  firewall-pause            :do_firewall_pause
-rem  5475  defender-pause            :do_defender_pause
-rem  5574  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5648  wsus-client-reset         :do_wsus_client_reset
-rem  5791  winsock-reset             :do_winsock_reset
-rem  5911  spupdsvc-rename           :do_spupdsvc_rename
+rem  3794  clock-check               :do_clock_check
+rem  3892  service-health            :do_service_health
+rem  4071  service-security          :do_service_security
+rem  4193  component-reset           :do_component_reset
+rem  4334  system-files-dism         :do_system_files_dism
+rem  4470  backup-reparse-points     :do_backup_reparse_points
+rem  4678  backup-restore-folders    :do_backup_restore_folders
+rem  4847  wimmount-repair           :do_wimmount_repair
+rem  4979  offline-install-msu       :do_offline_install_msu
+rem  5089  offline-install-cab       :do_offline_install_cab
+rem  5199  driver-already-installed  :do_driver_already_installed
+rem  5250  driver-updates-exclude    :do_driver_updates_exclude
+rem  5347  firewall-pause            :do_firewall_pause
+rem  5478  defender-pause            :do_defender_pause
+rem  5577  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5651  wsus-client-reset         :do_wsus_client_reset
+rem  5794  winsock-reset             :do_winsock_reset
+rem  5914  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1122,13 +1122,12 @@ for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     )
 )
 goto :eof
-:libraries_file_quoted
-set "LIB_LOC=a location holding a double quote"
-set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
 :libraries_file_unchecked
 set "LIB_LOC=the file could not be checked for a double quote"
+goto libraries_file_unread
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+:libraries_file_unread
 set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
@@ -2415,12 +2414,7 @@ rem A file in packages\ that SHA256SUMS does not list is named in the log.
 rem Most are harmless: a stick prepared on a Mac carries ._NAME and
 rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
 rem install step would run (.msu, .cab, .exe) stops the run.
-if not exist "packages\" goto check_integrity_counted
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
-:check_integrity_counted
+if exist "packages\" call :check_integrity_strays
 popd
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
@@ -2468,6 +2462,15 @@ set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unr
 :check_integrity_bad
 set /a "SUM_BAD+=1"
 call :check_integrity_say
+goto :eof
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 goto :eof
 
 :check_integrity_stray
@@ -3311,7 +3314,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=46ee199facbfa49a"
+set "WUFIX_VERSION=9d97864d5c570a56"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

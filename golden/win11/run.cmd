@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3785  clock-check               :do_clock_check
-rem  3883  service-health            :do_service_health
-rem  4062  service-security          :do_service_security
-rem  4184  component-reset           :do_component_reset
-rem  4325  system-files-dism         :do_system_files_dism
-rem  4461  backup-reparse-points     :do_backup_reparse_points
-rem  4669  backup-restore-folders    :do_backup_restore_folders
-rem  4838  wimmount-repair           :do_wimmount_repair
-rem  4970  offline-install-msu       :do_offline_install_msu
-rem  5080  offline-install-cab       :do_offline_install_cab
-rem  5190  driver-already-installed  :do_driver_already_installed
-rem  5241  driver-updates-exclude    :do_driver_updates_exclude
-rem  5328  firewall-pause            :do_firewall_pause
-rem  5459  defender-pause            :do_defender_pause
-rem  5558  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5632  wsus-client-reset         :do_wsus_client_reset
-rem  5775  winsock-reset             :do_winsock_reset
-rem  5895  spupdsvc-rename           :do_spupdsvc_rename
+rem  3788  clock-check               :do_clock_check
+rem  3886  service-health            :do_service_health
+rem  4065  service-security          :do_service_security
+rem  4187  component-reset           :do_component_reset
+rem  4328  system-files-dism         :do_system_files_dism
+rem  4464  backup-reparse-points     :do_backup_reparse_points
+rem  4672  backup-restore-folders    :do_backup_restore_folders
+rem  4841  wimmount-repair           :do_wimmount_repair
+rem  4973  offline-install-msu       :do_offline_install_msu
+rem  5083  offline-install-cab       :do_offline_install_cab
+rem  5193  driver-already-installed  :do_driver_already_installed
+rem  5244  driver-updates-exclude    :do_driver_updates_exclude
+rem  5331  firewall-pause            :do_firewall_pause
+rem  5462  defender-pause            :do_defender_pause
+rem  5561  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5635  wsus-client-reset         :do_wsus_client_reset
+rem  5778  winsock-reset             :do_winsock_reset
+rem  5898  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1118,13 +1118,12 @@ for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     )
 )
 goto :eof
-:libraries_file_quoted
-set "LIB_LOC=a location holding a double quote"
-set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
 :libraries_file_unchecked
 set "LIB_LOC=the file could not be checked for a double quote"
+goto libraries_file_unread
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+:libraries_file_unread
 set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
@@ -2409,12 +2408,7 @@ rem A file in packages\ that SHA256SUMS does not list is named in the log.
 rem Most are harmless: a stick prepared on a Mac carries ._NAME and
 rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
 rem install step would run (.msu, .cab, .exe) stops the run.
-if not exist "packages\" goto check_integrity_counted
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
-:check_integrity_counted
+if exist "packages\" call :check_integrity_strays
 popd
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
@@ -2462,6 +2456,15 @@ set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unr
 :check_integrity_bad
 set /a "SUM_BAD+=1"
 call :check_integrity_say
+goto :eof
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 goto :eof
 
 :check_integrity_stray
@@ -3305,7 +3308,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=76463a8ad1edd21a"
+set "WUFIX_VERSION=9855c5ab1abd81a9"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3695  clock-check               :do_clock_check
-rem  3793  service-health            :do_service_health
-rem  3964  service-security          :do_service_security
-rem  4086  component-reset           :do_component_reset
-rem  4212  system-files-surt         :do_system_files_surt
-rem  4339  backup-reparse-points     :do_backup_reparse_points
-rem  4547  backup-restore-folders    :do_backup_restore_folders
-rem  4716  wimmount-repair           :do_wimmount_repair
-rem  4850  offline-install-sp        :do_offline_install_sp
-rem  5000  offline-install-msu       :do_offline_install_msu
-rem  5123  offline-install-cab       :do_offline_install_cab
-rem  5233  driver-already-installed  :do_driver_already_installed
-rem  5285  firewall-pause            :do_firewall_pause
-rem  5412  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5481  dll-reregister            :do_dll_reregister
-rem  5552  wsus-client-reset         :do_wsus_client_reset
-rem  5681  winsock-reset             :do_winsock_reset
-rem  5797  allow-os-upgrade          :do_allow_os_upgrade
-rem  5882  offline-install-ie        :do_offline_install_ie
+rem  3698  clock-check               :do_clock_check
+rem  3796  service-health            :do_service_health
+rem  3967  service-security          :do_service_security
+rem  4089  component-reset           :do_component_reset
+rem  4215  system-files-surt         :do_system_files_surt
+rem  4342  backup-reparse-points     :do_backup_reparse_points
+rem  4550  backup-restore-folders    :do_backup_restore_folders
+rem  4719  wimmount-repair           :do_wimmount_repair
+rem  4853  offline-install-sp        :do_offline_install_sp
+rem  5003  offline-install-msu       :do_offline_install_msu
+rem  5126  offline-install-cab       :do_offline_install_cab
+rem  5236  driver-already-installed  :do_driver_already_installed
+rem  5288  firewall-pause            :do_firewall_pause
+rem  5415  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5484  dll-reregister            :do_dll_reregister
+rem  5555  wsus-client-reset         :do_wsus_client_reset
+rem  5684  winsock-reset             :do_winsock_reset
+rem  5800  allow-os-upgrade          :do_allow_os_upgrade
+rem  5885  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1127,13 +1127,12 @@ for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     )
 )
 goto :eof
-:libraries_file_quoted
-set "LIB_LOC=a location holding a double quote"
-set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
 :libraries_file_unchecked
 set "LIB_LOC=the file could not be checked for a double quote"
+goto libraries_file_unread
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+:libraries_file_unread
 set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
@@ -2318,12 +2317,7 @@ rem A file in packages\ that SHA256SUMS does not list is named in the log.
 rem Most are harmless: a stick prepared on a Mac carries ._NAME and
 rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
 rem install step would run (.msu, .cab, .exe) stops the run.
-if not exist "packages\" goto check_integrity_counted
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
-:check_integrity_counted
+if exist "packages\" call :check_integrity_strays
 popd
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
@@ -2371,6 +2365,15 @@ set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unr
 :check_integrity_bad
 set /a "SUM_BAD+=1"
 call :check_integrity_say
+goto :eof
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 goto :eof
 
 :check_integrity_stray
@@ -3214,7 +3217,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=14234803fcfcce50"
+set "WUFIX_VERSION=36a76bb1d8587f5a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3713  clock-check               :do_clock_check
-rem  3811  service-health            :do_service_health
-rem  3982  service-security          :do_service_security
-rem  4104  component-reset           :do_component_reset
-rem  4229  system-files-dism         :do_system_files_dism
-rem  4365  backup-reparse-points     :do_backup_reparse_points
-rem  4573  backup-restore-folders    :do_backup_restore_folders
-rem  4742  wimmount-repair           :do_wimmount_repair
-rem  4874  offline-install-msu       :do_offline_install_msu
-rem  4984  offline-install-cab       :do_offline_install_cab
-rem  5094  driver-already-installed  :do_driver_already_installed
-rem  5146  firewall-pause            :do_firewall_pause
-rem  5273  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5342  dll-reregister            :do_dll_reregister
-rem  5413  wsus-client-reset         :do_wsus_client_reset
-rem  5542  winsock-reset             :do_winsock_reset
+rem  3716  clock-check               :do_clock_check
+rem  3814  service-health            :do_service_health
+rem  3985  service-security          :do_service_security
+rem  4107  component-reset           :do_component_reset
+rem  4232  system-files-dism         :do_system_files_dism
+rem  4368  backup-reparse-points     :do_backup_reparse_points
+rem  4576  backup-restore-folders    :do_backup_restore_folders
+rem  4745  wimmount-repair           :do_wimmount_repair
+rem  4877  offline-install-msu       :do_offline_install_msu
+rem  4987  offline-install-cab       :do_offline_install_cab
+rem  5097  driver-already-installed  :do_driver_already_installed
+rem  5149  firewall-pause            :do_firewall_pause
+rem  5276  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5345  dll-reregister            :do_dll_reregister
+rem  5416  wsus-client-reset         :do_wsus_client_reset
+rem  5545  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1064,13 +1064,12 @@ for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     )
 )
 goto :eof
-:libraries_file_quoted
-set "LIB_LOC=a location holding a double quote"
-set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
 :libraries_file_unchecked
 set "LIB_LOC=the file could not be checked for a double quote"
+goto libraries_file_unread
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+:libraries_file_unread
 set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
@@ -2353,12 +2352,7 @@ rem A file in packages\ that SHA256SUMS does not list is named in the log.
 rem Most are harmless: a stick prepared on a Mac carries ._NAME and
 rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
 rem install step would run (.msu, .cab, .exe) stops the run.
-if not exist "packages\" goto check_integrity_counted
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
-:check_integrity_counted
+if exist "packages\" call :check_integrity_strays
 popd
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
@@ -2406,6 +2400,15 @@ set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unr
 :check_integrity_bad
 set /a "SUM_BAD+=1"
 call :check_integrity_say
+goto :eof
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 goto :eof
 
 :check_integrity_stray
@@ -3249,7 +3252,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=6855288d0219243c"
+set "WUFIX_VERSION=0872bd01a817c6f4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

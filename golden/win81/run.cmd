@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3784  clock-check               :do_clock_check
-rem  3882  service-health            :do_service_health
-rem  4053  service-security          :do_service_security
-rem  4175  component-reset           :do_component_reset
-rem  4300  system-files-dism         :do_system_files_dism
-rem  4436  backup-reparse-points     :do_backup_reparse_points
-rem  4644  backup-restore-folders    :do_backup_restore_folders
-rem  4813  wimmount-repair           :do_wimmount_repair
-rem  4945  offline-install-msu       :do_offline_install_msu
-rem  5055  offline-install-cab       :do_offline_install_cab
-rem  5165  driver-already-installed  :do_driver_already_installed
-rem  5217  firewall-pause            :do_firewall_pause
-rem  5348  defender-pause            :do_defender_pause
-rem  5447  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5516  dll-reregister            :do_dll_reregister
-rem  5587  wsus-client-reset         :do_wsus_client_reset
-rem  5716  winsock-reset             :do_winsock_reset
-rem  5832  allow-os-upgrade          :do_allow_os_upgrade
+rem  3787  clock-check               :do_clock_check
+rem  3885  service-health            :do_service_health
+rem  4056  service-security          :do_service_security
+rem  4178  component-reset           :do_component_reset
+rem  4303  system-files-dism         :do_system_files_dism
+rem  4439  backup-reparse-points     :do_backup_reparse_points
+rem  4647  backup-restore-folders    :do_backup_restore_folders
+rem  4816  wimmount-repair           :do_wimmount_repair
+rem  4948  offline-install-msu       :do_offline_install_msu
+rem  5058  offline-install-cab       :do_offline_install_cab
+rem  5168  driver-already-installed  :do_driver_already_installed
+rem  5220  firewall-pause            :do_firewall_pause
+rem  5351  defender-pause            :do_defender_pause
+rem  5450  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5519  dll-reregister            :do_dll_reregister
+rem  5590  wsus-client-reset         :do_wsus_client_reset
+rem  5719  winsock-reset             :do_winsock_reset
+rem  5835  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1121,13 +1121,12 @@ for /f "usebackq tokens=1-4 delims=<>" %%A in ("%LIB_FILE%") do (
     )
 )
 goto :eof
-:libraries_file_quoted
-set "LIB_LOC=a location holding a double quote"
-set "LIB_KIND=unreadable"
-call :%LIB_HANDLER%
-goto :eof
 :libraries_file_unchecked
 set "LIB_LOC=the file could not be checked for a double quote"
+goto libraries_file_unread
+:libraries_file_quoted
+set "LIB_LOC=a location holding a double quote"
+:libraries_file_unread
 set "LIB_KIND=unreadable"
 call :%LIB_HANDLER%
 goto :eof
@@ -2410,12 +2409,7 @@ rem A file in packages\ that SHA256SUMS does not list is named in the log.
 rem Most are harmless: a stick prepared on a Mac carries ._NAME and
 rem .DS_Store, Explorer leaves Thumbs.db and desktop.ini. Only one an
 rem install step would run (.msu, .cab, .exe) stops the run.
-if not exist "packages\" goto check_integrity_counted
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
-:check_integrity_counted
+if exist "packages\" call :check_integrity_strays
 popd
 if "%SUM_FILES%"=="0" set "MSG=run.cmd: SHA256SUMS lists no files."
 if "%SUM_FILES%"=="0" call :check_integrity_say
@@ -2463,6 +2457,15 @@ set "MSG=run.cmd: %SUM_PATH% does not match SHA256SUMS: damaged, changed, or unr
 :check_integrity_bad
 set /a "SUM_BAD+=1"
 call :check_integrity_say
+goto :eof
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
 goto :eof
 
 :check_integrity_stray
@@ -3306,7 +3309,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=00a678b6e5eb84f7"
+set "WUFIX_VERSION=3fe771c51cce6e3d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3217  clock-check               :do_clock_check
-rem  3315  service-health            :do_service_health
-rem  3473  service-security          :do_service_security
-rem  3595  component-reset           :do_component_reset
-rem  3717  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3909  offline-install-xp        :do_offline_install_xp
-rem  4032  driver-already-installed  :do_driver_already_installed
-rem  4084  firewall-pause            :do_firewall_pause
-rem  4210  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4279  dll-reregister            :do_dll_reregister
-rem  4350  wsus-client-reset         :do_wsus_client_reset
-rem  4479  winsock-reset             :do_winsock_reset
-rem  4602  offline-install-ie        :do_offline_install_ie
+rem  3220  clock-check               :do_clock_check
+rem  3318  service-health            :do_service_health
+rem  3476  service-security          :do_service_security
+rem  3598  component-reset           :do_component_reset
+rem  3720  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3912  offline-install-xp        :do_offline_install_xp
+rem  4035  driver-already-installed  :do_driver_already_installed
+rem  4087  firewall-pause            :do_firewall_pause
+rem  4213  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4282  dll-reregister            :do_dll_reregister
+rem  4353  wsus-client-reset         :do_wsus_client_reset
+rem  4482  winsock-reset             :do_winsock_reset
+rem  4605  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1891,10 +1891,7 @@ set "MSG=run.cmd: SHA256SUMS is missing, so what packages\ holds cannot be check
 call :check_integrity_say
 exit /b 1
 :check_integrity_packages
-for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call :check_integrity_stray
-)
+call :check_integrity_strays
 popd
 if "%SUM_BAD%"=="0" exit /b 0
 set "MSG=run.cmd: packages\ holds packages this bundle was not built with (problems found: %SUM_BAD%). Nothing was changed. Copy it again from the build, checked with wufix verify."
@@ -1904,6 +1901,15 @@ exit /b 1
 set "MSG=run.cmd: cannot enter the bundle's folder to check it. Nothing was changed."
 call :check_integrity_say
 exit /b 1
+
+:check_integrity_strays
+rem Looks at each file of packages\ in the current folder (a bundle's)
+rem against its SHA256SUMS: check_integrity_stray.
+for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
+    set "PKG_NAME=%%F"
+    call :check_integrity_stray
+)
+goto :eof
 
 :check_integrity_stray
 rem PKG_NAME is one file of packages\. ._NAME is the AppleDouble file macOS
@@ -2592,10 +2598,7 @@ for /f "eol=# tokens=1,*" %%A in (SHA256SUMS) do (
 rem A package SHA256SUMS does not list fails the copy too (check_integrity
 rem names it), as the check of 7 and later does: an install step would run
 rem it. Under Group Policy the deferred task copies the listed ones only.
-if not defined WUFIX_GPO if exist packages\ for /f "eol=| delims=" %%F in ('"dir /b /a-d packages 2>nul"') do (
-    set "PKG_NAME=%%F"
-    call %WUFIX_LIB% :check_integrity_stray
-)
+if not defined WUFIX_GPO if exist packages\ call %WUFIX_LIB% :check_integrity_strays
 popd
 :stage_verify_done
 rem No file compared (the folder or its SHA256SUMS unreadable) is a failure.
@@ -2777,7 +2780,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=5c6982383b8e4f7b"
+set "WUFIX_VERSION=4432fcb8ed47f019"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
