@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3789  clock-check               :do_clock_check
-rem  3887  service-health            :do_service_health
-rem  4066  service-security          :do_service_security
-rem  4188  component-reset           :do_component_reset
-rem  4329  system-files-dism         :do_system_files_dism
-rem  4465  backup-reparse-points     :do_backup_reparse_points
-rem  4673  backup-restore-folders    :do_backup_restore_folders
-rem  4842  wimmount-repair           :do_wimmount_repair
-rem  4974  offline-install-msu       :do_offline_install_msu
-rem  5084  offline-install-cab       :do_offline_install_cab
-rem  5194  driver-already-installed  :do_driver_already_installed
-rem  5245  driver-updates-exclude    :do_driver_updates_exclude
-rem  5332  firewall-pause            :do_firewall_pause
-rem  5463  defender-pause            :do_defender_pause
-rem  5562  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5636  wsus-client-reset         :do_wsus_client_reset
-rem  5779  winsock-reset             :do_winsock_reset
-rem  5899  spupdsvc-rename           :do_spupdsvc_rename
+rem  3792  clock-check               :do_clock_check
+rem  3890  service-health            :do_service_health
+rem  4069  service-security          :do_service_security
+rem  4191  component-reset           :do_component_reset
+rem  4334  system-files-dism         :do_system_files_dism
+rem  4474  backup-reparse-points     :do_backup_reparse_points
+rem  4682  backup-restore-folders    :do_backup_restore_folders
+rem  4851  wimmount-repair           :do_wimmount_repair
+rem  4983  offline-install-msu       :do_offline_install_msu
+rem  5093  offline-install-cab       :do_offline_install_cab
+rem  5203  driver-already-installed  :do_driver_already_installed
+rem  5254  driver-updates-exclude    :do_driver_updates_exclude
+rem  5341  firewall-pause            :do_firewall_pause
+rem  5472  defender-pause            :do_defender_pause
+rem  5571  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5645  wsus-client-reset         :do_wsus_client_reset
+rem  5788  winsock-reset             :do_winsock_reset
+rem  5908  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1197,10 +1197,12 @@ goto :eof
 rem Looks on D: to Z: for \sources\install.wim (then for install.esd)
 rem and sets SRC to KIND:FILE:INDEX, the form /Source wants, for the first
 rem image of this edition, installation type, architecture and build. When
-rem only the build differs, the first such image is used: RestoreHealth
-rem then succeeds if the files it needs did not change between the builds.
-rem SRC stays empty when there are no such media.
+rem only the build differs, the first such image is used and SRC_OTHER is
+rem set: RestoreHealth then succeeds if the files it needs did not change
+rem between the builds, or if Windows Update may supply the rest. SRC stays
+rem empty when there are no such media.
 set "SRC="
+set "SRC_OTHER="
 set "SRC_OTHER_BUILD="
 call %WUFIX_LIB% :dismsource_this
 set "IMG_KIND=WIM"
@@ -1220,7 +1222,8 @@ for %%D in (D E F G H I J K L M N O P Q R S T U V W X Y Z) do (
 if defined SRC goto :eof
 if not defined SRC_OTHER_BUILD goto :eof
 set "SRC=%SRC_OTHER_BUILD%"
-set "MSG=  no image of build %THIS_BUILD% found; using %SRC%, of another build: should RestoreHealth answer 0x800F081F, bring media of this build"
+set "SRC_OTHER=1"
+set "MSG=  no image of build %THIS_BUILD% found; using %SRC%, of another build, and Windows Update for what it lacks: should RestoreHealth answer 0x800F081F, bring media of this build"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -3309,7 +3312,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=adbf3836cc9ec4c4"
+set "WUFIX_VERSION=0cb8f5f3133786ff"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4315,12 +4318,14 @@ rem component store is damaged: with install media when a DVD, USB stick or
 rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
 rem Windows 10 and later) with an image of this edition, installation type and
 rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English and used with /LimitAccess; without media it asks Windows Update
-rem or the repair source set by Group Policy, which fails on a machine without
-rem internet access (0x800F081F, 0x800F0906): attach matching media then. Then
-rem runs sfc /scannow and reads its result from the [SR] lines of CBS.log.
-rem DISM's output, the [SR] lines, CBS.log and dism.log are named in the log.
-rem Takes 15 to 60 minutes; under /gpo a scheduled task runs it.
+rem /English; an image of this build is used with /LimitAccess, one of another
+rem build alongside Windows Update for the files it lacks. Without media it
+rem asks Windows Update or the repair source set by Group Policy, which fails
+rem on a machine without internet access (0x800F081F, 0x800F0906): attach
+rem matching media then. Then runs sfc /scannow and reads its result from the
+rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
+rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
+rem runs it.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
@@ -4349,11 +4354,15 @@ set "STEP_BEFORE=component store %STORE%"
 if "%STORE%"=="healthy" goto system_files_dism_sfc
 if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
 
-rem RestoreHealth, from install media when some match this Windows.
+rem RestoreHealth, from install media when some match this Windows. With
+rem media of this build, /LimitAccess keeps DISM off Windows Update; media
+rem of another build may lack files this build needs, so Windows Update (or
+rem the repair source Group Policy names) may then supply them.
 call %WUFIX_LIB% :dismsource_find
 set "DISM_NAME=restorehealth"
 set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
-if defined SRC set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC% /LimitAccess"
+if defined SRC set "DISM_ARGS=%DISM_ARGS% /Source:%SRC% /LimitAccess"
+if defined SRC_OTHER set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC%"
 if not defined SRC call :system_files_dism_no_media
 call :system_files_dism_dism
 set "RESTORE_RESULT=done"

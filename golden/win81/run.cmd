@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3787  clock-check               :do_clock_check
-rem  3885  service-health            :do_service_health
-rem  4056  service-security          :do_service_security
-rem  4178  component-reset           :do_component_reset
-rem  4303  system-files-dism         :do_system_files_dism
-rem  4439  backup-reparse-points     :do_backup_reparse_points
-rem  4647  backup-restore-folders    :do_backup_restore_folders
-rem  4816  wimmount-repair           :do_wimmount_repair
-rem  4948  offline-install-msu       :do_offline_install_msu
-rem  5058  offline-install-cab       :do_offline_install_cab
-rem  5168  driver-already-installed  :do_driver_already_installed
-rem  5220  firewall-pause            :do_firewall_pause
-rem  5351  defender-pause            :do_defender_pause
-rem  5450  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5519  dll-reregister            :do_dll_reregister
-rem  5590  wsus-client-reset         :do_wsus_client_reset
-rem  5719  winsock-reset             :do_winsock_reset
-rem  5835  allow-os-upgrade          :do_allow_os_upgrade
+rem  3790  clock-check               :do_clock_check
+rem  3888  service-health            :do_service_health
+rem  4059  service-security          :do_service_security
+rem  4181  component-reset           :do_component_reset
+rem  4308  system-files-dism         :do_system_files_dism
+rem  4448  backup-reparse-points     :do_backup_reparse_points
+rem  4656  backup-restore-folders    :do_backup_restore_folders
+rem  4825  wimmount-repair           :do_wimmount_repair
+rem  4957  offline-install-msu       :do_offline_install_msu
+rem  5067  offline-install-cab       :do_offline_install_cab
+rem  5177  driver-already-installed  :do_driver_already_installed
+rem  5229  firewall-pause            :do_firewall_pause
+rem  5360  defender-pause            :do_defender_pause
+rem  5459  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5528  dll-reregister            :do_dll_reregister
+rem  5599  wsus-client-reset         :do_wsus_client_reset
+rem  5728  winsock-reset             :do_winsock_reset
+rem  5844  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1200,10 +1200,12 @@ goto :eof
 rem Looks on D: to Z: for \sources\install.wim
 rem and sets SRC to KIND:FILE:INDEX, the form /Source wants, for the first
 rem image of this edition, installation type, architecture and build. When
-rem only the build differs, the first such image is used: RestoreHealth
-rem then succeeds if the files it needs did not change between the builds.
-rem SRC stays empty when there are no such media.
+rem only the build differs, the first such image is used and SRC_OTHER is
+rem set: RestoreHealth then succeeds if the files it needs did not change
+rem between the builds, or if Windows Update may supply the rest. SRC stays
+rem empty when there are no such media.
 set "SRC="
+set "SRC_OTHER="
 set "SRC_OTHER_BUILD="
 call %WUFIX_LIB% :dismsource_this
 set "IMG_KIND=WIM"
@@ -1215,7 +1217,8 @@ for %%D in (D E F G H I J K L M N O P Q R S T U V W X Y Z) do (
 if defined SRC goto :eof
 if not defined SRC_OTHER_BUILD goto :eof
 set "SRC=%SRC_OTHER_BUILD%"
-set "MSG=  no image of build %THIS_BUILD% found; using %SRC%, of another build: should RestoreHealth answer 0x800F081F, bring media of this build"
+set "SRC_OTHER=1"
+set "MSG=  no image of build %THIS_BUILD% found; using %SRC%, of another build, and Windows Update for what it lacks: should RestoreHealth answer 0x800F081F, bring media of this build"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -3309,7 +3312,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=3fe771c51cce6e3d"
+set "WUFIX_VERSION=3c649530e7262f0d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4289,12 +4292,14 @@ rem component store is damaged: with install media when a DVD, USB stick or
 rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
 rem Windows 10 and later) with an image of this edition, installation type and
 rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English and used with /LimitAccess; without media it asks Windows Update
-rem or the repair source set by Group Policy, which fails on a machine without
-rem internet access (0x800F081F, 0x800F0906): attach matching media then. Then
-rem runs sfc /scannow and reads its result from the [SR] lines of CBS.log.
-rem DISM's output, the [SR] lines, CBS.log and dism.log are named in the log.
-rem Takes 15 to 60 minutes; under /gpo a scheduled task runs it.
+rem /English; an image of this build is used with /LimitAccess, one of another
+rem build alongside Windows Update for the files it lacks. Without media it
+rem asks Windows Update or the repair source set by Group Policy, which fails
+rem on a machine without internet access (0x800F081F, 0x800F0906): attach
+rem matching media then. Then runs sfc /scannow and reads its result from the
+rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
+rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
+rem runs it.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
@@ -4323,11 +4328,15 @@ set "STEP_BEFORE=component store %STORE%"
 if "%STORE%"=="healthy" goto system_files_dism_sfc
 if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
 
-rem RestoreHealth, from install media when some match this Windows.
+rem RestoreHealth, from install media when some match this Windows. With
+rem media of this build, /LimitAccess keeps DISM off Windows Update; media
+rem of another build may lack files this build needs, so Windows Update (or
+rem the repair source Group Policy names) may then supply them.
 call %WUFIX_LIB% :dismsource_find
 set "DISM_NAME=restorehealth"
 set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
-if defined SRC set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC% /LimitAccess"
+if defined SRC set "DISM_ARGS=%DISM_ARGS% /Source:%SRC% /LimitAccess"
+if defined SRC_OTHER set "DISM_ARGS=/Cleanup-Image /RestoreHealth /Source:%SRC%"
 if not defined SRC call :system_files_dism_no_media
 call :system_files_dism_dism
 set "RESTORE_RESULT=done"
