@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3790  clock-check               :do_clock_check
-rem  3888  service-health            :do_service_health
-rem  4059  service-security          :do_service_security
-rem  4181  component-reset           :do_component_reset
-rem  4308  system-files-dism         :do_system_files_dism
-rem  4448  backup-reparse-points     :do_backup_reparse_points
-rem  4656  backup-restore-folders    :do_backup_restore_folders
-rem  4825  wimmount-repair           :do_wimmount_repair
-rem  4957  offline-install-msu       :do_offline_install_msu
-rem  5067  offline-install-cab       :do_offline_install_cab
-rem  5177  driver-already-installed  :do_driver_already_installed
-rem  5229  firewall-pause            :do_firewall_pause
-rem  5360  defender-pause            :do_defender_pause
-rem  5459  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5528  dll-reregister            :do_dll_reregister
-rem  5599  wsus-client-reset         :do_wsus_client_reset
-rem  5728  winsock-reset             :do_winsock_reset
-rem  5844  allow-os-upgrade          :do_allow_os_upgrade
+rem  3739  clock-check               :do_clock_check
+rem  3837  service-health            :do_service_health
+rem  4008  service-security          :do_service_security
+rem  4130  component-reset           :do_component_reset
+rem  4257  system-files-dism         :do_system_files_dism
+rem  4397  backup-reparse-points     :do_backup_reparse_points
+rem  4605  backup-restore-folders    :do_backup_restore_folders
+rem  4774  wimmount-repair           :do_wimmount_repair
+rem  4906  offline-install-msu       :do_offline_install_msu
+rem  5016  offline-install-cab       :do_offline_install_cab
+rem  5126  driver-already-installed  :do_driver_already_installed
+rem  5178  firewall-pause            :do_firewall_pause
+rem  5309  defender-pause            :do_defender_pause
+rem  5408  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5477  dll-reregister            :do_dll_reregister
+rem  5548  wsus-client-reset         :do_wsus_client_reset
+rem  5677  winsock-reset             :do_winsock_reset
+rem  5793  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -675,14 +675,13 @@ rem Renames the folder in FOLDER to <name>.wufix-N, N being the first number
 rem not in use, so a later run never overwrites an earlier run's backup. An
 rem absent folder is not an error. errorlevel 1 when the rename failed (a
 rem file in it is in use); the folder is then left as it was.
-rem Backups are bounded: a folder set aside in the last 14 days is not set
-rem aside again (a daily run would otherwise keep a new copy of gigabytes
-rem each day), and nothing is set aside when the system drive has less than
-rem 2000 MB free (the backup keeps its space, and Windows Update needs room
-rem to download again).
-rem Of the backups of a folder, the two newest are kept (rename_prune): a
-rem run every month, or every week under Intune, would otherwise keep a
-rem copy of gigabytes each time, for years.
+rem Backups are bounded: of the backups of a folder, the two newest are kept
+rem (rename_prune), so a run every month, or every week under Intune, does
+rem not keep a copy of gigabytes each time, for years; and nothing is set
+rem aside when the system drive has less than 2000 MB free (the backup keeps
+rem its space, and Windows Update needs room to download again). A run
+rem repeated soon after another sets aside again what Windows rebuilt in
+rem between: it was asked for a reset, and a reset it gets.
 rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
 rem cleared here) is not bounded: it gives back what a run set aside.
 set "RENAME_PRUNE="
@@ -692,8 +691,6 @@ if exist "%FOLDER%\" goto rename_aside_number
 :rename_aside_bounded
 set "RENAME_PRUNE=1"
 if not exist "%FOLDER%\" goto rename_aside_absent
-call :rename_recent
-if not errorlevel 1 goto rename_aside_recent
 call :rename_room
 if errorlevel 1 goto rename_aside_low
 :rename_aside_number
@@ -708,14 +705,9 @@ ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
 set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
 call %WUFIX_LIB% :journal
-if defined TODAY "%SystemRoot%\System32\reg.exe" add "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" /t REG_SZ /d "@%TODAY%@%BACKUP_NAME%@" /f >nul 2>&1
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call %WUFIX_LIB% :log
 if defined RENAME_PRUNE call :rename_prune
-exit /b 0
-:rename_aside_recent
-set "MSG=  %FOLDER% was set aside as %RECENT_NAME% less than 14 days ago: not set aside again"
-call %WUFIX_LIB% :log
 exit /b 0
 :rename_aside_low
 set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
@@ -852,49 +844,6 @@ call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
-
-:rename_recent
-rem errorlevel 0 when HKLM\SOFTWARE\wufix\Backups records that FOLDER was set
-rem aside less than 14 days ago and that backup is still there (an undo
-rem renames it back). Sets TODAY (a day number) for rename_aside to record.
-set "TODAY="
-set "RECENT_DAY="
-set "RECENT_NAME="
-call :rename_today
-if not defined TODAY exit /b 1
-for /f "tokens=2,3 delims=@" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\wufix\Backups" /v "%FOLDER%" 2>nul | "%SystemRoot%\System32\find.exe" "REG_SZ""') do (
-    set "RECENT_DAY=%%A"
-    set "RECENT_NAME=%%B"
-)
-if not defined RECENT_NAME exit /b 1
-for %%F in ("%FOLDER%") do set "RECENT_PATH=%%~dpF%RECENT_NAME%"
-if not exist "%RECENT_PATH%\" exit /b 1
-set /a "RECENT_AGE=TODAY-RECENT_DAY"
-if %RECENT_AGE% LSS 0 exit /b 1
-if %RECENT_AGE% LSS 14 exit /b 0
-exit /b 1
-
-:rename_today
-rem Sets TODAY to the day number (Julian day) of the date the run started
-rem (WUFIX_STARTED, from :clock), or leaves it empty when the clock could
-rem not be read. The clock is read once a run: on a Windows without WMIC
-rem each read starts PowerShell. 1xx-100 reads 08 and 09 as decimal: set /a
-rem takes a leading 0 for octal.
-set "RD_NOW=%WUFIX_STARTED%"
-if not defined RD_NOW call :clock
-if not defined RD_NOW set "RD_NOW=%NOW%"
-if "%RD_NOW%"=="unknown" goto :eof
-set /a "RD_Y=1%RD_NOW:~0,4%-10000"
-set /a "RD_M=1%RD_NOW:~5,2%-100"
-set /a "RD_D=1%RD_NOW:~8,2%-100"
-set /a "RD_A=14-RD_M"
-set /a "RD_A/=12"
-set /a "RD_Y=RD_Y+4800-RD_A"
-set /a "RD_M=RD_M+12*RD_A-3"
-set /a "RD_T=153*RD_M+2"
-set /a "RD_T/=5"
-set /a "TODAY=RD_D+RD_T+365*RD_Y+RD_Y/4-RD_Y/100+RD_Y/400-32045"
-goto :eof
 
 :rename_room
 rem errorlevel 1 when the system drive has less than 2000 MB free. When the
@@ -3312,7 +3261,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=3c649530e7262f0d"
+set "WUFIX_VERSION=207f17d0a9470a26"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
