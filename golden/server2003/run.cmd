@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3198  clock-check               :do_clock_check
-rem  3296  service-health            :do_service_health
-rem  3454  service-security          :do_service_security
-rem  3576  component-reset           :do_component_reset
-rem  3698  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3890  offline-install-xp        :do_offline_install_xp
-rem  4013  driver-already-installed  :do_driver_already_installed
-rem  4065  firewall-pause            :do_firewall_pause
-rem  4191  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4260  dll-reregister            :do_dll_reregister
-rem  4331  wsus-client-reset         :do_wsus_client_reset
-rem  4460  winsock-reset             :do_winsock_reset
-rem  4583  offline-install-ie        :do_offline_install_ie
+rem  3202  clock-check               :do_clock_check
+rem  3300  service-health            :do_service_health
+rem  3458  service-security          :do_service_security
+rem  3580  component-reset           :do_component_reset
+rem  3702  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3894  offline-install-xp        :do_offline_install_xp
+rem  4017  driver-already-installed  :do_driver_already_installed
+rem  4069  firewall-pause            :do_firewall_pause
+rem  4195  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4264  dll-reregister            :do_dll_reregister
+rem  4335  wsus-client-reset         :do_wsus_client_reset
+rem  4464  winsock-reset             :do_winsock_reset
+rem  4587  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2758,7 +2758,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=0a0d34fdd8b2a7fc"
+set "WUFIX_VERSION=91d83e25923d46a4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2974,7 +2974,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -2983,6 +2986,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3006,7 +3010,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3747  clock-check               :do_clock_check
-rem  3845  service-health            :do_service_health
-rem  4024  service-security          :do_service_security
-rem  4146  component-reset           :do_component_reset
-rem  4289  system-files-dism         :do_system_files_dism
-rem  4429  backup-reparse-points     :do_backup_reparse_points
-rem  4637  backup-restore-folders    :do_backup_restore_folders
-rem  4806  wimmount-repair           :do_wimmount_repair
-rem  4938  offline-install-msu       :do_offline_install_msu
-rem  5048  offline-install-cab       :do_offline_install_cab
-rem  5158  driver-already-installed  :do_driver_already_installed
-rem  5209  driver-updates-exclude    :do_driver_updates_exclude
-rem  5296  firewall-pause            :do_firewall_pause
-rem  5427  defender-pause            :do_defender_pause
-rem  5526  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5600  wsus-client-reset         :do_wsus_client_reset
-rem  5743  winsock-reset             :do_winsock_reset
-rem  5863  spupdsvc-rename           :do_spupdsvc_rename
+rem  3751  clock-check               :do_clock_check
+rem  3849  service-health            :do_service_health
+rem  4028  service-security          :do_service_security
+rem  4150  component-reset           :do_component_reset
+rem  4293  system-files-dism         :do_system_files_dism
+rem  4433  backup-reparse-points     :do_backup_reparse_points
+rem  4641  backup-restore-folders    :do_backup_restore_folders
+rem  4810  wimmount-repair           :do_wimmount_repair
+rem  4942  offline-install-msu       :do_offline_install_msu
+rem  5052  offline-install-cab       :do_offline_install_cab
+rem  5162  driver-already-installed  :do_driver_already_installed
+rem  5213  driver-updates-exclude    :do_driver_updates_exclude
+rem  5300  firewall-pause            :do_firewall_pause
+rem  5431  defender-pause            :do_defender_pause
+rem  5530  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5604  wsus-client-reset         :do_wsus_client_reset
+rem  5747  winsock-reset             :do_winsock_reset
+rem  5867  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3267,7 +3267,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=6f2414cb1337f672"
+set "WUFIX_VERSION=732d7656a73aa5e4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3496,7 +3496,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3505,6 +3508,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3533,7 +3537,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

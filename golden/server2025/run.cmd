@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3741  clock-check               :do_clock_check
-rem  3839  service-health            :do_service_health
-rem  4018  service-security          :do_service_security
-rem  4140  component-reset           :do_component_reset
-rem  4283  system-files-dism         :do_system_files_dism
-rem  4423  backup-reparse-points     :do_backup_reparse_points
-rem  4631  backup-restore-folders    :do_backup_restore_folders
-rem  4800  wimmount-repair           :do_wimmount_repair
-rem  4932  offline-install-msu       :do_offline_install_msu
-rem  5042  offline-install-cab       :do_offline_install_cab
-rem  5152  driver-already-installed  :do_driver_already_installed
-rem  5203  driver-updates-exclude    :do_driver_updates_exclude
-rem  5290  firewall-pause            :do_firewall_pause
-rem  5421  defender-pause            :do_defender_pause
-rem  5520  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5594  wsus-client-reset         :do_wsus_client_reset
-rem  5737  winsock-reset             :do_winsock_reset
-rem  5857  spupdsvc-rename           :do_spupdsvc_rename
+rem  3745  clock-check               :do_clock_check
+rem  3843  service-health            :do_service_health
+rem  4022  service-security          :do_service_security
+rem  4144  component-reset           :do_component_reset
+rem  4287  system-files-dism         :do_system_files_dism
+rem  4427  backup-reparse-points     :do_backup_reparse_points
+rem  4635  backup-restore-folders    :do_backup_restore_folders
+rem  4804  wimmount-repair           :do_wimmount_repair
+rem  4936  offline-install-msu       :do_offline_install_msu
+rem  5046  offline-install-cab       :do_offline_install_cab
+rem  5156  driver-already-installed  :do_driver_already_installed
+rem  5207  driver-updates-exclude    :do_driver_updates_exclude
+rem  5294  firewall-pause            :do_firewall_pause
+rem  5425  defender-pause            :do_defender_pause
+rem  5524  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5598  wsus-client-reset         :do_wsus_client_reset
+rem  5741  winsock-reset             :do_winsock_reset
+rem  5861  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3261,7 +3261,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=da3ded0ce14820ed"
+set "WUFIX_VERSION=8ea29aa963c8be02"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3490,7 +3490,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3499,6 +3502,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3527,7 +3531,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

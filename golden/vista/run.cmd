@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3327  clock-check               :do_clock_check
-rem  3425  service-health            :do_service_health
-rem  3596  service-security          :do_service_security
-rem  3718  component-reset           :do_component_reset
-rem  3836  system-files-surt         :do_system_files_surt
-rem  3960  offline-install-sp        :do_offline_install_sp
-rem  4110  offline-install-msu       :do_offline_install_msu
-rem  4224  driver-already-installed  :do_driver_already_installed
-rem  4276  firewall-pause            :do_firewall_pause
-rem  4403  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4472  dll-reregister            :do_dll_reregister
-rem  4543  wsus-client-reset         :do_wsus_client_reset
-rem  4672  winsock-reset             :do_winsock_reset
-rem  4795  offline-install-ie        :do_offline_install_ie
+rem  3331  clock-check               :do_clock_check
+rem  3429  service-health            :do_service_health
+rem  3600  service-security          :do_service_security
+rem  3722  component-reset           :do_component_reset
+rem  3840  system-files-surt         :do_system_files_surt
+rem  3964  offline-install-sp        :do_offline_install_sp
+rem  4114  offline-install-msu       :do_offline_install_msu
+rem  4228  driver-already-installed  :do_driver_already_installed
+rem  4280  firewall-pause            :do_firewall_pause
+rem  4407  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4476  dll-reregister            :do_dll_reregister
+rem  4547  wsus-client-reset         :do_wsus_client_reset
+rem  4676  winsock-reset             :do_winsock_reset
+rem  4799  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2881,7 +2881,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=47b0374d94be8715"
+set "WUFIX_VERSION=679dfbcf96662b1e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3096,7 +3096,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3105,6 +3108,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3129,7 +3133,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3746  clock-check               :do_clock_check
-rem  3844  service-health            :do_service_health
-rem  4023  service-security          :do_service_security
-rem  4145  component-reset           :do_component_reset
-rem  4288  system-files-dism         :do_system_files_dism
-rem  4428  backup-reparse-points     :do_backup_reparse_points
-rem  4636  backup-restore-folders    :do_backup_restore_folders
-rem  4805  wimmount-repair           :do_wimmount_repair
-rem  4937  offline-install-msu       :do_offline_install_msu
-rem  5047  offline-install-cab       :do_offline_install_cab
-rem  5157  driver-already-installed  :do_driver_already_installed
-rem  5208  driver-updates-exclude    :do_driver_updates_exclude
-rem  5305  firewall-pause            :do_firewall_pause
-rem  5436  defender-pause            :do_defender_pause
-rem  5535  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5609  wsus-client-reset         :do_wsus_client_reset
-rem  5752  winsock-reset             :do_winsock_reset
-rem  5872  spupdsvc-rename           :do_spupdsvc_rename
+rem  3750  clock-check               :do_clock_check
+rem  3848  service-health            :do_service_health
+rem  4027  service-security          :do_service_security
+rem  4149  component-reset           :do_component_reset
+rem  4292  system-files-dism         :do_system_files_dism
+rem  4432  backup-reparse-points     :do_backup_reparse_points
+rem  4640  backup-restore-folders    :do_backup_restore_folders
+rem  4809  wimmount-repair           :do_wimmount_repair
+rem  4941  offline-install-msu       :do_offline_install_msu
+rem  5051  offline-install-cab       :do_offline_install_cab
+rem  5161  driver-already-installed  :do_driver_already_installed
+rem  5212  driver-updates-exclude    :do_driver_updates_exclude
+rem  5309  firewall-pause            :do_firewall_pause
+rem  5440  defender-pause            :do_defender_pause
+rem  5539  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5613  wsus-client-reset         :do_wsus_client_reset
+rem  5756  winsock-reset             :do_winsock_reset
+rem  5876  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3266,7 +3266,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=3f9f970201a96e2e"
+set "WUFIX_VERSION=6a43fa7a99ecad5a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3495,7 +3495,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3504,6 +3507,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3532,7 +3536,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3740  clock-check               :do_clock_check
-rem  3838  service-health            :do_service_health
-rem  4017  service-security          :do_service_security
-rem  4139  component-reset           :do_component_reset
-rem  4282  system-files-dism         :do_system_files_dism
-rem  4422  backup-reparse-points     :do_backup_reparse_points
-rem  4630  backup-restore-folders    :do_backup_restore_folders
-rem  4799  wimmount-repair           :do_wimmount_repair
-rem  4931  offline-install-msu       :do_offline_install_msu
-rem  5041  offline-install-cab       :do_offline_install_cab
-rem  5151  driver-already-installed  :do_driver_already_installed
-rem  5202  driver-updates-exclude    :do_driver_updates_exclude
-rem  5289  firewall-pause            :do_firewall_pause
-rem  5420  defender-pause            :do_defender_pause
-rem  5519  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5593  wsus-client-reset         :do_wsus_client_reset
-rem  5736  winsock-reset             :do_winsock_reset
-rem  5856  spupdsvc-rename           :do_spupdsvc_rename
+rem  3744  clock-check               :do_clock_check
+rem  3842  service-health            :do_service_health
+rem  4021  service-security          :do_service_security
+rem  4143  component-reset           :do_component_reset
+rem  4286  system-files-dism         :do_system_files_dism
+rem  4426  backup-reparse-points     :do_backup_reparse_points
+rem  4634  backup-restore-folders    :do_backup_restore_folders
+rem  4803  wimmount-repair           :do_wimmount_repair
+rem  4935  offline-install-msu       :do_offline_install_msu
+rem  5045  offline-install-cab       :do_offline_install_cab
+rem  5155  driver-already-installed  :do_driver_already_installed
+rem  5206  driver-updates-exclude    :do_driver_updates_exclude
+rem  5293  firewall-pause            :do_firewall_pause
+rem  5424  defender-pause            :do_defender_pause
+rem  5523  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5597  wsus-client-reset         :do_wsus_client_reset
+rem  5740  winsock-reset             :do_winsock_reset
+rem  5860  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3260,7 +3260,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=d12f41a661a9f530"
+set "WUFIX_VERSION=c38850e0b6458512"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3489,7 +3489,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3498,6 +3501,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3526,7 +3530,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

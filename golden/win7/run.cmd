@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3647  clock-check               :do_clock_check
-rem  3745  service-health            :do_service_health
-rem  3916  service-security          :do_service_security
-rem  4038  component-reset           :do_component_reset
-rem  4164  system-files-surt         :do_system_files_surt
-rem  4291  backup-reparse-points     :do_backup_reparse_points
-rem  4499  backup-restore-folders    :do_backup_restore_folders
-rem  4668  wimmount-repair           :do_wimmount_repair
-rem  4802  offline-install-sp        :do_offline_install_sp
-rem  4952  offline-install-msu       :do_offline_install_msu
-rem  5075  offline-install-cab       :do_offline_install_cab
-rem  5185  driver-already-installed  :do_driver_already_installed
-rem  5237  firewall-pause            :do_firewall_pause
-rem  5364  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5433  dll-reregister            :do_dll_reregister
-rem  5504  wsus-client-reset         :do_wsus_client_reset
-rem  5633  winsock-reset             :do_winsock_reset
-rem  5749  allow-os-upgrade          :do_allow_os_upgrade
-rem  5834  offline-install-ie        :do_offline_install_ie
+rem  3651  clock-check               :do_clock_check
+rem  3749  service-health            :do_service_health
+rem  3920  service-security          :do_service_security
+rem  4042  component-reset           :do_component_reset
+rem  4168  system-files-surt         :do_system_files_surt
+rem  4295  backup-reparse-points     :do_backup_reparse_points
+rem  4503  backup-restore-folders    :do_backup_restore_folders
+rem  4672  wimmount-repair           :do_wimmount_repair
+rem  4806  offline-install-sp        :do_offline_install_sp
+rem  4956  offline-install-msu       :do_offline_install_msu
+rem  5079  offline-install-cab       :do_offline_install_cab
+rem  5189  driver-already-installed  :do_driver_already_installed
+rem  5241  firewall-pause            :do_firewall_pause
+rem  5368  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5437  dll-reregister            :do_dll_reregister
+rem  5508  wsus-client-reset         :do_wsus_client_reset
+rem  5637  winsock-reset             :do_winsock_reset
+rem  5753  allow-os-upgrade          :do_allow_os_upgrade
+rem  5838  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3166,7 +3166,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=c8f03c21d8eda896"
+set "WUFIX_VERSION=c5c113900533604d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3389,7 +3389,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3398,6 +3401,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3427,7 +3431,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

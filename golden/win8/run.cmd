@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3668  clock-check               :do_clock_check
-rem  3766  service-health            :do_service_health
-rem  3937  service-security          :do_service_security
-rem  4059  component-reset           :do_component_reset
-rem  4186  system-files-dism         :do_system_files_dism
-rem  4326  backup-reparse-points     :do_backup_reparse_points
-rem  4534  backup-restore-folders    :do_backup_restore_folders
-rem  4703  wimmount-repair           :do_wimmount_repair
-rem  4835  offline-install-msu       :do_offline_install_msu
-rem  4945  offline-install-cab       :do_offline_install_cab
-rem  5055  driver-already-installed  :do_driver_already_installed
-rem  5107  firewall-pause            :do_firewall_pause
-rem  5234  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5303  dll-reregister            :do_dll_reregister
-rem  5374  wsus-client-reset         :do_wsus_client_reset
-rem  5503  winsock-reset             :do_winsock_reset
+rem  3672  clock-check               :do_clock_check
+rem  3770  service-health            :do_service_health
+rem  3941  service-security          :do_service_security
+rem  4063  component-reset           :do_component_reset
+rem  4190  system-files-dism         :do_system_files_dism
+rem  4330  backup-reparse-points     :do_backup_reparse_points
+rem  4538  backup-restore-folders    :do_backup_restore_folders
+rem  4707  wimmount-repair           :do_wimmount_repair
+rem  4839  offline-install-msu       :do_offline_install_msu
+rem  4949  offline-install-cab       :do_offline_install_cab
+rem  5059  driver-already-installed  :do_driver_already_installed
+rem  5111  firewall-pause            :do_firewall_pause
+rem  5238  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5307  dll-reregister            :do_dll_reregister
+rem  5378  wsus-client-reset         :do_wsus_client_reset
+rem  5507  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3204,7 +3204,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=2d4c80b571f862c2"
+set "WUFIX_VERSION=bdd44551c8de1ce8"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3425,7 +3425,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3434,6 +3437,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3460,7 +3464,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3739  clock-check               :do_clock_check
-rem  3837  service-health            :do_service_health
-rem  4008  service-security          :do_service_security
-rem  4130  component-reset           :do_component_reset
-rem  4257  system-files-dism         :do_system_files_dism
-rem  4397  backup-reparse-points     :do_backup_reparse_points
-rem  4605  backup-restore-folders    :do_backup_restore_folders
-rem  4774  wimmount-repair           :do_wimmount_repair
-rem  4906  offline-install-msu       :do_offline_install_msu
-rem  5016  offline-install-cab       :do_offline_install_cab
-rem  5126  driver-already-installed  :do_driver_already_installed
-rem  5178  firewall-pause            :do_firewall_pause
-rem  5309  defender-pause            :do_defender_pause
-rem  5408  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5477  dll-reregister            :do_dll_reregister
-rem  5548  wsus-client-reset         :do_wsus_client_reset
-rem  5677  winsock-reset             :do_winsock_reset
-rem  5793  allow-os-upgrade          :do_allow_os_upgrade
+rem  3743  clock-check               :do_clock_check
+rem  3841  service-health            :do_service_health
+rem  4012  service-security          :do_service_security
+rem  4134  component-reset           :do_component_reset
+rem  4261  system-files-dism         :do_system_files_dism
+rem  4401  backup-reparse-points     :do_backup_reparse_points
+rem  4609  backup-restore-folders    :do_backup_restore_folders
+rem  4778  wimmount-repair           :do_wimmount_repair
+rem  4910  offline-install-msu       :do_offline_install_msu
+rem  5020  offline-install-cab       :do_offline_install_cab
+rem  5130  driver-already-installed  :do_driver_already_installed
+rem  5182  firewall-pause            :do_firewall_pause
+rem  5313  defender-pause            :do_defender_pause
+rem  5412  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5481  dll-reregister            :do_dll_reregister
+rem  5552  wsus-client-reset         :do_wsus_client_reset
+rem  5681  winsock-reset             :do_winsock_reset
+rem  5797  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3261,7 +3261,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=207f17d0a9470a26"
+set "WUFIX_VERSION=fb7984aa1c32f054"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3488,7 +3488,10 @@ exit /b 0
 rem --- Undo -----------------------------------------------------------------
 :undo
 rem The run to undo is the newest one whose state file has not been undone
-rem yet, so repeated /undo walks back through earlier runs.
+rem yet, so repeated /undo walks back through earlier runs. A run that
+rem changed nothing (it found nothing to repair, or its version had run
+rem already) left an empty state file: it is passed over, or an undo would
+rem undo nothing, say so, and leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3497,6 +3500,7 @@ set "UNDO_RUN=0000%UNDO_N%"
 set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
+for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 set "WUFIX_STATE="
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
@@ -3525,7 +3529,7 @@ ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 goto finish
 
 :undo_nothing
-set "MSG=nothing to undo: every run of this bundle here is undone already"
+set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
 call %WUFIX_LIB% :log
 exit /b 3
 
