@@ -33,10 +33,10 @@ rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with 
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
 rem   4. component-reset: Reset the Windows Update components
-rem   5. proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg) (only with /aggressive)
+rem   5. proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg) (only with /with:proxy-reset-proxycfg)
 rem   6. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
 rem   11. offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
@@ -45,23 +45,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3202  clock-check               :do_clock_check
-rem  3300  service-health            :do_service_health
-rem  3458  service-security          :do_service_security
-rem  3580  component-reset           :do_component_reset
-rem  3702  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3894  offline-install-xp        :do_offline_install_xp
-rem  4017  driver-already-installed  :do_driver_already_installed
-rem  4069  firewall-pause            :do_firewall_pause
-rem  4195  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4264  dll-reregister            :do_dll_reregister
-rem  4335  wsus-client-reset         :do_wsus_client_reset
-rem  4464  winsock-reset             :do_winsock_reset
-rem  4587  offline-install-ie        :do_offline_install_ie
+rem  3208  clock-check               :do_clock_check
+rem  3306  service-health            :do_service_health
+rem  3464  service-security          :do_service_security
+rem  3586  component-reset           :do_component_reset
+rem  3708  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3900  offline-install-xp        :do_offline_install_xp
+rem  4023  driver-already-installed  :do_driver_already_installed
+rem  4075  firewall-pause            :do_firewall_pause
+rem  4201  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4270  dll-reregister            :do_dll_reregister
+rem  4341  wsus-client-reset         :do_wsus_client_reset
+rem  4470  winsock-reset             :do_winsock_reset
+rem  4593  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:firewall-pause]
+rem                [/with:proxy-reset-proxycfg]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
 rem   /plan       shows each step with the current and intended values and
@@ -2758,7 +2760,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=91d83e25923d46a4"
+set "WUFIX_VERSION=88b70842140b32b0"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2816,6 +2818,10 @@ if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
 if /i "%ARG%"=="/aggressive" goto parse_args
 if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-proxycfg" set "WITH_proxy-reset-proxycfg=1"
+if /i "%ARG%"=="/with:proxy-reset-proxycfg" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
@@ -3097,7 +3103,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=5/12"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (proxycfg)"
-call :run_step proxy-reset-proxycfg proxy_reset_proxycfg aggressive short
+call :run_step proxy-reset-proxycfg proxy_reset_proxycfg optin short
 set "STEP_NUM=6/12"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3106,7 +3112,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/12"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/12"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

@@ -42,9 +42,9 @@ rem   2. defender-pause: Turn Defender real-time protection off for this run onl
 rem   3. clock-check: Check the clock and the time zone
 rem   4. service-health: Re-enable disabled update services
 rem   5. component-reset: Reset the Windows Update components
-rem   6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /aggressive)
+rem   6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /with:proxy-reset-winhttp)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside (only with /with:spupdsvc-rename)
 rem   11. offline-install-msu: Install the .msu updates carried in the bundle
@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3745  clock-check               :do_clock_check
-rem  3843  service-health            :do_service_health
-rem  4022  service-security          :do_service_security
-rem  4144  component-reset           :do_component_reset
-rem  4287  system-files-dism         :do_system_files_dism
-rem  4427  backup-reparse-points     :do_backup_reparse_points
-rem  4635  backup-restore-folders    :do_backup_restore_folders
-rem  4804  wimmount-repair           :do_wimmount_repair
-rem  4936  offline-install-msu       :do_offline_install_msu
-rem  5046  offline-install-cab       :do_offline_install_cab
-rem  5156  driver-already-installed  :do_driver_already_installed
-rem  5207  driver-updates-exclude    :do_driver_updates_exclude
-rem  5294  firewall-pause            :do_firewall_pause
-rem  5425  defender-pause            :do_defender_pause
-rem  5524  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5598  wsus-client-reset         :do_wsus_client_reset
-rem  5741  winsock-reset             :do_winsock_reset
-rem  5861  spupdsvc-rename           :do_spupdsvc_rename
+rem  3751  clock-check               :do_clock_check
+rem  3849  service-health            :do_service_health
+rem  4028  service-security          :do_service_security
+rem  4150  component-reset           :do_component_reset
+rem  4293  system-files-dism         :do_system_files_dism
+rem  4433  backup-reparse-points     :do_backup_reparse_points
+rem  4641  backup-restore-folders    :do_backup_restore_folders
+rem  4810  wimmount-repair           :do_wimmount_repair
+rem  4942  offline-install-msu       :do_offline_install_msu
+rem  5052  offline-install-cab       :do_offline_install_cab
+rem  5162  driver-already-installed  :do_driver_already_installed
+rem  5213  driver-updates-exclude    :do_driver_updates_exclude
+rem  5300  firewall-pause            :do_firewall_pause
+rem  5431  defender-pause            :do_defender_pause
+rem  5530  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5604  wsus-client-reset         :do_wsus_client_reset
+rem  5747  winsock-reset             :do_winsock_reset
+rem  5867  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -79,6 +79,8 @@ rem                [/with:backup-restore-folders]
 rem                [/with:driver-updates-exclude]
 rem                [/with:firewall-pause]
 rem                [/with:defender-pause]
+rem                [/with:proxy-reset-winhttp]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem                [/with:spupdsvc-rename]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
@@ -3261,7 +3263,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=8ea29aa963c8be02"
+set "WUFIX_VERSION=f01434ed5dd9c549"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3325,6 +3327,10 @@ if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
 if /i "%ARG%"=="/with:defender-pause" set "WITH_defender-pause=1"
 if /i "%ARG%"=="/with:defender-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-winhttp" set "WITH_proxy-reset-winhttp=1"
+if /i "%ARG%"=="/with:proxy-reset-winhttp" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG%"=="/with:spupdsvc-rename" set "WITH_spupdsvc-rename=1"
@@ -3640,13 +3646,13 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=6/13"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+call :run_step proxy-reset-winhttp proxy_reset_winhttp optin short
 set "STEP_NUM=7/13"
 set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/13"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/13"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

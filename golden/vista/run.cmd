@@ -34,10 +34,10 @@ rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with 
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
 rem   4. component-reset: Reset the Windows Update components
-rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /aggressive)
+rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /with:proxy-reset-winhttp)
 rem   6. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. offline-install-sp: Install the service pack carried in the bundle
 rem   11. offline-install-msu: Install the .msu updates carried in the bundle
@@ -47,24 +47,26 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3331  clock-check               :do_clock_check
-rem  3429  service-health            :do_service_health
-rem  3600  service-security          :do_service_security
-rem  3722  component-reset           :do_component_reset
-rem  3840  system-files-surt         :do_system_files_surt
-rem  3964  offline-install-sp        :do_offline_install_sp
-rem  4114  offline-install-msu       :do_offline_install_msu
-rem  4228  driver-already-installed  :do_driver_already_installed
-rem  4280  firewall-pause            :do_firewall_pause
-rem  4407  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4476  dll-reregister            :do_dll_reregister
-rem  4547  wsus-client-reset         :do_wsus_client_reset
-rem  4676  winsock-reset             :do_winsock_reset
-rem  4799  offline-install-ie        :do_offline_install_ie
+rem  3337  clock-check               :do_clock_check
+rem  3435  service-health            :do_service_health
+rem  3606  service-security          :do_service_security
+rem  3728  component-reset           :do_component_reset
+rem  3846  system-files-surt         :do_system_files_surt
+rem  3970  offline-install-sp        :do_offline_install_sp
+rem  4120  offline-install-msu       :do_offline_install_msu
+rem  4234  driver-already-installed  :do_driver_already_installed
+rem  4286  firewall-pause            :do_firewall_pause
+rem  4413  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4482  dll-reregister            :do_dll_reregister
+rem  4553  wsus-client-reset         :do_wsus_client_reset
+rem  4682  winsock-reset             :do_winsock_reset
+rem  4805  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:firewall-pause]
+rem                [/with:proxy-reset-winhttp]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
 rem   /plan       shows each step with the current and intended values and
@@ -2881,7 +2883,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=679dfbcf96662b1e"
+set "WUFIX_VERSION=ff85b9be983a3556"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2939,6 +2941,10 @@ if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
 if /i "%ARG%"=="/aggressive" goto parse_args
 if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-winhttp" set "WITH_proxy-reset-winhttp=1"
+if /i "%ARG%"=="/with:proxy-reset-winhttp" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
@@ -3223,7 +3229,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=5/13"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+call :run_step proxy-reset-winhttp proxy_reset_winhttp optin short
 set "STEP_NUM=6/13"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3232,7 +3238,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/13"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/13"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

@@ -52,9 +52,9 @@
       3. clock-check: Check the clock and the time zone
       4. service-health: Re-enable disabled update services
       5. component-reset: Reset the Windows Update components
-      6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -Aggressive)
+      6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -With proxy-reset-winhttp)
       7. service-security: Reset the security descriptors of BITS and Windows Update (only with -Aggressive)
-      8. wsus-client-reset: Give the WSUS client a new identity (only with -Aggressive)
+      8. wsus-client-reset: Give the WSUS client a new identity (only with -With wsus-client-reset)
       9. winsock-reset: Reset the Winsock catalog (only with -With winsock-reset)
       10. spupdsvc-rename: Set the Microsoft Update RunOnce service program (spupdsvc.exe) aside (only with -With spupdsvc-rename)
       11. offline-install-msu: Install the .msu updates carried in the bundle
@@ -118,6 +118,8 @@
       driver-updates-exclude
       firewall-pause
       defender-pause
+      proxy-reset-winhttp
+      wsus-client-reset
       winsock-reset
       spupdsvc-rename
 
@@ -309,7 +311,7 @@ if ($Diagnose) { $switches += '/diagnose' }
 if ($Auto) { $switches += '/auto' }
 if ($Intune) { $switches += '/intune' }
 if ($Aggressive) { $switches += '/aggressive' }
-$optIn = @('backup-restore-folders', 'driver-updates-exclude', 'firewall-pause', 'defender-pause', 'winsock-reset', 'spupdsvc-rename')
+$optIn = @('backup-restore-folders', 'driver-updates-exclude', 'firewall-pause', 'defender-pause', 'proxy-reset-winhttp', 'wsus-client-reset', 'winsock-reset', 'spupdsvc-rename')
 # powershell.exe -File hands "-With a,b" over as one string: split it here.
 foreach ($id in @($With | ForEach-Object { $_.Split(',') } | ForEach-Object { $_.Trim() } | Where-Object { $_ })) {
     $known = @($optIn | Where-Object { $_ -eq $id })

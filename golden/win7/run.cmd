@@ -41,10 +41,10 @@ rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with 
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
 rem   4. component-reset: Reset the Windows Update components
-rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /aggressive)
+rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /with:proxy-reset-winhttp)
 rem   6. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. allow-os-upgrade: Let Windows Update offer the upgrade to Windows 10 (only with /with:allow-os-upgrade)
 rem   11. offline-install-sp: Install the service pack carried in the bundle
@@ -56,30 +56,32 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3651  clock-check               :do_clock_check
-rem  3749  service-health            :do_service_health
-rem  3920  service-security          :do_service_security
-rem  4042  component-reset           :do_component_reset
-rem  4168  system-files-surt         :do_system_files_surt
-rem  4295  backup-reparse-points     :do_backup_reparse_points
-rem  4503  backup-restore-folders    :do_backup_restore_folders
-rem  4672  wimmount-repair           :do_wimmount_repair
-rem  4806  offline-install-sp        :do_offline_install_sp
-rem  4956  offline-install-msu       :do_offline_install_msu
-rem  5079  offline-install-cab       :do_offline_install_cab
-rem  5189  driver-already-installed  :do_driver_already_installed
-rem  5241  firewall-pause            :do_firewall_pause
-rem  5368  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5437  dll-reregister            :do_dll_reregister
-rem  5508  wsus-client-reset         :do_wsus_client_reset
-rem  5637  winsock-reset             :do_winsock_reset
-rem  5753  allow-os-upgrade          :do_allow_os_upgrade
-rem  5838  offline-install-ie        :do_offline_install_ie
+rem  3657  clock-check               :do_clock_check
+rem  3755  service-health            :do_service_health
+rem  3926  service-security          :do_service_security
+rem  4048  component-reset           :do_component_reset
+rem  4174  system-files-surt         :do_system_files_surt
+rem  4301  backup-reparse-points     :do_backup_reparse_points
+rem  4509  backup-restore-folders    :do_backup_restore_folders
+rem  4678  wimmount-repair           :do_wimmount_repair
+rem  4812  offline-install-sp        :do_offline_install_sp
+rem  4962  offline-install-msu       :do_offline_install_msu
+rem  5085  offline-install-cab       :do_offline_install_cab
+rem  5195  driver-already-installed  :do_driver_already_installed
+rem  5247  firewall-pause            :do_firewall_pause
+rem  5374  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5443  dll-reregister            :do_dll_reregister
+rem  5514  wsus-client-reset         :do_wsus_client_reset
+rem  5643  winsock-reset             :do_winsock_reset
+rem  5759  allow-os-upgrade          :do_allow_os_upgrade
+rem  5844  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
 rem                [/with:firewall-pause]
+rem                [/with:proxy-reset-winhttp]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem                [/with:allow-os-upgrade]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
@@ -3166,7 +3168,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=c5c113900533604d"
+set "WUFIX_VERSION=94fb1986291210e8"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3226,6 +3228,10 @@ if /i "%ARG%"=="/with:backup-restore-folders" set "WITH_backup-restore-folders=1
 if /i "%ARG%"=="/with:backup-restore-folders" goto parse_args
 if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-winhttp" set "WITH_proxy-reset-winhttp=1"
+if /i "%ARG%"=="/with:proxy-reset-winhttp" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG%"=="/with:allow-os-upgrade" set "WITH_allow-os-upgrade=1"
@@ -3537,7 +3543,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=5/15"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+call :run_step proxy-reset-winhttp proxy_reset_winhttp optin short
 set "STEP_NUM=6/15"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3546,7 +3552,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/15"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/15"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

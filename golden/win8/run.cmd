@@ -40,10 +40,10 @@ rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with 
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
 rem   4. component-reset: Reset the Windows Update components
-rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /aggressive)
+rem   5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /with:proxy-reset-winhttp)
 rem   6. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. offline-install-msu: Install the .msu updates carried in the bundle
 rem   11. offline-install-cab: Install the .cab update packages carried in the bundle
@@ -52,27 +52,29 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3672  clock-check               :do_clock_check
-rem  3770  service-health            :do_service_health
-rem  3941  service-security          :do_service_security
-rem  4063  component-reset           :do_component_reset
-rem  4190  system-files-dism         :do_system_files_dism
-rem  4330  backup-reparse-points     :do_backup_reparse_points
-rem  4538  backup-restore-folders    :do_backup_restore_folders
-rem  4707  wimmount-repair           :do_wimmount_repair
-rem  4839  offline-install-msu       :do_offline_install_msu
-rem  4949  offline-install-cab       :do_offline_install_cab
-rem  5059  driver-already-installed  :do_driver_already_installed
-rem  5111  firewall-pause            :do_firewall_pause
-rem  5238  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5307  dll-reregister            :do_dll_reregister
-rem  5378  wsus-client-reset         :do_wsus_client_reset
-rem  5507  winsock-reset             :do_winsock_reset
+rem  3678  clock-check               :do_clock_check
+rem  3776  service-health            :do_service_health
+rem  3947  service-security          :do_service_security
+rem  4069  component-reset           :do_component_reset
+rem  4196  system-files-dism         :do_system_files_dism
+rem  4336  backup-reparse-points     :do_backup_reparse_points
+rem  4544  backup-restore-folders    :do_backup_restore_folders
+rem  4713  wimmount-repair           :do_wimmount_repair
+rem  4845  offline-install-msu       :do_offline_install_msu
+rem  4955  offline-install-cab       :do_offline_install_cab
+rem  5065  driver-already-installed  :do_driver_already_installed
+rem  5117  firewall-pause            :do_firewall_pause
+rem  5244  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5313  dll-reregister            :do_dll_reregister
+rem  5384  wsus-client-reset         :do_wsus_client_reset
+rem  5513  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
 rem                [/with:firewall-pause]
+rem                [/with:proxy-reset-winhttp]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
 rem   /plan       shows each step with the current and intended values and
@@ -3204,7 +3206,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=bdd44551c8de1ce8"
+set "WUFIX_VERSION=959683dfad6d4dc0"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3264,6 +3266,10 @@ if /i "%ARG%"=="/with:backup-restore-folders" set "WITH_backup-restore-folders=1
 if /i "%ARG%"=="/with:backup-restore-folders" goto parse_args
 if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-winhttp" set "WITH_proxy-reset-winhttp=1"
+if /i "%ARG%"=="/with:proxy-reset-winhttp" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
@@ -3567,7 +3573,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=5/12"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+call :run_step proxy-reset-winhttp proxy_reset_winhttp optin short
 set "STEP_NUM=6/12"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3576,7 +3582,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/12"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/12"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

@@ -50,10 +50,10 @@
       2. clock-check: Check the clock and the time zone
       3. service-health: Re-enable disabled update services
       4. component-reset: Reset the Windows Update components
-      5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -Aggressive)
+      5. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -With proxy-reset-winhttp)
       6. dll-reregister: Register the Windows Update DLLs again (only with -Aggressive)
       7. service-security: Reset the security descriptors of BITS and Windows Update (only with -Aggressive)
-      8. wsus-client-reset: Give the WSUS client a new identity (only with -Aggressive)
+      8. wsus-client-reset: Give the WSUS client a new identity (only with -With wsus-client-reset)
       9. winsock-reset: Reset the Winsock catalog (only with -With winsock-reset)
       10. offline-install-msu: Install the .msu updates carried in the bundle
       11. offline-install-cab: Install the .cab update packages carried in the bundle
@@ -114,6 +114,8 @@
     Also runs these opt-in steps, by id (run.cmd /with:ID for each):
       backup-restore-folders
       firewall-pause
+      proxy-reset-winhttp
+      wsus-client-reset
       winsock-reset
 
 .EXAMPLE
@@ -304,7 +306,7 @@ if ($Diagnose) { $switches += '/diagnose' }
 if ($Auto) { $switches += '/auto' }
 if ($Intune) { $switches += '/intune' }
 if ($Aggressive) { $switches += '/aggressive' }
-$optIn = @('backup-restore-folders', 'firewall-pause', 'winsock-reset')
+$optIn = @('backup-restore-folders', 'firewall-pause', 'proxy-reset-winhttp', 'wsus-client-reset', 'winsock-reset')
 # powershell.exe -File hands "-With a,b" over as one string: split it here.
 foreach ($id in @($With | ForEach-Object { $_.Split(',') } | ForEach-Object { $_.Trim() } | Where-Object { $_ })) {
     $known = @($optIn | Where-Object { $_ -eq $id })

@@ -41,10 +41,10 @@ rem   2. defender-pause: Turn Defender real-time protection off for this run onl
 rem   3. clock-check: Check the clock and the time zone
 rem   4. service-health: Re-enable disabled update services
 rem   5. component-reset: Reset the Windows Update components
-rem   6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /aggressive)
+rem   6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with /with:proxy-reset-winhttp)
 rem   7. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   8. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   9. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   9. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   10. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   11. allow-os-upgrade: Let Windows Update offer the upgrade to Windows 10 (only with /with:allow-os-upgrade)
 rem   12. offline-install-msu: Install the .msu updates carried in the bundle
@@ -54,30 +54,32 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3743  clock-check               :do_clock_check
-rem  3841  service-health            :do_service_health
-rem  4012  service-security          :do_service_security
-rem  4134  component-reset           :do_component_reset
-rem  4261  system-files-dism         :do_system_files_dism
-rem  4401  backup-reparse-points     :do_backup_reparse_points
-rem  4609  backup-restore-folders    :do_backup_restore_folders
-rem  4778  wimmount-repair           :do_wimmount_repair
-rem  4910  offline-install-msu       :do_offline_install_msu
-rem  5020  offline-install-cab       :do_offline_install_cab
-rem  5130  driver-already-installed  :do_driver_already_installed
-rem  5182  firewall-pause            :do_firewall_pause
-rem  5313  defender-pause            :do_defender_pause
-rem  5412  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5481  dll-reregister            :do_dll_reregister
-rem  5552  wsus-client-reset         :do_wsus_client_reset
-rem  5681  winsock-reset             :do_winsock_reset
-rem  5797  allow-os-upgrade          :do_allow_os_upgrade
+rem  3749  clock-check               :do_clock_check
+rem  3847  service-health            :do_service_health
+rem  4018  service-security          :do_service_security
+rem  4140  component-reset           :do_component_reset
+rem  4267  system-files-dism         :do_system_files_dism
+rem  4407  backup-reparse-points     :do_backup_reparse_points
+rem  4615  backup-restore-folders    :do_backup_restore_folders
+rem  4784  wimmount-repair           :do_wimmount_repair
+rem  4916  offline-install-msu       :do_offline_install_msu
+rem  5026  offline-install-cab       :do_offline_install_cab
+rem  5136  driver-already-installed  :do_driver_already_installed
+rem  5188  firewall-pause            :do_firewall_pause
+rem  5319  defender-pause            :do_defender_pause
+rem  5418  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5487  dll-reregister            :do_dll_reregister
+rem  5558  wsus-client-reset         :do_wsus_client_reset
+rem  5687  winsock-reset             :do_winsock_reset
+rem  5803  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:backup-restore-folders]
 rem                [/with:firewall-pause]
 rem                [/with:defender-pause]
+rem                [/with:proxy-reset-winhttp]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem                [/with:allow-os-upgrade]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
@@ -3261,7 +3263,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=fb7984aa1c32f054"
+set "WUFIX_VERSION=3a9ddc1dd0c8fb9d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3323,6 +3325,10 @@ if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
 if /i "%ARG%"=="/with:defender-pause" set "WITH_defender-pause=1"
 if /i "%ARG%"=="/with:defender-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-winhttp" set "WITH_proxy-reset-winhttp=1"
+if /i "%ARG%"=="/with:proxy-reset-winhttp" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG%"=="/with:allow-os-upgrade" set "WITH_allow-os-upgrade=1"
@@ -3635,7 +3641,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=6/14"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (netsh winhttp)"
-call :run_step proxy-reset-winhttp proxy_reset_winhttp aggressive short
+call :run_step proxy-reset-winhttp proxy_reset_winhttp optin short
 set "STEP_NUM=7/14"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3644,7 +3650,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=9/14"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=10/14"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

@@ -51,10 +51,10 @@
       3. clock-check: Check the clock and the time zone
       4. service-health: Re-enable disabled update services
       5. component-reset: Reset the Windows Update components
-      6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -Aggressive)
+      6. proxy-reset-winhttp: Reset the WinHTTP proxy to direct access (netsh winhttp) (only with -With proxy-reset-winhttp)
       7. dll-reregister: Register the Windows Update DLLs again (only with -Aggressive)
       8. service-security: Reset the security descriptors of BITS and Windows Update (only with -Aggressive)
-      9. wsus-client-reset: Give the WSUS client a new identity (only with -Aggressive)
+      9. wsus-client-reset: Give the WSUS client a new identity (only with -With wsus-client-reset)
       10. winsock-reset: Reset the Winsock catalog (only with -With winsock-reset)
       11. allow-os-upgrade: Let Windows Update offer the upgrade to Windows 10 (only with -With allow-os-upgrade)
       12. offline-install-msu: Install the .msu updates carried in the bundle
@@ -117,6 +117,8 @@
       backup-restore-folders
       firewall-pause
       defender-pause
+      proxy-reset-winhttp
+      wsus-client-reset
       winsock-reset
       allow-os-upgrade
 
@@ -308,7 +310,7 @@ if ($Diagnose) { $switches += '/diagnose' }
 if ($Auto) { $switches += '/auto' }
 if ($Intune) { $switches += '/intune' }
 if ($Aggressive) { $switches += '/aggressive' }
-$optIn = @('backup-restore-folders', 'firewall-pause', 'defender-pause', 'winsock-reset', 'allow-os-upgrade')
+$optIn = @('backup-restore-folders', 'firewall-pause', 'defender-pause', 'proxy-reset-winhttp', 'wsus-client-reset', 'winsock-reset', 'allow-os-upgrade')
 # powershell.exe -File hands "-With a,b" over as one string: split it here.
 foreach ($id in @($With | ForEach-Object { $_.Split(',') } | ForEach-Object { $_.Trim() } | Where-Object { $_ })) {
     $known = @($optIn | Where-Object { $_ -eq $id })

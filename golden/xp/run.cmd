@@ -33,10 +33,10 @@ rem   1. firewall-pause: Turn Windows Firewall off for this run only (only with 
 rem   2. clock-check: Check the clock and the time zone
 rem   3. service-health: Re-enable disabled update services
 rem   4. component-reset: Reset the Windows Update components
-rem   5. proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg) (only with /aggressive)
+rem   5. proxy-reset-proxycfg: Reset the WinHTTP proxy to direct access (proxycfg) (only with /with:proxy-reset-proxycfg)
 rem   6. dll-reregister: Register the Windows Update DLLs again (only with /aggressive)
 rem   7. service-security: Reset the security descriptors of BITS and Windows Update (only with /aggressive)
-rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /aggressive)
+rem   8. wsus-client-reset: Give the WSUS client a new identity (only with /with:wsus-client-reset)
 rem   9. winsock-reset: Reset the Winsock catalog (only with /with:winsock-reset)
 rem   10. offline-install-xp: Install the XP and Server 2003 hotfixes carried in the bundle
 rem   11. offline-install-ie: Install the Internet Explorer upgrade carried in the bundle
@@ -45,23 +45,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3173  clock-check               :do_clock_check
-rem  3271  service-health            :do_service_health
-rem  3429  service-security          :do_service_security
-rem  3551  component-reset           :do_component_reset
-rem  3673  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3865  offline-install-xp        :do_offline_install_xp
-rem  3988  driver-already-installed  :do_driver_already_installed
-rem  4040  firewall-pause            :do_firewall_pause
-rem  4166  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4235  dll-reregister            :do_dll_reregister
-rem  4306  wsus-client-reset         :do_wsus_client_reset
-rem  4435  winsock-reset             :do_winsock_reset
-rem  4558  offline-install-ie        :do_offline_install_ie
+rem  3179  clock-check               :do_clock_check
+rem  3277  service-health            :do_service_health
+rem  3435  service-security          :do_service_security
+rem  3557  component-reset           :do_component_reset
+rem  3679  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3871  offline-install-xp        :do_offline_install_xp
+rem  3994  driver-already-installed  :do_driver_already_installed
+rem  4046  firewall-pause            :do_firewall_pause
+rem  4172  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4241  dll-reregister            :do_dll_reregister
+rem  4312  wsus-client-reset         :do_wsus_client_reset
+rem  4441  winsock-reset             :do_winsock_reset
+rem  4564  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
 rem                [/with:firewall-pause]
+rem                [/with:proxy-reset-proxycfg]
+rem                [/with:wsus-client-reset]
 rem                [/with:winsock-reset]
 rem   CODE        an error code such as 0x80070003: runs the plan for it
 rem   /plan       shows each step with the current and intended values and
@@ -2729,7 +2731,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=bc624b92f6c84997"
+set "WUFIX_VERSION=e1e113624c8c6b32"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2787,6 +2789,10 @@ if /i "%ARG%"=="/aggressive" set "WUFIX_AGGRESSIVE=1"
 if /i "%ARG%"=="/aggressive" goto parse_args
 if /i "%ARG%"=="/with:firewall-pause" set "WITH_firewall-pause=1"
 if /i "%ARG%"=="/with:firewall-pause" goto parse_args
+if /i "%ARG%"=="/with:proxy-reset-proxycfg" set "WITH_proxy-reset-proxycfg=1"
+if /i "%ARG%"=="/with:proxy-reset-proxycfg" goto parse_args
+if /i "%ARG%"=="/with:wsus-client-reset" set "WITH_wsus-client-reset=1"
+if /i "%ARG%"=="/with:wsus-client-reset" goto parse_args
 if /i "%ARG%"=="/with:winsock-reset" set "WITH_winsock-reset=1"
 if /i "%ARG%"=="/with:winsock-reset" goto parse_args
 if /i "%ARG:~0,8%"=="/report:" set "WUFIX_REPORT_TO=%ARG:~8%"
@@ -3068,7 +3074,7 @@ set "STEP_TITLE=Reset the Windows Update components"
 call :run_step component-reset component_reset default short
 set "STEP_NUM=5/12"
 set "STEP_TITLE=Reset the WinHTTP proxy to direct access (proxycfg)"
-call :run_step proxy-reset-proxycfg proxy_reset_proxycfg aggressive short
+call :run_step proxy-reset-proxycfg proxy_reset_proxycfg optin short
 set "STEP_NUM=6/12"
 set "STEP_TITLE=Register the Windows Update DLLs again"
 call :run_step dll-reregister dll_reregister aggressive short
@@ -3077,7 +3083,7 @@ set "STEP_TITLE=Reset the security descriptors of BITS and Windows Update"
 call :run_step service-security service_security aggressive short
 set "STEP_NUM=8/12"
 set "STEP_TITLE=Give the WSUS client a new identity"
-call :run_step wsus-client-reset wsus_client_reset aggressive short
+call :run_step wsus-client-reset wsus_client_reset optin short
 set "STEP_NUM=9/12"
 set "STEP_TITLE=Reset the Winsock catalog"
 call :run_step winsock-reset winsock_reset optin short

@@ -16,7 +16,7 @@ import (
 // back from /undo exactly, whatever their type, and with data that holds
 // the state file's own separators (| between fields, * inside a registry
 // record). The machine is WSUS-managed with a client identity stored,
-// which the default plan deletes under /aggressive. As in
+// which the default plan deletes with /with:wsus-client-reset. As in
 // TestEveryPlanAtFullStrengthIsUndone, a step Wine cannot carry out may
 // fail the run (exit code 1); the values and the undo must not care.
 func TestRegistryValuesComeBackExactly(t *testing.T) {
@@ -51,7 +51,7 @@ func TestRegistryValuesComeBackExactly(t *testing.T) {
 		dir := install(t, "win10", p.HostPath(`C:\wufix`))
 		before := registry(t, p)
 
-		r := p.Run(dir, "run.cmd", "/aggressive")
+		r := p.Run(dir, "run.cmd", "/with:wsus-client-reset")
 		if wine.Flake(r) {
 			return true
 		}
