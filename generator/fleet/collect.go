@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RunsKept is how many runs of one machine are kept in detail: its newest
@@ -171,20 +172,46 @@ func (m *Machine) keep(p Past) {
 	m.olderBy[slices.Index(Outcomes, p.Outcome)]++
 }
 
-// newer orders two runs of one machine: by the time each finished (the
-// machine's own clock, so comparable on one machine), then by run number.
+// newer orders two runs of one machine, as comparePast does.
 func newer(a, b *Report) bool {
-	if c := cmp.Compare(a.Finished, b.Finished); c != 0 {
-		return c > 0
-	}
-	return a.Run > b.Run
+	return comparePast(Past{Run: a.Run, Bundle: a.Bundle, Finished: a.Finished}, Past{Run: b.Run, Bundle: b.Bundle, Finished: b.Finished}) > 0
 }
 
 // older is newer's order for the lines of earlier runs.
 func older(a, b Past) bool { return comparePast(a, b) < 0 }
 
+// comparePast orders two runs of one machine. Within a bundle run.cmd
+// numbers the runs in the order they ran, so the number decides: the
+// machine's clock may be wrong (a dead CMOS battery) or unread. Runs of
+// two bundles are numbered apart, and a refusal is not numbered (0000):
+// those go by the time they finished.
 func comparePast(a, b Past) int {
-	return cmp.Or(cmp.Compare(a.Finished, b.Finished), cmp.Compare(a.Run, b.Run))
+	na, nb := runNumber(a.Run), runNumber(b.Run)
+	if a.Bundle == b.Bundle && na > 0 && nb > 0 {
+		return cmp.Compare(na, nb)
+	}
+	return cmp.Or(finished(a.Finished).Compare(finished(b.Finished)), cmp.Compare(a.Run, b.Run))
+}
+
+// runNumber is the NNNN of a run id <bundle>-NNNN: 0 for a refusal, and
+// for an id of another form, neither of which says when it ran.
+func runNumber(run string) int {
+	n, err := strconv.Atoi(run[strings.LastIndexByte(run, '-')+1:])
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// finished reads a report's time. One that does not parse ("unknown":
+// the scripts could not read the clock) is the zero time, older than any
+// other, so such a run never hides the runs after it.
+func finished(s string) time.Time {
+	t, err := time.Parse(Stamp, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func past(r *Report, sum uint64) Past {

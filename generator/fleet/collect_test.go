@@ -1,0 +1,85 @@
+package fleet
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A machine's newest run is its last by run number within a bundle, where
+// its clock may be wrong or unread; only across bundles, and for a
+// refusal (never numbered), does the time it finished decide.
+func TestNewestRunOfAMachine(t *testing.T) {
+	type run struct {
+		run, finished string // the bundle is the run id's prefix
+		exit          int
+	}
+	for _, tc := range []struct {
+		name    string
+		runs    []run
+		newest  string
+		outcome Outcome
+		history []string // oldest first
+	}{
+		{
+			name:   "a clock read as unknown does not keep its run the newest",
+			runs:   []run{{"win10-0001", "2026-11-01T08:10:00", 1}, {"win10-0002", "unknown", 1}, {"win10-0003", "2026-11-03T08:10:00", 0}},
+			newest: "win10-0003", outcome: Fixed, history: []string{"win10-0001", "win10-0002"},
+		},
+		{
+			name:   "across bundles a time that cannot be read is the oldest",
+			runs:   []run{{"win7-0001", "unknown", 1}, {"win10-0001", "2026-11-01T08:10:00", 0}, {"win7-0002", "2026-10-01T08:10:00", 1}},
+			newest: "win10-0001", outcome: Fixed, history: []string{"win7-0001", "win7-0002"},
+		},
+		{
+			name:   "a clock ahead (2031) does not hide the later fix",
+			runs:   []run{{"win10-0001", "2031-05-01T08:10:00", 1}, {"win10-0002", "2026-11-02T08:10:00", 0}},
+			newest: "win10-0002", outcome: Fixed, history: []string{"win10-0001"},
+		},
+		{
+			name:   "a clock behind (2003) does not file the current failure as history",
+			runs:   []run{{"win10-0001", "2026-11-01T08:10:00", 0}, {"win10-0002", "2003-01-01T00:01:00", 1}},
+			newest: "win10-0002", outcome: Failed, history: []string{"win10-0001"},
+		},
+		{
+			name:   "across bundles the time decides, not the number",
+			runs:   []run{{"win10-0004", "2026-10-01T08:10:00", 0}, {"win7-0001", "2026-11-02T08:10:00", 0}, {"win10-0005", "2026-11-01T08:10:00", 1}},
+			newest: "win7-0001", outcome: Fixed, history: []string{"win10-0004", "win10-0005"},
+		},
+		{
+			name:   "a refusal, not numbered, is placed by its time",
+			runs:   []run{{"win10-0003", "2026-11-01T08:10:00", 0}, {"win10-0000", "2026-11-05T08:10:00", 6}},
+			newest: "win10-0000", outcome: Refused, history: []string{"win10-0003"},
+		},
+	} {
+		// The newest must not depend on the order the files are found in.
+		for _, reversed := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/reversed=%v", tc.name, reversed), func(t *testing.T) {
+				runs := slices.Clone(tc.runs)
+				if reversed {
+					slices.Reverse(runs)
+				}
+				c := NewCollector()
+				for _, r := range runs {
+					bundle, _, _ := strings.Cut(r.run, "-")
+					text := strings.Replace(report("PC1", r.run, r.finished, r.exit, "component-reset=done"), `"bundle": "win10"`, `"bundle": "`+bundle+`"`, 1)
+					c.Add(r.run+".json", must(Parse([]byte(text))))
+				}
+				s := c.Summary()
+				require.Len(t, s.Machines, 1)
+				m := s.Machines[0]
+				assert.Equal(t, tc.newest, m.Newest.Run)
+				assert.Equal(t, tc.outcome, m.Outcome)
+				var history []string
+				for _, p := range m.History {
+					history = append(history, p.Run)
+				}
+				assert.Equal(t, tc.history, history)
+			})
+		}
+	}
+}
