@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3337  clock-check               :do_clock_check
-rem  3435  service-health            :do_service_health
-rem  3606  service-security          :do_service_security
-rem  3728  component-reset           :do_component_reset
-rem  3846  system-files-surt         :do_system_files_surt
-rem  3970  offline-install-sp        :do_offline_install_sp
-rem  4120  offline-install-msu       :do_offline_install_msu
-rem  4234  driver-already-installed  :do_driver_already_installed
-rem  4286  firewall-pause            :do_firewall_pause
-rem  4413  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4482  dll-reregister            :do_dll_reregister
-rem  4553  wsus-client-reset         :do_wsus_client_reset
-rem  4682  winsock-reset             :do_winsock_reset
-rem  4805  offline-install-ie        :do_offline_install_ie
+rem  3350  clock-check               :do_clock_check
+rem  3448  service-health            :do_service_health
+rem  3619  service-security          :do_service_security
+rem  3741  component-reset           :do_component_reset
+rem  3859  system-files-surt         :do_system_files_surt
+rem  3983  offline-install-sp        :do_offline_install_sp
+rem  4133  offline-install-msu       :do_offline_install_msu
+rem  4247  driver-already-installed  :do_driver_already_installed
+rem  4299  firewall-pause            :do_firewall_pause
+rem  4426  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4495  dll-reregister            :do_dll_reregister
+rem  4566  wsus-client-reset         :do_wsus_client_reset
+rem  4695  winsock-reset             :do_winsock_reset
+rem  4818  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1833,9 +1833,9 @@ set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish
 call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
-set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_STATUS=failed"
 set "STEP_BEFORE="
-set "STEP_AFTER="
+set "STEP_AFTER=gave up after %GPO_ATTEMPTS% attempts"
 call :report_step
 set "WUFIX_FAILED=1"
 goto finish
@@ -1855,8 +1855,12 @@ set "GPO_PENDING_SET=1"
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
-rem for the deferred run (gpo_deferred_plan), in the protected copy.
+rem and the folder the reports go to (/report:DIR), for the deferred run
+rem (gpo_deferred_plan), in the protected copy: the fleet then sees how the
+rem long steps ended, not only that they were handed on.
 >"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
+del "%STAGE_DIR%\wufix-report.txt" 2>nul
+if defined WUFIX_REPORT_TO call :gpo_report_to
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -1901,7 +1905,16 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
+if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_report_to
+rem Writes the report folder to the protected copy as it was given, with
+rem delayed expansion: a share's name may hold & or ).
+setlocal EnableDelayedExpansion
+>"%STAGE_DIR%\wufix-report.txt" echo.!WUFIX_REPORT_TO!
+endlocal
 goto :eof
 
 :gpo_unschedule
@@ -2883,7 +2896,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=ff85b9be983a3556"
+set "WUFIX_VERSION=d9011462f2c62f7a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

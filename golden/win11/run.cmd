@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3750  clock-check               :do_clock_check
-rem  3848  service-health            :do_service_health
-rem  4027  service-security          :do_service_security
-rem  4149  component-reset           :do_component_reset
-rem  4292  system-files-dism         :do_system_files_dism
-rem  4432  backup-reparse-points     :do_backup_reparse_points
-rem  4640  backup-restore-folders    :do_backup_restore_folders
-rem  4809  wimmount-repair           :do_wimmount_repair
-rem  4941  offline-install-msu       :do_offline_install_msu
-rem  5051  offline-install-cab       :do_offline_install_cab
-rem  5161  driver-already-installed  :do_driver_already_installed
-rem  5212  driver-updates-exclude    :do_driver_updates_exclude
-rem  5299  firewall-pause            :do_firewall_pause
-rem  5430  defender-pause            :do_defender_pause
-rem  5529  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5603  wsus-client-reset         :do_wsus_client_reset
-rem  5746  winsock-reset             :do_winsock_reset
-rem  5866  spupdsvc-rename           :do_spupdsvc_rename
+rem  3763  clock-check               :do_clock_check
+rem  3861  service-health            :do_service_health
+rem  4040  service-security          :do_service_security
+rem  4162  component-reset           :do_component_reset
+rem  4305  system-files-dism         :do_system_files_dism
+rem  4445  backup-reparse-points     :do_backup_reparse_points
+rem  4653  backup-restore-folders    :do_backup_restore_folders
+rem  4822  wimmount-repair           :do_wimmount_repair
+rem  4954  offline-install-msu       :do_offline_install_msu
+rem  5064  offline-install-cab       :do_offline_install_cab
+rem  5174  driver-already-installed  :do_driver_already_installed
+rem  5225  driver-updates-exclude    :do_driver_updates_exclude
+rem  5312  firewall-pause            :do_firewall_pause
+rem  5443  defender-pause            :do_defender_pause
+rem  5542  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5616  wsus-client-reset         :do_wsus_client_reset
+rem  5759  winsock-reset             :do_winsock_reset
+rem  5879  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2180,9 +2180,9 @@ set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish
 call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
-set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_STATUS=failed"
 set "STEP_BEFORE="
-set "STEP_AFTER="
+set "STEP_AFTER=gave up after %GPO_ATTEMPTS% attempts"
 call :report_step
 set "WUFIX_FAILED=1"
 goto finish
@@ -2202,8 +2202,12 @@ set "GPO_PENDING_SET=1"
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
-rem for the deferred run (gpo_deferred_plan), in the protected copy.
+rem and the folder the reports go to (/report:DIR), for the deferred run
+rem (gpo_deferred_plan), in the protected copy: the fleet then sees how the
+rem long steps ended, not only that they were handed on.
 >"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
+del "%STAGE_DIR%\wufix-report.txt" 2>nul
+if defined WUFIX_REPORT_TO call :gpo_report_to
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -2248,7 +2252,16 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
+if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_report_to
+rem Writes the report folder to the protected copy as it was given, with
+rem delayed expansion: a share's name may hold & or ).
+setlocal EnableDelayedExpansion
+>"%STAGE_DIR%\wufix-report.txt" echo.!WUFIX_REPORT_TO!
+endlocal
 goto :eof
 
 :gpo_unschedule
@@ -3262,7 +3275,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=386445deb739d197"
+set "WUFIX_VERSION=498a7be9cf270275"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3657  clock-check               :do_clock_check
-rem  3755  service-health            :do_service_health
-rem  3926  service-security          :do_service_security
-rem  4048  component-reset           :do_component_reset
-rem  4174  system-files-surt         :do_system_files_surt
-rem  4301  backup-reparse-points     :do_backup_reparse_points
-rem  4509  backup-restore-folders    :do_backup_restore_folders
-rem  4678  wimmount-repair           :do_wimmount_repair
-rem  4812  offline-install-sp        :do_offline_install_sp
-rem  4962  offline-install-msu       :do_offline_install_msu
-rem  5085  offline-install-cab       :do_offline_install_cab
-rem  5195  driver-already-installed  :do_driver_already_installed
-rem  5247  firewall-pause            :do_firewall_pause
-rem  5374  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5443  dll-reregister            :do_dll_reregister
-rem  5514  wsus-client-reset         :do_wsus_client_reset
-rem  5643  winsock-reset             :do_winsock_reset
-rem  5759  allow-os-upgrade          :do_allow_os_upgrade
-rem  5844  offline-install-ie        :do_offline_install_ie
+rem  3670  clock-check               :do_clock_check
+rem  3768  service-health            :do_service_health
+rem  3939  service-security          :do_service_security
+rem  4061  component-reset           :do_component_reset
+rem  4187  system-files-surt         :do_system_files_surt
+rem  4314  backup-reparse-points     :do_backup_reparse_points
+rem  4522  backup-restore-folders    :do_backup_restore_folders
+rem  4691  wimmount-repair           :do_wimmount_repair
+rem  4825  offline-install-sp        :do_offline_install_sp
+rem  4975  offline-install-msu       :do_offline_install_msu
+rem  5098  offline-install-cab       :do_offline_install_cab
+rem  5208  driver-already-installed  :do_driver_already_installed
+rem  5260  firewall-pause            :do_firewall_pause
+rem  5387  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5456  dll-reregister            :do_dll_reregister
+rem  5527  wsus-client-reset         :do_wsus_client_reset
+rem  5656  winsock-reset             :do_winsock_reset
+rem  5772  allow-os-upgrade          :do_allow_os_upgrade
+rem  5857  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2086,9 +2086,9 @@ set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish
 call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
-set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_STATUS=failed"
 set "STEP_BEFORE="
-set "STEP_AFTER="
+set "STEP_AFTER=gave up after %GPO_ATTEMPTS% attempts"
 call :report_step
 set "WUFIX_FAILED=1"
 goto finish
@@ -2108,8 +2108,12 @@ set "GPO_PENDING_SET=1"
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
-rem for the deferred run (gpo_deferred_plan), in the protected copy.
+rem and the folder the reports go to (/report:DIR), for the deferred run
+rem (gpo_deferred_plan), in the protected copy: the fleet then sees how the
+rem long steps ended, not only that they were handed on.
 >"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
+del "%STAGE_DIR%\wufix-report.txt" 2>nul
+if defined WUFIX_REPORT_TO call :gpo_report_to
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -2154,7 +2158,16 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
+if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_report_to
+rem Writes the report folder to the protected copy as it was given, with
+rem delayed expansion: a share's name may hold & or ).
+setlocal EnableDelayedExpansion
+>"%STAGE_DIR%\wufix-report.txt" echo.!WUFIX_REPORT_TO!
+endlocal
 goto :eof
 
 :gpo_unschedule
@@ -3168,7 +3181,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=94fb1986291210e8"
+set "WUFIX_VERSION=437020fcf75a96de"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

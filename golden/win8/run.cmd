@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3678  clock-check               :do_clock_check
-rem  3776  service-health            :do_service_health
-rem  3947  service-security          :do_service_security
-rem  4069  component-reset           :do_component_reset
-rem  4196  system-files-dism         :do_system_files_dism
-rem  4336  backup-reparse-points     :do_backup_reparse_points
-rem  4544  backup-restore-folders    :do_backup_restore_folders
-rem  4713  wimmount-repair           :do_wimmount_repair
-rem  4845  offline-install-msu       :do_offline_install_msu
-rem  4955  offline-install-cab       :do_offline_install_cab
-rem  5065  driver-already-installed  :do_driver_already_installed
-rem  5117  firewall-pause            :do_firewall_pause
-rem  5244  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5313  dll-reregister            :do_dll_reregister
-rem  5384  wsus-client-reset         :do_wsus_client_reset
-rem  5513  winsock-reset             :do_winsock_reset
+rem  3691  clock-check               :do_clock_check
+rem  3789  service-health            :do_service_health
+rem  3960  service-security          :do_service_security
+rem  4082  component-reset           :do_component_reset
+rem  4209  system-files-dism         :do_system_files_dism
+rem  4349  backup-reparse-points     :do_backup_reparse_points
+rem  4557  backup-restore-folders    :do_backup_restore_folders
+rem  4726  wimmount-repair           :do_wimmount_repair
+rem  4858  offline-install-msu       :do_offline_install_msu
+rem  4968  offline-install-cab       :do_offline_install_cab
+rem  5078  driver-already-installed  :do_driver_already_installed
+rem  5130  firewall-pause            :do_firewall_pause
+rem  5257  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5326  dll-reregister            :do_dll_reregister
+rem  5397  wsus-client-reset         :do_wsus_client_reset
+rem  5526  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2124,9 +2124,9 @@ set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish
 call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
-set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_STATUS=failed"
 set "STEP_BEFORE="
-set "STEP_AFTER="
+set "STEP_AFTER=gave up after %GPO_ATTEMPTS% attempts"
 call :report_step
 set "WUFIX_FAILED=1"
 goto finish
@@ -2146,8 +2146,12 @@ set "GPO_PENDING_SET=1"
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
-rem for the deferred run (gpo_deferred_plan), in the protected copy.
+rem and the folder the reports go to (/report:DIR), for the deferred run
+rem (gpo_deferred_plan), in the protected copy: the fleet then sees how the
+rem long steps ended, not only that they were handed on.
 >"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
+del "%STAGE_DIR%\wufix-report.txt" 2>nul
+if defined WUFIX_REPORT_TO call :gpo_report_to
 call :gpo_task_xml
 if not errorlevel 1 goto gpo_schedule_run
 set "MSG=could not create task %GPO_TASK% from %GPO_XML%; creating it with schtasks' switches, whose task may not start on battery power"
@@ -2192,7 +2196,16 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
+if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_report_to
+rem Writes the report folder to the protected copy as it was given, with
+rem delayed expansion: a share's name may hold & or ).
+setlocal EnableDelayedExpansion
+>"%STAGE_DIR%\wufix-report.txt" echo.!WUFIX_REPORT_TO!
+endlocal
 goto :eof
 
 :gpo_unschedule
@@ -3206,7 +3219,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=959683dfad6d4dc0"
+set "WUFIX_VERSION=ded26403c4064853"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

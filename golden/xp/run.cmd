@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3179  clock-check               :do_clock_check
-rem  3277  service-health            :do_service_health
-rem  3435  service-security          :do_service_security
-rem  3557  component-reset           :do_component_reset
-rem  3679  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3871  offline-install-xp        :do_offline_install_xp
-rem  3994  driver-already-installed  :do_driver_already_installed
-rem  4046  firewall-pause            :do_firewall_pause
-rem  4172  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4241  dll-reregister            :do_dll_reregister
-rem  4312  wsus-client-reset         :do_wsus_client_reset
-rem  4441  winsock-reset             :do_winsock_reset
-rem  4564  offline-install-ie        :do_offline_install_ie
+rem  3192  clock-check               :do_clock_check
+rem  3290  service-health            :do_service_health
+rem  3448  service-security          :do_service_security
+rem  3570  component-reset           :do_component_reset
+rem  3692  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3884  offline-install-xp        :do_offline_install_xp
+rem  4007  driver-already-installed  :do_driver_already_installed
+rem  4059  firewall-pause            :do_firewall_pause
+rem  4185  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4254  dll-reregister            :do_dll_reregister
+rem  4325  wsus-client-reset         :do_wsus_client_reset
+rem  4454  winsock-reset             :do_winsock_reset
+rem  4577  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1716,9 +1716,9 @@ set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: the deferred steps did not finish
 call %WUFIX_LIB% :log
 set "WUFIX_STEP=deferred-steps"
 set "STEP_RC=1"
-set "STEP_STATUS=gave up after %GPO_ATTEMPTS% attempts"
+set "STEP_STATUS=failed"
 set "STEP_BEFORE="
-set "STEP_AFTER="
+set "STEP_AFTER=gave up after %GPO_ATTEMPTS% attempts"
 call :report_step
 set "WUFIX_FAILED=1"
 goto finish
@@ -1738,8 +1738,12 @@ set "GPO_PENDING_SET=1"
 call :stage_bundle
 if errorlevel 1 goto gpo_schedule_failed
 rem The plan and the error code it was chosen for (hex digits, or nothing),
-rem for the deferred run (gpo_deferred_plan), in the protected copy.
+rem and the folder the reports go to (/report:DIR), for the deferred run
+rem (gpo_deferred_plan), in the protected copy: the fleet then sees how the
+rem long steps ended, not only that they were handed on.
 >"%STAGE_DIR%\wufix-deferred.txt" echo %WUFIX_PLAN% %WUFIX_CODE%
+del "%STAGE_DIR%\wufix-report.txt" 2>nul
+if defined WUFIX_REPORT_TO call :gpo_report_to
 rem This version's schtasks /create has no /f to replace a task of the same
 rem name: an earlier one is deleted first.
 "%SystemRoot%\System32\schtasks.exe" /delete /tn "%GPO_TASK%" /f >nul 2>&1
@@ -1766,7 +1770,16 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
+if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_report_to
+rem Writes the report folder to the protected copy as it was given, with
+rem delayed expansion: a share's name may hold & or ).
+setlocal EnableDelayedExpansion
+>"%STAGE_DIR%\wufix-report.txt" echo.!WUFIX_REPORT_TO!
+endlocal
 goto :eof
 
 :gpo_unschedule
@@ -2731,7 +2744,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=e1e113624c8c6b32"
+set "WUFIX_VERSION=8a8bb987e22f7346"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

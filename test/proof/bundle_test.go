@@ -28,6 +28,7 @@ type report struct {
 		ID       string `json:"id"`
 		Status   string `json:"status"`
 		ExitCode int    `json:"exit_code"`
+		After    string `json:"after"`
 	} `json:"steps"`
 }
 

@@ -135,7 +135,9 @@ func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
-		r := p.Run(dir, "run.cmd", "/gpo")
+		share := p.HostPath(`C:\fleet reports (R&D)`)
+		require.NoError(t, os.MkdirAll(share, 0o755))
+		r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\fleet reports (R&D)`)
 		if wine.Flake(r) {
 			return true
 		}
@@ -194,6 +196,11 @@ func TestGroupPolicyDefersLongStepsToATask(t *testing.T) {
 			deleted = deleted || (c.Name == "schtasks" && len(c.Args) > 0 && strings.EqualFold(c.Args[0], "/delete"))
 		}
 		assert.True(t, deleted, "the one-shot task removes itself")
+		for _, run := range []string{"win7-0001", "win7-0002"} {
+			found, err := filepath.Glob(filepath.Join(share, "*-"+run+".json"))
+			require.NoError(t, err)
+			assert.Len(t, found, 1, "the report of %s reaches the share: the deferred run's too", run)
+		}
 		return false
 	})
 }
@@ -276,7 +283,8 @@ func TestGroupPolicyRetriesDeferredStepsThenGivesUp(t *testing.T) {
 		rep = readReport(t, p, "win7-0004")
 		require.Len(t, rep.Steps, 1)
 		assert.Equal(t, "deferred-steps", rep.Steps[0].ID)
-		assert.Equal(t, "gave up after 3 attempts", rep.Steps[0].Status)
+		assert.Equal(t, "failed", rep.Steps[0].Status, "a status the report's schema and wufix report know")
+		assert.Equal(t, "gave up after 3 attempts", rep.Steps[0].After)
 		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7")
 		assert.NoError(t, err, "the marker is set: no more attempts")
 		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7-plan")
