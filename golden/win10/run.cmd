@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3769  clock-check               :do_clock_check
-rem  3867  service-health            :do_service_health
-rem  4046  service-security          :do_service_security
-rem  4168  component-reset           :do_component_reset
-rem  4311  system-files-dism         :do_system_files_dism
-rem  4451  backup-reparse-points     :do_backup_reparse_points
-rem  4659  backup-restore-folders    :do_backup_restore_folders
-rem  4828  wimmount-repair           :do_wimmount_repair
-rem  4960  offline-install-msu       :do_offline_install_msu
-rem  5070  offline-install-cab       :do_offline_install_cab
-rem  5180  driver-already-installed  :do_driver_already_installed
-rem  5231  driver-updates-exclude    :do_driver_updates_exclude
-rem  5328  firewall-pause            :do_firewall_pause
-rem  5459  defender-pause            :do_defender_pause
-rem  5558  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5632  wsus-client-reset         :do_wsus_client_reset
-rem  5775  winsock-reset             :do_winsock_reset
-rem  5895  spupdsvc-rename           :do_spupdsvc_rename
+rem  3796  clock-check               :do_clock_check
+rem  3894  service-health            :do_service_health
+rem  4073  service-security          :do_service_security
+rem  4195  component-reset           :do_component_reset
+rem  4339  system-files-dism         :do_system_files_dism
+rem  4481  backup-reparse-points     :do_backup_reparse_points
+rem  4689  backup-restore-folders    :do_backup_restore_folders
+rem  4858  wimmount-repair           :do_wimmount_repair
+rem  4990  offline-install-msu       :do_offline_install_msu
+rem  5100  offline-install-cab       :do_offline_install_cab
+rem  5210  driver-already-installed  :do_driver_already_installed
+rem  5261  driver-updates-exclude    :do_driver_updates_exclude
+rem  5358  firewall-pause            :do_firewall_pause
+rem  5489  defender-pause            :do_defender_pause
+rem  5588  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5662  wsus-client-reset         :do_wsus_client_reset
+rem  5805  winsock-reset             :do_winsock_reset
+rem  5925  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1447,6 +1447,67 @@ if not defined DOMAIN_ROLE set "MSG=  domain role unknown (WMI did not answer): 
 call %WUFIX_LIB% :log
 goto :eof
 
+:check_pending
+rem Sets WUFIX_PENDING to the first sign that a restart is due or servicing
+rem is half done, reading only. Windows finishes such work at the next
+rem start (files swapped in, a component store transaction completed); a
+rem component reset, DISM, SFC or an install on top of it can break it, so
+rem a run stops before any step. Registry keys and files only: no tool's
+rem translated text is read.
+set "WUFIX_PENDING="
+rem Component Based Servicing (the Windows Modules Installer) exists from
+rem Vista on: its restart flag, and the transaction it completes at startup.
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending" >nul 2>&1
+if not errorlevel 1 set "WUFIX_PENDING=component servicing waits for a restart (Component Based Servicing\RebootPending)"
+if defined WUFIX_PENDING goto :eof
+if exist "%SystemRoot%\WinSxS\pending.xml" set "WUFIX_PENDING=a servicing transaction completes at the next start (%SystemRoot%\WinSxS\pending.xml)"
+if defined WUFIX_PENDING goto :eof
+"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired" >nul 2>&1
+if not errorlevel 1 set "WUFIX_PENDING=Windows Update installed updates that need a restart (WindowsUpdate\Auto Update\RebootRequired)"
+if defined WUFIX_PENDING goto :eof
+rem Files replaced or deleted at the next start; a value with no data in
+rem it waits for nothing.
+set "PENDING_RENAMES="
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager" /v PendingFileRenameOperations 2>nul"') do if /i "%%A"=="PendingFileRenameOperations" set "PENDING_RENAMES=%%C"
+if defined PENDING_RENAMES set "WUFIX_PENDING=files are replaced at the next start (Session Manager\PendingFileRenameOperations)"
+goto :eof
+
+:pending_refuse
+rem Ends a run that found a pending restart (exit 9), before any step. No
+rem console reads it under Group Policy or in the deferred task, and no log
+rem is open yet: startup.log and the fleet report say it (stage_refuse,
+rem write_refusal), for a restart that never clears (software that queues a
+rem file rename at every start) would hold the run back unseen.
+set "MSG=run.cmd: restart first: %WUFIX_PENDING%. No step ran and nothing was changed; run wufix again after the restart. (run.cmd /plan shows what it would do.)"
+call :stage_refuse
+set "REFUSE_CODE=9"
+call :write_refusal
+exit /b 9
+
+:pending_preview
+rem Plan mode: says whether a run would stop for a pending restart.
+call %WUFIX_LIB% :check_pending
+if not defined WUFIX_PENDING goto :eof
+set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
+call %WUFIX_LIB% :log
+goto :eof
+
+:pending_hold
+rem errorlevel 1 when a step of this run left a restart pending: the run
+rem started without one (check_pending), so an update it installed did.
+rem DISM and SFC work on what that restart completes, and fail on top of
+rem it (DISM with 0x800F082F, SFC with "a system repair pending"), so the
+rem step calling this is held: the run ends with 3010, and under Group
+rem Policy the version stays pending, so the startup after the restart
+rem schedules the deferred steps again (gpo_record).
+call %WUFIX_LIB% :check_pending
+if not defined WUFIX_PENDING exit /b 0
+set "WUFIX_HELD=1"
+set "STEP_AFTER=held for the restart: %WUFIX_PENDING%"
+set "MSG=  not run now: %WUFIX_PENDING%, after an update this run installed. Restart, then run again."
+call %WUFIX_LIB% :log
+exit /b 1
+
 :sddl_read
 rem Sets SDDL_NOW to service SVC's security descriptor as sc sdshow prints
 rem it (the first line that starts with D:), and SDDL_DACL to its access
@@ -2035,7 +2096,7 @@ goto :eof
 rem The facts that change the advice, each read from the registry or WMI.
 set "MSG=Facts that change the advice:"
 call %WUFIX_LIB% :log
-call :check_pending
+call %WUFIX_LIB% :check_pending
 set "MSG=   no restart pending"
 if defined WUFIX_PENDING set "MSG=   restart first: %WUFIX_PENDING%. Restart, then diagnose again."
 call %WUFIX_LIB% :log
@@ -2286,6 +2347,7 @@ rem share is the exception: the version stays pending, and the next startup
 rem schedules it again.
 if "%WUFIX_MODE%"=="deferred" if defined STAGE_PKG_FAILED goto gpo_marker_pending
 if "%WUFIX_MODE%"=="deferred" if defined STAGE_SOURCE_FAILED goto gpo_marker_pending
+if "%WUFIX_MODE%"=="deferred" if defined WUFIX_HELD goto gpo_marker_held
 if "%WUFIX_MODE%"=="deferred" goto gpo_marker_set
 if not defined WUFIX_GPO goto :eof
 if not "%WUFIX_MODE%"=="run" goto :eof
@@ -2294,6 +2356,11 @@ goto gpo_marker_set
 
 :gpo_marker_pending
 set "MSG=the payload was not copied from the share: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the next startup schedules the deferred steps again (3 times in all)"
+call %WUFIX_LIB% :log
+goto :eof
+
+:gpo_marker_held
+set "MSG=a step waits for the restart an update of this run needs: HKLM\SOFTWARE\wufix %WUFIX_BUNDLE%-pending stays, and the startup after the restart schedules the deferred steps again (3 times in all)"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -2667,51 +2734,6 @@ goto :eof
 :lock_owner
 rem Sets LOCK_OWNER to the lock's line, where the holder lets it be read.
 for /f "usebackq delims=" %%L in ("%LOCK_FILE%") do set "LOCK_OWNER=%%L"
-goto :eof
-
-:check_pending
-rem Sets WUFIX_PENDING to the first sign that a restart is due or servicing
-rem is half done, reading only. Windows finishes such work at the next
-rem start (files swapped in, a component store transaction completed); a
-rem component reset, DISM, SFC or an install on top of it can break it, so
-rem a run stops before any step. Registry keys and files only: no tool's
-rem translated text is read.
-set "WUFIX_PENDING="
-rem Component Based Servicing (the Windows Modules Installer) exists from
-rem Vista on: its restart flag, and the transaction it completes at startup.
-"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Component Based Servicing\RebootPending" >nul 2>&1
-if not errorlevel 1 set "WUFIX_PENDING=component servicing waits for a restart (Component Based Servicing\RebootPending)"
-if defined WUFIX_PENDING goto :eof
-if exist "%SystemRoot%\WinSxS\pending.xml" set "WUFIX_PENDING=a servicing transaction completes at the next start (%SystemRoot%\WinSxS\pending.xml)"
-if defined WUFIX_PENDING goto :eof
-"%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired" >nul 2>&1
-if not errorlevel 1 set "WUFIX_PENDING=Windows Update installed updates that need a restart (WindowsUpdate\Auto Update\RebootRequired)"
-if defined WUFIX_PENDING goto :eof
-rem Files replaced or deleted at the next start; a value with no data in
-rem it waits for nothing.
-set "PENDING_RENAMES="
-for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager" /v PendingFileRenameOperations 2>nul"') do if /i "%%A"=="PendingFileRenameOperations" set "PENDING_RENAMES=%%C"
-if defined PENDING_RENAMES set "WUFIX_PENDING=files are replaced at the next start (Session Manager\PendingFileRenameOperations)"
-goto :eof
-
-:pending_refuse
-rem Ends a run that found a pending restart (exit 9), before any step. No
-rem console reads it under Group Policy or in the deferred task, and no log
-rem is open yet: startup.log and the fleet report say it (stage_refuse,
-rem write_refusal), for a restart that never clears (software that queues a
-rem file rename at every start) would hold the run back unseen.
-set "MSG=run.cmd: restart first: %WUFIX_PENDING%. No step ran and nothing was changed; run wufix again after the restart. (run.cmd /plan shows what it would do.)"
-call :stage_refuse
-set "REFUSE_CODE=9"
-call :write_refusal
-exit /b 9
-
-:pending_preview
-rem Plan mode: says whether a run would stop for a pending restart.
-call %WUFIX_LIB% :check_pending
-if not defined WUFIX_PENDING goto :eof
-set "MSG=*** restart first: %WUFIX_PENDING%. A run would stop here with exit code 9 and change nothing; the steps below are what it does after the restart."
-call %WUFIX_LIB% :log
 goto :eof
 
 :report_step
@@ -3281,7 +3303,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=96485f6929aec196"
+set "WUFIX_VERSION=0c655c471ca1bd9e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3308,6 +3330,7 @@ set "WUFIX_CODE="
 set "WUFIX_DEFERRED="
 set "WUFIX_FAILED="
 set "WUFIX_FAILED_STEPS="
+set "WUFIX_HELD="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
@@ -3701,8 +3724,9 @@ goto :eof
 :run_step
 rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
-rem there was nothing to do; they may set STEP_BEFORE, STEP_AFTER and
-rem WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
+rem there was nothing to do, 3 when held for a restart this run left
+rem pending (pending_hold: skipped, and the run ends with 3010); they may
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
 rem scheduled task, which runs only those (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
@@ -3719,6 +3743,8 @@ set "STEP_RC=%ERRORLEVEL%"
 set "RAN_%~2=1"
 set "STEP_STATUS=done"
 if "%STEP_RC%"=="2" set "STEP_STATUS=not needed"
+if "%STEP_RC%"=="3" set "STEP_STATUS=skipped"
+if "%STEP_RC%"=="3" set "WUFIX_REBOOT=1"
 if "%STEP_RC%"=="1" set "STEP_STATUS=failed"
 if "%STEP_RC%"=="1" set "WUFIX_FAILED=1"
 if "%STEP_RC%"=="1" set "WUFIX_FAILED_STEPS=%WUFIX_FAILED_STEPS% %~1"
@@ -3742,7 +3768,8 @@ set "MSG=   done by the Group Policy run that scheduled this one"
 call %WUFIX_LIB% :log
 goto :eof
 :run_step_skip
-set "MSG=   skipped: level %~3 (/aggressive or /with:%~1 runs it)"
+set "MSG=   skipped: level aggressive (/aggressive runs it)"
+if "%~3"=="optin" set "MSG=   skipped: opt-in (/with:%~1 runs it)"
 call %WUFIX_LIB% :log
 set "STEP_RC=0"
 set "STEP_STATUS=skipped"
@@ -4302,13 +4329,16 @@ rem on a machine without internet access (0x800F081F, 0x800F0906): attach
 rem matching media then. Then runs sfc /scannow and reads its result from the
 rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
 rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
-rem runs it.
+rem runs it. Not run while an update this run installed waits for a restart:
+rem the step is held and the run ends with 3010.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
 rem log names CBS.log and dism.log, which list every file they replaced.
 rem ==========================================================================
 :do_system_files_dism
+call %WUFIX_LIB% :pending_hold
+if errorlevel 1 exit /b 3
 set "DISM_LOGS=%WUFIX_LOGS%\%WUFIX_RUN%-dism"
 set "MSG=  logs: %SystemRoot%\Logs\DISM\dism.log and %SystemRoot%\Logs\CBS\CBS.log; DISM's screen output goes to %DISM_LOGS%-*.txt"
 call %WUFIX_LIB% :log

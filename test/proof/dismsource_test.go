@@ -85,3 +85,77 @@ func TestRestoreHealthLimitsItselfToMediaOfThisBuildOnly(t *testing.T) {
 		})
 	}
 }
+
+// An update installed earlier in the run leaves a restart pending: DISM
+// and SFC would fail on top of it (0x800F082F, "a system repair
+// pending"), so the system-files step is held, says why, and the run asks
+// for the restart (3010) rather than report a failed repair.
+func TestSystemFilesWaitForTheRestartAnInstallLeft(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win10")
+		dir := installWithUpdate(t, p)
+		r := p.Run(dir, "run.cmd", "0x800F081F")
+		if wine.Flake(r) {
+			return true
+		}
+		require.NotEmpty(t, callsOf(p, "wusa"), r.Stdout)
+		assert.Empty(t, callsOf(p, "dism"), "DISM does not run on top of a pending servicing transaction")
+		assert.Empty(t, callsOf(p, "sfc"))
+		assert.Contains(t, r.Stdout, `not run now: a servicing transaction completes at the next start (C:\windows\WinSxS\pending.xml), after an update this run installed. Restart, then run again.`)
+		assert.Contains(t, r.Stdout, "system-files-dism: skipped")
+		rep := readReport(t, p, "win10-0001")
+		for _, s := range rep.Steps {
+			if s.ID == "system-files-dism" {
+				assert.Equal(t, "skipped", s.Status)
+				assert.Contains(t, s.After, "held for the restart")
+			}
+		}
+		return false
+	})
+}
+
+// installWithUpdate installs the Windows 10 bundle built with one update
+// package, and makes wusa ask for a restart and leave what a real one
+// leaves: a servicing transaction the next start completes.
+func installWithUpdate(t *testing.T, p *wine.Prefix) string {
+	t.Helper()
+	const msu = "windows10.0-kb5031356-x64_0123456789abcdef0123456789abcdef01234567.msu"
+	dir := installWithExes(t, p, "win10", nil, map[string]string{
+		msu:            "MSCF stand-in",
+		"payload.yaml": "files:\n  - file: " + msu + "\n    targets: [win10]\n",
+	})
+	p.Setenv("WUFIX_STUB_EXIT_WUSA", "3010")
+	p.Setenv("WUFIX_STUB_APPEND_WUSA", `C:\windows\WinSxS\pending.xml|<PendingTransaction/>`)
+	return dir
+}
+
+// Under Group Policy the deferred task's run holds DISM the same way, and
+// leaves the version pending: the startup after the restart schedules the
+// deferred steps again, and DISM runs then.
+func TestDeferredStepsHeldForARestartStayPending(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win10")
+		dir := installWithUpdate(t, p)
+		r := p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
+		local := stageDir(t, dir, "win10")
+		r = p.Run(p.HostPath(local), "run.cmd", "/deferred", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		assert.Equal(t, 3010, r.Code, r.Stdout+r.Stderr)
+		assert.Empty(t, callsOf(p, "dism"))
+		_, _, err := p.Query(`HKLM\SOFTWARE\wufix`, "win10")
+		assert.Error(t, err, "the version is not recorded as done")
+		_, pending, err := p.Query(`HKLM\SOFTWARE\wufix`, "win10-pending")
+		assert.NoError(t, err, "the version stays pending")
+		assert.Contains(t, local, pending)
+		assert.Contains(t, runLog(p, "win10-0002"), "a step waits for the restart an update of this run needs")
+		return false
+	})
+}
