@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3791  clock-check               :do_clock_check
-rem  3889  service-health            :do_service_health
-rem  4068  service-security          :do_service_security
-rem  4190  component-reset           :do_component_reset
-rem  4334  system-files-dism         :do_system_files_dism
-rem  4476  backup-reparse-points     :do_backup_reparse_points
-rem  4684  backup-restore-folders    :do_backup_restore_folders
-rem  4853  wimmount-repair           :do_wimmount_repair
-rem  4985  offline-install-msu       :do_offline_install_msu
-rem  5095  offline-install-cab       :do_offline_install_cab
-rem  5205  driver-already-installed  :do_driver_already_installed
-rem  5256  driver-updates-exclude    :do_driver_updates_exclude
-rem  5343  firewall-pause            :do_firewall_pause
-rem  5474  defender-pause            :do_defender_pause
-rem  5573  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5647  wsus-client-reset         :do_wsus_client_reset
-rem  5790  winsock-reset             :do_winsock_reset
-rem  5910  spupdsvc-rename           :do_spupdsvc_rename
+rem  3805  clock-check               :do_clock_check
+rem  3903  service-health            :do_service_health
+rem  4082  service-security          :do_service_security
+rem  4204  component-reset           :do_component_reset
+rem  4348  system-files-dism         :do_system_files_dism
+rem  4490  backup-reparse-points     :do_backup_reparse_points
+rem  4698  backup-restore-folders    :do_backup_restore_folders
+rem  4867  wimmount-repair           :do_wimmount_repair
+rem  4999  offline-install-msu       :do_offline_install_msu
+rem  5109  offline-install-cab       :do_offline_install_cab
+rem  5219  driver-already-installed  :do_driver_already_installed
+rem  5270  driver-updates-exclude    :do_driver_updates_exclude
+rem  5357  firewall-pause            :do_firewall_pause
+rem  5488  defender-pause            :do_defender_pause
+rem  5587  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5661  wsus-client-reset         :do_wsus_client_reset
+rem  5804  winsock-reset             :do_winsock_reset
+rem  5924  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -697,12 +697,7 @@ if not exist "%FOLDER%\" goto rename_aside_absent
 call :rename_room
 if errorlevel 1 goto rename_aside_low
 :rename_aside_number
-set "BACKUP_N=1"
-:rename_aside_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
-set /a "BACKUP_N+=1"
-goto rename_aside_next
-:rename_aside_go
+call :rename_next_number
 for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
 ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
@@ -750,16 +745,35 @@ if exist "%PRUNE_OLD%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%P
 call %WUFIX_LIB% :log
 goto :eof
 
+:rename_next_number
+rem Sets BACKUP_N to the number after the highest of FOLDER's backups
+rem (<name>.wufix-N), not to the first one free: rename_prune frees low
+rem numbers, and a backup made under a number an older run recorded would
+rem be given back by that run's /undo as its own.
+set "BACKUP_N=0"
+for /f "eol=| delims=" %%D in ('"dir /b /ad "%FOLDER%.wufix-*" 2>nul"') do (
+    set "RN_SEEN=%%D"
+    call :rename_seen
+)
+:rename_next_free
+set /a "BACKUP_N+=1"
+if exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_next_free
+goto :eof
+:rename_seen
+rem One backup of rename_next_number: a name whose N is not a plain
+rem number (a copy someone renamed) does not count.
+set "RN_N=%RN_SEEN:*.wufix-=%"
+set "RN_NUM=0"
+set /a "RN_NUM=RN_N" 2>nul
+if not "%RN_NUM%"=="%RN_N%" goto :eof
+if %RN_NUM% GTR %BACKUP_N% set "BACKUP_N=%RN_NUM%"
+goto :eof
+
 :rename_preview
 rem Plan mode: says what rename_aside would do with FOLDER, and what
 rem rename_files_aside would do with FILES in it.
 if not exist "%FOLDER%\" goto rename_preview_absent
-set "BACKUP_N=1"
-:rename_preview_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_preview_show
-set /a "BACKUP_N+=1"
-goto rename_preview_next
-:rename_preview_show
+call %WUFIX_LIB% :rename_next_number
 set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
 if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
 call %WUFIX_LIB% :log
@@ -3298,7 +3312,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=7d4ffd89d152da87"
+set "WUFIX_VERSION=505bc940c1570d3d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

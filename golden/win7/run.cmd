@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3697  clock-check               :do_clock_check
-rem  3795  service-health            :do_service_health
-rem  3966  service-security          :do_service_security
-rem  4088  component-reset           :do_component_reset
-rem  4215  system-files-surt         :do_system_files_surt
-rem  4344  backup-reparse-points     :do_backup_reparse_points
-rem  4552  backup-restore-folders    :do_backup_restore_folders
-rem  4721  wimmount-repair           :do_wimmount_repair
-rem  4855  offline-install-sp        :do_offline_install_sp
-rem  5005  offline-install-msu       :do_offline_install_msu
-rem  5128  offline-install-cab       :do_offline_install_cab
-rem  5238  driver-already-installed  :do_driver_already_installed
-rem  5290  firewall-pause            :do_firewall_pause
-rem  5417  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5486  dll-reregister            :do_dll_reregister
-rem  5557  wsus-client-reset         :do_wsus_client_reset
-rem  5686  winsock-reset             :do_winsock_reset
-rem  5802  allow-os-upgrade          :do_allow_os_upgrade
-rem  5887  offline-install-ie        :do_offline_install_ie
+rem  3711  clock-check               :do_clock_check
+rem  3809  service-health            :do_service_health
+rem  3980  service-security          :do_service_security
+rem  4102  component-reset           :do_component_reset
+rem  4229  system-files-surt         :do_system_files_surt
+rem  4358  backup-reparse-points     :do_backup_reparse_points
+rem  4566  backup-restore-folders    :do_backup_restore_folders
+rem  4735  wimmount-repair           :do_wimmount_repair
+rem  4869  offline-install-sp        :do_offline_install_sp
+rem  5019  offline-install-msu       :do_offline_install_msu
+rem  5142  offline-install-cab       :do_offline_install_cab
+rem  5252  driver-already-installed  :do_driver_already_installed
+rem  5304  firewall-pause            :do_firewall_pause
+rem  5431  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5500  dll-reregister            :do_dll_reregister
+rem  5571  wsus-client-reset         :do_wsus_client_reset
+rem  5700  winsock-reset             :do_winsock_reset
+rem  5816  allow-os-upgrade          :do_allow_os_upgrade
+rem  5901  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -698,12 +698,7 @@ if not exist "%FOLDER%\" goto rename_aside_absent
 call :rename_room
 if errorlevel 1 goto rename_aside_low
 :rename_aside_number
-set "BACKUP_N=1"
-:rename_aside_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_aside_go
-set /a "BACKUP_N+=1"
-goto rename_aside_next
-:rename_aside_go
+call :rename_next_number
 for %%F in ("%FOLDER%") do set "BACKUP_NAME=%%~nxF.wufix-%BACKUP_N%"
 ren "%FOLDER%" "%BACKUP_NAME%" 2>nul
 if errorlevel 1 goto rename_aside_failed
@@ -751,16 +746,35 @@ if exist "%PRUNE_OLD%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%P
 call %WUFIX_LIB% :log
 goto :eof
 
+:rename_next_number
+rem Sets BACKUP_N to the number after the highest of FOLDER's backups
+rem (<name>.wufix-N), not to the first one free: rename_prune frees low
+rem numbers, and a backup made under a number an older run recorded would
+rem be given back by that run's /undo as its own.
+set "BACKUP_N=0"
+for /f "eol=| delims=" %%D in ('"dir /b /ad "%FOLDER%.wufix-*" 2>nul"') do (
+    set "RN_SEEN=%%D"
+    call :rename_seen
+)
+:rename_next_free
+set /a "BACKUP_N+=1"
+if exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_next_free
+goto :eof
+:rename_seen
+rem One backup of rename_next_number: a name whose N is not a plain
+rem number (a copy someone renamed) does not count.
+set "RN_N=%RN_SEEN:*.wufix-=%"
+set "RN_NUM=0"
+set /a "RN_NUM=RN_N" 2>nul
+if not "%RN_NUM%"=="%RN_N%" goto :eof
+if %RN_NUM% GTR %BACKUP_N% set "BACKUP_N=%RN_NUM%"
+goto :eof
+
 :rename_preview
 rem Plan mode: says what rename_aside would do with FOLDER, and what
 rem rename_files_aside would do with FILES in it.
 if not exist "%FOLDER%\" goto rename_preview_absent
-set "BACKUP_N=1"
-:rename_preview_next
-if not exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_preview_show
-set /a "BACKUP_N+=1"
-goto rename_preview_next
-:rename_preview_show
+call %WUFIX_LIB% :rename_next_number
 set "MSG=   %FOLDER%: exists; would be renamed to .wufix-%BACKUP_N%"
 if defined FILES set "MSG=   %FOLDER%: would rename %FILES% (where present) to NAME.wufix-N"
 call %WUFIX_LIB% :log
@@ -3203,7 +3217,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=8759e20273cbbbf7"
+set "WUFIX_VERSION=47e29a0d4d022e0c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

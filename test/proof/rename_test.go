@@ -41,6 +41,20 @@ func TestARepeatedRunResetsAgain(t *testing.T) {
 		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0002.log`))
 		require.NoError(t, err)
 		assert.Contains(t, string(log), `renamed C:\windows\SoftwareDistribution to SoftwareDistribution.wufix-2`)
+
+		// With .wufix-1 gone (pruned), the next backup still takes a new
+		// number: run 1's /undo must not find this run's backup under its
+		// own name.
+		require.NoError(t, os.RemoveAll(p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`)))
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\windows\SoftwareDistribution.wufix-7.old`), 0o755))
+		require.NoError(t, os.MkdirAll(filepath.Dir(rebuilt), 0o755))
+		r = p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
+		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-3`), "the number after the highest; a name that is no number does not count")
 		return false
 	})
 }
