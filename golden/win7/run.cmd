@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3711  clock-check               :do_clock_check
-rem  3809  service-health            :do_service_health
-rem  3980  service-security          :do_service_security
-rem  4102  component-reset           :do_component_reset
-rem  4229  system-files-surt         :do_system_files_surt
-rem  4358  backup-reparse-points     :do_backup_reparse_points
-rem  4566  backup-restore-folders    :do_backup_restore_folders
-rem  4735  wimmount-repair           :do_wimmount_repair
-rem  4869  offline-install-sp        :do_offline_install_sp
-rem  5019  offline-install-msu       :do_offline_install_msu
-rem  5142  offline-install-cab       :do_offline_install_cab
-rem  5252  driver-already-installed  :do_driver_already_installed
-rem  5304  firewall-pause            :do_firewall_pause
-rem  5431  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5500  dll-reregister            :do_dll_reregister
-rem  5571  wsus-client-reset         :do_wsus_client_reset
-rem  5700  winsock-reset             :do_winsock_reset
-rem  5816  allow-os-upgrade          :do_allow_os_upgrade
-rem  5901  offline-install-ie        :do_offline_install_ie
+rem  3732  clock-check               :do_clock_check
+rem  3830  service-health            :do_service_health
+rem  4001  service-security          :do_service_security
+rem  4123  component-reset           :do_component_reset
+rem  4250  system-files-surt         :do_system_files_surt
+rem  4379  backup-reparse-points     :do_backup_reparse_points
+rem  4587  backup-restore-folders    :do_backup_restore_folders
+rem  4756  wimmount-repair           :do_wimmount_repair
+rem  4890  offline-install-sp        :do_offline_install_sp
+rem  5040  offline-install-msu       :do_offline_install_msu
+rem  5163  offline-install-cab       :do_offline_install_cab
+rem  5273  driver-already-installed  :do_driver_already_installed
+rem  5325  firewall-pause            :do_firewall_pause
+rem  5452  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5521  dll-reregister            :do_dll_reregister
+rem  5592  wsus-client-reset         :do_wsus_client_reset
+rem  5721  winsock-reset             :do_winsock_reset
+rem  5837  allow-os-upgrade          :do_allow_os_upgrade
+rem  5922  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -722,27 +722,42 @@ call %WUFIX_LIB% :log
 exit /b 1
 
 :rename_prune
-rem Removes the backups of FOLDER (<name>.wufix-N) but the two newest by
-rem date: the one this run just made and the one before it, which /undo of
-rem the last two runs gives back. An older run's /undo then says its backup
-rem is gone and leaves the folder as it is. Nothing else is ever removed.
+rem Removes the backups of FOLDER (<name>.wufix-N) but the two newest: the
+rem one this run just made (BACKUP_N, the highest number) and the one
+rem before it, which /undo of the last two runs gives back. Numbers only
+rem grow (rename_next_number), so they order the backups whatever the
+rem clock said when each was made; a name without a plain number is left
+rem alone. An older run's /undo then says its backup is gone and leaves
+rem the folder as it is. Nothing else is ever removed.
 for %%F in ("%FOLDER%") do set "PRUNE_DIR=%%~dpF"
 for %%F in ("%FOLDER%") do set "PRUNE_NAME=%%~nxF"
 pushd "%PRUNE_DIR%"
 if errorlevel 1 goto :eof
-set "PRUNE_KEPT=0"
-for /f "eol=| delims=" %%D in ('"dir /b /ad /o-d "%PRUNE_NAME%.wufix-*" 2>nul"') do (
-    set "PRUNE_OLD=%%D"
+set "PRUNE_KEEP=0"
+for /f "eol=| delims=" %%D in ('"dir /b /ad "%PRUNE_NAME%.wufix-*" 2>nul"') do (
+    set "RN_SEEN=%%D"
+    call :rename_prune_keep
+)
+for /f "eol=| delims=" %%D in ('"dir /b /ad "%PRUNE_NAME%.wufix-*" 2>nul"') do (
+    set "RN_SEEN=%%D"
     call :rename_prune_one
 )
 popd
 goto :eof
+:rename_prune_keep
+rem Sets PRUNE_KEEP to the highest number below this run's: the backup
+rem before it.
+call :rename_number
+if not defined RN_NUM goto :eof
+if %RN_NUM% LSS %BACKUP_N% if %RN_NUM% GTR %PRUNE_KEEP% set "PRUNE_KEEP=%RN_NUM%"
+goto :eof
 :rename_prune_one
-set /a "PRUNE_KEPT+=1"
-if %PRUNE_KEPT% LEQ 2 goto :eof
-rd /s /q "%PRUNE_OLD%" 2>nul
-set "MSG=  removed the old backup %PRUNE_DIR%%PRUNE_OLD%: wufix keeps the two newest of a folder"
-if exist "%PRUNE_OLD%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%PRUNE_OLD% (in use?)"
+call :rename_number
+if not defined RN_NUM goto :eof
+if %RN_NUM% GEQ %PRUNE_KEEP% goto :eof
+rd /s /q "%RN_SEEN%" 2>nul
+set "MSG=  removed the old backup %PRUNE_DIR%%RN_SEEN%: wufix keeps the two newest of a folder"
+if exist "%RN_SEEN%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%RN_SEEN% (in use?)"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -761,13 +776,19 @@ set /a "BACKUP_N+=1"
 if exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_next_free
 goto :eof
 :rename_seen
-rem One backup of rename_next_number: a name whose N is not a plain
-rem number (a copy someone renamed) does not count.
+call :rename_number
+if not defined RN_NUM goto :eof
+if %RN_NUM% GTR %BACKUP_N% set "BACKUP_N=%RN_NUM%"
+goto :eof
+
+:rename_number
+rem Sets RN_NUM to the N of the backup name RN_SEEN (<name>.wufix-N), or
+rem clears it when N is not a plain number (a copy someone renamed), which
+rem then neither counts nor is ever removed.
 set "RN_N=%RN_SEEN:*.wufix-=%"
 set "RN_NUM=0"
 set /a "RN_NUM=RN_N" 2>nul
-if not "%RN_NUM%"=="%RN_N%" goto :eof
-if %RN_NUM% GTR %BACKUP_N% set "BACKUP_N=%RN_NUM%"
+if not "%RN_NUM%"=="%RN_N%" set "RN_NUM="
 goto :eof
 
 :rename_preview
@@ -3217,7 +3238,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=47e29a0d4d022e0c"
+set "WUFIX_VERSION=b1110597697f007a"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -61,13 +61,16 @@ func TestARepeatedRunResetsAgain(t *testing.T) {
 
 // Of the backups of a folder, the two newest are kept: the one a run just
 // made and the one before it. A run every month for a year would otherwise
-// keep twelve copies of SoftwareDistribution.
+// keep twelve copies of SoftwareDistribution. Newest by number, which only
+// grows, not by date: .wufix-1 here was made while the clock ran 30 days
+// ahead. A name without a plain number is nobody's backup and stays.
 func TestOnlyTheTwoNewestBackupsAreKept(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
 		dir := install(t, "win7", p.HostPath(`C:\wufix`))
-		for i, age := range []int{40, 30} {
+		require.NoError(t, os.MkdirAll(p.HostPath(`C:\windows\SoftwareDistribution.wufix-1.copy`), 0o755))
+		for i, age := range []int{10, 40} {
 			old := p.HostPath(`C:\windows\SoftwareDistribution.wufix-` + itoa(i+1))
 			require.NoError(t, os.MkdirAll(filepath.Join(old, "Download"), 0o755))
 			when := time.Now().AddDate(0, 0, -age)
@@ -85,6 +88,7 @@ func TestOnlyTheTwoNewestBackupsAreKept(t *testing.T) {
 		assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-3\Download\b2\new.cab`), "this run's backup")
 		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2`), "the one before it")
 		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`), "the oldest")
+		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1.copy`))
 		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
 		require.NoError(t, err)
 		assert.Contains(t, string(log), `removed the old backup C:\windows\SoftwareDistribution.wufix-1: wufix keeps the two newest of a folder`)
