@@ -47,7 +47,7 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/steps/offline-install-msu/step.yaml:19:32: step "offline-install-msu" uses lib "packages" and must be long: true (under /gpo only the deferred task has the packages)`}},
 		{"long step not at the default level", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/system-files-dism/step.yaml": edit(t, "templates/steps/system-files-dism/step.yaml", "level: default", "level: aggressive")}
-		}, []string{`templates/steps/system-files-dism/step.yaml:26:1: step "system-files-dism" is long: true and must be level default (under /gpo the deferred task runs without /aggressive or /with:)`}},
+		}, []string{`templates/steps/system-files-dism/step.yaml:27:1: step "system-files-dism" is long: true and must be level default (under /gpo the deferred task runs without /aggressive or /with:)`}},
 		{"plan saved as yml", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/plans/extra.yml": "id: extra\n"}
 		}, []string{`templates/plans/extra.yml:1:1: unexpected file "extra.yml": templates/plans holds only *.yaml`}},

@@ -13,10 +13,10 @@ import (
 )
 
 // wimInfo is what the dism stub prints for every call: an install.wim of
-// one Windows 10 Pro x64 image of the given build, as dism /English
-// /Get-WimInfo lists it, and ScanHealth's verdict that the store is
-// repairable, so that RestoreHealth runs.
-func wimInfo(build string) []string {
+// one Windows 10 Pro x64 image of the given build and update revision, as
+// dism /English /Get-WimInfo lists it, and ScanHealth's verdict that the
+// store is repairable, so that RestoreHealth runs.
+func wimInfo(build, ubr string) []string {
 	return []string{
 		"Deployment Image Servicing and Management tool",
 		"Version: 10.0.19041.3636",
@@ -27,6 +27,7 @@ func wimInfo(build string) []string {
 		"Name : Windows 10 Pro",
 		"Architecture : x64",
 		"Version : 10.0." + build,
+		"ServicePack Build : " + ubr,
 		"Edition : Professional",
 		"Installation : Client",
 		"Languages :",
@@ -38,17 +39,19 @@ func wimInfo(build string) []string {
 }
 
 // RestoreHealth takes install media from D: to Z:. Media of this build
-// are the whole source (/LimitAccess); media of another build may lack
-// files this build needs, so DISM may also ask Windows Update for them.
+// and its updates (this machine: 10240.3803) are the whole source
+// (/LimitAccess); media of another build, or of fewer updates, may lack
+// files this Windows needs, so DISM may also ask Windows Update for them.
 func TestRestoreHealthLimitsItselfToMediaOfThisBuildOnly(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name, build string
-		limit       bool
-		log         string
+		name, build, ubr string
+		limit            bool
+		log              string
 	}{
-		{"this build", "10240", true, "index 1: Professional Client x64 build 10240: matches; the source is WIM:D:\\sources\\install.wim:1"},
-		{"another build", "19041", false, "no image of build 10240 found; using WIM:D:\\sources\\install.wim:1, of another build, and Windows Update for what it lacks"},
+		{"this build and updates", "10240", "3803", true, "index 1: Professional Client x64 build 10240: matches; the source is WIM:D:\\sources\\install.wim:1"},
+		{"this build, fewer updates", "10240", "16", false, "the image holds build 10240.16, this Windows is updated to 10240.3803: Windows Update may supply what the image lacks"},
+		{"another build", "19041", "3803", false, "no image of build 10240 found; using WIM:D:\\sources\\install.wim:1, of another build, and Windows Update for what it lacks"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -57,16 +60,18 @@ func TestRestoreHealthLimitsItselfToMediaOfThisBuildOnly(t *testing.T) {
 				dir := install(t, "win10", p.HostPath(`C:\wufix`))
 				regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "EditionID", "Professional")
 				regAdd(t, p, `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "InstallationType", "Client")
+				r := p.RunAgain("", `C:\windows\system32\reg.exe`, "add", `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, "/v", "UBR", "/t", "REG_DWORD", "/d", "3803", "/f")
+				require.Equal(t, 0, r.Code, r.Stdout)
 				// D: is install media: Wine maps a drive letter to the
 				// folder its dosdevices link names.
 				media := t.TempDir()
 				require.NoError(t, os.MkdirAll(filepath.Join(media, "sources"), 0o755))
 				require.NoError(t, os.WriteFile(filepath.Join(media, "sources", "install.wim"), []byte("MSWIM stand-in"), 0o644))
 				require.NoError(t, os.Symlink(media, filepath.Join(p.Dir, "dosdevices", "d:")))
-				seedFile(t, p, `C:\seed\dism.txt`, wimInfo(tc.build)...)
+				seedFile(t, p, `C:\seed\dism.txt`, wimInfo(tc.build, tc.ubr)...)
 				p.Setenv("WUFIX_STUB_PRINT_DISM", `C:\seed\dism.txt`)
 
-				r := p.Run(dir, "run.cmd", "0x800F081F")
+				r = p.Run(dir, "run.cmd", "0x800F081F")
 				if wine.Flake(r) {
 					return true
 				}
