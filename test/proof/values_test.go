@@ -81,3 +81,49 @@ func TestRegistryValuesComeBackExactly(t *testing.T) {
 		return false
 	})
 }
+
+// The WinHTTP proxy reset saves the proxy of 64-bit programs and the copy
+// 32-bit programs read under WOW6432Node, and /undo writes both back.
+// netsh is a stub here: the test clears both values as the reset does.
+func TestWinHTTPProxyOfBothViewsComesBack(t *testing.T) {
+	t.Parallel()
+	const (
+		native = `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections`
+		wow    = `HKEY_LOCAL_MACHINE\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections`
+		proxy  = `"WinHttpSettings"=hex:18,00,00,00,00,00,00,00,03,00,00,00,0e,00,00,00,70,72,6f,78,79,2e,6c,61,6e,3a,38,30,38,30,00,00,00,00`
+	)
+	wine.Retry(t, func() bool {
+		p := machine(t, "win10")
+		file := p.HostPath(`C:\seed.reg`)
+		data, err := dialect.Reg{}.Encode(strings.Join([]string{"Windows Registry Editor Version 5.00", "",
+			"[" + native + "]", proxy, "", "[" + wow + "]", proxy}, "\n") + "\n")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(file, data, 0o644))
+		out, err := p.ImportReg(file)
+		require.NoError(t, err, out)
+		dir := install(t, "win10", p.HostPath(`C:\wufix`))
+		before := registry(t, p)
+
+		r := p.Run(dir, "run.cmd", "/with:proxy-reset-winhttp")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr)
+		state, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win10-0001.state`))
+		require.NoError(t, err)
+		assert.Contains(t, string(state), `|proxy-reset-winhttp|regentry|HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections|WinHttpSettings*REG_BINARY*`)
+		assert.Contains(t, string(state), `|proxy-reset-winhttp|regentry|HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections|WinHttpSettings*REG_BINARY*`)
+		for _, key := range []string{native, wow} {
+			r := p.RunAgain("", `C:\windows\system32\reg.exe`, "delete", key, "/v", "WinHttpSettings", "/f")
+			require.Equal(t, 0, r.Code, r.Stdout)
+		}
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		sameRegistry(t, before, registry(t, p), "the reset then /undo")
+		return false
+	})
+}
