@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3283  clock-check               :do_clock_check
-rem  3381  service-health            :do_service_health
-rem  3539  service-security          :do_service_security
-rem  3661  component-reset           :do_component_reset
-rem  3785  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3979  offline-install-xp        :do_offline_install_xp
-rem  4102  driver-already-installed  :do_driver_already_installed
-rem  4154  firewall-pause            :do_firewall_pause
-rem  4280  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4349  dll-reregister            :do_dll_reregister
-rem  4420  wsus-client-reset         :do_wsus_client_reset
-rem  4549  winsock-reset             :do_winsock_reset
-rem  4672  offline-install-ie        :do_offline_install_ie
+rem  3311  clock-check               :do_clock_check
+rem  3409  service-health            :do_service_health
+rem  3567  service-security          :do_service_security
+rem  3689  component-reset           :do_component_reset
+rem  3813  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  4007  offline-install-xp        :do_offline_install_xp
+rem  4130  driver-already-installed  :do_driver_already_installed
+rem  4182  firewall-pause            :do_firewall_pause
+rem  4308  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4377  dll-reregister            :do_dll_reregister
+rem  4448  wsus-client-reset         :do_wsus_client_reset
+rem  4577  winsock-reset             :do_winsock_reset
+rem  4700  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2830,7 +2830,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=f0721201b886d6bc"
+set "WUFIX_VERSION=1206c1aa6e1ae43c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2980,6 +2980,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3047,6 +3048,33 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="system-files-sfc-xp" set "RESUME_HAS=1"
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step system-files-sfc-xp system_files_sfc_xp
+call :undo_step firewall-pause firewall_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo

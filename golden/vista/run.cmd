@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3412  clock-check               :do_clock_check
-rem  3510  service-health            :do_service_health
-rem  3681  service-security          :do_service_security
-rem  3803  component-reset           :do_component_reset
-rem  3922  system-files-surt         :do_system_files_surt
-rem  4048  offline-install-sp        :do_offline_install_sp
-rem  4198  offline-install-msu       :do_offline_install_msu
-rem  4312  driver-already-installed  :do_driver_already_installed
-rem  4364  firewall-pause            :do_firewall_pause
-rem  4491  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4560  dll-reregister            :do_dll_reregister
-rem  4631  wsus-client-reset         :do_wsus_client_reset
-rem  4760  winsock-reset             :do_winsock_reset
-rem  4883  offline-install-ie        :do_offline_install_ie
+rem  3438  clock-check               :do_clock_check
+rem  3536  service-health            :do_service_health
+rem  3707  service-security          :do_service_security
+rem  3829  component-reset           :do_component_reset
+rem  3948  system-files-surt         :do_system_files_surt
+rem  4074  offline-install-sp        :do_offline_install_sp
+rem  4224  offline-install-msu       :do_offline_install_msu
+rem  4338  driver-already-installed  :do_driver_already_installed
+rem  4390  firewall-pause            :do_firewall_pause
+rem  4517  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4594  dll-reregister            :do_dll_reregister
+rem  4665  wsus-client-reset         :do_wsus_client_reset
+rem  4794  winsock-reset             :do_winsock_reset
+rem  4917  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2953,7 +2953,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=e402e06e280ff8bf"
+set "WUFIX_VERSION=8264fa4c2867752b"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3103,6 +3103,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3169,6 +3170,31 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step firewall-pause firewall_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo
@@ -4499,6 +4525,14 @@ if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
 call %WUFIX_LIB% :regentry_save
 if errorlevel 1 exit /b 1
+rem 32-bit programs on 64-bit Windows read the copy under WOW6432Node, which
+rem the reset may clear as well: it is saved too, where there is one.
+set "RV_KEY=HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_reset
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+:proxy_reset_winhttp_reset
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
 set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"

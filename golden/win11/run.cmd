@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3825  clock-check               :do_clock_check
-rem  3923  service-health            :do_service_health
-rem  4102  service-security          :do_service_security
-rem  4224  component-reset           :do_component_reset
-rem  4368  system-files-dism         :do_system_files_dism
-rem  4510  backup-reparse-points     :do_backup_reparse_points
-rem  4718  backup-restore-folders    :do_backup_restore_folders
-rem  4887  wimmount-repair           :do_wimmount_repair
-rem  5019  offline-install-msu       :do_offline_install_msu
-rem  5129  offline-install-cab       :do_offline_install_cab
-rem  5239  driver-already-installed  :do_driver_already_installed
-rem  5290  driver-updates-exclude    :do_driver_updates_exclude
-rem  5377  firewall-pause            :do_firewall_pause
-rem  5508  defender-pause            :do_defender_pause
-rem  5607  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5681  wsus-client-reset         :do_wsus_client_reset
-rem  5824  winsock-reset             :do_winsock_reset
-rem  5944  spupdsvc-rename           :do_spupdsvc_rename
+rem  3869  clock-check               :do_clock_check
+rem  3967  service-health            :do_service_health
+rem  4146  service-security          :do_service_security
+rem  4268  component-reset           :do_component_reset
+rem  4413  system-files-dism         :do_system_files_dism
+rem  4556  backup-reparse-points     :do_backup_reparse_points
+rem  4764  backup-restore-folders    :do_backup_restore_folders
+rem  4933  wimmount-repair           :do_wimmount_repair
+rem  5065  offline-install-msu       :do_offline_install_msu
+rem  5175  offline-install-cab       :do_offline_install_cab
+rem  5285  driver-already-installed  :do_driver_already_installed
+rem  5336  driver-updates-exclude    :do_driver_updates_exclude
+rem  5423  firewall-pause            :do_firewall_pause
+rem  5554  defender-pause            :do_defender_pause
+rem  5653  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5735  wsus-client-reset         :do_wsus_client_reset
+rem  5878  winsock-reset             :do_winsock_reset
+rem  5998  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -439,47 +439,6 @@ set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HI
 call %WUFIX_LIB% :log
 exit /b 0
 
-:journal_replay
-rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
-rem in the state file UNDO_STATE, newest first (the order they are stored
-rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
-rem so it may hold a | of its own (registry data, say).
-rem Values reach the handler in variables, never as call arguments, which
-rem would expand a %% in a path a second time.
-set "REPLAY_FAILED="
-for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
-    if "%%B"=="%JOURNAL_STEP%" (
-        set "REC_KIND=%%C"
-        set "REC_A=%%D"
-        set "REC_B=%%E"
-        call :journal_handle
-    )
-)
-if defined REPLAY_FAILED exit /b 1
-exit /b 0
-
-:journal_handle
-if "%REC_A:~0,1%"=="<" call :journal_expand
-call :%JOURNAL_HANDLER%
-if errorlevel 1 set "REPLAY_FAILED=1"
-goto :eof
-
-:journal_expand
-rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
-rem recorded its path so because the state file's code page cannot hold
-rem the folder's name (see :journal). The variable is expanded here, by
-rem name.
-set "REC_VAR="
-set "REC_TAIL="
-for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
-    set "REC_VAR=%%A"
-    set "REC_TAIL=%%B"
-)
-if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
-if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
-if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
-goto :eof
-
 :regentry_read
 rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
 rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
@@ -612,6 +571,47 @@ exit /b 0
 set "MSG=  could not delete %RV_KEY%"
 call %WUFIX_LIB% :log
 exit /b 1
+
+:journal_replay
+rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
+rem in the state file UNDO_STATE, newest first (the order they are stored
+rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
+rem so it may hold a | of its own (registry data, say).
+rem Values reach the handler in variables, never as call arguments, which
+rem would expand a %% in a path a second time.
+set "REPLAY_FAILED="
+for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
+    if "%%B"=="%JOURNAL_STEP%" (
+        set "REC_KIND=%%C"
+        set "REC_A=%%D"
+        set "REC_B=%%E"
+        call :journal_handle
+    )
+)
+if defined REPLAY_FAILED exit /b 1
+exit /b 0
+
+:journal_handle
+if "%REC_A:~0,1%"=="<" call :journal_expand
+call :%JOURNAL_HANDLER%
+if errorlevel 1 set "REPLAY_FAILED=1"
+goto :eof
+
+:journal_expand
+rem REC_A starts with a system folder's variable, as <SystemRoot>: the run
+rem recorded its path so because the state file's code page cannot hold
+rem the folder's name (see :journal). The variable is expanded here, by
+rem name.
+set "REC_VAR="
+set "REC_TAIL="
+for /f "tokens=1* delims=<>" %%A in ("%REC_A%") do (
+    set "REC_VAR=%%A"
+    set "REC_TAIL=%%B"
+)
+if /i "%REC_VAR%"=="ALLUSERSPROFILE" set "REC_A=%ALLUSERSPROFILE%%REC_TAIL%"
+if /i "%REC_VAR%"=="ProgramData" set "REC_A=%ProgramData%%REC_TAIL%"
+if /i "%REC_VAR%"=="SystemRoot" set "REC_A=%SystemRoot%%REC_TAIL%"
+goto :eof
 
 :firewall_service
 rem Sets FW_SERVICE to the short name of the service that does the
@@ -1167,13 +1167,17 @@ goto :eof
 :dismsource_this
 rem This Windows as dism /Get-WimInfo names it: THIS_EDITION (EditionID:
 rem Professional, Core, ServerStandard...), THIS_INSTALL (InstallationType:
-rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD.
+rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD,
+rem and THIS_UBR, the update revision within the build (UBR, from Windows
+rem 10 on; the image's "ServicePack Build"), or nothing.
 set "THIS_EDITION="
 set "THIS_INSTALL="
 set "THIS_BUILD="
+set "THIS_UBR="
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul"') do if /i "%%A"=="EditionID" set "THIS_EDITION=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v InstallationType 2>nul"') do if /i "%%A"=="InstallationType" set "THIS_INSTALL=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul"') do if /i "%%A"=="CurrentBuildNumber" set "THIS_BUILD=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v UBR 2>nul"') do if /i "%%A"=="UBR" set /a "THIS_UBR=%%C"
 set "THIS_ARCH=%PROCESSOR_ARCHITECTURE%"
 if /i "%PROCESSOR_ARCHITECTURE%"=="AMD64" set "THIS_ARCH=x64"
 if /i "%PROCESSOR_ARCHITECTURE%"=="ARM64" set "THIS_ARCH=arm64"
@@ -1185,8 +1189,9 @@ rem and sets SRC to KIND:FILE:INDEX, the form /Source wants, for the first
 rem image of this edition, installation type, architecture and build. When
 rem only the build differs, the first such image is used and SRC_OTHER is
 rem set: RestoreHealth then succeeds if the files it needs did not change
-rem between the builds, or if Windows Update may supply the rest. SRC stays
-rem empty when there are no such media.
+rem between the builds, or if Windows Update may supply the rest. SRC_OTHER
+rem is set too for an image of this build with fewer of its updates (an
+rem older update revision). SRC stays empty when there are no such media.
 set "SRC="
 set "SRC_OTHER="
 set "SRC_OTHER_BUILD="
@@ -1240,11 +1245,13 @@ set "IMG_EDITION= -"
 set "IMG_INSTALL= -"
 set "IMG_ARCH= -"
 set "IMG_VERSION= -"
+set "IMG_UBR=0"
 for /f "tokens=1,* delims=:" %%A in ('""%SystemRoot%\System32\dism.exe" /English /Get-WimInfo /WimFile:%IMG_FILE% /Index:%IMG_INDEX% 2>nul"') do (
     if "%%A"=="Edition " set "IMG_EDITION=%%B"
     if "%%A"=="Installation " set "IMG_INSTALL=%%B"
     if "%%A"=="Architecture " set "IMG_ARCH=%%B"
     if "%%A"=="Version " set "IMG_VERSION=%%B"
+    if "%%A"=="ServicePack Build " set "IMG_UBR=%%B"
 )
 set "IMG_EDITION=%IMG_EDITION:"=%"
 set "IMG_INSTALL=%IMG_INSTALL:"=%"
@@ -1254,6 +1261,8 @@ set "IMG_EDITION=%IMG_EDITION:~1%"
 set "IMG_INSTALL=%IMG_INSTALL:~1%"
 set "IMG_ARCH=%IMG_ARCH:~1%"
 set "IMG_VERSION=%IMG_VERSION:~1%"
+set "IMG_UBR=%IMG_UBR:"=%"
+set /a "IMG_UBR+=0"
 set "IMG_BUILD=-"
 for /f "tokens=3 delims=." %%V in ("%IMG_VERSION%") do set "IMG_BUILD=%%V"
 set "MSG=  index %IMG_INDEX%: %IMG_EDITION% %IMG_INSTALL% %IMG_ARCH% build %IMG_BUILD%"
@@ -1271,6 +1280,13 @@ goto :eof
 :dismsource_index_match
 set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
+call %WUFIX_LIB% :log
+rem Media hold a build as released, or as updated when they were made: a
+rem machine updated since has components the image lacks.
+if not defined THIS_UBR goto :eof
+if %IMG_UBR% GEQ %THIS_UBR% goto :eof
+set "SRC_OTHER=1"
+set "MSG=  the image holds build %THIS_BUILD%.%IMG_UBR%, this Windows is updated to %THIS_BUILD%.%THIS_UBR%: Windows Update may supply what the image lacks"
 call %WUFIX_LIB% :log
 goto :eof
 :dismsource_index_other
@@ -3332,7 +3348,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=b717761213345219"
+set "WUFIX_VERSION=0cd65539e0e56cd4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3495,6 +3511,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3562,6 +3579,33 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+    if "%%S"=="defender-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step firewall-pause firewall_pause
+call :undo_step defender-pause defender_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo
@@ -4351,15 +4395,16 @@ rem component store is damaged: with install media when a DVD, USB stick or
 rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
 rem Windows 10 and later) with an image of this edition, installation type and
 rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English; an image of this build is used with /LimitAccess, one of another
-rem build alongside Windows Update for the files it lacks. Without media it
-rem asks Windows Update or the repair source set by Group Policy, which fails
-rem on a machine without internet access (0x800F081F, 0x800F0906): attach
-rem matching media then. Then runs sfc /scannow and reads its result from the
-rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
-rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
-rem runs it. Not run while an update this run installed waits for a restart:
-rem the step is held and the run ends with 3010.
+rem /English; an image of this build and update revision (or newer) is used
+rem with /LimitAccess, one of another build or of fewer updates alongside
+rem Windows Update for the files it lacks. Without media it asks Windows
+rem Update or the repair source set by Group Policy, which fails on a machine
+rem without internet access (0x800F081F, 0x800F0906): attach matching media
+rem then. Then runs sfc /scannow and reads its result from the [SR] lines of
+rem CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log are named in
+rem the log. Takes 15 to 60 minutes; under /gpo a scheduled task runs it. Not
+rem run while an update this run installed waits for a restart: the step is
+rem held and the run ends with 3010.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
@@ -4391,9 +4436,10 @@ if "%STORE%"=="healthy" goto system_files_dism_sfc
 if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
 
 rem RestoreHealth, from install media when some match this Windows. With
-rem media of this build, /LimitAccess keeps DISM off Windows Update; media
-rem of another build may lack files this build needs, so Windows Update (or
-rem the repair source Group Policy names) may then supply them.
+rem media of this build and its updates, /LimitAccess keeps DISM off Windows
+rem Update; media of another build, or of fewer updates, may lack files this
+rem Windows needs, so Windows Update (or the repair source Group Policy
+rem names) may then supply them.
 call %WUFIX_LIB% :dismsource_find
 set "DISM_NAME=restorehealth"
 set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
@@ -5615,6 +5661,14 @@ if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
 call %WUFIX_LIB% :regentry_save
 if errorlevel 1 exit /b 1
+rem 32-bit programs on 64-bit Windows read the copy under WOW6432Node, which
+rem the reset may clear as well: it is saved too, where there is one.
+set "RV_KEY=HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_reset
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+:proxy_reset_winhttp_reset
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
 set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"

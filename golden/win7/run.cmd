@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3732  clock-check               :do_clock_check
-rem  3830  service-health            :do_service_health
-rem  4001  service-security          :do_service_security
-rem  4123  component-reset           :do_component_reset
-rem  4250  system-files-surt         :do_system_files_surt
-rem  4379  backup-reparse-points     :do_backup_reparse_points
-rem  4587  backup-restore-folders    :do_backup_restore_folders
-rem  4756  wimmount-repair           :do_wimmount_repair
-rem  4890  offline-install-sp        :do_offline_install_sp
-rem  5040  offline-install-msu       :do_offline_install_msu
-rem  5163  offline-install-cab       :do_offline_install_cab
-rem  5273  driver-already-installed  :do_driver_already_installed
-rem  5325  firewall-pause            :do_firewall_pause
-rem  5452  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5521  dll-reregister            :do_dll_reregister
-rem  5592  wsus-client-reset         :do_wsus_client_reset
-rem  5721  winsock-reset             :do_winsock_reset
-rem  5837  allow-os-upgrade          :do_allow_os_upgrade
-rem  5922  offline-install-ie        :do_offline_install_ie
+rem  3758  clock-check               :do_clock_check
+rem  3856  service-health            :do_service_health
+rem  4027  service-security          :do_service_security
+rem  4149  component-reset           :do_component_reset
+rem  4276  system-files-surt         :do_system_files_surt
+rem  4405  backup-reparse-points     :do_backup_reparse_points
+rem  4613  backup-restore-folders    :do_backup_restore_folders
+rem  4782  wimmount-repair           :do_wimmount_repair
+rem  4916  offline-install-sp        :do_offline_install_sp
+rem  5066  offline-install-msu       :do_offline_install_msu
+rem  5189  offline-install-cab       :do_offline_install_cab
+rem  5299  driver-already-installed  :do_driver_already_installed
+rem  5351  firewall-pause            :do_firewall_pause
+rem  5478  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5555  dll-reregister            :do_dll_reregister
+rem  5626  wsus-client-reset         :do_wsus_client_reset
+rem  5755  winsock-reset             :do_winsock_reset
+rem  5871  allow-os-upgrade          :do_allow_os_upgrade
+rem  5956  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3238,7 +3238,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=b1110597697f007a"
+set "WUFIX_VERSION=eefc5c99b1547cae"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3396,6 +3396,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3462,6 +3463,31 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step firewall-pause firewall_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo
@@ -5460,6 +5486,14 @@ if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
 call %WUFIX_LIB% :regentry_save
 if errorlevel 1 exit /b 1
+rem 32-bit programs on 64-bit Windows read the copy under WOW6432Node, which
+rem the reset may clear as well: it is saved too, where there is one.
+set "RV_KEY=HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_reset
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+:proxy_reset_winhttp_reset
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
 set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"

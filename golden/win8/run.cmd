@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3753  clock-check               :do_clock_check
-rem  3851  service-health            :do_service_health
-rem  4022  service-security          :do_service_security
-rem  4144  component-reset           :do_component_reset
-rem  4272  system-files-dism         :do_system_files_dism
-rem  4414  backup-reparse-points     :do_backup_reparse_points
-rem  4622  backup-restore-folders    :do_backup_restore_folders
-rem  4791  wimmount-repair           :do_wimmount_repair
-rem  4923  offline-install-msu       :do_offline_install_msu
-rem  5033  offline-install-cab       :do_offline_install_cab
-rem  5143  driver-already-installed  :do_driver_already_installed
-rem  5195  firewall-pause            :do_firewall_pause
-rem  5322  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5391  dll-reregister            :do_dll_reregister
-rem  5462  wsus-client-reset         :do_wsus_client_reset
-rem  5591  winsock-reset             :do_winsock_reset
+rem  3795  clock-check               :do_clock_check
+rem  3893  service-health            :do_service_health
+rem  4064  service-security          :do_service_security
+rem  4186  component-reset           :do_component_reset
+rem  4315  system-files-dism         :do_system_files_dism
+rem  4458  backup-reparse-points     :do_backup_reparse_points
+rem  4666  backup-restore-folders    :do_backup_restore_folders
+rem  4835  wimmount-repair           :do_wimmount_repair
+rem  4967  offline-install-msu       :do_offline_install_msu
+rem  5077  offline-install-cab       :do_offline_install_cab
+rem  5187  driver-already-installed  :do_driver_already_installed
+rem  5239  firewall-pause            :do_firewall_pause
+rem  5366  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5443  dll-reregister            :do_dll_reregister
+rem  5514  wsus-client-reset         :do_wsus_client_reset
+rem  5643  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1113,13 +1113,17 @@ goto :eof
 :dismsource_this
 rem This Windows as dism /Get-WimInfo names it: THIS_EDITION (EditionID:
 rem Professional, Core, ServerStandard...), THIS_INSTALL (InstallationType:
-rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD.
+rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD,
+rem and THIS_UBR, the update revision within the build (UBR, from Windows
+rem 10 on; the image's "ServicePack Build"), or nothing.
 set "THIS_EDITION="
 set "THIS_INSTALL="
 set "THIS_BUILD="
+set "THIS_UBR="
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul"') do if /i "%%A"=="EditionID" set "THIS_EDITION=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v InstallationType 2>nul"') do if /i "%%A"=="InstallationType" set "THIS_INSTALL=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul"') do if /i "%%A"=="CurrentBuildNumber" set "THIS_BUILD=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v UBR 2>nul"') do if /i "%%A"=="UBR" set /a "THIS_UBR=%%C"
 set "THIS_ARCH=%PROCESSOR_ARCHITECTURE%"
 if /i "%PROCESSOR_ARCHITECTURE%"=="AMD64" set "THIS_ARCH=x64"
 if /i "%PROCESSOR_ARCHITECTURE%"=="ARM64" set "THIS_ARCH=arm64"
@@ -1131,8 +1135,9 @@ rem and sets SRC to KIND:FILE:INDEX, the form /Source wants, for the first
 rem image of this edition, installation type, architecture and build. When
 rem only the build differs, the first such image is used and SRC_OTHER is
 rem set: RestoreHealth then succeeds if the files it needs did not change
-rem between the builds, or if Windows Update may supply the rest. SRC stays
-rem empty when there are no such media.
+rem between the builds, or if Windows Update may supply the rest. SRC_OTHER
+rem is set too for an image of this build with fewer of its updates (an
+rem older update revision). SRC stays empty when there are no such media.
 set "SRC="
 set "SRC_OTHER="
 set "SRC_OTHER_BUILD="
@@ -1178,11 +1183,13 @@ set "IMG_EDITION= -"
 set "IMG_INSTALL= -"
 set "IMG_ARCH= -"
 set "IMG_VERSION= -"
+set "IMG_UBR=0"
 for /f "tokens=1,* delims=:" %%A in ('""%SystemRoot%\System32\dism.exe" /English /Get-WimInfo /WimFile:%IMG_FILE% /Index:%IMG_INDEX% 2>nul"') do (
     if "%%A"=="Edition " set "IMG_EDITION=%%B"
     if "%%A"=="Installation " set "IMG_INSTALL=%%B"
     if "%%A"=="Architecture " set "IMG_ARCH=%%B"
     if "%%A"=="Version " set "IMG_VERSION=%%B"
+    if "%%A"=="ServicePack Build " set "IMG_UBR=%%B"
 )
 set "IMG_EDITION=%IMG_EDITION:"=%"
 set "IMG_INSTALL=%IMG_INSTALL:"=%"
@@ -1192,6 +1199,8 @@ set "IMG_EDITION=%IMG_EDITION:~1%"
 set "IMG_INSTALL=%IMG_INSTALL:~1%"
 set "IMG_ARCH=%IMG_ARCH:~1%"
 set "IMG_VERSION=%IMG_VERSION:~1%"
+set "IMG_UBR=%IMG_UBR:"=%"
+set /a "IMG_UBR+=0"
 set "IMG_BUILD=-"
 for /f "tokens=3 delims=." %%V in ("%IMG_VERSION%") do set "IMG_BUILD=%%V"
 set "MSG=  index %IMG_INDEX%: %IMG_EDITION% %IMG_INSTALL% %IMG_ARCH% build %IMG_BUILD%"
@@ -1209,6 +1218,13 @@ goto :eof
 :dismsource_index_match
 set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
+call %WUFIX_LIB% :log
+rem Media hold a build as released, or as updated when they were made: a
+rem machine updated since has components the image lacks.
+if not defined THIS_UBR goto :eof
+if %IMG_UBR% GEQ %THIS_UBR% goto :eof
+set "SRC_OTHER=1"
+set "MSG=  the image holds build %THIS_BUILD%.%IMG_UBR%, this Windows is updated to %THIS_BUILD%.%THIS_UBR%: Windows Update may supply what the image lacks"
 call %WUFIX_LIB% :log
 goto :eof
 :dismsource_index_other
@@ -3276,7 +3292,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=fc0914b423f6105a"
+set "WUFIX_VERSION=c6008f0028d5adc4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3432,6 +3448,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3498,6 +3515,31 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step firewall-pause firewall_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo
@@ -4255,15 +4297,16 @@ rem component store is damaged: with install media when a DVD, USB stick or
 rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
 rem Windows 10 and later) with an image of this edition, installation type and
 rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English; an image of this build is used with /LimitAccess, one of another
-rem build alongside Windows Update for the files it lacks. Without media it
-rem asks Windows Update or the repair source set by Group Policy, which fails
-rem on a machine without internet access (0x800F081F, 0x800F0906): attach
-rem matching media then. Then runs sfc /scannow and reads its result from the
-rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
-rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
-rem runs it. Not run while an update this run installed waits for a restart:
-rem the step is held and the run ends with 3010.
+rem /English; an image of this build and update revision (or newer) is used
+rem with /LimitAccess, one of another build or of fewer updates alongside
+rem Windows Update for the files it lacks. Without media it asks Windows
+rem Update or the repair source set by Group Policy, which fails on a machine
+rem without internet access (0x800F081F, 0x800F0906): attach matching media
+rem then. Then runs sfc /scannow and reads its result from the [SR] lines of
+rem CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log are named in
+rem the log. Takes 15 to 60 minutes; under /gpo a scheduled task runs it. Not
+rem run while an update this run installed waits for a restart: the step is
+rem held and the run ends with 3010.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
@@ -4295,9 +4338,10 @@ if "%STORE%"=="healthy" goto system_files_dism_sfc
 if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
 
 rem RestoreHealth, from install media when some match this Windows. With
-rem media of this build, /LimitAccess keeps DISM off Windows Update; media
-rem of another build may lack files this build needs, so Windows Update (or
-rem the repair source Group Policy names) may then supply them.
+rem media of this build and its updates, /LimitAccess keeps DISM off Windows
+rem Update; media of another build, or of fewer updates, may lack files this
+rem Windows needs, so Windows Update (or the repair source Group Policy
+rem names) may then supply them.
 call %WUFIX_LIB% :dismsource_find
 set "DISM_NAME=restorehealth"
 set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
@@ -5330,6 +5374,14 @@ if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
 call %WUFIX_LIB% :regentry_save
 if errorlevel 1 exit /b 1
+rem 32-bit programs on 64-bit Windows read the copy under WOW6432Node, which
+rem the reset may clear as well: it is saved too, where there is one.
+set "RV_KEY=HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_reset
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+:proxy_reset_winhttp_reset
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
 set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3824  clock-check               :do_clock_check
-rem  3922  service-health            :do_service_health
-rem  4093  service-security          :do_service_security
-rem  4215  component-reset           :do_component_reset
-rem  4343  system-files-dism         :do_system_files_dism
-rem  4485  backup-reparse-points     :do_backup_reparse_points
-rem  4693  backup-restore-folders    :do_backup_restore_folders
-rem  4862  wimmount-repair           :do_wimmount_repair
-rem  4994  offline-install-msu       :do_offline_install_msu
-rem  5104  offline-install-cab       :do_offline_install_cab
-rem  5214  driver-already-installed  :do_driver_already_installed
-rem  5266  firewall-pause            :do_firewall_pause
-rem  5397  defender-pause            :do_defender_pause
-rem  5496  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5565  dll-reregister            :do_dll_reregister
-rem  5636  wsus-client-reset         :do_wsus_client_reset
-rem  5765  winsock-reset             :do_winsock_reset
-rem  5881  allow-os-upgrade          :do_allow_os_upgrade
+rem  3868  clock-check               :do_clock_check
+rem  3966  service-health            :do_service_health
+rem  4137  service-security          :do_service_security
+rem  4259  component-reset           :do_component_reset
+rem  4388  system-files-dism         :do_system_files_dism
+rem  4531  backup-reparse-points     :do_backup_reparse_points
+rem  4739  backup-restore-folders    :do_backup_restore_folders
+rem  4908  wimmount-repair           :do_wimmount_repair
+rem  5040  offline-install-msu       :do_offline_install_msu
+rem  5150  offline-install-cab       :do_offline_install_cab
+rem  5260  driver-already-installed  :do_driver_already_installed
+rem  5312  firewall-pause            :do_firewall_pause
+rem  5443  defender-pause            :do_defender_pause
+rem  5542  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5619  dll-reregister            :do_dll_reregister
+rem  5690  wsus-client-reset         :do_wsus_client_reset
+rem  5819  winsock-reset             :do_winsock_reset
+rem  5935  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -310,134 +310,6 @@ set "MSG=  %~1 did not start within %SVC_LIMIT% seconds (state %SVC_STATE%)"
 call %WUFIX_LIB% :log
 exit /b 1
 
-:packages_find
-rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
-rem --payload places the update files this machine cannot download, or
-rem leaves it empty when there is none. errorlevel 1 when the deferred run
-rem of a Group Policy run could not copy or check them (stage_payloads).
-set "PKG_DIR="
-if defined STAGE_PKG_FAILED goto packages_find_failed
-set "PKG_DIR=%WUFIX_HOME%packages"
-if exist "%PKG_DIR%\" exit /b 0
-set "PKG_DIR="
-exit /b 0
-:packages_find_failed
-set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
-call %WUFIX_LIB% :log
-exit /b 1
-
-:packages_start
-rem Clears the counters that packages_result keeps for one step.
-set "PKG_SEEN=0"
-set "PKG_INSTALLED=0"
-set "PKG_ALREADY=0"
-set "PKG_NA=0"
-set "PKG_FAILED=0"
-set "PKG_KBS="
-set "PKG_STOP="
-goto :eof
-
-:packages_kb
-rem Sets PKG_KB to the KBnnnnnn part of the file name in PKG_NAME (as
-rem Microsoft names its packages: windows10.0-kb5034441-x64_....msu,
-rem WindowsXP-KB958644-x86-ENU.exe), or to "unknown". The name is split by
-rem for /f, never on a command line, so any character in it is safe; the
-rem parts are looked at one by one in PKG_TOKEN.
-set "PKG_KB="
-for %%N in (1 2 3 4 5 6) do set "PKG_T%%N="
-for /f "tokens=1-6 delims=-_. " %%A in ("%PKG_NAME%") do (
-    set "PKG_T1=%%A"
-    set "PKG_T2=%%B"
-    set "PKG_T3=%%C"
-    set "PKG_T4=%%D"
-    set "PKG_T5=%%E"
-    set "PKG_T6=%%F"
-)
-set "PKG_TOKEN=%PKG_T1%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T2%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T3%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T4%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T5%"
-call :packages_kb_token
-set "PKG_TOKEN=%PKG_T6%"
-call :packages_kb_token
-if not defined PKG_KB set "PKG_KB=unknown"
-goto :eof
-:packages_kb_token
-if defined PKG_KB goto :eof
-if not defined PKG_TOKEN goto :eof
-if /i not "%PKG_TOKEN:~0,2%"=="KB" goto :eof
-set "PKG_TOKEN=%PKG_TOKEN:~2%"
-if not defined PKG_TOKEN goto :eof
-set "PKG_KB=KB%PKG_TOKEN%"
-goto :eof
-
-:packages_result
-rem Judges the installer's exit code RC for the package PKG (full path) and
-rem PKG_NAME: counts it, asks for a restart on 3010 and 1641, and journals
-rem an installed package as installed|PATH|KB so that /undo can list what
-rem an administrator may want to remove.
-call :exitcode_text
-set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
-call %WUFIX_LIB% :log
-if "%RC%"=="0" goto packages_installed
-if "%RC%"=="3010" goto packages_restart
-if "%RC%"=="-2147021886" goto packages_restart
-if "%RC%"=="1641" goto packages_restarting
-if "%RC%"=="2359302" goto packages_already
-if "%RC%"=="-2145124329" goto packages_not_applicable
-if "%RC%"=="-2146498530" goto packages_not_applicable
-set /a "PKG_FAILED+=1"
-goto :eof
-:packages_restarting
-rem The installer has started a restart: the packages after this one would
-rem be cut off by it, so none is started.
-set "PKG_STOP=1"
-set "MSG=  the installer started a restart: the remaining packages wait for the next run"
-call %WUFIX_LIB% :log
-:packages_restart
-set "WUFIX_REBOOT=1"
-:packages_installed
-set /a "PKG_INSTALLED+=1"
-set "PKG_KBS=%PKG_KBS% %PKG_KB%"
-set "RECORD=installed|%PKG%|%PKG_KB%"
-call %WUFIX_LIB% :journal
-goto :eof
-:packages_already
-set /a "PKG_ALREADY+=1"
-goto :eof
-:packages_not_applicable
-set /a "PKG_NA+=1"
-goto :eof
-
-:packages_summary
-rem Logs the counts and the KBs installed, sets STEP_BEFORE and STEP_AFTER,
-rem and sets PKG_RC to the step's exit code: 1 when a package failed, 2 when
-rem nothing was installed (all there already or not applicable), else 0.
-set "STEP_BEFORE=%PKG_SEEN% packages"
-set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
-set "MSG=  %STEP_AFTER%"
-call %WUFIX_LIB% :log
-if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
-if defined PKG_KBS call %WUFIX_LIB% :log
-set "PKG_RC=0"
-if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
-if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
-goto :eof
-
-:packages_undo
-rem The undo of an installed record: updates are not removed (an update
-rem can be a prerequisite of later ones, and removing a servicing stack
-rem update is not possible), so this only says what was installed and how
-rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
-set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
-call %WUFIX_LIB% :log
-exit /b 0
-
 :regentry_read
 rem Reads value RV_NAME (no spaces in it) of key RV_KEY into RV_TYPE (REG_SZ,
 rem REG_EXPAND_SZ, REG_DWORD...) and RV_DATA, as reg query shows them: a
@@ -570,6 +442,134 @@ exit /b 0
 set "MSG=  could not delete %RV_KEY%"
 call %WUFIX_LIB% :log
 exit /b 1
+
+:packages_find
+rem Sets PKG_DIR to the packages folder beside run.cmd, where wufix build
+rem --payload places the update files this machine cannot download, or
+rem leaves it empty when there is none. errorlevel 1 when the deferred run
+rem of a Group Policy run could not copy or check them (stage_payloads).
+set "PKG_DIR="
+if defined STAGE_PKG_FAILED goto packages_find_failed
+set "PKG_DIR=%WUFIX_HOME%packages"
+if exist "%PKG_DIR%\" exit /b 0
+set "PKG_DIR="
+exit /b 0
+:packages_find_failed
+set "MSG=  not run: the packages could not be copied from the share and checked (see above)"
+call %WUFIX_LIB% :log
+exit /b 1
+
+:packages_start
+rem Clears the counters that packages_result keeps for one step.
+set "PKG_SEEN=0"
+set "PKG_INSTALLED=0"
+set "PKG_ALREADY=0"
+set "PKG_NA=0"
+set "PKG_FAILED=0"
+set "PKG_KBS="
+set "PKG_STOP="
+goto :eof
+
+:packages_kb
+rem Sets PKG_KB to the KBnnnnnn part of the file name in PKG_NAME (as
+rem Microsoft names its packages: windows10.0-kb5034441-x64_....msu,
+rem WindowsXP-KB958644-x86-ENU.exe), or to "unknown". The name is split by
+rem for /f, never on a command line, so any character in it is safe; the
+rem parts are looked at one by one in PKG_TOKEN.
+set "PKG_KB="
+for %%N in (1 2 3 4 5 6) do set "PKG_T%%N="
+for /f "tokens=1-6 delims=-_. " %%A in ("%PKG_NAME%") do (
+    set "PKG_T1=%%A"
+    set "PKG_T2=%%B"
+    set "PKG_T3=%%C"
+    set "PKG_T4=%%D"
+    set "PKG_T5=%%E"
+    set "PKG_T6=%%F"
+)
+set "PKG_TOKEN=%PKG_T1%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T2%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T3%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T4%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T5%"
+call :packages_kb_token
+set "PKG_TOKEN=%PKG_T6%"
+call :packages_kb_token
+if not defined PKG_KB set "PKG_KB=unknown"
+goto :eof
+:packages_kb_token
+if defined PKG_KB goto :eof
+if not defined PKG_TOKEN goto :eof
+if /i not "%PKG_TOKEN:~0,2%"=="KB" goto :eof
+set "PKG_TOKEN=%PKG_TOKEN:~2%"
+if not defined PKG_TOKEN goto :eof
+set "PKG_KB=KB%PKG_TOKEN%"
+goto :eof
+
+:packages_result
+rem Judges the installer's exit code RC for the package PKG (full path) and
+rem PKG_NAME: counts it, asks for a restart on 3010 and 1641, and journals
+rem an installed package as installed|PATH|KB so that /undo can list what
+rem an administrator may want to remove.
+call :exitcode_text
+set "MSG=  %PKG_NAME%: exit code %RC% (%RC_HEX%): %RC_TEXT%"
+call %WUFIX_LIB% :log
+if "%RC%"=="0" goto packages_installed
+if "%RC%"=="3010" goto packages_restart
+if "%RC%"=="-2147021886" goto packages_restart
+if "%RC%"=="1641" goto packages_restarting
+if "%RC%"=="2359302" goto packages_already
+if "%RC%"=="-2145124329" goto packages_not_applicable
+if "%RC%"=="-2146498530" goto packages_not_applicable
+set /a "PKG_FAILED+=1"
+goto :eof
+:packages_restarting
+rem The installer has started a restart: the packages after this one would
+rem be cut off by it, so none is started.
+set "PKG_STOP=1"
+set "MSG=  the installer started a restart: the remaining packages wait for the next run"
+call %WUFIX_LIB% :log
+:packages_restart
+set "WUFIX_REBOOT=1"
+:packages_installed
+set /a "PKG_INSTALLED+=1"
+set "PKG_KBS=%PKG_KBS% %PKG_KB%"
+set "RECORD=installed|%PKG%|%PKG_KB%"
+call %WUFIX_LIB% :journal
+goto :eof
+:packages_already
+set /a "PKG_ALREADY+=1"
+goto :eof
+:packages_not_applicable
+set /a "PKG_NA+=1"
+goto :eof
+
+:packages_summary
+rem Logs the counts and the KBs installed, sets STEP_BEFORE and STEP_AFTER,
+rem and sets PKG_RC to the step's exit code: 1 when a package failed, 2 when
+rem nothing was installed (all there already or not applicable), else 0.
+set "STEP_BEFORE=%PKG_SEEN% packages"
+set "STEP_AFTER=installed %PKG_INSTALLED%, already there %PKG_ALREADY%, not applicable %PKG_NA%, failed %PKG_FAILED%"
+set "MSG=  %STEP_AFTER%"
+call %WUFIX_LIB% :log
+if defined PKG_KBS set "MSG=  installed now:%PKG_KBS%"
+if defined PKG_KBS call %WUFIX_LIB% :log
+set "PKG_RC=0"
+if "%PKG_INSTALLED%"=="0" set "PKG_RC=2"
+if not "%PKG_FAILED%"=="0" set "PKG_RC=1"
+goto :eof
+
+:packages_undo
+rem The undo of an installed record: updates are not removed (an update
+rem can be a prerequisite of later ones, and removing a servicing stack
+rem update is not possible), so this only says what was installed and how
+rem an administrator can remove it. PKG_REMOVE_HINT is the step's way.
+set "MSG=  kept %REC_A% (%REC_B%): /undo does not remove updates. %PKG_REMOVE_HINT%"
+call %WUFIX_LIB% :log
+exit /b 0
 
 :journal_replay
 rem Calls the label in JOURNAL_HANDLER for each record of step JOURNAL_STEP
@@ -1170,13 +1170,17 @@ goto :eof
 :dismsource_this
 rem This Windows as dism /Get-WimInfo names it: THIS_EDITION (EditionID:
 rem Professional, Core, ServerStandard...), THIS_INSTALL (InstallationType:
-rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD.
+rem Client, Server, Server Core), THIS_ARCH (x86, x64, arm64), THIS_BUILD,
+rem and THIS_UBR, the update revision within the build (UBR, from Windows
+rem 10 on; the image's "ServicePack Build"), or nothing.
 set "THIS_EDITION="
 set "THIS_INSTALL="
 set "THIS_BUILD="
+set "THIS_UBR="
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v EditionID 2>nul"') do if /i "%%A"=="EditionID" set "THIS_EDITION=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v InstallationType 2>nul"') do if /i "%%A"=="InstallationType" set "THIS_INSTALL=%%C"
 for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v CurrentBuildNumber 2>nul"') do if /i "%%A"=="CurrentBuildNumber" set "THIS_BUILD=%%C"
+for /f "tokens=1,2,*" %%A in ('""%SystemRoot%\System32\reg.exe" query "HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" /v UBR 2>nul"') do if /i "%%A"=="UBR" set /a "THIS_UBR=%%C"
 set "THIS_ARCH=%PROCESSOR_ARCHITECTURE%"
 if /i "%PROCESSOR_ARCHITECTURE%"=="AMD64" set "THIS_ARCH=x64"
 if /i "%PROCESSOR_ARCHITECTURE%"=="ARM64" set "THIS_ARCH=arm64"
@@ -1188,8 +1192,9 @@ rem and sets SRC to KIND:FILE:INDEX, the form /Source wants, for the first
 rem image of this edition, installation type, architecture and build. When
 rem only the build differs, the first such image is used and SRC_OTHER is
 rem set: RestoreHealth then succeeds if the files it needs did not change
-rem between the builds, or if Windows Update may supply the rest. SRC stays
-rem empty when there are no such media.
+rem between the builds, or if Windows Update may supply the rest. SRC_OTHER
+rem is set too for an image of this build with fewer of its updates (an
+rem older update revision). SRC stays empty when there are no such media.
 set "SRC="
 set "SRC_OTHER="
 set "SRC_OTHER_BUILD="
@@ -1235,11 +1240,13 @@ set "IMG_EDITION= -"
 set "IMG_INSTALL= -"
 set "IMG_ARCH= -"
 set "IMG_VERSION= -"
+set "IMG_UBR=0"
 for /f "tokens=1,* delims=:" %%A in ('""%SystemRoot%\System32\dism.exe" /English /Get-WimInfo /WimFile:%IMG_FILE% /Index:%IMG_INDEX% 2>nul"') do (
     if "%%A"=="Edition " set "IMG_EDITION=%%B"
     if "%%A"=="Installation " set "IMG_INSTALL=%%B"
     if "%%A"=="Architecture " set "IMG_ARCH=%%B"
     if "%%A"=="Version " set "IMG_VERSION=%%B"
+    if "%%A"=="ServicePack Build " set "IMG_UBR=%%B"
 )
 set "IMG_EDITION=%IMG_EDITION:"=%"
 set "IMG_INSTALL=%IMG_INSTALL:"=%"
@@ -1249,6 +1256,8 @@ set "IMG_EDITION=%IMG_EDITION:~1%"
 set "IMG_INSTALL=%IMG_INSTALL:~1%"
 set "IMG_ARCH=%IMG_ARCH:~1%"
 set "IMG_VERSION=%IMG_VERSION:~1%"
+set "IMG_UBR=%IMG_UBR:"=%"
+set /a "IMG_UBR+=0"
 set "IMG_BUILD=-"
 for /f "tokens=3 delims=." %%V in ("%IMG_VERSION%") do set "IMG_BUILD=%%V"
 set "MSG=  index %IMG_INDEX%: %IMG_EDITION% %IMG_INSTALL% %IMG_ARCH% build %IMG_BUILD%"
@@ -1266,6 +1275,13 @@ goto :eof
 :dismsource_index_match
 set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
+call %WUFIX_LIB% :log
+rem Media hold a build as released, or as updated when they were made: a
+rem machine updated since has components the image lacks.
+if not defined THIS_UBR goto :eof
+if %IMG_UBR% GEQ %THIS_UBR% goto :eof
+set "SRC_OTHER=1"
+set "MSG=  the image holds build %THIS_BUILD%.%IMG_UBR%, this Windows is updated to %THIS_BUILD%.%THIS_UBR%: Windows Update may supply what the image lacks"
 call %WUFIX_LIB% :log
 goto :eof
 :dismsource_index_other
@@ -3333,7 +3349,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=ef9f7248120138b3"
+set "WUFIX_VERSION=03699015159fe949"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3494,6 +3510,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3561,6 +3578,33 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+    if "%%S"=="defender-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step firewall-pause firewall_pause
+call :undo_step defender-pause defender_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo
@@ -4326,15 +4370,16 @@ rem component store is damaged: with install media when a DVD, USB stick or
 rem mounted ISO on D: to Z: holds \sources\install.wim (or install.esd on
 rem Windows 10 and later) with an image of this edition, installation type and
 rem architecture (the same build preferred), read with dism /Get-WimInfo
-rem /English; an image of this build is used with /LimitAccess, one of another
-rem build alongside Windows Update for the files it lacks. Without media it
-rem asks Windows Update or the repair source set by Group Policy, which fails
-rem on a machine without internet access (0x800F081F, 0x800F0906): attach
-rem matching media then. Then runs sfc /scannow and reads its result from the
-rem [SR] lines of CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log
-rem are named in the log. Takes 15 to 60 minutes; under /gpo a scheduled task
-rem runs it. Not run while an update this run installed waits for a restart:
-rem the step is held and the run ends with 3010.
+rem /English; an image of this build and update revision (or newer) is used
+rem with /LimitAccess, one of another build or of fewer updates alongside
+rem Windows Update for the files it lacks. Without media it asks Windows
+rem Update or the repair source set by Group Policy, which fails on a machine
+rem without internet access (0x800F081F, 0x800F0906): attach matching media
+rem then. Then runs sfc /scannow and reads its result from the [SR] lines of
+rem CBS.log. DISM's output, the [SR] lines, CBS.log and dism.log are named in
+rem the log. Takes 15 to 60 minutes; under /gpo a scheduled task runs it. Not
+rem run while an update this run installed waits for a restart: the step is
+rem held and the run ends with 3010.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x800F081F, 0x800F0922, 0x80073712.
 rem Undo: Nothing to put back: DISM and SFC replace damaged files with
 rem Microsoft's own copies and record nothing wufix could reverse. The run's
@@ -4366,9 +4411,10 @@ if "%STORE%"=="healthy" goto system_files_dism_sfc
 if "%STORE%"=="beyond repair" goto system_files_dism_beyond_repair
 
 rem RestoreHealth, from install media when some match this Windows. With
-rem media of this build, /LimitAccess keeps DISM off Windows Update; media
-rem of another build may lack files this build needs, so Windows Update (or
-rem the repair source Group Policy names) may then supply them.
+rem media of this build and its updates, /LimitAccess keeps DISM off Windows
+rem Update; media of another build, or of fewer updates, may lack files this
+rem Windows needs, so Windows Update (or the repair source Group Policy
+rem names) may then supply them.
 call %WUFIX_LIB% :dismsource_find
 set "DISM_NAME=restorehealth"
 set "DISM_ARGS=/Cleanup-Image /RestoreHealth"
@@ -5504,6 +5550,14 @@ if not defined RV_TYPE goto proxy_reset_winhttp_direct
 set "STEP_BEFORE=WinHTTP proxy set (saved)"
 call %WUFIX_LIB% :regentry_save
 if errorlevel 1 exit /b 1
+rem 32-bit programs on 64-bit Windows read the copy under WOW6432Node, which
+rem the reset may clear as well: it is saved too, where there is one.
+set "RV_KEY=HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"
+call %WUFIX_LIB% :regentry_read
+if not defined RV_TYPE goto proxy_reset_winhttp_reset
+call %WUFIX_LIB% :regentry_save
+if errorlevel 1 exit /b 1
+:proxy_reset_winhttp_reset
 "%SystemRoot%\System32\netsh.exe" winhttp reset proxy >nul 2>&1
 set "PROXY_RC=%ERRORLEVEL%"
 set "MSG=  netsh winhttp reset proxy: exit code %PROXY_RC% (the old setting is saved for /undo)"

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3254  clock-check               :do_clock_check
-rem  3352  service-health            :do_service_health
-rem  3510  service-security          :do_service_security
-rem  3632  component-reset           :do_component_reset
-rem  3756  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  3950  offline-install-xp        :do_offline_install_xp
-rem  4073  driver-already-installed  :do_driver_already_installed
-rem  4125  firewall-pause            :do_firewall_pause
-rem  4251  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4320  dll-reregister            :do_dll_reregister
-rem  4391  wsus-client-reset         :do_wsus_client_reset
-rem  4520  winsock-reset             :do_winsock_reset
-rem  4643  offline-install-ie        :do_offline_install_ie
+rem  3282  clock-check               :do_clock_check
+rem  3380  service-health            :do_service_health
+rem  3538  service-security          :do_service_security
+rem  3660  component-reset           :do_component_reset
+rem  3784  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  3978  offline-install-xp        :do_offline_install_xp
+rem  4101  driver-already-installed  :do_driver_already_installed
+rem  4153  firewall-pause            :do_firewall_pause
+rem  4279  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4348  dll-reregister            :do_dll_reregister
+rem  4419  wsus-client-reset         :do_wsus_client_reset
+rem  4548  winsock-reset             :do_winsock_reset
+rem  4671  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2801,7 +2801,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=73d3b5da5355ebad"
+set "WUFIX_VERSION=f9ff0b2fbb571350"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2951,6 +2951,7 @@ if errorlevel 1 exit /b 1
 if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower: this file's path holds a character that call would change"
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
+call :resume_cut
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3018,6 +3019,33 @@ if not defined WUFIX_LIB call %WUFIX_LIB% :log
 call %WUFIX_LIB% :pending_preview
 call :plan_%WUFIX_PLAN%
 exit /b 0
+
+rem --- A run cut off ---------------------------------------------------------
+:resume_cut
+rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
+rem wrote no report, and what it changed only for its own sake stays so:
+rem the firewall or Defender paused, XP's setup source pointing at a stick.
+rem The run before this one is looked at, and what it recorded of those
+rem steps is put back from its state file, as /undo of those steps alone
+rem would. The rest of that run is left for /undo to decide.
+set /a "UNDO_N=RUN_N-1"
+if %UNDO_N% LSS 1 goto :eof
+set "UNDO_RUN=0000%UNDO_N%"
+set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
+set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
+if not exist "%UNDO_STATE%" goto :eof
+if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
+set "RESUME_HAS="
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    if "%%S"=="system-files-sfc-xp" set "RESUME_HAS=1"
+    if "%%S"=="firewall-pause" set "RESUME_HAS=1"
+)
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+call :undo_step system-files-sfc-xp system_files_sfc_xp
+call :undo_step firewall-pause firewall_pause
+goto :eof
 
 rem --- Undo -----------------------------------------------------------------
 :undo

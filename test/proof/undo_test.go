@@ -52,3 +52,45 @@ func TestUndoPassesOverRunsThatChangedNothing(t *testing.T) {
 		return false
 	})
 }
+
+// A run cut off before its end (a power cut) leaves what it changed only
+// for its own sake: on XP, the setup source pointed at a stick. The next
+// run puts that back from the cut-off run's state file, and only that;
+// a run that ended (its report is there) is left alone.
+func TestNextRunPutsBackWhatACutOffRunChangedForItself(t *testing.T) {
+	t.Parallel()
+	const key = `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`
+	wine.Retry(t, func() bool {
+		p := machine(t, "xp")
+		dir := install(t, "xp", p.HostPath(`C:\wufix`))
+		regAdd(t, p, key, "SourcePath", `Z:\stick\i386`)
+		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.state`,
+			`00002|system-files-sfc-xp|regentry|`+key+`|SourcePath*REG_SZ*C:\original\i386`,
+			`00001|component-reset|rename|C:\windows\SoftwareDistribution|SoftwareDistribution.wufix-9`)
+		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.log`, "cut off")
+
+		r := p.Run(dir, "run.cmd", "0x80070103")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "run xp-0001 ended without a report (cut off?): putting back what it changed only for the run")
+		_, data, err := p.Query(key, "SourcePath")
+		require.NoError(t, err)
+		assert.Equal(t, `C:\original\i386`, data, "the setup source is Windows' own again")
+		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution`), "the rest of the cut-off run is left for /undo")
+
+		// The next run finds a report for run 2: nothing to put back.
+		regAdd(t, p, key, "SourcePath", `Z:\stick\i386`)
+		r = p.Run(dir, "run.cmd", "0x80070103")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NotContains(t, r.Stdout, "ended without a report")
+		_, data, err = p.Query(key, "SourcePath")
+		require.NoError(t, err)
+		assert.Equal(t, `Z:\stick\i386`, data)
+		return false
+	})
+}
