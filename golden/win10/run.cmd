@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3875  clock-check               :do_clock_check
-rem  3973  service-health            :do_service_health
-rem  4152  service-security          :do_service_security
-rem  4274  component-reset           :do_component_reset
-rem  4419  system-files-dism         :do_system_files_dism
-rem  4562  backup-reparse-points     :do_backup_reparse_points
-rem  4770  backup-restore-folders    :do_backup_restore_folders
-rem  4939  wimmount-repair           :do_wimmount_repair
-rem  5071  offline-install-msu       :do_offline_install_msu
-rem  5181  offline-install-cab       :do_offline_install_cab
-rem  5291  driver-already-installed  :do_driver_already_installed
-rem  5342  driver-updates-exclude    :do_driver_updates_exclude
-rem  5439  firewall-pause            :do_firewall_pause
-rem  5570  defender-pause            :do_defender_pause
-rem  5669  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5751  wsus-client-reset         :do_wsus_client_reset
-rem  5894  winsock-reset             :do_winsock_reset
-rem  6014  spupdsvc-rename           :do_spupdsvc_rename
+rem  3898  clock-check               :do_clock_check
+rem  3996  service-health            :do_service_health
+rem  4175  service-security          :do_service_security
+rem  4297  component-reset           :do_component_reset
+rem  4442  system-files-dism         :do_system_files_dism
+rem  4585  backup-reparse-points     :do_backup_reparse_points
+rem  4793  backup-restore-folders    :do_backup_restore_folders
+rem  4962  wimmount-repair           :do_wimmount_repair
+rem  5094  offline-install-msu       :do_offline_install_msu
+rem  5204  offline-install-cab       :do_offline_install_cab
+rem  5314  driver-already-installed  :do_driver_already_installed
+rem  5365  driver-updates-exclude    :do_driver_updates_exclude
+rem  5462  firewall-pause            :do_firewall_pause
+rem  5593  defender-pause            :do_defender_pause
+rem  5692  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5774  wsus-client-reset         :do_wsus_client_reset
+rem  5917  winsock-reset             :do_winsock_reset
+rem  6037  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -579,9 +579,14 @@ rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
 rem so it may hold a | of its own (registry data, say).
 rem Values reach the handler in variables, never as call arguments, which
 rem would expand a %% in a path a second time.
+rem With UNDO_DONE set (an undo of an earlier run), each record put back is
+rem listed there as STEP|NUMBER, and a record listed is passed over: an undo
+rem that failed half-way (a folder in use) is run again for the rest, and
+rem does not fail on what it put back the first time.
 set "REPLAY_FAILED="
 for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
     if "%%B"=="%JOURNAL_STEP%" (
+        set "REC_ID=%%A"
         set "REC_KIND=%%C"
         set "REC_A=%%D"
         set "REC_B=%%E"
@@ -592,9 +597,21 @@ if defined REPLAY_FAILED exit /b 1
 exit /b 0
 
 :journal_handle
+if not defined UNDO_DONE goto journal_handle_go
+set "REC_DONE="
+if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|%REC_ID%" set "REC_DONE=1"
+if not defined REC_DONE goto journal_handle_go
+set "MSG=  record %REC_ID% was put back by an earlier undo"
+call %WUFIX_LIB% :log
+goto :eof
+:journal_handle_go
 if "%REC_A:~0,1%"=="<" call :journal_expand
 call :%JOURNAL_HANDLER%
-if errorlevel 1 set "REPLAY_FAILED=1"
+if errorlevel 1 goto journal_handle_failed
+if defined UNDO_DONE >>"%UNDO_DONE%" echo %JOURNAL_STEP%^|%REC_ID%
+goto :eof
+:journal_handle_failed
+set "REPLAY_FAILED=1"
 goto :eof
 
 :journal_expand
@@ -3354,7 +3371,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=8d3de259004623c3"
+set "WUFIX_VERSION=123602c6ff355c37"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3385,6 +3402,7 @@ set "WUFIX_HELD="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
+set "UNDO_DONE="
 set "WUFIX_PENDING="
 set "JOURNAL_SEQ=0"
 
@@ -3609,8 +3627,10 @@ for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
 if not defined RESUME_HAS goto :eof
 set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
 call %WUFIX_LIB% :log
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_step firewall-pause firewall_pause
 call :undo_step defender-pause defender_pause
+set "UNDO_DONE="
 goto :eof
 
 rem --- Undo -----------------------------------------------------------------
@@ -3630,7 +3650,9 @@ set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
 for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
+rem What it puts back is listed in <run>.undoing (journal_replay).
 set "WUFIX_STATE="
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step spupdsvc-rename spupdsvc_rename
@@ -3654,6 +3676,7 @@ call :undo_step clock-check clock_check
 if defined WUFIX_FAILED goto finish
 rem Renamed, not deleted: the record stays for reading.
 ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
+del "%UNDO_DONE%" 2>nul
 goto finish
 
 :undo_nothing

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3795  clock-check               :do_clock_check
-rem  3893  service-health            :do_service_health
-rem  4064  service-security          :do_service_security
-rem  4186  component-reset           :do_component_reset
-rem  4315  system-files-dism         :do_system_files_dism
-rem  4458  backup-reparse-points     :do_backup_reparse_points
-rem  4666  backup-restore-folders    :do_backup_restore_folders
-rem  4835  wimmount-repair           :do_wimmount_repair
-rem  4967  offline-install-msu       :do_offline_install_msu
-rem  5077  offline-install-cab       :do_offline_install_cab
-rem  5187  driver-already-installed  :do_driver_already_installed
-rem  5239  firewall-pause            :do_firewall_pause
-rem  5366  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5443  dll-reregister            :do_dll_reregister
-rem  5514  wsus-client-reset         :do_wsus_client_reset
-rem  5643  winsock-reset             :do_winsock_reset
+rem  3818  clock-check               :do_clock_check
+rem  3916  service-health            :do_service_health
+rem  4087  service-security          :do_service_security
+rem  4209  component-reset           :do_component_reset
+rem  4338  system-files-dism         :do_system_files_dism
+rem  4481  backup-reparse-points     :do_backup_reparse_points
+rem  4689  backup-restore-folders    :do_backup_restore_folders
+rem  4858  wimmount-repair           :do_wimmount_repair
+rem  4990  offline-install-msu       :do_offline_install_msu
+rem  5100  offline-install-cab       :do_offline_install_cab
+rem  5210  driver-already-installed  :do_driver_already_installed
+rem  5262  firewall-pause            :do_firewall_pause
+rem  5389  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5466  dll-reregister            :do_dll_reregister
+rem  5537  wsus-client-reset         :do_wsus_client_reset
+rem  5666  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -439,9 +439,14 @@ rem in), with REC_KIND, REC_A and REC_B set; REC_B is the rest of the line,
 rem so it may hold a | of its own (registry data, say).
 rem Values reach the handler in variables, never as call arguments, which
 rem would expand a %% in a path a second time.
+rem With UNDO_DONE set (an undo of an earlier run), each record put back is
+rem listed there as STEP|NUMBER, and a record listed is passed over: an undo
+rem that failed half-way (a folder in use) is run again for the rest, and
+rem does not fail on what it put back the first time.
 set "REPLAY_FAILED="
 for /f "usebackq tokens=1-4* delims=|" %%A in ("%UNDO_STATE%") do (
     if "%%B"=="%JOURNAL_STEP%" (
+        set "REC_ID=%%A"
         set "REC_KIND=%%C"
         set "REC_A=%%D"
         set "REC_B=%%E"
@@ -452,9 +457,21 @@ if defined REPLAY_FAILED exit /b 1
 exit /b 0
 
 :journal_handle
+if not defined UNDO_DONE goto journal_handle_go
+set "REC_DONE="
+if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|%REC_ID%" set "REC_DONE=1"
+if not defined REC_DONE goto journal_handle_go
+set "MSG=  record %REC_ID% was put back by an earlier undo"
+call %WUFIX_LIB% :log
+goto :eof
+:journal_handle_go
 if "%REC_A:~0,1%"=="<" call :journal_expand
 call :%JOURNAL_HANDLER%
-if errorlevel 1 set "REPLAY_FAILED=1"
+if errorlevel 1 goto journal_handle_failed
+if defined UNDO_DONE >>"%UNDO_DONE%" echo %JOURNAL_STEP%^|%REC_ID%
+goto :eof
+:journal_handle_failed
+set "REPLAY_FAILED=1"
 goto :eof
 
 :journal_expand
@@ -3292,7 +3309,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=ec3b4a2db648db47"
+set "WUFIX_VERSION=9b44edd8462df962"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3323,6 +3340,7 @@ set "WUFIX_HELD="
 set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
+set "UNDO_DONE="
 set "WUFIX_PENDING="
 set "JOURNAL_SEQ=0"
 
@@ -3538,7 +3556,9 @@ for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
 if not defined RESUME_HAS goto :eof
 set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
 call %WUFIX_LIB% :log
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_step firewall-pause firewall_pause
+set "UNDO_DONE="
 goto :eof
 
 rem --- Undo -----------------------------------------------------------------
@@ -3558,7 +3578,9 @@ set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
 for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
+rem What it puts back is listed in <run>.undoing (journal_replay).
 set "WUFIX_STATE="
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step winsock-reset winsock_reset
@@ -3580,6 +3602,7 @@ call :undo_step clock-check clock_check
 if defined WUFIX_FAILED goto finish
 rem Renamed, not deleted: the record stays for reading.
 ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
+del "%UNDO_DONE%" 2>nul
 goto finish
 
 :undo_nothing

@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,6 +92,46 @@ func TestNextRunPutsBackWhatACutOffRunChangedForItself(t *testing.T) {
 		_, data, err = p.Query(key, "SourcePath")
 		require.NoError(t, err)
 		assert.Equal(t, `Z:\stick\i386`, data)
+		return false
+	})
+}
+
+// An undo that failed half-way (a folder could not be put back) is run
+// again for the rest: what it put back the first time is passed over, not
+// failed on as a backup that is gone.
+func TestAnUndoThatFailedHalfWayFinishesWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		r := p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		catroot := p.HostPath(`C:\windows\system32\catroot2.wufix-1`)
+		require.DirExists(t, catroot)
+		aside := p.HostPath(`C:\catroot2.away`)
+		require.NoError(t, os.Rename(catroot, aside))
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 1, r.Code, "catroot2's backup is missing\n%s", r.Stdout)
+		require.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1`), "SoftwareDistribution is back")
+
+		require.NoError(t, os.Rename(aside, catroot))
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "undoing run win7-0001")
+		assert.Contains(t, r.Stdout, "was put back by an earlier undo")
+		assert.FileExists(t, p.HostPath(`C:\windows\system32\catroot2\edb.log`))
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undoing`))
 		return false
 	})
 }
