@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // RunsKept is how many runs of one machine are kept in detail: its newest
@@ -100,19 +101,20 @@ func (c *Collector) Problem(file, reason string) {
 // run of its own: it is counted among the older runs, and changes nothing
 // else.
 func (c *Collector) Add(file string, r *Report) {
-	computer := strings.ToUpper(r.Computer)
+	name := r.machine(file)
+	computer := strings.ToUpper(name)
 	m := c.machines[computer]
 	if m == nil {
 		c.reports++
-		c.machines[computer] = &Machine{Name: r.Computer, Newest: trim(r), Outcome: r.Outcome()}
+		c.machines[computer] = &Machine{Name: name, Newest: trim(r), Outcome: r.Outcome()}
 		return
 	}
 	sum := runSum(r)
 	if first, ok := m.claimed(r); ok {
 		if first == sum {
-			c.Problem(file, fmt.Sprintf("a copy of run %s of %s on %s, read already: counted once", r.Run, r.Bundle, r.Computer))
+			c.Problem(file, fmt.Sprintf("a copy of run %s of %s on %s, read already: counted once", r.Run, r.Bundle, name))
 		} else {
-			c.Problem(file, fmt.Sprintf("claims run %s of %s on %s, which a report read already gives other times or another exit code: left out", r.Run, r.Bundle, r.Computer))
+			c.Problem(file, fmt.Sprintf("claims run %s of %s on %s, which a report read already gives other times or another exit code: left out", r.Run, r.Bundle, name))
 		}
 		return
 	}
@@ -123,6 +125,41 @@ func (c *Collector) Add(file string, r *Report) {
 		m.Newest, m.Outcome = trim(r), r.Outcome()
 	}
 	m.keep(p)
+}
+
+// machine names the computer a report is from: the name it gives, unless
+// that is not UTF-8 (see Parse). Then the file's name, which Windows wrote
+// in Unicode as <COMPUTER>-<run>.json, names it, if it spells the report's
+// name where that is ASCII: a renamed copy names nothing. Else the bytes,
+// escaped, keep two such machines apart, if not readable.
+func (r *Report) machine(file string) string {
+	if r.rawComputer == "" {
+		return r.Computer
+	}
+	base := file[strings.LastIndexAny(file, `/\!`)+1:] // ! ends a .zip's name
+	suffix := "-" + r.Run + ".json"
+	if n := len(base) - len(suffix); n > 0 && strings.EqualFold(base[n:], suffix) {
+		if name := base[:n]; utf8.ValidString(name) && strings.EqualFold(shape(name), shape(r.rawComputer)) {
+			return name
+		}
+	}
+	q := strconv.Quote(r.rawComputer)
+	return q[1 : len(q)-1]
+}
+
+// shape is a name's ASCII with each run of other bytes made one 0x80:
+// what the name in UTF-8 and in a one-byte code page (CP866) share.
+func shape(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] < utf8.RuneSelf:
+			b = append(b, s[i])
+		case i == 0 || s[i-1] < utf8.RuneSelf:
+			b = append(b, utf8.RuneSelf)
+		}
+	}
+	return string(b)
 }
 
 // trim gives a report kept as a machine's newest a list of steps no

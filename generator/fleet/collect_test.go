@@ -83,3 +83,85 @@ func TestNewestRunOfAMachine(t *testing.T) {
 		}
 	}
 }
+
+// cp866 encodes Russian text as cmd.exe writes it on a Russian Windows:
+// the OEM code page, not UTF-8.
+func cp866(s string) string {
+	var b []byte
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			b = append(b, byte(r))
+		case r >= 'А' && r <= 'п':
+			b = append(b, byte(0x80+r-'А'))
+		case r >= 'р' && r <= 'я':
+			b = append(b, byte(0xE0+r-'р'))
+		default:
+			panic(fmt.Sprintf("%q is not in this CP866 table", r))
+		}
+	}
+	return string(b)
+}
+
+// A computer name beyond ASCII comes in the report in the OEM code page
+// (not UTF-8) but in the file's name in Unicode: two such machines stay
+// two, named as the file names spell them, and where no file name does,
+// by their bytes escaped, never merged on U+FFFD.
+func TestMachineNamesNotInUTF8(t *testing.T) {
+	oem := func(computer, run string) string {
+		return strings.Replace(report("@", run, "2026-11-01T08:10:00", 0), `"computer": "@"`, `"computer": "`+cp866(computer)+`"`, 1)
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string // file name: report
+		want  map[string]int    // machine: runs
+	}{
+		{
+			name: "two Cyrillic names in CP866 are named by their files",
+			files: map[string]string{
+				"ПК-1-win10-0001.json": oem("ПК-1", "win10-0001"),
+				"ПС-1-win10-0001.json": oem("ПС-1", "win10-0001"),
+			},
+			want: map[string]int{"ПК-1": 1, "ПС-1": 1},
+		},
+		{
+			name: "one machine's runs in CP866 are one machine",
+			files: map[string]string{
+				"ПК-1-win10-0001.json": oem("ПК-1", "win10-0001"),
+				"ПК-1-win10-0002.json": oem("ПК-1", "win10-0002"),
+				"ПС-1-win10-0000.json": oem("ПС-1", "win10-0000"),
+			},
+			want: map[string]int{"ПК-1": 2, "ПС-1": 1},
+		},
+		{
+			name: "a report in UTF-8 names its machine, whatever the file is called",
+			files: map[string]string{
+				"a-win10-0001.json": report("ПК-1", "win10-0001", "2026-11-01T08:10:00", 0),
+				"b-win10-0001.json": report("ПС-1", "win10-0001", "2026-11-01T08:10:00", 0),
+			},
+			want: map[string]int{"ПК-1": 1, "ПС-1": 1},
+		},
+		{
+			name: "without a file name that spells it, the bytes are kept apart",
+			files: map[string]string{
+				"a.json":              oem("ПК-1", "win10-0001"),
+				"PC9-win10-0001.json": oem("ПС-1", "win10-0001"), // not the name the report has
+			},
+			want: map[string]int{`\x8f\x8a-1`: 1, `\x8f\x91-1`: 1},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range tc.files {
+				write(t, dir, name, content)
+			}
+			s := summarize(t, dir)
+			assert.Empty(t, s.Problems)
+			got := map[string]int{}
+			for _, m := range s.Machines {
+				got[m.Name] = m.Runs()
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Version is the newest report format this package reads. Bundles write
@@ -42,6 +43,10 @@ type Report struct {
 	ExitCode  *int   `json:"exit_code"`
 	Log       string `json:"log"`
 	Steps     []Step `json:"steps"`
+
+	// rawComputer is computer's bytes as the file holds them, when they
+	// are not UTF-8 (see Parse); Computer then has U+FFFD for its letters.
+	rawComputer string
 }
 
 // Step is one step's line in a report.
@@ -69,6 +74,15 @@ func Parse(data []byte) (*Report, error) {
 	}
 	if err := r.check(); err != nil {
 		return nil, err
+	}
+	// run.cmd writes %COMPUTERNAME% in the OEM code page (CP866 on a
+	// Russian Windows), so a name beyond ASCII is not UTF-8 and reads
+	// with U+FFFD for each letter: "ПК-1" and "ПС-1" would be one machine.
+	// Its bytes are kept to tell such machines apart (Collector.Add).
+	if strings.ContainsRune(r.Computer, utf8.RuneError) {
+		if raw := computerBytes(data); !utf8.ValidString(raw) {
+			r.rawComputer = raw
+		}
 	}
 	return &r, nil
 }

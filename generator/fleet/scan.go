@@ -162,6 +162,26 @@ func (s *scanner) report(r *Report) error {
 	})
 }
 
+// computerBytes returns the "computer" string of a report decode read,
+// as its bytes stand between the quotes. A second pass, taken only for a
+// name that is not UTF-8, keeps decode's result the one encoding/json
+// gives.
+func computerBytes(data []byte) string {
+	s := &scanner{data: data}
+	s.space()
+	var raw string
+	s.object(func(key string) error {
+		if fold(key, reportKeys) != "computer" || s.i >= len(s.data) || s.data[s.i] != '"' {
+			return s.skip(0)
+		}
+		start := s.i + 1
+		_, err := s.str()
+		raw = string(s.data[start : s.i-1])
+		return err
+	})
+	return raw
+}
+
 // steps reads the list of steps. As encoding/json does, null empties the
 // list, and a list given twice decodes into the elements of the first.
 func (s *scanner) steps(key string, steps *[]Step) error {
