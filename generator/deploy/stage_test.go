@@ -84,6 +84,7 @@ func TestRunOffTheSystemDriveContinuesFromALocalCopy(t *testing.T) {
 		}
 		assert.Contains(t, acl, `C:\windows\wufix /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`, "SYSTEM and Administrators only, by SID")
 		assert.Contains(t, acl, `C:\windows\wufix /setowner *S-1-5-32-544`)
+		assert.Contains(t, acl, `C:\windows\Logs\wufix /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F`, "the logs folder, which holds the lock, as well")
 
 		// Copies of other versions of the bundle are removed, and the task
 		// definition that versions before task.xml wrote beside them.
