@@ -164,3 +164,45 @@ func TestDeferredStepsHeldForARestartStayPending(t *testing.T) {
 		return false
 	})
 }
+
+// The readiness tool's verdict is CheckSUR.log's summary: a store with
+// errors it found and could not fix is still damaged, however clean SFC
+// comes out, and the step fails naming where the missing updates go.
+func TestReadinessToolErrorsLeftUnfixedFailTheStep(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		summary []string
+		status  string
+	}{
+		{"found and fixed", []string{" Found 2 errors", " Fixed 2 errors", "  Fixed: CBS MUM Missing.  Total count: 2"}, "done"},
+		{"found, not fixed", []string{" Found 2 errors", "  CBS MUM Missing Total count: 2", "", "Unavailable repair files:", `	servicing\packages\Package_for_KB2533552~31bf3856ad364e35~amd64~~6.1.1.1.mum`}, "failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			wine.Retry(t, func() bool {
+				p := machine(t, "win7")
+				dir := install(t, "win7", p.HostPath(`C:\wufix`))
+				seedFile(t, p, `C:\windows\Logs\CBS\CheckSUR.log`, append([]string{"=================================",
+					"Checking System Update Readiness.", "Binary Version 6.1.7601.22471", "", "Summary:", "Seconds executed: 264"}, tc.summary...)...)
+				r := p.Run(dir, "run.cmd", "0x800F081F")
+				if wine.Flake(r) {
+					return true
+				}
+				rep := readReport(t, p, "win7-0001")
+				status := ""
+				for _, s := range rep.Steps {
+					if s.ID == "system-files-surt" {
+						status = s.Status
+					}
+				}
+				assert.Equal(t, tc.status, status, r.Stdout)
+				if tc.status == "failed" {
+					assert.Contains(t, r.Stdout, `the readiness tool could not fix every error it found: CheckSUR.log lists the files it lacked under Unavailable repair files.`)
+					assert.Contains(t, r.Stdout, `C:\windows\CheckSUR\packages`)
+				}
+				return false
+			})
+		})
+	}
+}
