@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3893  clock-check               :do_clock_check
-rem  3991  service-health            :do_service_health
-rem  4170  service-security          :do_service_security
-rem  4292  component-reset           :do_component_reset
-rem  4437  system-files-dism         :do_system_files_dism
-rem  4580  backup-reparse-points     :do_backup_reparse_points
-rem  4788  backup-restore-folders    :do_backup_restore_folders
-rem  4957  wimmount-repair           :do_wimmount_repair
-rem  5089  offline-install-msu       :do_offline_install_msu
-rem  5199  offline-install-cab       :do_offline_install_cab
-rem  5309  driver-already-installed  :do_driver_already_installed
-rem  5360  driver-updates-exclude    :do_driver_updates_exclude
-rem  5447  firewall-pause            :do_firewall_pause
-rem  5578  defender-pause            :do_defender_pause
-rem  5677  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5759  wsus-client-reset         :do_wsus_client_reset
-rem  5902  winsock-reset             :do_winsock_reset
-rem  6022  spupdsvc-rename           :do_spupdsvc_rename
+rem  3900  clock-check               :do_clock_check
+rem  3998  service-health            :do_service_health
+rem  4177  service-security          :do_service_security
+rem  4299  component-reset           :do_component_reset
+rem  4444  system-files-dism         :do_system_files_dism
+rem  4587  backup-reparse-points     :do_backup_reparse_points
+rem  4795  backup-restore-folders    :do_backup_restore_folders
+rem  4964  wimmount-repair           :do_wimmount_repair
+rem  5096  offline-install-msu       :do_offline_install_msu
+rem  5206  offline-install-cab       :do_offline_install_cab
+rem  5316  driver-already-installed  :do_driver_already_installed
+rem  5367  driver-updates-exclude    :do_driver_updates_exclude
+rem  5454  firewall-pause            :do_firewall_pause
+rem  5585  defender-pause            :do_defender_pause
+rem  5684  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5766  wsus-client-reset         :do_wsus_client_reset
+rem  5909  winsock-reset             :do_winsock_reset
+rem  6029  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2751,6 +2751,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -3366,7 +3373,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=aa24c4bbda542c83"
+set "WUFIX_VERSION=759881046b4dae7e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

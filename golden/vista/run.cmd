@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3461  clock-check               :do_clock_check
-rem  3559  service-health            :do_service_health
-rem  3730  service-security          :do_service_security
-rem  3852  component-reset           :do_component_reset
-rem  3971  system-files-surt         :do_system_files_surt
-rem  4097  offline-install-sp        :do_offline_install_sp
-rem  4247  offline-install-msu       :do_offline_install_msu
-rem  4361  driver-already-installed  :do_driver_already_installed
-rem  4413  firewall-pause            :do_firewall_pause
-rem  4540  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4617  dll-reregister            :do_dll_reregister
-rem  4688  wsus-client-reset         :do_wsus_client_reset
-rem  4817  winsock-reset             :do_winsock_reset
-rem  4940  offline-install-ie        :do_offline_install_ie
+rem  3468  clock-check               :do_clock_check
+rem  3566  service-health            :do_service_health
+rem  3737  service-security          :do_service_security
+rem  3859  component-reset           :do_component_reset
+rem  3978  system-files-surt         :do_system_files_surt
+rem  4116  offline-install-sp        :do_offline_install_sp
+rem  4266  offline-install-msu       :do_offline_install_msu
+rem  4380  driver-already-installed  :do_driver_already_installed
+rem  4432  firewall-pause            :do_firewall_pause
+rem  4559  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4636  dll-reregister            :do_dll_reregister
+rem  4707  wsus-client-reset         :do_wsus_client_reset
+rem  4836  winsock-reset             :do_winsock_reset
+rem  4959  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2309,6 +2309,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -2970,7 +2977,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=07e669c91595fdb2"
+set "WUFIX_VERSION=3d37d6b3a75652d9"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4065,12 +4072,24 @@ goto :eof
 :system_files_surt_checksur_summary
 rem Copies CheckSUR.log's summary lines (Found N errors, Fixed N errors, No
 rem errors detected: the tool writes its log in English) into the run's
-rem log.
+rem log, and fails the step when it fixed fewer errors than it found: the
+rem store is still damaged, however clean SFC comes out.
 if not exist "%CHECKSUR_LOG%" goto :eof
+set "SUR_FOUND=0"
+set "SUR_FIXED=0"
 for /f "delims=" %%L in ('""%SystemRoot%\System32\find.exe" "errors" <"%CHECKSUR_LOG%" 2>nul"') do (
     set "MSG=  CheckSUR.log: %%L"
     call %WUFIX_LIB% :log
 )
+for /f "tokens=1-3" %%A in ('""%SystemRoot%\System32\find.exe" "errors" <"%CHECKSUR_LOG%" 2>nul"') do (
+    if "%%A %%C"=="Found errors" set /a "SUR_FOUND=%%B" 2>nul
+    if "%%A %%C"=="Fixed errors" set /a "SUR_FIXED=%%B" 2>nul
+)
+if %SUR_FIXED% GEQ %SUR_FOUND% goto :eof
+set "STEP_RESULT=1"
+set "SURT_RESULT=found %SUR_FOUND% errors, fixed %SUR_FIXED%"
+set "MSG=  the readiness tool could not fix every error it found: CheckSUR.log lists the files it lacked under Unavailable repair files. Copy the updates that hold them (their .msu files, from the Microsoft Update Catalog) into %SystemRoot%\CheckSUR\packages (make the folder) and run this step again"
+call %WUFIX_LIB% :log
 goto :eof
 
 rem ==========================================================================

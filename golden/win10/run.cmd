@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3898  clock-check               :do_clock_check
-rem  3996  service-health            :do_service_health
-rem  4175  service-security          :do_service_security
-rem  4297  component-reset           :do_component_reset
-rem  4442  system-files-dism         :do_system_files_dism
-rem  4585  backup-reparse-points     :do_backup_reparse_points
-rem  4793  backup-restore-folders    :do_backup_restore_folders
-rem  4962  wimmount-repair           :do_wimmount_repair
-rem  5094  offline-install-msu       :do_offline_install_msu
-rem  5204  offline-install-cab       :do_offline_install_cab
-rem  5314  driver-already-installed  :do_driver_already_installed
-rem  5365  driver-updates-exclude    :do_driver_updates_exclude
-rem  5462  firewall-pause            :do_firewall_pause
-rem  5593  defender-pause            :do_defender_pause
-rem  5692  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5774  wsus-client-reset         :do_wsus_client_reset
-rem  5917  winsock-reset             :do_winsock_reset
-rem  6037  spupdsvc-rename           :do_spupdsvc_rename
+rem  3905  clock-check               :do_clock_check
+rem  4003  service-health            :do_service_health
+rem  4182  service-security          :do_service_security
+rem  4304  component-reset           :do_component_reset
+rem  4449  system-files-dism         :do_system_files_dism
+rem  4592  backup-reparse-points     :do_backup_reparse_points
+rem  4800  backup-restore-folders    :do_backup_restore_folders
+rem  4969  wimmount-repair           :do_wimmount_repair
+rem  5101  offline-install-msu       :do_offline_install_msu
+rem  5211  offline-install-cab       :do_offline_install_cab
+rem  5321  driver-already-installed  :do_driver_already_installed
+rem  5372  driver-updates-exclude    :do_driver_updates_exclude
+rem  5469  firewall-pause            :do_firewall_pause
+rem  5600  defender-pause            :do_defender_pause
+rem  5699  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5781  wsus-client-reset         :do_wsus_client_reset
+rem  5924  winsock-reset             :do_winsock_reset
+rem  6044  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2756,6 +2756,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -3371,7 +3378,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=123602c6ff355c37"
+set "WUFIX_VERSION=73f93ca2d17ebf64"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

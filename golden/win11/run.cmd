@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3892  clock-check               :do_clock_check
-rem  3990  service-health            :do_service_health
-rem  4169  service-security          :do_service_security
-rem  4291  component-reset           :do_component_reset
-rem  4436  system-files-dism         :do_system_files_dism
-rem  4579  backup-reparse-points     :do_backup_reparse_points
-rem  4787  backup-restore-folders    :do_backup_restore_folders
-rem  4956  wimmount-repair           :do_wimmount_repair
-rem  5088  offline-install-msu       :do_offline_install_msu
-rem  5198  offline-install-cab       :do_offline_install_cab
-rem  5308  driver-already-installed  :do_driver_already_installed
-rem  5359  driver-updates-exclude    :do_driver_updates_exclude
-rem  5446  firewall-pause            :do_firewall_pause
-rem  5577  defender-pause            :do_defender_pause
-rem  5676  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5758  wsus-client-reset         :do_wsus_client_reset
-rem  5901  winsock-reset             :do_winsock_reset
-rem  6021  spupdsvc-rename           :do_spupdsvc_rename
+rem  3899  clock-check               :do_clock_check
+rem  3997  service-health            :do_service_health
+rem  4176  service-security          :do_service_security
+rem  4298  component-reset           :do_component_reset
+rem  4443  system-files-dism         :do_system_files_dism
+rem  4586  backup-reparse-points     :do_backup_reparse_points
+rem  4794  backup-restore-folders    :do_backup_restore_folders
+rem  4963  wimmount-repair           :do_wimmount_repair
+rem  5095  offline-install-msu       :do_offline_install_msu
+rem  5205  offline-install-cab       :do_offline_install_cab
+rem  5315  driver-already-installed  :do_driver_already_installed
+rem  5366  driver-updates-exclude    :do_driver_updates_exclude
+rem  5453  firewall-pause            :do_firewall_pause
+rem  5584  defender-pause            :do_defender_pause
+rem  5683  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5765  wsus-client-reset         :do_wsus_client_reset
+rem  5908  winsock-reset             :do_winsock_reset
+rem  6028  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2750,6 +2750,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -3365,7 +3372,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=422b911d1adce909"
+set "WUFIX_VERSION=efc7cc4926c12775"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3818  clock-check               :do_clock_check
-rem  3916  service-health            :do_service_health
-rem  4087  service-security          :do_service_security
-rem  4209  component-reset           :do_component_reset
-rem  4338  system-files-dism         :do_system_files_dism
-rem  4481  backup-reparse-points     :do_backup_reparse_points
-rem  4689  backup-restore-folders    :do_backup_restore_folders
-rem  4858  wimmount-repair           :do_wimmount_repair
-rem  4990  offline-install-msu       :do_offline_install_msu
-rem  5100  offline-install-cab       :do_offline_install_cab
-rem  5210  driver-already-installed  :do_driver_already_installed
-rem  5262  firewall-pause            :do_firewall_pause
-rem  5389  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5466  dll-reregister            :do_dll_reregister
-rem  5537  wsus-client-reset         :do_wsus_client_reset
-rem  5666  winsock-reset             :do_winsock_reset
+rem  3825  clock-check               :do_clock_check
+rem  3923  service-health            :do_service_health
+rem  4094  service-security          :do_service_security
+rem  4216  component-reset           :do_component_reset
+rem  4345  system-files-dism         :do_system_files_dism
+rem  4488  backup-reparse-points     :do_backup_reparse_points
+rem  4696  backup-restore-folders    :do_backup_restore_folders
+rem  4865  wimmount-repair           :do_wimmount_repair
+rem  4997  offline-install-msu       :do_offline_install_msu
+rem  5107  offline-install-cab       :do_offline_install_cab
+rem  5217  driver-already-installed  :do_driver_already_installed
+rem  5269  firewall-pause            :do_firewall_pause
+rem  5396  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5473  dll-reregister            :do_dll_reregister
+rem  5544  wsus-client-reset         :do_wsus_client_reset
+rem  5673  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2694,6 +2694,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -3309,7 +3316,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=9b44edd8462df962"
+set "WUFIX_VERSION=4f562939b0b2d739"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3891  clock-check               :do_clock_check
-rem  3989  service-health            :do_service_health
-rem  4160  service-security          :do_service_security
-rem  4282  component-reset           :do_component_reset
-rem  4411  system-files-dism         :do_system_files_dism
-rem  4554  backup-reparse-points     :do_backup_reparse_points
-rem  4762  backup-restore-folders    :do_backup_restore_folders
-rem  4931  wimmount-repair           :do_wimmount_repair
-rem  5063  offline-install-msu       :do_offline_install_msu
-rem  5173  offline-install-cab       :do_offline_install_cab
-rem  5283  driver-already-installed  :do_driver_already_installed
-rem  5335  firewall-pause            :do_firewall_pause
-rem  5466  defender-pause            :do_defender_pause
-rem  5565  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5642  dll-reregister            :do_dll_reregister
-rem  5713  wsus-client-reset         :do_wsus_client_reset
-rem  5842  winsock-reset             :do_winsock_reset
-rem  5958  allow-os-upgrade          :do_allow_os_upgrade
+rem  3898  clock-check               :do_clock_check
+rem  3996  service-health            :do_service_health
+rem  4167  service-security          :do_service_security
+rem  4289  component-reset           :do_component_reset
+rem  4418  system-files-dism         :do_system_files_dism
+rem  4561  backup-reparse-points     :do_backup_reparse_points
+rem  4769  backup-restore-folders    :do_backup_restore_folders
+rem  4938  wimmount-repair           :do_wimmount_repair
+rem  5070  offline-install-msu       :do_offline_install_msu
+rem  5180  offline-install-cab       :do_offline_install_cab
+rem  5290  driver-already-installed  :do_driver_already_installed
+rem  5342  firewall-pause            :do_firewall_pause
+rem  5473  defender-pause            :do_defender_pause
+rem  5572  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5649  dll-reregister            :do_dll_reregister
+rem  5720  wsus-client-reset         :do_wsus_client_reset
+rem  5849  winsock-reset             :do_winsock_reset
+rem  5965  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2751,6 +2751,13 @@ rem the file (call %WUFIX_LIB% :lock_run), where Windows passes it on.
 set "LOCK_RC=1"
 set "LOCK_FILE=%SystemRoot%\Logs\wufix\run.lock"
 if not exist "%SystemRoot%\Logs\wufix\" mkdir "%SystemRoot%\Logs\wufix" 2>nul
+rem The folder holds the lock, the state files /undo replays and the
+rem reports: SYSTEM and Administrators only (by SID), nothing inherited from
+rem %SystemRoot%\Logs, under which Users may read. A user who opened
+rem run.lock for reading and shared it with no writer would hold every run
+rem at exit 8. Set at every run, as a folder an earlier version made keeps
+rem its inherited read for Users otherwise.
+"%SystemRoot%\System32\icacls.exe" "%SystemRoot%\Logs\wufix" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F >nul 2>&1
 set "LOCK_TRIES=0"
 set "LOCK_LIMIT=30"
 rem The deferred task is started by its Group Policy run, which still holds
@@ -3366,7 +3373,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=081c934ae637f873"
+set "WUFIX_VERSION=50fc56b929fee4d9"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
