@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3906  clock-check               :do_clock_check
-rem  4004  service-health            :do_service_health
-rem  4183  service-security          :do_service_security
-rem  4305  component-reset           :do_component_reset
-rem  4450  system-files-dism         :do_system_files_dism
-rem  4593  backup-reparse-points     :do_backup_reparse_points
-rem  4801  backup-restore-folders    :do_backup_restore_folders
-rem  4970  wimmount-repair           :do_wimmount_repair
-rem  5102  offline-install-msu       :do_offline_install_msu
-rem  5212  offline-install-cab       :do_offline_install_cab
-rem  5322  driver-already-installed  :do_driver_already_installed
-rem  5373  driver-updates-exclude    :do_driver_updates_exclude
-rem  5460  firewall-pause            :do_firewall_pause
-rem  5591  defender-pause            :do_defender_pause
-rem  5690  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5772  wsus-client-reset         :do_wsus_client_reset
-rem  5915  winsock-reset             :do_winsock_reset
-rem  6035  spupdsvc-rename           :do_spupdsvc_rename
+rem  3911  clock-check               :do_clock_check
+rem  4009  service-health            :do_service_health
+rem  4188  service-security          :do_service_security
+rem  4310  component-reset           :do_component_reset
+rem  4455  system-files-dism         :do_system_files_dism
+rem  4598  backup-reparse-points     :do_backup_reparse_points
+rem  4806  backup-restore-folders    :do_backup_restore_folders
+rem  4975  wimmount-repair           :do_wimmount_repair
+rem  5107  offline-install-msu       :do_offline_install_msu
+rem  5217  offline-install-cab       :do_offline_install_cab
+rem  5327  driver-already-installed  :do_driver_already_installed
+rem  5378  driver-updates-exclude    :do_driver_updates_exclude
+rem  5465  firewall-pause            :do_firewall_pause
+rem  5596  defender-pause            :do_defender_pause
+rem  5695  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5777  wsus-client-reset         :do_wsus_client_reset
+rem  5920  winsock-reset             :do_winsock_reset
+rem  6040  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3379,7 +3379,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=d7b8a40fdceb621d"
+set "WUFIX_VERSION=097c7b1160b841a3"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3535,6 +3535,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3549,12 +3558,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3468  clock-check               :do_clock_check
-rem  3566  service-health            :do_service_health
-rem  3737  service-security          :do_service_security
-rem  3859  component-reset           :do_component_reset
-rem  3978  system-files-surt         :do_system_files_surt
-rem  4116  offline-install-sp        :do_offline_install_sp
-rem  4266  offline-install-msu       :do_offline_install_msu
-rem  4380  driver-already-installed  :do_driver_already_installed
-rem  4432  firewall-pause            :do_firewall_pause
-rem  4559  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4636  dll-reregister            :do_dll_reregister
-rem  4707  wsus-client-reset         :do_wsus_client_reset
-rem  4836  winsock-reset             :do_winsock_reset
-rem  4959  offline-install-ie        :do_offline_install_ie
+rem  3473  clock-check               :do_clock_check
+rem  3571  service-health            :do_service_health
+rem  3742  service-security          :do_service_security
+rem  3864  component-reset           :do_component_reset
+rem  3983  system-files-surt         :do_system_files_surt
+rem  4121  offline-install-sp        :do_offline_install_sp
+rem  4271  offline-install-msu       :do_offline_install_msu
+rem  4385  driver-already-installed  :do_driver_already_installed
+rem  4437  firewall-pause            :do_firewall_pause
+rem  4564  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4641  dll-reregister            :do_dll_reregister
+rem  4712  wsus-client-reset         :do_wsus_client_reset
+rem  4841  winsock-reset             :do_winsock_reset
+rem  4964  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2977,7 +2977,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=3d37d6b3a75652d9"
+set "WUFIX_VERSION=a106aff19b8f4d2d"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3120,6 +3120,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3134,12 +3143,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

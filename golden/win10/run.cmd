@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3905  clock-check               :do_clock_check
-rem  4003  service-health            :do_service_health
-rem  4182  service-security          :do_service_security
-rem  4304  component-reset           :do_component_reset
-rem  4449  system-files-dism         :do_system_files_dism
-rem  4592  backup-reparse-points     :do_backup_reparse_points
-rem  4800  backup-restore-folders    :do_backup_restore_folders
-rem  4969  wimmount-repair           :do_wimmount_repair
-rem  5101  offline-install-msu       :do_offline_install_msu
-rem  5211  offline-install-cab       :do_offline_install_cab
-rem  5321  driver-already-installed  :do_driver_already_installed
-rem  5372  driver-updates-exclude    :do_driver_updates_exclude
-rem  5469  firewall-pause            :do_firewall_pause
-rem  5600  defender-pause            :do_defender_pause
-rem  5699  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5781  wsus-client-reset         :do_wsus_client_reset
-rem  5924  winsock-reset             :do_winsock_reset
-rem  6044  spupdsvc-rename           :do_spupdsvc_rename
+rem  3910  clock-check               :do_clock_check
+rem  4008  service-health            :do_service_health
+rem  4187  service-security          :do_service_security
+rem  4309  component-reset           :do_component_reset
+rem  4454  system-files-dism         :do_system_files_dism
+rem  4597  backup-reparse-points     :do_backup_reparse_points
+rem  4805  backup-restore-folders    :do_backup_restore_folders
+rem  4974  wimmount-repair           :do_wimmount_repair
+rem  5106  offline-install-msu       :do_offline_install_msu
+rem  5216  offline-install-cab       :do_offline_install_cab
+rem  5326  driver-already-installed  :do_driver_already_installed
+rem  5377  driver-updates-exclude    :do_driver_updates_exclude
+rem  5474  firewall-pause            :do_firewall_pause
+rem  5605  defender-pause            :do_defender_pause
+rem  5704  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5786  wsus-client-reset         :do_wsus_client_reset
+rem  5929  winsock-reset             :do_winsock_reset
+rem  6049  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3378,7 +3378,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=73f93ca2d17ebf64"
+set "WUFIX_VERSION=c25a3a8dad5b0d8c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3534,6 +3534,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3548,12 +3557,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3899  clock-check               :do_clock_check
-rem  3997  service-health            :do_service_health
-rem  4176  service-security          :do_service_security
-rem  4298  component-reset           :do_component_reset
-rem  4443  system-files-dism         :do_system_files_dism
-rem  4586  backup-reparse-points     :do_backup_reparse_points
-rem  4794  backup-restore-folders    :do_backup_restore_folders
-rem  4963  wimmount-repair           :do_wimmount_repair
-rem  5095  offline-install-msu       :do_offline_install_msu
-rem  5205  offline-install-cab       :do_offline_install_cab
-rem  5315  driver-already-installed  :do_driver_already_installed
-rem  5366  driver-updates-exclude    :do_driver_updates_exclude
-rem  5453  firewall-pause            :do_firewall_pause
-rem  5584  defender-pause            :do_defender_pause
-rem  5683  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5765  wsus-client-reset         :do_wsus_client_reset
-rem  5908  winsock-reset             :do_winsock_reset
-rem  6028  spupdsvc-rename           :do_spupdsvc_rename
+rem  3904  clock-check               :do_clock_check
+rem  4002  service-health            :do_service_health
+rem  4181  service-security          :do_service_security
+rem  4303  component-reset           :do_component_reset
+rem  4448  system-files-dism         :do_system_files_dism
+rem  4591  backup-reparse-points     :do_backup_reparse_points
+rem  4799  backup-restore-folders    :do_backup_restore_folders
+rem  4968  wimmount-repair           :do_wimmount_repair
+rem  5100  offline-install-msu       :do_offline_install_msu
+rem  5210  offline-install-cab       :do_offline_install_cab
+rem  5320  driver-already-installed  :do_driver_already_installed
+rem  5371  driver-updates-exclude    :do_driver_updates_exclude
+rem  5458  firewall-pause            :do_firewall_pause
+rem  5589  defender-pause            :do_defender_pause
+rem  5688  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5770  wsus-client-reset         :do_wsus_client_reset
+rem  5913  winsock-reset             :do_winsock_reset
+rem  6033  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3372,7 +3372,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win11"
-set "WUFIX_VERSION=efc7cc4926c12775"
+set "WUFIX_VERSION=d9d797e93f29caf0"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3528,6 +3528,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3542,12 +3551,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

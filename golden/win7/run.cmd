@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3788  clock-check               :do_clock_check
-rem  3886  service-health            :do_service_health
-rem  4057  service-security          :do_service_security
-rem  4179  component-reset           :do_component_reset
-rem  4306  system-files-surt         :do_system_files_surt
-rem  4447  backup-reparse-points     :do_backup_reparse_points
-rem  4655  backup-restore-folders    :do_backup_restore_folders
-rem  4824  wimmount-repair           :do_wimmount_repair
-rem  4958  offline-install-sp        :do_offline_install_sp
-rem  5108  offline-install-msu       :do_offline_install_msu
-rem  5231  offline-install-cab       :do_offline_install_cab
-rem  5341  driver-already-installed  :do_driver_already_installed
-rem  5393  firewall-pause            :do_firewall_pause
-rem  5520  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5597  dll-reregister            :do_dll_reregister
-rem  5668  wsus-client-reset         :do_wsus_client_reset
-rem  5797  winsock-reset             :do_winsock_reset
-rem  5913  allow-os-upgrade          :do_allow_os_upgrade
-rem  5998  offline-install-ie        :do_offline_install_ie
+rem  3793  clock-check               :do_clock_check
+rem  3891  service-health            :do_service_health
+rem  4062  service-security          :do_service_security
+rem  4184  component-reset           :do_component_reset
+rem  4311  system-files-surt         :do_system_files_surt
+rem  4452  backup-reparse-points     :do_backup_reparse_points
+rem  4660  backup-restore-folders    :do_backup_restore_folders
+rem  4829  wimmount-repair           :do_wimmount_repair
+rem  4963  offline-install-sp        :do_offline_install_sp
+rem  5113  offline-install-msu       :do_offline_install_msu
+rem  5236  offline-install-cab       :do_offline_install_cab
+rem  5346  driver-already-installed  :do_driver_already_installed
+rem  5398  firewall-pause            :do_firewall_pause
+rem  5525  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5602  dll-reregister            :do_dll_reregister
+rem  5673  wsus-client-reset         :do_wsus_client_reset
+rem  5802  winsock-reset             :do_winsock_reset
+rem  5918  allow-os-upgrade          :do_allow_os_upgrade
+rem  6003  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3262,7 +3262,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=7575a87904d59d32"
+set "WUFIX_VERSION=aaf8006ab72a0a35"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3413,6 +3413,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3427,12 +3436,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3825  clock-check               :do_clock_check
-rem  3923  service-health            :do_service_health
-rem  4094  service-security          :do_service_security
-rem  4216  component-reset           :do_component_reset
-rem  4345  system-files-dism         :do_system_files_dism
-rem  4488  backup-reparse-points     :do_backup_reparse_points
-rem  4696  backup-restore-folders    :do_backup_restore_folders
-rem  4865  wimmount-repair           :do_wimmount_repair
-rem  4997  offline-install-msu       :do_offline_install_msu
-rem  5107  offline-install-cab       :do_offline_install_cab
-rem  5217  driver-already-installed  :do_driver_already_installed
-rem  5269  firewall-pause            :do_firewall_pause
-rem  5396  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5473  dll-reregister            :do_dll_reregister
-rem  5544  wsus-client-reset         :do_wsus_client_reset
-rem  5673  winsock-reset             :do_winsock_reset
+rem  3830  clock-check               :do_clock_check
+rem  3928  service-health            :do_service_health
+rem  4099  service-security          :do_service_security
+rem  4221  component-reset           :do_component_reset
+rem  4350  system-files-dism         :do_system_files_dism
+rem  4493  backup-reparse-points     :do_backup_reparse_points
+rem  4701  backup-restore-folders    :do_backup_restore_folders
+rem  4870  wimmount-repair           :do_wimmount_repair
+rem  5002  offline-install-msu       :do_offline_install_msu
+rem  5112  offline-install-cab       :do_offline_install_cab
+rem  5222  driver-already-installed  :do_driver_already_installed
+rem  5274  firewall-pause            :do_firewall_pause
+rem  5401  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5478  dll-reregister            :do_dll_reregister
+rem  5549  wsus-client-reset         :do_wsus_client_reset
+rem  5678  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3316,7 +3316,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=4f562939b0b2d739"
+set "WUFIX_VERSION=1a1801a72df06d57"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3465,6 +3465,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3479,12 +3488,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3898  clock-check               :do_clock_check
-rem  3996  service-health            :do_service_health
-rem  4167  service-security          :do_service_security
-rem  4289  component-reset           :do_component_reset
-rem  4418  system-files-dism         :do_system_files_dism
-rem  4561  backup-reparse-points     :do_backup_reparse_points
-rem  4769  backup-restore-folders    :do_backup_restore_folders
-rem  4938  wimmount-repair           :do_wimmount_repair
-rem  5070  offline-install-msu       :do_offline_install_msu
-rem  5180  offline-install-cab       :do_offline_install_cab
-rem  5290  driver-already-installed  :do_driver_already_installed
-rem  5342  firewall-pause            :do_firewall_pause
-rem  5473  defender-pause            :do_defender_pause
-rem  5572  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5649  dll-reregister            :do_dll_reregister
-rem  5720  wsus-client-reset         :do_wsus_client_reset
-rem  5849  winsock-reset             :do_winsock_reset
-rem  5965  allow-os-upgrade          :do_allow_os_upgrade
+rem  3903  clock-check               :do_clock_check
+rem  4001  service-health            :do_service_health
+rem  4172  service-security          :do_service_security
+rem  4294  component-reset           :do_component_reset
+rem  4423  system-files-dism         :do_system_files_dism
+rem  4566  backup-reparse-points     :do_backup_reparse_points
+rem  4774  backup-restore-folders    :do_backup_restore_folders
+rem  4943  wimmount-repair           :do_wimmount_repair
+rem  5075  offline-install-msu       :do_offline_install_msu
+rem  5185  offline-install-cab       :do_offline_install_cab
+rem  5295  driver-already-installed  :do_driver_already_installed
+rem  5347  firewall-pause            :do_firewall_pause
+rem  5478  defender-pause            :do_defender_pause
+rem  5577  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5654  dll-reregister            :do_dll_reregister
+rem  5725  wsus-client-reset         :do_wsus_client_reset
+rem  5854  winsock-reset             :do_winsock_reset
+rem  5970  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3373,7 +3373,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=50fc56b929fee4d9"
+set "WUFIX_VERSION=a3f132045ce69c76"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3527,6 +3527,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -3541,12 +3550,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3305  clock-check               :do_clock_check
-rem  3403  service-health            :do_service_health
-rem  3561  service-security          :do_service_security
-rem  3683  component-reset           :do_component_reset
-rem  3807  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  4001  offline-install-xp        :do_offline_install_xp
-rem  4124  driver-already-installed  :do_driver_already_installed
-rem  4176  firewall-pause            :do_firewall_pause
-rem  4302  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4371  dll-reregister            :do_dll_reregister
-rem  4442  wsus-client-reset         :do_wsus_client_reset
-rem  4571  winsock-reset             :do_winsock_reset
-rem  4694  offline-install-ie        :do_offline_install_ie
+rem  3310  clock-check               :do_clock_check
+rem  3408  service-health            :do_service_health
+rem  3566  service-security          :do_service_security
+rem  3688  component-reset           :do_component_reset
+rem  3812  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  4006  offline-install-xp        :do_offline_install_xp
+rem  4129  driver-already-installed  :do_driver_already_installed
+rem  4181  firewall-pause            :do_firewall_pause
+rem  4307  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4376  dll-reregister            :do_dll_reregister
+rem  4447  wsus-client-reset         :do_wsus_client_reset
+rem  4576  winsock-reset             :do_winsock_reset
+rem  4699  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2818,7 +2818,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=c1c2279ef44d8c9f"
+set "WUFIX_VERSION=a0c9ab6db211cc24"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2961,6 +2961,15 @@ exit /b %LOCK_RC%
 :locked_run
 rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
+rem A Group Policy startup of a version whose plan finished here ends now,
+rem leaving nothing behind: no log and no state file at every boot, for as
+rem long as the policy stands.
+if not defined WUFIX_GPO goto locked_checks
+if not "%WUFIX_MODE%"=="run" goto locked_checks
+call %WUFIX_LIB% :gpo_marker_matches
+if errorlevel 1 goto locked_checks
+exit /b 0
+:locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
@@ -2975,12 +2984,8 @@ rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
-if not defined WUFIX_GPO goto run
-call %WUFIX_LIB% :gpo_marker_matches
-if errorlevel 1 goto gpo_resume
-set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing to do"
-call %WUFIX_LIB% :log
-exit /b 0
+if defined WUFIX_GPO goto gpo_resume
+goto run
 
 rem --- Run ------------------------------------------------------------------
 :run

@@ -69,13 +69,16 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 		_, _, err = p.Query(`HKLM\SOFTWARE\wufix`, "win7-pending")
 		assert.Error(t, err, "the pending record goes with the marker")
 
-		// The same version again: nothing to do, no new report.
+		// The same version again: nothing to do, and nothing left behind,
+		// not even a log: a startup script runs at every boot.
 		r = p.Run(dir, "run.cmd", "/gpo")
 		if wine.Flake(r) {
 			return true
 		}
 		assert.Equal(t, 0, r.Code)
-		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.json`))
+		for _, ext := range []string{".json", ".log", ".state"} {
+			assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003`+ext))
+		}
 		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
 		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-2`))
 
@@ -95,7 +98,7 @@ func TestGroupPolicyRunsOncePerBundleVersion(t *testing.T) {
 			return true
 		}
 		assert.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0004.json`))
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0003.json`))
 		return false
 	})
 }
