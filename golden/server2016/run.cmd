@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3911  clock-check               :do_clock_check
-rem  4009  service-health            :do_service_health
-rem  4188  service-security          :do_service_security
-rem  4310  component-reset           :do_component_reset
-rem  4455  system-files-dism         :do_system_files_dism
-rem  4598  backup-reparse-points     :do_backup_reparse_points
-rem  4806  backup-restore-folders    :do_backup_restore_folders
-rem  4975  wimmount-repair           :do_wimmount_repair
-rem  5107  offline-install-msu       :do_offline_install_msu
-rem  5217  offline-install-cab       :do_offline_install_cab
-rem  5327  driver-already-installed  :do_driver_already_installed
-rem  5378  driver-updates-exclude    :do_driver_updates_exclude
-rem  5465  firewall-pause            :do_firewall_pause
-rem  5596  defender-pause            :do_defender_pause
-rem  5695  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5777  wsus-client-reset         :do_wsus_client_reset
-rem  5920  winsock-reset             :do_winsock_reset
-rem  6040  spupdsvc-rename           :do_spupdsvc_rename
+rem  3912  clock-check               :do_clock_check
+rem  4010  service-health            :do_service_health
+rem  4189  service-security          :do_service_security
+rem  4311  component-reset           :do_component_reset
+rem  4456  system-files-dism         :do_system_files_dism
+rem  4599  backup-reparse-points     :do_backup_reparse_points
+rem  4807  backup-restore-folders    :do_backup_restore_folders
+rem  4976  wimmount-repair           :do_wimmount_repair
+rem  5108  offline-install-msu       :do_offline_install_msu
+rem  5218  offline-install-cab       :do_offline_install_cab
+rem  5328  driver-already-installed  :do_driver_already_installed
+rem  5379  driver-updates-exclude    :do_driver_updates_exclude
+rem  5466  firewall-pause            :do_firewall_pause
+rem  5597  defender-pause            :do_defender_pause
+rem  5696  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5778  wsus-client-reset         :do_wsus_client_reset
+rem  5921  winsock-reset             :do_winsock_reset
+rem  6041  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1303,7 +1303,8 @@ set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
 call %WUFIX_LIB% :log
 rem Media hold a build as released, or as updated when they were made: a
-rem machine updated since has components the image lacks.
+rem machine updated since has components the image lacks (a source must be
+rem of the same or a later update level: windows-facts 3.1, [M]).
 if not defined THIS_UBR goto :eof
 if %IMG_UBR% GEQ %THIS_UBR% goto :eof
 set "SRC_OTHER=1"
@@ -3379,7 +3380,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=097c7b1160b841a3"
+set "WUFIX_VERSION=8f2e1e77c1c92a74"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3905  clock-check               :do_clock_check
-rem  4003  service-health            :do_service_health
-rem  4182  service-security          :do_service_security
-rem  4304  component-reset           :do_component_reset
-rem  4449  system-files-dism         :do_system_files_dism
-rem  4592  backup-reparse-points     :do_backup_reparse_points
-rem  4800  backup-restore-folders    :do_backup_restore_folders
-rem  4969  wimmount-repair           :do_wimmount_repair
-rem  5101  offline-install-msu       :do_offline_install_msu
-rem  5211  offline-install-cab       :do_offline_install_cab
-rem  5321  driver-already-installed  :do_driver_already_installed
-rem  5372  driver-updates-exclude    :do_driver_updates_exclude
-rem  5459  firewall-pause            :do_firewall_pause
-rem  5590  defender-pause            :do_defender_pause
-rem  5689  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5771  wsus-client-reset         :do_wsus_client_reset
-rem  5914  winsock-reset             :do_winsock_reset
-rem  6034  spupdsvc-rename           :do_spupdsvc_rename
+rem  3906  clock-check               :do_clock_check
+rem  4004  service-health            :do_service_health
+rem  4183  service-security          :do_service_security
+rem  4305  component-reset           :do_component_reset
+rem  4450  system-files-dism         :do_system_files_dism
+rem  4593  backup-reparse-points     :do_backup_reparse_points
+rem  4801  backup-restore-folders    :do_backup_restore_folders
+rem  4970  wimmount-repair           :do_wimmount_repair
+rem  5102  offline-install-msu       :do_offline_install_msu
+rem  5212  offline-install-cab       :do_offline_install_cab
+rem  5322  driver-already-installed  :do_driver_already_installed
+rem  5373  driver-updates-exclude    :do_driver_updates_exclude
+rem  5460  firewall-pause            :do_firewall_pause
+rem  5591  defender-pause            :do_defender_pause
+rem  5690  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5772  wsus-client-reset         :do_wsus_client_reset
+rem  5915  winsock-reset             :do_winsock_reset
+rem  6035  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1299,7 +1299,8 @@ set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
 call %WUFIX_LIB% :log
 rem Media hold a build as released, or as updated when they were made: a
-rem machine updated since has components the image lacks.
+rem machine updated since has components the image lacks (a source must be
+rem of the same or a later update level: windows-facts 3.1, [M]).
 if not defined THIS_UBR goto :eof
 if %IMG_UBR% GEQ %THIS_UBR% goto :eof
 set "SRC_OTHER=1"
@@ -3373,7 +3374,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=7e6ba3707069f817"
+set "WUFIX_VERSION=ae474172e7248dbd"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

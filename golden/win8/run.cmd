@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3830  clock-check               :do_clock_check
-rem  3928  service-health            :do_service_health
-rem  4099  service-security          :do_service_security
-rem  4221  component-reset           :do_component_reset
-rem  4350  system-files-dism         :do_system_files_dism
-rem  4493  backup-reparse-points     :do_backup_reparse_points
-rem  4701  backup-restore-folders    :do_backup_restore_folders
-rem  4870  wimmount-repair           :do_wimmount_repair
-rem  5002  offline-install-msu       :do_offline_install_msu
-rem  5112  offline-install-cab       :do_offline_install_cab
-rem  5222  driver-already-installed  :do_driver_already_installed
-rem  5274  firewall-pause            :do_firewall_pause
-rem  5401  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5478  dll-reregister            :do_dll_reregister
-rem  5549  wsus-client-reset         :do_wsus_client_reset
-rem  5678  winsock-reset             :do_winsock_reset
+rem  3831  clock-check               :do_clock_check
+rem  3929  service-health            :do_service_health
+rem  4100  service-security          :do_service_security
+rem  4222  component-reset           :do_component_reset
+rem  4351  system-files-dism         :do_system_files_dism
+rem  4494  backup-reparse-points     :do_backup_reparse_points
+rem  4702  backup-restore-folders    :do_backup_restore_folders
+rem  4871  wimmount-repair           :do_wimmount_repair
+rem  5003  offline-install-msu       :do_offline_install_msu
+rem  5113  offline-install-cab       :do_offline_install_cab
+rem  5223  driver-already-installed  :do_driver_already_installed
+rem  5275  firewall-pause            :do_firewall_pause
+rem  5402  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5479  dll-reregister            :do_dll_reregister
+rem  5550  wsus-client-reset         :do_wsus_client_reset
+rem  5679  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1237,7 +1237,8 @@ set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
 call %WUFIX_LIB% :log
 rem Media hold a build as released, or as updated when they were made: a
-rem machine updated since has components the image lacks.
+rem machine updated since has components the image lacks (a source must be
+rem of the same or a later update level: windows-facts 3.1, [M]).
 if not defined THIS_UBR goto :eof
 if %IMG_UBR% GEQ %THIS_UBR% goto :eof
 set "SRC_OTHER=1"
@@ -3316,7 +3317,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=1a1801a72df06d57"
+set "WUFIX_VERSION=a22b74b741f5d5fd"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

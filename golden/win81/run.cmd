@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3903  clock-check               :do_clock_check
-rem  4001  service-health            :do_service_health
-rem  4172  service-security          :do_service_security
-rem  4294  component-reset           :do_component_reset
-rem  4423  system-files-dism         :do_system_files_dism
-rem  4566  backup-reparse-points     :do_backup_reparse_points
-rem  4774  backup-restore-folders    :do_backup_restore_folders
-rem  4943  wimmount-repair           :do_wimmount_repair
-rem  5075  offline-install-msu       :do_offline_install_msu
-rem  5185  offline-install-cab       :do_offline_install_cab
-rem  5295  driver-already-installed  :do_driver_already_installed
-rem  5347  firewall-pause            :do_firewall_pause
-rem  5478  defender-pause            :do_defender_pause
-rem  5577  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5654  dll-reregister            :do_dll_reregister
-rem  5725  wsus-client-reset         :do_wsus_client_reset
-rem  5854  winsock-reset             :do_winsock_reset
-rem  5970  allow-os-upgrade          :do_allow_os_upgrade
+rem  3904  clock-check               :do_clock_check
+rem  4002  service-health            :do_service_health
+rem  4173  service-security          :do_service_security
+rem  4295  component-reset           :do_component_reset
+rem  4424  system-files-dism         :do_system_files_dism
+rem  4567  backup-reparse-points     :do_backup_reparse_points
+rem  4775  backup-restore-folders    :do_backup_restore_folders
+rem  4944  wimmount-repair           :do_wimmount_repair
+rem  5076  offline-install-msu       :do_offline_install_msu
+rem  5186  offline-install-cab       :do_offline_install_cab
+rem  5296  driver-already-installed  :do_driver_already_installed
+rem  5348  firewall-pause            :do_firewall_pause
+rem  5479  defender-pause            :do_defender_pause
+rem  5578  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5655  dll-reregister            :do_dll_reregister
+rem  5726  wsus-client-reset         :do_wsus_client_reset
+rem  5855  winsock-reset             :do_winsock_reset
+rem  5971  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1294,7 +1294,8 @@ set "SRC=%IMG_SRC%"
 set "MSG=%MSG%: matches; the source is %SRC%"
 call %WUFIX_LIB% :log
 rem Media hold a build as released, or as updated when they were made: a
-rem machine updated since has components the image lacks.
+rem machine updated since has components the image lacks (a source must be
+rem of the same or a later update level: windows-facts 3.1, [M]).
 if not defined THIS_UBR goto :eof
 if %IMG_UBR% GEQ %THIS_UBR% goto :eof
 set "SRC_OTHER=1"
@@ -3373,7 +3374,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=a3f132045ce69c76"
+set "WUFIX_VERSION=5eca73ed14f77b03"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
