@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3911  clock-check               :do_clock_check
-rem  4009  service-health            :do_service_health
-rem  4188  service-security          :do_service_security
-rem  4310  component-reset           :do_component_reset
-rem  4455  system-files-dism         :do_system_files_dism
-rem  4598  backup-reparse-points     :do_backup_reparse_points
-rem  4806  backup-restore-folders    :do_backup_restore_folders
-rem  4975  wimmount-repair           :do_wimmount_repair
-rem  5107  offline-install-msu       :do_offline_install_msu
-rem  5217  offline-install-cab       :do_offline_install_cab
-rem  5327  driver-already-installed  :do_driver_already_installed
-rem  5378  driver-updates-exclude    :do_driver_updates_exclude
-rem  5475  firewall-pause            :do_firewall_pause
-rem  5606  defender-pause            :do_defender_pause
-rem  5705  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5787  wsus-client-reset         :do_wsus_client_reset
-rem  5930  winsock-reset             :do_winsock_reset
-rem  6050  spupdsvc-rename           :do_spupdsvc_rename
+rem  3951  clock-check               :do_clock_check
+rem  4049  service-health            :do_service_health
+rem  4228  service-security          :do_service_security
+rem  4350  component-reset           :do_component_reset
+rem  4495  system-files-dism         :do_system_files_dism
+rem  4638  backup-reparse-points     :do_backup_reparse_points
+rem  4846  backup-restore-folders    :do_backup_restore_folders
+rem  5015  wimmount-repair           :do_wimmount_repair
+rem  5147  offline-install-msu       :do_offline_install_msu
+rem  5257  offline-install-cab       :do_offline_install_cab
+rem  5367  driver-already-installed  :do_driver_already_installed
+rem  5418  driver-updates-exclude    :do_driver_updates_exclude
+rem  5515  firewall-pause            :do_firewall_pause
+rem  5646  defender-pause            :do_defender_pause
+rem  5745  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5827  wsus-client-reset         :do_wsus_client_reset
+rem  5970  winsock-reset             :do_winsock_reset
+rem  6090  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -601,7 +601,7 @@ if not defined UNDO_DONE goto journal_handle_go
 set "REC_DONE="
 if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|%REC_ID%" set "REC_DONE=1"
 if not defined REC_DONE goto journal_handle_go
-set "MSG=  record %REC_ID% was put back by an earlier undo"
+set "MSG=  record %REC_ID% was put back already"
 call %WUFIX_LIB% :log
 goto :eof
 :journal_handle_go
@@ -881,9 +881,12 @@ set "MSG=  renamed %REC_B% back to %REC_A%"
 call %WUFIX_LIB% :log
 exit /b 0
 :rename_back_missing
-set "MSG=  backup %REC_DIR%%REC_B% is gone: %REC_A% left as it is"
+rem A backup pruned as old (two are kept) will not come back: the record
+rem counts as put back, or every later undo would fail on it and never
+rem reach the runs before.
+set "MSG=  backup %REC_DIR%%REC_B% is gone (only the two newest backups of a folder are kept): %REC_A% left as it is"
 call %WUFIX_LIB% :log
-exit /b 1
+exit /b 0
 :rename_back_failed
 set "MSG=  could not rename %REC_B% back to %REC_NAME% (in use?)"
 call %WUFIX_LIB% :log
@@ -1446,14 +1449,7 @@ if exist "%WUFIX_LOGS%\" goto open_log_number
 >&2 echo run.cmd: cannot create %WUFIX_LOGS%. Nothing was changed.
 exit /b 1
 :open_log_number
-set "RUN_N=1"
-:open_log_next
-set "WUFIX_RUN=0000%RUN_N%"
-set "WUFIX_RUN=%WUFIX_BUNDLE%-%WUFIX_RUN:~-4%"
-if not exist "%WUFIX_LOGS%\%WUFIX_RUN%.log" goto open_log_found
-set /a "RUN_N+=1"
-goto open_log_next
-:open_log_found
+call :log_number
 set "WUFIX_LOG=%WUFIX_LOGS%\%WUFIX_RUN%.log"
 rem The deferred run changes things too (the long steps): it journals as
 rem well. Only /undo writes no state file.
@@ -1463,6 +1459,17 @@ if defined WUFIX_STATE type nul >"%WUFIX_STATE%"
 call :clock
 set "WUFIX_STARTED=%NOW%"
 exit /b 0
+
+:log_number
+rem Sets RUN_N and WUFIX_RUN to the first run number with no log in
+rem WUFIX_LOGS: the number this run takes, or would take.
+set "RUN_N=1"
+:log_number_next
+set "WUFIX_RUN=0000%RUN_N%"
+set "WUFIX_RUN=%WUFIX_BUNDLE%-%WUFIX_RUN:~-4%"
+if not exist "%WUFIX_LOGS%\%WUFIX_RUN%.log" goto :eof
+set /a "RUN_N+=1"
+goto log_number_next
 
 :clock
 rem Sets NOW to the local time as yyyy-mm-ddThh:mm:ss, read in a way that
@@ -2388,8 +2395,14 @@ if exist "wufix-deferred.txt" for /f "tokens=1,2" %%A in (wufix-deferred.txt) do
     set "WUFIX_PLAN=%%A"
     set "WUFIX_CODE=%%B"
 )
-if exist "wufix-report.txt" for /f "usebackq eol=| delims=" %%R in ("wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 popd
+goto :eof
+
+:gpo_deferred_report
+rem The folder the Group Policy run that scheduled this one sent its report
+rem to (/report:DIR), which it kept in wufix-report.txt in the local copy.
+if not exist "%WUFIX_HOME%wufix-report.txt" goto :eof
+for /f "usebackq eol=| delims=" %%R in ("%WUFIX_HOME%wufix-report.txt") do set "WUFIX_REPORT_TO=%%R"
 goto :eof
 
 :gpo_report_to
@@ -3379,7 +3392,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=be1eb237bb349479"
+set "WUFIX_VERSION=12a45a9e31c48e15"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3493,6 +3506,9 @@ set "WUFIX_CODE=%ARG%"
 goto parse_args
 
 :args_done
+rem The deferred task sends its reports where its Group Policy run did,
+rem refusals (a damaged copy, a restart pending) included.
+if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_report
 if not defined WUFIX_PLAN set "WUFIX_PLAN=windows_update"
 if defined WUFIX_INTUNE set "WUFIX_AUTO=1"
 rem Under Group Policy there is no console to talk to.
@@ -3537,12 +3553,19 @@ rem Copies of other versions of this bundle go now, holding the lock.
 call %WUFIX_LIB% :stage_prune
 rem A Group Policy startup of a version whose plan finished here ends now,
 rem leaving nothing behind: no log and no state file at every boot, for as
-rem long as the policy stands.
+rem long as the policy stands. Unless the run before it was cut off with
+rem something paused (cut_check): that is put back first, in a run of its
+rem own (resume_cut), and then it ends.
+set "GPO_DONE="
 if not defined WUFIX_GPO goto locked_checks
 if not "%WUFIX_MODE%"=="run" goto locked_checks
 call %WUFIX_LIB% :gpo_marker_matches
 if errorlevel 1 goto locked_checks
-exit /b 0
+set "GPO_DONE=1"
+set "WUFIX_LOGS=%SystemRoot%\Logs\wufix"
+call %WUFIX_LIB% :log_number
+call :cut_check
+if not defined RESUME_HAS exit /b 0
 :locked_checks
 rem /undo may run before the restart: it only puts back what a run changed.
 if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
@@ -3553,6 +3576,7 @@ if not defined WUFIX_LIB set "MSG=routines are called by label, which is slower:
 if not defined WUFIX_LIB call %WUFIX_LIB% :log
 if "%WUFIX_MODE%"=="undo" goto undo
 call :resume_cut
+if defined GPO_DONE goto gpo_done
 rem The deferred task runs the plan its Group Policy run chose, and copies
 rem the payload (packages, a setup source) that run's copy left on the share.
 if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :gpo_deferred_plan
@@ -3560,6 +3584,10 @@ if "%WUFIX_MODE%"=="deferred" call %WUFIX_LIB% :stage_payloads
 if "%WUFIX_MODE%"=="deferred" goto run
 if defined WUFIX_GPO goto gpo_resume
 goto run
+:gpo_done
+set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing else to do"
+call %WUFIX_LIB% :log
+exit /b 0
 
 rem --- Run ------------------------------------------------------------------
 :run
@@ -3622,9 +3650,29 @@ rem --- A run cut off ---------------------------------------------------------
 rem A run cut off before its end (a power cut, Ctrl+C, a stopped task)
 rem wrote no report, and what it changed only for its own sake stays so:
 rem the firewall or Defender paused, XP's setup source pointing at a stick.
-rem The run before this one is looked at, and what it recorded of those
-rem steps is put back from its state file, as /undo of those steps alone
-rem would. The rest of that run is left for /undo to decide.
+rem The run before this one is looked at (cut_check), and what it recorded
+rem of those steps is put back from its state file, as /undo of those steps
+rem alone would. The rest of that run is left for /undo to decide.
+call :cut_check
+if not defined RESUME_HAS goto :eof
+set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
+call %WUFIX_LIB% :log
+rem As in /undo, what is put back is listed in <run>.undoing and is not
+rem journaled as this run's change.
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
+set "CUT_STATE=%WUFIX_STATE%"
+set "WUFIX_STATE="
+call :undo_step firewall-pause firewall_pause
+call :undo_step defender-pause defender_pause
+set "WUFIX_STATE=%CUT_STATE%"
+set "UNDO_DONE="
+goto :eof
+
+:cut_check
+rem Sets RESUME_HAS when the run before number RUN_N wrote no report and
+rem recorded something of a step that changes things only for the run, and
+rem UNDO_RUN and UNDO_STATE to that run. Reads only.
+set "RESUME_HAS="
 set /a "UNDO_N=RUN_N-1"
 if %UNDO_N% LSS 1 goto :eof
 set "UNDO_RUN=0000%UNDO_N%"
@@ -3632,18 +3680,10 @@ set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto :eof
 if exist "%WUFIX_LOGS%\%UNDO_RUN%.json" goto :eof
-set "RESUME_HAS="
 for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
     if "%%S"=="firewall-pause" set "RESUME_HAS=1"
     if "%%S"=="defender-pause" set "RESUME_HAS=1"
 )
-if not defined RESUME_HAS goto :eof
-set "MSG=run %UNDO_RUN% ended without a report (cut off?): putting back what it changed only for the run"
-call %WUFIX_LIB% :log
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
-call :undo_step firewall-pause firewall_pause
-call :undo_step defender-pause defender_pause
-set "UNDO_DONE="
 goto :eof
 
 rem --- Undo -----------------------------------------------------------------

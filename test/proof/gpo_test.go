@@ -302,3 +302,35 @@ func TestGroupPolicyRetriesDeferredStepsThenGivesUp(t *testing.T) {
 		return false
 	})
 }
+
+// The deferred task's refusals reach the share too: one refused for a
+// restart pending (exit 9) is in the fleet's report, not only in
+// startup.log, where the fleet would see "deferred, not finished" for good.
+func TestDeferredTaskRefusalsReachTheShare(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		share := p.HostPath(`C:\reports`)
+		require.NoError(t, os.MkdirAll(share, 0o755))
+		r := p.Run(dir, "run.cmd", "/gpo", `/report:C:\reports`)
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1}, r.Code, r.Stdout+r.Stderr)
+		seedFile(t, p, `C:\windows\WinSxS\pending.xml`, "<PendingTransaction/>")
+
+		r = p.Run(p.HostPath(stageDir(t, dir, "win7")), "run.cmd", "/deferred", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 9, r.Code, r.Stdout+r.Stderr)
+		found, err := filepath.Glob(filepath.Join(share, "*-win7-0000.json"))
+		require.NoError(t, err)
+		require.Len(t, found, 1, "the refusal's report")
+		data, err := os.ReadFile(found[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(data), `"exit_code": 9`)
+		return false
+	})
+}

@@ -2,6 +2,7 @@ package proof
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,10 +97,50 @@ func TestNextRunPutsBackWhatACutOffRunChangedForItself(t *testing.T) {
 	})
 }
 
-// An undo that failed half-way (a folder could not be put back) is run
-// again for the rest: what it put back the first time is passed over, not
-// failed on as a backup that is gone.
+// An undo that failed half-way (here the Winsock catalog's export could
+// not be read) is run again for the rest: what it put back the first time
+// is passed over, not failed on as a backup that is gone.
 func TestAnUndoThatFailedHalfWayFinishesWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		r := p.Run(dir, "run.cmd", "/with:winsock-reset", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		export := p.HostPath(`C:\windows\Logs\wufix\win7-0001-winsock-reset.reg`)
+		require.FileExists(t, export)
+		aside := p.HostPath(`C:\winsock.away`)
+		require.NoError(t, os.Rename(export, aside))
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 1, r.Code, "the export is missing\n%s", r.Stdout)
+		require.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1\update.cab`), "the component reset is undone")
+
+		require.NoError(t, os.Rename(aside, export))
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "undoing run win7-0001")
+		assert.Contains(t, r.Stdout, "was put back already")
+		assert.NotContains(t, r.Stdout, "is gone")
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undoing`))
+		return false
+	})
+}
+
+// A backup removed as old (two are kept) will not come back: /undo says
+// so, puts back the rest and is done with the run, where it used to fail
+// on it at every try and never reach the runs before.
+func TestAnUndoPassesOverABackupThatIsGone(t *testing.T) {
 	t.Parallel()
 	wine.Retry(t, func() bool {
 		p := machine(t, "win7")
@@ -109,29 +150,53 @@ func TestAnUndoThatFailedHalfWayFinishesWhenRunAgain(t *testing.T) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		catroot := p.HostPath(`C:\windows\system32\catroot2.wufix-1`)
-		require.DirExists(t, catroot)
-		aside := p.HostPath(`C:\catroot2.away`)
-		require.NoError(t, os.Rename(catroot, aside))
+		require.NoError(t, os.RemoveAll(p.HostPath(`C:\windows\system32\catroot2.wufix-1`)))
 
-		r = p.Run(dir, "run.cmd", "/undo")
-		if wine.Flake(r) {
-			return true
-		}
-		require.Equal(t, 1, r.Code, "catroot2's backup is missing\n%s", r.Stdout)
-		require.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1`), "SoftwareDistribution is back")
-
-		require.NoError(t, os.Rename(aside, catroot))
 		r = p.Run(dir, "run.cmd", "/undo")
 		if wine.Flake(r) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.Contains(t, r.Stdout, "undoing run win7-0001")
-		assert.Contains(t, r.Stdout, "was put back by an earlier undo")
-		assert.FileExists(t, p.HostPath(`C:\windows\system32\catroot2\edb.log`))
+		assert.Contains(t, r.Stdout, `backup C:\windows\System32\catroot2.wufix-1 is gone (only the two newest backups of a folder are kept)`)
+		assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1\update.cab`), "the rest is put back")
 		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
-		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undoing`))
+		return false
+	})
+}
+
+// A Group Policy startup of a version that finished here still puts back
+// what a cut-off run before it paused (a technician's run, say, stopped by
+// a power cut), in a log of its own; the startup after it leaves nothing.
+func TestAGroupPolicyStartupOfAFinishedVersionPutsBackACutOffRun(t *testing.T) {
+	t.Parallel()
+	const key = `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`
+	wine.Retry(t, func() bool {
+		p := machine(t, "xp")
+		dir := install(t, "xp", p.HostPath(`C:\wufix`))
+		version := strings.TrimPrefix(stageDir(t, dir, "xp"), `C:\windows\wufix\xp-`)
+		regAdd(t, p, `HKLM\SOFTWARE\wufix`, "xp", version)
+		regAdd(t, p, key, "SourcePath", `Z:\stick\i386`)
+		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.state`, `00001|system-files-sfc-xp|regentry|`+key+`|SourcePath*REG_SZ*C:\original\i386`)
+		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.log`, "cut off")
+
+		r := p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		_, data, err := p.Query(key, "SourcePath")
+		require.NoError(t, err)
+		assert.Equal(t, `C:\original\i386`, data)
+		log := runLog(p, "xp-0002")
+		assert.Contains(t, log, "run xp-0001 ended without a report (cut off?)")
+		assert.Contains(t, log, "this bundle version already ran here")
+
+		r = p.Run(dir, "run.cmd", "/gpo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.NoFileExists(t, p.HostPath(`C:\windows\Logs\wufix\xp-0003.log`))
 		return false
 	})
 }
