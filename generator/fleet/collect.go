@@ -18,9 +18,10 @@ import (
 const RunsKept = 10
 
 // Collector folds reports into per-machine state as they arrive. It keeps
-// per machine its newest run whole, one line each for the RunsKept-1 runs
-// before it, and counts of the older ones; what it keeps grows with the
-// machines, not with the files read.
+// per machine, for each bundle, its RunsKept last numbered runs and its
+// RunsKept last refusals (see chain), the newest of each whole and the
+// others as a line, and counts of the older ones; what it keeps grows with
+// the machines and their bundles, not with the files read.
 type Collector struct {
 	machines map[string]*Machine
 	problems problems
@@ -37,6 +38,18 @@ type Machine struct {
 
 	Older   int                // runs older than the kept ones
 	olderBy [len(outcomes)]int // how they ended, in Outcomes' order
+
+	chains  []*chain           // the runs kept while reading; Summary orders them
+	dropped [len(outcomes)]int // runs older than any chain keeps, by outcome
+}
+
+// chain is a machine's runs of one bundle that are numbered, or those
+// that are not (refusals, 0000), in the order within tells. Only its
+// RunsKept last can be among the machine's RunsKept newest: whatever the
+// clocks say, Summary's order keeps a chain's order (see settle).
+type chain struct {
+	head *Report // its last run, whole
+	runs []Past  // its RunsKept last runs, the head among them
 }
 
 // OlderOutcomes counts the runs older than the kept ones by outcome.
@@ -105,9 +118,8 @@ func (c *Collector) Add(file string, r *Report) {
 	computer := strings.ToUpper(name)
 	m := c.machines[computer]
 	if m == nil {
-		c.reports++
-		c.machines[computer] = &Machine{Name: name, Newest: trim(r), Outcome: r.Outcome()}
-		return
+		m = &Machine{Name: name}
+		c.machines[computer] = m
 	}
 	sum := runSum(r)
 	if first, ok := m.claimed(r); ok {
@@ -120,11 +132,13 @@ func (c *Collector) Add(file string, r *Report) {
 	}
 	c.reports++
 	p := past(r, sum)
-	if newer(r, m.Newest) {
-		p = past(m.Newest, runSum(m.Newest))
-		m.Newest, m.Outcome = trim(r), r.Outcome()
+	ch := m.chain(r)
+	if ch.head == nil || within(p, past(ch.head, 0)) > 0 {
+		ch.head = trim(r)
 	}
-	m.keep(p)
+	if o, ok := ch.keep(p); !ok {
+		m.dropped[slices.Index(Outcomes, o)]++
+	}
 }
 
 // machine names the computer a report is from: the name it gives, unless
@@ -173,61 +187,110 @@ func trim(r *Report) *Report {
 
 // claimed returns the sum of the kept run r claims to be, if one is.
 func (m *Machine) claimed(r *Report) (uint64, bool) {
-	if m.Newest.Run == r.Run && m.Newest.Bundle == r.Bundle {
-		return runSum(m.Newest), true
-	}
-	for _, p := range m.History {
-		if p.Run == r.Run && p.Bundle == r.Bundle {
-			return p.sum, true
+	for _, ch := range m.chains {
+		for _, p := range ch.runs {
+			if p.Run == r.Run && p.Bundle == r.Bundle {
+				return p.sum, true
+			}
 		}
 	}
 	return 0, false
 }
 
-// keep adds an earlier run to the history; past RunsKept-1 of them, the
-// oldest goes to the counts.
-func (m *Machine) keep(p Past) {
-	if h := m.History; len(h) < RunsKept-1 {
+// chain returns the chain r belongs in, a new one if none has begun.
+func (m *Machine) chain(r *Report) *chain {
+	numbered := runNumber(r.Run) > 0
+	for _, ch := range m.chains {
+		if ch.head.Bundle == r.Bundle && (runNumber(ch.head.Run) > 0) == numbered {
+			return ch
+		}
+	}
+	ch := &chain{}
+	m.chains = append(m.chains, ch)
+	return ch
+}
+
+// keep adds a run to the chain; past RunsKept of them, the first goes,
+// and keep returns its outcome, to be counted, and false.
+func (ch *chain) keep(p Past) (Outcome, bool) {
+	if h := ch.runs; len(h) < RunsKept {
 		if len(h) == cap(h) {
 			// Grown by hand: append would give the list room for 16.
-			m.History = make([]Past, len(h), min(max(2*cap(h), 1), RunsKept-1))
-			copy(m.History, h)
+			ch.runs = make([]Past, len(h), min(max(2*cap(h), 1), RunsKept))
+			copy(ch.runs, h)
 		}
-		m.History = append(m.History, p)
-		return
+		ch.runs = append(ch.runs, p)
+		return "", true
 	}
-	oldest := -1
-	for i, h := range m.History {
-		if oldest < 0 || older(h, m.History[oldest]) {
-			oldest = i
+	first := 0
+	for i, h := range ch.runs {
+		if within(h, ch.runs[first]) < 0 {
+			first = i
 		}
 	}
-	if older(m.History[oldest], p) {
-		p, m.History[oldest] = m.History[oldest], p
+	if within(ch.runs[first], p) < 0 {
+		p, ch.runs[first] = ch.runs[first], p
 	}
-	m.Older++
-	m.olderBy[slices.Index(Outcomes, p.Outcome)]++
+	return p.Outcome, false
 }
 
-// newer orders two runs of one machine, as comparePast does.
-func newer(a, b *Report) bool {
-	return comparePast(Past{Run: a.Run, Bundle: a.Bundle, Finished: a.Finished}, Past{Run: b.Run, Bundle: b.Bundle, Finished: b.Finished}) > 0
+// within orders the runs of one chain. Within a bundle run.cmd numbers the
+// runs in the order they ran, so the number decides: the machine's clock
+// may be wrong (a dead CMOS battery) or unread. A refusal is not numbered
+// (0000): refusals go by the time they finished. Bundle and run id only
+// make the order total.
+func within(a, b Past) int {
+	return cmp.Or(cmp.Compare(runNumber(a.Run), runNumber(b.Run)), finished(a.Finished).Compare(finished(b.Finished)),
+		cmp.Compare(a.Bundle, b.Bundle), cmp.Compare(a.Run, b.Run))
 }
 
-// older is newer's order for the lines of earlier runs.
-func older(a, b Past) bool { return comparePast(a, b) < 0 }
+// placed is a kept run with the time Summary places it by.
+type placed struct {
+	Past
+	at    time.Time
+	chain *chain
+}
 
-// comparePast orders two runs of one machine. Within a bundle run.cmd
-// numbers the runs in the order they ran, so the number decides: the
-// machine's clock may be wrong (a dead CMOS battery) or unread. Runs of
-// two bundles are numbered apart, and a refusal is not numbered (0000):
-// those go by the time they finished.
-func comparePast(a, b Past) int {
-	na, nb := runNumber(a.Run), runNumber(b.Run)
-	if a.Bundle == b.Bundle && na > 0 && nb > 0 {
-		return cmp.Compare(na, nb)
+// settle orders a machine's kept runs and takes the last as its newest,
+// the RunsKept-1 before it as its history, and counts the rest. Runs of
+// two bundles, and refusals, go by the time they finished, but a run
+// counts as finished no later than any run after it in its chain: so a
+// chain keeps its order and its last run is placed by its own time. Two
+// runs alone cannot be placed so (a bundle's 0005 before its 0006 by
+// number, 0006 from a clock set back to 2003 before a refusal, that
+// refusal before 0005 by time went round in a circle, and the order read
+// chose the newest); a whole chain, once all is read, can. Ties go by
+// bundle, then as within.
+func (m *Machine) settle() {
+	var runs []placed
+	for _, ch := range m.chains {
+		slices.SortFunc(ch.runs, within)
+		at := finished(ch.head.Finished)
+		for i := len(ch.runs) - 1; i >= 0; i-- {
+			if t := finished(ch.runs[i].Finished); t.Before(at) {
+				at = t
+			}
+			runs = append(runs, placed{ch.runs[i], at, ch})
+		}
 	}
-	return cmp.Or(finished(a.Finished).Compare(finished(b.Finished)), cmp.Compare(a.Run, b.Run))
+	slices.SortFunc(runs, func(a, b placed) int {
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.Bundle, b.Bundle), within(a.Past, b.Past))
+	})
+	last := runs[len(runs)-1].chain.head
+	m.Newest, m.Outcome = last, last.Outcome()
+	older, kept := runs[:max(len(runs)-RunsKept, 0)], runs[max(len(runs)-RunsKept, 0):len(runs)-1]
+	m.History = make([]Past, len(kept))
+	for i, p := range kept {
+		m.History[i] = p.Past
+	}
+	m.olderBy = m.dropped
+	for _, p := range older {
+		m.olderBy[slices.Index(Outcomes, p.Outcome)]++
+	}
+	m.Older = 0
+	for _, n := range m.olderBy {
+		m.Older += n
+	}
 }
 
 // runNumber is the NNNN of a run id <bundle>-NNNN: 0 for a refusal, and
@@ -259,7 +322,7 @@ func past(r *Report, sum uint64) Past {
 func (c *Collector) Summary() *Summary {
 	s := &Summary{Reports: c.reports, Others: c.others, Problems: c.problems.sorted(), ProblemsUnlisted: c.problems.unlisted}
 	for _, m := range c.machines {
-		slices.SortFunc(m.History, comparePast)
+		m.settle()
 		s.Machines = append(s.Machines, m)
 	}
 	slices.SortFunc(s.Machines, func(a, b *Machine) int { return cmp.Compare(strings.ToUpper(a.Name), strings.ToUpper(b.Name)) })
