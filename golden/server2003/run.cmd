@@ -1637,7 +1637,7 @@ goto :eof
 :diagnose_lookup_0x80072EE2
 set "DIAG_NAME=ERROR_WINHTTP_TIMEOUT"
 set "DIAG_MEANING=The connection to the update server timed out."
-set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /aggressive, since a computer that needs its proxy loses the connection without it)."
+set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /with:proxy-reset-winhttp, /with:proxy-reset-proxycfg on XP and 2003, since a computer that needs its proxy loses the connection without it)."
 goto :eof
 :diagnose_lookup_0x8024402C
 set "DIAG_NAME=WU_E_PT_WINHTTP_NAME_NOT_RESOLVED"
@@ -2860,7 +2860,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=fe327be13f8ba3d9"
+set "WUFIX_VERSION=94ce8ba5dce12606"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name

@@ -68,10 +68,10 @@ rem  5367  driver-already-installed  :do_driver_already_installed
 rem  5418  driver-updates-exclude    :do_driver_updates_exclude
 rem  5515  firewall-pause            :do_firewall_pause
 rem  5646  defender-pause            :do_defender_pause
-rem  5745  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5827  wsus-client-reset         :do_wsus_client_reset
-rem  5970  winsock-reset             :do_winsock_reset
-rem  6090  spupdsvc-rename           :do_spupdsvc_rename
+rem  5746  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5828  wsus-client-reset         :do_wsus_client_reset
+rem  5971  winsock-reset             :do_winsock_reset
+rem  6091  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2125,7 +2125,7 @@ goto :eof
 :diagnose_lookup_0x80072EE2
 set "DIAG_NAME=ERROR_WINHTTP_TIMEOUT"
 set "DIAG_MEANING=The connection to the update server timed out."
-set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /aggressive, since a computer that needs its proxy loses the connection without it)."
+set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /with:proxy-reset-winhttp, /with:proxy-reset-proxycfg on XP and 2003, since a computer that needs its proxy loses the connection without it)."
 goto :eof
 :diagnose_lookup_0x8024402C
 set "DIAG_NAME=WU_E_PT_WINHTTP_NAME_NOT_RESOLVED"
@@ -3392,7 +3392,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=12a45a9e31c48e15"
+set "WUFIX_VERSION=cfa1b69cb99ea499"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -5734,13 +5734,14 @@ rem the setting in one registry value,
 rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
 rem Settings\Connections\WinHttpSettings, which is what is saved: netsh's text
 rem is in the system's language and is not parsed. Not needed when that value
-rem does not exist (direct access). Internet Explorer's and the users' proxy
-rem settings are never touched, nor the separate 32-bit WinHTTP setting of
-rem 64-bit Windows (Windows Update and BITS are 64-bit there).
+rem does not exist (direct access). On 64-bit Windows the copy 32-bit programs
+rem read, under WOW6432Node, is saved too, as the reset may clear it. Internet
+rem Explorer's and the users' proxy settings are never touched.
 rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
-rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY):
-rem the proxy, bypass list and flags netsh showed before the run, as netsh
-rem winhttp set proxy would have set them.
+rem Undo: Writes the saved WinHttpSettings values back exactly (REG_BINARY,
+rem and the WOW6432Node copy where there was one): the proxy, bypass list and
+rem flags netsh showed before the run, as netsh winhttp set proxy would have
+rem set them.
 rem ==========================================================================
 :do_proxy_reset_winhttp
 rem netsh winhttp and WinHTTP keep the proxy in this one value

@@ -69,12 +69,12 @@ rem  5153  offline-install-msu       :do_offline_install_msu
 rem  5276  offline-install-cab       :do_offline_install_cab
 rem  5386  driver-already-installed  :do_driver_already_installed
 rem  5438  firewall-pause            :do_firewall_pause
-rem  5565  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5642  dll-reregister            :do_dll_reregister
-rem  5713  wsus-client-reset         :do_wsus_client_reset
-rem  5842  winsock-reset             :do_winsock_reset
-rem  5958  allow-os-upgrade          :do_allow_os_upgrade
-rem  6043  offline-install-ie        :do_offline_install_ie
+rem  5566  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5643  dll-reregister            :do_dll_reregister
+rem  5714  wsus-client-reset         :do_wsus_client_reset
+rem  5843  winsock-reset             :do_winsock_reset
+rem  5959  allow-os-upgrade          :do_allow_os_upgrade
+rem  6044  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -1987,7 +1987,7 @@ goto :eof
 :diagnose_lookup_0x80072EE2
 set "DIAG_NAME=ERROR_WINHTTP_TIMEOUT"
 set "DIAG_MEANING=The connection to the update server timed out."
-set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /aggressive, since a computer that needs its proxy loses the connection without it)."
+set "DIAG_ADVICE=A reset does not help: look at the proxy and the firewall as for 0x80072EFD, and on WSUS at the server's load. A stale WinHTTP proxy left from an old network is the one cause wufix answers, with its proxy reset (only with /with:proxy-reset-winhttp, /with:proxy-reset-proxycfg on XP and 2003, since a computer that needs its proxy loses the connection without it)."
 goto :eof
 :diagnose_lookup_0x8024402C
 set "DIAG_NAME=WU_E_PT_WINHTTP_NAME_NOT_RESOLVED"
@@ -3275,7 +3275,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=9461fcb22be60466"
+set "WUFIX_VERSION=1cf362859dc75666"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -5554,13 +5554,14 @@ rem the setting in one registry value,
 rem HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet
 rem Settings\Connections\WinHttpSettings, which is what is saved: netsh's text
 rem is in the system's language and is not parsed. Not needed when that value
-rem does not exist (direct access). Internet Explorer's and the users' proxy
-rem settings are never touched, nor the separate 32-bit WinHTTP setting of
-rem 64-bit Windows (Windows Update and BITS are 64-bit there).
+rem does not exist (direct access). On 64-bit Windows the copy 32-bit programs
+rem read, under WOW6432Node, is saved too, as the reset may clear it. Internet
+rem Explorer's and the users' proxy settings are never touched.
 rem Addresses 0x80072EFD, 0x80072EE2, 0x8024402C.
-rem Undo: Writes the saved WinHttpSettings value back exactly (REG_BINARY):
-rem the proxy, bypass list and flags netsh showed before the run, as netsh
-rem winhttp set proxy would have set them.
+rem Undo: Writes the saved WinHttpSettings values back exactly (REG_BINARY,
+rem and the WOW6432Node copy where there was one): the proxy, bypass list and
+rem flags netsh showed before the run, as netsh winhttp set proxy would have
+rem set them.
 rem ==========================================================================
 :do_proxy_reset_winhttp
 rem netsh winhttp and WinHTTP keep the proxy in this one value
