@@ -24,12 +24,15 @@ type report struct {
 	Mode     string `json:"mode"`
 	ExitCode int    `json:"exit_code"`
 	Log      string `json:"log"`
-	Steps    []struct {
-		ID       string `json:"id"`
-		Status   string `json:"status"`
-		ExitCode int    `json:"exit_code"`
-		After    string `json:"after"`
-	} `json:"steps"`
+	Steps    []step `json:"steps"`
+}
+
+// step is one step's line in a report.
+type step struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	ExitCode int    `json:"exit_code"`
+	After    string `json:"after"`
 }
 
 func readReport(t *testing.T, p *wine.Prefix, run string) report {
