@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3513  clock-check               :do_clock_check
-rem  3611  service-health            :do_service_health
-rem  3782  service-security          :do_service_security
-rem  3904  component-reset           :do_component_reset
-rem  4023  system-files-surt         :do_system_files_surt
-rem  4161  offline-install-sp        :do_offline_install_sp
-rem  4311  offline-install-msu       :do_offline_install_msu
-rem  4425  driver-already-installed  :do_driver_already_installed
-rem  4477  firewall-pause            :do_firewall_pause
-rem  4605  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4682  dll-reregister            :do_dll_reregister
-rem  4753  wsus-client-reset         :do_wsus_client_reset
-rem  4882  winsock-reset             :do_winsock_reset
-rem  5005  offline-install-ie        :do_offline_install_ie
+rem  3549  clock-check               :do_clock_check
+rem  3647  service-health            :do_service_health
+rem  3818  service-security          :do_service_security
+rem  3940  component-reset           :do_component_reset
+rem  4059  system-files-surt         :do_system_files_surt
+rem  4197  offline-install-sp        :do_offline_install_sp
+rem  4347  offline-install-msu       :do_offline_install_msu
+rem  4461  driver-already-installed  :do_driver_already_installed
+rem  4513  firewall-pause            :do_firewall_pause
+rem  4641  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4718  dll-reregister            :do_dll_reregister
+rem  4789  wsus-client-reset         :do_wsus_client_reset
+rem  4918  winsock-reset             :do_winsock_reset
+rem  5041  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -492,7 +492,8 @@ rem so it may hold a | of its own (registry data, say).
 rem Values reach the handler in variables, never as call arguments, which
 rem would expand a %% in a path a second time.
 rem With UNDO_DONE set (an undo of an earlier run), each record put back is
-rem listed there as STEP|NUMBER, and a record listed is passed over: an undo
+rem listed there as STEP|NUMBER (STEP|* when the run's own cleanup put back
+rem all of a step's, see run_cleanup), and a record listed is passed over: an undo
 rem that failed half-way (a folder in use) is run again for the rest, and
 rem does not fail on what it put back the first time.
 set "REPLAY_FAILED="
@@ -512,6 +513,7 @@ exit /b 0
 if not defined UNDO_DONE goto journal_handle_go
 set "REC_DONE="
 if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|%REC_ID%" set "REC_DONE=1"
+if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|*" set "REC_DONE=1"
 if not defined REC_DONE goto journal_handle_go
 set "MSG=  record %REC_ID% was put back already"
 call %WUFIX_LIB% :log
@@ -2990,7 +2992,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=3b7633916f43a839"
+set "WUFIX_VERSION=935f07ab4e3b1198"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3273,8 +3275,10 @@ rem --- Undo -----------------------------------------------------------------
 rem The run to undo is the newest one whose state file has not been undone
 rem yet, so repeated /undo walks back through earlier runs. A run that
 rem changed nothing (it found nothing to repair, or its version had run
-rem already) left an empty state file: it is passed over, or an undo would
-rem undo nothing, say so, and leave the run that changed things as it is.
+rem already) left an empty state file, and one whose every change its own
+rem cleanup put back (XP's setup source) lists them all in <run>.undoing:
+rem either is passed over, or an undo would undo nothing, say so, and
+rem leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3284,6 +3288,9 @@ set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
 for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
+call :undo_has_work
+if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 rem What it puts back is listed in <run>.undoing (journal_replay).
 set "WUFIX_STATE="
@@ -3309,6 +3316,28 @@ rem Renamed, not deleted: the record stays for reading.
 ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 del "%UNDO_DONE%" 2>nul
 goto finish
+
+:undo_has_work
+rem Sets UNDO_WORK when UNDO_STATE holds a record that UNDO_DONE does not
+rem list as put back (STEP|NUMBER, or STEP|* for all of a step's).
+set "UNDO_WORK=1"
+if not exist "%UNDO_DONE%" goto :eof
+set "UNDO_WORK="
+for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
+    set "HW_ID=%%A"
+    set "HW_STEP=%%B"
+    call :undo_has_work_one
+)
+goto :eof
+:undo_has_work_one
+if defined UNDO_WORK goto :eof
+set "HW_DONE="
+for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do (
+    if "%%D"=="%HW_STEP%|%HW_ID%" set "HW_DONE=1"
+    if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
+)
+if not defined HW_DONE set "UNDO_WORK=1"
+goto :eof
 
 :undo_nothing
 set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
@@ -3430,12 +3459,19 @@ goto :eof
 
 :run_cleanup
 rem Runs the cleanup block of step %1 (label %2), which puts back at the
-rem end of the run what the step changed only for the run's sake.
+rem end of the run what the step changed only for the run's sake. When it
+rem did, the step's records are listed as put back (STEP|*, see
+rem journal_replay): /undo passes them over, and passes over a run that
+rem has no other records.
 set "WUFIX_STEP=%~1"
 set "MSG=== cleanup %~1"
 call %WUFIX_LIB% :log
 call :cleanup_%~2
-if errorlevel 1 set "WUFIX_FAILED=1"
+if errorlevel 1 goto run_cleanup_failed
+if defined WUFIX_STATE >>"%WUFIX_LOGS%\%WUFIX_RUN%.undoing" echo %~1^|*
+goto :eof
+:run_cleanup_failed
+set "WUFIX_FAILED=1"
 goto :eof
 
 :run_step

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3951  clock-check               :do_clock_check
-rem  4049  service-health            :do_service_health
-rem  4228  service-security          :do_service_security
-rem  4350  component-reset           :do_component_reset
-rem  4495  system-files-dism         :do_system_files_dism
-rem  4638  backup-reparse-points     :do_backup_reparse_points
-rem  4846  backup-restore-folders    :do_backup_restore_folders
-rem  5015  wimmount-repair           :do_wimmount_repair
-rem  5147  offline-install-msu       :do_offline_install_msu
-rem  5257  offline-install-cab       :do_offline_install_cab
-rem  5367  driver-already-installed  :do_driver_already_installed
-rem  5418  driver-updates-exclude    :do_driver_updates_exclude
-rem  5515  firewall-pause            :do_firewall_pause
-rem  5646  defender-pause            :do_defender_pause
-rem  5746  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5828  wsus-client-reset         :do_wsus_client_reset
-rem  5971  winsock-reset             :do_winsock_reset
-rem  6091  spupdsvc-rename           :do_spupdsvc_rename
+rem  3987  clock-check               :do_clock_check
+rem  4085  service-health            :do_service_health
+rem  4264  service-security          :do_service_security
+rem  4386  component-reset           :do_component_reset
+rem  4531  system-files-dism         :do_system_files_dism
+rem  4674  backup-reparse-points     :do_backup_reparse_points
+rem  4882  backup-restore-folders    :do_backup_restore_folders
+rem  5051  wimmount-repair           :do_wimmount_repair
+rem  5183  offline-install-msu       :do_offline_install_msu
+rem  5293  offline-install-cab       :do_offline_install_cab
+rem  5403  driver-already-installed  :do_driver_already_installed
+rem  5454  driver-updates-exclude    :do_driver_updates_exclude
+rem  5551  firewall-pause            :do_firewall_pause
+rem  5682  defender-pause            :do_defender_pause
+rem  5782  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5864  wsus-client-reset         :do_wsus_client_reset
+rem  6007  winsock-reset             :do_winsock_reset
+rem  6127  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -580,7 +580,8 @@ rem so it may hold a | of its own (registry data, say).
 rem Values reach the handler in variables, never as call arguments, which
 rem would expand a %% in a path a second time.
 rem With UNDO_DONE set (an undo of an earlier run), each record put back is
-rem listed there as STEP|NUMBER, and a record listed is passed over: an undo
+rem listed there as STEP|NUMBER (STEP|* when the run's own cleanup put back
+rem all of a step's, see run_cleanup), and a record listed is passed over: an undo
 rem that failed half-way (a folder in use) is run again for the rest, and
 rem does not fail on what it put back the first time.
 set "REPLAY_FAILED="
@@ -600,6 +601,7 @@ exit /b 0
 if not defined UNDO_DONE goto journal_handle_go
 set "REC_DONE="
 if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|%REC_ID%" set "REC_DONE=1"
+if exist "%UNDO_DONE%" for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%JOURNAL_STEP%|*" set "REC_DONE=1"
 if not defined REC_DONE goto journal_handle_go
 set "MSG=  record %REC_ID% was put back already"
 call %WUFIX_LIB% :log
@@ -3392,7 +3394,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win10"
-set "WUFIX_VERSION=cfa1b69cb99ea499"
+set "WUFIX_VERSION=2944d6435196cfc4"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3691,8 +3693,10 @@ rem --- Undo -----------------------------------------------------------------
 rem The run to undo is the newest one whose state file has not been undone
 rem yet, so repeated /undo walks back through earlier runs. A run that
 rem changed nothing (it found nothing to repair, or its version had run
-rem already) left an empty state file: it is passed over, or an undo would
-rem undo nothing, say so, and leave the run that changed things as it is.
+rem already) left an empty state file, and one whose every change its own
+rem cleanup put back (XP's setup source) lists them all in <run>.undoing:
+rem either is passed over, or an undo would undo nothing, say so, and
+rem leave the run that changed things as it is.
 set "UNDO_N=%RUN_N%"
 :undo_find
 set /a "UNDO_N-=1"
@@ -3702,6 +3706,9 @@ set "UNDO_RUN=%WUFIX_BUNDLE%-%UNDO_RUN:~-4%"
 set "UNDO_STATE=%WUFIX_LOGS%\%UNDO_RUN%.state"
 if not exist "%UNDO_STATE%" goto undo_find
 for %%S in ("%UNDO_STATE%") do if "%%~zS"=="0" goto undo_find
+set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
+call :undo_has_work
+if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
 rem What it puts back is listed in <run>.undoing (journal_replay).
 set "WUFIX_STATE="
@@ -3731,6 +3738,28 @@ rem Renamed, not deleted: the record stays for reading.
 ren "%UNDO_STATE%" "%UNDO_RUN%.undone"
 del "%UNDO_DONE%" 2>nul
 goto finish
+
+:undo_has_work
+rem Sets UNDO_WORK when UNDO_STATE holds a record that UNDO_DONE does not
+rem list as put back (STEP|NUMBER, or STEP|* for all of a step's).
+set "UNDO_WORK=1"
+if not exist "%UNDO_DONE%" goto :eof
+set "UNDO_WORK="
+for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
+    set "HW_ID=%%A"
+    set "HW_STEP=%%B"
+    call :undo_has_work_one
+)
+goto :eof
+:undo_has_work_one
+if defined UNDO_WORK goto :eof
+set "HW_DONE="
+for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do (
+    if "%%D"=="%HW_STEP%|%HW_ID%" set "HW_DONE=1"
+    if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
+)
+if not defined HW_DONE set "UNDO_WORK=1"
+goto :eof
 
 :undo_nothing
 set "MSG=nothing to undo: every run of this bundle here is undone already, or changed nothing"
@@ -3868,12 +3897,19 @@ goto :eof
 
 :run_cleanup
 rem Runs the cleanup block of step %1 (label %2), which puts back at the
-rem end of the run what the step changed only for the run's sake.
+rem end of the run what the step changed only for the run's sake. When it
+rem did, the step's records are listed as put back (STEP|*, see
+rem journal_replay): /undo passes them over, and passes over a run that
+rem has no other records.
 set "WUFIX_STEP=%~1"
 set "MSG=== cleanup %~1"
 call %WUFIX_LIB% :log
 call :cleanup_%~2
-if errorlevel 1 set "WUFIX_FAILED=1"
+if errorlevel 1 goto run_cleanup_failed
+if defined WUFIX_STATE >>"%WUFIX_LOGS%\%WUFIX_RUN%.undoing" echo %~1^|*
+goto :eof
+:run_cleanup_failed
+set "WUFIX_FAILED=1"
 goto :eof
 
 :run_step

@@ -200,3 +200,42 @@ func TestAGroupPolicyStartupOfAFinishedVersionPutsBackACutOffRun(t *testing.T) {
 		return false
 	})
 }
+
+// A run whose every change its own cleanup put back at its end (on XP, the
+// setup source SFC was pointed at) leaves nothing for /undo: the undo that
+// follows passes over it and undoes the run before, which reset the
+// update components.
+func TestUndoPassesOverRunsWhoseCleanupPutEverythingBack(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "xp")
+		dir := install(t, "xp", p.HostPath(`C:\wufix`))
+		for _, arch := range []string{"i386", "amd64"} {
+			seedFile(t, p, `C:\wufix\`+arch+`\txtsetup.sif`, "[Version]")
+		}
+		r := p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		require.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`))
+
+		r = p.Run(dir, "run.cmd", "0x800F081F")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		state, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\xp-0002.state`))
+		require.NoError(t, err)
+		require.Contains(t, string(state), "|system-files-sfc-xp|regentry|", "the run pointed SFC at the bundle's source")
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "undoing run xp-0001")
+		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`), "the component reset is undone")
+		return false
+	})
+}
