@@ -37,12 +37,7 @@ func TestRegistryValuesComeBackExactly(t *testing.T) {
 	}
 	wine.Retry(t, func() bool {
 		p := machine(t, "win10")
-		file := p.HostPath(`C:\seed.reg`)
-		data, err := dialect.Reg{}.Encode(strings.Join(lines, "\n") + "\n")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(file, data, 0o644))
-		out, err := p.ImportReg(file)
-		require.NoError(t, err, out)
+		seedReg(t, p, lines...)
 		for _, v := range values {
 			typ, data, err := p.Query(wu, v.name)
 			require.NoError(t, err)
@@ -94,13 +89,7 @@ func TestWinHTTPProxyOfBothViewsComesBack(t *testing.T) {
 	)
 	wine.Retry(t, func() bool {
 		p := machine(t, "win10")
-		file := p.HostPath(`C:\seed.reg`)
-		data, err := dialect.Reg{}.Encode(strings.Join([]string{"Windows Registry Editor Version 5.00", "",
-			"[" + native + "]", proxy, "", "[" + wow + "]", proxy}, "\n") + "\n")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(file, data, 0o644))
-		out, err := p.ImportReg(file)
-		require.NoError(t, err, out)
+		seedReg(t, p, "Windows Registry Editor Version 5.00", "", "["+native+"]", proxy, "", "["+wow+"]", proxy)
 		dir := install(t, "win10", p.HostPath(`C:\wufix`))
 		before := registry(t, p)
 
@@ -126,4 +115,15 @@ func TestWinHTTPProxyOfBothViewsComesBack(t *testing.T) {
 		sameRegistry(t, before, registry(t, p), "the reset then /undo")
 		return false
 	})
+}
+
+// seedReg imports the lines, a .reg file's, into the prefix's registry.
+func seedReg(t *testing.T, p *wine.Prefix, lines ...string) {
+	t.Helper()
+	file := p.HostPath(`C:\seed.reg`)
+	data, err := dialect.Reg{}.Encode(strings.Join(lines, "\n") + "\n")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	out, err := p.ImportReg(file)
+	require.NoError(t, err, out)
 }
