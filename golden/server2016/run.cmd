@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3988  clock-check               :do_clock_check
-rem  4086  service-health            :do_service_health
-rem  4265  service-security          :do_service_security
-rem  4387  component-reset           :do_component_reset
-rem  4532  system-files-dism         :do_system_files_dism
-rem  4675  backup-reparse-points     :do_backup_reparse_points
-rem  4883  backup-restore-folders    :do_backup_restore_folders
-rem  5052  wimmount-repair           :do_wimmount_repair
-rem  5184  offline-install-msu       :do_offline_install_msu
-rem  5294  offline-install-cab       :do_offline_install_cab
-rem  5404  driver-already-installed  :do_driver_already_installed
-rem  5455  driver-updates-exclude    :do_driver_updates_exclude
-rem  5542  firewall-pause            :do_firewall_pause
-rem  5673  defender-pause            :do_defender_pause
-rem  5773  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5855  wsus-client-reset         :do_wsus_client_reset
-rem  5998  winsock-reset             :do_winsock_reset
-rem  6118  spupdsvc-rename           :do_spupdsvc_rename
+rem  4015  clock-check               :do_clock_check
+rem  4113  service-health            :do_service_health
+rem  4292  service-security          :do_service_security
+rem  4414  component-reset           :do_component_reset
+rem  4559  system-files-dism         :do_system_files_dism
+rem  4702  backup-reparse-points     :do_backup_reparse_points
+rem  4910  backup-restore-folders    :do_backup_restore_folders
+rem  5079  wimmount-repair           :do_wimmount_repair
+rem  5211  offline-install-msu       :do_offline_install_msu
+rem  5321  offline-install-cab       :do_offline_install_cab
+rem  5431  driver-already-installed  :do_driver_already_installed
+rem  5482  driver-updates-exclude    :do_driver_updates_exclude
+rem  5569  firewall-pause            :do_firewall_pause
+rem  5700  defender-pause            :do_defender_pause
+rem  5800  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5882  wsus-client-reset         :do_wsus_client_reset
+rem  6025  winsock-reset             :do_winsock_reset
+rem  6145  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -749,18 +749,25 @@ rem alone. An older run's /undo then says its backup is gone and leaves
 rem the folder as it is. Nothing else is ever removed.
 for %%F in ("%FOLDER%") do set "PRUNE_DIR=%%~dpF"
 for %%F in ("%FOLDER%") do set "PRUNE_NAME=%%~nxF"
+set "PRUNE_KIND=/ad"
 pushd "%PRUNE_DIR%"
 if errorlevel 1 goto :eof
+call :rename_prune_here
+popd
+goto :eof
+
+:rename_prune_here
+rem rename_prune in the current folder (PRUNE_DIR), for the backups of
+rem PRUNE_NAME: folders with PRUNE_KIND /ad, files with /a-d.
 set "PRUNE_KEEP=0"
-for /f "eol=| delims=" %%D in ('"dir /b /ad "%PRUNE_NAME%.wufix-*" 2>nul"') do (
+for /f "eol=| delims=" %%D in ('"dir /b %PRUNE_KIND% "%PRUNE_NAME%.wufix-*" 2>nul"') do (
     set "RN_SEEN=%%D"
     call :rename_prune_keep
 )
-for /f "eol=| delims=" %%D in ('"dir /b /ad "%PRUNE_NAME%.wufix-*" 2>nul"') do (
+for /f "eol=| delims=" %%D in ('"dir /b %PRUNE_KIND% "%PRUNE_NAME%.wufix-*" 2>nul"') do (
     set "RN_SEEN=%%D"
     call :rename_prune_one
 )
-popd
 goto :eof
 :rename_prune_keep
 rem Sets PRUNE_KEEP to the highest number below this run's: the backup
@@ -773,9 +780,10 @@ goto :eof
 call :rename_number
 if not defined RN_NUM goto :eof
 if %RN_NUM% GEQ %PRUNE_KEEP% goto :eof
-rd /s /q "%RN_SEEN%" 2>nul
-set "MSG=  removed the old backup %PRUNE_DIR%%RN_SEEN%: wufix keeps the two newest of a folder"
-if exist "%RN_SEEN%\" set "MSG=  could not remove the old backup %PRUNE_DIR%%RN_SEEN% (in use?)"
+if "%PRUNE_KIND%"=="/ad" rd /s /q "%RN_SEEN%" 2>nul
+if "%PRUNE_KIND%"=="/a-d" del /f /q "%RN_SEEN%" 2>nul
+set "MSG=  removed the old backup %PRUNE_DIR%%RN_SEEN%: wufix keeps the two newest of a name"
+if exist "%RN_SEEN%" set "MSG=  could not remove the old backup %PRUNE_DIR%%RN_SEEN% (in use?)"
 call %WUFIX_LIB% :log
 goto :eof
 
@@ -784,14 +792,22 @@ rem Sets BACKUP_N to the number after the highest of FOLDER's backups
 rem (<name>.wufix-N), not to the first one free: rename_prune frees low
 rem numbers, and a backup made under a number an older run recorded would
 rem be given back by that run's /undo as its own.
-set "BACKUP_N=0"
-for /f "eol=| delims=" %%D in ('"dir /b /ad "%FOLDER%.wufix-*" 2>nul"') do (
-    set "RN_SEEN=%%D"
-    call :rename_seen
-)
+set "RN_GLOB=%FOLDER%.wufix-*"
+set "RN_KIND=/ad"
+call :rename_highest
 :rename_next_free
 set /a "BACKUP_N+=1"
 if exist "%FOLDER%.wufix-%BACKUP_N%" goto rename_next_free
+goto :eof
+
+:rename_highest
+rem Sets BACKUP_N to the highest number of the backups RN_GLOB matches
+rem (folders with RN_KIND /ad, files with /a-d), 0 when there are none.
+set "BACKUP_N=0"
+for /f "eol=| delims=" %%D in ('"dir /b %RN_KIND% "%RN_GLOB%" 2>nul"') do (
+    set "RN_SEEN=%%D"
+    call :rename_seen
+)
 goto :eof
 :rename_seen
 call :rename_number
@@ -825,33 +841,42 @@ goto :eof
 
 :rename_files_aside
 rem Renames each file matching the patterns in FILES inside folder FOLDER
-rem to <file>.wufix-N, as rename_aside does for folders. The folder is
-rem entered with pushd because a quoted wildcard is not expanded everywhere.
+rem to <file>.wufix-N, as rename_aside does for folders, the two newest
+rem backups of each name kept. The folder is entered with pushd because a
+rem quoted wildcard is not expanded everywhere.
 if not exist "%FOLDER%\" goto rename_aside_absent
 pushd "%FOLDER%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
+set "RENAME_PRUNE=1"
 for %%F in (%FILES%) do call :rename_file_aside "%%F"
+set "RENAME_PRUNE="
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
 
 :rename_file_aside
 rem One file of rename_files_aside: %1 is a name in the current folder. A
-rem listed name that is not there is not an error.
+rem listed name that is not there is not an error. The number is the one
+rem after the highest, as for folders (rename_next_number).
 if not exist "%~1" exit /b 0
-set "BACKUP_N=1"
+set "RN_GLOB=%~1.wufix-*"
+set "RN_KIND=/a-d"
+call %WUFIX_LIB% :rename_highest
 :rename_file_next
-if not exist "%~1.wufix-%BACKUP_N%" goto rename_file_go
 set /a "BACKUP_N+=1"
-goto rename_file_next
-:rename_file_go
+if exist "%~1.wufix-%BACKUP_N%" goto rename_file_next
 ren "%~1" "%~1.wufix-%BACKUP_N%" 2>nul
 if errorlevel 1 goto rename_file_failed
 set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :log
+if not defined RENAME_PRUNE exit /b 0
+set "PRUNE_DIR=%FOLDER%\"
+set "PRUNE_NAME=%~1"
+set "PRUNE_KIND=/a-d"
+call %WUFIX_LIB% :rename_prune_here
 exit /b 0
 :rename_file_failed
 set "RENAME_FAILED=1"
@@ -896,10 +921,12 @@ exit /b 1
 
 :rename_file_here
 rem Sets the file at REC_A aside, as rename_files_aside does for one name.
+rem An undo gives back what a run set aside: nothing is pruned.
 set "FOLDER=%REC_DIR:~0,-1%"
 pushd "%REC_DIR%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
+set "RENAME_PRUNE="
 call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
@@ -3395,7 +3422,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2016"
-set "WUFIX_VERSION=c1a99a3602411efe"
+set "WUFIX_VERSION=f6c66cadd57ba50e"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -4376,9 +4403,9 @@ rem ==========================================================================
 rem Step component-reset: Reset the Windows Update components
 rem Stops the update services that exist on this version (in an order that
 rem keeps them from restarting each other), renames SoftwareDistribution and
-rem catroot2 aside (the two newest backups of each are kept, older ones
-rem removed), sets the BITS queue aside, and starts again exactly the services
-rem that were running.
+rem catroot2 aside, sets the BITS queue files aside (of each name's backups
+rem the two newest are kept, older ones removed), and starts again exactly the
+rem services that were running.
 rem Addresses 0x80070002, 0x80070003, 0x8007000D, 0x80242006.
 rem Undo: Stops the same services, sets the folders Windows rebuilt since the
 rem run aside as .wufix-N, renames the run's backups back to their names, puts

@@ -91,7 +91,34 @@ func TestOnlyTheTwoNewestBackupsAreKept(t *testing.T) {
 		assert.DirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1.copy`))
 		log, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.log`))
 		require.NoError(t, err)
-		assert.Contains(t, string(log), `removed the old backup C:\windows\SoftwareDistribution.wufix-1: wufix keeps the two newest of a folder`)
+		assert.Contains(t, string(log), `removed the old backup C:\windows\SoftwareDistribution.wufix-1: wufix keeps the two newest of a name`)
+		return false
+	})
+}
+
+// The BITS queue files a reset sets aside are bounded as the folders are:
+// the number after the highest, and the two newest backups of each name
+// kept. A run every month would otherwise keep every queue it ever saw.
+func TestQueueFileBackupsAreBoundedToo(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		queue := `C:\ProgramData\Microsoft\Network\Downloader\`
+		require.FileExists(t, p.HostPath(queue+`qmgr0.dat`), "the machine has a BITS queue")
+		for _, n := range []string{"1", "3"} {
+			seedFile(t, p, queue+`qmgr0.dat.wufix-`+n, "old queue "+n)
+		}
+		r := p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		assert.FileExists(t, p.HostPath(queue+`qmgr0.dat.wufix-4`), "this run's, after the highest")
+		assert.FileExists(t, p.HostPath(queue+`qmgr0.dat.wufix-3`), "the one before it")
+		assert.NoFileExists(t, p.HostPath(queue+`qmgr0.dat.wufix-1`), "the oldest")
+		assert.NoFileExists(t, p.HostPath(queue+`qmgr0.dat.wufix-2`))
+		assert.Contains(t, runLog(p, "win7-0001"), `removed the old backup C:\ProgramData\Microsoft\Network\Downloader\qmgr0.dat.wufix-1: wufix keeps the two newest of a name`)
 		return false
 	})
 }
