@@ -81,7 +81,7 @@ func TestCatalogErrors(t *testing.T) {
 					"templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, icacls]")}
 			},
 			want: []string{
-				`templates/steps/component-reset/step.yaml:11:21: step "component-reset" uses "icacls", which targets xp, server2003 lack`,
+				`templates/steps/component-reset/step.yaml:12:21: step "component-reset" uses "icacls", which targets xp, server2003 lack`,
 			},
 		},
 		{

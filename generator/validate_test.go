@@ -77,10 +77,10 @@ func TestCatalogRules(t *testing.T) {
 		}, []string{`templates/plans/service-disabled.yaml:2:1: title is required`}},
 		{"a step that fails to load is one error", func(t *testing.T) map[string]string {
 			return in(t, "templates/steps/component-reset/step.yaml", "risk: low\n", "colour: blue\n")
-		}, []string{`templates/steps/component-reset/step.yaml:24:1: unknown key "colour"`}},
+		}, []string{`templates/steps/component-reset/step.yaml:25:1: unknown key "colour"`}},
 		{"a tool every target lacks is one error", func(t *testing.T) map[string]string {
 			return map[string]string{"templates/steps/component-reset/step.yaml": edit(t, "templates/steps/component-reset/step.yaml", "tools: [sc, ping]", "tools: [sc, ping, nosuchtool]")}
-		}, []string{`templates/steps/component-reset/step.yaml:11:21: step "component-reset" requires unknown tool "nosuchtool"`}},
+		}, []string{`templates/steps/component-reset/step.yaml:12:21: step "component-reset" requires unknown tool "nosuchtool"`}},
 		{"bad confidence", func(t *testing.T) map[string]string {
 			return map[string]string{"targets/win7.yaml": edit(t, "targets/win7.yaml", "certutil: {source: MEMORY, confidence: M}", "certutil: {source: MEMORY, confidence: X}")}
 		}, []string{`targets/win7.yaml:28:30: tools.certutil.confidence: "X" is not one of "H", "M", "L"`}},
