@@ -58,7 +58,7 @@ func TestContract(t *testing.T) {
 		}, []string{`templates/steps/component-reset/cmd.tmpl:17:17: no label :nowhere_at_all in the generated run.cmd`}},
 		{"second log label", func(t *testing.T) map[string]string {
 			return in(t, resetCmd, "call :{{label \"restart\"}}\nexit /b 1\n", ":log\nexit /b 0\n")
-		}, []string{`templates/steps/component-reset/cmd.tmpl:27:1: label :log is defined twice (also at templates/libs/log/cmd.tmpl:1:1): cmd jumps to the first, so the other is never run`}},
+		}, []string{`templates/steps/component-reset/cmd.tmpl:28:1: label :log is defined twice (also at templates/libs/log/cmd.tmpl:1:1): cmd jumps to the first, so the other is never run`}},
 		{"lib routine not in uses", func(t *testing.T) map[string]string {
 			return in(t, "templates/steps/clock-check/cmd.tmpl", "{{define \"do\" -}}\n", "call :svc_stop wuauserv\n")
 		}, []string{`templates/steps/clock-check/cmd.tmpl:2:1: step "clock-check" calls :svc_stop of lib "service" without listing the lib in uses (templates/steps/clock-check/step.yaml)`}},

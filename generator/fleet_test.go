@@ -83,7 +83,7 @@ func TestLockAndRestartCheckComeFirst(t *testing.T) {
 	for id, text := range runCmds(t) {
 		plan := strings.Index(text, `if "%WUFIX_MODE%"=="plan" goto preview`)
 		lock := strings.Index(text, "call %WUFIX_LIB% :lock_run\r\nexit /b %LOCK_RC%\r\n\r\n:locked_run\r\n")
-		pending := strings.Index(text, `if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending`+"\r\nif defined WUFIX_PENDING goto pending_refuse\r\ncall %WUFIX_LIB% :open_log")
+		pending := strings.Index(text, `if not "%WUFIX_MODE%"=="undo" if not defined GPO_DONE call %WUFIX_LIB% :check_pending`+"\r\nif defined WUFIX_PENDING goto pending_refuse\r\ncall %WUFIX_LIB% :open_log")
 		require.True(t, plan > 0 && lock > plan && pending > lock, "%s: plan %d, lock %d, pending %d", id, plan, lock, pending)
 		assert.Contains(t, text, "call :lock_held 2>\"%LOCK_FILE%\"", id)
 		assert.Contains(t, text, "exit /b 8", id)

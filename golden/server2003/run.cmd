@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3442  clock-check               :do_clock_check
-rem  3540  service-health            :do_service_health
-rem  3698  service-security          :do_service_security
-rem  3820  component-reset           :do_component_reset
-rem  3944  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  4138  offline-install-xp        :do_offline_install_xp
-rem  4261  driver-already-installed  :do_driver_already_installed
-rem  4313  firewall-pause            :do_firewall_pause
-rem  4439  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4508  dll-reregister            :do_dll_reregister
-rem  4579  wsus-client-reset         :do_wsus_client_reset
-rem  4708  winsock-reset             :do_winsock_reset
-rem  4831  offline-install-ie        :do_offline_install_ie
+rem  3446  clock-check               :do_clock_check
+rem  3544  service-health            :do_service_health
+rem  3702  service-security          :do_service_security
+rem  3824  component-reset           :do_component_reset
+rem  3949  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  4143  offline-install-xp        :do_offline_install_xp
+rem  4266  driver-already-installed  :do_driver_already_installed
+rem  4318  firewall-pause            :do_firewall_pause
+rem  4449  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4518  dll-reregister            :do_dll_reregister
+rem  4589  wsus-client-reset         :do_wsus_client_reset
+rem  4718  winsock-reset             :do_winsock_reset
+rem  4841  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -682,12 +682,12 @@ rem repeated soon after another sets aside again what Windows rebuilt in
 rem between: it was asked for a reset, and a reset it gets.
 rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
 rem cleared here) is not bounded: it gives back what a run set aside.
-set "RENAME_PRUNE="
+set "FOLDER_PRUNE="
 if not defined RENAME_ALWAYS goto rename_aside_bounded
 set "RENAME_ALWAYS="
 if exist "%FOLDER%\" goto rename_aside_number
 :rename_aside_bounded
-set "RENAME_PRUNE=1"
+set "FOLDER_PRUNE=1"
 if not exist "%FOLDER%\" goto rename_aside_absent
 call :rename_room
 if errorlevel 1 goto rename_aside_low
@@ -700,7 +700,7 @@ set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
 call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call %WUFIX_LIB% :log
-if defined RENAME_PRUNE call :rename_prune
+if defined FOLDER_PRUNE call :rename_prune
 exit /b 0
 :rename_aside_low
 set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
@@ -817,16 +817,17 @@ goto :eof
 
 :rename_files_aside
 rem Renames each file matching the patterns in FILES inside folder FOLDER
-rem to <file>.wufix-N, as rename_aside does for folders, the two newest
-rem backups of each name kept. The folder is entered with pushd because a
-rem quoted wildcard is not expanded everywhere.
+rem to <file>.wufix-N, as rename_aside does for folders; with RENAME_PRUNE
+rem set by the caller (the BITS queue, which every reset sets aside), the
+rem two newest backups of each name are kept. The folder is entered with
+rem pushd because a quoted wildcard is not expanded everywhere.
+set "FILES_PRUNE=%RENAME_PRUNE%"
+set "RENAME_PRUNE="
 if not exist "%FOLDER%\" goto rename_aside_absent
 pushd "%FOLDER%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-set "RENAME_PRUNE=1"
 for %%F in (%FILES%) do call :rename_file_aside "%%F"
-set "RENAME_PRUNE="
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
@@ -848,7 +849,7 @@ set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :log
-if not defined RENAME_PRUNE exit /b 0
+if not defined FILES_PRUNE exit /b 0
 set "PRUNE_DIR=%FOLDER%\"
 set "PRUNE_NAME=%~1"
 set "PRUNE_KIND=/a-d"
@@ -887,7 +888,7 @@ exit /b 0
 rem A backup pruned as old (two are kept) will not come back: the record
 rem counts as put back, or every later undo would fail on it and never
 rem reach the runs before.
-set "MSG=  backup %REC_DIR%%REC_B% is gone (only the two newest backups of a folder are kept): %REC_A% left as it is"
+set "MSG=  backup %REC_DIR%%REC_B% is gone (only the two newest backups of a name are kept): %REC_A% left as it is"
 call %WUFIX_LIB% :log
 exit /b 0
 :rename_back_failed
@@ -902,7 +903,7 @@ set "FOLDER=%REC_DIR:~0,-1%"
 pushd "%REC_DIR%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-set "RENAME_PRUNE="
+set "FILES_PRUNE="
 call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
@@ -2889,7 +2890,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2003"
-set "WUFIX_VERSION=1a5de749b3b8bc1e"
+set "WUFIX_VERSION=bf913dbd5fd066f7"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -2921,6 +2922,7 @@ set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
 set "UNDO_DONE="
+set "RENAME_PRUNE="
 set "WUFIX_PENDING="
 set "JOURNAL_SEQ=0"
 
@@ -3051,8 +3053,9 @@ call %WUFIX_LIB% :log_number
 call :cut_check
 if not defined RESUME_HAS exit /b 0
 :locked_checks
-rem /undo may run before the restart: it only puts back what a run changed.
-if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
+rem /undo may run before the restart: it only puts back what a run changed,
+rem as does a Group Policy startup of a finished version (GPO_DONE).
+if not "%WUFIX_MODE%"=="undo" if not defined GPO_DONE call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
 call %WUFIX_LIB% :open_log
 if errorlevel 1 exit /b 1
@@ -3069,9 +3072,11 @@ if "%WUFIX_MODE%"=="deferred" goto run
 if defined WUFIX_GPO goto gpo_resume
 goto run
 :gpo_done
+rem The run ends as any run does, with a report: a put-back that failed is
+rem seen by the fleet.
 set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing else to do"
 call %WUFIX_LIB% :log
-exit /b 0
+goto finish
 
 rem --- Run ------------------------------------------------------------------
 :run
@@ -3217,8 +3222,10 @@ del "%UNDO_DONE%" 2>nul
 goto finish
 
 :undo_has_work
-rem Sets UNDO_WORK when UNDO_STATE holds a record that UNDO_DONE does not
-rem list as put back (STEP|NUMBER, or STEP|* for all of a step's).
+rem Sets UNDO_WORK when UNDO_STATE holds a record of a step that UNDO_DONE
+rem does not list as put back by the run's own cleanup (STEP|*). Records an
+rem earlier undo put back (STEP|NUMBER) still count: that undo failed
+rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
@@ -3231,10 +3238,7 @@ goto :eof
 :undo_has_work_one
 if defined UNDO_WORK goto :eof
 set "HW_DONE="
-for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do (
-    if "%%D"=="%HW_STEP%|%HW_ID%" set "HW_DONE=1"
-    if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
-)
+for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
 if not defined HW_DONE set "UNDO_WORK=1"
 goto :eof
 
@@ -3838,6 +3842,7 @@ if errorlevel 1 goto component_reset_failed
 rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader
 set "FOLDER=%ALLUSERSPROFILE%\Application Data\Microsoft\Network\Downloader"
 set "FILES=qmgr0.dat qmgr1.dat"
+set "RENAME_PRUNE=1"
 call %WUFIX_LIB% :rename_files_aside
 if errorlevel 1 goto component_reset_failed
 call :component_reset_restart
@@ -4364,7 +4369,11 @@ if not defined FW_ANY_PAUSED exit /b 0
 set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
 call %WUFIX_LIB% :log
 set "FW_ACTION=firewall_pause_resume_paused"
+set "FW_RESUME_FAILED="
 call %WUFIX_LIB% :firewall_each
+rem A profile left off fails the cleanup: its records must stay for /undo
+rem (run_cleanup lists them as put back only after a cleanup that worked).
+if defined FW_RESUME_FAILED exit /b 1
 exit /b 0
 
 :firewall_pause_pause
@@ -4410,6 +4419,7 @@ set "FW_PAUSED_%FW_PROFILE%="
 rem The exceptions mode is read again: turning the firewall off kept it.
 call %WUFIX_LIB% :firewall_read
 call %WUFIX_LIB% :firewall_resume
+if errorlevel 1 set "FW_RESUME_FAILED=1"
 goto :eof
 
 :firewall_pause_undo_record

@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  4007  clock-check               :do_clock_check
-rem  4105  service-health            :do_service_health
-rem  4276  service-security          :do_service_security
-rem  4398  component-reset           :do_component_reset
-rem  4527  system-files-dism         :do_system_files_dism
-rem  4670  backup-reparse-points     :do_backup_reparse_points
-rem  4878  backup-restore-folders    :do_backup_restore_folders
-rem  5047  wimmount-repair           :do_wimmount_repair
-rem  5179  offline-install-msu       :do_offline_install_msu
-rem  5289  offline-install-cab       :do_offline_install_cab
-rem  5399  driver-already-installed  :do_driver_already_installed
-rem  5451  firewall-pause            :do_firewall_pause
-rem  5582  defender-pause            :do_defender_pause
-rem  5682  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5759  dll-reregister            :do_dll_reregister
-rem  5830  wsus-client-reset         :do_wsus_client_reset
-rem  5959  winsock-reset             :do_winsock_reset
-rem  6075  allow-os-upgrade          :do_allow_os_upgrade
+rem  4011  clock-check               :do_clock_check
+rem  4109  service-health            :do_service_health
+rem  4280  service-security          :do_service_security
+rem  4402  component-reset           :do_component_reset
+rem  4532  system-files-dism         :do_system_files_dism
+rem  4675  backup-reparse-points     :do_backup_reparse_points
+rem  4883  backup-restore-folders    :do_backup_restore_folders
+rem  5052  wimmount-repair           :do_wimmount_repair
+rem  5184  offline-install-msu       :do_offline_install_msu
+rem  5294  offline-install-cab       :do_offline_install_cab
+rem  5404  driver-already-installed  :do_driver_already_installed
+rem  5456  firewall-pause            :do_firewall_pause
+rem  5592  defender-pause            :do_defender_pause
+rem  5692  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5769  dll-reregister            :do_dll_reregister
+rem  5840  wsus-client-reset         :do_wsus_client_reset
+rem  5969  winsock-reset             :do_winsock_reset
+rem  6085  allow-os-upgrade          :do_allow_os_upgrade
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -705,12 +705,12 @@ rem repeated soon after another sets aside again what Windows rebuilt in
 rem between: it was asked for a reset, and a reset it gets.
 rem An undo that must move a rebuilt folder out of the way (RENAME_ALWAYS,
 rem cleared here) is not bounded: it gives back what a run set aside.
-set "RENAME_PRUNE="
+set "FOLDER_PRUNE="
 if not defined RENAME_ALWAYS goto rename_aside_bounded
 set "RENAME_ALWAYS="
 if exist "%FOLDER%\" goto rename_aside_number
 :rename_aside_bounded
-set "RENAME_PRUNE=1"
+set "FOLDER_PRUNE=1"
 if not exist "%FOLDER%\" goto rename_aside_absent
 call :rename_room
 if errorlevel 1 goto rename_aside_low
@@ -723,7 +723,7 @@ set "RECORD=rename|%FOLDER%|%BACKUP_NAME%"
 call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER% to %BACKUP_NAME%"
 call %WUFIX_LIB% :log
-if defined RENAME_PRUNE call :rename_prune
+if defined FOLDER_PRUNE call :rename_prune
 exit /b 0
 :rename_aside_low
 set "MSG=  %FOLDER% not set aside: %SystemDrive% has %FREE_MB% MB free, less than 2000 MB"
@@ -840,16 +840,17 @@ goto :eof
 
 :rename_files_aside
 rem Renames each file matching the patterns in FILES inside folder FOLDER
-rem to <file>.wufix-N, as rename_aside does for folders, the two newest
-rem backups of each name kept. The folder is entered with pushd because a
-rem quoted wildcard is not expanded everywhere.
+rem to <file>.wufix-N, as rename_aside does for folders; with RENAME_PRUNE
+rem set by the caller (the BITS queue, which every reset sets aside), the
+rem two newest backups of each name are kept. The folder is entered with
+rem pushd because a quoted wildcard is not expanded everywhere.
+set "FILES_PRUNE=%RENAME_PRUNE%"
+set "RENAME_PRUNE="
 if not exist "%FOLDER%\" goto rename_aside_absent
 pushd "%FOLDER%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-set "RENAME_PRUNE=1"
 for %%F in (%FILES%) do call :rename_file_aside "%%F"
-set "RENAME_PRUNE="
 popd
 if defined RENAME_FAILED exit /b 1
 exit /b 0
@@ -871,7 +872,7 @@ set "RECORD=rename|%FOLDER%\%~1|%~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :journal
 set "MSG=  renamed %FOLDER%\%~1 to %~1.wufix-%BACKUP_N%"
 call %WUFIX_LIB% :log
-if not defined RENAME_PRUNE exit /b 0
+if not defined FILES_PRUNE exit /b 0
 set "PRUNE_DIR=%FOLDER%\"
 set "PRUNE_NAME=%~1"
 set "PRUNE_KIND=/a-d"
@@ -910,7 +911,7 @@ exit /b 0
 rem A backup pruned as old (two are kept) will not come back: the record
 rem counts as put back, or every later undo would fail on it and never
 rem reach the runs before.
-set "MSG=  backup %REC_DIR%%REC_B% is gone (only the two newest backups of a folder are kept): %REC_A% left as it is"
+set "MSG=  backup %REC_DIR%%REC_B% is gone (only the two newest backups of a name are kept): %REC_A% left as it is"
 call %WUFIX_LIB% :log
 exit /b 0
 :rename_back_failed
@@ -925,7 +926,7 @@ set "FOLDER=%REC_DIR:~0,-1%"
 pushd "%REC_DIR%"
 if errorlevel 1 exit /b 1
 set "RENAME_FAILED="
-set "RENAME_PRUNE="
+set "FILES_PRUNE="
 call %WUFIX_LIB% :rename_file_aside "%REC_NAME%"
 popd
 if defined RENAME_FAILED exit /b 1
@@ -3416,7 +3417,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win81"
-set "WUFIX_VERSION=7e542cfae1865613"
+set "WUFIX_VERSION=6c64afd87a4816f2"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3448,6 +3449,7 @@ set "WUFIX_REBOOT="
 set "WUFIX_LOG="
 set "WUFIX_STATE="
 set "UNDO_DONE="
+set "RENAME_PRUNE="
 set "WUFIX_PENDING="
 set "JOURNAL_SEQ=0"
 
@@ -3589,8 +3591,9 @@ call %WUFIX_LIB% :log_number
 call :cut_check
 if not defined RESUME_HAS exit /b 0
 :locked_checks
-rem /undo may run before the restart: it only puts back what a run changed.
-if not "%WUFIX_MODE%"=="undo" call %WUFIX_LIB% :check_pending
+rem /undo may run before the restart: it only puts back what a run changed,
+rem as does a Group Policy startup of a finished version (GPO_DONE).
+if not "%WUFIX_MODE%"=="undo" if not defined GPO_DONE call %WUFIX_LIB% :check_pending
 if defined WUFIX_PENDING goto pending_refuse
 call %WUFIX_LIB% :open_log
 if errorlevel 1 exit /b 1
@@ -3607,9 +3610,11 @@ if "%WUFIX_MODE%"=="deferred" goto run
 if defined WUFIX_GPO goto gpo_resume
 goto run
 :gpo_done
+rem The run ends as any run does, with a report: a put-back that failed is
+rem seen by the fleet.
 set "MSG=this bundle version already ran here (HKLM\SOFTWARE\wufix, %WUFIX_BUNDLE%): nothing else to do"
 call %WUFIX_LIB% :log
-exit /b 0
+goto finish
 
 rem --- Run ------------------------------------------------------------------
 :run
@@ -3760,8 +3765,10 @@ del "%UNDO_DONE%" 2>nul
 goto finish
 
 :undo_has_work
-rem Sets UNDO_WORK when UNDO_STATE holds a record that UNDO_DONE does not
-rem list as put back (STEP|NUMBER, or STEP|* for all of a step's).
+rem Sets UNDO_WORK when UNDO_STATE holds a record of a step that UNDO_DONE
+rem does not list as put back by the run's own cleanup (STEP|*). Records an
+rem earlier undo put back (STEP|NUMBER) still count: that undo failed
+rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
@@ -3774,10 +3781,7 @@ goto :eof
 :undo_has_work_one
 if defined UNDO_WORK goto :eof
 set "HW_DONE="
-for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do (
-    if "%%D"=="%HW_STEP%|%HW_ID%" set "HW_DONE=1"
-    if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
-)
+for /f "usebackq delims=" %%D in ("%UNDO_DONE%") do if "%%D"=="%HW_STEP%|*" set "HW_DONE=1"
 if not defined HW_DONE set "UNDO_WORK=1"
 goto :eof
 
@@ -4418,6 +4422,7 @@ if errorlevel 1 goto component_reset_failed
 rem Set the BITS job queue aside: %ALLUSERSPROFILE%\Microsoft\Network\Downloader
 set "FOLDER=%ALLUSERSPROFILE%\Microsoft\Network\Downloader"
 set "FILES=qmgr0.dat qmgr1.dat"
+set "RENAME_PRUNE=1"
 call %WUFIX_LIB% :rename_files_aside
 if errorlevel 1 goto component_reset_failed
 call :component_reset_restart
@@ -5502,7 +5507,11 @@ if not defined FW_ANY_PAUSED exit /b 0
 set "MSG=== end of run, firewall-pause: turning on again the firewall profiles this run turned off"
 call %WUFIX_LIB% :log
 set "FW_ACTION=firewall_pause_resume_paused"
+set "FW_RESUME_FAILED="
 call %WUFIX_LIB% :firewall_each
+rem A profile left off fails the cleanup: its records must stay for /undo
+rem (run_cleanup lists them as put back only after a cleanup that worked).
+if defined FW_RESUME_FAILED exit /b 1
 exit /b 0
 
 :firewall_pause_pause
@@ -5546,6 +5555,7 @@ goto :eof
 if not defined FW_PAUSED_%FW_PROFILE% goto :eof
 set "FW_PAUSED_%FW_PROFILE%="
 call %WUFIX_LIB% :firewall_resume
+if errorlevel 1 set "FW_RESUME_FAILED=1"
 goto :eof
 
 :firewall_pause_undo_record

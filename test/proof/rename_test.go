@@ -122,3 +122,24 @@ func TestQueueFileBackupsAreBoundedToo(t *testing.T) {
 		return false
 	})
 }
+
+// Only the BITS queue's file backups are pruned: spupdsvc.exe's, set aside
+// in System32 by its own opt-in step, are never deleted.
+func TestSpupdsvcBackupsAreNeverPruned(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win10")
+		dir := install(t, "win10", p.HostPath(`C:\wufix`))
+		for _, name := range []string{"spupdsvc.exe", "spupdsvc.exe.wufix-1", "spupdsvc.exe.wufix-2"} {
+			seedFile(t, p, `C:\windows\system32\`+name, "MZ "+name)
+		}
+		r := p.Run(dir, "run.cmd", "/with:spupdsvc-rename", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 1, 3010}, r.Code, r.Stdout+r.Stderr)
+		assert.FileExists(t, p.HostPath(`C:\windows\system32\spupdsvc.exe.wufix-3`), "this run's backup\n%s", runLog(p, "win10-0001"))
+		assert.FileExists(t, p.HostPath(`C:\windows\system32\spupdsvc.exe.wufix-1`), "never deleted")
+		return false
+	})
+}

@@ -157,7 +157,7 @@ func TestAnUndoPassesOverABackupThatIsGone(t *testing.T) {
 			return true
 		}
 		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
-		assert.Contains(t, r.Stdout, `backup C:\windows\System32\catroot2.wufix-1 is gone (only the two newest backups of a folder are kept)`)
+		assert.Contains(t, r.Stdout, `backup C:\windows\System32\catroot2.wufix-1 is gone (only the two newest backups of a name are kept)`)
 		assert.FileExists(t, p.HostPath(`C:\windows\SoftwareDistribution\Download\a1\update.cab`), "the rest is put back")
 		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
 		return false
@@ -179,6 +179,9 @@ func TestAGroupPolicyStartupOfAFinishedVersionPutsBackACutOffRun(t *testing.T) {
 		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.state`, `00001|system-files-sfc-xp|regentry|`+key+`|SourcePath*REG_SZ*C:\original\i386`)
 		seedFile(t, p, `C:\windows\Logs\wufix\xp-0001.log`, "cut off")
 
+		// A restart pending (software that queues one at every start) does
+		// not hold this back: it only puts back.
+		seedFile(t, p, `C:\windows\WinSxS\pending.xml`, "<PendingTransaction/>")
 		r := p.Run(dir, "run.cmd", "/gpo")
 		if wine.Flake(r) {
 			return true
@@ -190,6 +193,8 @@ func TestAGroupPolicyStartupOfAFinishedVersionPutsBackACutOffRun(t *testing.T) {
 		log := runLog(p, "xp-0002")
 		assert.Contains(t, log, "run xp-0001 ended without a report (cut off?)")
 		assert.Contains(t, log, "this bundle version already ran here")
+		rep := readReport(t, p, "xp-0002")
+		assert.Equal(t, 0, rep.ExitCode, "the run ends with a report, as any run")
 
 		r = p.Run(dir, "run.cmd", "/gpo")
 		if wine.Flake(r) {
@@ -236,6 +241,41 @@ func TestUndoPassesOverRunsWhoseCleanupPutEverythingBack(t *testing.T) {
 		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
 		assert.Contains(t, r.Stdout, "undoing run xp-0001")
 		assert.NoDirExists(t, p.HostPath(`C:\windows\SoftwareDistribution.wufix-1`), "the component reset is undone")
+		return false
+	})
+}
+
+// An undo cut off after it put back every record, but before it marked the
+// run undone (a power cut, a service that would not start again), is the
+// one a second /undo takes: it passes over what was put back and marks the
+// run undone, rather than pass over the whole run for an older one.
+func TestAnUndoCutOffAfterItsLastRecordIsFinishedByTheNext(t *testing.T) {
+	t.Parallel()
+	wine.Retry(t, func() bool {
+		p := machine(t, "win7")
+		dir := install(t, "win7", p.HostPath(`C:\wufix`))
+		r := p.Run(dir, "run.cmd", "/quiet")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Equal(t, 0, r.Code, r.Stdout+r.Stderr)
+		state, err := os.ReadFile(p.HostPath(`C:\windows\Logs\wufix\win7-0001.state`))
+		require.NoError(t, err)
+		var done []string
+		for _, line := range strings.Split(strings.TrimSpace(string(state)), "\n") {
+			f := strings.Split(strings.TrimSpace(line), "|")
+			require.GreaterOrEqual(t, len(f), 2, line)
+			done = append(done, f[1]+"|"+f[0])
+		}
+		seedFile(t, p, `C:\windows\Logs\wufix\win7-0001.undoing`, done...)
+
+		r = p.Run(dir, "run.cmd", "/undo")
+		if wine.Flake(r) {
+			return true
+		}
+		require.Contains(t, []int{0, 3010}, r.Code, r.Stdout+r.Stderr)
+		assert.Contains(t, r.Stdout, "undoing run win7-0001")
+		assert.FileExists(t, p.HostPath(`C:\windows\Logs\wufix\win7-0001.undone`))
 		return false
 	})
 }
