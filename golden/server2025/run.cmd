@@ -54,24 +54,24 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  4013  clock-check               :do_clock_check
-rem  4111  service-health            :do_service_health
-rem  4290  service-security          :do_service_security
-rem  4412  component-reset           :do_component_reset
-rem  4558  system-files-dism         :do_system_files_dism
-rem  4701  backup-reparse-points     :do_backup_reparse_points
-rem  4909  backup-restore-folders    :do_backup_restore_folders
-rem  5078  wimmount-repair           :do_wimmount_repair
-rem  5210  offline-install-msu       :do_offline_install_msu
-rem  5320  offline-install-cab       :do_offline_install_cab
-rem  5430  driver-already-installed  :do_driver_already_installed
-rem  5481  driver-updates-exclude    :do_driver_updates_exclude
-rem  5568  firewall-pause            :do_firewall_pause
-rem  5704  defender-pause            :do_defender_pause
-rem  5804  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5886  wsus-client-reset         :do_wsus_client_reset
-rem  6029  winsock-reset             :do_winsock_reset
-rem  6149  spupdsvc-rename           :do_spupdsvc_rename
+rem  4012  clock-check               :do_clock_check
+rem  4110  service-health            :do_service_health
+rem  4289  service-security          :do_service_security
+rem  4411  component-reset           :do_component_reset
+rem  4557  system-files-dism         :do_system_files_dism
+rem  4700  backup-reparse-points     :do_backup_reparse_points
+rem  4908  backup-restore-folders    :do_backup_restore_folders
+rem  5077  wimmount-repair           :do_wimmount_repair
+rem  5209  offline-install-msu       :do_offline_install_msu
+rem  5319  offline-install-cab       :do_offline_install_cab
+rem  5429  driver-already-installed  :do_driver_already_installed
+rem  5480  driver-updates-exclude    :do_driver_updates_exclude
+rem  5567  firewall-pause            :do_firewall_pause
+rem  5703  defender-pause            :do_defender_pause
+rem  5803  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5885  wsus-client-reset         :do_wsus_client_reset
+rem  6028  winsock-reset             :do_winsock_reset
+rem  6148  spupdsvc-rename           :do_spupdsvc_rename
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3417,7 +3417,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=server2025"
-set "WUFIX_VERSION=2827009ade512a12"
+set "WUFIX_VERSION=eb6f2e9ee1a6f129"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3737,9 +3737,8 @@ set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_has_work
 if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
-rem What it puts back is listed in <run>.undoing (journal_replay).
+rem What it puts back is listed in <run>.undoing, UNDO_DONE (journal_replay).
 set "WUFIX_STATE="
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step spupdsvc-rename spupdsvc_rename
@@ -3774,9 +3773,8 @@ rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
-for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
-    set "HW_ID=%%A"
-    set "HW_STEP=%%B"
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    set "HW_STEP=%%S"
     call :undo_has_work_one
 )
 goto :eof
@@ -3943,8 +3941,9 @@ rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
 rem there was nothing to do, 3 when held for a restart this run left
 rem pending (pending_hold: skipped, and the run ends with 3010); they may
-rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step
+rem (SFC, DISM) is deferred to a scheduled task, which runs only those
+rem (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="

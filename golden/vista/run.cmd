@@ -47,20 +47,20 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3580  clock-check               :do_clock_check
-rem  3678  service-health            :do_service_health
-rem  3849  service-security          :do_service_security
-rem  3971  component-reset           :do_component_reset
-rem  4091  system-files-surt         :do_system_files_surt
-rem  4229  offline-install-sp        :do_offline_install_sp
-rem  4379  offline-install-msu       :do_offline_install_msu
-rem  4493  driver-already-installed  :do_driver_already_installed
-rem  4545  firewall-pause            :do_firewall_pause
-rem  4678  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  4755  dll-reregister            :do_dll_reregister
-rem  4826  wsus-client-reset         :do_wsus_client_reset
-rem  4955  winsock-reset             :do_winsock_reset
-rem  5078  offline-install-ie        :do_offline_install_ie
+rem  3579  clock-check               :do_clock_check
+rem  3677  service-health            :do_service_health
+rem  3848  service-security          :do_service_security
+rem  3970  component-reset           :do_component_reset
+rem  4090  system-files-surt         :do_system_files_surt
+rem  4228  offline-install-sp        :do_offline_install_sp
+rem  4378  offline-install-msu       :do_offline_install_msu
+rem  4492  driver-already-installed  :do_driver_already_installed
+rem  4544  firewall-pause            :do_firewall_pause
+rem  4677  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  4754  dll-reregister            :do_dll_reregister
+rem  4825  wsus-client-reset         :do_wsus_client_reset
+rem  4954  winsock-reset             :do_winsock_reset
+rem  5077  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3020,7 +3020,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=vista"
-set "WUFIX_VERSION=48c5c9dbbe970905"
+set "WUFIX_VERSION=dd5b1941019b0165"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3324,9 +3324,8 @@ set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_has_work
 if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
-rem What it puts back is listed in <run>.undoing (journal_replay).
+rem What it puts back is listed in <run>.undoing, UNDO_DONE (journal_replay).
 set "WUFIX_STATE="
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step offline-install-ie offline_install_ie
@@ -3357,9 +3356,8 @@ rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
-for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
-    set "HW_ID=%%A"
-    set "HW_STEP=%%B"
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    set "HW_STEP=%%S"
     call :undo_has_work_one
 )
 goto :eof
@@ -3510,8 +3508,9 @@ rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
 rem there was nothing to do, 3 when held for a restart this run left
 rem pending (pending_hold: skipped, and the run ends with 3010); they may
-rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step
+rem (SFC, DISM) is deferred to a scheduled task, which runs only those
+rem (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="

@@ -56,25 +56,25 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3900  clock-check               :do_clock_check
-rem  3998  service-health            :do_service_health
-rem  4169  service-security          :do_service_security
-rem  4291  component-reset           :do_component_reset
-rem  4419  system-files-surt         :do_system_files_surt
-rem  4560  backup-reparse-points     :do_backup_reparse_points
-rem  4768  backup-restore-folders    :do_backup_restore_folders
-rem  4937  wimmount-repair           :do_wimmount_repair
-rem  5071  offline-install-sp        :do_offline_install_sp
-rem  5221  offline-install-msu       :do_offline_install_msu
-rem  5344  offline-install-cab       :do_offline_install_cab
-rem  5454  driver-already-installed  :do_driver_already_installed
-rem  5506  firewall-pause            :do_firewall_pause
-rem  5639  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5716  dll-reregister            :do_dll_reregister
-rem  5787  wsus-client-reset         :do_wsus_client_reset
-rem  5916  winsock-reset             :do_winsock_reset
-rem  6032  allow-os-upgrade          :do_allow_os_upgrade
-rem  6117  offline-install-ie        :do_offline_install_ie
+rem  3899  clock-check               :do_clock_check
+rem  3997  service-health            :do_service_health
+rem  4168  service-security          :do_service_security
+rem  4290  component-reset           :do_component_reset
+rem  4418  system-files-surt         :do_system_files_surt
+rem  4559  backup-reparse-points     :do_backup_reparse_points
+rem  4767  backup-restore-folders    :do_backup_restore_folders
+rem  4936  wimmount-repair           :do_wimmount_repair
+rem  5070  offline-install-sp        :do_offline_install_sp
+rem  5220  offline-install-msu       :do_offline_install_msu
+rem  5343  offline-install-cab       :do_offline_install_cab
+rem  5453  driver-already-installed  :do_driver_already_installed
+rem  5505  firewall-pause            :do_firewall_pause
+rem  5638  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5715  dll-reregister            :do_dll_reregister
+rem  5786  wsus-client-reset         :do_wsus_client_reset
+rem  5915  winsock-reset             :do_winsock_reset
+rem  6031  allow-os-upgrade          :do_allow_os_upgrade
+rem  6116  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3305,7 +3305,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win7"
-set "WUFIX_VERSION=7b48a96dc4c5020a"
+set "WUFIX_VERSION=d51e9f4a6e181b42"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3617,9 +3617,8 @@ set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_has_work
 if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
-rem What it puts back is listed in <run>.undoing (journal_replay).
+rem What it puts back is listed in <run>.undoing, UNDO_DONE (journal_replay).
 set "WUFIX_STATE="
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step offline-install-ie offline_install_ie
@@ -3655,9 +3654,8 @@ rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
-for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
-    set "HW_ID=%%A"
-    set "HW_STEP=%%B"
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    set "HW_STEP=%%S"
     call :undo_has_work_one
 )
 goto :eof
@@ -3830,8 +3828,9 @@ rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
 rem there was nothing to do, 3 when held for a restart this run left
 rem pending (pending_hold: skipped, and the run ends with 3010); they may
-rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step
+rem (SFC, DISM) is deferred to a scheduled task, which runs only those
+rem (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="

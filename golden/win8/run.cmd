@@ -52,22 +52,22 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3938  clock-check               :do_clock_check
-rem  4036  service-health            :do_service_health
-rem  4207  service-security          :do_service_security
-rem  4329  component-reset           :do_component_reset
-rem  4459  system-files-dism         :do_system_files_dism
-rem  4602  backup-reparse-points     :do_backup_reparse_points
-rem  4810  backup-restore-folders    :do_backup_restore_folders
-rem  4979  wimmount-repair           :do_wimmount_repair
-rem  5111  offline-install-msu       :do_offline_install_msu
-rem  5221  offline-install-cab       :do_offline_install_cab
-rem  5331  driver-already-installed  :do_driver_already_installed
-rem  5383  firewall-pause            :do_firewall_pause
-rem  5516  proxy-reset-winhttp       :do_proxy_reset_winhttp
-rem  5593  dll-reregister            :do_dll_reregister
-rem  5664  wsus-client-reset         :do_wsus_client_reset
-rem  5793  winsock-reset             :do_winsock_reset
+rem  3937  clock-check               :do_clock_check
+rem  4035  service-health            :do_service_health
+rem  4206  service-security          :do_service_security
+rem  4328  component-reset           :do_component_reset
+rem  4458  system-files-dism         :do_system_files_dism
+rem  4601  backup-reparse-points     :do_backup_reparse_points
+rem  4809  backup-restore-folders    :do_backup_restore_folders
+rem  4978  wimmount-repair           :do_wimmount_repair
+rem  5110  offline-install-msu       :do_offline_install_msu
+rem  5220  offline-install-cab       :do_offline_install_cab
+rem  5330  driver-already-installed  :do_driver_already_installed
+rem  5382  firewall-pause            :do_firewall_pause
+rem  5515  proxy-reset-winhttp       :do_proxy_reset_winhttp
+rem  5592  dll-reregister            :do_dll_reregister
+rem  5663  wsus-client-reset         :do_wsus_client_reset
+rem  5792  winsock-reset             :do_winsock_reset
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -3360,7 +3360,7 @@ exit /b 7
 :native_ok
 
 set "WUFIX_BUNDLE=win8"
-set "WUFIX_VERSION=fa359978a535cc64"
+set "WUFIX_VERSION=88fc5aef0785a004"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3670,9 +3670,8 @@ set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_has_work
 if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
-rem What it puts back is listed in <run>.undoing (journal_replay).
+rem What it puts back is listed in <run>.undoing, UNDO_DONE (journal_replay).
 set "WUFIX_STATE="
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step winsock-reset winsock_reset
@@ -3705,9 +3704,8 @@ rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
-for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
-    set "HW_ID=%%A"
-    set "HW_STEP=%%B"
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    set "HW_STEP=%%S"
     call :undo_has_work_one
 )
 goto :eof
@@ -3868,8 +3866,9 @@ rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
 rem there was nothing to do, 3 when held for a restart this run left
 rem pending (pending_hold: skipped, and the run ends with 3010); they may
-rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step
+rem (SFC, DISM) is deferred to a scheduled task, which runs only those
+rem (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="

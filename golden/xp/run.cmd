@@ -45,19 +45,19 @@ rem
 rem Contents: the line where each step's section starts, at its label (the
 rem comments just above say what it does and what /undo does for it).
 rem CHANGES.txt lists every command that changes the computer, by step.
-rem  3417  clock-check               :do_clock_check
-rem  3515  service-health            :do_service_health
-rem  3673  service-security          :do_service_security
-rem  3795  component-reset           :do_component_reset
-rem  3920  system-files-sfc-xp       :do_system_files_sfc_xp
-rem  4114  offline-install-xp        :do_offline_install_xp
-rem  4237  driver-already-installed  :do_driver_already_installed
-rem  4289  firewall-pause            :do_firewall_pause
-rem  4420  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
-rem  4489  dll-reregister            :do_dll_reregister
-rem  4560  wsus-client-reset         :do_wsus_client_reset
-rem  4689  winsock-reset             :do_winsock_reset
-rem  4812  offline-install-ie        :do_offline_install_ie
+rem  3416  clock-check               :do_clock_check
+rem  3514  service-health            :do_service_health
+rem  3672  service-security          :do_service_security
+rem  3794  component-reset           :do_component_reset
+rem  3919  system-files-sfc-xp       :do_system_files_sfc_xp
+rem  4113  offline-install-xp        :do_offline_install_xp
+rem  4236  driver-already-installed  :do_driver_already_installed
+rem  4288  firewall-pause            :do_firewall_pause
+rem  4419  proxy-reset-proxycfg      :do_proxy_reset_proxycfg
+rem  4488  dll-reregister            :do_dll_reregister
+rem  4559  wsus-client-reset         :do_wsus_client_reset
+rem  4688  winsock-reset             :do_winsock_reset
+rem  4811  offline-install-ie        :do_offline_install_ie
 rem
 rem Usage:  run.cmd [CODE] [/plan] [/diagnose] [/auto] [/intune] [/undo] [/quiet] [/gpo] [/report:DIR]
 rem                [/aggressive]
@@ -2861,7 +2861,7 @@ rem ==========================================================================
 setlocal EnableExtensions DisableDelayedExpansion
 
 set "WUFIX_BUNDLE=xp"
-set "WUFIX_VERSION=3b455c8a3edadce8"
+set "WUFIX_VERSION=60a5061eeceb202c"
 set "WUFIX_HOME=%~dp0"
 rem Routines are called through this file (see the top) unless its path
 rem holds ^ or %: call doubles a caret and expands % once more in the name
@@ -3168,9 +3168,8 @@ set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 call :undo_has_work
 if not defined UNDO_WORK goto undo_find
 rem The undo itself is not journaled: a second undo finds nothing to do.
-rem What it puts back is listed in <run>.undoing (journal_replay).
+rem What it puts back is listed in <run>.undoing, UNDO_DONE (journal_replay).
 set "WUFIX_STATE="
-set "UNDO_DONE=%WUFIX_LOGS%\%UNDO_RUN%.undoing"
 set "MSG=wufix %WUFIX_BUNDLE% %WUFIX_VERSION%: undoing run %UNDO_RUN%, run %WUFIX_RUN%, started %WUFIX_STARTED%"
 call %WUFIX_LIB% :log
 call :undo_step offline-install-ie offline_install_ie
@@ -3200,9 +3199,8 @@ rem later on (a service that would not start), and is the one to retry.
 set "UNDO_WORK=1"
 if not exist "%UNDO_DONE%" goto :eof
 set "UNDO_WORK="
-for /f "usebackq tokens=1,2 delims=|" %%A in ("%UNDO_STATE%") do (
-    set "HW_ID=%%A"
-    set "HW_STEP=%%B"
+for /f "usebackq tokens=2 delims=|" %%S in ("%UNDO_STATE%") do (
+    set "HW_STEP=%%S"
     call :undo_has_work_one
 )
 goto :eof
@@ -3347,8 +3345,9 @@ rem Runs step %1 (label %2, level %3, duration %4) in the current mode and
 rem records its result. Step blocks exit 0 when done, 1 when failed, 2 when
 rem there was nothing to do, 3 when held for a restart this run left
 rem pending (pending_hold: skipped, and the run ends with 3010); they may
-rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step (SFC, DISM) is deferred to a
-rem scheduled task, which runs only those (/deferred).
+rem set STEP_BEFORE, STEP_AFTER and WUFIX_REBOOT. Under /gpo a long step
+rem (SFC, DISM) is deferred to a scheduled task, which runs only those
+rem (/deferred).
 set "WUFIX_STEP=%~1"
 set "STEP_BEFORE="
 set "STEP_AFTER="
